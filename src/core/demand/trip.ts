@@ -1,0 +1,40 @@
+// A ride request as read from a trip source, before it is placed on the road network.
+
+/**
+ * One trip record from any source (file replay or live API). Times are absolute epoch seconds; `utcOffsetS` is the
+ * local offset at the request so that "the local day" can be computed without a time-zone database in core.
+ */
+export interface TripRecord {
+  /** Source id of the trip (string at the edge). */
+  id: string;
+  /** When the ride was requested (epoch seconds). Sources without a request time use the pickup time. */
+  requestEpochS: number;
+  /** Local offset from UTC at the request, seconds (PDT = -25200). */
+  utcOffsetS: number;
+  pickupLat: number;
+  pickupLon: number;
+  dropoffLat: number;
+  dropoffLon: number;
+  /** Riders travelling together (default 1). */
+  riders: number;
+  /** Observed pickup→drop-off duration where the source has it (calibration uses it). */
+  observedDurationS?: number;
+  /** Observed pickup time where the source has it (epoch seconds). */
+  pickupEpochS?: number;
+  /** The human-driven vehicle that served it, where the source says (SF cab_id): used to count the human fleet. */
+  sourceVehicleId?: string;
+}
+
+/** Why a source row could not be used. Every dropped row is counted under exactly one reason. */
+export const RejectReason = {
+  unparseable: 'unparseable',
+  badCoordinates: 'bad_coordinates',
+  outsideBbox: 'outside_bbox',
+  outsideDate: 'outside_date',
+  outsideTimeWindow: 'outside_time_window',
+  pickupOffNetwork: 'pickup_off_network',
+  dropoffOffNetwork: 'dropoff_off_network',
+  samePickupDropoff: 'same_pickup_dropoff',
+  nonPositiveDuration: 'non_positive_duration',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];

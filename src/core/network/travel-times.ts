@@ -1,0 +1,167 @@
+// The TravelTimes contract every routing engine implements, the time-of-day speed profile, and plain Dijkstra as the
+// reference engine that faster engines (contraction hierarchies) must equal exactly.
+import FlatQueue from 'flatqueue';
+import { findEdge, type RoadGraph } from './graph.js';
+
+/** A shortest path: the node sequence, its time and its distance. */
+export interface RoutePath {
+  nodes: Uint32Array;
+  timeS: number;
+  distanceM: number;
+}
+
+/**
+ * Time-of-day speed factors: the extension point for congestion. A factor multiplies every free-flow travel time
+ * departing in that hour (1 = free flow, 1.4 = 40 % slower). nowS = 0 is local midnight of the scenario's first day.
+ * NOTE: a factor uniform over the network keeps every shortest path the same, so one CH serves all hours; per-road
+ * factors would need a customisable CH.
+ */
+export interface SpeedProfile {
+  /** One factor per hour of the day, index 0 = 00:00–00:59 local. */
+  readonly hourlyFactors: readonly number[];
+}
+
+export const FREE_FLOW: SpeedProfile = { hourlyFactors: new Array(24).fill(1) };
+
+/** The factor in force at `departS` seconds after local midnight of day 0. */
+export function speedFactorAt(profile: SpeedProfile, departS: number): number {
+  const hour = Math.floor(departS / 3600) % 24;
+  return profile.hourlyFactors[hour < 0 ? hour + 24 : hour];
+}
+
+/** Checks a profile: 24 finite factors > 0. Throws with the bad hour named. */
+export function validateSpeedProfile(profile: SpeedProfile): SpeedProfile {
+  if (profile.hourlyFactors.length !== 24) throw new Error(`speed profile: need 24 hourly factors, got ${profile.hourlyFactors.length}`);
+  profile.hourlyFactors.forEach((f, h) => {
+    if (!(f > 0) || !Number.isFinite(f)) throw new Error(`speed profile: factor for hour ${h} is ${f}; it must be a finite number > 0`);
+  });
+  return profile;
+}
+
+/**
+ * Travel times between road nodes. Times are seconds (free-flow time × the speed factor of the departure hour);
+ * Infinity where no path exists. `departS` defaults to 0.
+ */
+export interface TravelTimes {
+  readonly nodeCount: number;
+  timeS(from: number, to: number, departS?: number): number;
+  /** Time and distance of the fastest route. */
+  route(from: number, to: number, departS?: number): { timeS: number; distanceM: number };
+  /** Times from one node to each target; writes into `out` if given (length ≥ targets.length). */
+  oneToMany(from: number, targets: ArrayLike<number>, departS?: number, out?: Float64Array): Float64Array;
+  /** Row-major table: result[i * targets.length + j] = time from sources[i] to targets[j]. */
+  manyToMany(sources: ArrayLike<number>, targets: ArrayLike<number>, departS?: number): Float64Array;
+  /** The fastest path, or null if unreachable. */
+  path(from: number, to: number, departS?: number): RoutePath | null;
+}
+
+/** Sums edge lengths along a node path (fastest edge between consecutive nodes). */
+export function pathDistanceM(g: RoadGraph, nodes: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 1; i < nodes.length; i++) {
+    const e = findEdge(g, nodes[i - 1], nodes[i]);
+    if (e < 0) throw new Error(`path has no edge ${nodes[i - 1]}->${nodes[i]}`);
+    d += g.lengthM[e];
+  }
+  return d;
+}
+
+/**
+ * Plain Dijkstra over the CSR graph: the reference that defines "exact". Slow on purpose-free grounds: no
+ * preprocessing. Reuses its arrays between queries (not re-entrant).
+ */
+export class DijkstraTravelTimes implements TravelTimes {
+  readonly nodeCount: number;
+  private readonly distMs: Float64Array;
+  private readonly parent: Int32Array;
+  private readonly touched: Uint32Array;
+  private touchedCount = 0;
+  private readonly queue = new FlatQueue<number>();
+
+  constructor(
+    private readonly graph: RoadGraph,
+    private readonly profile: SpeedProfile = FREE_FLOW,
+  ) {
+    this.nodeCount = graph.nodeCount;
+    this.distMs = new Float64Array(graph.nodeCount).fill(Infinity);
+    this.parent = new Int32Array(graph.nodeCount).fill(-1);
+    this.touched = new Uint32Array(graph.nodeCount);
+  }
+
+  /** Free-flow milliseconds from `from` to every node (Infinity if unreachable); stops early once `stopAt` is settled. */
+  private run(from: number, stopAt = -1): void {
+    const g = this.graph;
+    for (let i = 0; i < this.touchedCount; i++) {
+      this.distMs[this.touched[i]] = Infinity;
+      this.parent[this.touched[i]] = -1;
+    }
+    this.touchedCount = 0;
+    const q = this.queue;
+    q.clear();
+    this.distMs[from] = 0;
+    this.touched[this.touchedCount++] = from;
+    q.push(from, 0);
+    while (q.length > 0) {
+      const d = q.peekValue()!;
+      const u = q.pop()!;
+      if (d > this.distMs[u]) continue;
+      if (u === stopAt) return;
+      for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
+        const v = g.head[e];
+        const nd = d + g.timeMs[e];
+        if (nd < this.distMs[v]) {
+          if (this.distMs[v] === Infinity) this.touched[this.touchedCount++] = v;
+          this.distMs[v] = nd;
+          this.parent[v] = u;
+          q.push(v, nd);
+        }
+      }
+    }
+  }
+
+  /** Free-flow time in integer milliseconds (Infinity if unreachable). */
+  timeMs(from: number, to: number): number {
+    this.run(from, to);
+    return this.distMs[to];
+  }
+
+  timeS(from: number, to: number, departS = 0): number {
+    return (this.timeMs(from, to) / 1000) * speedFactorAt(this.profile, departS);
+  }
+
+  route(from: number, to: number, departS = 0): { timeS: number; distanceM: number } {
+    const p = this.path(from, to, departS);
+    return p ? { timeS: p.timeS, distanceM: p.distanceM } : { timeS: Infinity, distanceM: Infinity };
+  }
+
+  oneToMany(from: number, targets: ArrayLike<number>, departS = 0, out?: Float64Array): Float64Array {
+    const res = out ?? new Float64Array(targets.length);
+    this.run(from);
+    const f = speedFactorAt(this.profile, departS);
+    for (let j = 0; j < targets.length; j++) res[j] = (this.distMs[targets[j]] / 1000) * f;
+    return res;
+  }
+
+  manyToMany(sources: ArrayLike<number>, targets: ArrayLike<number>, departS = 0): Float64Array {
+    const res = new Float64Array(sources.length * targets.length);
+    const row = new Float64Array(targets.length);
+    for (let i = 0; i < sources.length; i++) {
+      this.oneToMany(sources[i], targets, departS, row);
+      res.set(row, i * targets.length);
+    }
+    return res;
+  }
+
+  path(from: number, to: number, departS = 0): RoutePath | null {
+    this.run(from, to);
+    if (this.distMs[to] === Infinity) return null;
+    const rev: number[] = [];
+    for (let v = to; v !== -1; v = v === from ? -1 : this.parent[v]) rev.push(v);
+    const nodes = Uint32Array.from(rev.reverse());
+    return {
+      nodes,
+      timeS: (this.distMs[to] / 1000) * speedFactorAt(this.profile, departS),
+      distanceM: pathDistanceM(this.graph, nodes),
+    };
+  }
+}
