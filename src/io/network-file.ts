@@ -110,7 +110,7 @@ export function loadNetwork(file: string): LoadedNetwork {
     const Ctor = ARRAY_TYPES[a.type];
     const start = buf.byteOffset + dataStart + a.offset;
     if (dataStart + a.offset + a.length * Ctor.BYTES_PER_ELEMENT > buf.length) throw new InputFileError(file, `truncated network file (array ${a.name})`);
-    out[a.name] = new Ctor(buf.buffer, start, a.length);
+    out[a.name] = new Ctor(buf.buffer as ArrayBuffer, start, a.length);
   }
   for (const k of GRAPH_ARRAYS) if (!out[k]) throw new InputFileError(file, `network file lacks array ${k}`);
   const graph: RoadGraph = {
