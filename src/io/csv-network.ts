@@ -3,11 +3,10 @@
 // nodes: node_id, lat, lon[, …]          edges: u, v, length_m, <class column>[, drivable][, oneway][, geometry_lonlat]
 // Edges are two-way unless a `oneway` column says 1 (u→v only). The class column is `mtfcc` (TIGER) or `highway`
 // (OSM-style names); speeds come from CSV_CLASS_SPEED_KPH below, overridable per class.
-import { parse } from 'csv-parse';
 import { GraphBuilder, RoadClass, type BuildReport, type RoadClassName, type RoadGraph } from '../core/network/graph.js';
 import { DEFAULT_SPEED_KPH, edgeTimeMs } from '../core/network/speeds.js';
 import { haversineM, isValidLatLon } from '../core/geo.js';
-import { asInputError, InputFileError, openInput } from './file-input.js';
+import { csvRows as rows, InputFileError } from './file-input.js';
 
 /**
  * Default free-flow speed (km/h) and Baton road class per TIGER MTFCC code. SF defaults follow the data README:
@@ -46,15 +45,6 @@ function columnIndex(file: string, header: string[], names: string[], required: 
   }
   if (required) throw new InputFileError(file, `missing column ${names.join(' or ')} (header: ${header.join(',')})`);
   return -1;
-}
-
-async function* rows(file: string): AsyncGenerator<string[]> {
-  const parser = openInput(file).pipe(parse({ relax_column_count: true, skip_empty_lines: true, bom: true }));
-  try {
-    for await (const row of parser) yield row as string[];
-  } catch (err) {
-    throw asInputError(file, err);
-  }
 }
 
 /** Resolves the speed and class for a class code, honouring overrides; unknown codes become `other`. */

@@ -3,6 +3,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { parse, type Options as CsvOptions } from 'csv-parse';
 
 /** A problem with an input file; the message always names the file. */
 export class InputFileError extends Error {
@@ -63,4 +64,23 @@ export function asInputError(file: string, err: unknown): InputFileError {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return new InputFileError(file, `corrupt gzip data (${msg})`);
   return new InputFileError(file, msg);
+}
+
+/**
+ * Streams CSV rows (arrays of strings) from a plain or gzip file with the maintained csv-parse library. Errors from
+ * reading, gunzip or parsing all surface here, wrapped so that they name the file.
+ */
+export async function* csvRows(file: string, options: CsvOptions = {}): AsyncGenerator<string[]> {
+  const input = openInput(file);
+  const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true, ...options });
+  // pipe() does not forward errors: a corrupt gzip must end the parse, not hang it.
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  try {
+    for await (const row of parser) yield row as string[];
+  } catch (err) {
+    throw asInputError(file, err);
+  } finally {
+    input.destroy();
+  }
 }
