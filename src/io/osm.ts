@@ -554,6 +554,11 @@ async function readPbf(path: string, visit: OsmVisitor): Promise<void> {
   }
 }
 
+/** False for objects a history file marks invisible or a JOSM-saved file marks deleted. */
+function isLive(a: Record<string, string>): boolean {
+  return a.visible !== 'false' && a.action !== 'delete';
+}
+
 /** Streams OSM XML (optionally gzipped) through saxes; only `<osm>` documents are accepted. */
 async function readXml(path: string, gzipped: boolean, visit: OsmVisitor): Promise<void> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -580,10 +585,10 @@ async function readXml(path: string, gzipped: boolean, visit: OsmVisitor): Promi
     if (stopped) return;
     switch (tag.name) {
       case 'node':
-        if (visit.node && a.visible !== 'false' && !visit.node(Number(a.id), Number(a.lat), Number(a.lon))) stopped = true;
+        if (visit.node && isLive(a) && !visit.node(Number(a.id), Number(a.lat), Number(a.lon))) stopped = true;
         break;
       case 'way':
-        wayId = a.visible === 'false' ? -1 : Number(a.id);
+        wayId = isLive(a) ? Number(a.id) : -1;
         refs = [];
         tags = {};
         break;

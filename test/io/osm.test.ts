@@ -105,21 +105,23 @@ describe('parseOneway and classifyWay', () => {
     const s = speedTable();
     const verdict = (tags: Record<string, string>) => {
       const v = classifyWay(tags, s);
-      return v.drivable ? v.roadClass : v.reason;
+      return v.drivable ? v.roadClass : `excluded:${v.reason}`;
     };
     expect(verdict({ highway: 'primary_link' })).toBe('ramp');
     expect(verdict({ highway: 'living_street' })).toBe('living_street');
     expect(verdict({ highway: 'service', service: 'parking_aisle' })).toBe('service');
-    expect(verdict({ highway: 'service', service: 'driveway' })).toBe('service'); // excluded, reason 'service'
-    expect(classifyWay({ highway: 'service', service: 'driveway' }, s).drivable).toBe(false);
-    for (const h of ['track', 'road', 'construction', 'proposed', 'footway', 'pedestrian', 'busway']) expect(verdict({ highway: h })).toBe('class');
-    expect(verdict({ name: 'no highway' })).toBe('not-highway');
-    expect(verdict({ highway: 'residential', access: 'private' })).toBe('access');
-    expect(verdict({ highway: 'residential', motor_vehicle: 'no' })).toBe('access');
+    expect(verdict({ highway: 'service', service: 'alley' })).toBe('service');
+    expect(verdict({ highway: 'service', service: 'driveway' })).toBe('excluded:service');
+    expect(verdict({ highway: 'service', service: 'emergency_access' })).toBe('excluded:service');
+    for (const h of ['track', 'road', 'construction', 'proposed', 'footway', 'pedestrian', 'busway']) expect(verdict({ highway: h })).toBe('excluded:class');
+    expect(verdict({ name: 'no highway' })).toBe('excluded:not-highway');
+    expect(verdict({ highway: 'residential', access: 'private' })).toBe('excluded:access');
+    expect(verdict({ highway: 'residential', motor_vehicle: 'no' })).toBe('excluded:access');
+    expect(verdict({ highway: 'residential', vehicle: 'no', access: 'yes' })).toBe('excluded:access');
     expect(verdict({ highway: 'residential', access: 'no', motorcar: 'yes' })).toBe('residential');
     expect(verdict({ highway: 'residential', access: 'destination' })).toBe('residential');
-    expect(verdict({ highway: 'residential', area: 'yes' })).toBe('area');
-    expect(verdict({ highway: 'primary', oneway: 'reversible' })).toBe('reversible');
+    expect(verdict({ highway: 'residential', area: 'yes' })).toBe('excluded:area');
+    expect(verdict({ highway: 'primary', oneway: 'reversible' })).toBe('excluded:reversible');
   });
 
   it('takes speeds from maxspeed, per direction, or the (overridable) class default', () => {
@@ -250,6 +252,14 @@ describe('importOsm on a hand-made XML fixture', () => {
     expect(r.stats.format).toBe('xml.gz');
     expect(r.graph.nodeCount).toBe(res.graph.nodeCount);
     expect(r.report).toMatchObject({ componentsFound: 2, nodesDropped: 2, edgesDropped: 2 });
+  });
+
+  it('skips ways a JOSM-saved file marks deleted', async () => {
+    const xml = osmXml(nodes, ways).replace('<way id="101">', '<way id="101" action="delete">');
+    const r = await importOsm(writeTmp('josm.osm', xml));
+    expect(r.stats.drivableWays).toBe(res.stats.drivableWays - 1);
+    const at2 = indexById(r.graph);
+    expect(findEdge(r.graph, at2.get(1)!, at2.get(3)!)).toBe(-1);
   });
 
   it('cuts ways at nodes missing from the file (clipped extracts)', async () => {
