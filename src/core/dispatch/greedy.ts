@@ -1,0 +1,292 @@
+// The greedy baseline: each request gets the nearest idle car at once; without one it queues (FIFO) for the next car
+// that frees up. The heuristic the optimiser is measured against, so it is exact and fast rather than clever.
+import FlatQueue from 'flatqueue';
+import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
+import { RequestStatus, VehicleStatus, dropoff, legTimeS, pickup, type Command, type Dispatcher, type FleetSnapshot } from './types.js';
+
+export interface GreedyOptions {
+  /**
+   * When a car frees up, how many of the oldest waiting requests it considers (in arrival order; it takes the first
+   * it can reach before that request's cancellation). 1 = strict FIFO head. Bounds the work per freed car.
+   */
+  lookahead?: number;
+  /**
+   * The travel times' speed factor at a departure time (e.g. `(t) => speedFactorAt(profile, t)`), used only to bound
+   * the nearest-car search. Default: measured once per hour from the travel times on one edge (exact for the uniform
+   * hourly profiles TravelTimes supports).
+   */
+  speedFactor?: (departS: number) => number;
+}
+
+/**
+ * Exact nearest idle car by travel time: a reverse Dijkstra from the pickup node over incoming edges, stopping at the
+ * first settled node that holds an idle car, and at the radius beyond which no car can arrive before cancellation.
+ * Idle cars are free now and stand on nodes, so graph distance to the pickup is exactly their travel time (a uniform
+ * hourly speed factor scales every time alike and keeps the order). Ties: first settled node, then lowest vehicle.
+ */
+class NearestIdleSearch {
+  private readonly rev: ReverseIndex;
+  private readonly distMs: Float64Array;
+  private readonly touched: Uint32Array;
+  private touchedCount = 0;
+  private readonly queue = new FlatQueue<number>();
+  /** Idle cars per node as intrusive lists: head per node, next/prev per vehicle (-1 = none). */
+  readonly headAt: Int32Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  readonly isIdle: Uint8Array;
+  idleCount = 0;
+
+  constructor(
+    private readonly graph: RoadGraph,
+    vehicleCount: number,
+  ) {
+    this.rev = reverseIndex(graph);
+    this.distMs = new Float64Array(graph.nodeCount).fill(Infinity);
+    this.touched = new Uint32Array(graph.nodeCount);
+    this.headAt = new Int32Array(graph.nodeCount).fill(-1);
+    this.next = new Int32Array(vehicleCount).fill(-1);
+    this.prev = new Int32Array(vehicleCount).fill(-1);
+    this.isIdle = new Uint8Array(vehicleCount);
+  }
+
+  add(v: number, node: number): void {
+    if (this.isIdle[v]) return;
+    this.isIdle[v] = 1;
+    this.idleCount++;
+    const h = this.headAt[node];
+    this.next[v] = h;
+    this.prev[v] = -1;
+    if (h >= 0) this.prev[h] = v;
+    this.headAt[node] = v;
+  }
+
+  remove(v: number, node: number): void {
+    if (!this.isIdle[v]) return;
+    this.isIdle[v] = 0;
+    this.idleCount--;
+    const p = this.prev[v];
+    const n = this.next[v];
+    if (p >= 0) this.next[p] = n;
+    else this.headAt[node] = n;
+    if (n >= 0) this.prev[n] = p;
+  }
+
+  private lowestAt(node: number): number {
+    let best = -1;
+    for (let v = this.headAt[node]; v >= 0; v = this.next[v]) if (best < 0 || v < best) best = v;
+    return best;
+  }
+
+  /** Exact free-flow milliseconds from `from` to `to` (reverse search from `to`). */
+  distanceMs(from: number, to: number): number {
+    this.searchFrom(to, Infinity, from);
+    return this.distMs[from];
+  }
+
+  /** Nearest idle vehicle to `target` within `radiusMs` free-flow milliseconds, or -1. */
+  nearest(target: number, radiusMs: number): number {
+    if (this.idleCount === 0) return -1;
+    return this.searchFrom(target, radiusMs, -1);
+  }
+
+  /** Reverse Dijkstra from `target`: stops at `stopAt` once settled, or (stopAt < 0) at the first node holding an idle
+   *  car (returning it), or beyond the radius. */
+  private searchFrom(target: number, radiusMs: number, stopAt: number): number {
+    const g = this.graph;
+    const { revFirst, revTail, revEdge } = this.rev;
+    for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
+    this.touchedCount = 0;
+    const q = this.queue;
+    q.clear();
+    this.distMs[target] = 0;
+    this.touched[this.touchedCount++] = target;
+    q.push(target, 0);
+    while (q.length > 0) {
+      const d = q.peekValue()!;
+      const u = q.pop()!;
+      if (d > this.distMs[u]) continue;
+      if (d > radiusMs) return -1;
+      if (u === stopAt) return -1;
+      if (stopAt < 0 && this.headAt[u] >= 0) return this.lowestAt(u);
+      for (let i = revFirst[u]; i < revFirst[u + 1]; i++) {
+        const w = revTail[i];
+        const nd = d + g.timeMs[revEdge[i]];
+        if (nd < this.distMs[w]) {
+          if (this.distMs[w] === Infinity) this.touched[this.touchedCount++] = w;
+          this.distMs[w] = nd;
+          q.push(w, nd);
+        }
+      }
+    }
+    return -1;
+  }
+}
+
+/** Idle-car bookkeeping without a graph: nearest by a many-to-one table over all idle cars (exact, slower). */
+class IdleSet {
+  readonly isIdle: Uint8Array;
+  readonly nodeOf: Uint32Array;
+  private list: number[] = [];
+  constructor(vehicleCount: number) {
+    this.isIdle = new Uint8Array(vehicleCount);
+    this.nodeOf = new Uint32Array(vehicleCount);
+  }
+  add(v: number, node: number): void {
+    if (this.isIdle[v]) return;
+    this.isIdle[v] = 1;
+    this.nodeOf[v] = node;
+    this.list.push(v);
+  }
+  remove(v: number): void {
+    this.isIdle[v] = 0;
+  }
+  /** Idle vehicles in ascending index order (compacts lazily). */
+  members(): number[] {
+    this.list = this.list.filter((v) => this.isIdle[v] === 1).sort((a, b) => a - b);
+    return this.list;
+  }
+}
+
+/**
+ * The greedy baseline dispatcher (event-driven).
+ *
+ * Per tick, in event order: every car that became idle takes the oldest waiting request it can still reach before
+ * that request would cancel (looking at up to `lookahead` of the oldest); otherwise it waits where it stopped. Then
+ * every new request, in arrival order, takes the nearest idle car by travel time if that car arrives before the
+ * cancellation deadline; otherwise the request joins the FIFO queue. Requests with more riders than seats are rejected.
+ * Never pools, never rebalances.
+ *
+ * @example simulate({ ..., dispatcher: greedy() })
+ */
+export function greedy(options: GreedyOptions = {}): Dispatcher {
+  const lookahead = Math.max(1, options.lookahead ?? 8);
+  let search: NearestIdleSearch | null = null;
+  let idleSet: IdleSet | null = null;
+  /** Waiting requests in arrival order; entries no longer open are skipped lazily. */
+  let waiting: number[] = [];
+  let waitingHead = 0;
+  const candidates: number[] = [];
+  let etaOut = new Float64Array(lookahead);
+  let factorHour = NaN;
+  let factorValue = 1;
+
+  /** Speed factor in force at nowS: given, or measured once per hour on the graph's first edge. */
+  const speedFactor = (s: FleetSnapshot, nowS: number): number => {
+    if (options.speedFactor) return options.speedFactor(nowS);
+    const hour = Math.floor(nowS / 3600);
+    if (hour !== factorHour && search && s.graph && s.graph.edgeCount > 0) {
+      const g = s.graph;
+      let u = 0;
+      while (g.firstOut[u + 1] === 0) u++;
+      const h = g.head[0];
+      const freeMs = search.distanceMs(u, h);
+      factorValue = (s.travelTimes.timeS(u, h, nowS) * 1000) / freeMs;
+      factorHour = hour;
+    }
+    return factorValue;
+  };
+
+  const init = (s: FleetSnapshot): void => {
+    if (s.graph) search = new NearestIdleSearch(s.graph, s.vehicleCount);
+    else idleSet = new IdleSet(s.vehicleCount);
+  };
+  const addIdle = (v: number, node: number): void => {
+    if (search) search.add(v, node);
+    else idleSet!.add(v, node);
+  };
+  const removeIdle = (v: number, node: number): void => {
+    if (search) search.remove(v, node);
+    else idleSet!.remove(v);
+  };
+
+  const nearestIdle = (s: FleetSnapshot, r: number, nowS: number): number => {
+    const p = s.requestPickupNode[r];
+    const slackS = s.requestS[r] + s.maxWaitS - nowS;
+    if (slackS < 0) return -1;
+    if (search) {
+      // Radius in free-flow ms: a car is useful if its rounded arrival ≤ deadline, i.e. time < slack + 0.5 s.
+      const factor = speedFactor(s, nowS);
+      const radiusMs = ((slackS + 0.5) / factor) * 1000;
+      const v = search.nearest(p, radiusMs);
+      if (v < 0) return -1;
+      return legTimeS(s.travelTimes, s.vehicleNode[v], p, nowS) <= slackS ? v : -1;
+    }
+    const idle = idleSet!.members();
+    if (idle.length === 0) return -1;
+    const sources = idle.map((v) => s.vehicleNode[v]);
+    const times = s.travelTimes.manyToMany(sources, [p], nowS);
+    let best = -1;
+    let bestS = Infinity;
+    for (let i = 0; i < idle.length; i++) {
+      const legS = sources[i] === p ? 0 : Math.max(1, Math.round(times[i]));
+      if (legS < bestS) {
+        bestS = legS;
+        best = idle[i];
+      }
+    }
+    return bestS <= slackS ? best : -1;
+  };
+
+  const assignCommand = (v: number, r: number): Command => ({ kind: 'assign', vehicle: v, stops: [pickup(r), dropoff(r)] });
+
+  return {
+    name: 'greedy',
+    decide(s: FleetSnapshot, nowS: number): Command[] {
+      if (!search && !idleSet) init(s);
+      const commands: Command[] = [];
+      // 1. Cars that became idle serve the FIFO queue first (those requests are older than any new one).
+      for (const v of s.freedVehicles) {
+        if (s.vehicleStatus[v] !== VehicleStatus.idle) continue;
+        const node = s.vehicleNode[v];
+        const isWaiting = (r: number): boolean => r >= 0 && s.requestStatus[r] === RequestStatus.open;
+        while (waitingHead < waiting.length && !isWaiting(waiting[waitingHead])) waitingHead++;
+        candidates.length = 0;
+        for (let i = waitingHead; i < waiting.length && candidates.length < lookahead; i++) {
+          if (isWaiting(waiting[i])) candidates.push(i);
+        }
+        let chosen = -1;
+        if (candidates.length > 0) {
+          const targets = candidates.map((i) => s.requestPickupNode[waiting[i]]);
+          if (etaOut.length < targets.length) etaOut = new Float64Array(targets.length);
+          const times = s.travelTimes.oneToMany(node, targets, nowS, etaOut);
+          for (let j = 0; j < candidates.length; j++) {
+            const r = waiting[candidates[j]];
+            const legS = targets[j] === node ? 0 : Math.max(1, Math.round(times[j]));
+            if (nowS + legS <= s.requestS[r] + s.maxWaitS) {
+              chosen = candidates[j];
+              break;
+            }
+          }
+        }
+        if (chosen >= 0) {
+          commands.push(assignCommand(v, waiting[chosen]));
+          waiting[chosen] = -1; // taken this tick; the snapshot only shows it assigned after the commands apply
+        } else {
+          addIdle(v, node);
+        }
+      }
+      // Compact the queue now and then so that it does not grow without bound.
+      if (waitingHead > 1024 && waitingHead * 2 > waiting.length) {
+        waiting = waiting.slice(waitingHead);
+        waitingHead = 0;
+      }
+      // 2. New requests, in arrival order, take the nearest idle car or queue.
+      for (const r of s.newRequests) {
+        if (s.requestRiders[r] > s.seats) {
+          commands.push({ kind: 'reject', request: r, reason: 'too_many_riders' });
+          continue;
+        }
+        const v = nearestIdle(s, r, nowS);
+        if (v >= 0) {
+          removeIdle(v, s.vehicleNode[v]);
+          commands.push(assignCommand(v, r));
+        } else {
+          waiting.push(r);
+        }
+      }
+      return commands;
+    },
+  };
+}
+

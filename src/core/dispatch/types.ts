@@ -1,0 +1,155 @@
+// The dispatcher contract: a read-only fleet snapshot in, commands as plain data out. Strategies compose, never inherit.
+//
+// Index conventions: vehicles are 0..vehicleCount-1, requests are indices into the scenario's request array, nodes are
+// RoadGraph node indices. A stop is one pickup or drop-off of one request.
+import type { RoadGraph } from '../network/graph.js';
+import type { TravelTimes } from '../network/travel-times.js';
+
+/** What a vehicle is doing. */
+export const VehicleStatus = {
+  /** No plan; waiting at its node. */
+  idle: 0,
+  /** Driving a leg towards the next stop of its plan (or, with an emptied plan, to the next node to stop there). */
+  driving: 1,
+  /** Stopped at a node for a pickup or drop-off dwell. */
+  dwelling: 2,
+  /** Driving empty to a rebalancing target; may be given a plan at any time. */
+  rebalancing: 3,
+} as const;
+export type VehicleStatus = (typeof VehicleStatus)[keyof typeof VehicleStatus];
+
+/** Where a request is in its lifecycle. */
+export const RequestStatus = {
+  /** Not yet submitted (request time in the future). */
+  future: 0,
+  /** Submitted, on no vehicle's plan. */
+  open: 1,
+  /** On a vehicle's plan, not picked up yet (may still be reassigned). */
+  assigned: 2,
+  /** Riders on board. */
+  onboard: 3,
+  droppedOff: 4,
+  cancelled: 5,
+  rejected: 6,
+} as const;
+export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
+
+/** One stop of a plan. */
+export interface Stop {
+  action: 'pickup' | 'dropoff';
+  request: number;
+}
+
+/** Shorthands for building stop lists: `[pickup(3), dropoff(3)]`. */
+export const pickup = (request: number): Stop => ({ action: 'pickup', request });
+export const dropoff = (request: number): Stop => ({ action: 'dropoff', request });
+
+/**
+ * Give `vehicle` this whole ordered stop list, replacing its plan. It must contain the drop-off of every rider on
+ * board; requests taken from another vehicle's plan are reassigned; not-yet-picked-up requests left out of it become
+ * open again. An empty list clears the plan (a driving vehicle stops at the next node of its path).
+ */
+export interface AssignCommand {
+  kind: 'assign';
+  vehicle: number;
+  stops: readonly Stop[];
+}
+/** Send a vehicle with an empty plan to `node` to wait there. */
+export interface RebalanceCommand {
+  kind: 'rebalance';
+  vehicle: number;
+  node: number;
+}
+/** Decline a request that is not on board (it leaves any plan it was on). */
+export interface RejectCommand {
+  kind: 'reject';
+  request: number;
+  reason?: string;
+}
+export type Command = AssignCommand | RebalanceCommand | RejectCommand;
+
+/** A time and a node. */
+export interface TimedNode {
+  timeS: number;
+  node: number;
+}
+
+/**
+ * The read-only view a dispatcher decides on. Arrays are live views into engine state, valid only during `decide`;
+ * the types forbid writing to them. Deltas list what changed since the previous `decide` call.
+ */
+export interface FleetSnapshot {
+  readonly nowS: number;
+  readonly travelTimes: TravelTimes;
+  /** The road graph when the run has one (exact nearest-car searches use it). */
+  readonly graph: RoadGraph | undefined;
+  /** Requests not picked up this long after their request time are cancelled (pickup at exactly maxWaitS counts). */
+  readonly maxWaitS: number;
+  readonly pickupDwellS: number;
+  readonly dropoffDwellS: number;
+  readonly seats: number;
+
+  readonly vehicleCount: number;
+  /** VehicleStatus per vehicle. */
+  readonly vehicleStatus: ArrayLike<number>;
+  /** Node where the vehicle is (idle, dwelling) or where its current leg started (driving, rebalancing). */
+  readonly vehicleNode: ArrayLike<number>;
+  /** Riders on board. */
+  readonly vehicleLoad: ArrayLike<number>;
+  /** The vehicle's remaining stop list (first = next). */
+  plan(vehicle: number): readonly Stop[];
+  /** Earliest time and node from which the vehicle can head to a changed first stop: now/here if idle, the end of its
+   *  dwell, or the next node of its current path when driving (computed on demand). */
+  divertAt(vehicle: number): TimedNode;
+  /** When and where the vehicle finishes its plan or rebalancing leg (computed on demand, cached until the plan
+   *  changes; exact if the plan is then followed, since the engine rounds legs the same way). */
+  freeAt(vehicle: number): TimedNode;
+
+  readonly requestCount: number;
+  readonly requestS: ArrayLike<number>;
+  readonly requestPickupNode: ArrayLike<number>;
+  readonly requestDropoffNode: ArrayLike<number>;
+  readonly requestRiders: ArrayLike<number>;
+  /** 1 if the rider accepts a shared ride. */
+  readonly requestAcceptsSharing: ArrayLike<number>;
+  /** RequestStatus per request. */
+  readonly requestStatus: ArrayLike<number>;
+  /** Vehicle whose plan holds the request (assigned or on board), else -1. */
+  readonly requestVehicle: ArrayLike<number>;
+  /** Requests waiting for a pickup (open or assigned), in submission order. */
+  openRequests(): readonly number[];
+
+  /** Requests submitted since the previous call, in submission order. */
+  readonly newRequests: readonly number[];
+  /** Vehicles that became idle since the previous call (every vehicle at the first call), in event order. */
+  readonly freedVehicles: readonly number[];
+  /** Requests cancelled since the previous call. */
+  readonly cancelledRequests: readonly number[];
+}
+
+/**
+ * A dispatch strategy. Called at the end of every tick in which something changed (event-driven, the default when
+ * `periodS` is absent), and/or every `periodS` seconds (batch). `decide` must not mutate the snapshot.
+ */
+export interface Dispatcher {
+  readonly name: string;
+  /** Batch period in seconds; when set, `decide` runs at every multiple of it. */
+  readonly periodS?: number;
+  /** Whether to call `decide` at ticks with changes; default: true iff `periodS` is absent. */
+  readonly eventDriven?: boolean;
+  decide(snapshot: FleetSnapshot, nowS: number): Command[];
+}
+
+/** The engine's rounding of a travel time: whole seconds, at least 1 (Infinity stays Infinity). */
+export function roundLegS(timeS: number): number {
+  return timeS === Infinity ? Infinity : Math.max(1, Math.round(timeS));
+}
+
+/**
+ * Seconds the engine schedules for driving from → to departing at departS: 0 for the same node, else the travel time
+ * rounded to whole seconds and at least 1 s. Dispatchers use it to predict arrivals exactly as the engine will.
+ */
+export function legTimeS(tt: TravelTimes, from: number, to: number, departS: number): number {
+  if (from === to) return 0;
+  return roundLegS(tt.timeS(from, to, departS));
+}

@@ -1,0 +1,321 @@
+// Service and fleet KPIs as a fold over the event log: the same numbers from a live stream, a stored log or a replay.
+import type { SimEvent } from '../sim/events.js';
+
+/** Requests picked up within this many seconds of their request count towards `within5MinPct`. */
+export const WITHIN_WAIT_S = 300;
+
+/** KPIs of one hour (requests by request hour; vehicle figures by the hour in which they happened). */
+export interface HourlyKpis {
+  /** Hour index since the scenario start (0 = 00:00–00:59 of day 0). */
+  hour: number;
+  requests: number;
+  served: number;
+  cancelled: number;
+  servedPct: number;
+  within5MinPct: number;
+  waitMeanS: number;
+  waitP50S: number;
+  waitP95S: number;
+  rideTimeMeanS: number;
+  vehicleKm: number;
+  emptyKm: number;
+  emptyShare: number;
+  /** Share of fleet time in this hour with a rider on board. */
+  utilization: number;
+  energyKwh: number;
+}
+
+/** Run-level KPIs. Percentages are 0–100; shares 0–1. Per-day figures are scaled by durationS / 86 400. */
+export interface Kpis {
+  dispatcher: string;
+  fleet: number;
+  /** Time span the per-vehicle and utilisation figures divide by (whole hours covering the requests by default). */
+  durationS: number;
+  requests: number;
+  /** Requests dropped off. */
+  served: number;
+  cancelled: number;
+  rejected: number;
+  servedPct: number;
+  /** Share of all requests picked up within 5 min of their request time, %. */
+  within5MinPct: number;
+  /** Wait = pickup time − request time, over picked-up requests. Percentiles are nearest-rank. */
+  waitMeanS: number;
+  waitP50S: number;
+  waitP95S: number;
+  /** Mean in-vehicle time (drop-off − pickup). */
+  rideTimeMeanS: number;
+  vehicleKm: number;
+  emptyKm: number;
+  occupiedKm: number;
+  emptyShare: number;
+  /** Share of vehicle time with at least one rider on board. */
+  utilization: number;
+  /** Hours per vehicle per day spent not idle (driving, dwelling, rebalancing). */
+  busyHoursPerVehiclePerDay: number;
+  tripsPerVehiclePerDay: number;
+  energyKwh: number;
+  hourly: HourlyKpis[];
+}
+
+/** Options for the fold. */
+export interface KpiOptions {
+  dispatcher?: string;
+  /** Fleet size; default: the number of VehiclePlaced events. */
+  fleet?: number;
+  /** Span for per-day and utilisation figures; default: whole hours from the first to the last request hour. */
+  durationS?: number;
+}
+
+interface HourAcc {
+  requests: number;
+  served: number;
+  cancelled: number;
+  within: number;
+  waits: number[];
+  rideSum: number;
+  rides: number;
+  emptyM: number;
+  occupiedM: number;
+  occupiedS: number;
+  energyKwh: number;
+}
+
+const newHour = (): HourAcc => ({
+  requests: 0,
+  served: 0,
+  cancelled: 0,
+  within: 0,
+  waits: [],
+  rideSum: 0,
+  rides: 0,
+  emptyM: 0,
+  occupiedM: 0,
+  occupiedS: 0,
+  energyKwh: 0,
+});
+
+/** Nearest-rank percentile of an ascending array (NaN when empty). */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1];
+}
+
+const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
+const mean = (sum: number, n: number): number => (n > 0 ? sum / n : NaN);
+
+/**
+ * Incremental KPI fold: feed every event in log order with `add`, read `result()` at any time.
+ *
+ * @example
+ * const acc = new KpiAccumulator({ dispatcher: 'greedy' });
+ * for (const ev of events) acc.add(ev);
+ * const kpis = acc.result();
+ */
+export class KpiAccumulator {
+  private placed = 0;
+  private requests = 0;
+  private served = 0;
+  private cancelled = 0;
+  private rejected = 0;
+  private within = 0;
+  private waits: number[] = [];
+  private rideSum = 0;
+  private emptyM = 0;
+  private occupiedM = 0;
+  private energyKwh = 0;
+  private occupiedS = 0;
+  private busyS = 0;
+  private firstRequestS = Infinity;
+  private lastRequestS = -Infinity;
+  private lastEventS = 0;
+  /** Per request: its request hour. */
+  private requestHour: number[] = [];
+  /** Per vehicle: riders on board, since when occupied / busy (-1 = not). */
+  private load: number[] = [];
+  private occupiedSince: number[] = [];
+  private busySince: number[] = [];
+  private hours: HourAcc[] = [];
+
+  constructor(private readonly options: KpiOptions = {}) {}
+
+  private hourAcc(hour: number): HourAcc {
+    while (this.hours.length <= hour) this.hours.push(newHour());
+    return this.hours[hour];
+  }
+
+  private markBusy(vehicle: number, timeS: number): void {
+    if (this.busySince[vehicle] === undefined || this.busySince[vehicle] < 0) this.busySince[vehicle] = timeS;
+  }
+
+  /** Adds an occupied interval, split over the hours it spans. */
+  private addOccupied(fromS: number, toS: number): void {
+    this.occupiedS += toS - fromS;
+    let t = fromS;
+    while (t < toS) {
+      const hour = Math.floor(t / 3600);
+      const end = Math.min(toS, (hour + 1) * 3600);
+      this.hourAcc(hour).occupiedS += end - t;
+      t = end;
+    }
+  }
+
+  add(ev: SimEvent): void {
+    if (ev.timeS > this.lastEventS) this.lastEventS = ev.timeS;
+    switch (ev.kind) {
+      case 'VehiclePlaced':
+        this.placed++;
+        this.load[ev.vehicle] = 0;
+        this.occupiedSince[ev.vehicle] = -1;
+        this.busySince[ev.vehicle] = -1;
+        break;
+      case 'RequestSubmitted': {
+        this.requests++;
+        const hour = Math.floor(ev.timeS / 3600);
+        this.requestHour[ev.request] = hour;
+        this.hourAcc(hour).requests++;
+        if (ev.timeS < this.firstRequestS) this.firstRequestS = ev.timeS;
+        if (ev.timeS > this.lastRequestS) this.lastRequestS = ev.timeS;
+        break;
+      }
+      case 'PickedUp': {
+        this.waits.push(ev.waitS);
+        const h = this.hourAcc(this.requestHour[ev.request] ?? Math.floor((ev.timeS - ev.waitS) / 3600));
+        h.waits.push(ev.waitS);
+        if (ev.waitS <= WITHIN_WAIT_S) {
+          this.within++;
+          h.within++;
+        }
+        if ((this.load[ev.vehicle] ?? 0) === 0) this.occupiedSince[ev.vehicle] = ev.timeS;
+        this.load[ev.vehicle] = (this.load[ev.vehicle] ?? 0) + ev.riders;
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      }
+      case 'DroppedOff': {
+        this.served++;
+        this.rideSum += ev.rideS;
+        const h = this.hourAcc(this.requestHour[ev.request] ?? Math.floor((ev.timeS - ev.rideS) / 3600));
+        h.served++;
+        h.rideSum += ev.rideS;
+        h.rides++;
+        this.load[ev.vehicle] -= ev.riders;
+        if (this.load[ev.vehicle] === 0) this.addOccupied(this.occupiedSince[ev.vehicle], ev.timeS);
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      }
+      case 'RequestCancelled':
+        this.cancelled++;
+        this.hourAcc(this.requestHour[ev.request] ?? Math.floor(ev.timeS / 3600)).cancelled++;
+        break;
+      case 'RequestRejected':
+        this.rejected++;
+        break;
+      case 'VehicleDeparted':
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      case 'VehicleArrived': {
+        const h = this.hourAcc(Math.floor(ev.timeS / 3600));
+        if (ev.onboard > 0) {
+          this.occupiedM += ev.distanceM;
+          h.occupiedM += ev.distanceM;
+        } else {
+          this.emptyM += ev.distanceM;
+          h.emptyM += ev.distanceM;
+        }
+        this.energyKwh += ev.energyKwh;
+        h.energyKwh += ev.energyKwh;
+        break;
+      }
+      case 'VehicleIdle': {
+        const since = this.busySince[ev.vehicle];
+        if (since !== undefined && since >= 0) this.busyS += ev.timeS - since;
+        this.busySince[ev.vehicle] = -1;
+        break;
+      }
+      case 'RequestAssigned':
+      case 'RequestUnassigned':
+      case 'VehicleRebalanced':
+      case 'CommandInvalid':
+        break;
+      default: {
+        const never: never = ev;
+        throw new Error(`KpiAccumulator: unknown event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The KPIs of everything added so far. Vehicles still busy or occupied count up to the last event time. */
+  result(): Kpis {
+    const fleet = this.options.fleet ?? this.placed;
+    const durationS =
+      this.options.durationS ??
+      (this.requests > 0 ? (Math.floor(this.lastRequestS / 3600) + 1 - Math.floor(this.firstRequestS / 3600)) * 3600 : 3600);
+    const days = durationS / 86_400;
+    let busyS = this.busyS;
+    let occupiedS = this.occupiedS;
+    for (let v = 0; v < this.busySince.length; v++) {
+      const since = this.busySince[v];
+      if (since !== undefined && since >= 0) busyS += this.lastEventS - since;
+      if ((this.load[v] ?? 0) > 0) occupiedS += this.lastEventS - this.occupiedSince[v];
+    }
+    const waits = Float64Array.from(this.waits).sort();
+    let waitSum = 0;
+    for (const w of this.waits) waitSum += w;
+    const vehicleM = this.emptyM + this.occupiedM;
+    const hourly = this.hours.map((h, hour): HourlyKpis => {
+      const hw = Float64Array.from(h.waits).sort();
+      let hwSum = 0;
+      for (const w of h.waits) hwSum += w;
+      const hm = h.emptyM + h.occupiedM;
+      return {
+        hour,
+        requests: h.requests,
+        served: h.served,
+        cancelled: h.cancelled,
+        servedPct: pct(h.served, h.requests),
+        within5MinPct: pct(h.within, h.requests),
+        waitMeanS: mean(hwSum, hw.length),
+        waitP50S: percentileSorted(hw, 0.5),
+        waitP95S: percentileSorted(hw, 0.95),
+        rideTimeMeanS: mean(h.rideSum, h.rides),
+        vehicleKm: hm / 1000,
+        emptyKm: h.emptyM / 1000,
+        emptyShare: hm > 0 ? h.emptyM / hm : 0,
+        utilization: fleet > 0 ? h.occupiedS / (fleet * 3600) : 0,
+        energyKwh: h.energyKwh,
+      };
+    });
+    return {
+      dispatcher: this.options.dispatcher ?? '',
+      fleet,
+      durationS,
+      requests: this.requests,
+      served: this.served,
+      cancelled: this.cancelled,
+      rejected: this.rejected,
+      servedPct: pct(this.served, this.requests),
+      within5MinPct: pct(this.within, this.requests),
+      waitMeanS: mean(waitSum, waits.length),
+      waitP50S: percentileSorted(waits, 0.5),
+      waitP95S: percentileSorted(waits, 0.95),
+      rideTimeMeanS: mean(this.rideSum, this.served),
+      vehicleKm: vehicleM / 1000,
+      emptyKm: this.emptyM / 1000,
+      occupiedKm: this.occupiedM / 1000,
+      emptyShare: vehicleM > 0 ? this.emptyM / vehicleM : 0,
+      utilization: fleet > 0 && durationS > 0 ? occupiedS / (fleet * durationS) : 0,
+      busyHoursPerVehiclePerDay: fleet > 0 && days > 0 ? busyS / 3600 / fleet / days : 0,
+      tripsPerVehiclePerDay: fleet > 0 && days > 0 ? this.served / fleet / days : 0,
+      energyKwh: this.energyKwh,
+      hourly,
+    };
+  }
+}
+
+/** KPIs of a whole event log (a fold with KpiAccumulator). */
+export function computeKpis(events: Iterable<SimEvent>, options: KpiOptions = {}): Kpis {
+  const acc = new KpiAccumulator(options);
+  for (const ev of events) acc.add(ev);
+  return acc.result();
+}

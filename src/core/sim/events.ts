@@ -1,0 +1,236 @@
+// The simulation's event log vocabulary: one discriminated union of everything that happens, and its NDJSON form.
+//
+// Index conventions: `request` is the index into the scenario's request array, `vehicle` the fleet index, nodes are
+// RoadGraph node indices. -1 means "none" where a vehicle may be absent. All times are integer seconds (`timeS`).
+
+/** A vehicle is placed at its start node (emitted once per vehicle at the start; makes a log self-contained). */
+export interface VehiclePlaced {
+  kind: 'VehiclePlaced';
+  timeS: number;
+  vehicle: number;
+  node: number;
+  seats: number;
+}
+
+/** A ride request enters the system. */
+export interface RequestSubmitted {
+  kind: 'RequestSubmitted';
+  timeS: number;
+  request: number;
+  id: string;
+  pickupNode: number;
+  dropoffNode: number;
+  riders: number;
+  acceptsSharing: boolean;
+}
+
+/** A request is put on a vehicle's plan; `previousVehicle` ≥ 0 when it moved from another vehicle (reassignment). */
+export interface RequestAssigned {
+  kind: 'RequestAssigned';
+  timeS: number;
+  request: number;
+  vehicle: number;
+  previousVehicle: number;
+}
+
+/** A not-yet-picked-up request was taken off its vehicle's plan and is open again. */
+export interface RequestUnassigned {
+  kind: 'RequestUnassigned';
+  timeS: number;
+  request: number;
+  previousVehicle: number;
+}
+
+/** Why a vehicle drives a leg. */
+export type LegPurpose = 'stop' | 'rebalance';
+
+/** A vehicle starts driving a leg (shortest path) towards `toNode`, planned to arrive at `arriveS`. */
+export interface VehicleDeparted {
+  kind: 'VehicleDeparted';
+  timeS: number;
+  vehicle: number;
+  fromNode: number;
+  toNode: number;
+  arriveS: number;
+  onboard: number;
+  purpose: LegPurpose;
+}
+
+/**
+ * A vehicle ends a leg at `node`: either the leg's target, or (`diverted`) the next node of its path where it turned
+ * towards a changed plan. `distanceM` is what it actually drove on the leg, with `onboard` riders; `energyKwh` its use.
+ */
+export interface VehicleArrived {
+  kind: 'VehicleArrived';
+  timeS: number;
+  vehicle: number;
+  node: number;
+  distanceM: number;
+  energyKwh: number;
+  onboard: number;
+  diverted: boolean;
+}
+
+/** Riders board; `waitS` = pickup time − request time. */
+export interface PickedUp {
+  kind: 'PickedUp';
+  timeS: number;
+  request: number;
+  vehicle: number;
+  riders: number;
+  waitS: number;
+}
+
+/** Riders leave; `rideS` = drop-off time − pickup time (in-vehicle time, pickup dwell included). */
+export interface DroppedOff {
+  kind: 'DroppedOff';
+  timeS: number;
+  request: number;
+  vehicle: number;
+  riders: number;
+  rideS: number;
+}
+
+/** Why a request was cancelled. */
+export type CancelReason = 'max_wait';
+
+/** A request not picked up within the maximum wait gives up; `vehicle` is the one it was assigned to, or -1. */
+export interface RequestCancelled {
+  kind: 'RequestCancelled';
+  timeS: number;
+  request: number;
+  vehicle: number;
+  reason: CancelReason;
+}
+
+/** The dispatcher declined a request. */
+export interface RequestRejected {
+  kind: 'RequestRejected';
+  timeS: number;
+  request: number;
+  reason: string;
+}
+
+/** An empty vehicle is sent to a node to wait there (repositioning). */
+export interface VehicleRebalanced {
+  kind: 'VehicleRebalanced';
+  timeS: number;
+  vehicle: number;
+  fromNode: number;
+  toNode: number;
+}
+
+/** A vehicle has no plan left and waits at `node`. */
+export interface VehicleIdle {
+  kind: 'VehicleIdle';
+  timeS: number;
+  vehicle: number;
+  node: number;
+}
+
+/** A dispatcher command failed validation and was ignored (only when the engine records instead of throwing). */
+export interface CommandInvalid {
+  kind: 'CommandInvalid';
+  timeS: number;
+  command: string;
+  reason: string;
+}
+
+/** Everything that can happen in a run. Charging and service events join this union later. */
+export type SimEvent =
+  | VehiclePlaced
+  | RequestSubmitted
+  | RequestAssigned
+  | RequestUnassigned
+  | VehicleDeparted
+  | VehicleArrived
+  | PickedUp
+  | DroppedOff
+  | RequestCancelled
+  | RequestRejected
+  | VehicleRebalanced
+  | VehicleIdle
+  | CommandInvalid;
+
+export type SimEventKind = SimEvent['kind'];
+
+/** Rounds a metre/kWh figure so that the NDJSON text is stable and compact (mm / Wh resolution). */
+function fixed(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * One event as one JSON line (no trailing newline), keys always in the same order whatever order the object was
+ * built in, so that a run's NDJSON log is byte-identical across runs.
+ *
+ * @example eventToJson({ kind: 'VehicleIdle', timeS: 5, vehicle: 0, node: 3 }) // '{"kind":"VehicleIdle","timeS":5,"vehicle":0,"node":3}'
+ */
+export function eventToJson(ev: SimEvent): string {
+  switch (ev.kind) {
+    case 'VehiclePlaced':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node, seats: ev.seats });
+    case 'RequestSubmitted':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        request: ev.request,
+        id: ev.id,
+        pickupNode: ev.pickupNode,
+        dropoffNode: ev.dropoffNode,
+        riders: ev.riders,
+        acceptsSharing: ev.acceptsSharing,
+      });
+    case 'RequestAssigned':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, vehicle: ev.vehicle, previousVehicle: ev.previousVehicle });
+    case 'RequestUnassigned':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, previousVehicle: ev.previousVehicle });
+    case 'VehicleDeparted':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        vehicle: ev.vehicle,
+        fromNode: ev.fromNode,
+        toNode: ev.toNode,
+        arriveS: ev.arriveS,
+        onboard: ev.onboard,
+        purpose: ev.purpose,
+      });
+    case 'VehicleArrived':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        vehicle: ev.vehicle,
+        node: ev.node,
+        distanceM: fixed(ev.distanceM, 3),
+        energyKwh: fixed(ev.energyKwh, 6),
+        onboard: ev.onboard,
+        diverted: ev.diverted,
+      });
+    case 'PickedUp':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, vehicle: ev.vehicle, riders: ev.riders, waitS: ev.waitS });
+    case 'DroppedOff':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, vehicle: ev.vehicle, riders: ev.riders, rideS: ev.rideS });
+    case 'RequestCancelled':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, vehicle: ev.vehicle, reason: ev.reason });
+    case 'RequestRejected':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, reason: ev.reason });
+    case 'VehicleRebalanced':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, fromNode: ev.fromNode, toNode: ev.toNode });
+    case 'VehicleIdle':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node });
+    case 'CommandInvalid':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
+    default: {
+      const never: never = ev;
+      throw new Error(`eventToJson: unknown event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The whole log as NDJSON text (one event per line, trailing newline). */
+export function eventsToNdjson(events: readonly SimEvent[]): string {
+  let s = '';
+  for (const ev of events) s += eventToJson(ev) + '\n';
+  return s;
+}
