@@ -10,8 +10,9 @@ export class InputFileError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${file}: ${problem}`);
+    super(`${file}: ${problem}`, options);
     this.name = 'InputFileError';
   }
 }

@@ -1,4 +1,6 @@
-// The one error type every road-network importer throws, so that callers (CLI, service) can report bad input uniformly.
+// The error every road-network importer throws: an InputFileError (file named, then the problem) that callers can
+// also tell apart as a network import failure.
+import { InputFileError } from './file-input.js';
 
 /**
  * A road-network file could not be imported. The message always starts with the file, then the problem,
@@ -7,13 +9,9 @@
  * @example
  * try { await importOsm(file); } catch (e) { if (e instanceof NetworkImportError) console.error(e.message); }
  */
-export class NetworkImportError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${problem}`, options);
+export class NetworkImportError extends InputFileError {
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(file, problem, options);
     this.name = 'NetworkImportError';
   }
 }

@@ -12,8 +12,8 @@ import { InputFileError } from './file-input.js';
 const MAGIC = 'BATONNET';
 const VERSION = 1;
 
-type TypedArray = Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-const ARRAY_TYPES = { Uint8Array, Uint32Array, Int32Array, Float32Array, Float64Array } as const;
+const ARRAY_TYPES = { Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array } as const;
+type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 type ArrayTypeName = keyof typeof ARRAY_TYPES;
 
 const GRAPH_ARRAYS = ['firstOut', 'head', 'timeMs', 'lengthM', 'roadClass', 'lat', 'lon', 'externalId', 'geomFirst', 'geomLat', 'geomLon'] as const;
