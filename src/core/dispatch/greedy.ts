@@ -273,6 +273,7 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
       }
       // 2. New requests, in arrival order, take the nearest idle car or queue.
       for (const r of s.newRequests) {
+        if (s.requestStatus[r] !== RequestStatus.open) continue; // cancelled in the same second (maxWaitS = 0)
         if (s.requestRiders[r] > s.seats) {
           commands.push({ kind: 'reject', request: r, reason: 'too_many_riders' });
           continue;

@@ -1,0 +1,77 @@
+// KPI fold on hand-made event logs: every figure computed by hand.
+import { describe, expect, it } from 'vitest';
+import { computeKpis, percentileSorted } from '../../src/core/metrics/kpis.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
+
+const sub = (timeS: number, request: number): SimEvent => ({ kind: 'RequestSubmitted', timeS, request, id: `r${request}`, pickupNode: 0, dropoffNode: 1, riders: 1, acceptsSharing: false });
+const leg = (timeS: number, vehicle: number, distanceM: number, onboard: number): SimEvent => ({ kind: 'VehicleArrived', timeS, vehicle, node: 0, distanceM, energyKwh: distanceM / 1000 * 0.15, onboard, diverted: false });
+
+// Two vehicles, 4 requests in hours 0 and 1 (durationS therefore 2 h):
+//   r0 t=0: v0 departs 0, picks up at 100 (wait 100), drops off at 400 (ride 300), idle at 430.
+//   r1 t=50: v1 departs 50, picks up at 450 (wait 400 > 300), drops off at 650 (ride 200), idle at 680.
+//   r2 t=3700: cancelled at 4300.   r3 t=3800: rejected at 3800.
+const log: SimEvent[] = [
+  { kind: 'VehiclePlaced', timeS: 0, vehicle: 0, node: 0, seats: 2 },
+  { kind: 'VehiclePlaced', timeS: 0, vehicle: 1, node: 0, seats: 2 },
+  sub(0, 0),
+  { kind: 'VehicleDeparted', timeS: 0, vehicle: 0, fromNode: 0, toNode: 1, arriveS: 100, onboard: 0, purpose: 'stop' },
+  sub(50, 1),
+  { kind: 'VehicleDeparted', timeS: 50, vehicle: 1, fromNode: 0, toNode: 1, arriveS: 450, onboard: 0, purpose: 'stop' },
+  leg(100, 0, 1000, 0),
+  { kind: 'PickedUp', timeS: 100, request: 0, vehicle: 0, riders: 1, waitS: 100 },
+  leg(400, 0, 3000, 1),
+  { kind: 'DroppedOff', timeS: 400, request: 0, vehicle: 0, riders: 1, rideS: 300 },
+  { kind: 'VehicleIdle', timeS: 430, vehicle: 0, node: 1 },
+  leg(450, 1, 2000, 0),
+  { kind: 'PickedUp', timeS: 450, request: 1, vehicle: 1, riders: 1, waitS: 400 },
+  leg(650, 1, 2000, 1),
+  { kind: 'DroppedOff', timeS: 650, request: 1, vehicle: 1, riders: 1, rideS: 200 },
+  { kind: 'VehicleIdle', timeS: 680, vehicle: 1, node: 1 },
+  sub(3700, 2),
+  sub(3800, 3),
+  { kind: 'RequestRejected', timeS: 3800, request: 3, reason: 'test' },
+  { kind: 'RequestCancelled', timeS: 4300, request: 2, vehicle: -1, reason: 'max_wait' },
+];
+
+describe('computeKpis', () => {
+  const k = computeKpis(log, { dispatcher: 'hand' });
+
+  it('counts requests and outcomes', () => {
+    expect([k.dispatcher, k.fleet, k.durationS]).toEqual(['hand', 2, 7200]);
+    expect([k.requests, k.served, k.cancelled, k.rejected]).toEqual([4, 2, 1, 1]);
+    expect(k.servedPct).toBe(50);
+    expect(k.within5MinPct).toBe(25); // only r0 (wait 100) of 4 requests
+  });
+
+  it('computes waits (nearest-rank percentiles) and ride times', () => {
+    expect([k.waitMeanS, k.waitP50S, k.waitP95S]).toEqual([250, 100, 400]);
+    expect(k.rideTimeMeanS).toBe(250);
+  });
+
+  it('computes distance, energy and time shares', () => {
+    expect([k.vehicleKm, k.emptyKm, k.occupiedKm]).toEqual([8, 3, 5]);
+    expect(k.emptyShare).toBeCloseTo(3 / 8, 12);
+    expect(k.energyKwh).toBeCloseTo(1.2, 12);
+    // Occupied 300 + 200 s of 2 vehicles × 7200 s; busy 430 + 630 s; per day = ×12.
+    expect(k.utilization).toBeCloseTo(500 / 14_400, 12);
+    expect(k.busyHoursPerVehiclePerDay).toBeCloseTo((1060 / 3600 / 2) * 12, 12);
+    expect(k.tripsPerVehiclePerDay).toBeCloseTo((2 / 2) * 12, 12);
+  });
+
+  it('gives per-hour series by request hour (vehicle figures by event hour)', () => {
+    expect(k.hourly.map((h) => [h.hour, h.requests, h.served, h.cancelled, h.servedPct])).toEqual([
+      [0, 2, 2, 0, 100],
+      [1, 2, 0, 1, 0],
+    ]);
+    expect(k.hourly[0].waitMeanS).toBe(250);
+    expect(k.hourly[0].vehicleKm).toBe(8);
+    expect(k.hourly[0].utilization).toBeCloseTo(500 / 7200, 12);
+    expect(Number.isNaN(k.hourly[1].waitMeanS)).toBe(true);
+  });
+
+  it('nearest-rank percentile', () => {
+    expect(percentileSorted([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(percentileSorted([1, 2, 3, 4], 0.95)).toBe(4);
+    expect(Number.isNaN(percentileSorted([], 0.5))).toBe(true);
+  });
+});
