@@ -131,40 +131,18 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
 
   const file = await openTripFile(path, opts);
   const rejected = emptyRejectCounts();
-  const candidates: TripRecord[] = [];
   let read = 0;
   const progress = (done: boolean) =>
     opts.onProgress?.({ rowsRead: read, bytesRead: file.source.bytesRead(), totalBytes: file.source.totalBytes, done });
 
-  // Pass 1, streaming: format checks, local date, box.
-  for await (const row of file.rows) {
-    read++;
-    if (read % PROGRESS_EVERY_ROWS === 0) progress(false);
-    if (row.kind === 'reject') {
-      rejected[row.reason]++;
-      continue;
-    }
-    const r = row.trip;
-    if (wantedDay !== undefined && localDay(r) !== wantedDay) rejected[RejectReason.outsideDate]++;
-    else if (!inBox(r.pickupLat, r.pickupLon) || !inBox(r.dropoffLat, r.dropoffLon)) rejected[RejectReason.outsideBbox]++;
-    else candidates.push(r);
-  }
-  progress(true);
-
-  // The day start needs the earliest kept request when no date is given, so window and snapping run on the candidates.
-  let earliest: TripRecord | undefined;
-  for (const r of candidates) if (earliest === undefined || r.requestEpochS < earliest.requestEpochS) earliest = r;
-  const dayIndex = wantedDay ?? (earliest === undefined ? 0 : localDay(earliest));
-  const refOnDay = wantedDay === undefined ? earliest : candidates[0];
-  const dayStartEpochS = localMidnightEpochS(dayIndex, refOnDay, file.zone);
-
   const trips: PlacedTrip[] = [];
   const acceptsSharing = opts.acceptsSharing ?? false;
-  for (const r of candidates) {
+  /** Window, snapping and same-endpoint checks; keeps the trip when it passes. */
+  const place = (r: TripRecord, dayStartEpochS: number) => {
     const requestS = r.requestEpochS - dayStartEpochS;
     if (opts.window && (requestS < opts.window.fromS || requestS >= opts.window.toS)) {
       rejected[RejectReason.outsideTimeWindow]++;
-      continue;
+      return;
     }
     let pickupNode = -1;
     let dropoffNode = -1;
@@ -172,22 +150,22 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
       const p = opts.snapper.snap(r.pickupLat, r.pickupLon);
       if (p === null) {
         rejected[RejectReason.pickupOffNetwork]++;
-        continue;
+        return;
       }
       const d = opts.snapper.snap(r.dropoffLat, r.dropoffLon);
       if (d === null) {
         rejected[RejectReason.dropoffOffNetwork]++;
-        continue;
+        return;
       }
       pickupNode = p.node;
       dropoffNode = d.node;
       if (pickupNode === dropoffNode) {
         rejected[RejectReason.samePickupDropoff]++;
-        continue;
+        return;
       }
     } else if (r.pickupLat === r.dropoffLat && r.pickupLon === r.dropoffLon) {
       rejected[RejectReason.samePickupDropoff]++;
-      continue;
+      return;
     }
     const t: PlacedTrip = {
       id: r.id,
@@ -204,6 +182,39 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
     if (r.observedDurationS !== undefined) t.observedDurationS = r.observedDurationS;
     if (r.sourceVehicleId !== undefined && r.sourceVehicleId !== '') t.sourceVehicleId = r.sourceVehicleId;
     trips.push(t);
+  };
+
+  // With a date, the day start is known at the first row of that day, so every check runs while streaming and only
+  // kept trips are held. NOTE: without a date the day start is the earliest request's local midnight, which is known
+  // only at the end: the records passing date/box checks are held until then (memory grows with the file).
+  let dayStartEpochS = wantedDay === undefined ? undefined : NaN;
+  const candidates: TripRecord[] = [];
+  for await (const row of file.rows) {
+    read++;
+    if (read % PROGRESS_EVERY_ROWS === 0) progress(false);
+    if (row.kind === 'reject') {
+      rejected[row.reason]++;
+      continue;
+    }
+    const r = row.trip;
+    if (wantedDay !== undefined && localDay(r) !== wantedDay) rejected[RejectReason.outsideDate]++;
+    else if (!inBox(r.pickupLat, r.pickupLon) || !inBox(r.dropoffLat, r.dropoffLon)) rejected[RejectReason.outsideBbox]++;
+    else if (dayStartEpochS === undefined) candidates.push(r);
+    else {
+      if (Number.isNaN(dayStartEpochS)) dayStartEpochS = localMidnightEpochS(wantedDay ?? 0, r, file.zone);
+      place(r, dayStartEpochS);
+    }
+  }
+  progress(true);
+
+  if (dayStartEpochS === undefined) {
+    let earliest: TripRecord | undefined;
+    for (const r of candidates) if (earliest === undefined || r.requestEpochS < earliest.requestEpochS) earliest = r;
+    dayStartEpochS = localMidnightEpochS(earliest === undefined ? 0 : localDay(earliest), earliest, file.zone);
+    for (const r of candidates) place(r, dayStartEpochS);
+  } else if (Number.isNaN(dayStartEpochS)) {
+    // A date with no usable row on it: midnight in the format's time zone.
+    dayStartEpochS = localMidnightEpochS(wantedDay ?? 0, undefined, file.zone);
   }
   trips.sort((a, b) => a.requestS - b.requestS || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { trips, rejected, read, dayStartEpochS };
