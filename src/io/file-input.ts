@@ -49,9 +49,10 @@ export function isGzip(head: Uint8Array): boolean {
  * A byte stream of the file's content, gunzipped if the file is gzip. Read errors surface on the returned stream;
  * wrap them with `asInputError(file, err)` where they are caught so the message names the file.
  */
-export function openInput(file: string): Readable {
+export function openInput(file: string, onBytes?: (bytes: number) => void): Readable {
   const head = peekFile(file);
-  const raw = createReadStream(file);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (onBytes) raw.on('data', (chunk) => onBytes(chunk.length));
   if (!isGzip(head)) return raw;
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));
@@ -71,8 +72,8 @@ export function asInputError(file: string, err: unknown): InputFileError {
  * Streams CSV rows (arrays of strings) from a plain or gzip file with the maintained csv-parse library. Errors from
  * reading, gunzip or parsing all surface here, wrapped so that they name the file.
  */
-export async function* csvRows(file: string, options: CsvOptions = {}): AsyncGenerator<string[]> {
-  const input = openInput(file);
+export async function* csvRows(file: string, options: CsvOptions = {}, onBytes?: (bytes: number) => void): AsyncGenerator<string[]> {
+  const input = openInput(file, onBytes);
   const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true, ...options });
   // pipe() does not forward errors: a corrupt gzip must end the parse, not hang it.
   input.on('error', (err) => parser.destroy(err));

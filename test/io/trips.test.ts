@@ -202,7 +202,7 @@ describe('reject counting', () => {
 
 describe('errors name the file', () => {
   it('missing file', async () => {
-    await expect(loadTrips('/nonexistent/trips.csv', { format: 'baton' })).rejects.toThrow('trip file not found: /nonexistent/trips.csv');
+    await expect(loadTrips('/nonexistent/trips.csv', { format: 'baton' })).rejects.toThrow('/nonexistent/trips.csv: file not found');
   });
   it('unknown format', async () => {
     await expect(loadTrips(BATON, { format: 'uber' })).rejects.toThrow(/unknown trip format "uber".*sf-cabspotting, rideaustin, nyc-tlc, baton/);
@@ -218,7 +218,7 @@ describe('errors name the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-trips-'));
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, '');
-    await expect(loadTrips(empty, { format: 'baton' })).rejects.toThrow(`trip file has no header line: ${empty}`);
+    await expect(loadTrips(empty, { format: 'baton' })).rejects.toThrow(`${empty}: file is empty`);
     await expect(loadTrips(BATON, { format: 'baton', date: '2024-02-30' })).rejects.toThrow('invalid date "2024-02-30"');
     expect(() => parseTimeWindow('10:00-07:00')).toThrow('invalid time window');
     expect(parseTimeWindow('6:30-9')).toEqual({ fromS: 23_400, toS: 32_400 });
