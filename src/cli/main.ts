@@ -1,6 +1,8 @@
 // The `baton` command line: thin commands that parse arguments, wire the parts together and print.
 import { Command, CommanderError } from 'commander';
 import { registerNetworkCommands } from './network.js';
+import { registerCalibrateCommand } from './calibrate.js';
+import { registerSimulateCommand } from './simulate.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 
@@ -12,7 +14,9 @@ program
   .showHelpAfterError()
   .exitOverride();
 
+registerSimulateCommand(program);
 registerNetworkCommands(program);
+registerCalibrateCommand(program);
 
 try {
   await program.parseAsync(process.argv);
