@@ -14,12 +14,15 @@ export interface ChBuildOptions {
   priorityWitnessSettleLimit?: number;
   /** Most edges on a witness path (a hop limit cuts long searches that almost never find a witness). */
   witnessHopLimit?: number;
+  /** Hop limit of the witness searches that only estimate a priority. */
+  priorityWitnessHopLimit?: number;
 }
 
 const DEFAULTS = {
   witnessSettleLimit: 400,
-  priorityWitnessSettleLimit: 60,
+  priorityWitnessSettleLimit: 20,
   witnessHopLimit: 16,
+  priorityWitnessHopLimit: 16,
 } as const;
 
 /**
@@ -143,7 +146,8 @@ export function buildContractionHierarchy(graph: RoadGraph, opts: ChBuildOptions
   const n = graph.nodeCount;
   const witnessLimit = opts.witnessSettleLimit ?? DEFAULTS.witnessSettleLimit;
   const priorityLimit = opts.priorityWitnessSettleLimit ?? DEFAULTS.priorityWitnessSettleLimit;
-  const hopLimit = opts.witnessHopLimit ?? DEFAULTS.witnessHopLimit;
+  const witnessHops = opts.witnessHopLimit ?? DEFAULTS.witnessHopLimit;
+  const priorityHops = opts.priorityWitnessHopLimit ?? DEFAULTS.priorityWitnessHopLimit;
 
   // Initial dynamic graph: self-loops dropped, parallel edges merged keeping the fastest.
   const outDeg = new Uint32Array(n);
@@ -185,7 +189,14 @@ export function buildContractionHierarchy(graph: RoadGraph, opts: ChBuildOptions
   const heap = new IndexedMinHeap(n);
 
   /** Dijkstra from `source` in the remaining graph avoiding `forbidden`, until `targetsLeft` targets are settled. */
-  const witnessSearch = (source: number, forbidden: number, maxDist: number, settleLimit: number, targetsLeft: number): void => {
+  const witnessSearch = (
+    source: number,
+    forbidden: number,
+    maxDist: number,
+    settleLimit: number,
+    hopLimit: number,
+    targetsLeft: number,
+  ): void => {
     for (let i = 0; i < touchedCount; i++) dist[touched[i]] = Infinity;
     touchedCount = 0;
     heap.clear();
@@ -266,6 +277,7 @@ export function buildContractionHierarchy(graph: RoadGraph, opts: ChBuildOptions
     addedCount = 0;
     addedHops = 0;
     const limit = apply ? witnessLimit : priorityLimit;
+    const hopLimit = apply ? witnessHops : priorityHops;
     for (let a = 0; a < nIn; a++) {
       const u = inNode[a];
       let targets = 0;
@@ -277,7 +289,7 @@ export function buildContractionHierarchy(graph: RoadGraph, opts: ChBuildOptions
         }
       }
       if (targets === 0) continue;
-      witnessSearch(u, x, inW[a] + maxOut, limit, targets);
+      witnessSearch(u, x, inW[a] + maxOut, limit, hopLimit, targets);
       for (let b = 0; b < nOut; b++) {
         const v = outNode[b];
         isTarget[v] = 0;

@@ -1,0 +1,197 @@
+// Contraction hierarchies must equal Dijkstra exactly: on the synthetic city, on random directed graphs with one-ways
+// and unreachable pairs, for tables, unpacked paths, speed factors, and after a round trip through typed arrays.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { RoadGraph } from '../../src/core/network/graph.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
+import { DijkstraTravelTimes, type SpeedProfile } from '../../src/core/network/travel-times.js';
+import {
+  buildContractionHierarchy,
+  chArrays,
+  chFromArrays,
+  ChTravelTimes,
+  type AnyTypedArray,
+} from '../../src/core/network/ch.js';
+import { expectChEqualsDijkstra, fastestEdgeMs } from './ch-equivalence.js';
+
+/** A RoadGraph straight from an edge list (no SCC filtering, so some pairs stay unreachable). */
+function graphFromEdges(nodeCount: number, edges: ReadonlyArray<readonly [number, number, number]>): RoadGraph {
+  const sorted = [...edges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const m = sorted.length;
+  const firstOut = new Uint32Array(nodeCount + 1);
+  const head = new Uint32Array(m);
+  const timeMs = new Uint32Array(m);
+  const lengthM = new Float32Array(m);
+  sorted.forEach(([u, v, w], i) => {
+    firstOut[u + 1]++;
+    head[i] = v;
+    timeMs[i] = w;
+    lengthM[i] = w / 10;
+  });
+  for (let v = 0; v < nodeCount; v++) firstOut[v + 1] += firstOut[v];
+  return {
+    nodeCount,
+    edgeCount: m,
+    firstOut,
+    head,
+    timeMs,
+    lengthM,
+    roadClass: new Uint8Array(m),
+    lat: new Float64Array(nodeCount),
+    lon: new Float64Array(nodeCount),
+    externalId: new Float64Array(nodeCount),
+    geomFirst: new Uint32Array(m + 1),
+    geomLat: new Float64Array(0),
+    geomLon: new Float64Array(0),
+    meta: {
+      source: 'test',
+      attribution: '',
+      bbox: [0, 0, 0, 0],
+      build: { nodesIn: nodeCount, edgesIn: m, nodesKept: nodeCount, edgesKept: m, componentsFound: 0, nodesDropped: 0, edgesDropped: 0, selfLoopsDropped: 0, parallelEdgesMerged: 0 },
+    },
+  };
+}
+
+/** Random directed graphs: one-way edges, some two-way, parallel edges and self-loops; small weights make ties common. */
+const arbitraryGraph = fc
+  .integer({ min: 1, max: 30 })
+  .chain((n) =>
+    fc.record({
+      n: fc.constant(n),
+      edges: fc.array(
+        fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.integer({ min: 1, max: 12 }), fc.boolean()),
+        { maxLength: n * 3 },
+      ),
+    }),
+  )
+  .map(({ n, edges }) => {
+    const list: [number, number, number][] = [];
+    for (const [u, v, w, twoWay] of edges) {
+      list.push([u, v, w]);
+      if (twoWay) list.push([v, u, w]);
+    }
+    return graphFromEdges(n, list);
+  });
+
+const city = buildSyntheticCity().graph;
+const cityCh = buildContractionHierarchy(city);
+
+describe('contraction hierarchy on the default synthetic city', () => {
+  it('equals Dijkstra exactly on 1,000 seeded random pairs (times, paths, tables)', () => {
+    expectChEqualsDijkstra(city, 1000, 20240601, { ch: cityCh, pathPairs: 300, tableSize: 30 });
+  });
+
+  it('answers oneToMany and manyToMany like Dijkstra, with repeated nodes and source = target', () => {
+    const tt = new ChTravelTimes(city, cityCh);
+    const ref = new DijkstraTravelTimes(city);
+    const sources = [0, 17, 17, city.nodeCount - 1, 500];
+    const targets = [500, 0, 17, 17, city.nodeCount - 1, 1234, 9];
+    const table = tt.manyToMany(sources, targets);
+    expect(Array.from(table)).toEqual(Array.from(ref.manyToMany(sources, targets)));
+    const out = new Float64Array(targets.length + 3).fill(-1);
+    tt.oneToMany(17, targets, 0, out);
+    expect(Array.from(out.subarray(0, targets.length))).toEqual(Array.from(ref.oneToMany(17, targets)));
+    expect(Array.from(out.subarray(targets.length))).toEqual([-1, -1, -1]);
+    expect(Array.from(tt.oneToMany(3, [42]))).toEqual([ref.timeS(3, 42)]);
+    expect(tt.manyToMany([], targets).length).toBe(0);
+    expect(tt.timeS(5, 5)).toBe(0);
+    expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), timeS: 0, distanceM: 0 });
+  });
+
+  it('scales times by the speed factor of the departure hour', () => {
+    const factors = Array.from({ length: 24 }, (_, h) => (h >= 7 && h <= 9 ? 1.5 : 1));
+    const profile: SpeedProfile = { hourlyFactors: factors };
+    const tt = new ChTravelTimes(city, cityCh, profile);
+    const ref = new DijkstraTravelTimes(city, profile);
+    const free = new ChTravelTimes(city, cityCh);
+    for (const [a, b] of [[1, 2000], [700, 30], [2500, 2501]] as const) {
+      const ms = free.timeMs(a, b);
+      expect(tt.timeS(a, b, 3 * 3600)).toBe(ms / 1000);
+      expect(tt.timeS(a, b, 8 * 3600 + 59)).toBe((ms / 1000) * 1.5);
+      expect(tt.timeS(a, b, 8 * 3600)).toBe(ref.timeS(a, b, 8 * 3600));
+      expect(tt.timeS(a, b, 24 * 3600 + 8 * 3600)).toBe((ms / 1000) * 1.5);
+      expect(tt.route(a, b, 8 * 3600).timeS).toBe((ms / 1000) * 1.5);
+      expect(tt.path(a, b, 8 * 3600)?.timeS).toBe((ms / 1000) * 1.5);
+      expect(Array.from(tt.manyToMany([a], [b], 8 * 3600))).toEqual([(ms / 1000) * 1.5]);
+    }
+  });
+
+  it('round-trips through its typed arrays and refuses broken or foreign arrays', () => {
+    for (const v of Object.values(cityCh)) expect(typeof v === 'number' || ArrayBuffer.isView(v)).toBe(true);
+    const arrays = chArrays(cityCh);
+    const copy = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, a.slice()])) as Record<string, AnyTypedArray>;
+    const again = chFromArrays(cityCh.nodeCount, copy);
+    const a = new ChTravelTimes(city, again);
+    const b = new ChTravelTimes(city, cityCh);
+    for (let i = 0; i < 50; i++) expect(a.timeMs(i * 37, i * 53)).toBe(b.timeMs(i * 37, i * 53));
+
+    const { upMid: _dropped, ...missing } = copy;
+    expect(() => chFromArrays(cityCh.nodeCount, missing)).toThrow(/upMid/);
+    expect(() => chFromArrays(cityCh.nodeCount, { ...copy, upMid: new Uint32Array(copy.upMid.length) })).toThrow(/upMid must be a Int32Array/);
+    expect(() => chFromArrays(cityCh.nodeCount, { ...copy, downHead: copy.downHead.subarray(1) })).toThrow(/downHead has length/);
+    expect(() => chFromArrays(cityCh.nodeCount + 1, copy)).toThrow(/rank has length/);
+
+    const other = buildSyntheticCity({ seed: 2 }).graph;
+    expect(() => new ChTravelTimes(other, cityCh)).toThrow(/another network/);
+  });
+
+  it('is deterministic and reports progress up to (total, total)', () => {
+    const calls: number[] = [];
+    const again = buildContractionHierarchy(city, { onProgress: (done, total) => calls.push(done / total) });
+    expect(calls.at(-1)).toBe(1);
+    expect(calls.every((f, i) => i === 0 || f >= calls[i - 1])).toBe(true);
+    for (const [k, v] of Object.entries(chArrays(again))) expect(v, k).toEqual(chArrays(cityCh)[k as keyof ReturnType<typeof chArrays>]);
+  });
+});
+
+describe('contraction hierarchy on random directed graphs', () => {
+  it('equals Dijkstra on every pair, Infinity where unreachable, with valid paths and tables', () => {
+    fc.assert(
+      fc.property(arbitraryGraph, (g) => {
+        const ch = buildContractionHierarchy(g);
+        const tt = new ChTravelTimes(g, ch);
+        const ref = new DijkstraTravelTimes(g);
+        const all = Array.from({ length: g.nodeCount }, (_, i) => i);
+        const table = tt.manyToMany(all, all);
+        for (const a of all) {
+          const row = ref.oneToMany(a, all);
+          for (const b of all) {
+            const want = ref.timeMs(a, b);
+            expect(tt.timeMs(a, b)).toBe(want);
+            expect(tt.timeS(a, b)).toBe(want / 1000);
+            expect(table[a * g.nodeCount + b]).toBe(row[b]);
+            const p = tt.path(a, b);
+            if (want === Infinity) {
+              expect(p).toBeNull();
+              expect(tt.route(a, b)).toEqual({ timeS: Infinity, distanceM: Infinity });
+              continue;
+            }
+            expect(p).not.toBeNull();
+            const nodes = p!.nodes;
+            expect([nodes[0], nodes[nodes.length - 1]]).toEqual([a, b]);
+            let sum = 0;
+            for (let k = 1; k < nodes.length; k++) {
+              const w = fastestEdgeMs(g, nodes[k - 1], nodes[k]);
+              expect(w).toBeGreaterThan(0);
+              sum += w;
+            }
+            expect(sum).toBe(want);
+            expect(p!.distanceM).toBeCloseTo(sum / 10, 3);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
+  it('handles an empty graph and isolated nodes', () => {
+    const empty = graphFromEdges(0, []);
+    expect(buildContractionHierarchy(empty).nodeCount).toBe(0);
+    const lonely = graphFromEdges(3, [[0, 1, 5]]);
+    const tt = new ChTravelTimes(lonely, buildContractionHierarchy(lonely));
+    expect(tt.timeMs(0, 1)).toBe(5);
+    expect(tt.timeS(1, 0)).toBe(Infinity);
+    expect(tt.timeS(2, 0)).toBe(Infinity);
+    expect(Array.from(tt.manyToMany([0, 2], [1, 2]))).toEqual([0.005, Infinity, Infinity, 0]);
+  });
+});
