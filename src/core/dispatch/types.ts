@@ -101,6 +101,9 @@ export interface FleetSnapshot {
   /** Earliest time and node from which the vehicle can head to a changed first stop: now/here if idle, the end of its
    *  dwell, or the next node of its current path when driving (computed on demand). */
   divertAt(vehicle: number): TimedNode;
+  /** When and where the current leg (or dwell) ends: now/here if idle. A new plan whose first stop is at this node
+   *  keeps the leg and reaches the stop exactly then; any other first stop is headed for from `divertAt`. */
+  legEnd(vehicle: number): TimedNode;
   /** When and where the vehicle finishes its plan or rebalancing leg (computed on demand, cached until the plan
    *  changes; exact if the plan is then followed, since the engine rounds legs the same way). */
   freeAt(vehicle: number): TimedNode;

@@ -850,6 +850,11 @@ export class Engine {
     return { timeS: this.legStartS[v] + Math.round(p.cumMs[k] * p.scale), node: p.nodes[k] };
   }
 
+  private legEnd(v: number): TimedNode {
+    if (this.status[v] === VehicleStatus.idle) return { timeS: this.nowS, node: this.node[v] };
+    return { timeS: this.legEndS[v], node: this.legTarget[v] };
+  }
+
   private freeAt(v: number): TimedNode {
     if (this.freeS[v] >= 0 && this.status[v] !== VehicleStatus.idle) return { timeS: this.freeS[v], node: this.freeNode[v] };
     if (this.status[v] === VehicleStatus.idle) return { timeS: this.nowS, node: this.node[v] };
@@ -902,6 +907,7 @@ export class Engine {
       vehicleLoad: this.load,
       plan: (v) => e.plan(v),
       divertAt: (v) => e.divertAt(v),
+      legEnd: (v) => e.legEnd(v),
       freeAt: (v) => e.freeAt(v),
       requestCount: this.requestS.length,
       requestS: this.requestS,
