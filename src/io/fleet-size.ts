@@ -1,0 +1,506 @@
+// Fleet sizing: the smallest fleet that meets a service level, found by parallel bisection over seeded simulations
+// in worker threads, and the clairvoyant lower bound on the same requests for comparison.
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PlacedTrip } from '../core/demand/placed-trip.js';
+import { haversineM } from '../core/geo.js';
+import type { RoadGraph } from '../core/network/graph.js';
+import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js';
+import { DEFAULT_DWELL, simulate } from '../core/sim/engine.js';
+import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
+import { makeDispatcher } from './dispatchers.js';
+import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
+import type { Scenario, ScenarioOptions } from './scenario.js';
+
+/** One simulated fleet size: the service level asked for and the KPIs that explain it. */
+export interface FleetPoint {
+  fleet: number;
+  /** Share of all requests picked up within `withinS` of their request, %. */
+  servicePct: number;
+  withinS: number;
+  servedPct: number;
+  waitMeanS: number;
+  waitP95S: number;
+  emptyShare: number;
+  utilization: number;
+  tripsPerVehiclePerDay: number;
+  /** Wall time of this simulation (in its worker). */
+  wallS: number;
+}
+
+/** How one simulation of the search is run (everything except the fleet size). */
+export interface FleetRunOptions {
+  dispatcher: string;
+  seed: number;
+  seats: number;
+  maxWaitS: number;
+  withinS: number;
+}
+
+/**
+ * Simulates `fleet` cars on the scenario and measures the share of requests picked up within `withinS`, counted from
+ * the streamed events (the log is not kept, so memory stays flat however many runs a worker does).
+ */
+export async function simulateFleet(scenario: Scenario, fleet: number, o: FleetRunOptions): Promise<FleetPoint> {
+  const dispatcher = await makeDispatcher(o.dispatcher, scenario);
+  let within = 0;
+  const t0 = performance.now();
+  const { summary } = simulate({
+    graph: scenario.network.graph,
+    travelTimes: scenario.network.travelTimes,
+    requests: scenario.requests,
+    fleetSize: fleet,
+    spec: { seats: o.seats },
+    dispatcher,
+    seed: o.seed,
+    maxWaitS: o.maxWaitS,
+    eventSink: (ev) => {
+      if (ev.kind === 'PickedUp' && ev.waitS <= o.withinS) within++;
+    },
+    keepLog: false,
+  });
+  const k = summary.kpis;
+  return {
+    fleet,
+    servicePct: k.requests > 0 ? (100 * within) / k.requests : 100,
+    withinS: o.withinS,
+    servedPct: k.servedPct,
+    waitMeanS: k.waitMeanS,
+    waitP95S: k.waitP95S,
+    emptyShare: k.emptyShare,
+    utilization: k.utilization,
+    tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
+    wallS: (performance.now() - t0) / 1000,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Clairvoyant bound on a real network
+
+/** The bound as fleet sizing reports it. */
+export interface ScenarioBound {
+  /** Lower bound on single-rider cars that pick up every request within `withinS`. */
+  fleet: number;
+  withinS: number;
+  dwellS: number;
+  hubNode: number;
+  /** Hour of the day whose (fastest) speed factor all times were taken at. */
+  fastestHour: number;
+  queriedPairs: number;
+  edges: number;
+  wallS: number;
+}
+
+/**
+ * Seconds taken off every travel time given to the bound. The engine rounds each leg to whole seconds (down by up to
+ * 0.5 s), so an unreduced time could overstate what the simulated fleet needs and the bound would stop being one.
+ */
+const ROUNDING_SLACK_S = 1;
+
+/** The node nearest the mean position of all nodes: a hub that splits the city's trips fairly evenly. */
+export function hubNodeNearCentroid(graph: RoadGraph): number {
+  let lat = 0;
+  let lon = 0;
+  for (let u = 0; u < graph.nodeCount; u++) {
+    lat += graph.lat[u];
+    lon += graph.lon[u];
+  }
+  lat /= graph.nodeCount;
+  lon /= graph.nodeCount;
+  let best = 0;
+  let bestD = Infinity;
+  for (let u = 0; u < graph.nodeCount; u++) {
+    const d = (graph.lat[u] - lat) ** 2 + ((graph.lon[u] - lon) * Math.cos((lat * Math.PI) / 180)) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = u;
+    }
+  }
+  return best;
+}
+
+/** Fastest straight-line speed of any edge, m/s: straight line / top speed never overstates a travel time. */
+function topCrowSpeedMps(graph: RoadGraph): number {
+  let top = 0;
+  for (let u = 0; u < graph.nodeCount; u++) {
+    for (let e = graph.firstOut[u]; e < graph.firstOut[u + 1]; e++) {
+      const v = graph.head[e];
+      const mps = haversineM(graph.lat[u], graph.lon[u], graph.lat[v], graph.lon[v]) / (graph.timeMs[e] / 1000);
+      if (mps > top) top = mps;
+    }
+  }
+  return top;
+}
+
+/**
+ * The clairvoyant minimum-fleet bound (src/core/solve/path-cover.ts) on a scenario's requests: single-rider cars,
+ * every request picked up within `withinS`. All times are taken in the fastest hour of the speed profile and reduced
+ * by the engine's rounding slack, so they never exceed what a simulated car needs; the hub is the node nearest the
+ * centroid; `dwellS` defaults to the engine's pickup + drop-off stop time.
+ *
+ * @example
+ * const b = scenarioFleetBound(net.graph, net.travelTimes, net.speedProfile, requests, { withinS: 300 });
+ * b.fleet; // no single-rider fleet smaller than this serves every request within 5 min
+ */
+export function scenarioFleetBound(
+  graph: RoadGraph,
+  travelTimes: TravelTimes,
+  speedProfile: SpeedProfile,
+  requests: readonly PlacedTrip[],
+  o: { withinS: number; dwellS?: number; hubNode?: number; onProgress?: (phase: 'pairs' | 'flow', done: number, total: number) => void },
+): ScenarioBound {
+  const t0 = performance.now();
+  const factors = speedProfile.hourlyFactors;
+  let fastestHour = 0;
+  for (let h = 1; h < factors.length; h++) if (factors[h] < factors[fastestHour]) fastestHour = h;
+  const departS = fastestHour * 3600;
+  const slack = (t: number): number => (t === Infinity ? Infinity : Math.max(0, t - ROUNDING_SLACK_S));
+  const trips: CoverTrip[] = requests.map((r) => ({
+    requestS: r.requestS,
+    pickupNode: r.pickupNode,
+    dropoffNode: r.dropoffNode,
+    rideS: r.pickupNode === r.dropoffNode ? 0 : slack(travelTimes.timeS(r.pickupNode, r.dropoffNode, departS)),
+  }));
+  const crowMps = topCrowSpeedMps(graph) / factors[fastestHour];
+  const dwellS = o.dwellS ?? DEFAULT_DWELL.pickupS + DEFAULT_DWELL.dropoffS;
+  const hubNode = o.hubNode ?? hubNodeNearCentroid(graph);
+  const bound = clairvoyantFleetBound(trips, {
+    withinS: o.withinS,
+    dwellS,
+    hubNode,
+    manyToMany: (s, t) => travelTimes.manyToMany(s, t, departS).map(slack),
+    lowerBoundTimeS: (a, b) => slack(haversineM(graph.lat[a], graph.lon[a], graph.lat[b], graph.lon[b]) / crowMps),
+    onProgress: o.onProgress,
+  });
+  return {
+    fleet: bound.fleet,
+    withinS: o.withinS,
+    dwellS,
+    hubNode,
+    fastestHour,
+    queriedPairs: bound.queriedPairs,
+    edges: bound.edges,
+    wallS: (performance.now() - t0) / 1000,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The search
+
+/** What the search is asked to find. */
+export interface SearchOptions {
+  /** Service level to meet, % of requests picked up within the limit (e.g. 95). */
+  targetPct: number;
+  /** Stop when the bracket is this many cars wide (the answer is at most this far above the true smallest). */
+  tolerance: number;
+  /** Smallest / largest fleet the user allows (default: found by doubling, up to `cap`). */
+  min?: number;
+  max?: number;
+  /** Step of the doubling: it tries lo + start·2^k, lo being the largest fleet known to miss (default 8). */
+  start?: number;
+  /** Largest fleet the doubling may reach (default 100 000). */
+  cap?: number;
+  /** Simulations evaluated at once (the worker count). */
+  parallel: number;
+  /** Points simulated before (same scenario and run options) that the search may reuse instead of re-running. */
+  known?: readonly FleetPoint[];
+}
+
+export interface SearchResult {
+  /** Smallest fleet found meeting the target; undefined if none up to the limit did. */
+  fleet?: number;
+  /** Every simulated point, by fleet. */
+  curve: FleetPoint[];
+  /** Why there is no answer, or caveats about it (non-monotone points met and handled). */
+  notes: string[];
+}
+
+/**
+ * Smallest fleet whose simulated service level meets the target: doubling until a fleet meets it, then k-ary
+ * bisection (k = `parallel` simulations per round, so both cores work), then a check of answer − tolerance and
+ * answer + tolerance.
+ *
+ * NOTE: the service level is not strictly monotone in the fleet: another fleet size draws other start positions and
+ * the greedy dynamics are chaotic, so it wobbles by a few tenths of a percent. Bisection assumes monotonicity only
+ * where it matters: if answer − tolerance also meets the target, the search continues below it; if answer +
+ * tolerance misses, the answer was a lucky dip and the search continues above it. Each such event is listed in
+ * `notes`. The answer therefore meets the target, with answer − tolerance missing and answer + tolerance meeting it.
+ */
+export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promise<FleetPoint[]>, o: SearchOptions): Promise<SearchResult> {
+  const measured = new Map<number, FleetPoint>();
+  for (const p of o.known ?? []) measured.set(p.fleet, p);
+  const notes: string[] = [];
+  const cap = Math.max(1, Math.floor(o.max ?? o.cap ?? 100_000));
+  const parallel = Math.max(1, o.parallel);
+  const tolerance = Math.max(1, Math.floor(o.tolerance));
+  const passes = (f: number): boolean => measured.get(f)!.servicePct >= o.targetPct;
+  const measure = async (fleets: number[]): Promise<void> => {
+    const todo = [...new Set(fleets.map((f) => Math.round(f)))].filter((f) => f >= 1 && f <= cap && !measured.has(f));
+    if (todo.length === 0) return;
+    for (const p of await evaluate(todo)) measured.set(p.fleet, p);
+  };
+  const curve = (): FleetPoint[] => [...measured.values()].sort((a, b) => a.fleet - b.fleet);
+  if (!(o.targetPct > 0 && o.targetPct <= 100)) throw new Error(`fleet search: target ${o.targetPct} % must be in (0, 100]`);
+  /** Largest measured failing fleet below `hi` (0 cars serve nobody). */
+  const failingBelow = (hi: number): number => {
+    let lo = 0;
+    for (const f of measured.keys()) if (f < hi && f > lo && !passes(f)) lo = f;
+    return lo;
+  };
+  /** Smallest fleet meeting the target found by trying lo + step·2^k, `parallel` at a time, up to the cap. */
+  const growFrom = async (lo: number, step: number): Promise<number | undefined> => {
+    for (let k = 0; ; ) {
+      const batch: number[] = [];
+      for (let b = 0; b < parallel; b++, k++) {
+        const f = Math.min(cap, lo + step * 2 ** k);
+        if (f > lo && !batch.includes(f)) batch.push(f);
+      }
+      if (batch.length === 0) return undefined;
+      await measure(batch);
+      const ok = batch.filter((f) => passes(f));
+      if (ok.length > 0) return Math.min(...ok);
+      if (batch[batch.length - 1] >= cap) return undefined;
+    }
+  };
+
+  // Bracket: lo misses the target (0 cars trivially), hi meets it.
+  let lo = 0;
+  if (o.min !== undefined || o.max !== undefined) await measure([o.min ?? 0, o.max ?? 0]);
+  if (o.min !== undefined && passes(o.min)) {
+    notes.push(`the lower limit --min ${o.min} already meets the target`);
+    return { fleet: o.min, curve: curve(), notes };
+  }
+  if (o.min !== undefined) lo = o.min;
+  if (o.max !== undefined && !passes(cap)) {
+    notes.push(`the target is not met even at the upper limit --max ${cap}`);
+    return { curve: curve(), notes };
+  }
+  // Without --max: the smallest known fleet that meets the target, else grow from the largest known one that misses.
+  const knownOk = [...measured.keys()].filter((f) => f >= lo && passes(f));
+  const first =
+    o.max !== undefined ? cap : knownOk.length > 0 ? Math.min(...knownOk) : await growFrom(Math.max(lo, failingBelow(Infinity)), Math.max(1, Math.floor(o.start ?? 8)));
+  if (first === undefined) {
+    notes.push(`the target is not met by any fleet up to ${cap} cars`);
+    return { curve: curve(), notes };
+  }
+  let hi = first;
+  lo = failingBelow(hi);
+
+  for (let round = 0; round < 6; round++) {
+    while (hi - lo > tolerance) {
+      const span = hi - lo;
+      const points: number[] = [];
+      for (let k = 1; k <= parallel; k++) points.push(lo + Math.round((span * k) / (parallel + 1)));
+            await measure(points.filter((p) => p > lo && p < hi));
+      const top = hi;
+      for (const p of points) if (p > lo && p < top && passes(p)) hi = Math.min(hi, p);
+      lo = failingBelow(hi);
+    }
+    // Check the neighbourhood the monotone reasoning skipped.
+    const below = hi - tolerance;
+    const above = hi + tolerance;
+    await measure([below, above]);
+    if (measured.has(below) && passes(below)) {
+      notes.push(`non-monotone: ${below} cars meet the target although ${lo} do not; searched again below ${hi}`);
+      hi = below;
+      lo = failingBelow(hi);
+      continue;
+    }
+    if (measured.has(above) && !passes(above)) {
+      notes.push(`non-monotone: ${hi} cars meet the target but ${above} do not; searched again above ${above}`);
+      const higher = await growFrom(above, tolerance);
+      if (higher === undefined) {
+        notes.push(`the target is not met reliably by any fleet up to ${cap} cars`);
+        return { curve: curve(), notes };
+      }
+      hi = higher;
+      lo = failingBelow(hi);
+      continue;
+    }
+    return { fleet: hi, curve: curve(), notes };
+  }
+  notes.push(`the service level kept wobbling around the target; ${hi} cars is the smallest that met it`);
+  return { fleet: hi, curve: curve(), notes };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Worker threads
+
+/** What a worker needs to rebuild the scenario: a network file and the requests (cloned), or the loader's options. */
+export type WorkerScenario =
+  | { kind: 'requests'; networkFile: string; hourlyFactors: number[]; requests: PlacedTrip[]; description: Scenario['description'] }
+  | { kind: 'files'; options: Omit<ScenarioOptions, 'onProgress'> };
+
+/** A job for a worker. */
+export type FleetJob =
+  | { kind: 'simulate'; fleet: number; run: FleetRunOptions }
+  | { kind: 'bound'; withinS: number; dwellS?: number };
+
+/** Messages from a worker. */
+export type JobDone = { id: number; ok: true; point?: FleetPoint; bound?: ScenarioBound };
+export type WorkerReply =
+  | JobDone
+  | { id: number; ok: false; error: string }
+  | { ready: true; loadS: number };
+
+/** The worker entry file next to this module: compiled `.js` under dist/, `.ts` when running from source. */
+function workerEntry(): { url: URL; fromSource: boolean } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return { url: new URL(`./fleet-size-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url), fromSource };
+}
+
+/** File of tsx's ESM API, from its package exports (require.resolve would give the CJS build, broken in a worker). */
+function tsxEsmApiPath(): string {
+  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
+  const rel = pkg.exports['./esm/api']?.import?.default;
+  if (!rel) throw new Error(`${pkgFile}: no ESM export "./esm/api"; cannot run fleet-size workers from TypeScript source`);
+  return join(dirname(pkgFile), rel);
+}
+
+/** Starts one worker thread; from TypeScript source (tsx, vitest) it first registers tsx's loader in the worker. */
+function startWorker(data: WorkerScenario): Worker {
+  const { url, fromSource } = workerEntry();
+  if (!fromSource) return new Worker(url, { workerData: data });
+  // NOTE: a worker does not inherit the parent's loader hooks on Node 20 (not even with tsx in execArgv), and under
+  // vitest there is no tsx at all: register it inside the worker before importing the TypeScript entry.
+  // Only tsx's namespaced API works inside a worker here (its global register() leaves types unstripped).
+  const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
+  const boot =
+    `import(${JSON.stringify(tsxApi)}).then((m) => m.register({ namespace: 'baton-fleet-size' })` +
+    `.import(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+/**
+ * A fixed set of worker threads, each holding its own copy of the scenario (ChTravelTimes is not re-entrant) and
+ * running one job at a time; jobs queue in submission order.
+ */
+export class FleetWorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { job: FleetJob; resolve: (r: WorkerReply) => void; reject: (e: Error) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  /** Seconds each worker took to load its scenario (measured inside the worker). */
+  readonly loadS: number[] = [];
+  private readonly ready: Promise<void>;
+
+  constructor(data: WorkerScenario, size: number) {
+    const readies: Promise<void>[] = [];
+    for (let w = 0; w < size; w++) {
+      const worker = startWorker(data);
+      this.workers.push(worker);
+      readies.push(
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (msg: WorkerReply) => {
+            if ('ready' in msg) {
+              this.loadS.push(msg.loadS);
+              this.release(worker);
+              resolve();
+              return;
+            }
+            const p = this.pending.get(msg.id);
+            this.pending.delete(msg.id);
+            this.release(worker);
+            if (!p) return;
+            if (msg.ok) p.resolve(msg);
+            else p.reject(new Error(msg.error));
+          });
+          worker.on('error', (err) => {
+            reject(err);
+            for (const p of this.pending.values()) p.reject(err);
+            this.pending.clear();
+          });
+        }),
+      );
+    }
+    this.ready = Promise.all(readies).then(() => undefined);
+    this.ready.catch(() => undefined); // reported through run()
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Resolves when every worker has loaded its scenario; rejects with the first worker's failure. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private release(worker: Worker): void {
+    const next = this.queue.shift();
+    if (next) this.dispatch(worker, next);
+    else this.idle.push(worker);
+  }
+
+  private dispatch(worker: Worker, item: { job: FleetJob; resolve: (r: WorkerReply) => void; reject: (e: Error) => void }): void {
+    const id = this.nextId++;
+    this.pending.set(id, { resolve: item.resolve, reject: item.reject });
+    worker.postMessage({ id, job: item.job });
+  }
+
+  /** Runs a job on the next free worker. */
+  async run(job: FleetJob): Promise<JobDone> {
+    const reply = await new Promise<WorkerReply>((resolve, reject) => {
+      const item = { job, resolve, reject };
+      const worker = this.idle.shift();
+      if (worker) this.dispatch(worker, item);
+      else this.queue.push(item);
+      this.ready.catch(reject);
+    });
+    return reply as JobDone;
+  }
+
+  async simulate(fleet: number, run: FleetRunOptions): Promise<FleetPoint> {
+    return (await this.run({ kind: 'simulate', fleet, run })).point!;
+  }
+
+  async bound(withinS: number, dwellS?: number): Promise<ScenarioBound> {
+    return (await this.run({ kind: 'bound', withinS, dwellS })).bound!;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Worker threads to use by default: one per core. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * What to hand workers for a loaded scenario: its network as a `.baton` path (the user's file, or a temporary copy
+ * with the hierarchy so no worker rebuilds it) and the requests themselves. `cleanup` removes the temporary file.
+ */
+export function workerScenarioFor(scenario: Scenario, networkInputs: string[] | undefined): { data: WorkerScenario; cleanup: () => void } {
+  let networkFile = networkInputs && networkInputs.length === 1 && isNetworkFilePath(networkInputs[0]) ? networkInputs[0] : undefined;
+  let tmp: string | undefined;
+  if (!networkFile) {
+    tmp = mkdtempSync(join(tmpdir(), 'baton-fleet-size-'));
+    networkFile = join(tmp, 'network.baton');
+    saveNetworkWithCh(networkFile, scenario.network.graph, scenario.network.ch);
+  }
+  return {
+    data: {
+      kind: 'requests',
+      networkFile,
+      hourlyFactors: [...scenario.network.speedProfile.hourlyFactors],
+      requests: scenario.requests,
+      description: scenario.description,
+    },
+    cleanup: () => {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Path of this module's worker entry as a file (for messages and tests). */
+export function workerEntryPath(): string {
+  return fileURLToPath(workerEntry().url);
+}
