@@ -1,0 +1,171 @@
+// The HTML report of one simulation run (`baton simulate --report`): KPIs, demand and service per hour, waits, fleet
+// status over the day, a pickup map and the trip rows the import rejected.
+import type { Kpis } from '../../core/metrics/kpis.js';
+import type { ReportSeries } from '../../core/metrics/report-series.js';
+import type { RoadGraph } from '../../core/network/graph.js';
+import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, waitHistogramChart } from './charts.js';
+import { HEADLINE_KEYS, HEADLINE_LABELS, KPI_FIELDS, KPI_GROUPS, kpiField } from './kpi-fields.js';
+import { mapSpec } from './map.js';
+import { escapeHtml, figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
+import { attributionLines, scenarioFacts, type ScenarioInfo } from './scenario.js';
+
+/** Everything one run's report shows. */
+export interface SimulationReportInput {
+  scenario: ScenarioInfo;
+  kpis: Kpis;
+  /** From `reportSeries(events)` of the same run. */
+  series: ReportSeries;
+  /** The road network: map background, node positions of pickups, and its attribution line. */
+  graph: RoadGraph;
+  /** Trip-file rows dropped at import, by reason (empty for synthetic demand). */
+  rejectedRows: Record<string, number>;
+  /** Rows read from the trip source, for the rejected share (optional). */
+  rowsRead?: number;
+}
+
+/** Plain-language meaning of the import's reject reasons (src/core/demand/trip.ts); unknown reasons show as given. */
+const REJECT_REASON_TEXT: Record<string, string> = {
+  unparseable: 'Row could not be parsed',
+  bad_coordinates: 'Missing or invalid coordinates',
+  outside_bbox: 'Pickup or drop-off outside the network area',
+  outside_date: 'Not on the selected date',
+  outside_time_window: 'Outside the selected time window',
+  pickup_off_network: 'Pickup too far from any road',
+  dropoff_off_network: 'Drop-off too far from any road',
+  same_pickup_dropoff: 'Pickup and drop-off on the same road node',
+  non_positive_duration: 'Zero or negative trip duration',
+};
+
+/** The KPI tables of one run, service and fleet side by side. */
+function kpiTables(kpis: Kpis): string {
+  return grid(
+    KPI_GROUPS.map(({ group, title }) => {
+      const rows: Cell[][] = KPI_FIELDS.filter((f) => f.group === group).map((f) => [{ text: f.label }, { text: f.format(kpis[f.key]), num: true }]);
+      return table([{ text: title }, { text: 'Value', num: true }], rows, { className: 'kpis', id: `kpi-table-${group}` });
+    }),
+  );
+}
+
+/** The rejected-rows table, reasons by count; always present so that "nothing rejected" is stated, not implied. */
+export function rejectedRowsTable(rejectedRows: Record<string, number>, rowsRead?: number): string {
+  const entries = Object.entries(rejectedRows)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  const share = (n: number): string => (rowsRead && rowsRead > 0 ? `${((100 * n) / rowsRead).toFixed(2)} %` : '–');
+  const rows: Cell[][] = entries.map(([reason, n]) => [
+    { text: reason },
+    { text: REJECT_REASON_TEXT[reason] ?? '' },
+    { text: n.toLocaleString('en-US'), num: true },
+    { text: share(n), num: true },
+  ]);
+  rows.push([{ text: 'Total rejected' }, { text: entries.length === 0 ? 'No rows were rejected' : '' }, { text: total.toLocaleString('en-US'), num: true }, { text: share(total), num: true }]);
+  return table(
+    [{ text: 'Reason' }, { text: 'Meaning' }, { text: 'Rows', num: true }, { text: 'Share of rows read', num: true }],
+    rows,
+    { id: 'rejected-rows', rowClasses: rows.map((_, i) => (i === rows.length - 1 ? 'total' : undefined)) },
+  );
+}
+
+/**
+ * Renders the self-contained HTML report of one simulation run.
+ *
+ * @example
+ * const { events, summary } = simulate({ ... });
+ * writeFileSync('report.html', renderSimulationReport({ scenario, kpis: summary.kpis, series: reportSeries(events),
+ *   graph, rejectedRows: {} }));
+ */
+export function renderSimulationReport(input: SimulationReportInput): string {
+  const { kpis, series, graph, scenario } = input;
+  const facts = scenarioFacts({ ...scenario, fleet: scenario.fleet ?? kpis.fleet, dispatcher: scenario.dispatcher ?? kpis.dispatcher });
+  const hourly = kpis.hourly;
+  const charts = [
+    hourlyFlowChart('chart-hourly-flows', series.hourly),
+    hourlyKpiChart(
+      'chart-hourly-service',
+      [
+        { label: 'Served', hourly, pick: (h) => h.servedPct },
+        { label: 'Picked up within 5 min', hourly, pick: (h) => h.within5MinPct, color: '#59a14f' },
+      ],
+      'Share of requests (%)',
+      'percent',
+      { yRange: [0, 100] },
+    ),
+    waitHistogramChart('chart-wait-histogram', series.wait),
+    hourlyKpiChart(
+      'chart-hourly-wait',
+      [
+        { label: 'Mean wait', hourly, pick: (h) => h.waitMeanS / 60 },
+        { label: 'p95 wait', hourly, pick: (h) => h.waitP95S / 60, color: '#e15759', dash: true },
+      ],
+      'Wait (min)',
+      'minutes',
+    ),
+    fleetStatusChart('chart-fleet-status', series.fleetStatus, kpis.fleet, firstRequestHourS(hourly)),
+  ];
+  const map = mapSpec('map-pickups', graph, [
+    { label: 'Pickups', color: '#2f6db5', nodes: series.pickupNodes },
+    { label: 'Unserved requests (cancelled or rejected)', color: '#d62728', nodes: series.unservedNodes, alpha: 0.7 },
+  ]);
+
+  const cards = HEADLINE_KEYS.map((key) => ({ label: HEADLINE_LABELS[key] ?? key, value: kpiField(key).format(kpis[key]) }));
+  const sections = [
+    section(
+      'summary',
+      'Key figures',
+      kpiCards(cards) + kpiTables(kpis),
+      `${kpis.requests.toLocaleString('en-US')} requests over ${Math.round(kpis.durationS / 3600)} h; per-vehicle and utilisation figures divide by that period.`,
+    ),
+    section(
+      'demand',
+      'Demand and service by hour',
+      grid([
+        figure('chart-hourly-flows', 'Requests and pickups per hour', 'Bars: requests submitted in the hour. Lines: pickups, cancellations and rejections happening in the hour.'),
+        figure('chart-hourly-service', 'Service level by request hour', 'Share of the hour’s requests served, and picked up within 5 minutes.'),
+      ]),
+    ),
+    section(
+      'waits',
+      'Waiting times',
+      grid([
+        figure(
+          'chart-wait-histogram',
+          'Wait distribution',
+          `${series.wait.n.toLocaleString('en-US')} pickups in ${series.wait.binS} s bins; mean ${formatDuration(series.wait.meanS)}, dashed lines at p50 and p95.`,
+        ),
+        figure('chart-hourly-wait', 'Wait by request hour', 'Mean and 95th percentile of the wait of requests made in each hour (picked-up requests only).'),
+      ]),
+    ),
+    section(
+      'fleet',
+      'Fleet status over the day',
+      figure(
+        'chart-fleet-status',
+        'What the vehicles are doing',
+        `Mean number of the ${kpis.fleet} vehicles in each state per ${Math.round(series.fleetStatus.binS / 60)} min; pickup and drop-off dwells count as occupied.`,
+      ),
+    ),
+    section(
+      'map',
+      'Where pickups happened',
+      figure('map-pickups', 'Pickup locations', 'Blue: pickups; red: requests never picked up (cancelled after the maximum wait, or rejected), at their pickup node.', 'map'),
+    ),
+    section(
+      'input-rows',
+      'Trip rows rejected at import',
+      rejectedRowsTable(input.rejectedRows, input.rowsRead),
+      input.rowsRead !== undefined ? `${input.rowsRead.toLocaleString('en-US')} rows read from the trip source.` : undefined,
+    ),
+  ];
+  if (scenario.description) sections.unshift(section('scenario', 'Scenario', `<p>${escapeHtml(scenario.description)}</p>`));
+  return renderPage({
+    title: scenario.title ?? `Simulation report: ${kpis.dispatcher || 'run'}, ${kpis.fleet} vehicles`,
+    kicker: 'Baton simulation report',
+    facts,
+    sections,
+    charts,
+    maps: [map],
+    attribution: attributionLines(scenario, graph.meta.attribution),
+  });
+}
+
