@@ -2,6 +2,11 @@
 // solver to load, a demand history to read — are prepared here, outside the pure core).
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
+import { pooled } from '../core/dispatch/pooled.js';
+import { loadHighsBinarySolver } from './highs-ilp.js';
+import { batch } from '../core/dispatch/batch.js';
+import { forecastRebalancer, withRebalancing } from '../core/dispatch/rebalance.js';
+import { loadForecast } from './forecast.js';
 import type { Scenario } from './scenario.js';
 
 export interface PresetInfo {
@@ -11,16 +16,28 @@ export interface PresetInfo {
 
 export const DISPATCHER_PRESETS: readonly PresetInfo[] = [
   { name: 'greedy', description: 'baseline: nearest idle car at once, else FIFO queue for the next free car' },
+  { name: 'batch', description: 'every 30 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars' },
+  { name: 'pooled', description: 'every 30 s, up to two riders per car within wait and detour limits, trips chosen exactly (HiGHS) per batch' },
+  { name: 'pooled+rebalance', description: 'pooled, plus every 5 min idle cars moved toward forecast demand' },
+  { name: 'batch+rebalance', description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)' },
 ];
 
 /** The preset users get when they do not choose. */
 export const DEFAULT_DISPATCHER = 'greedy';
 
 /** Builds a preset by name for this scenario; unknown names list the known ones. */
-export async function makeDispatcher(name: string, _scenario: Scenario): Promise<Dispatcher> {
+export async function makeDispatcher(name: string, scenario: Scenario): Promise<Dispatcher> {
   switch (name) {
     case 'greedy':
       return greedy();
+    case 'batch':
+      return batch();
+    case 'pooled':
+      return pooled({ solver: await loadHighsBinarySolver() });
+    case 'pooled+rebalance':
+      return withRebalancing(pooled({ solver: await loadHighsBinarySolver() }), forecastRebalancer(await loadForecast(scenario)));
+    case 'batch+rebalance':
+      return withRebalancing(batch(), forecastRebalancer(await loadForecast(scenario)));
     default:
       throw new Error(`unknown dispatcher "${name}" (known: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')})`);
   }

@@ -41,6 +41,8 @@ export interface Scenario {
   dayStartEpochS?: number;
   /** Distinct vehicles of the source that served the kept trips (SF cab_id), where the format has them. */
   humanFleet?: number;
+  /** Where earlier days of demand come from, read lazily (src/io/forecast.ts) only by presets that forecast. */
+  history?: { trips?: string; format?: string; date?: string; seed: number; syntheticRequests?: number; snapCutoffM?: number };
   /** Human-readable description of the inputs for reports. */
   description: { network: string; trips: string; date?: string; networkAttribution: string; tripsAttribution?: string };
 }
@@ -61,6 +63,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
   });
   const networkDesc = network.graph.meta.source;
   const share = o.shareAcceptance ?? 1;
+  const history = { trips: o.trips, format: o.format, date: o.date, seed: o.seed, syntheticRequests: o.syntheticRequests, snapCutoffM: o.snapCutoffM };
   if (!(share >= 0 && share <= 1)) throw new Error(`share of riders accepting a shared ride must be 0–1, got ${o.shareAcceptance}`);
   if (!o.trips) {
     if (o.format || o.date || o.window) throw new Error('--format, --date and --window apply to --trips; give a trip file');
@@ -76,6 +79,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
       requests,
       rejectedRows: {},
       rowsRead: requests.length,
+      history,
       description: { network: networkDesc, trips: `synthetic demand (${requests.length} requests, seed ${o.seed})`, networkAttribution: network.graph.meta.attribution },
     };
   }
@@ -104,6 +108,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
     rowsRead: loaded.read,
     dayStartEpochS: loaded.dayStartEpochS,
     humanFleet: cabs.size > 0 ? cabs.size : undefined,
+    history,
     description: {
       network: networkDesc,
       trips: o.trips,

@@ -1,0 +1,226 @@
+// Predictive rebalancing, composed with any assignment strategy: every few minutes, move idle cars toward the zones
+// where the demand forecast expects more requests than there are cars, by an exact min-cost transportation plan.
+//
+// Index conventions: forecast cells are 0..cellCount-1; slots are 0..slotCount-1 from local midnight; a node's cell
+// is forecast.nodeCell[node] (-1 = a node in no forecast cell).
+import { AssignmentSolver } from '../solve/assignment.js';
+import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
+
+/**
+ * Expected requests per zone (cell) per time slot, built outside the core from days before the simulated one.
+ * `expected[slot * cellCount + cell]` is the mean number of requests submitted in that slot from that cell.
+ */
+export interface DemandForecast {
+  readonly slotS: number;
+  readonly slotCount: number;
+  readonly cellCount: number;
+  readonly expected: Float64Array;
+  /** Road node per cell that cars are sent to (the busiest pickup node of the cell in the history). */
+  readonly cellNode: Uint32Array;
+  /** Cell of every road node, -1 if none. */
+  readonly nodeCell: Int32Array;
+  /** Cell labels (H3 indexes) for reports. */
+  readonly cellIds: readonly string[];
+}
+
+/** Requests the forecast expects per cell over [fromS, toS): slot values scaled by their overlap (wraps daily). */
+export function expectedDemand(f: DemandForecast, fromS: number, toS: number): Float64Array {
+  const out = new Float64Array(f.cellCount);
+  const dayS = f.slotS * f.slotCount;
+  for (let t = fromS; t < toS; ) {
+    const k = Math.floor(t / f.slotS);
+    const end = Math.min(toS, (k + 1) * f.slotS);
+    const share = (end - t) / f.slotS;
+    const slot = (((k % f.slotCount) + f.slotCount) % f.slotCount) * f.cellCount;
+    for (let c = 0; c < f.cellCount; c++) out[c] += f.expected[slot + c] * share;
+    t = end;
+    if (dayS <= 0) break;
+  }
+  return out;
+}
+
+export interface RebalanceOptions {
+  /** Seconds between rebalancing rounds (default 300). */
+  everyS?: number;
+  /** Look-ahead of the forecast (default 1800 s). */
+  horizonS?: number;
+  /** Share of the gap between today's idle-car spread and the forecast spread closed per round, 0–1 (default 0.5);
+   *  less moves fewer cars (less empty driving), more follows demand closer. */
+  share?: number;
+  /** Longest rebalancing drive considered (default 900 s). */
+  maxDriveS?: number;
+}
+
+const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as const;
+
+/** A rebalancing policy: which idle cars to move where, given the cars another strategy just gave work. */
+export interface Rebalancer {
+  readonly name: string;
+  readonly everyS: number;
+  /** `taken[v] = 1` for cars given work in this same decision. */
+  plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[];
+}
+
+/**
+ * The forecast-driven rebalancer. Supply per cell = idle cars (movable) + cars rebalancing there or freeing there
+ * within half the horizon (fixed). Target per cell = all that supply spread in proportion to the forecast demand over
+ * the horizon; each movable car's goal cell comes from closing `share` of the gap to that spread.
+ *
+ * The move is an exact min-cost transportation problem (total drive seconds), solved as an assignment — equivalent to
+ * min-cost flow with unit capacities: one row per goal slot of a cell, one column per idle car; a car already in the
+ * cell fills a slot at cost 0 (it stays), another car at its drive time to the cell's node if ≤ maxDriveS; a slot left
+ * empty costs more than any drive, so as many slots are filled as possible, then with the least driving.
+ *
+ * @example withRebalancing(batch(), forecastRebalancer(forecast))
+ */
+export function forecastRebalancer(forecast: DemandForecast, options: RebalanceOptions = {}): Rebalancer {
+  const o = { ...DEFAULTS, ...options };
+  if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
+  const solver = new AssignmentSolver();
+  const nC = forecast.cellCount;
+  return {
+    name: 'rebalance',
+    everyS: o.everyS,
+    plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[] {
+      const demand = expectedDemand(forecast, nowS, nowS + o.horizonS);
+      let totalDemand = 0;
+      for (let c = 0; c < nC; c++) totalDemand += demand[c];
+      if (!(totalDemand > 0)) return [];
+      const fixed = new Float64Array(nC);
+      const movableCount = new Float64Array(nC);
+      const movable: number[] = [];
+      let fixedTotal = 0;
+      for (let v = 0; v < s.vehicleCount; v++) {
+        if (taken[v]) continue;
+        const st = s.vehicleStatus[v];
+        if (st === VehicleStatus.idle && s.vehicleLoad[v] === 0 && s.plan(v).length === 0) {
+          movable.push(v);
+          const c = forecast.nodeCell[s.vehicleNode[v]];
+          if (c >= 0) movableCount[c]++;
+          continue;
+        }
+        const f = s.freeAt(v);
+        if (f.timeS > nowS + o.horizonS / 2) continue;
+        const c = forecast.nodeCell[f.node];
+        fixedTotal++;
+        if (c >= 0) fixed[c]++;
+      }
+      const m = movable.length;
+      if (m === 0) return [];
+      // Open requests still waiting count as demand already here.
+      for (const r of s.openRequests()) {
+        if (s.requestStatus[r] !== RequestStatus.open) continue;
+        const c = forecast.nodeCell[s.requestPickupNode[r]];
+        if (c >= 0) {
+          demand[c]++;
+          totalDemand++;
+        }
+      }
+      // Where the movable cars should be: the forecast spread of all supply, minus what is fixed there.
+      const supply = m + fixedTotal;
+      const need = new Float64Array(nC);
+      let needTotal = 0;
+      for (let c = 0; c < nC; c++) {
+        need[c] = Math.max(0, (supply * demand[c]) / totalDemand - fixed[c]);
+        needTotal += need[c];
+      }
+      if (!(needTotal > 0)) return [];
+      const goal = new Float64Array(nC);
+      for (let c = 0; c < nC; c++) goal[c] = movableCount[c] + o.share * ((need[c] * m) / needTotal - movableCount[c]);
+      const slots = largestRemainder(goal);
+
+      // Drive times from each movable car to the node of each cell that wants more cars than it has.
+      const importCells: number[] = [];
+      for (let c = 0; c < nC; c++) if (slots[c] > movableCount[c]) importCells.push(c);
+      const sources = movable.map((v) => s.vehicleNode[v]);
+      const targets = importCells.map((c) => forecast.cellNode[c]);
+      const table = importCells.length > 0 ? s.travelTimes.manyToMany(sources, targets, nowS) : new Float64Array(0);
+      const importIndex = new Int32Array(nC).fill(-1);
+      importCells.forEach((c, i) => (importIndex[c] = i));
+
+      const rowCell: number[] = [];
+      const rowFirst: number[] = [0];
+      const col: number[] = [];
+      const cost: number[] = [];
+      for (let c = 0; c < nC; c++) {
+        for (let k = 0; k < slots[c]; k++) {
+          rowCell.push(c);
+          const ii = importIndex[c];
+          for (let j = 0; j < m; j++) {
+            const here = forecast.nodeCell[sources[j]];
+            if (here === c) {
+              col.push(j);
+              cost.push(0);
+            } else if (ii >= 0) {
+              const driveS = sources[j] === targets[ii] ? 0 : roundLegS(table[j * targets.length + ii]);
+              if (driveS <= o.maxDriveS) {
+                col.push(j);
+                cost.push(driveS);
+              }
+            }
+          }
+          rowFirst.push(col.length);
+        }
+      }
+      const n = rowCell.length;
+      if (n === 0) return [];
+      const { rowToCol } = solver.solve({
+        rowCount: n,
+        colCount: m,
+        rowFirst: Uint32Array.from(rowFirst),
+        col: Uint32Array.from(col),
+        cost: Float64Array.from(cost),
+        unassignedCost: new Float64Array(n).fill(o.maxDriveS + 1),
+      });
+      const commands: RebalanceCommand[] = [];
+      for (let i = 0; i < n; i++) {
+        const j = rowToCol[i];
+        if (j < 0) continue;
+        const c = rowCell[i];
+        if (forecast.nodeCell[sources[j]] === c) continue; // already in the cell: stays where it is
+        commands.push({ kind: 'rebalance', vehicle: movable[j], node: forecast.cellNode[c] });
+      }
+      commands.sort((a, b) => a.vehicle - b.vehicle);
+      return commands;
+    },
+  };
+}
+
+/** Rounds non-negative reals to integers with the same rounded total (largest remainders first, ties by index). */
+function largestRemainder(x: Float64Array): Int32Array {
+  const out = new Int32Array(x.length);
+  let total = 0;
+  let floorSum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.max(0, x[i]);
+    total += v;
+    out[i] = Math.floor(v);
+    floorSum += out[i];
+  }
+  const extra = Math.round(total) - floorSum;
+  const order = Array.from(x.keys()).sort((a, b) => (x[b] - Math.floor(x[b])) - (x[a] - Math.floor(x[a])) || a - b);
+  for (let k = 0; k < extra && k < order.length; k++) out[order[k]]++;
+  return out;
+}
+
+/**
+ * Composes an assignment strategy with a rebalancer: the strategy decides first; then, when a rebalancing round is
+ * due, idle cars it gave no work are moved. Keeps the strategy's period and event-driven setting.
+ *
+ * @example withRebalancing(batch(), forecastRebalancer(forecast, { horizonS: 1200 }))
+ */
+export function withRebalancing(inner: Dispatcher, rebalancer: Rebalancer): Dispatcher {
+  let nextS = -Infinity;
+  const d: Dispatcher = {
+    name: `${inner.name}+${rebalancer.name}`,
+    decide(s: FleetSnapshot, nowS: number): Command[] {
+      const commands = inner.decide(s, nowS);
+      if (nowS < nextS) return commands;
+      nextS = (Math.floor(nowS / rebalancer.everyS) + 1) * rebalancer.everyS;
+      const taken = new Uint8Array(s.vehicleCount);
+      for (const c of commands) if (c.kind === 'assign') taken[c.vehicle] = 1;
+      return [...commands, ...rebalancer.plan(s, nowS, taken)];
+    },
+  };
+  return { ...d, ...(inner.periodS !== undefined ? { periodS: inner.periodS } : {}), ...(inner.eventDriven !== undefined ? { eventDriven: inner.eventDriven } : {}) };
+}
