@@ -18,7 +18,7 @@ import { renderComparisonReport, renderFleetSizeReport, renderSimulationReport, 
 import type { MapSpec } from '../../src/io/report/map.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** Set to a folder to keep screenshots of the three reports there (for looking at them). */
+/** Set to a folder to keep the three reports and their screenshots there (for looking at them). */
 const SCREENSHOT_DIR = process.env.BATON_REPORT_SCREENSHOTS;
 
 interface Run {
@@ -301,7 +301,10 @@ describe.skipIf(!existsSync(CHROMIUM))('reports in headless Chromium', () => {
           expect(map.drawn).toBeGreaterThan(0.02); // roads and dots, not an empty background
           expect(map.blue).toBeGreaterThan(500); // pickup dots
         }
-        if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, `baton-report-${name}.png`), fullPage: true });
+        if (SCREENSHOT_DIR) {
+          writeFileSync(join(SCREENSHOT_DIR, `baton-report-${name}.html`), html);
+          await page.screenshot({ path: join(SCREENSHOT_DIR, `baton-report-${name}.png`), fullPage: true });
+        }
         expect(errors, name).toEqual([]);
         await page.close();
       }

@@ -45,6 +45,8 @@ export const REPORT_CLIENT_JS = String.raw`
           var ctx = u.ctx;
           var b = u.bbox;
           ctx.save();
+          // uPlot leaves its axis text alignment on the context: set ours explicitly.
+          ctx.textAlign = 'left';
           ctx.font = (12 * dpr) + 'px system-ui, sans-serif';
           ctx.lineWidth = 1.5 * dpr;
           ctx.setLineDash([6 * dpr, 4 * dpr]);
@@ -94,10 +96,14 @@ export const REPORT_CLIENT_JS = String.raw`
     var x = { label: spec.xLabel, labelFont: AXIS_FONT, font: FONT, stroke: '#52606d', grid: grid, ticks: ticks, labelSize: 22,
       values: function (u, splits) { return splits.map(tick(spec.xFormat)); } };
     if (spec.xFormat === 'clock') x.incrs = [0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48];
+    if (spec.xFormat === 'integer') x.incrs = INTEGER_INCRS;
     var y = { label: spec.yLabel, labelFont: AXIS_FONT, font: FONT, stroke: '#52606d', grid: grid, ticks: ticks, size: 56, labelSize: 24,
       values: function (u, splits) { return splits.map(tick(spec.yFormat)); } };
+    if (spec.yFormat === 'integer') y.incrs = INTEGER_INCRS;
     return [x, y];
   }
+  /** Tick steps for counts: whole numbers only (uPlot's default steps include 2.5). */
+  var INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000];
 
   function scales(spec) {
     var yr = spec.yRange || [0, null];
@@ -113,7 +119,7 @@ export const REPORT_CLIENT_JS = String.raw`
     };
   }
 
-  function xyChart(spec, width) {
+  function xyChart(spec) {
     var series = [{ label: spec.xLabel, value: function (u, v) { return legendText(spec.xFormat)(v); } }];
     var rows = [spec.x];
     var fmt = legendText(spec.yFormat);
@@ -163,7 +169,7 @@ export const REPORT_CLIENT_JS = String.raw`
     var box = document.getElementById(spec.id);
     if (!box) throw new Error('report: no container for chart ' + spec.id);
     var width = Math.max(280, box.clientWidth);
-    var built = spec.kind === 'stacked' ? stackedChart(spec) : xyChart(spec, width);
+    var built = spec.kind === 'stacked' ? stackedChart(spec) : xyChart(spec);
     var opts = {
       width: width,
       height: spec.height || 280,

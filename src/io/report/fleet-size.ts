@@ -36,15 +36,18 @@ export interface FleetSizeReportOptions {
 
 const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', human: '#52606d' } as const;
 
-/** Vertical markers for the fleets worth pointing at, each only when given. */
-function fleetMarkers(o: FleetSizeReportOptions): MarkerSpec[] {
+/** Vertical markers for the fleets worth pointing at, each only when given (`chosenOnly` for the small charts). */
+function fleetMarkers(o: FleetSizeReportOptions, chosenOnly = false): MarkerSpec[] {
   const marks: MarkerSpec[] = [{ value: o.chosenFleet, label: `chosen ${o.chosenFleet}`, color: MARK.chosen }];
+  if (chosenOnly) return marks;
   if (o.boundFleet !== undefined) marks.push({ value: o.boundFleet, label: `clairvoyant bound ${o.boundFleet}`, color: MARK.bound });
   if (o.humanFleet !== undefined) marks.push({ value: o.humanFleet, label: `human fleet ${o.humanFleet}`, color: MARK.human });
   return marks;
 }
 
-/** A chart over fleet size; the x extent covers the curve and every marker with a little margin. */
+const MAIN_CHART = 'chart-fleet-service';
+
+/** A chart over fleet size (every marker on the main chart, the chosen fleet on the others); the x extent covers the curve and every marker with a little margin. */
 function fleetChart(
   id: string,
   curve: readonly FleetSizePoint[],
@@ -68,7 +71,7 @@ function fleetChart(
     xFormat: 'integer',
     yFormat,
     series,
-    vMarkers: fleetMarkers(o),
+    vMarkers: fleetMarkers(o, id !== MAIN_CHART),
     ...extra,
   };
 }
@@ -96,7 +99,7 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
 
   const charts: ChartSpec[] = [
     fleetChart(
-      'chart-fleet-service',
+      MAIN_CHART,
       points,
       options,
       `Requests picked up ≤ ${withinMin} min (%)`,

@@ -50,6 +50,8 @@ export interface MapLayerInput {
   color: string;
   nodes: readonly number[];
   maxRadiusPx?: number;
+  /** Smallest dot radius: raise it for a sparse layer that must stay visible next to a dense one. */
+  minRadiusPx?: number;
   alpha?: number;
 }
 
@@ -206,7 +208,7 @@ export function mapSpec(id: string, graph: RoadGraph, layers: readonly MapLayerI
       label: layer.label,
       color: layer.color,
       maxRadiusPx: layer.maxRadiusPx ?? 7,
-      minRadiusPx: 1.2,
+      minRadiusPx: layer.minRadiusPx ?? 1.2,
       alpha: layer.alpha ?? 0.55,
       points: uint16Base64(xy),
       counts: uint16Base64(counts),

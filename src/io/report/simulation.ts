@@ -6,7 +6,7 @@ import type { RoadGraph } from '../../core/network/graph.js';
 import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, waitHistogramChart } from './charts.js';
 import { HEADLINE_KEYS, HEADLINE_LABELS, KPI_FIELDS, KPI_GROUPS, kpiField } from './kpi-fields.js';
 import { mapSpec } from './map.js';
-import { escapeHtml, figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
+import { figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
 import { attributionLines, scenarioFacts, type ScenarioInfo } from './scenario.js';
 
 /** Everything one run's report shows. */
@@ -105,7 +105,7 @@ export function renderSimulationReport(input: SimulationReportInput): string {
   ];
   const map = mapSpec('map-pickups', graph, [
     { label: 'Pickups', color: '#2f6db5', nodes: series.pickupNodes },
-    { label: 'Unserved requests (cancelled or rejected)', color: '#d62728', nodes: series.unservedNodes, alpha: 0.7 },
+    { label: 'Unserved requests (cancelled or rejected)', color: '#d62728', nodes: series.unservedNodes, minRadiusPx: 2.5, alpha: 0.85 },
   ]);
 
   const cards = HEADLINE_KEYS.map((key) => ({ label: HEADLINE_LABELS[key] ?? key, value: kpiField(key).format(kpis[key]) }));
@@ -157,7 +157,7 @@ export function renderSimulationReport(input: SimulationReportInput): string {
       input.rowsRead !== undefined ? `${input.rowsRead.toLocaleString('en-US')} rows read from the trip source.` : undefined,
     ),
   ];
-  if (scenario.description) sections.unshift(section('scenario', 'Scenario', `<p>${escapeHtml(scenario.description)}</p>`));
+  if (scenario.description) sections.unshift(section('scenario', 'Scenario', '', scenario.description));
   return renderPage({
     title: scenario.title ?? `Simulation report: ${kpis.dispatcher || 'run'}, ${kpis.fleet} vehicles`,
     kicker: 'Baton simulation report',
