@@ -1,0 +1,843 @@
+// Pooled dispatch in the spirit of Alonso-Mora et al. (PNAS 2017), for up to two requests per car: every period, build
+// request–vehicle and request–request candidates, enumerate each car's feasible trips (one or two requests, best stop
+// order computed exactly with the engine's leg rounding) and choose trips exactly with a 0/1 program per batch.
+//
+// Index conventions: vehicles, requests and nodes as in types.ts. A stop code is request * 2 + (1 for a drop-off).
+import FlatQueue from 'flatqueue';
+import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
+import type { TravelTimes } from '../network/travel-times.js';
+import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
+import { RequestStatus, legTimeS, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
+
+export interface PooledOptions {
+  /** Exact 0/1 program solver (HiGHS from io/, or bruteForceBinaryProgram for tiny tests). */
+  solver: BinaryProgramSolver;
+  /** Batch period, seconds (default 30). */
+  periodS?: number;
+  /** Detour limit floor, seconds (default 180). */
+  minDetourS?: number;
+  /** Detour limit as a share of the direct ride time (default 0.5). */
+  detourShare?: number;
+  /**
+   * Most candidate cars per request, earliest exact pickup arrival first (default 12; the request's current car is
+   * always kept). NOTE: this is the one pruning that is not exact; Infinity keeps every car that can arrive in time.
+   */
+  maxVehiclesPerRequest?: number;
+}
+
+/** The ride limits the pooled dispatcher promises each rider. */
+export interface RideLimits {
+  minDetourS: number;
+  detourShare: number;
+}
+
+export const DEFAULT_RIDE_LIMITS: RideLimits = { minDetourS: 180, detourShare: 0.5 };
+
+/** Requests per car at once (riders on board included). */
+const MAX_REQUESTS_PER_CAR = 2;
+
+/**
+ * In-vehicle seconds of a solo ride picked up at `pickupS`: the pickup dwell plus the direct leg departing after it
+ * (the engine's DroppedOff.rideS of an unshared trip).
+ */
+export function directRideS(tt: TravelTimes, pickupNode: number, dropoffNode: number, pickupS: number, pickupDwellS: number): number {
+  return pickupDwellS + legTimeS(tt, pickupNode, dropoffNode, pickupS + pickupDwellS);
+}
+
+/** Extra in-vehicle seconds allowed over the direct ride: the larger of the floor and the share of the ride. */
+export function maxDetourS(directS: number, limits: RideLimits = DEFAULT_RIDE_LIMITS): number {
+  return Math.max(limits.minDetourS, Math.floor(limits.detourShare * directS));
+}
+
+const hourOf = (departS: number): number => {
+  const h = Math.floor(departS / 3600) % 24;
+  return h < 0 ? h + 24 : h;
+};
+
+/**
+ * Leg times exactly as the engine rounds them, cached. With a road graph, the hourly speed factors are recovered
+ * bit-exactly from a reference edge whose free-flow time is 1000·2^k ms (so (ms / 1000) × f is exact), verified
+ * against the travel times; then a leg is roundLegS((ms / 1000) × f) from a cached free-flow ms, and free-flow ms from
+ * our own Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.
+ */
+class LegTimes {
+  readonly factor: Float64Array | null;
+  /** Smallest and largest hourly factor (lower bounds on any leg use the smallest). */
+  readonly minFactor: number;
+  /** Largest exact hourly factor (Infinity when factors are not known exactly). */
+  readonly maxFactor: number;
+  private readonly msCache = new Map<number, number>();
+  private readonly sCache = new Map<number, number>();
+  private readonly n: number;
+
+  constructor(
+    private readonly tt: TravelTimes,
+    graph: RoadGraph | undefined,
+    probe: (from: number, to: number) => number,
+  ) {
+    this.n = tt.nodeCount;
+    this.factor = graph ? exactFactors(tt, graph, probe) : null;
+    this.maxFactor = this.factor ? Math.max(...this.factor) : Infinity;
+    if (this.factor) {
+      this.minFactor = Math.min(...this.factor);
+    } else if (graph) {
+      // Ratio estimate with a safety margin: only used for bounds.
+      let f = Infinity;
+      const u = 0;
+      const v = graph.head[graph.firstOut[0]];
+      const ms = probe(u, v);
+      for (let h = 0; h < 24; h++) f = Math.min(f, (tt.timeS(u, v, h * 3600) * 1000) / ms);
+      this.minFactor = f * (1 - 1e-9);
+    } else {
+      this.minFactor = 0;
+    }
+  }
+
+  /** Free-flow ms (fast mode only), cached. */
+  ms(a: number, b: number): number {
+    const key = a * this.n + b;
+    let ms = this.msCache.get(key);
+    if (ms === undefined) {
+      const f = this.factor![0];
+      ms = Math.round((this.tt.timeS(a, b, 0) * 1000) / f);
+      this.msCache.set(key, ms);
+    }
+    return ms;
+  }
+
+  /** Remembers a free-flow time found by a search (fast mode only). */
+  rememberMs(a: number, b: number, ms: number): void {
+    this.msCache.set(a * this.n + b, ms);
+  }
+
+  /** The engine's seconds for the leg a → b departing at departS. */
+  legS(a: number, b: number, departS: number): number {
+    if (a === b) return 0;
+    if (this.factor) return roundLegS((this.ms(a, b) / 1000) * this.factor[hourOf(departS)]);
+    const key = (a * this.n + b) * 24 + hourOf(departS);
+    let s = this.sCache.get(key);
+    if (s === undefined) {
+      s = legTimeS(this.tt, a, b, departS);
+      this.sCache.set(key, s);
+    }
+    return s;
+  }
+
+  /** Leg seconds from a free-flow ms known exactly (fast mode). */
+  legFromMs(ms: number, departS: number): number {
+    return ms === 0 ? 0 : roundLegS((ms / 1000) * this.factor![hourOf(departS)]);
+  }
+}
+
+/** Hourly factors recovered exactly, or null when no reference edge proves exact. */
+function exactFactors(tt: TravelTimes, g: RoadGraph, probe: (from: number, to: number) => number): Float64Array | null {
+  const powers = new Set<number>();
+  for (let k = 0; k <= 10; k++) powers.add(1000 * 2 ** k);
+  for (let u = 0; u < g.nodeCount; u++) {
+    for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
+      const ms = g.timeMs[e];
+      if (!powers.has(ms)) continue;
+      const v = g.head[e];
+      if (u === v || probe(u, v) !== ms) continue;
+      const f = new Float64Array(24);
+      for (let h = 0; h < 24; h++) f[h] = tt.timeS(u, v, h * 3600) / (ms / 1000);
+      // Verify on a few other pairs with known free-flow times: every hour must match bit for bit.
+      let ok = true;
+      for (let i = 1; i <= 8 && ok; i++) {
+        const a = (u + i * 7919) % g.nodeCount;
+        const b = (v + i * 104729) % g.nodeCount;
+        const abMs = probe(a, b);
+        if (!Number.isFinite(abMs)) continue;
+        for (let h = 0; h < 24 && ok; h++) ok = (abMs / 1000) * f[h] === tt.timeS(a, b, h * 3600);
+      }
+      if (ok) return f;
+    }
+  }
+  return null;
+}
+
+/** Free-flow Dijkstra over the graph (forward or reverse), with landmark lower bounds for pruning. */
+class GraphSearch {
+  readonly rev: ReverseIndex;
+  readonly distMs: Float64Array;
+  private readonly touched: Uint32Array;
+  private touchedCount = 0;
+  readonly queue = new FlatQueue<number>();
+  /** Landmark tables: from[L][x] = ms L → x, to[L][x] = ms x → L. */
+  private readonly fromL: Float64Array[] = [];
+  private readonly toL: Float64Array[] = [];
+
+  constructor(private readonly g: RoadGraph) {
+    this.rev = reverseIndex(g);
+    this.distMs = new Float64Array(g.nodeCount).fill(Infinity);
+    this.touched = new Uint32Array(g.nodeCount);
+  }
+
+  /** Picks `count` landmarks by farthest-point selection (deterministic) and stores their full tables. */
+  buildLandmarks(count: number): void {
+    const n = this.g.nodeCount;
+    if (n === 0) return;
+    const minTo = new Float64Array(n).fill(Infinity);
+    let next = 0;
+    for (let i = 0; i < count; i++) {
+      this.run(next, Infinity, false, -1);
+      const from = this.snapshotDist();
+      this.run(next, Infinity, true, -1);
+      const to = this.snapshotDist();
+      this.fromL.push(from);
+      this.toL.push(to);
+      let best = -1;
+      for (let x = 0; x < n; x++) {
+        const d = Math.min(minTo[x], Number.isFinite(from[x]) ? from[x] : 0);
+        minTo[x] = d;
+        if (best < 0 || d > minTo[best]) best = x;
+      }
+      next = best;
+    }
+  }
+
+  private snapshotDist(): Float64Array {
+    return this.distMs.slice();
+  }
+
+  /** A lower bound on the free-flow ms a → b (0 without landmarks). */
+  lowerBoundMs(a: number, b: number): number {
+    let lb = 0;
+    for (let i = 0; i < this.fromL.length; i++) {
+      const f = this.fromL[i];
+      const t = this.toL[i];
+      const d1 = f[b] - f[a];
+      const d2 = t[a] - t[b];
+      if (d1 > lb && Number.isFinite(d1)) lb = d1;
+      if (d2 > lb && Number.isFinite(d2)) lb = d2;
+    }
+    return lb;
+  }
+
+  /** Exact free-flow ms from → to (forward search stopping at `to`). */
+  pointMs(from: number, to: number): number {
+    this.run(from, Infinity, false, to);
+    return this.distMs[to];
+  }
+
+  /** Resets, then seeds a search at `source`. */
+  start(source: number): void {
+    for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
+    this.touchedCount = 0;
+    this.queue.clear();
+    this.distMs[source] = 0;
+    this.touched[this.touchedCount++] = source;
+    this.queue.push(source, 0);
+  }
+
+  /** Relaxes the edges of settled node u at distance d (reverse: incoming edges). */
+  relax(u: number, d: number, reverse: boolean): void {
+    const g = this.g;
+    if (reverse) {
+      const { revFirst, revTail, revEdge } = this.rev;
+      for (let i = revFirst[u]; i < revFirst[u + 1]; i++) this.improve(revTail[i], d + g.timeMs[revEdge[i]]);
+    } else {
+      for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) this.improve(g.head[e], d + g.timeMs[e]);
+    }
+  }
+
+  private improve(w: number, nd: number): void {
+    if (nd < this.distMs[w]) {
+      if (this.distMs[w] === Infinity) this.touched[this.touchedCount++] = w;
+      this.distMs[w] = nd;
+      this.queue.push(w, nd);
+    }
+  }
+
+  private run(source: number, radiusMs: number, reverse: boolean, stopAt: number): void {
+    this.start(source);
+    const q = this.queue;
+    while (q.length > 0) {
+      const d = q.peekValue()!;
+      const u = q.pop()!;
+      if (d > this.distMs[u]) continue;
+      if (d > radiusMs || u === stopAt) return;
+      this.relax(u, d, reverse);
+    }
+  }
+}
+
+/** One candidate trip of one car: its stop codes in the best order and its cost over the car's empty plan. */
+interface Trip {
+  vehicle: number;
+  requests: number[];
+  codes: number[];
+  /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
+  marginalS: number;
+  /** Predicted pickup time per new request (same order as requests). */
+  pickupS: number[];
+}
+
+/** What a planned batch chose (for tests and benchmarks). */
+export interface BatchOutcome {
+  commands: Command[];
+  /** Requests in chosen trips. */
+  served: number;
+  /** Σ marginal cost of the chosen trips, seconds. */
+  costS: number;
+  /** Candidate trips (columns) considered. */
+  tripCount: number;
+}
+
+/** Per-car view for one batch. */
+interface CarState {
+  divS: number;
+  divNode: number;
+  endS: number;
+  endNode: number;
+  load: number;
+  /** Requests on board (drop-off codes kept in current plan order). */
+  onboard: number[];
+  /** May take new requests. */
+  open: boolean;
+}
+
+const ORDERS_2: readonly (readonly number[])[] = [
+  // indexes into [p1, d1, p2, d2]
+  [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
+];
+const ORDERS_ONBOARD: readonly (readonly number[])[] = [
+  // indexes into [p, d, dOnboard]
+  [0, 1, 2], [0, 2, 1], [2, 0, 1],
+];
+
+/**
+ * The planner behind the `pooled` dispatcher, exposed so that tests can compare a batch's choice with brute force.
+ * Keeps, between batches, the predicted pickup time of every rider it planned (the engine follows plans exactly, so
+ * that is when the rider was picked up), which fixes an on-board rider's drop-off deadline.
+ */
+export class PooledPlanner {
+  readonly limits: RideLimits;
+  private readonly maxCars: number;
+  private legs: LegTimes | null = null;
+  private search: GraphSearch | null = null;
+  /** Predicted (then actual) pickup time per request. */
+  private readonly pickupAtS = new Map<number, number>();
+  /** Per node: first car whose divert point is here (-1 none), chained through nextCar. */
+  private headAt = new Int32Array(0);
+  private nextCar = new Int32Array(0);
+  private readonly touchedHeads: number[] = [];
+  private cars: CarState[] = [];
+
+  constructor(private readonly options: PooledOptions) {
+    this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
+    this.maxCars = options.maxVehiclesPerRequest ?? 12;
+  }
+
+  private init(s: FleetSnapshot): void {
+    const g = s.graph;
+    if (g) {
+      this.search = new GraphSearch(g);
+      const search = this.search;
+      this.legs = new LegTimes(s.travelTimes, g, (a, b) => search.pointMs(a, b));
+      search.buildLandmarks(Math.min(8, g.nodeCount));
+      this.headAt = new Int32Array(g.nodeCount).fill(-1);
+    } else {
+      this.legs = new LegTimes(s.travelTimes, undefined, () => Infinity);
+    }
+    this.nextCar = new Int32Array(s.vehicleCount).fill(-1);
+  }
+
+  /** Lower bound on the engine's seconds for a → b departing any time. */
+  private lowerLegS(a: number, b: number): number {
+    if (a === b || !this.search) return 0;
+    return Math.round(((this.search.lowerBoundMs(a, b) / 1000) * this.legs!.minFactor) * (1 - 1e-12));
+  }
+
+  private deadlineS(s: FleetSnapshot, r: number): number {
+    return s.requestS[r] + s.maxWaitS;
+  }
+
+  private direct(s: FleetSnapshot, r: number, pickupS: number): number {
+    return s.pickupDwellS + this.legs!.legS(s.requestPickupNode[r], s.requestDropoffNode[r], pickupS + s.pickupDwellS);
+  }
+
+  /**
+   * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders, or -1 if it breaks a wait,
+   * detour, seat or sharing limit. Writes predicted pickup times into `pickupOut` (request → time).
+   */
+  evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true): number {
+    const car = this.cars[v];
+    const legs = this.legs!;
+    let t = 0;
+    let node = -1;
+    let load = car.load;
+    let aboard = car.onboard.length;
+    let solo = 0;
+    for (const r of car.onboard) if (!s.requestAcceptsSharing[r]) solo++;
+    let cost = 0;
+    const picked: number[] = [];
+    const pickedS: number[] = [];
+    for (let i = 0; i < codes.length; i++) {
+      const r = codes[i] >>> 1;
+      const isDrop = (codes[i] & 1) === 1;
+      const x = isDrop ? s.requestDropoffNode[r] : s.requestPickupNode[r];
+      let arriveS: number;
+      if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + legs.legS(car.divNode, x, car.divS);
+      else arriveS = t + legs.legS(node, x, t);
+      if (!isDrop) {
+        if (enforce && arriveS > this.deadlineS(s, r)) return -1;
+        cost += arriveS - s.requestS[r];
+        load += s.requestRiders[r];
+        aboard++;
+        if (!s.requestAcceptsSharing[r]) solo++;
+        if (enforce && (load > s.seats || (solo > 0 && aboard > 1))) return -1;
+        picked.push(r);
+        pickedS.push(arriveS);
+        t = arriveS + s.pickupDwellS;
+      } else {
+        const k = picked.indexOf(r);
+        const pickS = k >= 0 ? pickedS[k] : this.pickupAtS.get(r);
+        if (pickS === undefined) return -1;
+        const rideS = arriveS - pickS;
+        const directS = this.direct(s, r, pickS);
+        if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return -1;
+        cost += rideS - directS;
+        load -= s.requestRiders[r];
+        aboard--;
+        if (!s.requestAcceptsSharing[r]) solo--;
+        t = arriveS + s.dropoffDwellS;
+      }
+      node = x;
+    }
+    if (pickupOut) for (let k = 0; k < picked.length; k++) pickupOut.set(picked[k], pickedS[k]);
+    return cost;
+  }
+
+  /** Car states, the requests to plan, and which of them must stay served (already promised a car). */
+  private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
+    this.cars = new Array<CarState>(s.vehicleCount);
+    const baseS = new Float64Array(s.vehicleCount);
+    for (let v = 0; v < s.vehicleCount; v++) {
+      const d = s.divertAt(v);
+      const e = s.legEnd(v);
+      const onboard: number[] = [];
+      for (const st of s.plan(v)) if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) onboard.push(st.request);
+      const known = onboard.every((r) => this.pickupAtS.has(r));
+      this.cars[v] = {
+        divS: d.timeS,
+        divNode: d.node,
+        endS: e.timeS,
+        endNode: e.node,
+        load: s.vehicleLoad[v],
+        onboard,
+        open: known && onboard.length < MAX_REQUESTS_PER_CAR && s.vehicleLoad[v] < s.seats,
+      };
+      baseS[v] = onboard.length === 0 ? 0 : this.evaluate(s, v, onboard.map((r) => r * 2 + 1), null, false);
+    }
+    const requests: number[] = [];
+    const mustServe = new Set<number>();
+    for (const r of s.openRequests()) {
+      const st = s.requestStatus[r];
+      if (s.requestRiders[r] > s.seats || this.deadlineS(s, r) < nowS) continue;
+      requests.push(r);
+      if (st === RequestStatus.assigned) mustServe.add(r);
+    }
+    return { requests, mustServe, baseS };
+  }
+
+  /** Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current). */
+  private candidateCars(s: FleetSnapshot, r: number, nowS: number): number[] {
+    const deadline = this.deadlineS(s, r);
+    const p = s.requestPickupNode[r];
+    const found: { v: number; arriveS: number }[] = [];
+    const consider = (v: number, arriveS: number): void => {
+      if (arriveS <= deadline) found.push({ v, arriveS });
+    };
+    const search = this.search;
+    const legs = this.legs!;
+    if (search && legs.factor) {
+      // Reverse Dijkstra from the pickup over free-flow ms; a car at its divert node d reaches it at divS + leg(ms).
+      const radiusMs = ((deadline - nowS + 0.5) / legs.minFactor) * 1000;
+      search.start(p);
+      const q = search.queue;
+      let kthS = Infinity;
+      while (q.length > 0) {
+        const dist = q.peekValue()!;
+        const u = q.pop()!;
+        if (dist > search.distMs[u]) continue;
+        if (dist > radiusMs) break;
+        // Cars further away arrive no earlier than now + their rounded lower-bound leg.
+        if (found.length >= this.maxCars && nowS + Math.round((dist / 1000) * legs.minFactor * (1 - 1e-12)) > kthS) break;
+        for (let v = this.headAt[u]; v >= 0; v = this.nextCar[v]) {
+          const c = this.cars[v];
+          if (c.endNode === p) consider(v, c.endS);
+          else {
+            legs.rememberMs(u, p, dist);
+            consider(v, c.divS + legs.legFromMs(dist, c.divS));
+          }
+          if (found.length >= this.maxCars) {
+            found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
+            kthS = found[this.maxCars - 1].arriveS;
+          }
+        }
+        search.relax(u, dist, true);
+      }
+      // Cars whose current leg ends at the pickup but whose divert node lies beyond the search: add them directly.
+      for (let v = 0; v < s.vehicleCount; v++) {
+        const c = this.cars[v];
+        if (c.open && c.endNode === p && !found.some((f) => f.v === v)) consider(v, c.endS);
+      }
+    } else {
+      for (let v = 0; v < s.vehicleCount; v++) {
+        const c = this.cars[v];
+        if (!c.open) continue;
+        consider(v, c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS));
+      }
+    }
+    found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
+    const out = found.slice(0, this.maxCars).map((f) => f.v);
+    const cur = s.requestVehicle[r];
+    if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) out.push(cur);
+    return out;
+  }
+
+  /** Whether r1 and r2 could ride in one car in some order, by lower-bound legs (a necessary condition). */
+  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): boolean {
+    const nodes = [s.requestPickupNode[r1], s.requestDropoffNode[r1], s.requestPickupNode[r2], s.requestDropoffNode[r2]];
+    const req = [r1, r1, r2, r2];
+    for (const order of ORDERS_2) {
+      let t = nowS;
+      let ok = true;
+      const pickS = [0, 0];
+      for (let i = 0; i < 4 && ok; i++) {
+        const k = order[i];
+        if (i > 0) t += this.lowerLegS(nodes[order[i - 1]], nodes[k]);
+        const which = k < 2 ? 0 : 1;
+        const r = req[k];
+        if ((k & 1) === 0) {
+          if (t > this.deadlineS(s, r)) ok = false;
+          pickS[which] = t;
+          t += s.pickupDwellS;
+        } else {
+          // Upper bound of the allowed ride: the direct ride is at most its time at the slowest hour.
+          const directUp = this.directUpper(s, r);
+          if (t - pickS[which] > directUp + maxDetourS(directUp, this.limits)) ok = false;
+          t += s.dropoffDwellS;
+        }
+      }
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  private directUpper(s: FleetSnapshot, r: number): number {
+    const legs = this.legs!;
+    const p = s.requestPickupNode[r];
+    const d = s.requestDropoffNode[r];
+    if (!legs.factor || p === d) return legs.factor ? s.pickupDwellS : Infinity;
+    return s.pickupDwellS + roundLegS((legs.ms(p, d) / 1000) * legs.maxFactor);
+  }
+
+  /** Plans one batch: candidate trips, the exact choice, and the commands that realise it. */
+  plan(s: FleetSnapshot, nowS: number): BatchOutcome {
+    if (!this.legs) this.init(s);
+    const commands: Command[] = [];
+    for (const r of s.newRequests) {
+      if (s.requestStatus[r] === RequestStatus.open && s.requestRiders[r] > s.seats) commands.push({ kind: 'reject', request: r, reason: 'too_many_riders' });
+    }
+    const { requests, mustServe, baseS } = this.prepare(s, nowS);
+    // Index open cars by divert node for the reverse searches.
+    for (const u of this.touchedHeads) this.headAt[u] = -1;
+    this.touchedHeads.length = 0;
+    if (this.search) {
+      for (let v = s.vehicleCount - 1; v >= 0; v--) {
+        const c = this.cars[v];
+        if (!c.open) continue;
+        if (this.headAt[c.divNode] < 0) this.touchedHeads.push(c.divNode);
+        this.nextCar[v] = this.headAt[c.divNode];
+        this.headAt[c.divNode] = v;
+      }
+    }
+    // Request–vehicle candidates.
+    const carsOf = new Map<number, number[]>();
+    const requestsOf = new Map<number, number[]>();
+    for (const r of requests) {
+      const vs = this.candidateCars(s, r, nowS);
+      carsOf.set(r, vs);
+      for (const v of vs) {
+        let list = requestsOf.get(v);
+        if (!list) requestsOf.set(v, (list = []));
+        list.push(r);
+      }
+    }
+    // Trips per car.
+    const trips: Trip[] = [];
+    const pairMemo = new Map<number, boolean>();
+    const mayPair = (a: number, b: number): boolean => {
+      const key = a < b ? a * s.requestCount + b : b * s.requestCount + a;
+      let ok = pairMemo.get(key);
+      if (ok === undefined) pairMemo.set(key, (ok = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)));
+      return ok;
+    };
+    const vehicles = [...requestsOf.keys()].sort((a, b) => a - b);
+    for (const v of vehicles) {
+      const car = this.cars[v];
+      const rs = requestsOf.get(v)!;
+      const singles: number[] = [];
+      for (const r of rs) {
+        const t = this.bestTrip(s, v, [r], baseS[v]);
+        if (t) {
+          trips.push(t);
+          singles.push(r);
+        }
+      }
+      if (car.onboard.length > 0) continue;
+      for (let i = 0; i < singles.length; i++) {
+        for (let j = i + 1; j < singles.length; j++) {
+          if (!mayPair(singles[i], singles[j])) continue;
+          const t = this.bestTrip(s, v, [singles[i], singles[j]], baseS[v]);
+          if (t) trips.push(t);
+        }
+      }
+    }
+    const chosen = this.choose(trips, requests, mustServe);
+    // Realise: each car's new stop list (chosen trip, or its riders on board in current order).
+    const newPlan = new Map<number, number[]>();
+    let served = 0;
+    let costS = 0;
+    for (const t of chosen) {
+      newPlan.set(t.vehicle, t.codes);
+      served += t.requests.length;
+      costS += t.marginalS;
+      t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
+    }
+    // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
+    const clearing: Command[] = [];
+    for (let v = 0; v < s.vehicleCount; v++) {
+      const current = s.plan(v);
+      const next = newPlan.get(v) ?? this.cars[v].onboard.map((r) => r * 2 + 1);
+      if (!newPlan.has(v) && current.every((st) => st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard)) continue;
+      if (sameCodes(current, next)) continue;
+      (newPlan.has(v) ? commands : clearing).push({ kind: 'assign', vehicle: v, stops: next.map(codeStop) });
+    }
+    commands.push(...clearing);
+    // Forget riders that are gone.
+    for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
+    return { commands, served, costS, tripCount: trips.length };
+  }
+
+  /** The cheapest feasible stop order for car v and the new requests rs, or null. */
+  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number): Trip | null {
+    const car = this.cars[v];
+    let orders: number[][];
+    if (rs.length === 1) {
+      const r = rs[0];
+      if (car.onboard.length === 0) orders = [[r * 2, r * 2 + 1]];
+      else {
+        const o = car.onboard[0];
+        const items = [r * 2, r * 2 + 1, o * 2 + 1];
+        orders = ORDERS_ONBOARD.map((ord) => ord.map((k) => items[k]));
+      }
+    } else {
+      const [a, b] = rs;
+      const items = [a * 2, a * 2 + 1, b * 2, b * 2 + 1];
+      orders = ORDERS_2.map((ord) => ord.map((k) => items[k]));
+    }
+    let best: Trip | null = null;
+    const pick = new Map<number, number>();
+    for (const codes of orders) {
+      pick.clear();
+      const c = this.evaluate(s, v, codes, pick);
+      if (c < 0) continue;
+      const marginalS = c - baseS;
+      if (best === null || marginalS < best.marginalS) {
+        best = { vehicle: v, requests: rs, codes, marginalS, pickupS: rs.map((r) => pick.get(r)!) };
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The exact choice: each car at most one trip, each request at most one trip (exactly one if already promised),
+   * maximising requests served, then minimising Σ marginal cost. Lexicographic via a weight per served request larger
+   * than any possible cost difference (2·Σ over cars of their largest |cost| + 1). Components with one car or one
+   * request are solved by inspection; the rest go to the solver in one program. If the promised requests cannot all
+   * be kept (it should not happen, since plans are followed exactly), the promise is dropped for that batch.
+   */
+  private choose(trips: Trip[], requests: number[], mustServe: Set<number>): Trip[] {
+    if (trips.length === 0) return [];
+    const maxAbs = new Map<number, number>();
+    for (const t of trips) maxAbs.set(t.vehicle, Math.max(maxAbs.get(t.vehicle) ?? 0, Math.abs(t.marginalS)));
+    let sum = 0;
+    for (const m of maxAbs.values()) sum += m;
+    const big = 2 * sum + 1;
+    const weight = (t: Trip): number => t.marginalS - big * t.requests.length;
+    // Components over cars and requests (union–find on dense ids: cars first, then requests).
+    const reqId = new Map<number, number>();
+    requests.forEach((r, i) => reqId.set(r, i));
+    const cars = [...maxAbs.keys()];
+    const carId = new Map<number, number>();
+    cars.forEach((v, i) => carId.set(v, i));
+    const parent = Int32Array.from({ length: cars.length + requests.length }, (_, i) => i);
+    const find = (x: number): number => {
+      while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    for (const t of trips) {
+      const a = find(carId.get(t.vehicle)!);
+      for (const r of t.requests) {
+        const b = find(cars.length + reqId.get(r)!);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+    const byComp = new Map<number, Trip[]>();
+    for (const t of trips) {
+      const c = find(carId.get(t.vehicle)!);
+      let list = byComp.get(c);
+      if (!list) byComp.set(c, (list = []));
+      list.push(t);
+    }
+    const chosen: Trip[] = [];
+    const hard: Trip[] = [];
+    for (const list of byComp.values()) {
+      const oneCar = list.every((t) => t.vehicle === list[0].vehicle);
+      const oneRequest = list.every((t) => t.requests.length === 1 && t.requests[0] === list[0].requests[0]);
+      if (!oneCar && !oneRequest) {
+        hard.push(...list);
+        continue;
+      }
+      // One trip at most is chosen: the best one covering every promised request of the component, if any.
+      const promised = new Set<number>();
+      for (const t of list) for (const r of t.requests) if (mustServe.has(r)) promised.add(r);
+      let best: Trip | null = null;
+      let bestRelaxed: Trip | null = null;
+      for (const t of list) {
+        if (weight(t) < 0 && (bestRelaxed === null || weight(t) < weight(bestRelaxed))) bestRelaxed = t;
+        if ([...promised].every((r) => t.requests.includes(r)) && (best === null || weight(t) < weight(best))) best = t;
+      }
+      const pick = best ?? bestRelaxed;
+      if (pick && (weight(pick) < 0 || promised.size > 0)) chosen.push(pick);
+    }
+    if (hard.length > 0) {
+      const sol = this.solveProgram(hard, weight, mustServe) ?? this.solveProgram(hard, weight, new Set());
+      if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
+      chosen.push(...sol);
+    }
+    return chosen;
+  }
+
+  private solveProgram(trips: Trip[], weight: (t: Trip) => number, mustServe: Set<number>): Trip[] | null {
+    const rowOfCar = new Map<number, number>();
+    const rowOfReq = new Map<number, number>();
+    const lower: number[] = [];
+    for (const t of trips) {
+      if (!rowOfCar.has(t.vehicle)) {
+        rowOfCar.set(t.vehicle, lower.length);
+        lower.push(0);
+      }
+      for (const r of t.requests) {
+        if (!rowOfReq.has(r)) {
+          rowOfReq.set(r, lower.length);
+          lower.push(mustServe.has(r) ? 1 : 0);
+        }
+      }
+    }
+    const colStart = new Int32Array(trips.length + 1);
+    const rowIndex: number[] = [];
+    const cost = new Float64Array(trips.length);
+    trips.forEach((t, j) => {
+      cost[j] = weight(t);
+      rowIndex.push(rowOfCar.get(t.vehicle)!);
+      for (const r of t.requests) rowIndex.push(rowOfReq.get(r)!);
+      colStart[j + 1] = rowIndex.length;
+    });
+    const program: BinaryProgram = {
+      colCount: trips.length,
+      rowCount: lower.length,
+      cost,
+      colStart,
+      rowIndex: Int32Array.from(rowIndex),
+      value: new Float64Array(rowIndex.length).fill(1),
+      rowLower: Float64Array.from(lower),
+      rowUpper: new Float64Array(lower.length).fill(1),
+    };
+    const sol = this.options.solver.solve(program);
+    if (!sol) return null;
+    return trips.filter((_, j) => sol.x[j] === 1);
+  }
+
+  /**
+   * Brute force for tests: the best (served, cost) over every way to give each car at most one set of ≤ 2 requests in
+   * any stop order, without any pruning. Exponential; small snapshots only. Call instead of `plan` on a snapshot.
+   */
+  bruteForce(s: FleetSnapshot, nowS: number): { served: number; costS: number } {
+    if (!this.legs) this.init(s);
+    const { requests, mustServe, baseS } = this.prepare(s, nowS);
+    const options: Trip[][] = [];
+    for (let v = 0; v < s.vehicleCount; v++) {
+      const list: Trip[] = [];
+      const car = this.cars[v];
+      if (car.open) {
+        for (let i = 0; i < requests.length; i++) {
+          const t = this.bestTrip(s, v, [requests[i]], baseS[v]);
+          if (t) list.push(t);
+          if (car.onboard.length > 0) continue;
+          for (let j = i + 1; j < requests.length; j++) {
+            const t2 = this.bestTrip(s, v, [requests[i], requests[j]], baseS[v]);
+            if (t2) list.push(t2);
+          }
+        }
+      }
+      options.push(list);
+    }
+    let bestServed = -1;
+    let bestCost = Infinity;
+    const used = new Set<number>();
+    const go = (v: number, served: number, cost: number): void => {
+      if (v === s.vehicleCount) {
+        for (const r of mustServe) if (!used.has(r)) return;
+        if (served > bestServed || (served === bestServed && cost < bestCost)) {
+          bestServed = served;
+          bestCost = cost;
+        }
+        return;
+      }
+      go(v + 1, served, cost);
+      for (const t of options[v]) {
+        if (t.requests.some((r) => used.has(r))) continue;
+        for (const r of t.requests) used.add(r);
+        go(v + 1, served + t.requests.length, cost + t.marginalS);
+        for (const r of t.requests) used.delete(r);
+      }
+    };
+    go(0, 0, 0);
+    if (bestServed < 0 && mustServe.size > 0) {
+      // Same fallback as `choose`: promises that cannot all be kept are dropped for the batch.
+      mustServe.clear();
+      go(0, 0, 0);
+    }
+    return { served: bestServed, costS: bestCost };
+  }
+}
+
+const codeStop = (code: number): Stop => ({ action: (code & 1) === 1 ? 'dropoff' : 'pickup', request: code >>> 1 });
+
+function sameCodes(plan: readonly Stop[], codes: readonly number[]): boolean {
+  if (plan.length !== codes.length) return false;
+  for (let i = 0; i < plan.length; i++) if (plan[i].request * 2 + (plan[i].action === 'dropoff' ? 1 : 0) !== codes[i]) return false;
+  return true;
+}
+
+/**
+ * The pooled dispatcher (batch, every `periodS` seconds): up to two requests per car, each rider's wait within the
+ * max wait and in-vehicle time within the direct ride plus the max detour, chosen exactly per batch.
+ *
+ * @example simulate({ ..., dispatcher: pooled({ solver: await loadHighsBinarySolver() }) })
+ */
+export function pooled(options: PooledOptions): Dispatcher & { readonly planner: PooledPlanner } {
+  const planner = new PooledPlanner(options);
+  return {
+    name: 'pooled',
+    periodS: options.periodS ?? 30,
+    planner,
+    decide(s: FleetSnapshot, nowS: number): Command[] {
+      return planner.plan(s, nowS).commands;
+    },
+  };
+}

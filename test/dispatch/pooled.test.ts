@@ -1,0 +1,164 @@
+// Pooled dispatcher: the shared conformance suite, ride limits from the event log, a hand-made sharing case, and the
+// exactness of each batch's choice against brute force (and of the HiGHS adapter against an exhaustive solver).
+import { describe, expect, it } from 'vitest';
+import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
+import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled } from '../../src/core/dispatch/pooled.js';
+import type { Dispatcher } from '../../src/core/dispatch/types.js';
+import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
+import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/travel-times.js';
+import { Rng } from '../../src/core/random.js';
+import { simulate } from '../../src/core/sim/engine.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
+import { bruteForceBinaryProgram, type BinaryProgram } from '../../src/core/solve/ilp.js';
+import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
+
+const solver = await loadHighsBinarySolver();
+
+runDispatcherConformance('pooled', () => pooled({ solver }));
+
+/** Every served rider's wait and in-vehicle time against the promised limits; returns violations. */
+function rideLimitViolations(events: readonly SimEvent[], tt: TravelTimes, maxWaitS: number, pickupDwellS: number): string[] {
+  const bad: string[] = [];
+  const nodes = new Map<number, [number, number]>();
+  const pickedAt = new Map<number, number>();
+  for (const ev of events) {
+    if (ev.kind === 'RequestSubmitted') nodes.set(ev.request, [ev.pickupNode, ev.dropoffNode]);
+    else if (ev.kind === 'PickedUp') {
+      pickedAt.set(ev.request, ev.timeS);
+      if (ev.waitS > maxWaitS) bad.push(`request ${ev.request} waited ${ev.waitS} s`);
+    } else if (ev.kind === 'DroppedOff') {
+      const [p, d] = nodes.get(ev.request)!;
+      const pickS = pickedAt.get(ev.request)!;
+      const directS = directRideS(tt, p, d, pickS, pickupDwellS);
+      const limitS = directS + maxDetourS(directS, DEFAULT_RIDE_LIMITS);
+      if (ev.timeS - pickS > limitS) bad.push(`request ${ev.request} rode ${ev.timeS - pickS} s > ${limitS} s`);
+    }
+  }
+  return bad;
+}
+
+/** Most riders (requests) on board one car at once over the log. */
+function maxAboard(events: readonly SimEvent[]): number {
+  const aboard = new Map<number, number>();
+  let most = 0;
+  for (const ev of events) {
+    if (ev.kind === 'PickedUp') {
+      const n = (aboard.get(ev.vehicle) ?? 0) + 1;
+      aboard.set(ev.vehicle, n);
+      most = Math.max(most, n);
+    } else if (ev.kind === 'DroppedOff') aboard.set(ev.vehicle, aboard.get(ev.vehicle)! - 1);
+  }
+  return most;
+}
+
+describe('pooled: limits and sharing on a busy synthetic city', () => {
+  const { graph } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
+  const tt = new DijkstraTravelTimes(graph);
+
+  it('shares cars two at a time, never over capacity, every rider within max wait and max detour', () => {
+    const requests = randomRequests(graph, 500, 3600, 31).map((t) => ({ ...t, acceptsSharing: true, riders: 1 }));
+    const maxWaitS = 420;
+    const { events, summary } = simulate({ graph, travelTimes: tt, requests, fleetSize: 12, dispatcher: pooled({ solver }), seed: 4, maxWaitS });
+    expect(logViolations(events, { seats: 2, maxWaitS })).toEqual([]);
+    expect(rideLimitViolations(events, tt, maxWaitS, 30)).toEqual([]);
+    expect(maxAboard(events)).toBe(2);
+    expect(summary.kpis.served).toBeGreaterThan(0);
+  });
+
+  it('keeps the limits with mixed parties and sharing preferences', () => {
+    const requests = randomRequests(graph, 300, 3600, 32);
+    const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 10, dispatcher: pooled({ solver }), seed: 5, maxWaitS: 600 });
+    expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
+    expect(rideLimitViolations(events, tt, 600, 30)).toEqual([]);
+  });
+});
+
+describe('pooled: hand-made street', () => {
+  // Eight nodes in a row, 60 s per block both ways; two cars at node 0.
+  const b = new GraphBuilder();
+  for (let i = 0; i < 8; i++) b.addNode(i, 47, 8 + i * 0.0066);
+  for (let i = 0; i < 7; i++) {
+    b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
+    b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
+  }
+  const g: RoadGraph = b.build({ source: 'pooled-test', attribution: '' }).graph;
+  const trip = (id: string, p: number, d: number, acceptsSharing: boolean): PlacedTrip => ({
+    id, requestS: 0, pickupNode: p, dropoffNode: d, riders: 1, acceptsSharing,
+    pickupLat: g.lat[p], pickupLon: g.lon[p], dropoffLat: g.lat[d], dropoffLon: g.lon[d],
+  });
+
+  it('two riders going the same way share one car; the rider refusing sharing rides alone', () => {
+    const requests = [trip('a', 1, 6, true), trip('b', 2, 7, true), trip('solo', 1, 6, false)];
+    const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0], dispatcher: pooled({ solver }), seed: 1, maxWaitS: 600 });
+    expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
+    const car = new Map<number, number>();
+    const picks: SimEvent[] = events.filter((e) => e.kind === 'PickedUp' || e.kind === 'DroppedOff');
+    for (const e of picks) if (e.kind === 'PickedUp') car.set(e.request, e.vehicle);
+    expect(car.size).toBe(3);
+    expect(car.get(0)).toBe(car.get(1));
+    expect(car.get(2)).not.toBe(car.get(0));
+    // Shared: b is picked up before a is dropped off.
+    const at = (kind: string, r: number): number => picks.find((e) => e.kind === kind && 'request' in e && e.request === r)!.timeS;
+    expect(at('PickedUp', 1)).toBeLessThan(at('DroppedOff', 0));
+    expect(maxAboard(events)).toBe(2);
+  });
+});
+
+describe('pooled: exact per-batch choice', () => {
+  it('each batch serves as many requests at as low a cost as brute force over every trip and stop order', () => {
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+    const tt = new DijkstraTravelTimes(graph);
+    const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
+    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity });
+    const mismatches: string[] = [];
+    let batches = 0;
+    const checked: Dispatcher = {
+      name: 'pooled-checked',
+      periodS: inner.periodS,
+      decide(s, nowS) {
+        const brute = inner.planner.bruteForce(s, nowS);
+        const got = inner.planner.plan(s, nowS);
+        if (got.served !== brute.served || got.costS !== brute.costS) mismatches.push(`t=${nowS}: got ${got.served}/${got.costS} s, brute ${brute.served}/${brute.costS} s`);
+        if (got.tripCount > 0) batches++;
+        return got.commands;
+      },
+    };
+    const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
+    expect(logViolations(events, { seats: 2, maxWaitS: 480 })).toEqual([]);
+    expect(mismatches).toEqual([]);
+    expect(batches).toBeGreaterThan(10);
+  });
+
+  it('HiGHS adapter matches the exhaustive solver on random packing programs', () => {
+    const rng = new Rng(9);
+    for (let k = 0; k < 40; k++) {
+      const cols = 4 + rng.int(12);
+      const rows = 2 + rng.int(6);
+      const colStart = new Int32Array(cols + 1);
+      const rowIndex: number[] = [];
+      for (let j = 0; j < cols; j++) {
+        const set = new Set<number>();
+        const m = 1 + rng.int(3);
+        for (let i = 0; i < m; i++) set.add(rng.int(rows));
+        rowIndex.push(...[...set].sort((a, b) => a - b));
+        colStart[j + 1] = rowIndex.length;
+      }
+      const p: BinaryProgram = {
+        colCount: cols,
+        rowCount: rows,
+        cost: Float64Array.from({ length: cols }, () => rng.int(200) - 150),
+        colStart,
+        rowIndex: Int32Array.from(rowIndex),
+        value: new Float64Array(rowIndex.length).fill(1),
+        rowLower: Float64Array.from({ length: rows }, () => (rng.next() < 0.2 ? 1 : 0)),
+        rowUpper: new Float64Array(rows).fill(1),
+      };
+      const want = bruteForceBinaryProgram.solve(p);
+      const got = solver.solve(p);
+      expect(got === null).toBe(want === null);
+      if (want && got) expect(got.objective).toBe(want.objective);
+    }
+  });
+});
