@@ -6,6 +6,8 @@ import type { Kpis } from '../core/metrics/kpis.js';
 import { loadScenario, type Scenario, type ScenarioOptions } from '../io/scenario.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_PRESETS, makeDispatcher } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
+import { renderSimulationReport } from '../io/report/index.js';
+import { reportSeries } from '../core/metrics/report-series.js';
 import { parsePositiveInt, UsageError } from './args.js';
 import { progressBar, type Progress } from './progress.js';
 
@@ -77,6 +79,8 @@ export interface RunOptions {
   seats: number;
   maxWaitS: number;
   events?: string;
+  /** Keep the event log in memory (reports read it). */
+  keepLog?: boolean;
   progressLabel?: string;
 }
 
@@ -104,7 +108,7 @@ export async function runScenario(scenario: Scenario, r: RunOptions): Promise<{ 
         const clock = `${String(Math.floor(nowS / 3600)).padStart(2, '0')}:${String(Math.floor((nowS % 3600) / 60)).padStart(2, '0')}`;
         bar.update(Math.min(nowS, endS), { clock, handled, speed: wallS > 0 ? Math.round(nowS / wallS) : 0 });
       },
-      ...(log ? { eventSink: (ev) => log.write(ev), keepLog: false } : {}),
+      ...(log ? { eventSink: (ev) => log.write(ev), keepLog: r.keepLog ?? false } : { keepLog: r.keepLog ?? true }),
     });
     return { result, wallS: (performance.now() - t0) / 1000 };
   } finally {
@@ -163,11 +167,22 @@ export function registerSimulateCommand(program: Command): void {
           (rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : '') +
           '\n',
       );
-      const needLog = Boolean(o.report);
-      const { result, wallS } = await runScenario(scenario, { fleet, dispatcher: o.dispatcher, seed: Number(o.seed), seats, maxWaitS, events: o.events });
+      const seed = Number(o.seed);
+      const { result, wallS } = await runScenario(scenario, { fleet, dispatcher: o.dispatcher, seed, seats, maxWaitS, events: o.events, keepLog: Boolean(o.report) });
       const kpis = result.summary.kpis;
       process.stdout.write(`${formatKpis(kpis, wallS)}\n`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS), null, 2)}\n`);
-      if (needLog) process.stderr.write('report: not yet available in this build\n');
+      if (o.report) {
+        const html = renderSimulationReport({
+          scenario: { ...scenario.description, fleet, dispatcher: o.dispatcher, seed },
+          kpis,
+          series: reportSeries(result.events),
+          graph: scenario.network.graph,
+          rejectedRows: scenario.rejectedRows,
+          rowsRead: scenario.rowsRead,
+        });
+        writeFileSync(o.report, html);
+        process.stderr.write(`report: ${o.report}\n`);
+      }
     });
 }
