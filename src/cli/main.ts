@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerNetworkCommands } from './network.js';
 import { registerCalibrateCommand } from './calibrate.js';
 import { registerSimulateCommand } from './simulate.js';
+import { registerBenchCommands } from './bench.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 
@@ -17,6 +18,7 @@ program
 registerSimulateCommand(program);
 registerNetworkCommands(program);
 registerCalibrateCommand(program);
+registerBenchCommands(program);
 
 try {
   await program.parseAsync(process.argv);

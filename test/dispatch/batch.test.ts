@@ -1,0 +1,141 @@
+// Batch dispatcher: the shared conformance suite, optimality of each built batch against brute force, exact arrival
+// predictions, no re-issued plans, and reassignment when a better car frees up.
+import { describe, expect, it } from 'vitest';
+import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
+import { batch, batchCommands, buildBatchProblem, newBatchState, type BatchOptions } from '../../src/core/dispatch/batch.js';
+import { VehicleStatus, legTimeS, type Dispatcher } from '../../src/core/dispatch/types.js';
+import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
+import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
+import { simulate } from '../../src/core/sim/engine.js';
+import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
+import { randomRequests, runDispatcherConformance } from './conformance.js';
+
+runDispatcherConformance('batch', () => batch());
+runDispatcherConformance('batch (period 7 s, chaining after drop-off)', () => batch({ periodS: 7, chainAfterDropoff: true, soonFreeS: 300 }));
+
+/** Minimum total cost over every partial one-to-one assignment (rows may stay on their dummy). */
+function bruteForce(p: AssignmentProblem): number {
+  const used = new Uint8Array(p.colCount);
+  const rec = (r: number): number => {
+    if (r === p.rowCount) return 0;
+    let best = p.unassignedCost[r] + rec(r + 1);
+    for (let k = p.rowFirst[r]; k < p.rowFirst[r + 1]; k++) {
+      const c = p.col[k];
+      if (used[c]) continue;
+      used[c] = 1;
+      best = Math.min(best, p.cost[k] + rec(r + 1));
+      used[c] = 0;
+    }
+    return best;
+  };
+  return rec(0);
+}
+
+/** Runs the batch pipeline step by step, checking each small batch against brute force and each idle car's edge. */
+function checkedBatch(options: BatchOptions, log: { checked: number; problems: string[] }): Dispatcher {
+  const state = newBatchState();
+  const solver = new AssignmentSolver();
+  return {
+    name: 'batch-checked',
+    periodS: options.periodS ?? 30,
+    decide(s, nowS) {
+      const b = buildBatchProblem(s, nowS, options, state);
+      const res = solver.solve(b.problem);
+      const p = b.problem;
+      if (p.rowCount <= 6 && p.colCount <= 8) {
+        log.checked++;
+        const best = bruteForce(p);
+        if (Math.abs(best - res.totalCost) > 1e-9) log.problems.push(`t=${nowS}: solver ${res.totalCost}, brute force ${best}`);
+      }
+      // Every candidate pickup is within the max wait; idle cars' arrivals are the engine's legs from now.
+      for (let i = 0; i < p.rowCount; i++) {
+        const r = b.rows[i];
+        for (let k = p.rowFirst[i]; k < p.rowFirst[i + 1]; k++) {
+          const v = b.cols[p.col[k]];
+          if (b.arrivalS[k] > s.requestS[r] + s.maxWaitS) log.problems.push(`t=${nowS}: r${r} v${v} arrives too late`);
+          if (s.vehicleStatus[v] === VehicleStatus.idle) {
+            const want = nowS + legTimeS(s.travelTimes, s.vehicleNode[v], s.requestPickupNode[r], nowS);
+            if (b.arrivalS[k] !== want) log.problems.push(`t=${nowS}: r${r} idle v${v} predicted ${b.arrivalS[k]}, engine ${want}`);
+          }
+        }
+      }
+      const commands = batchCommands(s, b, res.rowToCol);
+      for (const c of commands) {
+        if (c.kind !== 'assign') continue;
+        const cur = s.plan(c.vehicle);
+        if (cur.length === c.stops.length && cur.every((x, i) => x.action === c.stops[i].action && x.request === c.stops[i].request)) {
+          log.problems.push(`t=${nowS}: v${c.vehicle} re-issued its own plan`);
+        }
+      }
+      return commands;
+    },
+  };
+}
+
+describe('batch specifics', () => {
+  const { graph } = buildSyntheticCity({ seed: 4, widthM: 3000, heightM: 3000, blockM: 200 });
+  const tt = new DijkstraTravelTimes(graph);
+
+  it('solves every small batch to the brute-force optimum, with engine-exact idle arrivals and no repeated plans', () => {
+    for (const options of [{ periodS: 20 }, { periodS: 45, chainAfterDropoff: true, soonFreeS: 600 }] satisfies BatchOptions[]) {
+      const log = { checked: 0, problems: [] as string[] };
+      simulate({ graph, travelTimes: tt, requests: randomRequests(graph, 60, 3600, 31), fleetSize: 4, dispatcher: checkedBatch(options, log), seed: 2, maxWaitS: 420 });
+      expect(log.problems).toEqual([]);
+      expect(log.checked).toBeGreaterThan(20);
+    }
+  });
+
+  it('predicts pickups exactly: every assigned request is picked up when the batch said (chained cars included)', () => {
+    const predicted = new Map<number, number>();
+    const state = newBatchState();
+    const solver = new AssignmentSolver();
+    const options: BatchOptions = { periodS: 15, chainAfterDropoff: true, soonFreeS: 600, reassignMarginS: 1e6 };
+    const d: Dispatcher = {
+      name: 'batch-predicting',
+      periodS: 15,
+      decide(s, nowS) {
+        const b = buildBatchProblem(s, nowS, options, state);
+        const { rowToCol } = solver.solve(b.problem);
+        for (let i = 0; i < b.rows.length; i++) {
+          for (let k = b.problem.rowFirst[i]; k < b.problem.rowFirst[i + 1]; k++) if (b.problem.col[k] === rowToCol[i]) predicted.set(b.rows[i], b.arrivalS[k]);
+        }
+        return batchCommands(s, b, rowToCol);
+      },
+    };
+    const { events } = simulate({ graph, travelTimes: tt, requests: randomRequests(graph, 150, 3600, 32), fleetSize: 6, dispatcher: d, seed: 3 });
+    const pickups = events.filter((e) => e.kind === 'PickedUp');
+    expect(pickups.length).toBeGreaterThan(50);
+    // With reassignment switched off (huge margin) a request keeps the car and the time it was first given.
+    for (const e of pickups) if (e.kind === 'PickedUp') expect(e.timeS).toBe(predicted.get(e.request));
+  });
+
+  it('moves a request to a car that frees up nearer than the one driving to it', () => {
+    // A 7-node street, 60 s per edge. Car 0 idles at node 0; car 1 starts at node 6 carrying request 0 (6 → 4).
+    const b = new GraphBuilder();
+    for (let i = 0; i < 7; i++) b.addNode(i, 47, 8 + i * 0.0066);
+    for (let i = 0; i < 6; i++) {
+      b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
+      b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
+    }
+    const g: RoadGraph = b.build({ source: 'batch-test', attribution: '' }).graph;
+    const trip = (id: string, requestS: number, p: number, q: number): PlacedTrip => ({
+      id, requestS, pickupNode: p, dropoffNode: q, riders: 1, acceptsSharing: false,
+      pickupLat: g.lat[p], pickupLon: g.lon[p], dropoffLat: g.lat[q], dropoffLon: g.lon[q],
+    });
+    // Request 1 (at node 5) comes at t=40: car 0 is 300 s away, car 1 drops off at node 4 at 150 and is free at 180.
+    const requests = [trip('ride', 0, 6, 4), trip('late', 40, 5, 6)];
+    // Without chaining, car 1 takes it once its rider is off (150, free at 180); with chaining, as soon as its
+    // drop-off ends within 120 s (60).
+    for (const [options, reassignS] of [[{ periodS: 10, chainAfterDropoff: false }, 150], [{ periodS: 10, chainAfterDropoff: true, soonFreeS: 120 }, 60]] as const) {
+      const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 6], dispatcher: batch(options), seed: 1 });
+      const assigned = events.filter((e) => e.kind === 'RequestAssigned' && e.request === 1);
+      expect(assigned.map((e) => e.kind === 'RequestAssigned' && [e.timeS, e.vehicle, e.previousVehicle])).toEqual([
+        [40, 0, -1],
+        [reassignS, 1, 0],
+      ]);
+      const pick = events.find((e) => e.kind === 'PickedUp' && e.request === 1);
+      expect(pick && pick.kind === 'PickedUp' && [pick.vehicle, pick.timeS]).toEqual([1, 240]);
+    }
+  });
+});
