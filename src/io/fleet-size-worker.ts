@@ -9,7 +9,7 @@ import { scenarioFleetBound, simulateFleet, type FleetJob, type WorkerReply, typ
 async function loadWorkerScenario(data: WorkerScenario): Promise<Scenario> {
   if (data.kind === 'files') return loadScenario(data.options);
   const network = await openNetwork([data.networkFile], { speedProfile: validateSpeedProfile({ hourlyFactors: data.hourlyFactors }) });
-  return { network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length, description: data.description };
+  return { ...data.facts, network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length };
 }
 
 const port = parentPort;

@@ -264,6 +264,14 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
       const ok = batch.filter((f) => passes(f));
       if (ok.length > 0) return Math.min(...ok);
       if (batch[batch.length - 1] >= cap) return undefined;
+      // A level unchanged over a fourfold fleet is a ceiling (requests no car can reach in time, e.g. far from every
+      // start position): more doubling would only burn simulations.
+      const top = batch[batch.length - 1];
+      const levels = [...measured.values()].filter((p) => p.fleet * 4 >= top && p.fleet <= top);
+      if (top >= 4 * Math.min(...levels.map((p) => p.fleet)) && levels.every((p) => p.servicePct === measured.get(top)!.servicePct)) {
+        notes.push(`the service level stays at ${measured.get(top)!.servicePct.toFixed(2)} % from ${Math.ceil(top / 4)} to ${top} cars: a ceiling below the target`);
+        return undefined;
+      }
     }
   };
 
@@ -332,7 +340,14 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
 
 /** What a worker needs to rebuild the scenario: a network file and the requests (cloned), or the loader's options. */
 export type WorkerScenario =
-  | { kind: 'requests'; networkFile: string; hourlyFactors: number[]; requests: PlacedTrip[]; description: Scenario['description'] }
+  | {
+      kind: 'requests';
+      networkFile: string;
+      hourlyFactors: number[];
+      requests: PlacedTrip[];
+      /** The scenario's small fields (where its demand came from, for presets that forecast from earlier days). */
+      facts: Pick<Scenario, 'description' | 'history' | 'dayStartEpochS' | 'humanFleet'>;
+    }
   | { kind: 'files'; options: Omit<ScenarioOptions, 'onProgress'> };
 
 /** A job for a worker. */
@@ -492,7 +507,7 @@ export function workerScenarioFor(scenario: Scenario, networkInputs: string[] | 
       networkFile,
       hourlyFactors: [...scenario.network.speedProfile.hourlyFactors],
       requests: scenario.requests,
-      description: scenario.description,
+      facts: { description: scenario.description, history: scenario.history, dayStartEpochS: scenario.dayStartEpochS, humanFleet: scenario.humanFleet },
     },
     cleanup: () => {
       if (tmp) rmSync(tmp, { recursive: true, force: true });
