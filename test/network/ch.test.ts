@@ -180,7 +180,7 @@ describe('contraction hierarchy on random directed graphs', () => {
           }
         }
       }),
-      { numRuns: 150, seed: 7 },
+      { numRuns: 100, seed: 7 },
     );
   });
 
