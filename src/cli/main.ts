@@ -4,6 +4,7 @@ import { registerNetworkCommands } from './network.js';
 import { registerCalibrateCommand } from './calibrate.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerBenchCommands } from './bench.js';
+import { registerFleetSizeCommand } from './fleet-size.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 
@@ -16,6 +17,7 @@ program
   .exitOverride();
 
 registerSimulateCommand(program);
+registerFleetSizeCommand(program);
 registerNetworkCommands(program);
 registerCalibrateCommand(program);
 registerBenchCommands(program);

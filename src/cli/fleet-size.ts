@@ -1,0 +1,290 @@
+// `baton fleet-size`: the smallest fleet that picks up a target share of requests within a time limit, found by
+// parallel bisection over simulations, printed beside the clairvoyant lower bound and the source's human fleet.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_DISPATCHER, DISPATCHER_PRESETS } from '../io/dispatchers.js';
+import {
+  FleetWorkerPool,
+  defaultWorkerCount,
+  scenarioFleetBound,
+  searchSmallestFleet,
+  simulateFleet,
+  workerScenarioFor,
+  type FleetPoint,
+  type FleetRunOptions,
+  type ScenarioBound,
+  type SearchResult,
+} from '../io/fleet-size.js';
+import type { Scenario } from '../io/scenario.js';
+import { parsePositiveInt, UsageError } from './args.js';
+import { addScenarioOptions, scenarioFromCli, type ScenarioCliOptions } from './simulate.js';
+
+interface FleetSizeCliOptions extends ScenarioCliOptions {
+  dispatcher: string;
+  target: string;
+  within: string;
+  min?: string;
+  max?: string;
+  tolerance: string;
+  workers?: string;
+  also100?: boolean;
+  bound: boolean;
+  json?: string;
+  report?: string;
+}
+
+/** Everything the command found, as written by --json. */
+export interface FleetSizeOutput {
+  dispatcher: string;
+  /** Target share of requests picked up within `withinS`, %. */
+  targetPct: number;
+  withinS: number;
+  tolerance: number;
+  requests: number;
+  /** Smallest simulated fleet meeting the target (null if none did within the limits). */
+  fleet: number | null;
+  curve: FleetPoint[];
+  notes: string[];
+  /** Clairvoyant lower bound for single-rider cars serving 100 % of requests within `withinS`. */
+  boundFleet?: number;
+  bound?: ScenarioBound;
+  /** chosen fleet / bound. */
+  ratioToBound?: number;
+  /** Smallest simulated fleet serving 100 % within `withinS` (--also-100; null if none did), comparable with the bound. */
+  fleetFor100Pct?: number | null;
+  notes100?: string[];
+  /** Distinct vehicles of the source that served the trips that day (SF cab_id). */
+  humanFleet?: number;
+  workers: number;
+  workerLoadS?: number[];
+  wallS: number;
+}
+
+const pct = (x: number): string => `${x.toFixed(1)} %`;
+const minutes = (s: number): string => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
+
+/** The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car per day. */
+export function formatCurve(curve: readonly FleetPoint[], withinS: number, targetPct: number, chosen?: number): string {
+  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', 'trips/car/day', 'sim s'];
+  const rows = curve.map((p) => [
+    `${p.fleet}${p.fleet === chosen ? ' ◀' : ''}`,
+    `${pct(p.servicePct)}${p.servicePct >= targetPct ? ' ✓' : '  '}`,
+    minutes(p.waitMeanS),
+    minutes(p.waitP95S),
+    pct(100 * p.emptyShare),
+    pct(100 * p.utilization),
+    p.tripsPerVehiclePerDay.toFixed(1),
+    p.wallS.toFixed(1),
+  ]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string => cells.map((x, c) => x.padStart(widths[c])).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** Parses a fraction in (0, 1] (also accepts a percentage in (1, 100]). */
+function parseTarget(value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 100)) throw new UsageError(`--target "${value}": expected a share in (0, 1], e.g. 0.95`);
+  return x <= 1 ? x * 100 : x;
+}
+
+export function registerFleetSizeCommand(program: Command): void {
+  const cmd = program
+    .command('fleet-size')
+    .description('smallest fleet that picks up a target share of requests within a time limit (bisection over simulations), beside the clairvoyant bound');
+  addScenarioOptions(cmd)
+    .option('--dispatcher <name>', `dispatch strategy: ${DISPATCHER_PRESETS.map((p) => p.name).join(' | ')}`, DEFAULT_DISPATCHER)
+    .option('--target <share>', 'share of requests to pick up within --within', '0.95')
+    .option('--within <s>', 'pickup wait limit, seconds', '300')
+    .option('--min <n>', 'smallest fleet to consider (default: found by doubling)')
+    .option('--max <n>', 'largest fleet to consider (default: found by doubling, at most one car per request)')
+    .option('--tolerance <n>', 'stop when the answer is known to within this many cars', '10')
+    .option('--workers <n>', 'worker threads running simulations (default: one per core; 0 = in this thread)')
+    .option('--also-100', 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)')
+    .option('--no-bound', 'skip the clairvoyant lower bound')
+    .option('--json <file>', 'write the curve, chosen fleet and bound as JSON')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .action(async (o: FleetSizeCliOptions) => {
+      const t0 = performance.now();
+      const targetPct = parseTarget(o.target);
+      const withinS = parsePositiveInt('--within', o.within);
+      const tolerance = parsePositiveInt('--tolerance', o.tolerance);
+      const min = o.min === undefined ? undefined : parsePositiveInt('--min', o.min);
+      const max = o.max === undefined ? undefined : parsePositiveInt('--max', o.max);
+      if (min !== undefined && max !== undefined && min > max) throw new UsageError(`--min ${min} is larger than --max ${max}`);
+      const workers = o.workers === undefined ? defaultWorkerCount() : Number(o.workers);
+      if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers "${o.workers}": expected an integer ≥ 0`);
+      const run: FleetRunOptions = {
+        dispatcher: o.dispatcher,
+        seed: Number(o.seed),
+        seats: parsePositiveInt('--seats', o.seats),
+        maxWaitS: parsePositiveInt('--max-wait', o.maxWait),
+        withinS,
+      };
+      if (withinS > run.maxWaitS) throw new UsageError(`--within ${withinS} s exceeds --max-wait ${run.maxWaitS} s: requests are cancelled before they could count`);
+      if (!DISPATCHER_PRESETS.some((p) => p.name === o.dispatcher)) {
+        throw new UsageError(`--dispatcher "${o.dispatcher}": unknown (known: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')})`);
+      }
+
+      const scenario = await scenarioFromCli(o);
+      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
+      const engine = await startEngine(scenario, o.network, workers, o.bound);
+      try {
+        const boundPromise = o.bound ? engine.bound(withinS) : undefined;
+        boundPromise?.catch(() => undefined); // awaited below
+        const tty = process.stderr.isTTY && !process.env.BATON_NO_PROGRESS;
+        const evaluate = async (fleets: number[]): Promise<FleetPoint[]> => {
+          const points = await engine.simulate(fleets, run);
+          if (tty) for (const p of points) process.stderr.write(`  ${p.fleet} cars: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
+          return points;
+        };
+        const cap = Math.max(1, scenario.requests.length);
+        const search: SearchResult = await searchSmallestFleet(evaluate, {
+          targetPct,
+          tolerance,
+          min,
+          max,
+          cap,
+          start: Math.max(tolerance, Math.ceil(scenario.requests.length / 60)),
+          parallel: Math.max(1, workers),
+        });
+        let search100: SearchResult | undefined;
+        if (o.also100) {
+          const lo = Math.max(0, ...search.curve.filter((p) => p.servicePct < 100).map((p) => p.fleet));
+          search100 = await searchSmallestFleet(evaluate, {
+            targetPct: 100,
+            tolerance,
+            max,
+            cap,
+            start: Math.max(tolerance, Math.ceil(lo / 2)),
+            parallel: Math.max(1, workers),
+            known: search.curve,
+          });
+        }
+        const bound = await boundPromise;
+        const curve = mergeCurves(search.curve, search100?.curve ?? []);
+        const out: FleetSizeOutput = {
+          dispatcher: o.dispatcher,
+          targetPct,
+          withinS,
+          tolerance,
+          requests: scenario.requests.length,
+          fleet: search.fleet ?? null,
+          curve,
+          notes: search.notes,
+          ...(bound ? { boundFleet: bound.fleet, bound } : {}),
+          ...(bound && search.fleet !== undefined && bound.fleet > 0 ? { ratioToBound: round3(search.fleet / bound.fleet) } : {}),
+          ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
+          ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
+          workers,
+          ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
+          wallS: round3((performance.now() - t0) / 1000),
+        };
+        process.stdout.write(`${formatFleetSize(out)}\n`);
+        if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
+        if (o.report) await writeReport(o.report, out, scenario, run);
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+/** Human-readable result: the curve, the chosen fleet, the bound with the ratio, the 100 % fleet and the human fleet. */
+export function formatFleetSize(r: FleetSizeOutput): string {
+  const lines: string[] = [];
+  lines.push(`${r.dispatcher}: smallest fleet picking up ≥ ${r.targetPct} % of ${r.requests} requests within ${r.withinS} s (±${r.tolerance} cars)`);
+  lines.push('');
+  lines.push(formatCurve(r.curve, r.withinS, r.targetPct, r.fleet ?? undefined));
+  lines.push('');
+  const row = (label: string, text: string): string => `${label.padEnd(20)} ${text}`;
+  lines.push(row('chosen fleet', r.fleet !== null ? `${r.fleet} cars (simulated ${r.dispatcher}, ${r.targetPct} % within ${r.withinS} s)` : 'none: see the notes'));
+  if (r.boundFleet !== undefined && r.bound) {
+    lines.push(
+      row(
+        'clairvoyant bound',
+        `${r.boundFleet} cars for 100 % within ${r.withinS} s (lower bound for single-rider cars knowing every request in advance; ` +
+          `pooling can beat it) — ${r.bound.wallS.toFixed(1)} s`,
+      ),
+    );
+    if (r.ratioToBound !== undefined) lines.push(row('chosen / bound', `${r.ratioToBound.toFixed(2)} (note: the chosen fleet is for ${r.targetPct} %, the bound for 100 %)`));
+  }
+  if (r.notes100) {
+    const text = typeof r.fleetFor100Pct === 'number' ? `${r.fleetFor100Pct} cars (simulated ${r.dispatcher})` : 'not reached: see the notes';
+    lines.push(row('fleet for 100 %', text + (typeof r.fleetFor100Pct === 'number' && r.boundFleet ? `, ${(r.fleetFor100Pct / r.boundFleet).toFixed(2)} × the bound` : '')));
+  }
+  if (r.humanFleet !== undefined) lines.push(row('human fleet', `${r.humanFleet} cabs served these requests that day (distinct cab ids in the source)`));
+  for (const n of [...r.notes, ...(r.notes100 ?? []).map((x) => `100 %: ${x}`)]) lines.push(row('note', n));
+  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length} simulations on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
+  return lines.join('\n');
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function mergeCurves(a: readonly FleetPoint[], b: readonly FleetPoint[]): FleetPoint[] {
+  const m = new Map<number, FleetPoint>();
+  for (const p of [...a, ...b]) m.set(p.fleet, p);
+  return [...m.values()].sort((x, y) => x.fleet - y.fleet);
+}
+
+/** Runs simulations and the bound: on worker threads, or in this thread when `workers` is 0. */
+interface SizingEngine {
+  simulate(fleets: number[], run: FleetRunOptions): Promise<FleetPoint[]>;
+  bound(withinS: number): Promise<ScenarioBound>;
+  loadS?: number[];
+  close(): Promise<void>;
+}
+
+async function startEngine(scenario: Scenario, networkInputs: string[] | undefined, workers: number, withBound: boolean): Promise<SizingEngine> {
+  if (workers === 0) {
+    return {
+      simulate: async (fleets, run) => {
+        const out: FleetPoint[] = [];
+        for (const f of fleets) out.push(await simulateFleet(scenario, f, run));
+        return out;
+      },
+      bound: async (withinS) => {
+        const n = scenario.network;
+        return scenarioFleetBound(n.graph, n.travelTimes, n.speedProfile, scenario.requests, { withinS });
+      },
+      close: async () => undefined,
+    };
+  }
+  const { data, cleanup } = workerScenarioFor(scenario, networkInputs);
+  // One extra thread for the bound, so that the search's rounds never wait behind it (it competes for the cores
+  // only while it runs, then takes simulations like the others).
+  const pool = new FleetWorkerPool(data, workers + (withBound ? 1 : 0));
+  try {
+    await pool.whenReady();
+  } catch (err) {
+    await pool.close();
+    cleanup();
+    throw err;
+  }
+  return {
+    simulate: (fleets, run) => Promise.all(fleets.map((f) => pool.simulate(f, run))),
+    bound: (withinS) => pool.bound(withinS),
+    loadS: pool.loadS,
+    close: async () => {
+      await pool.close();
+      cleanup();
+    },
+  };
+}
+
+/** Writes the HTML report through the report module's renderFleetSizeReport. */
+async function writeReport(file: string, r: FleetSizeOutput, scenario: Scenario, run: FleetRunOptions): Promise<void> {
+  if (r.fleet === null) {
+    process.stderr.write('report: no fleet met the target, so there is no report to draw\n');
+    return;
+  }
+  const { renderFleetSizeReport } = await import('../io/report/fleet-size.js');
+  const html = renderFleetSizeReport(r.curve, {
+    target: r.targetPct,
+    chosenFleet: r.fleet,
+    boundFleet: r.boundFleet,
+    humanFleet: r.humanFleet,
+    withinS: r.withinS,
+    scenario: { ...scenario.description, dispatcher: run.dispatcher, seed: run.seed, fleet: r.fleet },
+  });
+  writeFileSync(file, html);
+}
