@@ -3,6 +3,7 @@
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
+import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { loadHighsBinarySolver } from './highs-ilp.js';
 import { batch } from '../core/dispatch/batch.js';
 import { forecastRebalancer, withRebalancing } from '../core/dispatch/rebalance.js';
@@ -16,8 +17,8 @@ export interface PresetInfo {
 
 export const DISPATCHER_PRESETS: readonly PresetInfo[] = [
   { name: 'greedy', description: 'baseline: nearest idle car at once, else FIFO queue for the next free car' },
-  { name: 'batch', description: 'every 30 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars' },
-  { name: 'pooled', description: 'every 30 s, up to two riders per car within wait and detour limits, trips chosen exactly (HiGHS) per batch' },
+  { name: 'batch', description: 'every 10 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars' },
+  { name: 'pooled', description: 'every 30 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)' },
   { name: 'pooled+rebalance', description: 'pooled, plus every 5 min idle cars moved toward forecast demand' },
   { name: 'batch+rebalance', description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)' },
 ];
@@ -33,9 +34,9 @@ export async function makeDispatcher(name: string, scenario: Scenario): Promise<
     case 'batch':
       return batch();
     case 'pooled':
-      return pooled({ solver: await loadHighsBinarySolver() });
+      return pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) });
     case 'pooled+rebalance':
-      return withRebalancing(pooled({ solver: await loadHighsBinarySolver() }), forecastRebalancer(await loadForecast(scenario)));
+      return withRebalancing(pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) }), forecastRebalancer(await loadForecast(scenario)));
     case 'batch+rebalance':
       return withRebalancing(batch(), forecastRebalancer(await loadForecast(scenario)));
     default:
