@@ -88,6 +88,7 @@ function parseTarget(value: string): number {
   return x <= 1 ? x * 100 : x;
 }
 
+/** Registers `baton fleet-size` (the shared scenario options plus the search's own). */
 export function registerFleetSizeCommand(program: Command): void {
   const cmd = program
     .command('fleet-size')

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
 import { haversineM } from '../core/geo.js';
@@ -191,6 +191,9 @@ export function scenarioFleetBound(
 // ---------------------------------------------------------------------------------------------------------------
 // The search
 
+/** A service level that gains less than this (percentage points) while the fleet doubles has hit its ceiling. */
+const CEILING_GAIN_PCT = 0.1;
+
 /** What the search is asked to find. */
 export interface SearchOptions {
   /** Service level to meet, % of requests picked up within the limit (e.g. 95). */
@@ -264,12 +267,17 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
       const ok = batch.filter((f) => passes(f));
       if (ok.length > 0) return Math.min(...ok);
       if (batch[batch.length - 1] >= cap) return undefined;
-      // A level unchanged over a fourfold fleet is a ceiling (requests no car can reach in time, e.g. far from every
-      // start position): more doubling would only burn simulations.
+      // A level flat over a doubling fleet (three or more runs) is a ceiling: requests no car reaches in time, e.g. far
+      // from every start position. More doubling would only burn simulations.
       const top = batch[batch.length - 1];
-      const levels = [...measured.values()].filter((p) => p.fleet * 4 >= top && p.fleet <= top);
-      if (top >= 4 * Math.min(...levels.map((p) => p.fleet)) && levels.every((p) => p.servicePct === measured.get(top)!.servicePct)) {
-        notes.push(`the service level stays at ${measured.get(top)!.servicePct.toFixed(2)} % from ${Math.ceil(top / 4)} to ${top} cars: a ceiling below the target`);
+      const topPct = measured.get(top)!.servicePct;
+      const flat = [...measured.values()]
+        .filter((p) => p.fleet <= top)
+        .sort((a, b) => b.fleet - a.fleet)
+        .filter((_, idx, all) => all.slice(0, idx + 1).every((q) => Math.abs(q.servicePct - topPct) < CEILING_GAIN_PCT));
+      const from = flat.length > 0 ? flat[flat.length - 1].fleet : top;
+      if (flat.length >= 3 && top >= 2 * from) {
+        notes.push(`the service level stays at ${topPct.toFixed(2)} % from ${from} to ${top} cars: a ceiling below the target`);
         return undefined;
       }
     }
@@ -356,6 +364,7 @@ export type FleetJob =
   | { kind: 'bound'; withinS: number; dwellS?: number };
 
 /** Messages from a worker. */
+/** A worker's answer to a job that succeeded: a simulated point or the bound. */
 export type JobDone = { id: number; ok: true; point?: FleetPoint; bound?: ScenarioBound };
 export type WorkerReply =
   | JobDone
@@ -471,14 +480,17 @@ export class FleetWorkerPool {
     return reply as JobDone;
   }
 
+  /** Simulates one fleet size on the next free worker. */
   async simulate(fleet: number, run: FleetRunOptions): Promise<FleetPoint> {
     return (await this.run({ kind: 'simulate', fleet, run })).point!;
   }
 
+  /** Computes the clairvoyant bound on the next free worker. */
   async bound(withinS: number, dwellS?: number): Promise<ScenarioBound> {
     return (await this.run({ kind: 'bound', withinS, dwellS })).bound!;
   }
 
+  /** Stops every worker (jobs still queued are dropped). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -513,9 +525,4 @@ export function workerScenarioFor(scenario: Scenario, networkInputs: string[] | 
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     },
   };
-}
-
-/** Path of this module's worker entry as a file (for messages and tests). */
-export function workerEntryPath(): string {
-  return fileURLToPath(workerEntry().url);
 }

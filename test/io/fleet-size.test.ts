@@ -115,6 +115,14 @@ describe('searchSmallestFleet with a synthetic service curve', () => {
     expect(r.notes.join()).toMatch(/non-monotone/);
   });
 
+  it('stops doubling at a ceiling below the target instead of simulating up to one car per request', async () => {
+    const calls: number[][] = [];
+    const r = await searchSmallestFleet(fake((f) => Math.min(99.5, 50 + f / 4), calls), { targetPct: 100, tolerance: 10, parallel: 2, start: 50, cap: 100_000 });
+    expect(r.fleet).toBeUndefined();
+    expect(r.notes.join()).toMatch(/ceiling below the target/);
+    expect(Math.max(...calls.flat())).toBeLessThan(2000);
+  });
+
   it('on any wobbly curve, the answer meets the target, answer − tolerance misses and answer + tolerance meets', async () => {
     await fc.assert(
       fc.asyncProperty(
