@@ -204,7 +204,7 @@ export function formatFleetSize(r: FleetSizeOutput): string {
       row(
         'clairvoyant bound',
         `${r.boundFleet} cars for 100 % within ${r.withinS} s (lower bound for single-rider cars knowing every request in advance; ` +
-          `pooling can beat it) — ${r.bound.wallS.toFixed(1)} s`,
+          `pooling can beat it); computed in ${r.bound.wallS.toFixed(1)} s`,
       ),
     );
     if (r.ratioToBound !== undefined) lines.push(row('chosen / bound', `${r.ratioToBound.toFixed(2)} (note: the chosen fleet is for ${r.targetPct} %, the bound for 100 %)`));
