@@ -140,9 +140,9 @@ class EdgeRecords {
  * Contracts every node of `graph` and returns the hierarchy (see ContractionHierarchy for the layout).
  *
  * Ordering: a node's priority is 500·level + 1000·(shortcuts added / edges removed) + 1000·(hops added / hops
- * removed), estimated by a cheap simulated contraction, the form RoutingKit
- * found to give small search spaces on road networks. Priorities are refreshed lazily: a popped node is re-estimated
- * and pushed back if it got worse than the next candidate.
+ * removed), estimated by a cheap simulated contraction: RoutingKit's form, which gives small search spaces on road
+ * networks, with a lighter level weight. Priorities are refreshed lazily: a popped node is re-estimated and pushed
+ * back if it got worse than the next candidate.
  *
  * @example
  * const ch = buildContractionHierarchy(graph, { onProgress: (done, total) => bar.update(done / total) });
