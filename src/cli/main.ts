@@ -4,6 +4,7 @@ import { registerNetworkCommands } from './network.js';
 import { registerCalibrateCommand } from './calibrate.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerBenchCommands } from './bench.js';
+import { registerCompareCommand } from './compare.js';
 import { registerFleetSizeCommand } from './fleet-size.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
@@ -17,6 +18,7 @@ program
   .exitOverride();
 
 registerSimulateCommand(program);
+registerCompareCommand(program);
 registerFleetSizeCommand(program);
 registerNetworkCommands(program);
 registerCalibrateCommand(program);

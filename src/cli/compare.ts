@@ -1,0 +1,71 @@
+// `baton compare`: several dispatchers on the same scenario, side by side: a table, one HTML comparison report, and
+// one KPI object per dispatcher in --json (the same fields as `baton simulate --json`).
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Kpis } from '../core/metrics/kpis.js';
+import { reportSeries } from '../core/metrics/report-series.js';
+import { DISPATCHER_PRESETS } from '../io/dispatchers.js';
+import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
+import { parsePositiveInt, UsageError } from './args.js';
+import { addScenarioOptions, kpiJson, runScenario, scenarioFromCli, type ScenarioCliOptions } from './simulate.js';
+
+/** KPI rows of the comparison table: label, field, format. */
+const ROWS: [string, keyof Kpis, (x: number) => string][] = [
+  ['served %', 'servedPct', (x) => x.toFixed(1)],
+  ['within 5 min %', 'within5MinPct', (x) => x.toFixed(1)],
+  ['wait mean (min)', 'waitMeanS', (x) => (x / 60).toFixed(2)],
+  ['wait p50 (min)', 'waitP50S', (x) => (x / 60).toFixed(2)],
+  ['wait p95 (min)', 'waitP95S', (x) => (x / 60).toFixed(2)],
+  ['ride time (min)', 'rideTimeMeanS', (x) => (x / 60).toFixed(2)],
+  ['cancelled', 'cancelled', (x) => String(x)],
+  ['vehicle km', 'vehicleKm', (x) => x.toFixed(0)],
+  ['empty share %', 'emptyShare', (x) => (100 * x).toFixed(1)],
+  ['utilisation %', 'utilization', (x) => (100 * x).toFixed(1)],
+  ['trips/car/day', 'tripsPerVehiclePerDay', (x) => x.toFixed(1)],
+];
+
+/** The side-by-side KPI table as text. */
+export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number }[]): string {
+  const width = Math.max(12, ...runs.map((r) => r.label.length + 2));
+  const head = `${''.padEnd(18)}${runs.map((r) => r.label.padStart(width)).join('')}`;
+  const lines = ROWS.map(([label, field, fmt]) => `${label.padEnd(18)}${runs.map((r) => fmt(r.kpis[field] as number).padStart(width)).join('')}`);
+  lines.push(`${'wall time (s)'.padEnd(18)}${runs.map((r) => r.wallS.toFixed(1).padStart(width)).join('')}`);
+  return [head, ...lines].join('\n');
+}
+
+export function registerCompareCommand(program: Command): void {
+  const cmd = program.command('compare').description('run several dispatchers on the same scenario and compare their KPIs side by side');
+  addScenarioOptions(cmd)
+    .option('--dispatchers <names>', `comma-separated presets: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')}`, 'greedy,batch,batch+rebalance')
+    .option('--fleet <n>', 'number of cars', '200')
+    .option('--json <file>', 'write one KPI object per dispatcher (same fields as simulate --json)')
+    .option('--report <file>', 'write one HTML report with the comparison plots')
+    .action(async (o: ScenarioCliOptions & { dispatchers: string; fleet: string; json?: string; report?: string }) => {
+      const names = o.dispatchers.split(',').map((s) => s.trim()).filter(Boolean);
+      if (names.length === 0) throw new UsageError('--dispatchers: give at least one preset');
+      const known = new Set(DISPATCHER_PRESETS.map((p) => p.name));
+      const unknown = names.filter((n) => !known.has(n));
+      if (unknown.length) throw new UsageError(`--dispatchers: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+      const fleet = parsePositiveInt('--fleet', o.fleet);
+      const seats = parsePositiveInt('--seats', o.seats);
+      const maxWaitS = parsePositiveInt('--max-wait', o.maxWait);
+      const seed = Number(o.seed);
+      const scenario = await scenarioFromCli(o);
+      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
+      const runs: { label: string; kpis: Kpis; wallS: number; series?: ComparisonRun['series'] }[] = [];
+      for (const name of names) {
+        const { result, wallS } = await runScenario(scenario, { fleet, dispatcher: name, seed, seats, maxWaitS, keepLog: Boolean(o.report) });
+        runs.push({ label: name, kpis: result.summary.kpis, wallS, series: o.report ? reportSeries(result.events) : undefined });
+      }
+      process.stdout.write(`${comparisonTable(runs)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS)), null, 2)}\n`);
+      if (o.report) {
+        const html = renderComparisonReport(
+          runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series! })),
+          { ...scenario.description, fleet, seed },
+        );
+        writeFileSync(o.report, html);
+        process.stderr.write(`report: ${o.report}\n`);
+      }
+    });
+}
