@@ -10,11 +10,12 @@ import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/tr
 import { Rng } from '../../src/core/random.js';
 import { simulate } from '../../src/core/sim/engine.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import { bruteForceBinaryProgram, type BinaryProgram } from '../../src/core/solve/ilp.js';
+import { bruteForceBinaryProgram, packingBranchAndBound, type BinaryProgram } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
 import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
 
-const solver = await loadHighsBinarySolver();
+const highs = await loadHighsBinarySolver();
+const solver = packingBranchAndBound(highs);
 
 runDispatcherConformance('pooled', () => pooled({ solver }));
 
@@ -131,7 +132,7 @@ describe('pooled: exact per-batch choice', () => {
     expect(batches).toBeGreaterThan(10);
   });
 
-  it('HiGHS adapter matches the exhaustive solver on random packing programs', () => {
+  it('HiGHS adapter and the packing branch and bound (also at a tiny node budget) match the exhaustive solver', () => {
     const rng = new Rng(9);
     for (let k = 0; k < 40; k++) {
       const cols = 4 + rng.int(12);
@@ -156,9 +157,13 @@ describe('pooled: exact per-batch choice', () => {
         rowUpper: new Float64Array(rows).fill(1),
       };
       const want = bruteForceBinaryProgram.solve(p);
-      const got = solver.solve(p);
-      expect(got === null).toBe(want === null);
-      if (want && got) expect(got.objective).toBe(want.objective);
+      let fellBack = 0;
+      const counting = { solve: (q: BinaryProgram) => (fellBack++, bruteForceBinaryProgram.solve(q)) };
+      for (const got of [highs.solve(p), packingBranchAndBound(counting).solve(p), packingBranchAndBound(counting, 3).solve(p)]) {
+        expect(got === null).toBe(want === null);
+        if (want && got) expect(got.objective).toBe(want.objective);
+      }
+      expect(fellBack).toBeLessThanOrEqual(1);
     }
   });
 });

@@ -19,10 +19,15 @@ export interface PooledOptions {
   /** Detour limit as a share of the direct ride time (default 0.5). */
   detourShare?: number;
   /**
-   * Most candidate cars per request, earliest exact pickup arrival first (default 12; the request's current car is
+   * Most candidate cars per request, earliest exact pickup arrival first (default 8; the request's current car is
    * always kept). NOTE: this is the one pruning that is not exact; Infinity keeps every car that can arrive in time.
    */
   maxVehiclesPerRequest?: number;
+  /**
+   * Most two-request trips kept per car, cheapest per request first (default 24). NOTE: like maxVehiclesPerRequest a
+   * speed bound (Alonso-Mora et al. cap trips per vehicle too); Infinity keeps all and the choice is exact over them.
+   */
+  maxPairTripsPerVehicle?: number;
 }
 
 /** The ride limits the pooled dispatcher promises each rider. */
@@ -56,8 +61,7 @@ const hourOf = (departS: number): number => {
 
 /**
  * Leg times exactly as the engine rounds them, cached. With a road graph, the hourly speed factors are recovered
- * bit-exactly from a reference edge whose free-flow time is 1000·2^k ms (so (ms / 1000) × f is exact), verified
- * against the travel times; then a leg is roundLegS((ms / 1000) × f) from a cached free-flow ms, and free-flow ms from
+ * from a reference edge and verified bit for bit against the travel times (see exactFactors); then a leg is roundLegS((ms / 1000) × f) from a cached free-flow ms, and free-flow ms from
  * our own Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.
  */
 class LegTimes {
@@ -129,26 +133,32 @@ class LegTimes {
   }
 }
 
-/** Hourly factors recovered exactly, or null when no reference edge proves exact. */
+/**
+ * Hourly factors such that (ms / 1000) × f reproduces the travel times bit for bit, or null. Each candidate comes from
+ * a reference edge that is its own shortest path (f = timeS / (ms / 1000), exact for f = 1 and almost always
+ * otherwise) and is accepted only if it reproduces 24 sampled pairs at every hour exactly.
+ */
 function exactFactors(tt: TravelTimes, g: RoadGraph, probe: (from: number, to: number) => number): Float64Array | null {
-  const powers = new Set<number>();
-  for (let k = 0; k <= 10; k++) powers.add(1000 * 2 ** k);
-  for (let u = 0; u < g.nodeCount; u++) {
-    for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
+  const samples: [number, number, number][] = [];
+  for (let i = 1; samples.length < 24 && i < 200; i++) {
+    const a = (i * 7919) % g.nodeCount;
+    const b = (i * 104729 + 17) % g.nodeCount;
+    const ms = probe(a, b);
+    if (a !== b && Number.isFinite(ms)) samples.push([a, b, ms]);
+  }
+  let tried = 0;
+  for (let u = 0; u < g.nodeCount && tried < 64; u++) {
+    for (let e = g.firstOut[u]; e < g.firstOut[u + 1] && tried < 64; e++) {
       const ms = g.timeMs[e];
-      if (!powers.has(ms)) continue;
       const v = g.head[e];
-      if (u === v || probe(u, v) !== ms) continue;
+      if (u === v || ms === 0 || probe(u, v) !== ms) continue;
+      tried++;
       const f = new Float64Array(24);
       for (let h = 0; h < 24; h++) f[h] = tt.timeS(u, v, h * 3600) / (ms / 1000);
-      // Verify on a few other pairs with known free-flow times: every hour must match bit for bit.
       let ok = true;
-      for (let i = 1; i <= 8 && ok; i++) {
-        const a = (u + i * 7919) % g.nodeCount;
-        const b = (v + i * 104729) % g.nodeCount;
-        const abMs = probe(a, b);
-        if (!Number.isFinite(abMs)) continue;
+      for (const [a, b, abMs] of samples) {
         for (let h = 0; h < 24 && ok; h++) ok = (abMs / 1000) * f[h] === tt.timeS(a, b, h * 3600);
+        if (!ok) break;
       }
       if (ok) return f;
     }
@@ -314,6 +324,7 @@ const ORDERS_ONBOARD: readonly (readonly number[])[] = [
 export class PooledPlanner {
   readonly limits: RideLimits;
   private readonly maxCars: number;
+  private readonly maxPairs: number;
   private legs: LegTimes | null = null;
   private search: GraphSearch | null = null;
   /** Predicted (then actual) pickup time per request. */
@@ -323,10 +334,13 @@ export class PooledPlanner {
   private nextCar = new Int32Array(0);
   private readonly touchedHeads: number[] = [];
   private cars: CarState[] = [];
+  /** Open cars by the node their current leg ends at (this batch). */
+  private endingAt = new Map<number, number[]>();
 
   constructor(private readonly options: PooledOptions) {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
-    this.maxCars = options.maxVehiclesPerRequest ?? 12;
+    this.maxCars = options.maxVehiclesPerRequest ?? 8;
+    this.maxPairs = options.maxPairTripsPerVehicle ?? 24;
   }
 
   private init(s: FleetSnapshot): void {
@@ -361,7 +375,7 @@ export class PooledPlanner {
    * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders, or -1 if it breaks a wait,
    * detour, seat or sharing limit. Writes predicted pickup times into `pickupOut` (request → time).
    */
-  evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true): number {
+  evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true, lower = false): number {
     const car = this.cars[v];
     const legs = this.legs!;
     let t = 0;
@@ -378,8 +392,9 @@ export class PooledPlanner {
       const isDrop = (codes[i] & 1) === 1;
       const x = isDrop ? s.requestDropoffNode[r] : s.requestPickupNode[r];
       let arriveS: number;
-      if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + legs.legS(car.divNode, x, car.divS);
-      else arriveS = t + legs.legS(node, x, t);
+      // With `lower`, legs are lower bounds, so the result bounds the exact cost (and infeasibility is certain).
+      if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + (lower ? this.lowerLegS(car.divNode, x) : legs.legS(car.divNode, x, car.divS));
+      else arriveS = t + (lower ? this.lowerLegS(node, x) : legs.legS(node, x, t));
       if (!isDrop) {
         if (enforce && arriveS > this.deadlineS(s, r)) return -1;
         cost += arriveS - s.requestS[r];
@@ -426,7 +441,8 @@ export class PooledPlanner {
         endNode: e.node,
         load: s.vehicleLoad[v],
         onboard,
-        open: known && onboard.length < MAX_REQUESTS_PER_CAR && s.vehicleLoad[v] < s.seats,
+        // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
+        open: known && onboard.length < MAX_REQUESTS_PER_CAR,
       };
       baseS[v] = onboard.length === 0 ? 0 : this.evaluate(s, v, onboard.map((r) => r * 2 + 1), null, false);
     }
@@ -479,10 +495,7 @@ export class PooledPlanner {
         search.relax(u, dist, true);
       }
       // Cars whose current leg ends at the pickup but whose divert node lies beyond the search: add them directly.
-      for (let v = 0; v < s.vehicleCount; v++) {
-        const c = this.cars[v];
-        if (c.open && c.endNode === p && !found.some((f) => f.v === v)) consider(v, c.endS);
-      }
+      for (const v of this.endingAt.get(p) ?? []) if (!found.some((f) => f.v === v)) consider(v, this.cars[v].endS);
     } else {
       for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.cars[v];
@@ -545,10 +558,16 @@ export class PooledPlanner {
     // Index open cars by divert node for the reverse searches.
     for (const u of this.touchedHeads) this.headAt[u] = -1;
     this.touchedHeads.length = 0;
+    this.endingAt.clear();
     if (this.search) {
       for (let v = s.vehicleCount - 1; v >= 0; v--) {
         const c = this.cars[v];
         if (!c.open) continue;
+        if (c.endNode !== c.divNode) {
+          const list = this.endingAt.get(c.endNode);
+          if (list) list.push(v);
+          else this.endingAt.set(c.endNode, [v]);
+        }
         if (this.headAt[c.divNode] < 0) this.touchedHeads.push(c.divNode);
         this.nextCar[v] = this.headAt[c.divNode];
         this.headAt[c.divNode] = v;
@@ -588,15 +607,26 @@ export class PooledPlanner {
         }
       }
       if (car.onboard.length > 0) continue;
+      const pairs: Trip[] = [];
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
           if (!mayPair(singles[i], singles[j])) continue;
           const t = this.bestTrip(s, v, [singles[i], singles[j]], baseS[v]);
-          if (t) trips.push(t);
+          if (t) pairs.push(t);
         }
       }
+      if (pairs.length > this.maxPairs) {
+        // Keep promised pairs (the car's current trip) and the cheapest others.
+        const current = (t: Trip): number => (t.requests.every((r) => mustServe.has(r) && s.requestVehicle[r] === v) ? 1 : 0);
+        pairs.sort((a, b) => current(b) - current(a) || a.marginalS - b.marginalS || a.requests[0] - b.requests[0] || a.requests[1] - b.requests[1]);
+        pairs.length = this.maxPairs;
+      }
+      trips.push(...pairs);
     }
-    const chosen = this.choose(trips, requests, mustServe);
+    // A promise no candidate trip can keep (not expected: plans are followed exactly) is not enforced.
+    const coverable = new Set<number>();
+    for (const t of trips) for (const r of t.requests) if (mustServe.has(r)) coverable.add(r);
+    const chosen = this.choose(trips, requests, coverable);
     // Realise: each car's new stop list (chosen trip, or its riders on board in current order).
     const newPlan = new Map<number, number[]>();
     let served = 0;
@@ -641,7 +671,12 @@ export class PooledPlanner {
     }
     let best: Trip | null = null;
     const pick = new Map<number, number>();
-    for (const codes of orders) {
+    // Lower bounds first (cheap, no routing queries): skip orders that cannot be feasible or cannot beat the best.
+    const bounds = orders.map((codes) => this.evaluate(s, v, codes, null, true, true));
+    const rank = orders.map((_, i) => i).filter((i) => bounds[i] >= 0).sort((a, b) => bounds[a] - bounds[b] || a - b);
+    for (const i of rank) {
+      const codes = orders[i];
+      if (best !== null && bounds[i] - baseS >= best.marginalS) break;
       pick.clear();
       const c = this.evaluate(s, v, codes, pick);
       if (c < 0) continue;
@@ -694,12 +729,14 @@ export class PooledPlanner {
       list.push(t);
     }
     const chosen: Trip[] = [];
-    const hard: Trip[] = [];
     for (const list of byComp.values()) {
       const oneCar = list.every((t) => t.vehicle === list[0].vehicle);
       const oneRequest = list.every((t) => t.requests.length === 1 && t.requests[0] === list[0].requests[0]);
       if (!oneCar && !oneRequest) {
-        hard.push(...list);
+        // Components are independent programs; smaller ones solve much faster than one merged program.
+        const sol = this.solveProgram(list, weight, mustServe) ?? this.solveProgram(list, weight, new Set());
+        if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
+        chosen.push(...sol);
         continue;
       }
       // One trip at most is chosen: the best one covering every promised request of the component, if any.
@@ -714,11 +751,6 @@ export class PooledPlanner {
       const pick = best ?? bestRelaxed;
       if (pick && (weight(pick) < 0 || promised.size > 0)) chosen.push(pick);
     }
-    if (hard.length > 0) {
-      const sol = this.solveProgram(hard, weight, mustServe) ?? this.solveProgram(hard, weight, new Set());
-      if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
-      chosen.push(...sol);
-    }
     return chosen;
   }
 
@@ -726,11 +758,14 @@ export class PooledPlanner {
     const rowOfCar = new Map<number, number>();
     const rowOfReq = new Map<number, number>();
     const lower: number[] = [];
+    // Car rows first: each trip has exactly one (the partition hint for the branch and bound).
     for (const t of trips) {
       if (!rowOfCar.has(t.vehicle)) {
         rowOfCar.set(t.vehicle, lower.length);
         lower.push(0);
       }
+    }
+    for (const t of trips) {
       for (const r of t.requests) {
         if (!rowOfReq.has(r)) {
           rowOfReq.set(r, lower.length);
@@ -756,6 +791,7 @@ export class PooledPlanner {
       value: new Float64Array(rowIndex.length).fill(1),
       rowLower: Float64Array.from(lower),
       rowUpper: new Float64Array(lower.length).fill(1),
+      partitionRows: rowOfCar.size,
     };
     const sol = this.options.solver.solve(program);
     if (!sol) return null;
