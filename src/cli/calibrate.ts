@@ -5,7 +5,7 @@ import { RoadSnapper } from '../core/network/snap.js';
 import { FREE_FLOW, type SpeedProfile } from '../core/network/travel-times.js';
 import { DEFAULT_CALIBRATION, fitSpeedProfile, freeFlowPairTimesS, ratioTable, type CalibrationResult, type CalibrationSample, type HourFit, type RatioTable } from '../core/network/calibration.js';
 import type { RejectReason } from '../core/demand/trip.js';
-import { emptyRejectCounts, loadTrips, parseLocalDate } from '../io/trips/index.js';
+import { emptyRejectCounts, FILE_LEVEL_REASONS, loadTripDays, loadTrips, parseLocalDate, type LoadProgress } from '../io/trips/index.js';
 import { saveNetworkWithCh, type OpenedNetwork } from '../io/network-source.js';
 import { saveSpeedProfile, type FittedOn } from '../io/speed-profile.js';
 import { parsePositiveInt, UsageError } from './args.js';
@@ -45,26 +45,26 @@ interface DaySamples {
 }
 
 /**
- * Loads the trips of the given dates (or the whole file: `dates` undefined) and turns each placed trip into a sample.
- * NOTE: one pass over the file per date keeps loadTrips' one-day clock (requestS since that day's midnight) and its
- * streaming memory bound; it re-parses the file per day (≈2 s for the SF week file), cheap next to snapping.
+ * Loads the trips of the given dates (or the whole file: `dates` undefined) in one pass and turns each placed trip
+ * into a sample. Each day keeps its own clock (requestS since that day's midnight).
  * The hour is that of requestS: the pickup time for sf-cabspotting, nyc-tlc and baton files; for rideaustin it is the
  * request time, a few minutes earlier (PlacedTrip does not carry the pickup time).
  */
 async function loadSamples(net: OpenedNetwork, tripsFile: string, format: string, dates: string[] | undefined, snapper: RoadSnapper): Promise<DaySamples> {
   const out: DaySamples = { samples: [], placed: 0, noDuration: 0, rejected: emptyRejectCounts() };
-  for (const date of dates ?? [undefined]) {
-    const bar = progressBar(`trips ${date ?? ''}`.trim(), 1000);
-    const loaded = await loadTrips(tripsFile, {
-      format,
-      date,
-      snapper,
-      onProgress: (p) => bar.update(Math.round((1000 * p.bytesRead) / Math.max(1, p.totalBytes))),
-    });
-    bar.stop();
+  const bar = progressBar('trips', 1000);
+  const onProgress = (p: LoadProgress) => bar.update(Math.round((1000 * p.bytesRead) / Math.max(1, p.totalBytes)));
+  const days = dates
+    ? [...(await loadTripDays(tripsFile, { format, dates, snapper, onProgress })).values()]
+    : [await loadTrips(tripsFile, { format, snapper, onProgress })];
+  bar.stop();
+  days.forEach((loaded, i) => {
     for (const [reason, n] of Object.entries(loaded.rejected) as [RejectReason, number][]) {
-      // Other days' rows are expected in a multi-day file: not a rejection of this run.
-      if (reason !== 'outside_date' || dates === undefined) out.rejected[reason] += n;
+      // Other days' rows are expected in a multi-day file: not a rejection of this run. Row-level reasons are
+      // reported in every day's counts: take them once.
+      if (reason === 'outside_date' && dates !== undefined) continue;
+      if (i > 0 && FILE_LEVEL_REASONS.includes(reason)) continue;
+      out.rejected[reason] += n;
     }
     const withDuration = loaded.trips.filter((t) => t.observedDurationS !== undefined);
     out.placed += loaded.trips.length;
@@ -74,10 +74,10 @@ async function loadSamples(net: OpenedNetwork, tripsFile: string, format: string
       withDuration.map((t) => t.pickupNode),
       withDuration.map((t) => t.dropoffNode),
     );
-    withDuration.forEach((t, i) => {
-      out.samples.push({ hour: (((Math.floor(t.requestS / 3600) % 24) + 24) % 24), observedS: t.observedDurationS!, modelledS: modelledS[i] });
+    withDuration.forEach((t, j) => {
+      out.samples.push({ hour: (((Math.floor(t.requestS / 3600) % 24) + 24) % 24), observedS: t.observedDurationS!, modelledS: modelledS[j] });
     });
-  }
+  });
   return out;
 }
 

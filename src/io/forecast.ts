@@ -6,7 +6,7 @@ import { generateSyntheticDemand } from '../core/demand/synthetic-demand.js';
 import type { DemandForecast } from '../core/dispatch/rebalance.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import { RoadSnapper } from '../core/network/snap.js';
-import { loadTrips, parseLocalDate } from './trips/index.js';
+import { loadTripDays, parseLocalDate } from './trips/index.js';
 import type { Scenario } from './scenario.js';
 
 const DAY_S = 86_400;
@@ -112,8 +112,8 @@ export function historyDates(date: string, lookbackDays = 7, otherKindWeight = 0
 export const SYNTHETIC_HISTORY_SEED_OFFSETS = [101, 202, 303] as const;
 
 /**
- * Loads the history of a scenario and builds its forecast: earlier days of the trip file (one read of the file per
- * day; days the file lacks are skipped), or synthetic days with other seeds.
+ * Loads the history of a scenario and builds its forecast: earlier days of the trip file (one read of the file for
+ * all of them; days the file lacks are skipped), or synthetic days with other seeds.
  */
 export async function loadForecast(scenario: Scenario, o: ForecastOptions = {}): Promise<DemandForecast> {
   const h = scenario.history;
@@ -129,10 +129,12 @@ export async function loadForecast(scenario: Scenario, o: ForecastOptions = {}):
   }
   if (!h.date || !h.format) throw new Error('forecast: a trip-file scenario needs --date (and --format) to know which days came before');
   const snapper = new RoadSnapper(graph, { cutoffM: h.snapCutoffM });
+  const wanted = historyDates(h.date);
+  const byDate = await loadTripDays(h.trips, { format: h.format, dates: wanted.map((d) => d.date), snapper });
   const days: HistoryDay[] = [];
-  for (const { date, weight } of historyDates(h.date)) {
-    const loaded = await loadTrips(h.trips, { format: h.format, date, snapper });
-    if (loaded.trips.length > 0) days.push({ date, weight, trips: loaded.trips });
+  for (const { date, weight } of wanted) {
+    const trips = byDate.get(date)?.trips ?? [];
+    if (trips.length > 0) days.push({ date, weight, trips });
   }
   if (days.length === 0) throw new Error(`forecast: ${h.trips} holds no day in the week before ${h.date}`);
   return buildForecast(graph, days, { date: h.date }, o);

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RejectReason } from '../../src/core/demand/trip.js';
 import type { Snapper, SnapResult } from '../../src/core/network/snap-types.js';
-import { loadTrips, parseTimeWindow, readTrips, type LoadedTrips } from '../../src/io/trips/index.js';
+import { loadTripDays, loadTrips, parseTimeWindow, readTrips, type LoadedTrips } from '../../src/io/trips/index.js';
 import { parseLocalTime, ZoneOffsets } from '../../src/io/trips/time-parse.js';
 
 const repo = join(import.meta.dirname, '../..');
@@ -222,5 +222,22 @@ describe('errors name the file', () => {
     await expect(loadTrips(BATON, { format: 'baton', date: '2024-02-30' })).rejects.toThrow('invalid date "2024-02-30"');
     expect(() => parseTimeWindow('10:00-07:00')).toThrow('invalid time window');
     expect(parseTimeWindow('6:30-9')).toEqual({ fromS: 23_400, toS: 32_400 });
+  });
+});
+
+describe.skipIf(!existsSync(SF))('loadTripDays', () => {
+  it('one pass over several dates gives each day exactly what loading it alone gives', async () => {
+    const dates = ['2008-05-19', '2008-05-20'];
+    const together = await loadTripDays(SF, { format: 'sf-cabspotting', dates });
+    for (const date of dates) {
+      const alone = await loadTrips(SF, { format: 'sf-cabspotting', date });
+      const day = together.get(date)!;
+      expect(day.trips.length).toBe(alone.trips.length);
+      expect(day.trips.map((t) => `${t.id}@${t.requestS}`)).toEqual(alone.trips.map((t) => `${t.id}@${t.requestS}`));
+      expect(day.rejected).toEqual(alone.rejected);
+      expect(day.dayStartEpochS).toBe(alone.dayStartEpochS);
+      expect(day.read).toBe(alone.read);
+    }
+    expect(together.get('2008-05-19')!.trips.length).toBe(17_037); // Monday's count in the data README
   });
 });

@@ -1,5 +1,5 @@
 // Trip import: streaming readers for the supported trip files and the loader that prepares them for simulation.
-export { loadTrips, parseTimeWindow, parseLocalDate, emptyRejectCounts } from './load.js';
+export { loadTrips, loadTripDays, FILE_LEVEL_REASONS, parseTimeWindow, parseLocalDate, emptyRejectCounts } from './load.js';
 export type { LoadTripsOptions, LoadedTrips, LoadProgress, TimeWindow } from './load.js';
 export { readTrips, openTripFile } from './read.js';
 export type { TripRow, ReadTripsOptions, TripFile } from './read.js';

@@ -117,8 +117,51 @@ function localMidnightEpochS(dayIndex: number, ref: TripRecord | undefined, zone
  *   { format: 'rideaustin', date: '2017-03-15', window: parseTimeWindow('07:00-10:00') });
  */
 export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<LoadedTrips> {
-  const dateUtcS = opts.date === undefined ? undefined : parseLocalDate(opts.date);
-  const wantedDay = dateUtcS === undefined ? undefined : dateUtcS / DAY_S;
+  if (opts.date !== undefined) {
+    const byDay = await loadTripDays(path, { ...opts, dates: [opts.date] });
+    return byDay.get(opts.date)!;
+  }
+  return readAndPlace(path, opts, undefined).then((days) => days.get(UNDATED)!);
+}
+
+/**
+ * Like loadTrips, for several local dates in one pass over the file (history days for forecasts, calibration over a
+ * date range). Each day gets its own clock (requestS from its local midnight) and its own reject counts, as if it had
+ * been loaded alone: rows of the other days count as outside_date there.
+ *
+ * @example const days = await loadTripDays(file, { format: 'sf-cabspotting', dates: ['2008-05-19', '2008-05-20'] });
+ */
+export async function loadTripDays(
+  path: string,
+  opts: Omit<LoadTripsOptions, 'date'> & { dates: readonly string[] },
+): Promise<Map<string, LoadedTrips>> {
+  if (opts.dates.length === 0) throw new Error('loadTripDays: no dates given');
+  return readAndPlace(path, opts, opts.dates);
+}
+
+const UNDATED = '';
+
+/** Reasons decided per row before its day is known: loadTripDays reports them in every day's counts. */
+export const FILE_LEVEL_REASONS: readonly RejectReason[] = [RejectReason.unparseable, RejectReason.badCoordinates, RejectReason.nonPositiveDuration];
+
+/** One day being collected: its trips, its own reject counts, its clock. */
+interface DayBucket {
+  date: string;
+  trips: PlacedTrip[];
+  rejected: Record<RejectReason, number>;
+  /** Rows that fell on this day (before the box, window and network checks). */
+  rows: number;
+  /** Local midnight; NaN until the day's first row fixes it. */
+  dayStartEpochS: number;
+}
+
+/** The one pass over a trip file behind loadTrips and loadTripDays (`dates` undefined: the earliest request's day). */
+async function readAndPlace(path: string, opts: Omit<LoadTripsOptions, 'date'>, dates: readonly string[] | undefined): Promise<Map<string, LoadedTrips>> {
+  const buckets = new Map<number, DayBucket>();
+  for (const date of dates ?? []) {
+    const day = parseLocalDate(date) / DAY_S;
+    buckets.set(day, { date, trips: [], rejected: emptyRejectCounts(), rows: 0, dayStartEpochS: NaN });
+  }
   if (opts.window && !(opts.window.fromS >= 0 && opts.window.toS > opts.window.fromS)) {
     throw new Error(`invalid time window ${JSON.stringify(opts.window)} (need 0 ≤ fromS < toS)`);
   }
@@ -130,18 +173,18 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
     bbox === undefined || (lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3]);
 
   const file = await openTripFile(path, opts);
-  const rejected = emptyRejectCounts();
+  /** Rows rejected before any day is known (format level) and rows on no wanted day: shared by every day. */
+  const shared = emptyRejectCounts();
   let read = 0;
   const progress = (done: boolean) =>
     opts.onProgress?.({ rowsRead: read, bytesRead: file.source.bytesRead(), totalBytes: file.source.totalBytes, done });
 
-  const trips: PlacedTrip[] = [];
   const acceptsSharing = opts.acceptsSharing ?? false;
-  /** Window, snapping and same-endpoint checks; keeps the trip when it passes. */
-  const place = (r: TripRecord, dayStartEpochS: number) => {
-    const requestS = r.requestEpochS - dayStartEpochS;
+  /** Window, snapping and same-endpoint checks; keeps the trip in its day when it passes. */
+  const place = (r: TripRecord, b: DayBucket) => {
+    const requestS = r.requestEpochS - b.dayStartEpochS;
     if (opts.window && (requestS < opts.window.fromS || requestS >= opts.window.toS)) {
-      rejected[RejectReason.outsideTimeWindow]++;
+      b.rejected[RejectReason.outsideTimeWindow]++;
       return;
     }
     let pickupNode = -1;
@@ -149,22 +192,22 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
     if (opts.snapper) {
       const p = opts.snapper.snap(r.pickupLat, r.pickupLon);
       if (p === null) {
-        rejected[RejectReason.pickupOffNetwork]++;
+        b.rejected[RejectReason.pickupOffNetwork]++;
         return;
       }
       const d = opts.snapper.snap(r.dropoffLat, r.dropoffLon);
       if (d === null) {
-        rejected[RejectReason.dropoffOffNetwork]++;
+        b.rejected[RejectReason.dropoffOffNetwork]++;
         return;
       }
       pickupNode = p.node;
       dropoffNode = d.node;
       if (pickupNode === dropoffNode) {
-        rejected[RejectReason.samePickupDropoff]++;
+        b.rejected[RejectReason.samePickupDropoff]++;
         return;
       }
     } else if (r.pickupLat === r.dropoffLat && r.pickupLon === r.dropoffLon) {
-      rejected[RejectReason.samePickupDropoff]++;
+      b.rejected[RejectReason.samePickupDropoff]++;
       return;
     }
     const t: PlacedTrip = {
@@ -181,41 +224,58 @@ export async function loadTrips(path: string, opts: LoadTripsOptions): Promise<L
     };
     if (r.observedDurationS !== undefined) t.observedDurationS = r.observedDurationS;
     if (r.sourceVehicleId !== undefined && r.sourceVehicleId !== '') t.sourceVehicleId = r.sourceVehicleId;
-    trips.push(t);
+    b.trips.push(t);
   };
 
-  // With a date, the day start is known at the first row of that day, so every check runs while streaming and only
-  // kept trips are held. NOTE: without a date the day start is the earliest request's local midnight, which is known
-  // only at the end: the records passing date/box checks are held until then (memory grows with the file).
-  let dayStartEpochS = wantedDay === undefined ? undefined : NaN;
+  // With dates, a day's start is known at its first row, so every check runs while streaming and only kept trips are
+  // held. NOTE: without a date the day start is the earliest request's local midnight, known only at the end: the
+  // records passing the box check are held until then (memory grows with the file).
   const candidates: TripRecord[] = [];
   for await (const row of file.rows) {
     read++;
     if (read % PROGRESS_EVERY_ROWS === 0) progress(false);
     if (row.kind === 'reject') {
-      rejected[row.reason]++;
+      shared[row.reason]++;
       continue;
     }
     const r = row.trip;
-    if (wantedDay !== undefined && localDay(r) !== wantedDay) rejected[RejectReason.outsideDate]++;
-    else if (!inBox(r.pickupLat, r.pickupLon) || !inBox(r.dropoffLat, r.dropoffLon)) rejected[RejectReason.outsideBbox]++;
-    else if (dayStartEpochS === undefined) candidates.push(r);
+    if (dates === undefined) {
+      if (!inBox(r.pickupLat, r.pickupLon) || !inBox(r.dropoffLat, r.dropoffLon)) shared[RejectReason.outsideBbox]++;
+      else candidates.push(r);
+      continue;
+    }
+    const b = buckets.get(localDay(r));
+    if (b === undefined) {
+      shared[RejectReason.outsideDate]++;
+      continue;
+    }
+    b.rows++;
+    if (!inBox(r.pickupLat, r.pickupLon) || !inBox(r.dropoffLat, r.dropoffLon)) b.rejected[RejectReason.outsideBbox]++;
     else {
-      if (Number.isNaN(dayStartEpochS)) dayStartEpochS = localMidnightEpochS(wantedDay ?? 0, r, file.zone);
-      place(r, dayStartEpochS);
+      if (Number.isNaN(b.dayStartEpochS)) b.dayStartEpochS = localMidnightEpochS(localDay(r), r, file.zone);
+      place(r, b);
     }
   }
   progress(true);
 
-  if (dayStartEpochS === undefined) {
+  if (dates === undefined) {
     let earliest: TripRecord | undefined;
     for (const r of candidates) if (earliest === undefined || r.requestEpochS < earliest.requestEpochS) earliest = r;
-    dayStartEpochS = localMidnightEpochS(earliest === undefined ? 0 : localDay(earliest), earliest, file.zone);
-    for (const r of candidates) place(r, dayStartEpochS);
-  } else if (Number.isNaN(dayStartEpochS)) {
-    // A date with no usable row on it: midnight in the format's time zone.
-    dayStartEpochS = localMidnightEpochS(wantedDay ?? 0, undefined, file.zone);
+    const day = earliest === undefined ? 0 : localDay(earliest);
+    const b: DayBucket = { date: UNDATED, trips: [], rejected: emptyRejectCounts(), rows: candidates.length, dayStartEpochS: localMidnightEpochS(day, earliest, file.zone) };
+    for (const r of candidates) place(r, b);
+    buckets.set(day, b);
   }
-  trips.sort((a, b) => a.requestS - b.requestS || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { trips, rejected, read, dayStartEpochS };
+  const out = new Map<string, LoadedTrips>();
+  for (const [day, b] of buckets) {
+    // A date with no usable row on it: midnight in the format's time zone.
+    if (Number.isNaN(b.dayStartEpochS)) b.dayStartEpochS = localMidnightEpochS(day, undefined, file.zone);
+    const rejected = emptyRejectCounts();
+    for (const reason of Object.values(RejectReason)) rejected[reason] = shared[reason] + b.rejected[reason];
+    // Rows of the other wanted days are outside this day's date.
+    for (const other of buckets.values()) if (other !== b) rejected[RejectReason.outsideDate] += other.rows;
+    b.trips.sort((x, y) => x.requestS - y.requestS || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    out.set(b.date, { trips: b.trips, rejected, read, dayStartEpochS: b.dayStartEpochS });
+  }
+  return out;
 }
