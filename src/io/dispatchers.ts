@@ -23,6 +23,14 @@ export const DISPATCHER_PRESETS: readonly PresetInfo[] = [
   { name: 'batch+rebalance', description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)' },
 ];
 
+/** One forecast per loaded scenario: reading its history is slow, and fleet sizing builds a dispatcher per run. */
+const forecasts = new WeakMap<Scenario, ReturnType<typeof loadForecast>>();
+function forecastOf(scenario: Scenario): ReturnType<typeof loadForecast> {
+  let f = forecasts.get(scenario);
+  if (!f) forecasts.set(scenario, (f = loadForecast(scenario)));
+  return f;
+}
+
 /** The preset users get when they do not choose. */
 export const DEFAULT_DISPATCHER = 'greedy';
 
@@ -36,9 +44,9 @@ export async function makeDispatcher(name: string, scenario: Scenario): Promise<
     case 'pooled':
       return pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) });
     case 'pooled+rebalance':
-      return withRebalancing(pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) }), forecastRebalancer(await loadForecast(scenario)));
+      return withRebalancing(pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) }), forecastRebalancer(await forecastOf(scenario)));
     case 'batch+rebalance':
-      return withRebalancing(batch(), forecastRebalancer(await loadForecast(scenario)));
+      return withRebalancing(batch(), forecastRebalancer(await forecastOf(scenario)));
     default:
       throw new Error(`unknown dispatcher "${name}" (known: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')})`);
   }
