@@ -5,6 +5,15 @@ import { IndexedMinHeap } from './ch-heap.js';
 import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
+/** The settled, unstalled ranks of one upward search and their distances (ms). */
+interface SearchSpace {
+  ranks: Uint32Array;
+  distMs: Float64Array;
+}
+
+/** Most settled entries kept in the search-space cache (≈ 12 bytes each: 4 M ≈ 48 MB). */
+const SEARCH_SPACE_CACHE_ENTRIES = 4_000_000;
+
 /**
  * Exact travel times (equal to Dijkstra to the millisecond) from a contraction hierarchy. Not re-entrant: each
  * instance owns its search arrays; use one instance per worker.
@@ -33,6 +42,13 @@ export class ChTravelTimes implements TravelTimes {
   /** Settled ranks of one table search (not stalled), reused by every search. */
   private readonly settledRank: Uint32Array;
   private readonly settledDist: Float64Array;
+  /**
+   * Upward search spaces of table queries by rank, one map per direction (0 backward, 1 forward). Dispatchers ask for
+   * tables from the same car and pickup nodes batch after batch; a cached space turns a search into a lookup.
+   * Bounded by SEARCH_SPACE_CACHE_ENTRIES settled entries in all, cleared when full.
+   */
+  private readonly spaceCache = [new Map<number, SearchSpace>(), new Map<number, SearchSpace>()];
+  private spaceCacheEntries = 0;
   private unpackStack = new Int32Array(192);
   private pathBuf = new Uint32Array(256);
 
@@ -325,8 +341,6 @@ export class ChTravelTimes implements TravelTimes {
     res.fill(Infinity, 0, ns * nt);
     if (ns === 0 || nt === 0) return;
     const bucketSlot = this.bucketSlot;
-    const settledRank = this.settledRank;
-    const settledDist = this.settledDist;
     // Pass 1: backward searches; entries are (slot, target, dist) in arrival order, then grouped by slot.
     let entries = 0;
     let slotCount = 0;
@@ -335,7 +349,8 @@ export class ChTravelTimes implements TravelTimes {
     let distOfEntry = new Float64Array(slotOfEntry.length);
     const slotRank: number[] = [];
     for (let j = 0; j < nt; j++) {
-      const count = this.upwardSearch(ch.rank[targets[j]], false);
+      const space = this.searchSpace(ch.rank[targets[j]], false);
+      const count = space.ranks.length;
       if (entries + count > slotOfEntry.length) {
         const size = Math.max(entries + count, slotOfEntry.length * 2);
         const s2 = new Int32Array(size);
@@ -349,7 +364,7 @@ export class ChTravelTimes implements TravelTimes {
         distOfEntry = d2;
       }
       for (let k = 0; k < count; k++) {
-        const r = settledRank[k];
+        const r = space.ranks[k];
         let slot = bucketSlot[r];
         if (slot < 0) {
           slot = bucketSlot[r] = slotCount++;
@@ -357,7 +372,7 @@ export class ChTravelTimes implements TravelTimes {
         }
         slotOfEntry[entries] = slot;
         targetOfEntry[entries] = j;
-        distOfEntry[entries] = settledDist[k];
+        distOfEntry[entries] = space.distMs[k];
         entries++;
       }
     }
@@ -374,12 +389,14 @@ export class ChTravelTimes implements TravelTimes {
     }
     // Pass 2: forward searches scan buckets; results in ms, converted at the end.
     for (let i = 0; i < ns; i++) {
-      const count = this.upwardSearch(ch.rank[sources[i]], true);
+      const space = this.searchSpace(ch.rank[sources[i]], true);
+      const spaceRanks = space.ranks;
+      const spaceDist = space.distMs;
       const row = i * nt;
-      for (let k = 0; k < count; k++) {
-        const slot = bucketSlot[settledRank[k]];
+      for (let k = 0, count = spaceRanks.length; k < count; k++) {
+        const slot = bucketSlot[spaceRanks[k]];
         if (slot < 0) continue;
-        const df = settledDist[k];
+        const df = spaceDist[k];
         for (let b = bucketFirst[slot], end = bucketFirst[slot + 1]; b < end; b++) {
           const d = df + bucketDist[b];
           const at = row + bucketTarget[b];
@@ -390,6 +407,23 @@ export class ChTravelTimes implements TravelTimes {
     for (const r of slotRank) bucketSlot[r] = -1;
     // Same arithmetic as timeS ((ms / 1000) × factor) so that a table cell equals the point query bit for bit.
     for (let k = 0; k < ns * nt; k++) res[k] = (res[k] / 1000) * factor;
+  }
+
+  /** The upward search space of a rank, from the cache or searched now (and cached while the budget allows). */
+  private searchSpace(rank: number, forward: boolean): SearchSpace {
+    const cache = this.spaceCache[forward ? 1 : 0];
+    const hit = cache.get(rank);
+    if (hit) return hit;
+    const count = this.upwardSearch(rank, forward);
+    const space: SearchSpace = { ranks: this.settledRank.slice(0, count), distMs: this.settledDist.slice(0, count) };
+    if (this.spaceCacheEntries + count > SEARCH_SPACE_CACHE_ENTRIES) {
+      this.spaceCache[0].clear();
+      this.spaceCache[1].clear();
+      this.spaceCacheEntries = 0;
+    }
+    cache.set(rank, space);
+    this.spaceCacheEntries += count;
+    return space;
   }
 
   /**
