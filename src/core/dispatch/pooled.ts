@@ -6,14 +6,22 @@
 import FlatQueue from 'flatqueue';
 import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
+import { AssignmentSolver } from '../solve/assignment.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
 import { RequestStatus, legTimeS, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
 
 export interface PooledOptions {
   /** Exact 0/1 program solver (HiGHS from io/, or bruteForceBinaryProgram for tiny tests). */
   solver: BinaryProgramSolver;
-  /** Batch period, seconds (default 30). */
+  /** Batch period, seconds (default 10, like `batch`: a request waits at most one period before its first plan). */
   periodS?: number;
+  /**
+   * Cost of leaving request r unserved in a batch, as in `batch`: maxWaitS + unassignedBaseS + ageWeight × age. It
+   * exceeds any single's wait, so a request is served whenever a car can make it, and an older request outbids a
+   * newer one for the same car (no starvation). Defaults 60 and 2.
+   */
+  unassignedBaseS?: number;
+  ageWeight?: number;
   /** Detour limit floor, seconds (default 180). */
   minDetourS?: number;
   /** Detour limit as a share of the direct ride time (default 0.5). */
@@ -24,7 +32,7 @@ export interface PooledOptions {
    */
   maxVehiclesPerRequest?: number;
   /**
-   * Most two-request trips kept per car, cheapest per request first (default 24). NOTE: like maxVehiclesPerRequest a
+   * Most two-request trips kept per car, best objective first (default 24). NOTE: like maxVehiclesPerRequest a
    * speed bound (Alonso-Mora et al. cap trips per vehicle too); Infinity keeps all and the choice is exact over them.
    */
   maxPairTripsPerVehicle?: number;
@@ -73,6 +81,10 @@ class LegTimes {
   private readonly msCache = new Map<number, number>();
   private readonly sCache = new Map<number, number>();
   private readonly n: number;
+  /** This batch's dense free-flow table over its request nodes: slot per node (-1 none), row-major ms. */
+  private slot = new Int32Array(0);
+  private slotted: number[] = [];
+  private tableMs: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly tt: TravelTimes,
@@ -97,8 +109,29 @@ class LegTimes {
     }
   }
 
-  /** Free-flow ms (fast mode only), cached. */
+  /**
+   * Replaces the batch table with one CH many-to-many table over `nodes` (fast mode only): one bucket query instead of
+   * a point query per leg. The point cache is cleared too, so that memory stays bounded over a day.
+   */
+  setBatchNodes(nodes: readonly number[]): void {
+    if (this.slot.length !== this.n) this.slot = new Int32Array(this.n).fill(-1);
+    for (const u of this.slotted) this.slot[u] = -1;
+    this.slotted = [...nodes];
+    nodes.forEach((u, i) => (this.slot[u] = i));
+    this.msCache.clear();
+    const f = this.factor![0];
+    const t = this.tt.manyToMany(nodes, nodes, 0);
+    for (let k = 0; k < t.length; k++) t[k] = Math.round((t[k] * 1000) / f);
+    this.tableMs = t;
+  }
+
+  /** Free-flow ms (fast mode only), from the batch table or cached point queries. */
   ms(a: number, b: number): number {
+    const sa = this.slot.length > 0 ? this.slot[a] : -1;
+    if (sa >= 0) {
+      const sb = this.slot[b];
+      if (sb >= 0) return this.tableMs[sa * this.slotted.length + sb];
+    }
     const key = a * this.n + b;
     let ms = this.msCache.get(key);
     if (ms === undefined) {
@@ -292,7 +325,12 @@ export interface BatchOutcome {
   costS: number;
   /** Candidate trips (columns) considered. */
   tripCount: number;
+  /** The batch objective: Σ marginal cost of the chosen trips + Σ unserved penalty (see `unservedS`), seconds. */
+  objectiveS: number;
 }
+
+/** Penalty for a promised request left unserved: above any other term of a batch, so promises are kept if they can be. */
+const BROKEN_PROMISE_S = 1e7;
 
 /** Per-car view for one batch. */
 interface CarState {
@@ -325,6 +363,9 @@ export class PooledPlanner {
   readonly limits: RideLimits;
   private readonly maxCars: number;
   private readonly maxPairs: number;
+  private readonly unassignedBaseS: number;
+  private readonly ageWeight: number;
+  private readonly assignment = new AssignmentSolver();
   private legs: LegTimes | null = null;
   private search: GraphSearch | null = null;
   /** Predicted (then actual) pickup time per request. */
@@ -341,6 +382,8 @@ export class PooledPlanner {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
     this.maxCars = options.maxVehiclesPerRequest ?? 8;
     this.maxPairs = options.maxPairTripsPerVehicle ?? 24;
+    this.unassignedBaseS = options.unassignedBaseS ?? 60;
+    this.ageWeight = options.ageWeight ?? 2;
   }
 
   private init(s: FleetSnapshot): void {
@@ -372,8 +415,9 @@ export class PooledPlanner {
   }
 
   /**
-   * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders, or -1 if it breaks a wait,
-   * detour, seat or sharing limit. Writes predicted pickup times into `pickupOut` (request → time).
+   * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders, or Infinity if it breaks a wait,
+   * detour, seat or sharing limit (not -1: a cost, and above all a lower bound on one, may be negative, since delay
+   * is measured against the direct ride at another hour's speed or against an exact direct ride). Writes predicted pickup times into `pickupOut` (request → time).
    */
   evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true, lower = false): number {
     const car = this.cars[v];
@@ -396,22 +440,22 @@ export class PooledPlanner {
       if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + (lower ? this.lowerLegS(car.divNode, x) : legs.legS(car.divNode, x, car.divS));
       else arriveS = t + (lower ? this.lowerLegS(node, x) : legs.legS(node, x, t));
       if (!isDrop) {
-        if (enforce && arriveS > this.deadlineS(s, r)) return -1;
+        if (enforce && arriveS > this.deadlineS(s, r)) return Infinity;
         cost += arriveS - s.requestS[r];
         load += s.requestRiders[r];
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
-        if (enforce && (load > s.seats || (solo > 0 && aboard > 1))) return -1;
+        if (enforce && (load > s.seats || (solo > 0 && aboard > 1))) return Infinity;
         picked.push(r);
         pickedS.push(arriveS);
         t = arriveS + s.pickupDwellS;
       } else {
         const k = picked.indexOf(r);
         const pickS = k >= 0 ? pickedS[k] : this.pickupAtS.get(r);
-        if (pickS === undefined) return -1;
+        if (pickS === undefined) return Infinity;
         const rideS = arriveS - pickS;
         const directS = this.direct(s, r, pickS);
-        if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return -1;
+        if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return Infinity;
         cost += rideS - directS;
         load -= s.requestRiders[r];
         aboard--;
@@ -555,6 +599,8 @@ export class PooledPlanner {
       if (s.requestStatus[r] === RequestStatus.open && s.requestRiders[r] > s.seats) commands.push({ kind: 'reject', request: r, reason: 'too_many_riders' });
     }
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
+    const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
+    if (this.legs!.factor) this.legs!.setBatchNodes(this.batchNodes(s, requests));
     // Index open cars by divert node for the reverse searches.
     for (const u of this.touchedHeads) this.headAt[u] = -1;
     this.touchedHeads.length = 0;
@@ -618,23 +664,26 @@ export class PooledPlanner {
       if (pairs.length > this.maxPairs) {
         // Keep promised pairs (the car's current trip) and the cheapest others.
         const current = (t: Trip): number => (t.requests.every((r) => mustServe.has(r) && s.requestVehicle[r] === v) ? 1 : 0);
-        pairs.sort((a, b) => current(b) - current(a) || a.marginalS - b.marginalS || a.requests[0] - b.requests[0] || a.requests[1] - b.requests[1]);
+        // Ranked by objective (cost less the penalties it saves), so older requests' pairs are kept first.
+        const gainS = (t: Trip): number => t.marginalS - unservedS.get(t.requests[0])! - unservedS.get(t.requests[1])!;
+        pairs.sort((a, b) => current(b) - current(a) || gainS(a) - gainS(b) || a.requests[0] - b.requests[0] || a.requests[1] - b.requests[1]);
         pairs.length = this.maxPairs;
       }
       trips.push(...pairs);
     }
-    // A promise no candidate trip can keep (not expected: plans are followed exactly) is not enforced.
-    const coverable = new Set<number>();
-    for (const t of trips) for (const r of t.requests) if (mustServe.has(r)) coverable.add(r);
-    const chosen = this.choose(trips, requests, coverable);
+    const chosen = this.choose(trips, requests, unservedS);
     // Realise: each car's new stop list (chosen trip, or its riders on board in current order).
     const newPlan = new Map<number, number[]>();
     let served = 0;
     let costS = 0;
+    let objectiveS = 0;
+    for (const r of requests) objectiveS += unservedS.get(r)!;
     for (const t of chosen) {
       newPlan.set(t.vehicle, t.codes);
       served += t.requests.length;
       costS += t.marginalS;
+      objectiveS += t.marginalS;
+      for (const r of t.requests) objectiveS -= unservedS.get(r)!;
       t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
     }
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
@@ -649,7 +698,28 @@ export class PooledPlanner {
     commands.push(...clearing);
     // Forget riders that are gone.
     for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
-    return { commands, served, costS, tripCount: trips.length };
+    return { commands, served, costS, tripCount: trips.length, objectiveS };
+  }
+
+  /** Each request's cost of staying unserved this batch (batch's rule; promised requests far above everything). */
+  private unservedPenalties(s: FleetSnapshot, nowS: number, requests: readonly number[], mustServe: ReadonlySet<number>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const r of requests) {
+      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]);
+      out.set(r, baseS + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
+    }
+    return out;
+  }
+
+  /** Nodes whose legs a batch's trips may use between stops: requests' pickups and drop-offs, riders' drop-offs. */
+  private batchNodes(s: FleetSnapshot, requests: readonly number[]): number[] {
+    const nodes = new Set<number>();
+    for (const r of requests) {
+      nodes.add(s.requestPickupNode[r]);
+      nodes.add(s.requestDropoffNode[r]);
+    }
+    for (const c of this.cars) if (c.open) for (const r of c.onboard) nodes.add(s.requestDropoffNode[r]);
+    return [...nodes].sort((a, b) => a - b);
   }
 
   /** The cheapest feasible stop order for car v and the new requests rs, or null. */
@@ -673,13 +743,13 @@ export class PooledPlanner {
     const pick = new Map<number, number>();
     // Lower bounds first (cheap, no routing queries): skip orders that cannot be feasible or cannot beat the best.
     const bounds = orders.map((codes) => this.evaluate(s, v, codes, null, true, true));
-    const rank = orders.map((_, i) => i).filter((i) => bounds[i] >= 0).sort((a, b) => bounds[a] - bounds[b] || a - b);
+    const rank = orders.map((_, i) => i).filter((i) => bounds[i] !== Infinity).sort((a, b) => bounds[a] - bounds[b] || a - b);
     for (const i of rank) {
       const codes = orders[i];
       if (best !== null && bounds[i] - baseS >= best.marginalS) break;
       pick.clear();
       const c = this.evaluate(s, v, codes, pick);
-      if (c < 0) continue;
+      if (c === Infinity) continue;
       const marginalS = c - baseS;
       if (best === null || marginalS < best.marginalS) {
         best = { vehicle: v, requests: rs, codes, marginalS, pickupS: rs.map((r) => pick.get(r)!) };
@@ -689,27 +759,23 @@ export class PooledPlanner {
   }
 
   /**
-   * The exact choice: each car at most one trip, each request at most one trip (exactly one if already promised),
-   * maximising requests served, then minimising Σ marginal cost. Lexicographic via a weight per served request larger
-   * than any possible cost difference (2·Σ over cars of their largest |cost| + 1). Components with one car or one
-   * request are solved by inspection; the rest go to the solver in one program. If the promised requests cannot all
-   * be kept (it should not happen, since plans are followed exactly), the promise is dropped for that batch.
+   * The exact choice: each car at most one trip, each request at most one, minimising Σ marginal cost of the chosen
+   * trips + Σ penalty of the requests left unserved. Per connected component (cars and requests linked by trips):
+   * - without two-request trips it is a sparse assignment, solved exactly by AssignmentSolver;
+   * - with them, the singles' assignment is solved first and its LP duals price every pair: if no pair has a negative
+   *   reduced cost, the duals are feasible for the LP with the pair columns too, so the singles' optimum is optimal
+   *   for the whole component (the common case on a city with enough cars);
+   * - otherwise the component's 0/1 program goes to the solver (packing branch and bound, HiGHS beyond its budget).
    */
-  private choose(trips: Trip[], requests: number[], mustServe: Set<number>): Trip[] {
+  private choose(trips: Trip[], requests: number[], unservedS: ReadonlyMap<number, number>): Trip[] {
     if (trips.length === 0) return [];
-    const maxAbs = new Map<number, number>();
-    for (const t of trips) maxAbs.set(t.vehicle, Math.max(maxAbs.get(t.vehicle) ?? 0, Math.abs(t.marginalS)));
-    let sum = 0;
-    for (const m of maxAbs.values()) sum += m;
-    const big = 2 * sum + 1;
-    const weight = (t: Trip): number => t.marginalS - big * t.requests.length;
     // Components over cars and requests (union–find on dense ids: cars first, then requests).
     const reqId = new Map<number, number>();
     requests.forEach((r, i) => reqId.set(r, i));
-    const cars = [...maxAbs.keys()];
     const carId = new Map<number, number>();
-    cars.forEach((v, i) => carId.set(v, i));
-    const parent = Int32Array.from({ length: cars.length + requests.length }, (_, i) => i);
+    for (const t of trips) if (!carId.has(t.vehicle)) carId.set(t.vehicle, carId.size);
+    const carCount = carId.size;
+    const parent = Int32Array.from({ length: carCount + requests.length }, (_, i) => i);
     const find = (x: number): number => {
       while (parent[x] !== x) x = parent[x] = parent[parent[x]];
       return x;
@@ -717,7 +783,7 @@ export class PooledPlanner {
     for (const t of trips) {
       const a = find(carId.get(t.vehicle)!);
       for (const r of t.requests) {
-        const b = find(cars.length + reqId.get(r)!);
+        const b = find(carCount + reqId.get(r)!);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     }
@@ -730,67 +796,169 @@ export class PooledPlanner {
     }
     const chosen: Trip[] = [];
     for (const list of byComp.values()) {
-      const oneCar = list.every((t) => t.vehicle === list[0].vehicle);
-      const oneRequest = list.every((t) => t.requests.length === 1 && t.requests[0] === list[0].requests[0]);
-      if (!oneCar && !oneRequest) {
-        // Components are independent programs; smaller ones solve much faster than one merged program.
-        const sol = this.solveProgram(list, weight, mustServe) ?? this.solveProgram(list, weight, new Set());
-        if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
-        chosen.push(...sol);
+      const singles = list.filter((t) => t.requests.length === 1);
+      const pairs = list.filter((t) => t.requests.length === 2);
+      const priced = this.solveSingles(singles, pairs, unservedS);
+      if (priced) {
+        chosen.push(...priced);
         continue;
       }
-      // One trip at most is chosen: the best one covering every promised request of the component, if any.
-      const promised = new Set<number>();
-      for (const t of list) for (const r of t.requests) if (mustServe.has(r)) promised.add(r);
-      let best: Trip | null = null;
-      let bestRelaxed: Trip | null = null;
-      for (const t of list) {
-        if (weight(t) < 0 && (bestRelaxed === null || weight(t) < weight(bestRelaxed))) bestRelaxed = t;
-        if ([...promised].every((r) => t.requests.includes(r)) && (best === null || weight(t) < weight(best))) best = t;
-      }
-      const pick = best ?? bestRelaxed;
-      if (pick && (weight(pick) < 0 || promised.size > 0)) chosen.push(pick);
+      this.programCount++;
+      const sol = this.solveProgram(list, unservedS);
+      if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
+      chosen.push(...sol);
     }
     return chosen;
   }
 
-  private solveProgram(trips: Trip[], weight: (t: Trip) => number, mustServe: Set<number>): Trip[] | null {
-    const rowOfCar = new Map<number, number>();
-    const rowOfReq = new Map<number, number>();
-    const lower: number[] = [];
-    // Car rows first: each trip has exactly one (the partition hint for the branch and bound).
-    for (const t of trips) {
-      if (!rowOfCar.has(t.vehicle)) {
-        rowOfCar.set(t.vehicle, lower.length);
-        lower.push(0);
+  /** Components that needed the 0/1 program solver so far (for benchmarks). */
+  programCount = 0;
+
+  /**
+   * The optimal singles-only choice of a component, or null when some pair has a negative reduced cost under the
+   * assignment's LP duals (then pairs may improve on it and the full program must decide).
+   *
+   * Duals, from the optimal assignment by shortest paths: with column potential π_j = −v_j ≥ 0 (0 on idle cars) and
+   * row potential u_r = c_rj + π_j (matched) or its penalty (unserved), dual feasibility u_r + v_k ≤ c_rk, u_r ≤ pen_r,
+   * v ≤ 0 is a system of difference constraints over π, whose shortest-path solution from a root Z (π_Z = 0) exists
+   * because an optimal assignment has no negative cycle in its residual graph. Costs are integers, so all of it is exact.
+   */
+  private solveSingles(singles: Trip[], pairs: Trip[], unservedS: ReadonlyMap<number, number>): Trip[] | null {
+    const rowOf = new Map<number, number>();
+    const rows: number[] = [];
+    const colOf = new Map<number, number>();
+    const cols: number[] = [];
+    const addRow = (r: number): void => {
+      if (!rowOf.has(r)) {
+        rowOf.set(r, rows.length);
+        rows.push(r);
+      }
+    };
+    const addCol = (v: number): void => {
+      if (!colOf.has(v)) {
+        colOf.set(v, cols.length);
+        cols.push(v);
+      }
+    };
+    for (const t of singles) {
+      addRow(t.requests[0]);
+      addCol(t.vehicle);
+    }
+    for (const t of pairs) {
+      addRow(t.requests[0]);
+      addRow(t.requests[1]);
+      addCol(t.vehicle);
+    }
+    const byRow: Trip[][] = rows.map(() => []);
+    for (const t of singles) byRow[rowOf.get(t.requests[0])!].push(t);
+    const rowFirst = new Uint32Array(rows.length + 1);
+    const col: number[] = [];
+    const cost: number[] = [];
+    const edgeTrip: Trip[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      for (const t of byRow[i]) {
+        col.push(colOf.get(t.vehicle)!);
+        cost.push(t.marginalS);
+        edgeTrip.push(t);
+      }
+      rowFirst[i + 1] = col.length;
+    }
+    const pen = Float64Array.from(rows, (r) => unservedS.get(r)!);
+    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: Uint32Array.from(col), cost: Float64Array.from(cost), unassignedCost: pen });
+    // The chosen edge of each row (the cheapest to that column, as the solver keeps duplicates' cheaper one).
+    const matchCost = new Float64Array(rows.length);
+    const chosen: Trip[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const j = res.rowToCol[i];
+      if (j < 0) continue;
+      let best: Trip | null = null;
+      for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) if (col[k] === j && (best === null || cost[k] < best.marginalS)) best = edgeTrip[k];
+      chosen.push(best!);
+      matchCost[i] = best!.marginalS;
+    }
+    if (pairs.length === 0) return chosen;
+    // Bellman–Ford (queue-based) for π over nodes 0..m-1 (cars) and m (the root Z).
+    const m = cols.length;
+    const from: number[] = [];
+    const to: number[] = [];
+    const w: number[] = [];
+    const edge = (a: number, b: number, wt: number): void => {
+      from.push(a);
+      to.push(b);
+      w.push(wt);
+    };
+    for (let j = 0; j < m; j++) {
+      edge(j, m, 0);
+      if (res.colToRow[j] < 0) edge(m, j, 0);
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const j = res.rowToCol[i];
+      if (j >= 0) {
+        edge(m, j, pen[i] - matchCost[i]);
+        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) if (col[k] !== j) edge(col[k], j, cost[k] - matchCost[i]);
+      } else {
+        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) edge(col[k], m, cost[k] - pen[i]);
       }
     }
-    for (const t of trips) {
-      for (const r of t.requests) {
-        if (!rowOfReq.has(r)) {
-          rowOfReq.set(r, lower.length);
-          lower.push(mustServe.has(r) ? 1 : 0);
+    const pi = new Float64Array(m + 1).fill(Infinity);
+    pi[m] = 0;
+    for (let round = 0; round <= m + 1; round++) {
+      let changed = false;
+      for (let e = 0; e < from.length; e++) {
+        const d = pi[from[e]] + w[e];
+        if (d < pi[to[e]]) {
+          pi[to[e]] = d;
+          changed = true;
         }
       }
+      if (!changed) break;
+      // A change after m + 1 rounds means a negative cycle: not an optimal assignment (cannot happen); be safe.
+      if (round === m + 1) return null;
     }
+    if (pi[m] !== 0) return null;
+    const u = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const j = res.rowToCol[i];
+      u[i] = j >= 0 ? matchCost[i] + pi[j] : pen[i];
+    }
+    for (const t of pairs) {
+      const piV = pi[colOf.get(t.vehicle)!];
+      if (!Number.isFinite(piV)) return null;
+      const reducedS = t.marginalS + piV - u[rowOf.get(t.requests[0])!] - u[rowOf.get(t.requests[1])!];
+      if (reducedS < 0) return null;
+    }
+    return chosen;
+  }
+
+  private solveProgram(trips: Trip[], unservedS: ReadonlyMap<number, number>): Trip[] | null {
+    const rowOfCar = new Map<number, number>();
+    const rowOfReq = new Map<number, number>();
+    let rowCount = 0;
+    // Car rows first: each trip has exactly one (the partition hint for the branch and bound).
+    for (const t of trips) if (!rowOfCar.has(t.vehicle)) rowOfCar.set(t.vehicle, rowCount++);
+    for (const t of trips) for (const r of t.requests) if (!rowOfReq.has(r)) rowOfReq.set(r, rowCount++);
     const colStart = new Int32Array(trips.length + 1);
     const rowIndex: number[] = [];
     const cost = new Float64Array(trips.length);
     trips.forEach((t, j) => {
-      cost[j] = weight(t);
+      // A trip's cost less the penalties it saves: the objective up to the constant Σ penalties.
+      cost[j] = t.marginalS;
       rowIndex.push(rowOfCar.get(t.vehicle)!);
-      for (const r of t.requests) rowIndex.push(rowOfReq.get(r)!);
+      for (const r of t.requests) {
+        rowIndex.push(rowOfReq.get(r)!);
+        cost[j] -= unservedS.get(r)!;
+      }
       colStart[j + 1] = rowIndex.length;
     });
     const program: BinaryProgram = {
       colCount: trips.length,
-      rowCount: lower.length,
+      rowCount,
       cost,
       colStart,
       rowIndex: Int32Array.from(rowIndex),
       value: new Float64Array(rowIndex.length).fill(1),
-      rowLower: Float64Array.from(lower),
-      rowUpper: new Float64Array(lower.length).fill(1),
+      rowLower: new Float64Array(rowCount),
+      rowUpper: new Float64Array(rowCount).fill(1),
       partitionRows: rowOfCar.size,
     };
     const sol = this.options.solver.solve(program);
@@ -799,12 +967,14 @@ export class PooledPlanner {
   }
 
   /**
-   * Brute force for tests: the best (served, cost) over every way to give each car at most one set of ≤ 2 requests in
-   * any stop order, without any pruning. Exponential; small snapshots only. Call instead of `plan` on a snapshot.
+   * Brute force for tests: the least batch objective (Σ marginal cost + Σ unserved penalty) over every way to give
+   * each car at most one set of ≤ 2 requests in any stop order, without any pruning. Exponential; small snapshots
+   * only. Call instead of `plan` on a snapshot.
    */
-  bruteForce(s: FleetSnapshot, nowS: number): { served: number; costS: number } {
+  bruteForce(s: FleetSnapshot, nowS: number): { objectiveS: number } {
     if (!this.legs) this.init(s);
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
+    const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
     const options: Trip[][] = [];
     for (let v = 0; v < s.vehicleCount; v++) {
       const list: Trip[] = [];
@@ -822,33 +992,29 @@ export class PooledPlanner {
       }
       options.push(list);
     }
-    let bestServed = -1;
-    let bestCost = Infinity;
+    let all = 0;
+    for (const r of requests) all += unservedS.get(r)!;
+    let best = Infinity;
     const used = new Set<number>();
-    const go = (v: number, served: number, cost: number): void => {
+    const go = (v: number, objS: number): void => {
       if (v === s.vehicleCount) {
-        for (const r of mustServe) if (!used.has(r)) return;
-        if (served > bestServed || (served === bestServed && cost < bestCost)) {
-          bestServed = served;
-          bestCost = cost;
-        }
+        best = Math.min(best, objS);
         return;
       }
-      go(v + 1, served, cost);
+      go(v + 1, objS);
       for (const t of options[v]) {
         if (t.requests.some((r) => used.has(r))) continue;
-        for (const r of t.requests) used.add(r);
-        go(v + 1, served + t.requests.length, cost + t.marginalS);
+        let saved = 0;
+        for (const r of t.requests) {
+          used.add(r);
+          saved += unservedS.get(r)!;
+        }
+        go(v + 1, objS + t.marginalS - saved);
         for (const r of t.requests) used.delete(r);
       }
     };
-    go(0, 0, 0);
-    if (bestServed < 0 && mustServe.size > 0) {
-      // Same fallback as `choose`: promises that cannot all be kept are dropped for the batch.
-      mustServe.clear();
-      go(0, 0, 0);
-    }
-    return { served: bestServed, costS: bestCost };
+    go(0, all);
+    return { objectiveS: best };
   }
 }
 
@@ -870,7 +1036,7 @@ export function pooled(options: PooledOptions): Dispatcher & { readonly planner:
   const planner = new PooledPlanner(options);
   return {
     name: 'pooled',
-    periodS: options.periodS ?? 30,
+    periodS: options.periodS ?? 10,
     planner,
     decide(s: FleetSnapshot, nowS: number): Command[] {
       return planner.plan(s, nowS).commands;
