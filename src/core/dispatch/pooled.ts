@@ -111,18 +111,25 @@ class LegTimes {
 
   /**
    * Replaces the batch table with one CH many-to-many table over `nodes` (fast mode only): one bucket query instead of
-   * a point query per leg. The point cache is cleared too, so that memory stays bounded over a day.
+   * a point query per leg.
    */
   setBatchNodes(nodes: readonly number[]): void {
     if (this.slot.length !== this.n) this.slot = new Int32Array(this.n).fill(-1);
     for (const u of this.slotted) this.slot[u] = -1;
     this.slotted = [...nodes];
     nodes.forEach((u, i) => (this.slot[u] = i));
-    this.msCache.clear();
     const f = this.factor![0];
     const t = this.tt.manyToMany(nodes, nodes, 0);
     for (let k = 0; k < t.length; k++) t[k] = Math.round((t[k] * 1000) / f);
     this.tableMs = t;
+  }
+
+  /** Forgets the previous batch's table, and the point cache once it grows large (memory stays bounded over a day). */
+  boundCache(): void {
+    for (const u of this.slotted) this.slot[u] = -1;
+    this.slotted = [];
+    if (this.msCache.size > 1_000_000) this.msCache.clear();
+    if (this.sCache.size > 1_000_000) this.sCache.clear();
   }
 
   /** Free-flow ms (fast mode only), from the batch table or cached point queries. */
@@ -468,6 +475,12 @@ export class PooledPlanner {
     return cost;
   }
 
+  /** Cost of car v's plan without new requests (its riders on board in current order), memoised in baseS. */
+  private baseOf(s: FleetSnapshot, v: number, baseS: Float64Array): number {
+    if (Number.isNaN(baseS[v])) baseS[v] = this.evaluate(s, v, this.cars[v].onboard.map((r) => r * 2 + 1), null, false);
+    return baseS[v];
+  }
+
   /** Car states, the requests to plan, and which of them must stay served (already promised a car). */
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
     this.cars = new Array<CarState>(s.vehicleCount);
@@ -488,7 +501,8 @@ export class PooledPlanner {
         // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
         open: known && onboard.length < MAX_REQUESTS_PER_CAR,
       };
-      baseS[v] = onboard.length === 0 ? 0 : this.evaluate(s, v, onboard.map((r) => r * 2 + 1), null, false);
+      // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
+      baseS[v] = onboard.length === 0 ? 0 : NaN;
     }
     const requests: number[] = [];
     const mustServe = new Set<number>();
@@ -600,7 +614,7 @@ export class PooledPlanner {
     }
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
     const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
-    if (this.legs!.factor) this.legs!.setBatchNodes(this.batchNodes(s, requests));
+    this.legs!.boundCache();
     // Index open cars by divert node for the reverse searches.
     for (const u of this.touchedHeads) this.headAt[u] = -1;
     this.touchedHeads.length = 0;
@@ -641,25 +655,40 @@ export class PooledPlanner {
       return ok;
     };
     const vehicles = [...requestsOf.keys()].sort((a, b) => a - b);
+    // Singles first, and the request pairs each empty car might take (lower-bound test only).
+    const pairCandidates = new Map<number, [number, number][]>();
+    const pairNodes = new Set<number>();
     for (const v of vehicles) {
       const car = this.cars[v];
-      const rs = requestsOf.get(v)!;
       const singles: number[] = [];
-      for (const r of rs) {
-        const t = this.bestTrip(s, v, [r], baseS[v]);
+      for (const r of requestsOf.get(v)!) {
+        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS));
         if (t) {
           trips.push(t);
           singles.push(r);
         }
       }
       if (car.onboard.length > 0) continue;
-      const pairs: Trip[] = [];
+      const list: [number, number][] = [];
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
           if (!mayPair(singles[i], singles[j])) continue;
-          const t = this.bestTrip(s, v, [singles[i], singles[j]], baseS[v]);
-          if (t) pairs.push(t);
+          list.push([singles[i], singles[j]]);
+          for (const r of [singles[i], singles[j]]) {
+            pairNodes.add(s.requestPickupNode[r]);
+            pairNodes.add(s.requestDropoffNode[r]);
+          }
         }
+      }
+      if (list.length > 0) pairCandidates.set(v, list);
+    }
+    // The legs between pair stops from one CH table (a point query each would cost more beyond a few requests).
+    if (this.legs!.factor && pairNodes.size > 4) this.legs!.setBatchNodes([...pairNodes].sort((a, b) => a - b));
+    for (const [v, list] of pairCandidates) {
+      const pairs: Trip[] = [];
+      for (const [a, b] of list) {
+        const t = this.bestTrip(s, v, [a, b], baseS[v]);
+        if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
         // Keep promised pairs (the car's current trip) and the cheapest others.
@@ -709,17 +738,6 @@ export class PooledPlanner {
       out.set(r, baseS + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
     }
     return out;
-  }
-
-  /** Nodes whose legs a batch's trips may use between stops: requests' pickups and drop-offs, riders' drop-offs. */
-  private batchNodes(s: FleetSnapshot, requests: readonly number[]): number[] {
-    const nodes = new Set<number>();
-    for (const r of requests) {
-      nodes.add(s.requestPickupNode[r]);
-      nodes.add(s.requestDropoffNode[r]);
-    }
-    for (const c of this.cars) if (c.open) for (const r of c.onboard) nodes.add(s.requestDropoffNode[r]);
-    return [...nodes].sort((a, b) => a - b);
   }
 
   /** The cheapest feasible stop order for car v and the new requests rs, or null. */
@@ -981,11 +999,11 @@ export class PooledPlanner {
       const car = this.cars[v];
       if (car.open) {
         for (let i = 0; i < requests.length; i++) {
-          const t = this.bestTrip(s, v, [requests[i]], baseS[v]);
+          const t = this.bestTrip(s, v, [requests[i]], this.baseOf(s, v, baseS));
           if (t) list.push(t);
           if (car.onboard.length > 0) continue;
           for (let j = i + 1; j < requests.length; j++) {
-            const t2 = this.bestTrip(s, v, [requests[i], requests[j]], baseS[v]);
+            const t2 = this.bestTrip(s, v, [requests[i], requests[j]], this.baseOf(s, v, baseS));
             if (t2) list.push(t2);
           }
         }
