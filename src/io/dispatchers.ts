@@ -18,7 +18,7 @@ export interface PresetInfo {
 export const DISPATCHER_PRESETS: readonly PresetInfo[] = [
   { name: 'greedy', description: 'baseline: nearest idle car at once, else FIFO queue for the next free car' },
   { name: 'batch', description: 'every 10 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars' },
-  { name: 'pooled', description: 'every 30 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)' },
+  { name: 'pooled', description: 'every 10 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)' },
   { name: 'pooled+rebalance', description: 'pooled, plus every 5 min idle cars moved toward forecast demand' },
   { name: 'batch+rebalance', description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)' },
 ];
