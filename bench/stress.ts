@@ -9,7 +9,7 @@ import { peakRssMb, writeResult } from './machine.js';
 
 const CARS = Number(process.env.STRESS_CARS ?? 20_000);
 const TRIPS = Number(process.env.STRESS_TRIPS ?? 1_000_000);
-const NODES = Number(process.env.STRESS_NODES ?? 100_000);
+const NODES = Number(process.env.STRESS_NODES ?? 20_000);
 
 let t = performance.now();
 const { graph } = buildSyntheticCity(syntheticCityOfNodes(NODES, 7));

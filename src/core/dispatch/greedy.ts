@@ -16,6 +16,11 @@ export interface GreedyOptions {
    * hourly profiles TravelTimes supports).
    */
   speedFactor?: (departS: number) => number;
+  /**
+   * With at most this many idle cars (default 64), the nearest is found with a CH table from their nodes instead of
+   * a reverse sweep of the road graph (same exact times; the sweep would cover the whole cancellation radius).
+   */
+  tableBelowIdle?: number;
 }
 
 /**
@@ -36,6 +41,9 @@ class NearestIdleSearch {
   private readonly prev: Int32Array;
   readonly isIdle: Uint8Array;
   idleCount = 0;
+  /** Idle vehicles as a dense list (swap-remove; `listPos` = index in it), for the few-idle-cars table. */
+  readonly idleList: Int32Array;
+  private readonly listPos: Int32Array;
 
   constructor(
     private readonly graph: RoadGraph,
@@ -48,11 +56,15 @@ class NearestIdleSearch {
     this.next = new Int32Array(vehicleCount).fill(-1);
     this.prev = new Int32Array(vehicleCount).fill(-1);
     this.isIdle = new Uint8Array(vehicleCount);
+    this.idleList = new Int32Array(vehicleCount);
+    this.listPos = new Int32Array(vehicleCount).fill(-1);
   }
 
   add(v: number, node: number): void {
     if (this.isIdle[v]) return;
     this.isIdle[v] = 1;
+    this.listPos[v] = this.idleCount;
+    this.idleList[this.idleCount] = v;
     this.idleCount++;
     const h = this.headAt[node];
     this.next[v] = h;
@@ -65,6 +77,10 @@ class NearestIdleSearch {
     if (!this.isIdle[v]) return;
     this.isIdle[v] = 0;
     this.idleCount--;
+    const last = this.idleList[this.idleCount];
+    this.idleList[this.listPos[v]] = last;
+    this.listPos[last] = this.listPos[v];
+    this.listPos[v] = -1;
     const p = this.prev[v];
     const n = this.next[v];
     if (p >= 0) this.next[p] = n;
@@ -161,6 +177,7 @@ class IdleSet {
  */
 export function greedy(options: GreedyOptions = {}): Dispatcher {
   const lookahead = Math.max(1, options.lookahead ?? 8);
+  const fewIdle = options.tableBelowIdle ?? 64;
   let search: NearestIdleSearch | null = null;
   let idleSet: IdleSet | null = null;
   /** Waiting requests in arrival order; entries no longer open are skipped lazily. */
@@ -204,6 +221,25 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
     const p = s.requestPickupNode[r];
     const slackS = s.requestS[r] + s.maxWaitS - nowS;
     if (slackS < 0) return -1;
+    if (search && search.idleCount > 0 && search.idleCount <= fewIdle) {
+      // Few idle cars: the reverse search would sweep the whole cancellation radius to find them; a CH table from
+      // their nodes gives the same exact times for a handful of (cached) upward searches. Ties: lowest vehicle.
+      const k = search.idleCount;
+      const sources = new Array<number>(k);
+      for (let i = 0; i < k; i++) sources[i] = s.vehicleNode[search.idleList[i]];
+      const times = s.travelTimes.manyToMany(sources, [p], nowS);
+      let best = -1;
+      let bestT = Infinity;
+      for (let i = 0; i < k; i++) {
+        const v = search.idleList[i];
+        const t = sources[i] === p ? 0 : times[i];
+        if (t < bestT || (t === bestT && v < best)) {
+          bestT = t;
+          best = v;
+        }
+      }
+      return best >= 0 && legTimeS(s.travelTimes, s.vehicleNode[best], p, nowS) <= slackS ? best : -1;
+    }
     if (search) {
       // Radius in free-flow ms: a car is useful if its rounded arrival ≤ deadline, i.e. time < slack + 0.5 s.
       const factor = speedFactor(s, nowS);
