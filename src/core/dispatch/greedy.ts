@@ -17,13 +17,10 @@ export interface GreedyOptions {
    */
   speedFactor?: (departS: number) => number;
   /**
-   * With at most this many idle cars (default 256), the nearest is found with a CH table from their nodes instead of
-   * a reverse sweep of the road graph (same exact times; the sweep would cover the whole cancellation radius). With
-   * more, the sweep runs and hands over to the table after `sweepBudget` settled nodes.
+   * With at most this many idle cars (default 64), the nearest is found with a CH table from their nodes instead of
+   * a reverse sweep of the road graph (same exact times; the sweep would cover the whole cancellation radius).
    */
   tableBelowIdle?: number;
-  /** Nodes a nearest-idle sweep may settle before the exact table takes over (default 2000). */
-  sweepBudget?: number;
 }
 
 /**
@@ -103,18 +100,15 @@ class NearestIdleSearch {
     return this.distMs[from];
   }
 
-  /**
-   * Nearest idle vehicle to `target` within `radiusMs` free-flow milliseconds, or -1; SWEEP_GAVE_UP when the sweep
-   * settled `maxSettled` nodes without deciding (the caller then asks the travel times for an exact table).
-   */
-  nearest(target: number, radiusMs: number, maxSettled = Infinity): number {
+  /** Nearest idle vehicle to `target` within `radiusMs` free-flow milliseconds, or -1. */
+  nearest(target: number, radiusMs: number): number {
     if (this.idleCount === 0) return -1;
-    return this.searchFrom(target, radiusMs, -1, maxSettled);
+    return this.searchFrom(target, radiusMs, -1);
   }
 
   /** Reverse Dijkstra from `target`: stops at `stopAt` once settled, or (stopAt < 0) at the first node holding an idle
    *  car (returning it), or beyond the radius. */
-  private searchFrom(target: number, radiusMs: number, stopAt: number, maxSettled = Infinity): number {
+  private searchFrom(target: number, radiusMs: number, stopAt: number): number {
     const g = this.graph;
     const { revFirst, revTail, revEdge } = this.rev;
     for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
@@ -124,13 +118,11 @@ class NearestIdleSearch {
     this.distMs[target] = 0;
     this.touched[this.touchedCount++] = target;
     q.push(target, 0);
-    let settled = 0;
     while (q.length > 0) {
       const d = q.peekValue()!;
       const u = q.pop()!;
       if (d > this.distMs[u]) continue;
       if (d > radiusMs) return -1;
-      if (++settled > maxSettled) return SWEEP_GAVE_UP;
       if (u === stopAt) return -1;
       if (stopAt < 0 && this.headAt[u] >= 0) return this.lowestAt(u);
       for (let i = revFirst[u]; i < revFirst[u + 1]; i++) {
@@ -146,9 +138,6 @@ class NearestIdleSearch {
     return -1;
   }
 }
-
-/** Returned by a sweep that hit its node budget before finding a car or leaving the radius. */
-const SWEEP_GAVE_UP = -2;
 
 /** Idle-car bookkeeping without a graph: nearest by a many-to-one table over all idle cars (exact, slower). */
 class IdleSet {
@@ -176,28 +165,6 @@ class IdleSet {
 }
 
 /**
- * Exact nearest idle car by a CH table from every idle car's node to the pickup (cheap when few cars are idle: their
- * upward search spaces are cached). Ties: lowest vehicle. Returns -1 if none arrives by the deadline.
- */
-function nearestByTable(s: FleetSnapshot, search: NearestIdleSearch, p: number, slackS: number, nowS: number): number {
-  const k = search.idleCount;
-  const sources = new Array<number>(k);
-  for (let i = 0; i < k; i++) sources[i] = s.vehicleNode[search.idleList[i]];
-  const times = s.travelTimes.manyToMany(sources, [p], nowS);
-  let best = -1;
-  let bestT = Infinity;
-  for (let i = 0; i < k; i++) {
-    const v = search.idleList[i];
-    const t = sources[i] === p ? 0 : times[i];
-    if (t < bestT || (t === bestT && v < best)) {
-      bestT = t;
-      best = v;
-    }
-  }
-  return best >= 0 && legTimeS(s.travelTimes, s.vehicleNode[best], p, nowS) <= slackS ? best : -1;
-}
-
-/**
  * The greedy baseline dispatcher (event-driven).
  *
  * Per tick, in event order: every car that became idle takes the oldest waiting request it can still reach before
@@ -210,8 +177,7 @@ function nearestByTable(s: FleetSnapshot, search: NearestIdleSearch, p: number, 
  */
 export function greedy(options: GreedyOptions = {}): Dispatcher {
   const lookahead = Math.max(1, options.lookahead ?? 8);
-  const fewIdle = options.tableBelowIdle ?? 256;
-  const sweepBudget = options.sweepBudget ?? 2000;
+  const fewIdle = options.tableBelowIdle ?? 64;
   let search: NearestIdleSearch | null = null;
   let idleSet: IdleSet | null = null;
   /** Waiting requests in arrival order; entries no longer open are skipped lazily. */
@@ -255,13 +221,30 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
     const p = s.requestPickupNode[r];
     const slackS = s.requestS[r] + s.maxWaitS - nowS;
     if (slackS < 0) return -1;
-    if (search && search.idleCount > 0 && search.idleCount <= fewIdle) return nearestByTable(s, search, p, slackS, nowS);
+    if (search && search.idleCount > 0 && search.idleCount <= fewIdle) {
+      // Few idle cars: the reverse search would sweep the whole cancellation radius to find them; a CH table from
+      // their nodes gives the same exact times for a handful of (cached) upward searches. Ties: lowest vehicle.
+      const k = search.idleCount;
+      const sources = new Array<number>(k);
+      for (let i = 0; i < k; i++) sources[i] = s.vehicleNode[search.idleList[i]];
+      const times = s.travelTimes.manyToMany(sources, [p], nowS);
+      let best = -1;
+      let bestT = Infinity;
+      for (let i = 0; i < k; i++) {
+        const v = search.idleList[i];
+        const t = sources[i] === p ? 0 : times[i];
+        if (t < bestT || (t === bestT && v < best)) {
+          bestT = t;
+          best = v;
+        }
+      }
+      return best >= 0 && legTimeS(s.travelTimes, s.vehicleNode[best], p, nowS) <= slackS ? best : -1;
+    }
     if (search) {
       // Radius in free-flow ms: a car is useful if its rounded arrival ≤ deadline, i.e. time < slack + 0.5 s.
       const factor = speedFactor(s, nowS);
       const radiusMs = ((slackS + 0.5) / factor) * 1000;
-      const v = search.nearest(p, radiusMs, sweepBudget);
-      if (v === SWEEP_GAVE_UP) return nearestByTable(s, search, p, slackS, nowS);
+      const v = search.nearest(p, radiusMs);
       if (v < 0) return -1;
       return legTimeS(s.travelTimes, s.vehicleNode[v], p, nowS) <= slackS ? v : -1;
     }
