@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { batch, batchCommands, buildBatchProblem, newBatchState, type BatchOptions } from '../../src/core/dispatch/batch.js';
 import { VehicleStatus, legTimeS, type Dispatcher } from '../../src/core/dispatch/types.js';
-import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { simulate } from '../../src/core/sim/engine.js';
@@ -112,17 +112,8 @@ describe('batch specifics', () => {
 
   it('moves a request to a car that frees up nearer than the one driving to it', () => {
     // A 7-node street, 60 s per edge. Car 0 idles at node 0; car 1 starts at node 6 carrying request 0 (6 → 4).
-    const b = new GraphBuilder();
-    for (let i = 0; i < 7; i++) b.addNode(i, 47, 8 + i * 0.0066);
-    for (let i = 0; i < 6; i++) {
-      b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-      b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-    }
-    const g: RoadGraph = b.build({ source: 'batch-test', attribution: '' }).graph;
-    const trip = (id: string, requestS: number, p: number, q: number): PlacedTrip => ({
-      id, requestS, pickupNode: p, dropoffNode: q, riders: 1, acceptsSharing: false,
-      pickupLat: g.lat[p], pickupLon: g.lon[p], dropoffLat: g.lat[q], dropoffLon: g.lon[q],
-    });
+    const g = street('batch-test', 7);
+    const trip = (id: string, requestS: number, p: number, q: number): PlacedTrip => streetTrip(g, id, requestS, p, q);
     // Request 1 (at node 5) comes at t=40: car 0 is 300 s away, car 1 drops off at node 4 at 150 and is free at 180.
     const requests = [trip('ride', 0, 6, 4), trip('late', 40, 5, 6)];
     // Without chaining, car 1 takes it once its rider is off (150, free at 180); with chaining, as soon as its

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled } from '../../src/core/dispatch/pooled.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
-import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
@@ -78,17 +78,8 @@ describe('pooled: limits and sharing on a busy synthetic city', () => {
 
 describe('pooled: hand-made street', () => {
   // Eight nodes in a row, 60 s per block both ways; two cars at node 0.
-  const b = new GraphBuilder();
-  for (let i = 0; i < 8; i++) b.addNode(i, 47, 8 + i * 0.0066);
-  for (let i = 0; i < 7; i++) {
-    b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-    b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-  }
-  const g: RoadGraph = b.build({ source: 'pooled-test', attribution: '' }).graph;
-  const trip = (id: string, p: number, d: number, acceptsSharing: boolean): PlacedTrip => ({
-    id, requestS: 0, pickupNode: p, dropoffNode: d, riders: 1, acceptsSharing,
-    pickupLat: g.lat[p], pickupLon: g.lon[p], dropoffLat: g.lat[d], dropoffLon: g.lon[d],
-  });
+  const g = street('pooled-test', 8);
+  const trip = (id: string, p: number, d: number, acceptsSharing: boolean): PlacedTrip => ({ ...streetTrip(g, id, 0, p, d), acceptsSharing });
 
   it('two riders going the same way share one car; the rider refusing sharing rides alone', () => {
     const requests = [trip('a', 1, 6, true), trip('b', 2, 7, true), trip('solo', 1, 6, false)];

@@ -1,27 +1,14 @@
 // Engine command handling with a scripted dispatcher: reassignment with divert-at-next-node, validation, rebalancing.
 import { describe, expect, it } from 'vitest';
-import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { dropoff, pickup, type Command, type Dispatcher } from '../../src/core/dispatch/types.js';
-import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { street, trip as streetTrip } from '../street.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { InvalidCommandError, simulate } from '../../src/core/sim/engine.js';
 import { TimerQueue, Phase } from '../../src/core/sim/event-queue.js';
 import { eventToJson, type SimEvent } from '../../src/core/sim/events.js';
 
-function street(): RoadGraph {
-  const b = new GraphBuilder();
-  for (let i = 0; i < 5; i++) b.addNode(i, 47, 8 + i * 0.0066);
-  for (let i = 0; i < 4; i++) {
-    b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-    b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-  }
-  return b.build({ source: 'engine-test', attribution: '' }).graph;
-}
-const g = street();
-const trip = (id: string, requestS: number, pickupNode: number, dropoffNode: number, riders = 1): PlacedTrip => ({
-  id, requestS, pickupNode, dropoffNode, riders, acceptsSharing: false,
-  pickupLat: g.lat[pickupNode], pickupLon: g.lon[pickupNode], dropoffLat: g.lat[dropoffNode], dropoffLon: g.lon[dropoffNode],
-});
+const g = street('engine-test');
+const trip = (id: string, requestS: number, pickupNode: number, dropoffNode: number, riders = 1) => streetTrip(g, id, requestS, pickupNode, dropoffNode, riders);
 
 /** Plays back a fixed script: commands by decision time (called every 10 s). */
 function scripted(script: Record<number, Command[]>): Dispatcher {

@@ -1,31 +1,12 @@
 // Golden scenario: a hand-made 5-node street, 2 cars, 5 requests under greedy; every pickup, wait and cancel checked.
 import { describe, expect, it } from 'vitest';
-import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { greedy } from '../../src/core/dispatch/greedy.js';
-import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
+import { street, trip } from '../street.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { Engine, simulate } from '../../src/core/sim/engine.js';
 import { eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 
-/** Nodes 0-1-2-3-4 on a line, two-way, every edge 500 m and 60 s. */
-function street(): RoadGraph {
-  const b = new GraphBuilder();
-  for (let i = 0; i < 5; i++) b.addNode(i, 47, 8 + i * 0.0066);
-  for (let i = 0; i < 4; i++) {
-    b.addEdge({ from: i, to: i + 1, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-    b.addEdge({ from: i + 1, to: i, lengthM: 500, timeMs: 60_000, roadClass: RoadClass.residential });
-  }
-  return b.build({ source: 'golden', attribution: '' }).graph;
-}
-
-function trip(g: RoadGraph, id: string, requestS: number, pickupNode: number, dropoffNode: number): PlacedTrip {
-  return {
-    id, requestS, pickupNode, dropoffNode, riders: 1, acceptsSharing: false,
-    pickupLat: g.lat[pickupNode], pickupLon: g.lon[pickupNode], dropoffLat: g.lat[dropoffNode], dropoffLon: g.lon[dropoffNode],
-  };
-}
-
-const g = street();
+const g = street('golden');
 const requests = [
   trip(g, 'r0', 0, 1, 3),
   trip(g, 'r1', 10, 2, 0),
