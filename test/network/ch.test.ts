@@ -13,6 +13,7 @@ import {
   type AnyTypedArray,
 } from '../../src/core/network/ch.js';
 import { expectChEqualsDijkstra, fastestEdgeMs } from './ch-equivalence.js';
+import { Rng } from '../../src/core/random.js';
 
 /** A RoadGraph straight from an edge list (no SCC filtering, so some pairs stay unreachable). */
 function graphFromEdges(nodeCount: number, edges: ReadonlyArray<readonly [number, number, number]>): RoadGraph {
@@ -193,5 +194,21 @@ describe('contraction hierarchy on random directed graphs', () => {
     expect(tt.timeS(1, 0)).toBe(Infinity);
     expect(tt.timeS(2, 0)).toBe(Infinity);
     expect(Array.from(tt.manyToMany([0, 2], [1, 2]))).toEqual([0.005, Infinity, Infinity, 0]);
+  });
+});
+
+describe('point queries from cached search spaces', () => {
+  it('repeated queries (warm cache) and a full cache reset give Dijkstra times exactly', () => {
+    const { graph } = buildSyntheticCity({ seed: 11, widthM: 2500, heightM: 2500, oneWayShare: 0.5 });
+    const ch = buildContractionHierarchy(graph);
+    const tt = new ChTravelTimes(graph, ch);
+    const ref = new DijkstraTravelTimes(graph);
+    const rng = new Rng(3);
+    const pairs = Array.from({ length: 300 }, () => [rng.int(graph.nodeCount), rng.int(graph.nodeCount)] as const);
+    for (let round = 0; round < 3; round++) {
+      for (const [a, b] of pairs) expect(tt.timeMs(a, b)).toBe(ref.timeMs(a, b));
+      // Paths use the bidirectional query; both answers must agree.
+      for (const [a, b] of pairs.slice(0, 30)) expect(tt.route(a, b).timeS).toBe(tt.timeS(a, b));
+    }
   });
 });

@@ -42,6 +42,8 @@ export class ChTravelTimes implements TravelTimes {
   /** Settled ranks of one table search (not stalled), reused by every search. */
   private readonly settledRank: Uint32Array;
   private readonly settledDist: Float64Array;
+  /** Scratch distances by rank for intersecting search spaces (Infinity between uses). */
+  private readonly meetDist: Float64Array;
   /**
    * Upward search spaces of table queries by rank, one map per direction (0 backward, 1 forward). Dispatchers ask for
    * tables from the same car and pickup nodes batch after batch; a cached space turns a search into a lookup.
@@ -72,11 +74,37 @@ export class ChTravelTimes implements TravelTimes {
     this.bucketSlot = new Int32Array(n).fill(-1);
     this.settledRank = new Uint32Array(n);
     this.settledDist = new Float64Array(n);
+    this.meetDist = new Float64Array(n).fill(Infinity);
   }
 
-  /** Free-flow time in integer milliseconds, Infinity if `to` cannot be reached. */
+  /**
+   * Free-flow time in integer milliseconds, Infinity if `to` cannot be reached. Answered by intersecting the two
+   * nodes' upward search spaces (min over common ranks of forward + backward distance, the rule the bucket tables use),
+   * which are cached: dispatch asks about the same car and pickup nodes again and again, and a repeat costs a scan of
+   * two short lists instead of a search. Paths still use the bidirectional query, which keeps parents for unpacking.
+   */
   timeMs(from: number, to: number): number {
-    return this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
+    const s = this.ch.rank[from];
+    const t = this.ch.rank[to];
+    if (s === t) return 0;
+    return this.intersect(this.searchSpace(s, true), this.searchSpace(t, false));
+  }
+
+  /** Shortest distance through a common rank of a forward and a backward upward search space (ms). */
+  private intersect(forward: SearchSpace, backward: SearchSpace): number {
+    const mark = this.meetDist;
+    const fr = forward.ranks;
+    const fd = forward.distMs;
+    for (let k = 0; k < fr.length; k++) mark[fr[k]] = fd[k];
+    let best = Infinity;
+    const br = backward.ranks;
+    const bd = backward.distMs;
+    for (let k = 0; k < br.length; k++) {
+      const d = mark[br[k]] + bd[k];
+      if (d < best) best = d;
+    }
+    for (let k = 0; k < fr.length; k++) mark[fr[k]] = Infinity;
+    return best;
   }
 
   timeS(from: number, to: number, departS = 0): number {
@@ -84,7 +112,7 @@ export class ChTravelTimes implements TravelTimes {
   }
 
   route(from: number, to: number, departS = 0): { timeS: number; distanceM: number } {
-    const ms = this.timeMs(from, to);
+    const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
     if (ms === Infinity) return { timeS: Infinity, distanceM: Infinity };
     const len = this.unpackLastQuery(from);
     const g = this.graph;
@@ -95,7 +123,7 @@ export class ChTravelTimes implements TravelTimes {
   }
 
   path(from: number, to: number, departS = 0): RoutePath | null {
-    const ms = this.timeMs(from, to);
+    const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
     if (ms === Infinity) return null;
     const len = this.unpackLastQuery(from);
     const nodes = this.pathBuf.slice(0, len);
