@@ -8,7 +8,7 @@ import { DEFAULT_DISPATCHER, DISPATCHER_PRESETS, makeDispatcher } from '../io/di
 import { openEventLog } from '../io/event-log-file.js';
 import { renderSimulationReport } from '../io/report/index.js';
 import { reportSeries } from '../core/metrics/report-series.js';
-import { parsePositiveInt, UsageError } from './args.js';
+import { parseBbox, parsePositiveInt, UsageError } from './args.js';
 import { progressBar, type Progress } from './progress.js';
 
 /** Options every scenario-running command shares (simulate, compare, fleet-size). */
@@ -18,6 +18,7 @@ export interface ScenarioCliOptions {
   format?: string;
   date?: string;
   window?: string;
+  bbox?: string;
   requests?: string;
   share?: string;
   seed: string;
@@ -35,6 +36,7 @@ export function addScenarioOptions(cmd: Command): Command {
     .option('--format <name>', 'trip file format: sf-cabspotting | rideaustin | nyc-tlc | baton')
     .option('--date <YYYY-MM-DD>', 'keep requests of this local day')
     .option('--window <HH:MM-HH:MM>', 'keep requests in this time window of the day')
+    .option('--bbox <minLon,minLat,maxLon,maxLat>', 'keep trips whose pickup and drop-off lie in this box')
     .option('--requests <n>', 'synthetic demand: requests in the day (default 12000)')
     .option('--share <0..1>', 'share of riders who accept a shared ride (default 1)')
     .option('--seed <n>', 'random seed (initial positions, synthetic demand)', '1')
@@ -53,6 +55,7 @@ export async function scenarioFromCli(o: ScenarioCliOptions): Promise<Scenario> 
     format: o.format,
     date: o.date,
     window: o.window,
+    bbox: o.bbox ? parseBbox('--bbox', o.bbox) : undefined,
     syntheticRequests: o.requests ? parsePositiveInt('--requests', o.requests) : undefined,
     shareAcceptance: o.share === undefined ? undefined : Number(o.share),
     seed: Number(o.seed),

@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   date?: string;
   /** Time window "07:00-10:00" within the day. */
   window?: string;
+  /** Keep trips whose pickup and drop-off lie in [minLon, minLat, maxLon, maxLat]. */
+  bbox?: readonly [number, number, number, number];
   /** Synthetic demand: requests in the day. */
   syntheticRequests?: number;
   /** Share of riders who accept a shared ride, 0–1 (default 1: everyone); drawn per request with the seed. */
@@ -66,7 +68,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
   const history = { trips: o.trips, format: o.format, date: o.date, seed: o.seed, syntheticRequests: o.syntheticRequests, snapCutoffM: o.snapCutoffM };
   if (!(share >= 0 && share <= 1)) throw new Error(`share of riders accepting a shared ride must be 0–1, got ${o.shareAcceptance}`);
   if (!o.trips) {
-    if (o.format || o.date || o.window) throw new Error('--format, --date and --window apply to --trips; give a trip file');
+    if (o.format || o.date || o.window || o.bbox) throw new Error('--format, --date, --window and --bbox apply to --trips; give a trip file');
     const requests = generateSyntheticDemand(network.graph, {
       seed: o.seed,
       sharingShare: share,
@@ -89,6 +91,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
     format: o.format,
     date: o.date,
     window: o.window ? parseTimeWindow(o.window) : undefined,
+    bbox: o.bbox,
     snapper,
     onProgress: (p: LoadProgress) => o.onProgress?.('reading trips', p.bytesRead, p.totalBytes),
   });
