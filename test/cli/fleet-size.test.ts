@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-fleet-size-'));
-const CITY = ['--network', 'synthetic:nodes=1000', '--requests', '250'];
+const CITY = ['--network', 'synthetic:nodes=1000', '--requests', '250', '--dispatcher', 'greedy'];
 
 describe('baton fleet-size', () => {
   it('finds the fleet on worker threads, prints curve, bound and the 100 % search, writes JSON and the report', () => {

@@ -16,10 +16,11 @@ describe('baton simulate', () => {
     expect(r.stdout).toMatch(/requests\s+12000/);
     expect(r.stdout).toMatch(/within 5 min\s+\d+\.\d %/);
     expect(r.stdout).toMatch(/fleet\s+200 cars/);
+    expect(r.stdout).toMatch(/dispatcher\s+batch\+rebalance/); // the best preset is the default
   });
 
   it('writes --json with the documented fields, a deterministic --events log and a --report page', () => {
-    const args = ['simulate', '--requests', '1500', '--fleet', '40', '--seed', '3'];
+    const args = ['simulate', '--requests', '1500', '--fleet', '40', '--seed', '3', '--dispatcher', 'greedy'];
     const a = runCli([...args, '--json', join(dir, 'k.json'), '--events', join(dir, 'a.ndjson'), '--report', join(dir, 'r.html')]);
     expect(a.status).toBe(0);
     const k = JSON.parse(readFileSync(join(dir, 'k.json'), 'utf8'));
@@ -60,7 +61,7 @@ describe.skipIf(!haveSharedData(SF_NODES, SF_EDGES, SF_TRIPS))('baton simulate o
   it('replays 2008-05-21 with rejected rows reported, and --bbox keeps only trips inside the box', () => {
     const net = join(dir, 'sf.baton');
     expect(runCli(['network', 'build', sharedData('san-francisco'), '-o', net]).status).toBe(0);
-    const common = ['simulate', '--network', net, '--trips', sharedData(SF_TRIPS), '--format', 'sf-cabspotting', '--date', '2008-05-21', '--fleet', '500'];
+    const common = ['simulate', '--network', net, '--trips', sharedData(SF_TRIPS), '--format', 'sf-cabspotting', '--date', '2008-05-21', '--fleet', '500', '--dispatcher', 'greedy'];
     const all = runCli([...common, '--json', join(dir, 'sf.json')]);
     expect(all.status).toBe(0);
     const k = JSON.parse(readFileSync(join(dir, 'sf.json'), 'utf8'));

@@ -1,7 +1,10 @@
-// Predictive rebalancing: conformance of batch+rebalance, moves toward a forecast deficit (as empty km), and a
+// Predictive rebalancing: conformance of batch+rebalance and pooled+rebalance, moves toward a forecast deficit (as empty km), and a
 // forecast builder that never reads the simulated day.
 import { describe, expect, it } from 'vitest';
 import { batch } from '../../src/core/dispatch/batch.js';
+import { pooled } from '../../src/core/dispatch/pooled.js';
+import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
+import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
 import { expectedDemand, forecastRebalancer, withRebalancing, type DemandForecast } from '../../src/core/dispatch/rebalance.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
@@ -21,6 +24,10 @@ const cityForecast = buildForecast(
   { resolution: 9 },
 );
 runDispatcherConformance('batch+rebalance', () => withRebalancing(batch(), forecastRebalancer(cityForecast, { everyS: 120, horizonS: 900 })));
+const pooledSolver = packingBranchAndBound(await loadHighsBinarySolver());
+runDispatcherConformance('pooled+rebalance', () =>
+  withRebalancing(pooled({ solver: pooledSolver }), forecastRebalancer(cityForecast, { everyS: 120, horizonS: 900 })),
+);
 
 /** Two clusters 3 km apart (distinct H3 cells): nodes 0–2 west, 3–5 east, joined by a 3 km road. */
 function twoTowns(): RoadGraph {
