@@ -63,7 +63,8 @@ export async function scenarioFromCli(o: ScenarioCliOptions): Promise<Scenario> 
     snapCutoffM: o.snapCutoff ? Number(o.snapCutoff) : undefined,
     onProgress: (stage, done, total) => {
       let bar = bars.get(stage);
-      if (!bar) bars.set(stage, (bar = progressBar(stage, total)));
+      // Trip files report bytes: a percentage and an ETA say more than raw byte counts.
+      if (!bar) bars.set(stage, (bar = stage === 'reading trips' ? progressBar(stage, total, '{bar} {percentage}% | ETA {eta_formatted}') : progressBar(stage, total)));
       bar.update(done);
     },
   };
@@ -92,7 +93,7 @@ export async function runScenario(scenario: Scenario, r: RunOptions): Promise<{ 
   const dispatcher = await makeDispatcher(r.dispatcher, scenario);
   const lastRequestS = scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
   const endS = lastRequestS + r.maxWaitS;
-  const bar = progressBar(r.progressLabel ?? r.dispatcher, endS, '{bar} {clock} | {handled} requests | {speed}× real time');
+  const bar = progressBar(r.progressLabel ?? r.dispatcher, endS, '{bar} {clock} | {handled} requests | {speed}× real time', { clock: '00:00', handled: 0, speed: 0 });
   const log = r.events ? openEventLog(r.events) : undefined;
   const t0 = performance.now();
   try {
