@@ -1,7 +1,7 @@
 // The registry of trip-file formats, by the name users pass on the command line.
 import { batonCsv } from './baton.js';
 import { nycTlc } from './nyc-tlc.js';
-import { rideAustin } from './rideaustin.js';
+import { rideAustin } from './ride-austin.js';
 import { sfCabspotting } from './sf-cabspotting.js';
 import type { TripFormat } from './format.js';
 
