@@ -206,6 +206,90 @@ function exactFactors(tt: TravelTimes, g: RoadGraph, probe: (from: number, to: n
   return null;
 }
 
+/** Planar node coordinates (metres) and the fastest free-flow speed: a straight-line lower bound on travel time. */
+interface Plane {
+  x: Float64Array;
+  y: Float64Array;
+  /** Metres per free-flow millisecond, the most over all edges (counting an edge at least as long as its chord). */
+  maxMPerMs: number;
+}
+
+/** As the batch dispatcher's bound: equirectangular projection, with 2 % slack on the top speed to stay safe. */
+function makePlane(g: RoadGraph): Plane | null {
+  const n = g.nodeCount;
+  if (n === 0) return null;
+  let lat0 = 0;
+  for (let i = 0; i < n; i++) lat0 += g.lat[i];
+  lat0 /= n;
+  const mPerDegLat = 6_371_008.8 * (Math.PI / 180);
+  const mPerDegLon = mPerDegLat * Math.cos(lat0 * (Math.PI / 180));
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = g.lon[i] * mPerDegLon;
+    y[i] = g.lat[i] * mPerDegLat;
+  }
+  let maxMPerMs = 0;
+  for (let u = 0; u < n; u++) {
+    for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
+      const h = g.head[e];
+      const t = g.timeMs[e];
+      // A zero-time edge allows any speed: no straight-line bound then.
+      if (t <= 0) {
+        if (h !== u) return null;
+        continue;
+      }
+      maxMPerMs = Math.max(maxMPerMs, Math.max(Math.hypot(x[h] - x[u], y[h] - y[u]), g.lengthM[e]) / t);
+    }
+  }
+  return maxMPerMs > 0 ? { x, y, maxMPerMs: maxMPerMs * 1.02 } : null;
+}
+
+/** Open cars bucketed by square cells over the plane (rebuilt every batch). */
+interface Grid {
+  x0: number;
+  y0: number;
+  cellM: number;
+  nx: number;
+  ny: number;
+  /** CSR over cells (nx × ny + 1) into cellCar. */
+  cellFirst: Int32Array;
+  cellCar: Int32Array;
+  fill: Int32Array;
+  carCell: Int32Array;
+  /** Earliest divert time and fastest reach (m per s of travel) over this batch's open cars. */
+  minDivS: number;
+  maxReachMPerS: number;
+}
+
+const GRID_CELL_M = 400;
+
+function makeGrid(plane: Plane, vehicleCount: number): Grid {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < plane.x.length; i++) {
+    x0 = Math.min(x0, plane.x[i]);
+    x1 = Math.max(x1, plane.x[i]);
+    y0 = Math.min(y0, plane.y[i]);
+    y1 = Math.max(y1, plane.y[i]);
+  }
+  // At most ~256 cells a side (a larger area gets larger cells).
+  const cellM = Math.max(GRID_CELL_M, (x1 - x0) / 256, (y1 - y0) / 256);
+  const nx = Math.floor((x1 - x0) / cellM) + 1;
+  const ny = Math.floor((y1 - y0) / cellM) + 1;
+  return {
+    x0, y0, cellM, nx, ny,
+    cellFirst: new Int32Array(nx * ny + 1),
+    cellCar: new Int32Array(vehicleCount),
+    fill: new Int32Array(nx * ny),
+    carCell: new Int32Array(vehicleCount),
+    minDivS: Infinity,
+    maxReachMPerS: Infinity,
+  };
+}
+
 /** Free-flow Dijkstra over the graph (forward or reverse), with landmark lower bounds for pruning. */
 class GraphSearch {
   readonly rev: ReverseIndex;
@@ -350,6 +434,8 @@ interface CarState {
   onboard: number[];
   /** May take new requests. */
   open: boolean;
+  /** The car's plan at this batch (the snapshot's copy). */
+  stops: readonly Stop[];
 }
 
 const ORDERS_2: readonly (readonly number[])[] = [
@@ -377,10 +463,10 @@ export class PooledPlanner {
   private search: GraphSearch | null = null;
   /** Predicted (then actual) pickup time per request. */
   private readonly pickupAtS = new Map<number, number>();
-  /** Per node: first car whose divert point is here (-1 none), chained through nextCar. */
-  private headAt = new Int32Array(0);
-  private nextCar = new Int32Array(0);
-  private readonly touchedHeads: number[] = [];
+  /** Straight-line lower bounds (fast mode only). */
+  private plane: Plane | null = null;
+  /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
+  private grid: Grid | null = null;
   private cars: CarState[] = [];
   /** Open cars by the node their current leg ends at (this batch). */
   private endingAt = new Map<number, number[]>();
@@ -400,11 +486,11 @@ export class PooledPlanner {
       const search = this.search;
       this.legs = new LegTimes(s.travelTimes, g, (a, b) => search.pointMs(a, b));
       search.buildLandmarks(Math.min(8, g.nodeCount));
-      this.headAt = new Int32Array(g.nodeCount).fill(-1);
+      this.plane = makePlane(g);
+      if (this.plane) this.grid = makeGrid(this.plane, s.vehicleCount);
     } else {
       this.legs = new LegTimes(s.travelTimes, undefined, () => Infinity);
     }
-    this.nextCar = new Int32Array(s.vehicleCount).fill(-1);
   }
 
   /** Lower bound on the engine's seconds for a → b departing any time. */
@@ -489,7 +575,8 @@ export class PooledPlanner {
       const d = s.divertAt(v);
       const e = s.legEnd(v);
       const onboard: number[] = [];
-      for (const st of s.plan(v)) if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) onboard.push(st.request);
+      const stops = s.plan(v);
+      for (const st of stops) if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) onboard.push(st.request);
       const known = onboard.every((r) => this.pickupAtS.has(r));
       this.cars[v] = {
         divS: d.timeS,
@@ -500,6 +587,7 @@ export class PooledPlanner {
         onboard,
         // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
         open: known && onboard.length < MAX_REQUESTS_PER_CAR,
+        stops,
       };
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboard.length === 0 ? 0 : NaN;
@@ -525,35 +613,57 @@ export class PooledPlanner {
     };
     const search = this.search;
     const legs = this.legs!;
-    if (search && legs.factor) {
-      // Reverse Dijkstra from the pickup over free-flow ms; a car at its divert node d reaches it at divS + leg(ms).
-      const radiusMs = ((deadline - nowS + 0.5) / legs.minFactor) * 1000;
-      search.start(p);
-      const q = search.queue;
+    const grid = this.grid;
+    if (search && legs.factor && grid && this.plane) {
+      // Grid rings outward from the pickup. Every car with an exact arrival ≤ the maxCars-th found so far is tried:
+      // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
+      // bound does. So the result equals trying every car.
+      for (const v of this.endingAt.get(p) ?? []) consider(v, this.cars[v].endS);
       let kthS = Infinity;
-      while (q.length > 0) {
-        const dist = q.peekValue()!;
-        const u = q.pop()!;
-        if (dist > search.distMs[u]) continue;
-        if (dist > radiusMs) break;
-        // Cars further away arrive no earlier than now + their rounded lower-bound leg.
-        if (found.length >= this.maxCars && nowS + Math.round((dist / 1000) * legs.minFactor * (1 - 1e-12)) > kthS) break;
-        for (let v = this.headAt[u]; v >= 0; v = this.nextCar[v]) {
-          const c = this.cars[v];
-          if (c.endNode === p) consider(v, c.endS);
-          else {
-            legs.rememberMs(u, p, dist);
-            consider(v, c.divS + legs.legFromMs(dist, c.divS));
-          }
-          if (found.length >= this.maxCars) {
-            found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
-            kthS = found[this.maxCars - 1].arriveS;
+      // Keeps `found` to the best maxCars (same order as the final sort) once it has that many, and kthS the last.
+      const add = (v: number, arriveS: number): void => {
+        if (arriveS > deadline || arriveS > kthS) return;
+        found.push({ v, arriveS });
+        if (found.length >= this.maxCars) {
+          found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
+          found.length = this.maxCars;
+          kthS = found[this.maxCars - 1].arriveS;
+        }
+      };
+      if (found.length >= this.maxCars) {
+        found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
+        kthS = found[this.maxCars - 1].arriveS;
+      }
+      const px = this.plane.x[p];
+      const py = this.plane.y[p];
+      const cx = Math.min(grid.nx - 1, Math.max(0, Math.floor((px - grid.x0) / grid.cellM)));
+      const cy = Math.min(grid.ny - 1, Math.max(0, Math.floor((py - grid.y0) / grid.cellM)));
+      const maxRing = Math.max(cx, grid.nx - 1 - cx, cy, grid.ny - 1 - cy);
+      for (let ring = 0; ring <= maxRing; ring++) {
+        // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
+        const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
+        if (boundS > kthS || boundS > deadline) break;
+        for (let y = cy - ring; y <= cy + ring; y++) {
+          if (y < 0 || y >= grid.ny) continue;
+          const edge = y === cy - ring || y === cy + ring;
+          for (let x = cx - ring; x <= cx + ring; x += edge || ring === 0 ? 1 : 2 * ring) {
+            if (x < 0 || x >= grid.nx) continue;
+            const cell = y * grid.nx + x;
+            for (let k = grid.cellFirst[cell]; k < grid.cellFirst[cell + 1]; k++) {
+              const v = grid.cellCar[k];
+              const c = this.cars[v];
+              if (c.endNode === p) {
+                // Cars whose leg ends here but diverts elsewhere were added above.
+                if (c.divNode === p) add(v, c.endS);
+                continue;
+              }
+              const low = c.divS + legs.legFromMs(search.lowerBoundMs(c.divNode, p), c.divS);
+              if (low > deadline || low > kthS) continue;
+              add(v, c.divS + legs.legFromMs(legs.ms(c.divNode, p), c.divS));
+            }
           }
         }
-        search.relax(u, dist, true);
       }
-      // Cars whose current leg ends at the pickup but whose divert node lies beyond the search: add them directly.
-      for (const v of this.endingAt.get(p) ?? []) if (!found.some((f) => f.v === v)) consider(v, this.cars[v].endS);
     } else {
       for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.cars[v];
@@ -615,23 +725,36 @@ export class PooledPlanner {
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
     const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
     this.legs!.boundCache();
-    // Index open cars by divert node for the reverse searches.
-    for (const u of this.touchedHeads) this.headAt[u] = -1;
-    this.touchedHeads.length = 0;
+    // Index open cars by grid cell of their divert node, and by the end of their current leg.
     this.endingAt.clear();
-    if (this.search) {
-      for (let v = s.vehicleCount - 1; v >= 0; v--) {
+    if (this.search && this.grid) {
+      const grid = this.grid;
+      const plane = this.plane!;
+      const cellOf = grid.carCell;
+      grid.cellFirst.fill(0);
+      grid.minDivS = Infinity;
+      let maxReach = 0;
+      for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.cars[v];
+        cellOf[v] = -1;
         if (!c.open) continue;
         if (c.endNode !== c.divNode) {
           const list = this.endingAt.get(c.endNode);
           if (list) list.push(v);
           else this.endingAt.set(c.endNode, [v]);
         }
-        if (this.headAt[c.divNode] < 0) this.touchedHeads.push(c.divNode);
-        this.nextCar[v] = this.headAt[c.divNode];
-        this.headAt[c.divNode] = v;
+        const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[c.divNode] - grid.x0) / grid.cellM)));
+        const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[c.divNode] - grid.y0) / grid.cellM)));
+        cellOf[v] = y * grid.nx + x;
+        grid.cellFirst[cellOf[v] + 1]++;
+        grid.minDivS = Math.min(grid.minDivS, c.divS);
+        if (this.legs!.factor) maxReach = Math.max(maxReach, (plane.maxMPerMs * 1000) / this.legs!.factor[hourOf(c.divS)]);
       }
+      grid.maxReachMPerS = maxReach > 0 ? maxReach : Infinity;
+      for (let k = 0; k < grid.nx * grid.ny; k++) grid.cellFirst[k + 1] += grid.cellFirst[k];
+      const fill = grid.fill;
+      fill.set(grid.cellFirst.subarray(0, grid.nx * grid.ny));
+      for (let v = 0; v < s.vehicleCount; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
     }
     // Request–vehicle candidates.
     const carsOf = new Map<number, number[]>();
@@ -718,11 +841,12 @@ export class PooledPlanner {
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
     const clearing: Command[] = [];
     for (let v = 0; v < s.vehicleCount; v++) {
-      const current = s.plan(v);
-      const next = newPlan.get(v) ?? this.cars[v].onboard.map((r) => r * 2 + 1);
-      if (!newPlan.has(v) && current.every((st) => st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard)) continue;
+      const current = this.cars[v].stops;
+      const chosenCodes = newPlan.get(v);
+      if (!chosenCodes && current.every((st) => st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard)) continue;
+      const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
-      (newPlan.has(v) ? commands : clearing).push({ kind: 'assign', vehicle: v, stops: next.map(codeStop) });
+      (chosenCodes ? commands : clearing).push({ kind: 'assign', vehicle: v, stops: next.map(codeStop) });
     }
     commands.push(...clearing);
     // Forget riders that are gone.
