@@ -3,6 +3,7 @@
 //
 // Index conventions: a batch problem's rows are requests (in submission order), its columns are vehicles (ascending
 // index); `rows[i]` / `cols[j]` map them back to request and vehicle indices.
+import { makePlane, type Plane } from '../network/plane.js';
 import type { RoadGraph } from '../network/graph.js';
 import { AssignmentSolver, type AssignmentProblem } from '../solve/assignment.js';
 import { RequestStatus, VehicleStatus, dropoff, pickup, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
@@ -58,45 +59,27 @@ interface DropoffMemo {
   node: Uint32Array;
 }
 
-/** Planar node coordinates (metres) and the fastest free-flow speed: a straight-line lower bound on travel time. */
-interface LowerBound {
-  x: Float64Array;
-  y: Float64Array;
-  /** Metres per free-flow millisecond, the most over all edges (counting an edge at least as long as its chord). */
-  maxMPerMs: number;
+/** The straight-line bound plus what reads the speed factor of a departure hour. */
+interface LowerBound extends Plane {
   /** A (from, to, freeMs) edge used to read the speed factor of a departure hour. */
   probe: { from: number; to: number; freeMs: number } | null;
   factorHour: number;
   factor: number;
 }
 
-function makeLowerBound(g: RoadGraph): LowerBound {
-  const n = g.nodeCount;
-  let lat0 = 0;
-  for (let i = 0; i < n; i++) lat0 += g.lat[i];
-  lat0 = n > 0 ? lat0 / n : 0;
-  const mPerDegLat = 6_371_008.8 * (Math.PI / 180);
-  const mPerDegLon = mPerDegLat * Math.cos(lat0 * (Math.PI / 180));
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = g.lon[i] * mPerDegLon;
-    y[i] = g.lat[i] * mPerDegLat;
-  }
-  let maxMPerMs = 0;
+function makeLowerBound(g: RoadGraph): LowerBound | null {
+  const plane = makePlane(g);
+  if (!plane) return null;
   let probe: LowerBound['probe'] = null;
-  for (let u = 0; u < n; u++) {
+  for (let u = 0; u < g.nodeCount && probe === null; u++) {
     for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
-      const h = g.head[e];
-      const chord = Math.hypot(x[h] - x[u], y[h] - y[u]);
-      const t = g.timeMs[e];
-      if (t <= 0) continue;
-      maxMPerMs = Math.max(maxMPerMs, Math.max(chord, g.lengthM[e]) / t);
-      if (probe === null && h !== u) probe = { from: u, to: h, freeMs: t };
+      if (g.head[e] !== u) {
+        probe = { from: u, to: g.head[e], freeMs: g.timeMs[e] };
+        break;
+      }
     }
   }
-  // NOTE: the equirectangular projection is off by well under 1 % across a city; the 2 % slack keeps the bound safe.
-  return { x, y, maxMPerMs: maxMPerMs * 1.02, probe, factorHour: NaN, factor: 1 };
+  return { ...plane, probe, factorHour: NaN, factor: 1 };
 }
 
 /** Speed factor at departS, read once per hour from one edge (exact for uniform hourly speed profiles). */

@@ -3,6 +3,7 @@
 // order computed exactly with the engine's leg rounding) and choose trips exactly with a 0/1 program per batch.
 //
 // Index conventions: vehicles, requests and nodes as in types.ts. A stop code is request * 2 + (1 for a drop-off).
+import { makePlane, type Plane } from '../network/plane.js';
 import FlatQueue from 'flatqueue';
 import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
@@ -206,44 +207,6 @@ function exactFactors(tt: TravelTimes, g: RoadGraph, probe: (from: number, to: n
   return null;
 }
 
-/** Planar node coordinates (metres) and the fastest free-flow speed: a straight-line lower bound on travel time. */
-interface Plane {
-  x: Float64Array;
-  y: Float64Array;
-  /** Metres per free-flow millisecond, the most over all edges (counting an edge at least as long as its chord). */
-  maxMPerMs: number;
-}
-
-/** As the batch dispatcher's bound: equirectangular projection, with 2 % slack on the top speed to stay safe. */
-function makePlane(g: RoadGraph): Plane | null {
-  const n = g.nodeCount;
-  if (n === 0) return null;
-  let lat0 = 0;
-  for (let i = 0; i < n; i++) lat0 += g.lat[i];
-  lat0 /= n;
-  const mPerDegLat = 6_371_008.8 * (Math.PI / 180);
-  const mPerDegLon = mPerDegLat * Math.cos(lat0 * (Math.PI / 180));
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = g.lon[i] * mPerDegLon;
-    y[i] = g.lat[i] * mPerDegLat;
-  }
-  let maxMPerMs = 0;
-  for (let u = 0; u < n; u++) {
-    for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
-      const h = g.head[e];
-      const t = g.timeMs[e];
-      // A zero-time edge allows any speed: no straight-line bound then.
-      if (t <= 0) {
-        if (h !== u) return null;
-        continue;
-      }
-      maxMPerMs = Math.max(maxMPerMs, Math.max(Math.hypot(x[h] - x[u], y[h] - y[u]), g.lengthM[e]) / t);
-    }
-  }
-  return maxMPerMs > 0 ? { x, y, maxMPerMs: maxMPerMs * 1.02 } : null;
-}
 
 /** Open cars bucketed by square cells over the plane (rebuilt every batch). */
 interface Grid {
