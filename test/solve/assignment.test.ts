@@ -11,7 +11,7 @@ interface Edge {
   cost: number;
 }
 
-function toProblem(rowCount: number, colCount: number, edges: Edge[], penalty: number[], integer = false): AssignmentProblem {
+function toProblem(rowCount: number, colCount: number, edges: Edge[], penalty: number[], integer = false, capacity?: number[]): AssignmentProblem {
   const sorted = [...edges].sort((a, b) => a.row - b.row);
   const rowFirst = new Uint32Array(rowCount + 1);
   for (const e of sorted) rowFirst[e.row + 1]++;
@@ -23,12 +23,15 @@ function toProblem(rowCount: number, colCount: number, edges: Edge[], penalty: n
     col: Uint32Array.from(sorted.map((e) => e.col)),
     cost: integer ? Int32Array.from(sorted.map((e) => e.cost)) : Float64Array.from(sorted.map((e) => e.cost)),
     unassignedCost: integer ? Int32Array.from(penalty) : Float64Array.from(penalty),
+    ...(capacity ? { colCapacity: Uint32Array.from(capacity) } : {}),
   };
 }
 
-/** Enumerates every assignment (each row: its dummy or one free candidate column). */
+const capacityOf = (p: AssignmentProblem, c: number): number => (p.colCapacity ? p.colCapacity[c] : 1);
+
+/** Enumerates every assignment (each row: its dummy or one candidate column with room left). */
 function bruteForce(p: AssignmentProblem): number {
-  const used = new Uint8Array(p.colCount);
+  const used = new Int32Array(p.colCount);
   let best = Infinity;
   const go = (r: number, acc: number): void => {
     if (r === p.rowCount) {
@@ -38,10 +41,10 @@ function bruteForce(p: AssignmentProblem): number {
     go(r + 1, acc + p.unassignedCost[r]);
     for (let k = p.rowFirst[r]; k < p.rowFirst[r + 1]; k++) {
       const c = p.col[k];
-      if (used[c]) continue;
-      used[c] = 1;
+      if (used[c] >= capacityOf(p, c)) continue;
+      used[c]++;
       go(r + 1, acc + p.cost[k]);
-      used[c] = 0;
+      used[c]--;
     }
   };
   go(0, 0);
@@ -51,22 +54,26 @@ function bruteForce(p: AssignmentProblem): number {
 /** Checks the result is a valid assignment and that its reported cost is what it says. */
 function checkConsistent(p: AssignmentProblem, res: ReturnType<typeof solveAssignment>): void {
   let total = 0;
-  const seen = new Set<number>();
+  const load = new Int32Array(p.colCount);
   for (let r = 0; r < p.rowCount; r++) {
     const c = res.rowToCol[r];
     if (c < 0) {
       total += p.unassignedCost[r];
       continue;
     }
-    expect(seen.has(c)).toBe(false);
-    seen.add(c);
-    expect(res.colToRow[c]).toBe(r);
+    load[c]++;
+    expect(load[c]).toBeLessThanOrEqual(capacityOf(p, c));
+    if (capacityOf(p, c) === 1) expect(res.colToRow[c]).toBe(r);
     let best = Infinity;
     for (let k = p.rowFirst[r]; k < p.rowFirst[r + 1]; k++) if (p.col[k] === c) best = Math.min(best, p.cost[k]);
     expect(best).toBeLessThan(Infinity);
     total += best;
   }
-  for (let c = 0; c < p.colCount; c++) if (res.colToRow[c] >= 0) expect(res.rowToCol[res.colToRow[c]]).toBe(c);
+  for (let c = 0; c < p.colCount; c++) {
+    expect(res.colLoad[c]).toBe(load[c]);
+    if (res.colToRow[c] >= 0) expect(res.rowToCol[res.colToRow[c]]).toBe(c);
+    else expect(load[c]).toBe(0);
+  }
   expect(res.totalCost).toBeCloseTo(total, 6);
 }
 
@@ -143,6 +150,33 @@ describe('solveAssignment', () => {
     );
   });
 
+  it('equals brute force with column capacities 0–3 (the transportation problem)', () => {
+    const solver = new AssignmentSolver();
+    fc.assert(
+      fc.property(smallInstance, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 7, maxLength: 7 }), ({ rows, cols, edges, penalty }, caps) => {
+        const p = toProblem(rows, cols, edges, penalty, false, caps.slice(0, cols));
+        const res = solver.solve(p);
+        checkConsistent(p, res);
+        expect(res.totalCost).toBeCloseTo(bruteForce(p), 9);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('gives a column of capacity k up to k rows, and a column of capacity 0 none', () => {
+    // Three rows all cheapest on column 0 (capacity 2); column 1 (capacity 0) would be cheaper still for row 2.
+    const p = toProblem(3, 3, [
+      { row: 0, col: 0, cost: 1 }, { row: 0, col: 2, cost: 9 },
+      { row: 1, col: 0, cost: 2 }, { row: 1, col: 2, cost: 4 },
+      { row: 2, col: 0, cost: 1 }, { row: 2, col: 1, cost: 0 }, { row: 2, col: 2, cost: 8 },
+    ], [50, 50, 50], false, [2, 0, 5]);
+    const res = solveAssignment(p);
+    expect(Array.from(res.rowToCol)).toEqual([0, 2, 0]);
+    expect(Array.from(res.colLoad)).toEqual([2, 0, 1]);
+    expect(res.totalCost).toBe(6);
+    expect(() => solveAssignment({ ...p, colCapacity: Uint32Array.of(1, 1) })).toThrow(/colCapacity/);
+  });
+
   it('equals brute force with fractional costs', () => {
     fc.assert(
       fc.property(smallInstance, fc.double({ min: 0.01, max: 3, noNaN: true }), ({ rows, cols, edges, penalty }, scale) => {
@@ -189,6 +223,7 @@ describe('solveAssignment against HiGHS', () => {
     const rowLower = new Float64Array(numRows);
     const rowUpper = new Float64Array(numRows).fill(1);
     for (let r = 0; r < p.rowCount; r++) rowLower[r] = 1;
+    for (let c = 0; c < p.colCount; c++) rowUpper[p.rowCount + c] = capacityOf(p, c);
     const model = highs.createModel({
       numCols,
       numRows,
@@ -209,14 +244,15 @@ describe('solveAssignment against HiGHS', () => {
     }
   }
 
-  function randomProblem(rng: Rng, rows: number, cols: number, perRow: number): AssignmentProblem {
+  function randomProblem(rng: Rng, rows: number, cols: number, perRow: number, maxCapacity = 1): AssignmentProblem {
     const edges: Edge[] = [];
     for (let r = 0; r < rows; r++) {
       const degree = rng.int(perRow + 1);
       for (let d = 0; d < degree; d++) edges.push({ row: r, col: rng.int(cols), cost: Math.round(rng.range(0, 1000)) / 10 });
     }
     const penalty = Array.from({ length: rows }, () => Math.round(rng.range(20, 120)));
-    return toProblem(rows, cols, edges, penalty);
+    const capacity = maxCapacity > 1 ? Array.from({ length: cols }, () => rng.int(maxCapacity + 1)) : undefined;
+    return toProblem(rows, cols, edges, penalty, false, capacity);
   }
 
   it('matches the LP optimum on medium sparse random instances', () => {
@@ -228,6 +264,21 @@ describe('solveAssignment against HiGHS', () => {
     for (let t = 0; t < 30; t++) {
       const [rows, cols, perRow] = shapes[t % shapes.length];
       const p = randomProblem(rng, rows, cols, perRow);
+      const res = solver.solve(p);
+      checkConsistent(p, res);
+      expect(res.totalCost).toBeCloseTo(lpOptimum(p), 6);
+    }
+  });
+
+  it('matches the LP optimum with column capacities (many rows onto few columns, as cars onto zones)', () => {
+    const rng = new Rng(11);
+    const solver = new AssignmentSolver();
+    const shapes: [number, number, number, number][] = [
+      [200, 20, 8, 12], [300, 40, 40, 10], [120, 60, 10, 3], [80, 10, 10, 6],
+    ];
+    for (let t = 0; t < 16; t++) {
+      const [rows, cols, perRow, maxCapacity] = shapes[t % shapes.length];
+      const p = randomProblem(rng, rows, cols, perRow, maxCapacity);
       const res = solver.solve(p);
       checkConsistent(p, res);
       expect(res.totalCost).toBeCloseTo(lpOptimum(p), 6);

@@ -1,4 +1,5 @@
-// Exact sparse min-cost assignment of requests (rows) to vehicles (columns), each row free to stay unassigned at a penalty.
+// Exact sparse min-cost assignment of requests (rows) to vehicles (columns), each row free to stay unassigned at a penalty;
+// with column capacities it is the transportation problem (unit supplies, capacitated sinks), e.g. cars to zones.
 
 /** Costs may be floating point or integer; integer costs give exact arithmetic. */
 export type CostArray = Float64Array | Float32Array | Int32Array | Uint32Array;
@@ -20,13 +21,17 @@ export interface AssignmentProblem {
   cost: CostArray;
   /** per-row penalty for leaving the row unassigned, finite */
   unassignedCost: CostArray;
+  /** rows each column may take, integers ≥ 0 (default 1 each): a min-cost flow with capacitated sinks, exactly */
+  colCapacity?: Uint32Array | Int32Array;
 }
 
 export interface AssignmentResult {
   /** column of each row, or -1 when the row is left unassigned */
   rowToCol: Int32Array;
-  /** row of each column, or -1 when the column is idle */
+  /** row of each column, or -1 when the column is idle (with capacities above 1: one of its rows; see colLoad) */
   colToRow: Int32Array;
+  /** rows taken by each column */
+  colLoad: Int32Array;
   /** sum of the chosen edge costs plus the penalties of unassigned rows */
   totalCost: number;
   /** rows given a real column */
@@ -43,9 +48,11 @@ const FREE = -2;
  * Optimal for any finite costs (negative allowed). Keeps its work arrays between calls, so a dispatcher that solves
  * every tick allocates only the result; not re-entrant.
  *
- * Why it is exact: it keeps a feasible dual of the LP `min Σ c x, Σ_j x_rj + x_r,dummy = 1, Σ_r x_rj ≤ 1` with column
- * potentials v ≤ 0 that are 0 on every idle column (only columns settled before the terminal of a search move, and
- * those are all matched), and every matched edge has reduced cost 0: complementary slackness holds at the end.
+ * Why it is exact: it keeps a feasible dual of the LP `min Σ c x, Σ_j x_rj + x_r,dummy = 1, Σ_r x_rj ≤ cap_j` with
+ * column potentials v ≤ 0 that are 0 on every column with room left (only columns settled before the terminal of a
+ * search move, and those are all full), and every matched edge has reduced cost 0: complementary slackness holds at the
+ * end. A full column reached by a search passes it on to every row it holds (each at reduced cost 0), so capacities
+ * cost nothing when they are 1 and keep the problem as small as its distinct columns when they are not.
  * A row that goes to its dummy is never revisited: its dummy column can only be entered from the row itself, so no
  * later augmenting path can pass through it.
  *
@@ -64,9 +71,14 @@ export class AssignmentSolver {
   private rowState = new Int32Array(0);
   /** cost of the row's current edge (or its penalty on the dummy): gives the row potential u = matchCost - v[col] */
   private matchCost = new Float64Array(0);
+  /** the rows a column holds, as a doubly linked list: colHead[c], then rowNext[r] (-1 ends) */
+  private rowNext = new Int32Array(0);
+  private rowPrev = new Int32Array(0);
   // Per column.
-  private colToRow = new Int32Array(0);
-  /** column potentials (duals), ≤ 0; 0 on idle columns */
+  private colHead = new Int32Array(0);
+  private colLoad = new Int32Array(0);
+  private capacity = new Int32Array(0);
+  /** column potentials (duals), ≤ 0; 0 on columns with room left */
   private v = new Float64Array(0);
   private dist = new Float64Array(0);
   private predRow = new Int32Array(0);
@@ -90,12 +102,17 @@ export class AssignmentSolver {
     const { rowFirst, col, cost, unassignedCost } = p;
     const rowState = this.rowState;
     const matchCost = this.matchCost;
-    const colToRow = this.colToRow;
+    const colHead = this.colHead;
+    const colLoad = this.colLoad;
+    const capacity = this.capacity;
     const v = this.v;
-    colToRow.fill(-1, 0, m);
+    colHead.fill(-1, 0, m);
+    colLoad.fill(0, 0, m);
+    if (p.colCapacity) capacity.set(p.colCapacity.subarray(0, m));
+    else capacity.fill(1, 0, m);
     v.fill(0, 0, m);
 
-    // Greedy start with v = 0: a row takes its cheapest option when that option is still free. This keeps the dual
+    // Greedy start with v = 0: a row takes its cheapest option when that option still has room. This keeps the dual
     // feasible (u_r = that minimum) and typically settles most rows without any search.
     for (let r = 0; r < n; r++) {
       let best = unassignedCost[r];
@@ -111,9 +128,8 @@ export class AssignmentSolver {
       if (bestCol < 0) {
         rowState[r] = ON_DUMMY;
         matchCost[r] = unassignedCost[r];
-      } else if (colToRow[bestCol] < 0) {
-        rowState[r] = bestCol;
-        colToRow[bestCol] = r;
+      } else if (colLoad[bestCol] < capacity[bestCol]) {
+        this.attach(r, bestCol);
         matchCost[r] = best;
       } else {
         rowState[r] = FREE;
@@ -130,20 +146,70 @@ export class AssignmentSolver {
       if (c >= 0) assignedCount++;
       totalCost += matchCost[r];
     }
-    return { rowToCol, colToRow: colToRow.slice(0, m), totalCost, assignedCount };
+    return { rowToCol, colToRow: colHead.slice(0, m), colLoad: colLoad.slice(0, m), totalCost, assignedCount };
   }
 
-  /** Dijkstra from free row `root` to the nearest free column (real or a dummy), then potential update and flip. */
+  /** Row r takes column c (r holds no column). */
+  private attach(r: number, c: number): void {
+    const head = this.colHead[c];
+    this.rowState[r] = c;
+    this.rowPrev[r] = -1;
+    this.rowNext[r] = head;
+    if (head >= 0) this.rowPrev[head] = r;
+    this.colHead[c] = r;
+    this.colLoad[c]++;
+  }
+
+  /** Row r lets go of its column. */
+  private detach(r: number): void {
+    const c = this.rowState[r];
+    const prev = this.rowPrev[r];
+    const next = this.rowNext[r];
+    if (prev >= 0) this.rowNext[prev] = next;
+    else this.colHead[c] = next;
+    if (next >= 0) this.rowPrev[next] = prev;
+    this.colLoad[c]--;
+  }
+
+  /** Relaxes every edge of `row`, reached at distance `base` minus its potential. */
+  private scan(row: number, base: number, p: AssignmentProblem, stamp: number): void {
+    const { rowFirst, col, cost } = p;
+    const v = this.v;
+    const dist = this.dist;
+    const seen = this.seen;
+    const done = this.done;
+    for (let k = rowFirst[row]; k < rowFirst[row + 1]; k++) {
+      const c = col[k];
+      if (done[c] === stamp) continue;
+      const ck = cost[k];
+      const nd = base + ck - v[c];
+      if (seen[c] !== stamp) {
+        seen[c] = stamp;
+        dist[c] = nd;
+        this.predRow[c] = row;
+        this.predCost[c] = ck;
+        this.heapPush(c);
+      } else if (nd < dist[c]) {
+        dist[c] = nd;
+        this.predRow[c] = row;
+        this.predCost[c] = ck;
+        this.heapDecrease(c);
+      }
+    }
+  }
+
+  /** Dijkstra from free row `root` to the nearest column with room (real or a dummy), then potential update and flip. */
   private augment(root: number, p: AssignmentProblem): void {
-    const { rowFirst, col, cost, unassignedCost } = p;
+    const { unassignedCost } = p;
     const rowState = this.rowState;
     const matchCost = this.matchCost;
-    const colToRow = this.colToRow;
+    const colLoad = this.colLoad;
+    const capacity = this.capacity;
+    const rowNext = this.rowNext;
     const v = this.v;
     const dist = this.dist;
     const predRow = this.predRow;
     const predCost = this.predCost;
-    const seen = this.seen;
     const done = this.done;
     const settled = this.settled;
     const stamp = ++this.stamp;
@@ -154,29 +220,10 @@ export class AssignmentSolver {
     // Dummy columns are never entered except as a terminal (free dummies keep v = 0), so one best value covers them.
     let bestDummy = unassignedCost[root];
     let bestDummyRow = root;
-    let row = root;
-    let base = 0;
     let terminalCol = -1;
     let delta = 0;
+    this.scan(root, 0, p, stamp);
     for (;;) {
-      for (let k = rowFirst[row]; k < rowFirst[row + 1]; k++) {
-        const c = col[k];
-        if (done[c] === stamp) continue;
-        const ck = cost[k];
-        const nd = base + ck - v[c];
-        if (seen[c] !== stamp) {
-          seen[c] = stamp;
-          dist[c] = nd;
-          predRow[c] = row;
-          predCost[c] = ck;
-          this.heapPush(c);
-        } else if (nd < dist[c]) {
-          dist[c] = nd;
-          predRow[c] = row;
-          predCost[c] = ck;
-          this.heapDecrease(c);
-        }
-      }
       // Ties with a dummy go to the real column: serve the request when it costs the same.
       if (this.heapSize === 0 || dist[this.heap[0]] > bestDummy) {
         delta = bestDummy;
@@ -186,19 +233,20 @@ export class AssignmentSolver {
       done[j] = stamp;
       settled[settledCount++] = j;
       const d = dist[j];
-      const i = colToRow[j];
-      if (i < 0) {
+      if (colLoad[j] < capacity[j]) {
         terminalCol = j;
         delta = d;
         break;
       }
-      // Row i is reached through its matched edge at reduced cost 0; u_i = matchCost - v[j].
-      row = i;
-      base = d - (matchCost[i] - v[j]);
-      const viaDummy = base + unassignedCost[i];
-      if (viaDummy < bestDummy) {
-        bestDummy = viaDummy;
-        bestDummyRow = i;
+      // Each row i that j holds is reached through its matched edge at reduced cost 0; u_i = matchCost - v[j].
+      for (let i = this.colHead[j]; i >= 0; i = rowNext[i]) {
+        const base = d - (matchCost[i] - v[j]);
+        const viaDummy = base + unassignedCost[i];
+        if (viaDummy < bestDummy) {
+          bestDummy = viaDummy;
+          bestDummyRow = i;
+        }
+        this.scan(i, base, p, stamp);
       }
     }
 
@@ -208,20 +256,24 @@ export class AssignmentSolver {
       v[j] += dist[j] - delta;
     }
 
-    // Flip the path. With a dummy terminal, that row lets go of its column first.
+    // Flip the path. With a dummy terminal, that row lets go of its column first (its predecessor takes the place).
     let j = terminalCol;
     if (terminalCol < 0) {
       const t = bestDummyRow;
-      j = rowState[t];
-      rowState[t] = ON_DUMMY;
       matchCost[t] = unassignedCost[t];
-      if (t === root) return;
+      if (t === root) {
+        rowState[t] = ON_DUMMY;
+        return;
+      }
+      j = rowState[t];
+      this.detach(t);
+      rowState[t] = ON_DUMMY;
     }
     for (;;) {
       const i = predRow[j];
       const prev = rowState[i];
-      rowState[i] = j;
-      colToRow[j] = i;
+      if (i !== root) this.detach(i);
+      this.attach(i, j);
       matchCost[i] = predCost[j];
       if (i === root) return;
       j = prev;
@@ -233,10 +285,14 @@ export class AssignmentSolver {
       this.rowCap = n;
       this.rowState = new Int32Array(n);
       this.matchCost = new Float64Array(n);
+      this.rowNext = new Int32Array(n);
+      this.rowPrev = new Int32Array(n);
     }
     if (m > this.colCap) {
       this.colCap = m;
-      this.colToRow = new Int32Array(m);
+      this.colHead = new Int32Array(m);
+      this.colLoad = new Int32Array(m);
+      this.capacity = new Int32Array(m);
       this.v = new Float64Array(m);
       this.dist = new Float64Array(m);
       this.predRow = new Int32Array(m);
@@ -340,5 +396,12 @@ function validate(p: AssignmentProblem): void {
   }
   for (let r = 0; r < n; r++) {
     if (!Number.isFinite(unassignedCost[r])) throw new Error(`assignment: unassignedCost[${r}] is ${unassignedCost[r]}; it must be finite`);
+  }
+  const capacity = p.colCapacity;
+  if (capacity) {
+    if (capacity.length < m) throw new Error(`assignment: colCapacity has ${capacity.length} entries; need colCount ${m}`);
+    for (let c = 0; c < m; c++) {
+      if (!(capacity[c] >= 0)) throw new Error(`assignment: colCapacity[${c}] is ${capacity[c]}; it must be ≥ 0`);
+    }
   }
 }
