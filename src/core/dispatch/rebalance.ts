@@ -66,10 +66,11 @@ export interface Rebalancer {
  * within half the horizon (fixed). Target per cell = all that supply spread in proportion to the forecast demand over
  * the horizon; each movable car's goal cell comes from closing `share` of the gap to that spread.
  *
- * The move is an exact min-cost transportation problem (total drive seconds), solved as an assignment — equivalent to
- * min-cost flow with unit capacities: one row per goal slot of a cell, one column per idle car; a car already in the
- * cell fills a slot at cost 0 (it stays), another car at its drive time to the cell's node if ≤ maxDriveS; a slot left
- * empty costs more than any drive, so as many slots are filled as possible, then with the least driving.
+ * The move is an exact min-cost transportation problem (total drive seconds), solved as an assignment with column
+ * capacities (a min-cost flow): one row per idle car, one column per cell with goal slots, taking as many cars as it
+ * has slots; a car already in the cell takes a slot at cost 0 (it stays), another car at its drive time to the cell's
+ * node if ≤ maxDriveS; a car left without a slot costs more than any drive, so as many slots are filled as possible
+ * (the same as leaving the fewest slots empty), then with the least driving.
  *
  * @example withRebalancing(batch(), forecastRebalancer(forecast))
  */
@@ -135,48 +136,50 @@ export function forecastRebalancer(forecast: DemandForecast, options: RebalanceO
       const sources = movable.map((v) => s.vehicleNode[v]);
       const targets = importCells.map((c) => forecast.cellNode[c]);
       const table = importCells.length > 0 ? s.travelTimes.manyToMany(sources, targets, nowS) : new Float64Array(0);
-      const importIndex = new Int32Array(nC).fill(-1);
-      importCells.forEach((c, i) => (importIndex[c] = i));
 
-      const rowCell: number[] = [];
-      const rowFirst: number[] = [0];
+      // Columns: the cells with goal slots, each taking as many cars as it has slots.
+      const colCell: number[] = [];
+      const colOf = new Int32Array(nC).fill(-1);
+      for (let c = 0; c < nC; c++) {
+        if (slots[c] <= 0) continue;
+        colOf[c] = colCell.length;
+        colCell.push(c);
+      }
+      if (colCell.length === 0) return [];
+      const rowFirst = new Uint32Array(m + 1);
       const col: number[] = [];
       const cost: number[] = [];
-      for (let c = 0; c < nC; c++) {
-        for (let k = 0; k < slots[c]; k++) {
-          rowCell.push(c);
-          const ii = importIndex[c];
-          for (let j = 0; j < m; j++) {
-            const here = forecast.nodeCell[sources[j]];
-            if (here === c) {
-              col.push(j);
-              cost.push(0);
-            } else if (ii >= 0) {
-              const driveS = sources[j] === targets[ii] ? 0 : roundLegS(table[j * targets.length + ii]);
-              if (driveS <= o.maxDriveS) {
-                col.push(j);
-                cost.push(driveS);
-              }
-            }
-          }
-          rowFirst.push(col.length);
+      for (let j = 0; j < m; j++) {
+        const here = forecast.nodeCell[sources[j]];
+        if (here >= 0 && colOf[here] >= 0) {
+          col.push(colOf[here]);
+          cost.push(0);
         }
+        for (let ii = 0; ii < importCells.length; ii++) {
+          const c = importCells[ii];
+          if (c === here) continue;
+          const driveS = sources[j] === targets[ii] ? 0 : roundLegS(table[j * targets.length + ii]);
+          if (driveS <= o.maxDriveS) {
+            col.push(colOf[c]);
+            cost.push(driveS);
+          }
+        }
+        rowFirst[j + 1] = col.length;
       }
-      const n = rowCell.length;
-      if (n === 0) return [];
       const { rowToCol } = solver.solve({
-        rowCount: n,
-        colCount: m,
-        rowFirst: Uint32Array.from(rowFirst),
+        rowCount: m,
+        colCount: colCell.length,
+        rowFirst,
         col: Uint32Array.from(col),
         cost: Float64Array.from(cost),
-        unassignedCost: new Float64Array(n).fill(o.maxDriveS + 1),
+        unassignedCost: new Float64Array(m).fill(o.maxDriveS + 1),
+        colCapacity: Int32Array.from(colCell, (c) => slots[c]),
       });
       const commands: RebalanceCommand[] = [];
-      for (let i = 0; i < n; i++) {
-        const j = rowToCol[i];
-        if (j < 0) continue;
-        const c = rowCell[i];
+      for (let j = 0; j < m; j++) {
+        const k = rowToCol[j];
+        if (k < 0) continue;
+        const c = colCell[k];
         if (forecast.nodeCell[sources[j]] === c) continue; // already in the cell: stays where it is
         commands.push({ kind: 'rebalance', vehicle: movable[j], node: forecast.cellNode[c] });
       }
