@@ -32,10 +32,11 @@ function forecastOf(scenario: Scenario): ReturnType<typeof loadForecast> {
 }
 
 /**
- * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.36–0.43×
- * greedy's fleet for 95 % of pickups within 5 min). `greedy` stays available as the baseline.
+ * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.35–0.38×
+ * greedy's fleet for 95 % of pickups within 5 min, against 0.36–0.44× for batch+rebalance). `greedy` stays available
+ * as the baseline.
  */
-export const DEFAULT_DISPATCHER = 'batch+rebalance';
+export const DEFAULT_DISPATCHER = 'pooled+rebalance';
 
 /** Builds a preset by name for this scenario; unknown names list the known ones. */
 export async function makeDispatcher(name: string, scenario: Scenario): Promise<Dispatcher> {

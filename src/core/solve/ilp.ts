@@ -95,7 +95,10 @@ function isPacking(p: BinaryProgram): boolean {
  * (for an at-most-once row) close it so that no later column may contain it — which enumerates every feasible x
  * exactly once; a subtree is cut only when its bound (cost so far plus, for every open row, the cheapest share
  * cost_j / |rows_j| of a compatible column, or 0) cannot beat the incumbent, and each column's cost is split over its
- * rows so the bound never exceeds the subtree's best cost.
+ * rows so the bound never exceeds the subtree's best cost. With partition rows (one car per column) and only
+ * at-most-once rows besides, it also bounds by a Lagrangian relaxation (see lagrangianPrices), which is about as tight
+ * as the LP: on San Francisco's tight-fleet batches it proves most programs optimal at the root, where HiGHS's MIP
+ * costs 20–40 ms a call. With integer costs a subtree is cut once it cannot reach one below the incumbent.
  *
  * @example const solver = packingBranchAndBound(await loadHighsBinarySolver());
  */
@@ -151,10 +154,32 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
     for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowState[rowIndex[k]] !== 0) return false;
     return true;
   };
-  const go = (acc: number): void => {
+  // With partition rows and only at-most-once rows besides, a Lagrangian bound: price the other rows (mu ≥ 0) and
+  // let each partition row take its cheapest priced column, or none. Good prices come from a subgradient search at
+  // the root, started from a greedy packing that is also the first incumbent.
+  const lag = parts > 0 ? lagrangianPrices(p, parts, rowFirst, rowCols, freeCost) : null;
+  const redCost = new Float64Array(colCount);
+  let muOpen = 0;
+  if (lag) {
+    best = { x: lag.incumbent, objective: lag.incumbentObjective };
+    for (let j = 0; j < colCount; j++) {
+      redCost[j] = cost[j];
+      for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) redCost[j] += lag.mu[rowIndex[k]];
+    }
+    for (let i = parts; i < rowCount; i++) muOpen += lag.mu[i];
+    // Branch on the cheapest priced column first: the Lagrangian choice, usually the optimum.
+    for (let i = 0; i < rowCount; i++) {
+      const seg = Array.from(rowCols.subarray(rowFirst[i], rowFirst[i + 1])).sort((a, b) => redCost[a] - redCost[b] || a - b);
+      rowCols.set(seg, rowFirst[i]);
+    }
+  }
+  // With integer costs every objective is an integer, so a subtree must reach best − 1 to matter.
+  const slack = isIntegral(cost) ? 1 - 1e-6 : 1e-9;
+  const go = (acc: number, muLeft: number): void => {
     if (++nodes > nodeBudget) throw new NodeBudgetExceeded();
     let bound = acc;
     let partBound = acc;
+    let lagBound = acc - muLeft;
     let branchRow = -1;
     let branchCount = Infinity;
     let branchMust = false;
@@ -162,6 +187,7 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
       if (rowState[i] !== 0) continue;
       let minShare = 0;
       let minCost = 0;
+      let minRed = 0;
       let count = 0;
       for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
         const j = rowCols[k];
@@ -169,11 +195,14 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
         count++;
         if (share[j] < minShare) minShare = share[j];
         if (cost[j] < minCost) minCost = cost[j];
+        if (redCost[j] < minRed) minRed = redCost[j];
       }
       const must = rowLower[i] === 1;
       if (must && count === 0) return;
-      if (i < parts) partBound += minCost;
-      else bound += minShare;
+      if (i < parts) {
+        partBound += minCost;
+        lagBound += minRed;
+      } else bound += minShare;
       if (count === 0) continue;
       // Branch on a must-cover row first, then on the row with the fewest options.
       if ((must && !branchMust) || (must === branchMust && count < branchCount)) {
@@ -183,7 +212,8 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
       }
     }
     if (parts > 0 && partBound > bound) bound = partBound;
-    if (best !== null && bound >= best.objective - 1e-9) return;
+    if (lag && lagBound > bound) bound = lagBound;
+    if (best !== null && bound > best.objective - slack) return;
     if (branchRow < 0) {
       if (best === null || acc < best.objective - 1e-9) best = { x: x.slice(), objective: acc };
       return;
@@ -192,17 +222,155 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
       const j = rowCols[k];
       if (!available(j)) continue;
       x[j] = 1;
-      for (let q = colStart[j]; q < colStart[j + 1]; q++) rowState[rowIndex[q]] = 1;
-      go(acc + cost[j]);
+      let muTaken = 0;
+      for (let q = colStart[j]; q < colStart[j + 1]; q++) {
+        rowState[rowIndex[q]] = 1;
+        if (lag && rowIndex[q] >= parts) muTaken += lag.mu[rowIndex[q]];
+      }
+      go(acc + cost[j], muLeft - muTaken);
       for (let q = colStart[j]; q < colStart[j + 1]; q++) rowState[rowIndex[q]] = 0;
       x[j] = 0;
     }
     if (!branchMust) {
       rowState[branchRow] = 2;
-      go(acc);
+      go(acc, muLeft - (lag && branchRow >= parts ? lag.mu[branchRow] : 0));
       rowState[branchRow] = 0;
     }
   };
-  go(freeCost);
+  go(freeCost, muOpen);
   return best;
 }
+
+/**
+ * Prices for the Lagrangian bound of a packing program whose rows 0..parts-1 partition the columns and whose other
+ * rows are all at most once (else null): for any mu ≥ 0 on those rows,
+ *   L(mu) = Σ_partition rows min(0, min_j cost_j + Σ_{r ∈ j} mu_r) − Σ_r mu_r ≤ the optimum,
+ * which at its best equals the LP relaxation. A projected subgradient search (Polyak steps towards a greedy packing's
+ * objective, which is returned as an incumbent) picks mu; any mu keeps the bound valid, so exactness never depends on
+ * how well this converges.
+ */
+function lagrangianPrices(
+  p: BinaryProgram,
+  parts: number,
+  rowFirst: Int32Array,
+  rowCols: Int32Array,
+  freeCost: number,
+): { mu: Float64Array; incumbent: Uint8Array; incumbentObjective: number } | null {
+  const { colCount, rowCount, colStart, rowIndex, cost, rowLower } = p;
+  for (let i = 0; i < rowCount; i++) if (rowLower[i] !== 0) return null;
+  const integral = isIntegral(cost);
+  // Greedy packing by cost (free columns as in the caller): the first incumbent, and the Polyak target.
+  let { x: incumbent, objective: ub } = greedyPacking(p, cost, freeCost);
+  // Start from the prices that make every single-row column (one row besides its partition row) cost at least 0,
+  // or, for a row in no such column, every column containing it once shared over its rows: L is then about the bound
+  // of serving each row by its cheapest column, ignoring the partition; the search adds the partition back.
+  const mu = new Float64Array(rowCount);
+  const priced = new Uint8Array(rowCount);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < colCount; j++) {
+      let n = 0;
+      for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) n++;
+      if (n === 0 || cost[j] >= 0 || (pass === 0) !== (n === 1)) continue;
+      const share = -cost[j] / n;
+      for (let k = colStart[j]; k < colStart[j + 1]; k++) {
+        const r = rowIndex[k];
+        if (r < parts || (pass === 1 && priced[r] === 1)) continue;
+        if (pass === 0) priced[r] = 1;
+        else priced[r] = 2;
+        if (share > mu[r]) mu[r] = share;
+      }
+    }
+  }
+  const bestMu = new Float64Array(rowCount);
+  const g = new Float64Array(rowCount);
+  let bestL = -Infinity;
+  // Polyak steps toward bestL + gapS rather than toward the incumbent, which may be far off (a greedy packing can miss a
+  // heavily weighted row); gapS shrinks when the bound stops improving.
+  let gapS = -1;
+  let stale = 0;
+  // The greedy packing by priced cost: where the LP is integral this is usually the optimum itself.
+  const priced2 = new Float64Array(colCount);
+  const tryPricedPacking = (prices: Float64Array): void => {
+    for (let j = 0; j < colCount; j++) {
+      priced2[j] = cost[j];
+      for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) priced2[j] += prices[rowIndex[k]];
+    }
+    const byPrice = greedyPacking(p, priced2, freeCost);
+    if (byPrice.objective < ub) ({ x: incumbent, objective: ub } = byPrice);
+  };
+  for (let it = 0; it < LAGRANGIAN_ITERATIONS; it++) {
+    if (it > 0 && it % INCUMBENT_EVERY === 0) tryPricedPacking(bestMu);
+    let l = freeCost;
+    for (let i = parts; i < rowCount; i++) {
+      l -= mu[i];
+      g[i] = -1;
+    }
+    for (let i = 0; i < parts; i++) {
+      let min = 0;
+      let arg = -1;
+      for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
+        const j = rowCols[k];
+        let c = cost[j];
+        for (let q = colStart[j]; q < colStart[j + 1]; q++) if (rowIndex[q] >= parts) c += mu[rowIndex[q]];
+        if (c < min) {
+          min = c;
+          arg = j;
+        }
+      }
+      l += min;
+      if (arg >= 0) for (let q = colStart[arg]; q < colStart[arg + 1]; q++) if (rowIndex[q] >= parts) g[rowIndex[q]] += 1;
+    }
+    if (l > bestL + 1e-9) {
+      bestL = l;
+      bestMu.set(mu);
+      stale = 0;
+    } else if (++stale >= STALE_STEPS) {
+      gapS /= 2;
+      stale = 0;
+    }
+    if (gapS < 0) gapS = Math.min(ub - bestL, INITIAL_GAP_SHARE * Math.abs(bestL) + 1);
+    if (ub - bestL < (integral ? 1 - 1e-6 : 1e-9)) break;
+    let norm = 0;
+    for (let i = parts; i < rowCount; i++) {
+      if (mu[i] <= 0 && g[i] < 0) g[i] = 0;
+      norm += g[i] * g[i];
+    }
+    if (norm === 0) break; // mu is optimal for the dual: L is the LP bound
+    const step = (Math.min(ub, bestL + gapS) - l) / norm;
+    for (let i = parts; i < rowCount; i++) mu[i] = Math.max(0, mu[i] + step * g[i]);
+  }
+  tryPricedPacking(bestMu);
+  return { mu: bestMu, incumbent, incumbentObjective: ub };
+}
+
+function isIntegral(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isInteger(xs[i])) return false;
+  return true;
+}
+
+/** Packs columns of negative cost greedily in ascending `key` order; returns x and its objective (true costs). */
+function greedyPacking(p: BinaryProgram, key: Float64Array, freeCost: number): { x: Uint8Array; objective: number } {
+  const { colCount, rowCount, colStart, rowIndex, cost } = p;
+  const order = Array.from({ length: colCount }, (_, j) => j).sort((a, b) => key[a] - key[b] || a - b);
+  const used = new Uint8Array(rowCount);
+  const x = new Uint8Array(colCount);
+  let objective = freeCost;
+  for (let j = 0; j < colCount; j++) if (colStart[j + 1] === colStart[j] && cost[j] < 0) x[j] = 1;
+  for (const j of order) {
+    if (cost[j] >= 0 || colStart[j + 1] === colStart[j]) continue;
+    let free = true;
+    for (let k = colStart[j]; k < colStart[j + 1] && free; k++) if (used[rowIndex[k]]) free = false;
+    if (!free) continue;
+    x[j] = 1;
+    objective += cost[j];
+    for (let k = colStart[j]; k < colStart[j + 1]; k++) used[rowIndex[k]] = 1;
+  }
+  return { x, objective };
+}
+
+/** Subgradient steps at the root of the packing branch and bound (each costs one pass over the columns). */
+const LAGRANGIAN_ITERATIONS = 300;
+const STALE_STEPS = 8;
+/** Subgradient steps between two greedy packings by the best prices so far (a better incumbent ends the search). */
+const INCUMBENT_EVERY = 20;
+const INITIAL_GAP_SHARE = 0.001;
