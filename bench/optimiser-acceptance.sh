@@ -25,5 +25,5 @@ for spec in "2008-05-21 2008-05-18..2008-05-20" "2008-05-24 2008-05-18..2008-05-
   fi
   baton fleet-size "${common[@]}" --dispatcher $BEST --target 0.95 --within 300 --no-bound --json $OUT/acceptance-fleet-$BEST-$day.json
   gfleet=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$OUT/acceptance-fleet-greedy-$day.json')).fleet)")
-  baton compare "${common[@]}" --dispatchers greedy,$BEST --fleet $gfleet --json $OUT/acceptance-compare-$day.json
+  baton compare "${common[@]}" --dispatchers greedy,$BEST --fleet $gfleet --json $OUT/acceptance-compare-$BEST-$day.json
 done

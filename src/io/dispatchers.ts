@@ -32,7 +32,7 @@ function forecastOf(scenario: Scenario): ReturnType<typeof loadForecast> {
 }
 
 /**
- * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.35–0.38×
+ * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.34–0.38×
  * greedy's fleet for 95 % of pickups within 5 min, against 0.36–0.44× for batch+rebalance). `greedy` stays available
  * as the baseline.
  */
