@@ -16,7 +16,7 @@ describe('baton simulate', () => {
     expect(r.stdout).toMatch(/requests\s+12000/);
     expect(r.stdout).toMatch(/within 5 min\s+\d+\.\d %/);
     expect(r.stdout).toMatch(/fleet\s+200 cars/);
-    expect(r.stdout).toMatch(/dispatcher\s+batch\+rebalance/); // the best preset is the default
+    expect(r.stdout).toMatch(/dispatcher\s+pooled\+rebalance/); // the best preset is the default
   });
 
   it('writes --json with the documented fields, a deterministic --events log and a --report page', () => {
