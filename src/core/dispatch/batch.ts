@@ -4,7 +4,6 @@
 // Index conventions: a batch problem's rows are requests (in submission order), its columns are vehicles (ascending
 // index); `rows[i]` / `cols[j]` map them back to request and vehicle indices.
 import { makePlane, type Plane } from '../network/plane.js';
-import type { RoadGraph } from '../network/graph.js';
 import { AssignmentSolver, type AssignmentProblem } from '../solve/assignment.js';
 import { RequestStatus, VehicleStatus, dropoff, pickup, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
 
@@ -59,45 +58,10 @@ interface DropoffMemo {
   node: Uint32Array;
 }
 
-/** The straight-line bound plus what reads the speed factor of a departure hour. */
-interface LowerBound extends Plane {
-  /** A (from, to, freeMs) edge used to read the speed factor of a departure hour. */
-  probe: { from: number; to: number; freeMs: number } | null;
-  factorHour: number;
-  factor: number;
-}
-
-function makeLowerBound(g: RoadGraph): LowerBound | null {
-  const plane = makePlane(g);
-  if (!plane) return null;
-  let probe: LowerBound['probe'] = null;
-  for (let u = 0; u < g.nodeCount && probe === null; u++) {
-    for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
-      if (g.head[e] !== u) {
-        probe = { from: u, to: g.head[e], freeMs: g.timeMs[e] };
-        break;
-      }
-    }
-  }
-  return { ...plane, probe, factorHour: NaN, factor: 1 };
-}
-
-/** Speed factor at departS, read once per hour from one edge (exact for uniform hourly speed profiles). */
-function speedFactor(lb: LowerBound, s: FleetSnapshot, departS: number): number {
-  const hour = Math.floor(departS / 3600);
-  if (hour !== lb.factorHour && lb.probe) {
-    const p = lb.probe;
-    // The edge may not be the fastest path between its ends: a shorter path only makes the factor smaller (safe).
-    lb.factor = Math.min(1e9, (s.travelTimes.timeS(p.from, p.to, departS) * 1000) / p.freeMs);
-    lb.factorHour = hour;
-  }
-  return lb.factor;
-}
-
 /** Mutable state a batch dispatcher carries between calls (lazily sized on the first snapshot). */
 export interface BatchState {
   memo: DropoffMemo | null;
-  bound: LowerBound | null;
+  bound: Plane | null;
   boundReady: boolean;
 }
 
@@ -120,7 +84,7 @@ export function buildBatchProblem(s: FleetSnapshot, nowS: number, options: Batch
   const o = { ...DEFAULTS, ...options };
   const tt = s.travelTimes;
   if (!state.boundReady) {
-    state.bound = s.graph ? makeLowerBound(s.graph) : null;
+    state.bound = s.graph ? makePlane(s.graph) : null;
     state.boundReady = true;
   }
   if (!state.memo || state.memo.request.length < s.vehicleCount) {
@@ -206,7 +170,7 @@ export function buildBatchProblem(s: FleetSnapshot, nowS: number, options: Batch
   const lb = state.bound;
   const maxLbMs = lb ? lb.maxMPerMs : 0;
   const colFactor = new Float64Array(nCols);
-  if (lb) for (let j = 0; j < nCols; j++) colFactor[j] = speedFactor(lb, s, baseS[j]);
+  if (lb) for (let j = 0; j < nCols; j++) colFactor[j] = s.travelTimes.speedFactor(baseS[j]);
   for (let i = 0; i < nRows; i++) {
     const r = rows[i];
     const deadline = s.requestS[r] + s.maxWaitS;

@@ -11,12 +11,6 @@ export interface GreedyOptions {
    */
   lookahead?: number;
   /**
-   * The travel times' speed factor at a departure time (e.g. `(t) => speedFactorAt(profile, t)`), used only to bound
-   * the nearest-car search. Default: measured once per hour from the travel times on one edge (exact for the uniform
-   * hourly profiles TravelTimes supports).
-   */
-  speedFactor?: (departS: number) => number;
-  /**
    * With at most this many idle cars (default 64), the nearest is found with a CH table from their nodes instead of
    * a reverse sweep of the road graph (same exact times; the sweep would cover the whole cancellation radius).
    */
@@ -94,21 +88,14 @@ class NearestIdleSearch {
     return best;
   }
 
-  /** Exact free-flow milliseconds from `from` to `to` (reverse search from `to`). */
-  distanceMs(from: number, to: number): number {
-    this.searchFrom(to, Infinity, from);
-    return this.distMs[from];
-  }
-
   /** Nearest idle vehicle to `target` within `radiusMs` free-flow milliseconds, or -1. */
   nearest(target: number, radiusMs: number): number {
     if (this.idleCount === 0) return -1;
-    return this.searchFrom(target, radiusMs, -1);
+    return this.searchFrom(target, radiusMs);
   }
 
-  /** Reverse Dijkstra from `target`: stops at `stopAt` once settled, or (stopAt < 0) at the first node holding an idle
-   *  car (returning it), or beyond the radius. */
-  private searchFrom(target: number, radiusMs: number, stopAt: number): number {
+  /** Reverse Dijkstra from `target`: stops at the first node holding an idle car (returning it), or beyond the radius. */
+  private searchFrom(target: number, radiusMs: number): number {
     const g = this.graph;
     const { revFirst, revTail, revEdge } = this.rev;
     for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
@@ -123,8 +110,7 @@ class NearestIdleSearch {
       const u = q.pop()!;
       if (d > this.distMs[u]) continue;
       if (d > radiusMs) return -1;
-      if (u === stopAt) return -1;
-      if (stopAt < 0 && this.headAt[u] >= 0) return this.lowestAt(u);
+      if (this.headAt[u] >= 0) return this.lowestAt(u);
       for (let i = revFirst[u]; i < revFirst[u + 1]; i++) {
         const w = revTail[i];
         const nd = d + g.timeMs[revEdge[i]];
@@ -185,24 +171,6 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
   let waitingHead = 0;
   const candidates: number[] = [];
   let etaOut = new Float64Array(lookahead);
-  let factorHour = NaN;
-  let factorValue = 1;
-
-  /** Speed factor in force at nowS: given, or measured once per hour on the graph's first edge. */
-  const speedFactor = (s: FleetSnapshot, nowS: number): number => {
-    if (options.speedFactor) return options.speedFactor(nowS);
-    const hour = Math.floor(nowS / 3600);
-    if (hour !== factorHour && search && s.graph && s.graph.edgeCount > 0) {
-      const g = s.graph;
-      let u = 0;
-      while (g.firstOut[u + 1] === 0) u++;
-      const h = g.head[0];
-      const freeMs = search.distanceMs(u, h);
-      factorValue = (s.travelTimes.timeS(u, h, nowS) * 1000) / freeMs;
-      factorHour = hour;
-    }
-    return factorValue;
-  };
 
   const init = (s: FleetSnapshot): void => {
     if (s.graph) search = new NearestIdleSearch(s.graph, s.vehicleCount);
@@ -242,7 +210,7 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
     }
     if (search) {
       // Radius in free-flow ms: a car is useful if its rounded arrival ≤ deadline, i.e. time < slack + 0.5 s.
-      const factor = speedFactor(s, nowS);
+      const factor = s.travelTimes.speedFactor(nowS);
       const radiusMs = ((slackS + 0.5) / factor) * 1000;
       const v = search.nearest(p, radiusMs);
       if (v < 0) return -1;

@@ -69,15 +69,15 @@ const hourOf = (departS: number): number => {
 };
 
 /**
- * Leg times exactly as the engine rounds them, cached. With a road graph, the hourly speed factors are recovered
- * from a reference edge and verified bit for bit against the travel times (see exactFactors); then a leg is roundLegS((ms / 1000) × f) from a cached free-flow ms, and free-flow ms from
- * our own Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.
+ * Leg times exactly as the engine rounds them, cached. With a road graph a leg is roundLegS((ms / 1000) × f) from a
+ * cached free-flow ms and the travel times' own hourly factor f (TravelTimes.speedFactor), so free-flow ms from our own
+ * Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.
  */
 class LegTimes {
   readonly factor: Float64Array | null;
   /** Smallest and largest hourly factor (lower bounds on any leg use the smallest). */
   readonly minFactor: number;
-  /** Largest exact hourly factor (Infinity when factors are not known exactly). */
+  /** Largest hourly factor (Infinity without a road graph). */
   readonly maxFactor: number;
   private readonly msCache = new Map<number, number>();
   private readonly sCache = new Map<number, number>();
@@ -90,24 +90,13 @@ class LegTimes {
   constructor(
     private readonly tt: TravelTimes,
     graph: RoadGraph | undefined,
-    probe: (from: number, to: number) => number,
   ) {
     this.n = tt.nodeCount;
-    this.factor = graph ? exactFactors(tt, graph, probe) : null;
+    // With a road graph, our own searches give free-flow ms and the contract gives the factor that turns them into the
+    // engine's times exactly; without one, every leg is a travel-time query.
+    this.factor = graph ? Float64Array.from({ length: 24 }, (_, h) => tt.speedFactor(h * 3600)) : null;
     this.maxFactor = this.factor ? Math.max(...this.factor) : Infinity;
-    if (this.factor) {
-      this.minFactor = Math.min(...this.factor);
-    } else if (graph) {
-      // Ratio estimate with a safety margin: only used for bounds.
-      let f = Infinity;
-      const u = 0;
-      const v = graph.head[graph.firstOut[0]];
-      const ms = probe(u, v);
-      for (let h = 0; h < 24; h++) f = Math.min(f, (tt.timeS(u, v, h * 3600) * 1000) / ms);
-      this.minFactor = f * (1 - 1e-9);
-    } else {
-      this.minFactor = 0;
-    }
+    this.minFactor = this.factor ? Math.min(...this.factor) : 0;
   }
 
   /**
@@ -173,40 +162,6 @@ class LegTimes {
     return ms === 0 ? 0 : roundLegS((ms / 1000) * this.factor![hourOf(departS)]);
   }
 }
-
-/**
- * Hourly factors such that (ms / 1000) × f reproduces the travel times bit for bit, or null. Each candidate comes from
- * a reference edge that is its own shortest path (f = timeS / (ms / 1000), exact for f = 1 and almost always
- * otherwise) and is accepted only if it reproduces 24 sampled pairs at every hour exactly.
- */
-function exactFactors(tt: TravelTimes, g: RoadGraph, probe: (from: number, to: number) => number): Float64Array | null {
-  const samples: [number, number, number][] = [];
-  for (let i = 1; samples.length < 24 && i < 200; i++) {
-    const a = (i * 7919) % g.nodeCount;
-    const b = (i * 104729 + 17) % g.nodeCount;
-    const ms = probe(a, b);
-    if (a !== b && Number.isFinite(ms)) samples.push([a, b, ms]);
-  }
-  let tried = 0;
-  for (let u = 0; u < g.nodeCount && tried < 64; u++) {
-    for (let e = g.firstOut[u]; e < g.firstOut[u + 1] && tried < 64; e++) {
-      const ms = g.timeMs[e];
-      const v = g.head[e];
-      if (u === v || ms === 0 || probe(u, v) !== ms) continue;
-      tried++;
-      const f = new Float64Array(24);
-      for (let h = 0; h < 24; h++) f[h] = tt.timeS(u, v, h * 3600) / (ms / 1000);
-      let ok = true;
-      for (const [a, b, abMs] of samples) {
-        for (let h = 0; h < 24 && ok; h++) ok = (abMs / 1000) * f[h] === tt.timeS(a, b, h * 3600);
-        if (!ok) break;
-      }
-      if (ok) return f;
-    }
-  }
-  return null;
-}
-
 
 /** Open cars bucketed by square cells over the plane (rebuilt every batch). */
 interface Grid {
@@ -277,9 +232,9 @@ class GraphSearch {
     const minTo = new Float64Array(n).fill(Infinity);
     let next = 0;
     for (let i = 0; i < count; i++) {
-      this.run(next, Infinity, false, -1);
+      this.run(next, false);
       const from = this.snapshotDist();
-      this.run(next, Infinity, true, -1);
+      this.run(next, true);
       const to = this.snapshotDist();
       this.fromL.push(from);
       this.toL.push(to);
@@ -311,12 +266,6 @@ class GraphSearch {
     return lb;
   }
 
-  /** Exact free-flow ms from → to (forward search stopping at `to`). */
-  pointMs(from: number, to: number): number {
-    this.run(from, Infinity, false, to);
-    return this.distMs[to];
-  }
-
   /** Resets, then seeds a search at `source`. */
   start(source: number): void {
     for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
@@ -346,14 +295,14 @@ class GraphSearch {
     }
   }
 
-  private run(source: number, radiusMs: number, reverse: boolean, stopAt: number): void {
+  /** A full search from `source` (forward, or backward over incoming edges). */
+  private run(source: number, reverse: boolean): void {
     this.start(source);
     const q = this.queue;
     while (q.length > 0) {
       const d = q.peekValue()!;
       const u = q.pop()!;
       if (d > this.distMs[u]) continue;
-      if (d > radiusMs || u === stopAt) return;
       this.relax(u, d, reverse);
     }
   }
@@ -446,13 +395,12 @@ export class PooledPlanner {
     const g = s.graph;
     if (g) {
       this.search = new GraphSearch(g);
-      const search = this.search;
-      this.legs = new LegTimes(s.travelTimes, g, (a, b) => search.pointMs(a, b));
-      search.buildLandmarks(Math.min(8, g.nodeCount));
+      this.legs = new LegTimes(s.travelTimes, g);
+      this.search.buildLandmarks(Math.min(8, g.nodeCount));
       this.plane = makePlane(g);
       if (this.plane) this.grid = makeGrid(this.plane, s.vehicleCount);
     } else {
-      this.legs = new LegTimes(s.travelTimes, undefined, () => Infinity);
+      this.legs = new LegTimes(s.travelTimes, undefined);
     }
   }
 

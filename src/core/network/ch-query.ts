@@ -107,6 +107,10 @@ export class ChTravelTimes implements TravelTimes {
     return best;
   }
 
+  speedFactor(departS: number): number {
+    return speedFactorAt(this.profile, departS);
+  }
+
   timeS(from: number, to: number, departS = 0): number {
     return (this.timeMs(from, to) / 1000) * speedFactorAt(this.profile, departS);
   }

@@ -53,6 +53,11 @@ export interface TravelTimes {
   manyToMany(sources: ArrayLike<number>, targets: ArrayLike<number>, departS?: number): Float64Array;
   /** The fastest path, or null if unreachable. */
   path(from: number, to: number, departS?: number): RoutePath | null;
+  /**
+   * The factor in force at `departS`: every time above is (free-flow ms / 1000) × this, computed in that order, so a
+   * dispatcher holding free-flow ms (its own searches, straight-line bounds) reproduces the times exactly.
+   */
+  speedFactor(departS: number): number;
 }
 
 /** Sums edge lengths along a node path (fastest edge between consecutive nodes). */
@@ -123,6 +128,10 @@ export class DijkstraTravelTimes implements TravelTimes {
   timeMs(from: number, to: number): number {
     this.run(from, to);
     return this.distMs[to];
+  }
+
+  speedFactor(departS: number): number {
+    return speedFactorAt(this.profile, departS);
   }
 
   timeS(from: number, to: number, departS = 0): number {
