@@ -158,14 +158,10 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
   // let each partition row take its cheapest priced column, or none. Good prices come from a subgradient search at
   // the root, started from a greedy packing that is also the first incumbent.
   const lag = parts > 0 ? lagrangianPrices(p, parts, rowFirst, rowCols, freeCost) : null;
-  const redCost = new Float64Array(colCount);
+  const redCost = lag ? lag.pricedCost : new Float64Array(colCount);
   let muOpen = 0;
   if (lag) {
     best = { x: lag.incumbent, objective: lag.incumbentObjective };
-    for (let j = 0; j < colCount; j++) {
-      redCost[j] = cost[j];
-      for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) redCost[j] += lag.mu[rowIndex[k]];
-    }
     for (let i = parts; i < rowCount; i++) muOpen += lag.mu[i];
     // Branch on the cheapest priced column first: the Lagrangian choice, usually the optimum.
     for (let i = 0; i < rowCount; i++) {
@@ -245,9 +241,9 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
  * Prices for the Lagrangian bound of a packing program whose rows 0..parts-1 partition the columns and whose other
  * rows are all at most once (else null): for any mu ≥ 0 on those rows,
  *   L(mu) = Σ_partition rows min(0, min_j cost_j + Σ_{r ∈ j} mu_r) − Σ_r mu_r ≤ the optimum,
- * which at its best equals the LP relaxation. A projected subgradient search (Polyak steps towards a greedy packing's
- * objective, which is returned as an incumbent) picks mu; any mu keeps the bound valid, so exactness never depends on
- * how well this converges.
+ * which at its best equals the LP relaxation. A projected subgradient search (Polyak steps toward a target a little
+ * above the best bound so far) picks mu; greedy packings, by cost and by priced cost, give the incumbent returned with
+ * it. Any mu keeps the bound valid, so exactness never depends on how well this converges.
  */
 function lagrangianPrices(
   p: BinaryProgram,
@@ -255,7 +251,7 @@ function lagrangianPrices(
   rowFirst: Int32Array,
   rowCols: Int32Array,
   freeCost: number,
-): { mu: Float64Array; incumbent: Uint8Array; incumbentObjective: number } | null {
+): { mu: Float64Array; pricedCost: Float64Array; incumbent: Uint8Array; incumbentObjective: number } | null {
   const { colCount, rowCount, colStart, rowIndex, cost, rowLower } = p;
   for (let i = 0; i < rowCount; i++) if (rowLower[i] !== 0) return null;
   const integral = isIntegral(cost);
@@ -339,8 +335,8 @@ function lagrangianPrices(
     const step = (Math.min(ub, bestL + gapS) - l) / norm;
     for (let i = parts; i < rowCount; i++) mu[i] = Math.max(0, mu[i] + step * g[i]);
   }
-  tryPricedPacking(bestMu);
-  return { mu: bestMu, incumbent, incumbentObjective: ub };
+  tryPricedPacking(bestMu); // leaves priced2 = the costs priced by bestMu
+  return { mu: bestMu, pricedCost: priced2, incumbent, incumbentObjective: ub };
 }
 
 function isIntegral(xs: Float64Array): boolean {
