@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
-import { simulate } from '../src/core/sim/engine.js';
+import { simulate } from '../src/core/simulate.js';
 import { makeDispatcher } from '../src/io/dispatchers.js';
 import { loadScenario } from '../src/io/scenario.js';
 import { median, peakRssMb, writeResult } from './machine.js';

@@ -2,7 +2,7 @@
 // default day, median of several runs; the scenario is loaded once and not timed.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { simulate } from '../src/core/sim/engine.js';
+import { simulate } from '../src/core/simulate.js';
 import { loadScenario, type Scenario } from '../src/io/scenario.js';
 import { makeDispatcher } from '../src/io/dispatchers.js';
 import { median, peakRssMb, writeResult } from './machine.js';

@@ -1,7 +1,8 @@
 // `baton simulate`: replay a day of ride requests through a simulated robotaxi fleet and report the KPIs.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { simulate, DEFAULT_MAX_WAIT_S, type SimResult } from '../core/sim/engine.js';
+import { DEFAULT_MAX_WAIT_S } from '../core/sim/engine.js';
+import { simulate, type SimResult } from '../core/simulate.js';
 import type { Kpis } from '../core/metrics/kpis.js';
 import { loadScenario, type Scenario, type ScenarioOptions } from '../io/scenario.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_PRESETS, makeDispatcher } from '../io/dispatchers.js';
