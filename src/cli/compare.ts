@@ -43,7 +43,7 @@ export function registerCompareCommand(program: Command): void {
     .action(async (o: ScenarioCliOptions & { dispatchers: string; fleet: string; json?: string; report?: string }) => {
       const names = o.dispatchers.split(',').map((s) => s.trim()).filter(Boolean);
       if (names.length === 0) throw new UsageError('--dispatchers: give at least one preset');
-      const known = new Set(DISPATCHER_PRESETS.map((p) => p.name));
+      const known = new Set<string>(DISPATCHER_PRESETS.map((p) => p.name));
       const unknown = names.filter((n) => !known.has(n));
       if (unknown.length) throw new UsageError(`--dispatchers: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
       const fleet = parsePositiveInt('--fleet', o.fleet);
