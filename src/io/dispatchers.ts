@@ -6,10 +6,7 @@ import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
 import { forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
-import { packingBranchAndBound, type BinaryProgramSolver } from '../core/solve/ilp.js';
-import { loadHighsBinarySolver } from './highs-ilp.js';
-import { loadForecast } from './forecast.js';
-import type { Scenario } from './scenario.js';
+import type { BinaryProgramSolver } from '../core/solve/ilp.js';
 
 /** What a preset may need prepared by I/O before it is built (the scenario runner loads exactly the ones named). */
 export interface PresetParts {
@@ -81,21 +78,4 @@ export function dispatcherPreset(name: string): DispatcherPreset {
   const p = DISPATCHER_PRESETS.find((x) => x.name === name);
   if (!p) throw new Error(`unknown dispatcher "${name}" (known: ${DISPATCHER_NAMES.join(', ')})`);
   return p as DispatcherPreset;
-}
-
-/** One forecast per loaded scenario: reading its history is slow, and fleet sizing builds a dispatcher per run. */
-const forecasts = new WeakMap<Scenario, Promise<DemandForecast>>();
-function forecastOf(scenario: Scenario): Promise<DemandForecast> {
-  let f = forecasts.get(scenario);
-  if (!f) forecasts.set(scenario, (f = loadForecast(scenario)));
-  return f;
-}
-
-/** Builds a preset by name for this scenario, loading exactly the parts it needs; unknown names list the known ones. */
-export async function makeDispatcher(name: string, scenario: Scenario): Promise<Dispatcher> {
-  const preset = dispatcherPreset(name);
-  const parts = {} as PresetParts;
-  if (preset.needs.includes('solver')) parts.solver = packingBranchAndBound(await loadHighsBinarySolver());
-  if (preset.needs.includes('forecast')) parts.forecast = await forecastOf(scenario);
-  return preset.build(parts);
 }
