@@ -94,14 +94,15 @@ export class EngineSnapshot implements FleetSnapshot {
   readonly vehicleStatus: Uint8Array;
   readonly vehicleNode: Uint32Array;
   readonly vehicleLoad: Uint8Array;
-  requestCount = 0;
-  requestS: Int32Array;
-  requestPickupNode: Uint32Array;
-  requestDropoffNode: Uint32Array;
-  requestRiders: Uint8Array;
-  requestAcceptsSharing: Uint8Array;
-  requestStatus: Uint8Array;
-  requestVehicle: Int32Array;
+  // Request views: set by refresh() (called from the constructor), since the book only grows between decide calls.
+  requestCount = -1;
+  requestS!: Int32Array;
+  requestPickupNode!: Uint32Array;
+  requestDropoffNode!: Uint32Array;
+  requestRiders!: Uint8Array;
+  requestAcceptsSharing!: Uint8Array;
+  requestStatus!: Uint8Array;
+  requestVehicle!: Int32Array;
 
   constructor(private readonly src: SnapshotSources) {
     this.travelTimes = src.travelTimes;
@@ -114,14 +115,6 @@ export class EngineSnapshot implements FleetSnapshot {
     this.vehicleStatus = src.fleet.status;
     this.vehicleNode = src.fleet.node;
     this.vehicleLoad = src.fleet.load;
-    const v = src.book.views();
-    this.requestS = v.requestS;
-    this.requestPickupNode = v.pickupNode;
-    this.requestDropoffNode = v.dropoffNode;
-    this.requestRiders = v.riders;
-    this.requestAcceptsSharing = v.acceptsSharing;
-    this.requestStatus = v.status;
-    this.requestVehicle = v.vehicle;
     this.refresh();
   }
 
