@@ -139,11 +139,6 @@ class LegTimes {
     return ms;
   }
 
-  /** Remembers a free-flow time found by a search (fast mode only). */
-  rememberMs(a: number, b: number, ms: number): void {
-    this.msCache.set(a * this.n + b, ms);
-  }
-
   /** The engine's seconds for the leg a → b departing at departS. */
   legS(a: number, b: number, departS: number): number {
     if (a === b) return 0;
