@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
+import type { ForecastSource } from '../io/forecast.js';
 import { parseSimSettings } from '../io/settings.js';
 import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
@@ -43,13 +44,13 @@ export function registerCompareCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
-      const runs: { label: string; kpis: Kpis; wallS: number; series?: ComparisonRun['series'] }[] = [];
+      const runs: { label: string; kpis: Kpis; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
-        const { result, wallS, series } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
-        runs.push({ label: name, kpis: result.summary.kpis, wallS, series });
+        const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
+        runs.push({ label: name, kpis: result.summary.kpis, wallS, forecastSource, series });
       }
       process.stdout.write(`${comparisonTable(runs)}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS)), null, 2)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource)), null, 2)}\n`);
       if (o.report) {
         const html = renderComparisonReport(
           runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series! })),

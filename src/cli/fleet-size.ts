@@ -16,7 +16,8 @@ import {
 } from '../io/fleet-size.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
-import { addSettingOptions, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import type { ForecastPart, ForecastSource } from '../io/forecast.js';
+import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -24,6 +25,8 @@ const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispa
 /** Everything the command found, as written by --json. */
 export interface FleetSizeOutput {
   dispatcher: string;
+  /** What the preset's rebalancing forecast was built from: earlier days, the run's own past, or none. */
+  forecastSource: ForecastSource | 'none';
   /** Target share of requests picked up within `withinS`, %. */
   targetPct: number;
   withinS: number;
@@ -88,7 +91,10 @@ export function registerFleetSizeCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
-      const engine = await startEngine(runner, settings.network, workers, settings.bound);
+      // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.
+      const forecastSource = await forecastSourceWithNotice(runner, settings.dispatcher);
+      const forecast = forecastSource === 'none' ? undefined : await runner.forecast();
+      const engine = await startEngine(runner, settings.network, workers, settings.bound, forecast);
       try {
         const boundPromise = settings.bound ? engine.bound(withinS) : undefined;
         boundPromise?.catch(() => undefined); // awaited below
@@ -125,6 +131,7 @@ export function registerFleetSizeCommand(program: Command): void {
         const curve = mergeCurves(search.curve, search100?.curve ?? []);
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
+          forecastSource,
           targetPct,
           withinS,
           tolerance,
@@ -194,7 +201,13 @@ interface SizingEngine {
   close(): Promise<void>;
 }
 
-async function startEngine(runner: ScenarioRunner, networkInputs: readonly string[], workers: number, withBound: boolean): Promise<SizingEngine> {
+async function startEngine(
+  runner: ScenarioRunner,
+  networkInputs: readonly string[],
+  workers: number,
+  withBound: boolean,
+  forecast: ForecastPart | undefined,
+): Promise<SizingEngine> {
   if (workers === 0) {
     return {
       simulate: async (fleets, run) => {
@@ -209,7 +222,7 @@ async function startEngine(runner: ScenarioRunner, networkInputs: readonly strin
       close: async () => undefined,
     };
   }
-  const { data, cleanup } = workerScenarioFor(runner, networkInputs);
+  const { data, cleanup } = workerScenarioFor(runner, networkInputs, forecast);
   // One extra thread for the bound, so that the search's rounds never wait behind it (it competes for the cores
   // only while it runs, then takes simulations like the others).
   const pool = new FleetWorkerPool(data, workers + (withBound ? 1 : 0));

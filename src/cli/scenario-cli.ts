@@ -6,6 +6,7 @@ import type { Kpis } from '../core/metrics/kpis.js';
 import { ReportSeriesAccumulator, type ReportSeries } from '../core/metrics/report-series.js';
 import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
+import type { ForecastSource } from '../io/forecast.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
 import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
@@ -63,6 +64,23 @@ export async function openRunnerWithProgress(settings: ScenarioSettings & RunSet
   }
 }
 
+const toldCausal = new WeakSet<ScenarioRunner>();
+
+/**
+ * Where the named preset's forecast comes from ('none' if it has none). The first time a runner's presets fall back
+ * to a causal forecast (no earlier day in the trip file), says so once on stderr, with the reason.
+ */
+export async function forecastSourceWithNotice(runner: ScenarioRunner, dispatcher: DispatcherName): Promise<ForecastSource | 'none'> {
+  const source = await runner.forecastSource(dispatcher);
+  if (source === 'causal' && !toldCausal.has(runner)) {
+    toldCausal.add(runner);
+    const part = await runner.forecast();
+    const why = part.source === 'causal' ? part.reason : '';
+    process.stderr.write(`forecast: ${why}; rebalancing uses a causal forecast from the requests already submitted in the run (never later ones)\n`);
+  }
+  return source;
+}
+
 /**
  * Runs one simulation with a progress bar on simulated time; `events` streams the log to an NDJSON file, `series`
  * folds the report series from the stream. The log itself is never kept in memory.
@@ -72,7 +90,8 @@ export async function runWithProgress(
   fleet: number,
   dispatcher: DispatcherName,
   o: { events?: string; series?: boolean } = {},
-): Promise<RunOutcome & { series?: ReportSeries }> {
+): Promise<RunOutcome & { series?: ReportSeries; forecastSource: ForecastSource | 'none' }> {
+  const forecastSource = await forecastSourceWithNotice(runner, dispatcher);
   const lastRequestS = runner.scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
   const endS = lastRequestS + runner.settings.maxWaitS;
   const bar = progressBar(dispatcher, endS, '{bar} {clock} | {handled} requests | {speed}× real time', { clock: '00:00', handled: 0, speed: 0 });
@@ -93,14 +112,17 @@ export async function runWithProgress(
       ...(log ? { eventSink: (ev) => log.write(ev) } : {}),
       ...(series ? { subscribers: [series] } : {}),
     });
-    return { ...outcome, ...(series ? { series: series.result() } : {}) };
+    return { ...outcome, forecastSource, ...(series ? { series: series.result() } : {}) };
   } finally {
     bar.stop();
     log?.close();
   }
 }
 
-/** The KPI object written by --json (and one per dispatcher by compare). */
-export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number): Record<string, unknown> {
-  return { ...kpis, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
+/**
+ * The KPI object written by --json (and one per dispatcher by compare). `forecastSource` says what the rebalancing
+ * forecast was built from: 'history' (earlier days), 'causal' (the run's own past requests), 'none' (no rebalancing).
+ */
+export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number, forecastSource: ForecastSource | 'none'): Record<string, unknown> {
+  return { ...kpis, forecastSource, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
 }

@@ -49,10 +49,10 @@ export function registerSimulateCommand(program: Command): void {
           (rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : '') +
           '\n',
       );
-      const { result, wallS, series } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
+      const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = result.summary.kpis;
       process.stdout.write(`${formatKpis(kpis, wallS)}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS), null, 2)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource), null, 2)}\n`);
       if (o.report) {
         const html = renderSimulationReport({
           scenario: { ...scenario.description, fleet: settings.fleet, dispatcher: settings.dispatcher, seed: settings.seed },
