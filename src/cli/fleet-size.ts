@@ -14,6 +14,7 @@ import {
   type ScenarioBound,
   type SearchResult,
 } from '../io/fleet-size.js';
+import { formatSpan } from '../core/metrics/kpis.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
@@ -54,9 +55,14 @@ export interface FleetSizeOutput {
 const pct = (x: number): string => `${x.toFixed(1)} %`;
 const minutes = (s: number): string => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
 
-/** The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car per day. */
+/**
+ * The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car (per day when a
+ * day or more was simulated, else over the simulated span, and labelled so).
+ */
 export function formatCurve(curve: readonly FleetPoint[], withinS: number, targetPct: number, chosen?: number): string {
-  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', 'trips/car/day', 'sim s'];
+  const perDay = curve.length > 0 && curve.every((p) => Number.isFinite(p.tripsPerVehiclePerDay));
+  const tripsHead = perDay || curve.length === 0 ? 'trips/car/day' : `trips/car over ${formatSpan(curve[0].spanS)}`;
+  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', tripsHead, 'sim s'];
   const rows = curve.map((p) => [
     `${p.fleet}${p.fleet === chosen ? ' ◀' : ''}`,
     `${pct(p.servicePct)}${p.servicePct >= targetPct ? ' ✓' : '  '}`,
@@ -64,7 +70,7 @@ export function formatCurve(curve: readonly FleetPoint[], withinS: number, targe
     minutes(p.waitP95S),
     pct(100 * p.emptyShare),
     pct(100 * p.utilization),
-    p.tripsPerVehiclePerDay.toFixed(1),
+    (perDay ? p.tripsPerVehiclePerDay : p.tripsPerVehicle).toFixed(1),
     p.wallS.toFixed(1),
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));

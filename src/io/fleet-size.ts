@@ -30,6 +30,10 @@ export interface FleetPoint {
   waitP95S: number;
   emptyShare: number;
   utilization: number;
+  /** Riders dropped off per car over `spanS`, the simulated span. */
+  tripsPerVehicle: number;
+  spanS: number;
+  /** tripsPerVehicle per simulated day; NaN (null in JSON) when less than a day was simulated. */
   tripsPerVehiclePerDay: number;
   /** Wall time of this simulation (in its worker). */
   wallS: number;
@@ -63,6 +67,8 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     waitP95S: k.waitP95S,
     emptyShare: k.emptyShare,
     utilization: k.utilization,
+    tripsPerVehicle: k.tripsPerVehicle,
+    spanS: k.spanS,
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
     wallS,
   };

@@ -1,6 +1,6 @@
 // The HTML report of one simulation run (`baton simulate --report`): KPIs, demand and service per hour, waits, fleet
 // status over the day, a pickup map and the trip rows the import rejected.
-import type { Kpis } from '../../core/metrics/kpis.js';
+import { formatSpan, type Kpis } from '../../core/metrics/kpis.js';
 import type { ReportSeries } from '../../core/metrics/report-series.js';
 import type { RoadGraph } from '../../core/network/graph.js';
 import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, waitHistogramChart } from './charts.js';
@@ -114,7 +114,7 @@ export function renderSimulationReport(input: SimulationReportInput): string {
       'summary',
       'Key figures',
       kpiCards(cards) + kpiTables(kpis),
-      `${kpis.requests.toLocaleString('en-US')} requests over ${Math.round(kpis.durationS / 3600)} h; per-vehicle and utilisation figures divide by that period.`,
+      `${kpis.requests.toLocaleString('en-US')} requests over ${formatSpan(kpis.spanS)}; per-vehicle and utilisation figures cover that period${kpis.perDayScaled ? ' (per-day figures scaled up from it on request)' : ''}.`,
     ),
     section(
       'demand',
