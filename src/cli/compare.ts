@@ -6,7 +6,7 @@ import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
 import type { ForecastSource } from '../io/forecast.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -55,13 +55,13 @@ export function registerCompareCommand(program: Command): void {
       const { fleet, seed } = settings;
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
-      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
+      process.stderr.write(scenarioLine(scenario, `; ${fleet} cars`));
       const runs: { label: string; kpis: Kpis; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
         const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
         runs.push({ label: name, kpis: o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis, wallS, forecastSource, series });
       }
-      process.stdout.write(`${comparisonTable(runs)}\n`);
+      process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource)), null, 2)}\n`);
       if (o.report) {
         const html = renderComparisonReport(

@@ -18,7 +18,7 @@ import { formatSpan } from '../core/metrics/kpis.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
-import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -96,7 +96,7 @@ export function registerFleetSizeCommand(program: Command): void {
 
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
-      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
+      process.stderr.write(scenarioLine(scenario));
       // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.
       const forecastSource = await forecastSourceWithNotice(runner, settings.dispatcher);
       const forecast = forecastSource === 'none' ? undefined : await runner.forecast();
@@ -153,7 +153,7 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),
         };
-        process.stdout.write(`${formatFleetSize(out)}\n`);
+        process.stdout.write(`${formatFleetSize(out)}\n${tripRowsTable(scenario)}`);
         if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
         if (o.report) await writeReport(o.report, out, runner);
       } finally {

@@ -119,6 +119,25 @@ export async function runWithProgress(
   }
 }
 
+/** The line each scenario command writes to stderr before running: network, requests, trip source. */
+export function scenarioLine(scenario: Scenario, extra = ''): string {
+  return `scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}${extra}\n`;
+}
+
+/**
+ * The trip rows of a file scenario as a summary table for stdout: read, used, and every reason rows were rejected
+ * under, with its count (nothing for synthetic demand). read = used + Σ rejected.
+ */
+export function tripRowsTable(scenario: Scenario): string {
+  if (scenario.history?.trips === undefined) return '';
+  const rejected = Object.entries(scenario.rejectedRows).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const total = rejected.reduce((a, [, n]) => a + n, 0);
+  const lines = [`${'trip rows'.padEnd(16)} ${scenario.rowsRead} read, ${scenario.requests.length} used, ${total} rejected`];
+  const width = Math.max(0, ...rejected.map(([r]) => r.length));
+  for (const [reason, n] of rejected) lines.push(`  ${reason.padEnd(width)}  ${String(n).padStart(String(total).length)}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * The KPI object written by --json (and one per dispatcher by compare). `forecastSource` says what the rebalancing
  * forecast was built from: 'history' (earlier days), 'causal' (the run's own past requests), 'none' (no rebalancing).

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderSimulationReport } from '../io/report/index.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
@@ -30,7 +30,7 @@ export function formatKpis(k: Kpis, wallS: number): string {
     ['requests', `${k.requests}`],
     ['served', `${k.served} (${pct(k.servedPct)})`],
     ['cancelled', `${k.cancelled}`],
-    ['rejected', `${k.rejected}`],
+    ['rejected', `${k.rejected} by the dispatcher`],
     ['within 5 min', pct(k.within5MinPct)],
     ['wait', `mean ${min(k.waitMeanS)}, p50 ${min(k.waitP50S)}, p95 ${min(k.waitP95S)}`],
     ['ride time', `mean ${min(k.rideTimeMeanS)}`],
@@ -58,14 +58,10 @@ export function registerSimulateCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       const rejected = Object.entries(scenario.rejectedRows);
-      process.stderr.write(
-        `scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}` +
-          (rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : '') +
-          '\n',
-      );
+      process.stderr.write(scenarioLine(scenario, rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
       const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
-      process.stdout.write(`${formatKpis(kpis, wallS)}\n`);
+      process.stdout.write(`${formatKpis(kpis, wallS)}\n${tripRowsTable(scenario)}`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource), null, 2)}\n`);
       if (o.report) {
         const html = renderSimulationReport({

@@ -34,6 +34,8 @@ const REJECT_REASON_TEXT: Record<string, string> = {
   dropoff_off_network: 'Drop-off too far from any road',
   same_pickup_dropoff: 'Pickup and drop-off on the same road node',
   non_positive_duration: 'Zero or negative trip duration',
+  bad_riders: 'Riders not a whole number from 1 to 9',
+  times_out_of_order: 'Request time after the pickup time',
 };
 
 /** The KPI tables of one run, service and fleet side by side. */
