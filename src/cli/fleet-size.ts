@@ -104,10 +104,11 @@ export function registerFleetSizeCommand(program: Command): void {
       try {
         const boundPromise = settings.bound ? engine.bound(withinS) : undefined;
         boundPromise?.catch(() => undefined); // awaited below
-        const tty = process.stderr.isTTY && !process.env.BATON_NO_PROGRESS;
+        // One line per simulated fleet, terminal or not: a search can take minutes and must not be silent.
+        const tell = !process.env.BATON_NO_PROGRESS;
         const evaluate = async (fleets: number[]): Promise<FleetPoint[]> => {
           const points = await engine.simulate(fleets, run);
-          if (tty) for (const p of points) process.stderr.write(`  ${p.fleet} cars: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
+          if (tell) for (const p of points) process.stderr.write(`  ${p.fleet} cars: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
           return points;
         };
         const cap = Math.max(1, scenario.requests.length);

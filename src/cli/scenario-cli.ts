@@ -7,6 +7,8 @@ import { ReportSeriesAccumulator, type ReportSeries } from '../core/metrics/repo
 import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
 import type { ForecastSource } from '../io/forecast.js';
+import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
+import { checkMemoryBudget } from '../io/memory-budget.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
 import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
@@ -49,16 +51,24 @@ export function addSettingOptions(cmd: Command, keys: readonly SettingKey[]): (o
   };
 }
 
-/** Loads the scenario of the settings with progress bars for the slow parts (contracting, reading trips). */
-export async function openRunnerWithProgress(settings: ScenarioSettings & RunSettings): Promise<ScenarioRunner> {
+/**
+ * Loads the scenario of the settings with progress bars for the slow parts (contracting, reading trips). A run too
+ * big for memory is refused before any work when the sizes are known from the settings (fleet, synthetic requests),
+ * and again once the network and trips are loaded.
+ */
+export async function openRunnerWithProgress(settings: ScenarioSettings & RunSettings & { fleet?: number }): Promise<ScenarioRunner> {
+  const fleet = settings.fleet;
+  checkMemoryBudget({ fleet, requests: settings.trips ? undefined : (settings.requests ?? DEFAULT_SYNTHETIC_DEMAND.trips) });
   const bars = new Map<string, Progress>();
   try {
-    return await openScenarioRunner(settings, (stage, done, total) => {
+    const runner = await openScenarioRunner(settings, (stage, done, total) => {
       let bar = bars.get(stage);
       // Trip files report bytes: a percentage and an ETA say more than raw byte counts.
       if (!bar) bars.set(stage, (bar = stage === 'reading trips' ? progressBar(stage, total, '{bar} {percentage}% | ETA {eta_formatted}') : progressBar(stage, total)));
       bar.update(done);
     });
+    checkMemoryBudget({ fleet, requests: runner.scenario.requests.length, nodes: runner.scenario.network.graph.nodeCount });
+    return runner;
   } finally {
     for (const bar of bars.values()) bar.stop();
   }
