@@ -17,7 +17,7 @@ export const PROGRESS_LINE_EVERY_S = 5;
  * Plain progress lines (`label: 42 % (payload…)`) at most every `everyS` seconds, the first after `everyS` seconds of
  * work; `write` defaults to stderr. For streams that are not terminals, where a redrawn bar would be noise.
  */
-export function progressLines(label: string, total: number, everyS = PROGRESS_LINE_EVERY_S, write = (line: string) => void process.stderr.write(line)): Progress {
+export function progressLines(label: string, total: number, everyS = PROGRESS_LINE_EVERY_S, write: (line: string) => void = (line) => void process.stderr.write(line)): Progress {
   const startMs = performance.now();
   let lastMs = startMs;
   return {
