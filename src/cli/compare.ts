@@ -2,10 +2,11 @@
 // one KPI object per dispatcher in --json (the same fields as `baton simulate --json`).
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Kpis } from '../core/metrics/kpis.js';
+import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
+import type { ForecastSource } from '../io/forecast.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -19,16 +20,27 @@ const ROWS: [string, keyof Kpis, (x: number) => string][] = [
   ['vehicle km', 'vehicleKm', (x) => x.toFixed(0)],
   ['empty share %', 'emptyShare', (x) => (100 * x).toFixed(1)],
   ['utilisation %', 'utilization', (x) => (100 * x).toFixed(1)],
-  ['trips/car/day', 'tripsPerVehiclePerDay', (x) => x.toFixed(1)],
 ];
+
+/** The per-car trips row, labelled with the span it covers (or per day when a day was simulated or scaling asked). */
+function tripsRow(k: Kpis): [string, keyof Kpis] {
+  if (Number.isFinite(k.tripsPerVehiclePerDay)) return [k.perDayScaled ? 'trips/car/day*' : 'trips/car/day', 'tripsPerVehiclePerDay'];
+  return [`trips/car ${formatSpan(k.spanS)}`, 'tripsPerVehicle'];
+}
 
 /** The side-by-side KPI table as text. */
 export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number }[]): string {
   const width = Math.max(12, ...runs.map((r) => r.label.length + 2));
   const head = `${''.padEnd(18)}${runs.map((r) => r.label.padStart(width)).join('')}`;
   const lines = ROWS.map(([label, field, fmt]) => `${label.padEnd(18)}${runs.map((r) => fmt(r.kpis[field] as number).padStart(width)).join('')}`);
+  if (runs.length > 0) {
+    // Every run of a comparison covers the same requests, hence the same span.
+    const [label, field] = tripsRow(runs[0].kpis);
+    lines.push(`${label.padEnd(18)}${runs.map((r) => (r.kpis[field] as number).toFixed(1).padStart(width)).join('')}`);
+  }
   lines.push(`${'wall time (s)'.padEnd(18)}${runs.map((r) => r.wallS.toFixed(1).padStart(width)).join('')}`);
-  return [head, ...lines].join('\n');
+  const scaled = runs.some((r) => r.kpis.perDayScaled);
+  return [head, ...lines, ...(scaled ? [`* scaled up to a day from ${formatSpan(runs[0].kpis.spanS)} simulated (--scale-to-day)`] : [])].join('\n');
 }
 
 export function registerCompareCommand(program: Command): void {
@@ -36,20 +48,21 @@ export function registerCompareCommand(program: Command): void {
   const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet']);
   cmd
     .option('--json <file>', 'write one KPI object per dispatcher (same fields as simulate --json)')
+    .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write one HTML report with the comparison plots')
-    .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
+    .action(async (o: { json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(settingsOf(o));
       const { fleet, seed } = settings;
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
-      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
-      const runs: { label: string; kpis: Kpis; wallS: number; series?: ComparisonRun['series'] }[] = [];
+      process.stderr.write(scenarioLine(scenario, `; ${fleet} cars`));
+      const runs: { label: string; kpis: Kpis; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
-        const { result, wallS, series } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
-        runs.push({ label: name, kpis: result.summary.kpis, wallS, series });
+        const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
+        runs.push({ label: name, kpis: o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis, wallS, forecastSource, series });
       }
-      process.stdout.write(`${comparisonTable(runs)}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS)), null, 2)}\n`);
+      process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource)), null, 2)}\n`);
       if (o.report) {
         const html = renderComparisonReport(
           runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series! })),

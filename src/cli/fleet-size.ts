@@ -14,9 +14,11 @@ import {
   type ScenarioBound,
   type SearchResult,
 } from '../io/fleet-size.js';
+import { formatSpan } from '../core/metrics/kpis.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
-import { addSettingOptions, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import type { ForecastPart, ForecastSource } from '../io/forecast.js';
+import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -24,6 +26,8 @@ const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispa
 /** Everything the command found, as written by --json. */
 export interface FleetSizeOutput {
   dispatcher: string;
+  /** What the preset's rebalancing forecast was built from: earlier days, the run's own past, or none. */
+  forecastSource: ForecastSource | 'none';
   /** Target share of requests picked up within `withinS`, %. */
   targetPct: number;
   withinS: number;
@@ -51,9 +55,14 @@ export interface FleetSizeOutput {
 const pct = (x: number): string => `${x.toFixed(1)} %`;
 const minutes = (s: number): string => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
 
-/** The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car per day. */
+/**
+ * The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car (per day when a
+ * day or more was simulated, else over the simulated span, and labelled so).
+ */
 export function formatCurve(curve: readonly FleetPoint[], withinS: number, targetPct: number, chosen?: number): string {
-  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', 'trips/car/day', 'sim s'];
+  const perDay = curve.length > 0 && curve.every((p) => Number.isFinite(p.tripsPerVehiclePerDay));
+  const tripsHead = perDay || curve.length === 0 ? 'trips/car/day' : `trips/car over ${formatSpan(curve[0].spanS)}`;
+  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', tripsHead, 'sim s'];
   const rows = curve.map((p) => [
     `${p.fleet}${p.fleet === chosen ? ' ◀' : ''}`,
     `${pct(p.servicePct)}${p.servicePct >= targetPct ? ' ✓' : '  '}`,
@@ -61,7 +70,7 @@ export function formatCurve(curve: readonly FleetPoint[], withinS: number, targe
     minutes(p.waitP95S),
     pct(100 * p.emptyShare),
     pct(100 * p.utilization),
-    p.tripsPerVehiclePerDay.toFixed(1),
+    (perDay ? p.tripsPerVehiclePerDay : p.tripsPerVehicle).toFixed(1),
     p.wallS.toFixed(1),
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -87,15 +96,19 @@ export function registerFleetSizeCommand(program: Command): void {
 
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
-      process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
-      const engine = await startEngine(runner, settings.network, workers, settings.bound);
+      process.stderr.write(scenarioLine(scenario));
+      // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.
+      const forecastSource = await forecastSourceWithNotice(runner, settings.dispatcher);
+      const forecast = forecastSource === 'none' ? undefined : await runner.forecast();
+      const engine = await startEngine(runner, settings.network, workers, settings.bound, forecast);
       try {
         const boundPromise = settings.bound ? engine.bound(withinS) : undefined;
         boundPromise?.catch(() => undefined); // awaited below
-        const tty = process.stderr.isTTY && !process.env.BATON_NO_PROGRESS;
+        // One line per simulated fleet, terminal or not: a search can take minutes and must not be silent.
+        const tell = !process.env.BATON_NO_PROGRESS;
         const evaluate = async (fleets: number[]): Promise<FleetPoint[]> => {
           const points = await engine.simulate(fleets, run);
-          if (tty) for (const p of points) process.stderr.write(`  ${p.fleet} cars: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
+          if (tell) for (const p of points) process.stderr.write(`  ${p.fleet} cars: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
           return points;
         };
         const cap = Math.max(1, scenario.requests.length);
@@ -125,6 +138,7 @@ export function registerFleetSizeCommand(program: Command): void {
         const curve = mergeCurves(search.curve, search100?.curve ?? []);
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
+          forecastSource,
           targetPct,
           withinS,
           tolerance,
@@ -140,7 +154,7 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),
         };
-        process.stdout.write(`${formatFleetSize(out)}\n`);
+        process.stdout.write(`${formatFleetSize(out)}\n${tripRowsTable(scenario)}`);
         if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
         if (o.report) await writeReport(o.report, out, runner);
       } finally {
@@ -194,7 +208,13 @@ interface SizingEngine {
   close(): Promise<void>;
 }
 
-async function startEngine(runner: ScenarioRunner, networkInputs: readonly string[], workers: number, withBound: boolean): Promise<SizingEngine> {
+async function startEngine(
+  runner: ScenarioRunner,
+  networkInputs: readonly string[],
+  workers: number,
+  withBound: boolean,
+  forecast: ForecastPart | undefined,
+): Promise<SizingEngine> {
   if (workers === 0) {
     return {
       simulate: async (fleets, run) => {
@@ -209,7 +229,7 @@ async function startEngine(runner: ScenarioRunner, networkInputs: readonly strin
       close: async () => undefined,
     };
   }
-  const { data, cleanup } = workerScenarioFor(runner, networkInputs);
+  const { data, cleanup } = workerScenarioFor(runner, networkInputs, forecast);
   // One extra thread for the bound, so that the search's rounds never wait behind it (it competes for the cores
   // only while it runs, then takes simulations like the others).
   const pool = new FleetWorkerPool(data, workers + (withBound ? 1 : 0));

@@ -6,6 +6,9 @@ import type { Kpis } from '../core/metrics/kpis.js';
 import { ReportSeriesAccumulator, type ReportSeries } from '../core/metrics/report-series.js';
 import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
+import type { ForecastSource } from '../io/forecast.js';
+import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
+import { checkMemoryBudget } from '../io/memory-budget.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
 import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
@@ -48,19 +51,44 @@ export function addSettingOptions(cmd: Command, keys: readonly SettingKey[]): (o
   };
 }
 
-/** Loads the scenario of the settings with progress bars for the slow parts (contracting, reading trips). */
-export async function openRunnerWithProgress(settings: ScenarioSettings & RunSettings): Promise<ScenarioRunner> {
+/**
+ * Loads the scenario of the settings with progress bars for the slow parts (contracting, reading trips). A run too
+ * big for memory is refused before any work when the sizes are known from the settings (fleet, synthetic requests),
+ * and again once the network and trips are loaded.
+ */
+export async function openRunnerWithProgress(settings: ScenarioSettings & RunSettings & { fleet?: number }): Promise<ScenarioRunner> {
+  const fleet = settings.fleet;
+  checkMemoryBudget({ fleet, requests: settings.trips ? undefined : (settings.requests ?? DEFAULT_SYNTHETIC_DEMAND.trips) });
   const bars = new Map<string, Progress>();
   try {
-    return await openScenarioRunner(settings, (stage, done, total) => {
+    const runner = await openScenarioRunner(settings, (stage, done, total) => {
       let bar = bars.get(stage);
       // Trip files report bytes: a percentage and an ETA say more than raw byte counts.
       if (!bar) bars.set(stage, (bar = stage === 'reading trips' ? progressBar(stage, total, '{bar} {percentage}% | ETA {eta_formatted}') : progressBar(stage, total)));
       bar.update(done);
     });
+    checkMemoryBudget({ fleet, requests: runner.scenario.requests.length, nodes: runner.scenario.network.graph.nodeCount });
+    return runner;
   } finally {
     for (const bar of bars.values()) bar.stop();
   }
+}
+
+const toldCausal = new WeakSet<ScenarioRunner>();
+
+/**
+ * Where the named preset's forecast comes from ('none' if it has none). The first time a runner's presets fall back
+ * to a causal forecast (no earlier day in the trip file), says so once on stderr, with the reason.
+ */
+export async function forecastSourceWithNotice(runner: ScenarioRunner, dispatcher: DispatcherName): Promise<ForecastSource | 'none'> {
+  const source = await runner.forecastSource(dispatcher);
+  if (source === 'causal' && !toldCausal.has(runner)) {
+    toldCausal.add(runner);
+    const part = await runner.forecast();
+    const why = part.source === 'causal' ? part.reason : '';
+    process.stderr.write(`forecast: ${why}; rebalancing uses a causal forecast from the requests already submitted in the run (never later ones)\n`);
+  }
+  return source;
 }
 
 /**
@@ -72,7 +100,8 @@ export async function runWithProgress(
   fleet: number,
   dispatcher: DispatcherName,
   o: { events?: string; series?: boolean } = {},
-): Promise<RunOutcome & { series?: ReportSeries }> {
+): Promise<RunOutcome & { series?: ReportSeries; forecastSource: ForecastSource | 'none' }> {
+  const forecastSource = await forecastSourceWithNotice(runner, dispatcher);
   const lastRequestS = runner.scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
   const endS = lastRequestS + runner.settings.maxWaitS;
   const bar = progressBar(dispatcher, endS, '{bar} {clock} | {handled} requests | {speed}× real time', { clock: '00:00', handled: 0, speed: 0 });
@@ -93,14 +122,36 @@ export async function runWithProgress(
       ...(log ? { eventSink: (ev) => log.write(ev) } : {}),
       ...(series ? { subscribers: [series] } : {}),
     });
-    return { ...outcome, ...(series ? { series: series.result() } : {}) };
+    return { ...outcome, forecastSource, ...(series ? { series: series.result() } : {}) };
   } finally {
     bar.stop();
     log?.close();
   }
 }
 
-/** The KPI object written by --json (and one per dispatcher by compare). */
-export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number): Record<string, unknown> {
-  return { ...kpis, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
+/** The line each scenario command writes to stderr before running: network, requests, trip source. */
+export function scenarioLine(scenario: Scenario, extra = ''): string {
+  return `scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}${extra}\n`;
+}
+
+/**
+ * The trip rows of a file scenario as a summary table for stdout: read, used, and every reason rows were rejected
+ * under, with its count (nothing for synthetic demand). read = used + Σ rejected.
+ */
+export function tripRowsTable(scenario: Scenario): string {
+  if (scenario.history?.trips === undefined) return '';
+  const rejected = Object.entries(scenario.rejectedRows).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const total = rejected.reduce((a, [, n]) => a + n, 0);
+  const lines = [`${'trip rows'.padEnd(16)} ${scenario.rowsRead} read, ${scenario.requests.length} used, ${total} rejected`];
+  const width = Math.max(0, ...rejected.map(([r]) => r.length));
+  for (const [reason, n] of rejected) lines.push(`  ${reason.padEnd(width)}  ${String(n).padStart(String(total).length)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The KPI object written by --json (and one per dispatcher by compare). `forecastSource` says what the rebalancing
+ * forecast was built from: 'history' (earlier days), 'causal' (the run's own past requests), 'none' (no rebalancing).
+ */
+export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number, forecastSource: ForecastSource | 'none'): Record<string, unknown> {
+  return { ...kpis, forecastSource, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
 }

@@ -1,13 +1,26 @@
 // `baton simulate`: replay a day of ride requests through a simulated robotaxi fleet and report the KPIs.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Kpis } from '../core/metrics/kpis.js';
+import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderSimulationReport } from '../io/report/index.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
+
+/**
+ * The per-car figures, labelled with what they cover: the simulated span when it is shorter than a day ("per car
+ * over 3.0 h"), per day when a day or more was simulated, or per day scaled up from a shorter span on request.
+ */
+export function perCarRow(k: Kpis): [string, string] {
+  const text = (trips: number, busyH: number) => `${trips.toFixed(1)} trips, ${busyH.toFixed(1)} busy hours`;
+  if (k.perDayScaled) return ['per car per day', `${text(k.tripsPerVehiclePerDay, k.busyHoursPerVehiclePerDay)} (scaled up from ${formatSpan(k.spanS)} simulated)`];
+  if (Number.isFinite(k.tripsPerVehiclePerDay)) {
+    return ['per car per day', text(k.tripsPerVehiclePerDay, k.busyHoursPerVehiclePerDay) + (k.spanS === 86_400 ? '' : ` (mean over ${formatSpan(k.spanS)})`)];
+  }
+  return [`per car over ${formatSpan(k.spanS)}`, text(k.tripsPerVehicle, k.busyHoursPerVehicle)];
+}
 
 /** Human-readable KPI block. */
 export function formatKpis(k: Kpis, wallS: number): string {
@@ -17,13 +30,13 @@ export function formatKpis(k: Kpis, wallS: number): string {
     ['requests', `${k.requests}`],
     ['served', `${k.served} (${pct(k.servedPct)})`],
     ['cancelled', `${k.cancelled}`],
-    ['rejected', `${k.rejected}`],
+    ['rejected', `${k.rejected} by the dispatcher`],
     ['within 5 min', pct(k.within5MinPct)],
     ['wait', `mean ${min(k.waitMeanS)}, p50 ${min(k.waitP50S)}, p95 ${min(k.waitP95S)}`],
     ['ride time', `mean ${min(k.rideTimeMeanS)}`],
     ['vehicle km', `${k.vehicleKm.toFixed(0)} (empty ${k.emptyKm.toFixed(0)}, ${pct(100 * k.emptyShare)})`],
     ['utilisation', `${pct(100 * k.utilization)} of car time with a rider on board`],
-    ['per car per day', `${k.tripsPerVehiclePerDay.toFixed(1)} trips, ${k.busyHoursPerVehiclePerDay.toFixed(1)} busy hours`],
+    perCarRow(k),
     ['energy', `${k.energyKwh.toFixed(0)} kWh`],
     ['wall time', `${wallS.toFixed(2)} s`],
   ];
@@ -38,21 +51,18 @@ export function registerSimulateCommand(program: Command): void {
   cmd
     .option('--events <file>', 'write the event log as NDJSON')
     .option('--json <file>', 'write the KPIs as JSON')
+    .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
-    .action(async (o: { events?: string; json?: string; report?: string } & Record<string, unknown>) => {
+    .action(async (o: { events?: string; json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(settingsOf(o));
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       const rejected = Object.entries(scenario.rejectedRows);
-      process.stderr.write(
-        `scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}` +
-          (rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : '') +
-          '\n',
-      );
-      const { result, wallS, series } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
-      const kpis = result.summary.kpis;
-      process.stdout.write(`${formatKpis(kpis, wallS)}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS), null, 2)}\n`);
+      process.stderr.write(scenarioLine(scenario, rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
+      const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
+      const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
+      process.stdout.write(`${formatKpis(kpis, wallS)}\n${tripRowsTable(scenario)}`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource), null, 2)}\n`);
       if (o.report) {
         const html = renderSimulationReport({
           scenario: { ...scenario.description, fleet: settings.fleet, dispatcher: settings.dispatcher, seed: settings.seed },

@@ -6,14 +6,22 @@ import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
 import { forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
+import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
 import type { BinaryProgramSolver } from '../core/solve/ilp.js';
+import type { ForecastPart } from './forecast.js';
 
 /** What a preset may need prepared by I/O before it is built (the scenario runner loads exactly the ones named). */
 export interface PresetParts {
   /** Exact 0/1 program solver: branch and bound, HiGHS beyond its node budget (src/io/highs-ilp.ts). */
   solver: BinaryProgramSolver;
-  /** Demand forecast from the days before the simulated one (src/io/forecast.ts); slow to read, so shared per scenario. */
-  forecast: DemandForecast;
+  /** Demand forecast from the days before the simulated one (src/io/forecast.ts; slow to read, so shared per
+   *  scenario), or, where there are none, the zones of a causal forecast learnt during each run. */
+  forecast: ForecastPart;
+}
+
+/** The forecast a fresh dispatcher uses: the shared one from history, or a new causal one (it keeps run state). */
+function demandOf(part: ForecastPart): DemandForecast | OnlineDemandForecast {
+  return part.source === 'history' ? part.forecast : causalForecast(part.zones);
 }
 export type PresetNeed = keyof PresetParts;
 
@@ -49,15 +57,15 @@ export const DISPATCHER_PRESETS = [
   }),
   preset({
     name: 'pooled+rebalance',
-    description: 'pooled, plus every 5 min idle cars moved toward forecast demand',
+    description: 'pooled, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
     needs: ['solver', 'forecast'],
-    build: ({ solver, forecast }) => withRebalancing(pooled({ solver }), forecastRebalancer(forecast)),
+    build: ({ solver, forecast }) => withRebalancing(pooled({ solver }), forecastRebalancer(demandOf(forecast))),
   }),
   preset({
     name: 'batch+rebalance',
-    description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)',
+    description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
     needs: ['forecast'],
-    build: ({ forecast }) => withRebalancing(batch(), forecastRebalancer(forecast)),
+    build: ({ forecast }) => withRebalancing(batch(), forecastRebalancer(demandOf(forecast))),
   }),
 ] as const;
 

@@ -8,7 +8,9 @@ import { scenarioFleetBound, simulateFleet, type FleetJob, type WorkerReply, typ
 /** Rebuilds the runner from what the main thread sent: a network file, cloned requests and the run settings. */
 async function loadWorkerRunner(data: WorkerScenario): Promise<ScenarioRunner> {
   const network = await openNetwork([data.networkFile], { speedProfile: validateSpeedProfile({ hourlyFactors: data.hourlyFactors }) });
-  return scenarioRunner({ ...data.facts, network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length }, data.run);
+  return scenarioRunner({ ...data.facts, network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length }, data.run, {
+    ...(data.forecast ? { forecast: data.forecast } : {}),
+  });
 }
 
 const port = parentPort;

@@ -13,6 +13,7 @@ import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js'
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
 import type { DispatcherName } from './dispatchers.js';
+import type { ForecastPart } from './forecast.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
 import type { Scenario } from './scenario.js';
 import type { ScenarioRunner } from './scenario-runner.js';
@@ -29,6 +30,10 @@ export interface FleetPoint {
   waitP95S: number;
   emptyShare: number;
   utilization: number;
+  /** Riders dropped off per car over `spanS`, the simulated span. */
+  tripsPerVehicle: number;
+  spanS: number;
+  /** tripsPerVehicle per simulated day; NaN (null in JSON) when less than a day was simulated. */
   tripsPerVehiclePerDay: number;
   /** Wall time of this simulation (in its worker). */
   wallS: number;
@@ -62,6 +67,8 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     waitP95S: k.waitP95S,
     emptyShare: k.emptyShare,
     utilization: k.utilization,
+    tripsPerVehicle: k.tripsPerVehicle,
+    spanS: k.spanS,
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
     wallS,
   };
@@ -343,6 +350,8 @@ export interface WorkerScenario {
   /** The scenario's small fields (where its demand came from, for presets that forecast from earlier days). */
   facts: Pick<Scenario, 'description' | 'history' | 'dayStartEpochS' | 'humanFleet'>;
   run: RunSettings;
+  /** The forecast the main thread read (presets that rebalance), so no worker reads the trip file again. */
+  forecast?: ForecastPart;
 }
 
 /** A job for a worker. */
@@ -492,7 +501,11 @@ export function defaultWorkerCount(): number {
  * What to hand workers for a runner: its network as a `.baton` path (the user's file, or a temporary copy with the
  * hierarchy so no worker rebuilds it), the requests themselves and the run settings. `cleanup` removes the temporary file.
  */
-export function workerScenarioFor(runner: ScenarioRunner, networkInputs: readonly string[] | undefined): { data: WorkerScenario; cleanup: () => void } {
+export function workerScenarioFor(
+  runner: ScenarioRunner,
+  networkInputs: readonly string[] | undefined,
+  forecast?: ForecastPart,
+): { data: WorkerScenario; cleanup: () => void } {
   const scenario = runner.scenario;
   let networkFile = networkInputs && networkInputs.length === 1 && isNetworkFilePath(networkInputs[0]) ? networkInputs[0] : undefined;
   let tmp: string | undefined;
@@ -508,6 +521,7 @@ export function workerScenarioFor(runner: ScenarioRunner, networkInputs: readonl
       requests: scenario.requests,
       facts: { description: scenario.description, history: scenario.history, dayStartEpochS: scenario.dayStartEpochS, humanFleet: scenario.humanFleet },
       run: runner.settings,
+      ...(forecast ? { forecast } : {}),
     },
     cleanup: () => {
       if (tmp) rmSync(tmp, { recursive: true, force: true });

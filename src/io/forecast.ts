@@ -1,9 +1,12 @@
 // Builds the demand forecast for predictive rebalancing from days BEFORE the simulated day: earlier days of the same
 // trip file, or, for synthetic demand, synthetic days drawn with other seeds. Never from the simulated day itself.
-import { latLngToCell } from 'h3-js';
+// Where the file holds no earlier day, the zones for a causal forecast learnt during the run (core/dispatch/
+// causal-forecast.ts) instead.
+import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
 import { generateSyntheticDemand } from '../core/demand/synthetic-demand.js';
 import type { DemandForecast } from '../core/dispatch/rebalance.js';
+import type { ForecastZones } from '../core/dispatch/causal-forecast.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import { RoadSnapper } from '../core/network/snap.js';
 import { loadTripDays, parseLocalDate } from './trips/index.js';
@@ -31,6 +34,11 @@ export interface ForecastOptions {
 
 /** Thrown when a forecast would see the day it is meant to predict. */
 export class ForecastLeakError extends Error {}
+
+/** Thrown when a scenario has no earlier day to forecast from (a one-day file, or no --date). */
+export class NoHistoryError extends Error {
+  override name = 'NoHistoryError';
+}
 
 /**
  * Weighted mean demand per H3 cell per slot over the history days. `simulated` names the day being predicted
@@ -127,7 +135,7 @@ export async function loadForecast(scenario: Scenario, o: ForecastOptions = {}):
     });
     return buildForecast(graph, days, { seed: h.seed }, o);
   }
-  if (!h.date || !h.format) throw new Error('forecast: a trip-file scenario needs --date (and --format) to know which days came before');
+  if (!h.date || !h.format) throw new NoHistoryError(`forecast: without --date, ${h.trips} starts on its earliest request's day, so it holds no earlier day`);
   const snapper = new RoadSnapper(graph, { cutoffM: h.snapCutoffM });
   const wanted = historyDates(h.date);
   const byDate = await loadTripDays(h.trips, { format: h.format, dates: wanted.map((d) => d.date), snapper });
@@ -136,6 +144,61 @@ export async function loadForecast(scenario: Scenario, o: ForecastOptions = {}):
     const trips = byDate.get(date)?.trips ?? [];
     if (trips.length > 0) days.push({ date, weight, trips });
   }
-  if (days.length === 0) throw new Error(`forecast: ${h.trips} holds no day in the week before ${h.date}`);
+  if (days.length === 0) throw new NoHistoryError(`forecast: ${h.trips} holds no day in the week before ${h.date}`);
   return buildForecast(graph, days, { date: h.date }, o);
+}
+
+/**
+ * H3 cells over every road node, for a forecast without history: each cell's node is the one nearest its centre.
+ *
+ * @example causalForecast(forecastZones(graph))
+ */
+export function forecastZones(graph: RoadGraph, o: Pick<ForecastOptions, 'resolution'> = {}): ForecastZones {
+  const resolution = o.resolution ?? 8;
+  const cellIndex = new Map<string, number>();
+  const cellIds: string[] = [];
+  const nodeCell = new Int32Array(graph.nodeCount);
+  for (let i = 0; i < graph.nodeCount; i++) {
+    const id = latLngToCell(graph.lat[i], graph.lon[i], resolution);
+    let c = cellIndex.get(id);
+    if (c === undefined) {
+      c = cellIds.length;
+      cellIndex.set(id, c);
+      cellIds.push(id);
+    }
+    nodeCell[i] = c;
+  }
+  const centres = cellIds.map((id) => cellToLatLng(id));
+  const cellNode = new Uint32Array(cellIds.length);
+  const bestD = new Float64Array(cellIds.length).fill(Infinity);
+  for (let i = 0; i < graph.nodeCount; i++) {
+    const c = nodeCell[i];
+    const [lat, lon] = centres[c];
+    const d = (graph.lat[i] - lat) ** 2 + ((graph.lon[i] - lon) * Math.cos((lat * Math.PI) / 180)) ** 2;
+    if (d < bestD[c]) {
+      bestD[c] = d;
+      cellNode[c] = i;
+    }
+  }
+  return { cellCount: cellIds.length, nodeCell, cellNode, cellIds };
+}
+
+/** Where a rebalancing preset's forecast comes from: earlier days, or the run's own past (no earlier day exists). */
+export type ForecastPart =
+  | { source: 'history'; forecast: DemandForecast }
+  | { source: 'causal'; zones: ForecastZones; /** Why there is no history, for the one line users are told. */ reason: string };
+
+export type ForecastSource = ForecastPart['source'];
+
+/**
+ * The scenario's forecast from earlier days when it has any, else the zones of a causal forecast (with the reason),
+ * so that rebalancing presets run on any trip file.
+ */
+export async function loadForecastPart(scenario: Scenario, o: ForecastOptions = {}): Promise<ForecastPart> {
+  try {
+    return { source: 'history', forecast: await loadForecast(scenario, o) };
+  } catch (err) {
+    if (!(err instanceof NoHistoryError)) throw err;
+    return { source: 'causal', zones: forecastZones(scenario.network.graph, o), reason: err.message.replace(/^forecast: /, '') };
+  }
 }

@@ -87,6 +87,24 @@ export function isNetworkFile(head: Uint8Array): boolean {
   return Buffer.from(head.subarray(0, 8)).toString('ascii') === MAGIC;
 }
 
+/**
+ * The graph arrays agree with the counts and with each other (CSR offsets rising to edgeCount, heads inside the
+ * node range), so a corrupt file fails here and not as an out-of-range index deep in a query. O(nodes + edges).
+ */
+function checkGraphShape(file: string, nodeCount: number, edgeCount: number, a: Record<string, TypedArray>): void {
+  const bad = (what: string) => new InputFileError(file, `corrupt network file (${what}); rebuild it`);
+  const perNode = ['lat', 'lon', 'externalId'];
+  const perEdge = ['head', 'timeMs', 'lengthM', 'roadClass'];
+  if (a.firstOut.length !== nodeCount + 1) throw bad('firstOut length');
+  for (const k of perNode) if (a[k].length !== nodeCount) throw bad(`${k} length`);
+  for (const k of perEdge) if (a[k].length !== edgeCount) throw bad(`${k} length`);
+  const firstOut = a.firstOut;
+  if (firstOut[0] !== 0 || firstOut[nodeCount] !== edgeCount) throw bad('firstOut bounds');
+  for (let u = 0; u < nodeCount; u++) if (firstOut[u + 1] < firstOut[u]) throw bad('firstOut order');
+  const head = a.head;
+  for (let e = 0; e < edgeCount; e++) if (head[e] >= nodeCount) throw bad('edge head out of range');
+}
+
 /** Loads a network file; errors name the file and say what is wrong (not a network file, other version, truncated). */
 export function loadNetwork(file: string): LoadedNetwork {
   let buf: Buffer;
@@ -101,18 +119,31 @@ export function loadNetwork(file: string): LoadedNetwork {
   if (version !== VERSION) throw new InputFileError(file, `network file format ${version} is not supported (this Baton reads ${VERSION}); rebuild it`);
   const jsonLen = buf.readUInt32LE(12);
   if (16 + jsonLen > buf.length) throw new InputFileError(file, 'truncated network file (header)');
-  const header = JSON.parse(buf.toString('utf8', 16, 16 + jsonLen)) as Header;
+  let header: Header;
+  try {
+    header = JSON.parse(buf.toString('utf8', 16, 16 + jsonLen)) as Header;
+  } catch {
+    throw new InputFileError(file, 'corrupt network file (header is not valid JSON); rebuild it');
+  }
+  const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 2 ** 32;
+  if (typeof header !== 'object' || header === null || !count(header.nodeCount) || !count(header.edgeCount) || !Array.isArray(header.arrays)) {
+    throw new InputFileError(file, 'corrupt network file (header fields); rebuild it');
+  }
   const dataStart = Math.ceil((16 + jsonLen) / 8) * 8;
   // Typed-array views need 8-byte alignment; readFileSync may hand back a pooled buffer at any offset.
   if ((buf.byteOffset + dataStart) % 8 !== 0) buf = Buffer.from(Uint8Array.prototype.slice.call(buf));
   const out: Record<string, TypedArray> = {};
   for (const a of header.arrays) {
-    const Ctor = ARRAY_TYPES[a.type];
+    const Ctor = typeof a === 'object' && a !== null && Object.hasOwn(ARRAY_TYPES, a.type) ? ARRAY_TYPES[a.type] : undefined;
+    if (!Ctor || !count(a.offset) || !count(a.length) || a.offset % 8 !== 0 || typeof a.name !== 'string') {
+      throw new InputFileError(file, `corrupt network file (array entry ${JSON.stringify(a)?.slice(0, 80)}); rebuild it`);
+    }
     const start = buf.byteOffset + dataStart + a.offset;
     if (dataStart + a.offset + a.length * Ctor.BYTES_PER_ELEMENT > buf.length) throw new InputFileError(file, `truncated network file (array ${a.name})`);
     out[a.name] = new Ctor(buf.buffer as ArrayBuffer, start, a.length);
   }
   for (const k of GRAPH_ARRAYS) if (!out[k]) throw new InputFileError(file, `network file lacks array ${k}`);
+  checkGraphShape(file, header.nodeCount, header.edgeCount, out);
   const graph: RoadGraph = {
     nodeCount: header.nodeCount,
     edgeCount: header.edgeCount,

@@ -8,6 +8,7 @@ import { buildContractionHierarchy, chArrays, chFromArrays, ChTravelTimes, type 
 import { FREE_FLOW, validateSpeedProfile, type SpeedProfile } from '../core/network/travel-times.js';
 import { importCsvNetwork } from './csv-network.js';
 import { importOsm } from './osm.js';
+import { SettingsError } from './settings.js';
 import { InputFileError, peekFile } from './file-input.js';
 import { isNetworkFile, loadNetwork, saveNetwork } from './network-file.js';
 
@@ -23,14 +24,22 @@ export interface ImportOptions {
   speeds?: Record<string, number>;
 }
 
-/** Parses `synthetic`, `synthetic:nodes=300000`, `synthetic:seed=3,width=6000,height=5000,block=120`. */
+/** Largest synthetic city, in grid nodes (about 3 GB of graph and hierarchy); beyond it, use a real network file. */
+export const MAX_SYNTHETIC_NODES = 5_000_000;
+
+/**
+ * Parses `synthetic`, `synthetic:nodes=300000`, `synthetic:seed=3,width=6000,height=5000,block=120`. Every value must
+ * be a positive number and the grid at most MAX_SYNTHETIC_NODES nodes, else a SettingsError naming --network.
+ */
 export function parseSyntheticSpec(spec: string): Partial<SyntheticCityOptions> {
   const [, args = ''] = spec.split(':', 2);
   let opts: Partial<SyntheticCityOptions> = {};
+  const bad = (why: string) => new SettingsError(`--network ${JSON.stringify(spec)}: ${why}`);
   for (const part of args.split(',').filter(Boolean)) {
     const [key, raw] = part.split('=');
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${spec}: "${part}" needs a positive number`);
+    if (!Number.isFinite(value) || value <= 0) throw bad(`"${part}" needs a positive number`);
+    if (key === 'nodes' && value > MAX_SYNTHETIC_NODES) throw bad(`nodes=${raw} is more than ${MAX_SYNTHETIC_NODES}`);
     switch (key) {
       case 'nodes':
         opts = { ...syntheticCityOfNodes(value, opts.seed ?? DEFAULT_SYNTHETIC_CITY.seed), ...opts };
@@ -48,9 +57,12 @@ export function parseSyntheticSpec(spec: string): Partial<SyntheticCityOptions> 
         opts.blockM = value;
         break;
       default:
-        throw new Error(`${spec}: unknown option "${key}" (known: nodes, seed, width, height, block)`);
+        throw bad(`unknown option "${key}" (known: nodes, seed, width, height, block)`);
     }
   }
+  const c = { ...DEFAULT_SYNTHETIC_CITY, ...opts };
+  const gridNodes = (Math.floor(c.widthM / c.blockM) + 1) * (Math.floor(c.heightM / c.blockM) + 1);
+  if (!(gridNodes <= MAX_SYNTHETIC_NODES)) throw bad(`a ${c.widthM} × ${c.heightM} m city of ${c.blockM} m blocks has ${gridNodes} nodes, more than ${MAX_SYNTHETIC_NODES}`);
   return opts;
 }
 

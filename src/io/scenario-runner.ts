@@ -2,12 +2,11 @@
 // counts), prepare what dispatcher presets need (solver, forecast), and run the engine on it. simulate, compare,
 // fleet-size (and its worker threads) and the benchmarks all run scenarios through here.
 import type { Dispatcher } from '../core/dispatch/types.js';
-import type { DemandForecast } from '../core/dispatch/rebalance.js';
 import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
-import { loadForecast } from './forecast.js';
+import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
 import { loadHighsBinarySolver } from './highs-ilp.js';
 import { loadScenario, type Scenario, type ScenarioProgress } from './scenario.js';
 import type { RunSettings, ScenarioSettings } from './settings.js';
@@ -37,8 +36,11 @@ export interface ScenarioRunner {
   /** Network, travel times (`scenario.network.travelTimes`), requests, rejected rows, description, history. */
   readonly scenario: Scenario;
   readonly settings: RunSettings;
-  /** The scenario's demand forecast, read once, on first use (only presets that rebalance need it). */
-  forecast(): Promise<DemandForecast>;
+  /** The scenario's demand forecast, read once, on first use (only presets that rebalance need it): from earlier
+   *  days, or, where the trip file has none, the zones of a causal forecast each run learns from its own past. */
+  forecast(): Promise<ForecastPart>;
+  /** Where a preset's forecast comes from ('none' for presets without one); reads the forecast if needed. */
+  forecastSource(name: DispatcherName): Promise<ForecastSource | 'none'>;
   /** A fresh dispatcher of the named preset, its parts prepared. */
   dispatcher(name: DispatcherName): Promise<Dispatcher>;
   /** Simulates `fleetSize` cars under a fresh dispatcher of the named preset. */
@@ -57,18 +59,24 @@ export async function openScenarioRunner(settings: ScenarioSettings & RunSetting
   return scenarioRunner(await loadScenario(settings, onProgress), settings);
 }
 
-/** A runner for a scenario already loaded (fleet-size workers rebuild theirs from a network file and cloned requests). */
-export function scenarioRunner(scenario: Scenario, settings: RunSettings): ScenarioRunner {
-  let forecast: Promise<DemandForecast> | undefined;
+/**
+ * A runner for a scenario already loaded (fleet-size workers rebuild theirs from a network file and cloned requests,
+ * and are handed the forecast the main thread read, `preloaded`, instead of reading the trip file again).
+ */
+export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloaded: { forecast?: ForecastPart } = {}): ScenarioRunner {
+  let forecast: Promise<ForecastPart> | undefined = preloaded.forecast ? Promise.resolve(preloaded.forecast) : undefined;
   const parts: { [K in keyof PresetParts]: () => Promise<PresetParts[K]> } = {
     // A fresh branch-and-bound wrapper per dispatcher around the process-wide HiGHS instance.
     solver: async () => packingBranchAndBound(await loadHighsBinarySolver()),
-    forecast: () => (forecast ??= loadForecast(scenario)),
+    forecast: () => (forecast ??= loadForecastPart(scenario)),
   };
   const runner: ScenarioRunner = {
     scenario,
     settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS },
     forecast: parts.forecast,
+    async forecastSource(name) {
+      return (dispatcherPreset(name).needs as readonly string[]).includes('forecast') ? (await parts.forecast()).source : 'none';
+    },
     async dispatcher(name) {
       const preset = dispatcherPreset(name);
       // Filled with exactly the parts the preset names; its build function can read no others (see DispatcherPreset).

@@ -94,7 +94,7 @@ describe('searchSmallestFleet on hand-made scenarios', () => {
 
 describe('searchSmallestFleet with a synthetic service curve', () => {
   const point = (fleet: number, servicePct: number): FleetPoint => ({
-    fleet, servicePct, withinS: 300, servedPct: 100, waitMeanS: 0, waitP95S: 0, emptyShare: 0, utilization: 0, tripsPerVehiclePerDay: 0, wallS: 0,
+    fleet, servicePct, withinS: 300, servedPct: 100, waitMeanS: 0, waitP95S: 0, emptyShare: 0, utilization: 0, tripsPerVehicle: 0, spanS: 86_400, tripsPerVehiclePerDay: 0, wallS: 0,
   });
   const fake = (service: (f: number) => number, calls: number[][]) => async (fleets: number[]) => {
     calls.push(fleets);

@@ -1,6 +1,6 @@
 // KPI fold on hand-made event logs: every figure computed by hand.
 import { describe, expect, it } from 'vitest';
-import { computeKpis, percentileSorted } from '../../src/core/metrics/kpis.js';
+import { computeKpis, formatSpan, percentileSorted, scaleKpisToDay } from '../../src/core/metrics/kpis.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 
 const sub = (timeS: number, request: number): SimEvent => ({ kind: 'RequestSubmitted', timeS, request, id: `r${request}`, pickupNode: 0, dropoffNode: 1, riders: 1, acceptsSharing: false });
@@ -37,7 +37,7 @@ describe('computeKpis', () => {
   const k = computeKpis(log, { dispatcher: 'hand' });
 
   it('counts requests and outcomes', () => {
-    expect([k.dispatcher, k.fleet, k.durationS]).toEqual(['hand', 2, 7200]);
+    expect([k.dispatcher, k.fleet, k.spanS]).toEqual(['hand', 2, 7200]);
     expect([k.requests, k.served, k.cancelled, k.rejected]).toEqual([4, 2, 1, 1]);
     expect(k.servedPct).toBe(50);
     expect(k.within5MinPct).toBe(25); // only r0 (wait 100) of 4 requests
@@ -52,10 +52,28 @@ describe('computeKpis', () => {
     expect([k.vehicleKm, k.emptyKm, k.occupiedKm]).toEqual([8, 3, 5]);
     expect(k.emptyShare).toBeCloseTo(3 / 8, 12);
     expect(k.energyKwh).toBeCloseTo(1.2, 12);
-    // Occupied 300 + 200 s of 2 vehicles × 7200 s; busy 430 + 630 s; per day = ×12.
+    // Occupied 300 + 200 s of 2 vehicles × 7200 s; busy 430 + 630 s over the 2 h span.
     expect(k.utilization).toBeCloseTo(500 / 14_400, 12);
-    expect(k.busyHoursPerVehiclePerDay).toBeCloseTo((1060 / 3600 / 2) * 12, 12);
-    expect(k.tripsPerVehiclePerDay).toBeCloseTo((2 / 2) * 12, 12);
+    expect(k.busyHoursPerVehicle).toBeCloseTo(1060 / 3600 / 2, 12);
+    expect(k.tripsPerVehicle).toBe(1);
+  });
+
+  it('gives no per-day figure for a 2 h span unless asked, then scales it and says so', () => {
+    expect(Number.isNaN(k.tripsPerVehiclePerDay) && Number.isNaN(k.busyHoursPerVehiclePerDay)).toBe(true);
+    expect(k.perDayScaled).toBe(false);
+    const scaled = scaleKpisToDay(k);
+    expect(scaled.perDayScaled).toBe(true);
+    expect(scaled.busyHoursPerVehiclePerDay).toBeCloseTo((1060 / 3600 / 2) * 12, 12);
+    expect(scaled.tripsPerVehiclePerDay).toBeCloseTo(12, 12);
+    expect(formatSpan(k.spanS)).toBe('2.0 h');
+  });
+
+  it('gives per-day figures as a mean when a day or more is simulated, with nothing scaled', () => {
+    const twoDays = computeKpis(log, { dispatcher: 'hand', spanS: 2 * 86_400 });
+    expect(twoDays.tripsPerVehiclePerDay).toBeCloseTo(0.5, 12);
+    expect(twoDays.perDayScaled).toBe(false);
+    expect(scaleKpisToDay(twoDays)).toBe(twoDays);
+    expect(formatSpan(86_400)).toBe('1 day');
   });
 
   it('gives per-hour series by request hour (vehicle figures by event hour)', () => {

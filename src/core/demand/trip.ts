@@ -25,6 +25,9 @@ export interface TripRecord {
   sourceVehicleId?: string;
 }
 
+/** Largest party a row may book: more than any car model carries (bigger groups book several cars). */
+export const MAX_RIDERS = 9;
+
 /** Why a source row could not be used. Every dropped row is counted under exactly one reason. */
 export const RejectReason = {
   unparseable: 'unparseable',
@@ -36,5 +39,9 @@ export const RejectReason = {
   dropoffOffNetwork: 'dropoff_off_network',
   samePickupDropoff: 'same_pickup_dropoff',
   nonPositiveDuration: 'non_positive_duration',
+  /** A riders count that is not a whole number in 1..MAX_RIDERS (0, negative, fractional, text). */
+  badRiders: 'bad_riders',
+  /** Source times in an impossible order (the request after the pickup). */
+  timesOutOfOrder: 'times_out_of_order',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];

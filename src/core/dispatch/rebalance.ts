@@ -4,6 +4,7 @@
 // Index conventions: forecast cells are 0..cellCount-1; slots are 0..slotCount-1 from local midnight; a node's cell
 // is forecast.nodeCell[node] (-1 = a node in no forecast cell).
 import { AssignmentSolver } from '../solve/assignment.js';
+import type { OnlineDemandForecast } from './causal-forecast.js';
 import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
 
 /**
@@ -57,6 +58,8 @@ const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as 
 export interface Rebalancer {
   readonly name: string;
   readonly everyS: number;
+  /** Sees every decision's snapshot (its `newRequests`), also between rounds: online forecasts learn here. */
+  observe?(s: FleetSnapshot, nowS: number): void;
   /** `taken[v] = 1` for cars given work in this same decision. */
   plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[];
 }
@@ -72,18 +75,24 @@ export interface Rebalancer {
  * node if ≤ maxDriveS; a car left without a slot costs more than any drive, so as many slots are filled as possible
  * (the same as leaving the fewest slots empty), then with the least driving.
  *
+ * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
+ * the requests submitted so far (OnlineDemandForecast, `causal-forecast.ts`): the rebalancer then feeds it every
+ * decision's new requests.
+ *
  * @example withRebalancing(batch(), forecastRebalancer(forecast))
  */
-export function forecastRebalancer(forecast: DemandForecast, options: RebalanceOptions = {}): Rebalancer {
+export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForecast, options: RebalanceOptions = {}): Rebalancer {
   const o = { ...DEFAULTS, ...options };
+  const online = 'kind' in forecast && forecast.kind === 'online' ? forecast : undefined;
   if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
   const solver = new AssignmentSolver();
   const nC = forecast.cellCount;
   return {
     name: 'rebalance',
     everyS: o.everyS,
+    ...(online ? { observe: (s: FleetSnapshot) => online.observe(s) } : {}),
     plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[] {
-      const demand = expectedDemand(forecast, nowS, nowS + o.horizonS);
+      const demand = online ? online.expected(nowS, nowS + o.horizonS) : expectedDemand(forecast as DemandForecast, nowS, nowS + o.horizonS);
       let totalDemand = 0;
       for (let c = 0; c < nC; c++) totalDemand += demand[c];
       if (!(totalDemand > 0)) return [];
@@ -217,6 +226,7 @@ export function withRebalancing(inner: Dispatcher, rebalancer: Rebalancer): Disp
   const d: Dispatcher = {
     name: `${inner.name}+${rebalancer.name}`,
     decide(s: FleetSnapshot, nowS: number): Command[] {
+      rebalancer.observe?.(s, nowS);
       const commands = inner.decide(s, nowS);
       if (nowS < nextS) return commands;
       nextS = (Math.floor(nowS / rebalancer.everyS) + 1) * rebalancer.everyS;

@@ -4,6 +4,8 @@ import type { SimEvent } from '../sim/events.js';
 /** Requests picked up within this many seconds of their request count towards `within5MinPct`. */
 export const WITHIN_WAIT_S = 300;
 
+const DAY_S = 86_400;
+
 /** KPIs of one hour (requests by request hour; vehicle figures by the hour in which they happened). */
 export interface HourlyKpis {
   /** Hour index since the scenario start (0 = 00:00–00:59 of day 0). */
@@ -25,12 +27,16 @@ export interface HourlyKpis {
   energyKwh: number;
 }
 
-/** Run-level KPIs. Percentages are 0–100; shares 0–1. Per-day figures are scaled by durationS / 86 400. */
+/**
+ * Run-level KPIs. Percentages are 0–100; shares 0–1. Per-vehicle figures cover the simulated span `spanS`; the
+ * per-day ones are per-span figures divided by the days simulated, given only when at least a day was simulated or
+ * when asked for (`scaleKpisToDay`, then `perDayScaled` says so), NaN otherwise: a 3-hour window is not a day.
+ */
 export interface Kpis {
   dispatcher: string;
   fleet: number;
-  /** Time span the per-vehicle and utilisation figures divide by (whole hours covering the requests by default). */
-  durationS: number;
+  /** Simulated span the per-vehicle and utilisation figures cover (whole hours covering the requests by default). */
+  spanS: number;
   requests: number;
   /** Requests dropped off. */
   served: number;
@@ -51,9 +57,16 @@ export interface Kpis {
   emptyShare: number;
   /** Share of vehicle time with at least one rider on board. */
   utilization: number;
-  /** Hours per vehicle per day spent not idle (driving, dwelling, rebalancing). */
+  /** Hours per vehicle over `spanS` spent not idle (driving, dwelling, rebalancing). */
+  busyHoursPerVehicle: number;
+  /** Riders dropped off per vehicle over `spanS`. */
+  tripsPerVehicle: number;
+  /** busyHoursPerVehicle per simulated day; NaN when less than a day was simulated, unless scaled on request. */
   busyHoursPerVehiclePerDay: number;
+  /** tripsPerVehicle per simulated day; NaN when less than a day was simulated, unless scaled on request. */
   tripsPerVehiclePerDay: number;
+  /** True when the per-day figures were extrapolated from a span shorter than a day (scaleKpisToDay). */
+  perDayScaled: boolean;
   energyKwh: number;
   hourly: HourlyKpis[];
 }
@@ -63,8 +76,8 @@ export interface KpiOptions {
   dispatcher?: string;
   /** Fleet size; default: the number of VehiclePlaced events. */
   fleet?: number;
-  /** Span for per-day and utilisation figures; default: whole hours from the first to the last request hour. */
-  durationS?: number;
+  /** Span for per-vehicle and utilisation figures; default: whole hours from the first to the last request hour. */
+  spanS?: number;
 }
 
 interface HourAcc {
@@ -248,10 +261,10 @@ export class KpiAccumulator {
   /** The KPIs of everything added so far. Vehicles still busy or occupied count up to the last event time. */
   result(): Kpis {
     const fleet = this.options.fleet ?? this.placed;
-    const durationS =
-      this.options.durationS ??
+    const spanS =
+      this.options.spanS ??
       (this.requests > 0 ? (Math.floor(this.lastRequestS / 3600) + 1 - Math.floor(this.firstRequestS / 3600)) * 3600 : 3600);
-    const days = durationS / 86_400;
+    const days = spanS / DAY_S;
     let busyS = this.busyS;
     let occupiedS = this.occupiedS;
     for (let v = 0; v < this.busySince.length; v++) {
@@ -259,6 +272,8 @@ export class KpiAccumulator {
       if (since !== undefined && since >= 0) busyS += this.lastEventS - since;
       if ((this.load[v] ?? 0) > 0) occupiedS += this.lastEventS - this.occupiedSince[v];
     }
+    const busyPerVehicleH = fleet > 0 ? busyS / 3600 / fleet : 0;
+    const tripsPerVehicle = fleet > 0 ? this.served / fleet : 0;
     const waits = Float64Array.from(this.waits).sort();
     let waitSum = 0;
     for (const w of this.waits) waitSum += w;
@@ -289,7 +304,7 @@ export class KpiAccumulator {
     return {
       dispatcher: this.options.dispatcher ?? '',
       fleet,
-      durationS,
+      spanS,
       requests: this.requests,
       served: this.served,
       cancelled: this.cancelled,
@@ -304,13 +319,36 @@ export class KpiAccumulator {
       emptyKm: this.emptyM / 1000,
       occupiedKm: this.occupiedM / 1000,
       emptyShare: vehicleM > 0 ? this.emptyM / vehicleM : 0,
-      utilization: fleet > 0 && durationS > 0 ? occupiedS / (fleet * durationS) : 0,
-      busyHoursPerVehiclePerDay: fleet > 0 && days > 0 ? busyS / 3600 / fleet / days : 0,
-      tripsPerVehiclePerDay: fleet > 0 && days > 0 ? this.served / fleet / days : 0,
+      utilization: fleet > 0 && spanS > 0 ? occupiedS / (fleet * spanS) : 0,
+      busyHoursPerVehicle: busyPerVehicleH,
+      tripsPerVehicle: tripsPerVehicle,
+      // Whole days or more: a per-day mean of what was simulated. Less: not a day's figure, so none.
+      busyHoursPerVehiclePerDay: days >= 1 ? busyPerVehicleH / days : NaN,
+      tripsPerVehiclePerDay: days >= 1 ? tripsPerVehicle / days : NaN,
+      perDayScaled: false,
       energyKwh: this.energyKwh,
       hourly,
     };
   }
+}
+
+/**
+ * The KPIs with per-day figures extrapolated from the simulated span (per-span × 86 400 / spanS), marked
+ * `perDayScaled` when the span is shorter than a day; only for callers that ask for it (`--scale-to-day`).
+ *
+ * @example scaleKpisToDay(kpis).tripsPerVehiclePerDay; // a 3 h window's trips per car × 8
+ */
+export function scaleKpisToDay(k: Kpis): Kpis {
+  if (!(k.spanS > 0) || k.spanS >= DAY_S) return k;
+  const days = k.spanS / DAY_S;
+  return { ...k, busyHoursPerVehiclePerDay: k.busyHoursPerVehicle / days, tripsPerVehiclePerDay: k.tripsPerVehicle / days, perDayScaled: true };
+}
+
+/** "3.0 h" or "1 day" / "2.5 days": the span KPIs cover, for labels. */
+export function formatSpan(spanS: number): string {
+  if (spanS < DAY_S) return `${(spanS / 3600).toFixed(1)} h`;
+  const d = spanS / DAY_S;
+  return d === 1 ? '1 day' : `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
 }
 
 /** KPIs of a whole event log (a fold with KpiAccumulator). */

@@ -1,5 +1,6 @@
 // The HTML report of a fleet-size search: service level against fleet size with the target, the chosen fleet, the
 // clairvoyant lower bound and the source's human fleet marked, plus what the fleet size does to waits and vehicle use.
+import { formatSpan } from '../../core/metrics/kpis.js';
 import { formatDuration, type ChartSpec, type MarkerSpec, type SeriesSpec, type ValueFormat } from './charts.js';
 import { figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
 import { attributionLines, scenarioFacts, type ScenarioInfo } from './scenario.js';
@@ -14,7 +15,10 @@ export interface FleetSizePoint {
   emptyShare: number;
   /** Share 0–1 of vehicle time with a rider on board. */
   utilization: number;
+  /** NaN when less than a day was simulated: the report then shows trips over `spanS` (tripsPerVehicle). */
   tripsPerVehiclePerDay: number;
+  tripsPerVehicle?: number;
+  spanS?: number;
   /** Optional extras drawn when present. */
   servedPct?: number;
   waitP95S?: number;
@@ -93,6 +97,11 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
   const byFleet = new Map<number, FleetSizePoint>();
   for (const p of curve) byFleet.set(p.fleet, p);
   const points = [...byFleet.values()].sort((a, b) => a.fleet - b.fleet);
+  // Trips per vehicle per day when a day was simulated, else over the simulated span (a window is not a day).
+  const perDay = points.every((p) => Number.isFinite(p.tripsPerVehiclePerDay));
+  const spanS = points.find((p) => p.spanS !== undefined)?.spanS;
+  const tripsLabel = perDay || spanS === undefined ? 'Trips per vehicle per day' : `Trips per vehicle over ${formatSpan(spanS)}`;
+  const trips = (p: FleetSizePoint): number => (perDay ? p.tripsPerVehiclePerDay : (p.tripsPerVehicle ?? NaN));
   const withinMin = Math.round((options.withinS ?? 300) / 60);
   const hasServed = points.some((p) => p.servedPct !== undefined);
   const hasP95 = points.some((p) => p.waitP95S !== undefined);
@@ -118,8 +127,8 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
       { label: 'Utilisation (time with riders)', color: '#4e79a7', values: points.map((p) => finiteOrNull(100 * p.utilization)), points: true },
       { label: 'Empty share of km', color: '#f28e2b', values: points.map((p) => finiteOrNull(100 * p.emptyShare)), points: true },
     ], { yRange: [0, 100] }),
-    fleetChart('chart-fleet-trips', points, options, 'Trips per vehicle per day', 'number', [
-      { label: 'Trips per vehicle per day', color: '#59a14f', values: points.map((p) => finiteOrNull(p.tripsPerVehiclePerDay)), points: true },
+    fleetChart('chart-fleet-trips', points, options, tripsLabel, 'number', [
+      { label: tripsLabel, color: '#59a14f', values: points.map(trips).map(finiteOrNull), points: true },
     ]),
   ];
 
@@ -139,7 +148,7 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
     ...(hasP95 ? [{ text: 'Wait p95', num: true }] : []),
     { text: 'Utilisation', num: true },
     { text: 'Empty km share', num: true },
-    { text: 'Trips / vehicle / day', num: true },
+    { text: tripsLabel, num: true },
   ];
   const rows: Cell[][] = points.map((p) => [
     { text: String(p.fleet), num: true },
@@ -149,7 +158,7 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
     ...(hasP95 ? [{ text: formatDuration(p.waitP95S ?? NaN), num: true }] : []),
     { text: pctText(100 * p.utilization), num: true },
     { text: pctText(100 * p.emptyShare), num: true },
-    { text: Number.isFinite(p.tripsPerVehiclePerDay) ? p.tripsPerVehiclePerDay.toFixed(1) : '–', num: true },
+    { text: Number.isFinite(trips(p)) ? trips(p).toFixed(1) : '–', num: true },
   ]);
 
   const scenario = options.scenario;

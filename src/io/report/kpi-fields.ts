@@ -3,7 +3,7 @@ import type { Kpis } from '../../core/metrics/kpis.js';
 import { formatDuration } from './charts.js';
 
 /** Numeric KPI fields (the hourly breakdown and the dispatcher name are shown elsewhere). */
-export type KpiKey = Exclude<keyof Kpis, 'hourly' | 'dispatcher'>;
+export type KpiKey = Exclude<keyof Kpis, 'hourly' | 'dispatcher' | 'perDayScaled'>;
 
 export interface KpiField {
   key: KpiKey;
@@ -39,10 +39,12 @@ export const KPI_FIELDS: readonly KpiField[] = [
   { key: 'emptyKm', group: 'fleet', label: 'Empty km', format: fixed(0, ' km'), better: 'lower' },
   { key: 'emptyShare', group: 'fleet', label: 'Empty share of km', format: share, better: 'lower' },
   { key: 'utilization', group: 'fleet', label: 'Utilisation (time with a rider on board)', format: share, better: 'higher' },
-  { key: 'busyHoursPerVehiclePerDay', group: 'fleet', label: 'Busy hours per vehicle per day', format: fixed(1, ' h') },
-  { key: 'tripsPerVehiclePerDay', group: 'fleet', label: 'Trips per vehicle per day', format: fixed(1, ''), better: 'higher' },
+  { key: 'busyHoursPerVehicle', group: 'fleet', label: 'Busy hours per vehicle over the KPI period', format: fixed(1, ' h') },
+  { key: 'tripsPerVehicle', group: 'fleet', label: 'Trips per vehicle over the KPI period', format: fixed(1, ''), better: 'higher' },
+  { key: 'busyHoursPerVehiclePerDay', group: 'fleet', label: 'Busy hours per vehicle per day (– if under a day was simulated)', format: fixed(1, ' h') },
+  { key: 'tripsPerVehiclePerDay', group: 'fleet', label: 'Trips per vehicle per day (– if under a day was simulated)', format: fixed(1, ''), better: 'higher' },
   { key: 'energyKwh', group: 'fleet', label: 'Energy', format: fixed(0, ' kWh'), better: 'lower' },
-  { key: 'durationS', group: 'fleet', label: 'KPI period', format: (v) => fixed(0, ' h')(v / 3600) },
+  { key: 'spanS', group: 'fleet', label: 'KPI period (simulated span)', format: (v) => fixed(1, ' h')(v / 3600) },
 ];
 
 /** Group titles, in table order. */

@@ -1,6 +1,6 @@
 // The HTML report of one simulation run (`baton simulate --report`): KPIs, demand and service per hour, waits, fleet
 // status over the day, a pickup map and the trip rows the import rejected.
-import type { Kpis } from '../../core/metrics/kpis.js';
+import { formatSpan, type Kpis } from '../../core/metrics/kpis.js';
 import type { ReportSeries } from '../../core/metrics/report-series.js';
 import type { RoadGraph } from '../../core/network/graph.js';
 import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, waitHistogramChart } from './charts.js';
@@ -34,6 +34,8 @@ const REJECT_REASON_TEXT: Record<string, string> = {
   dropoff_off_network: 'Drop-off too far from any road',
   same_pickup_dropoff: 'Pickup and drop-off on the same road node',
   non_positive_duration: 'Zero or negative trip duration',
+  bad_riders: 'Riders not a whole number from 1 to 9',
+  times_out_of_order: 'Request time after the pickup time',
 };
 
 /** The KPI tables of one run, service and fleet side by side. */
@@ -114,7 +116,7 @@ export function renderSimulationReport(input: SimulationReportInput): string {
       'summary',
       'Key figures',
       kpiCards(cards) + kpiTables(kpis),
-      `${kpis.requests.toLocaleString('en-US')} requests over ${Math.round(kpis.durationS / 3600)} h; per-vehicle and utilisation figures divide by that period.`,
+      `${kpis.requests.toLocaleString('en-US')} requests over ${formatSpan(kpis.spanS)}; per-vehicle and utilisation figures cover that period${kpis.perDayScaled ? ' (per-day figures scaled up from it on request)' : ''}.`,
     ),
     section(
       'demand',

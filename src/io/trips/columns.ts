@@ -49,9 +49,15 @@ export function resolveColumns<R extends ColumnSpec, O extends ColumnSpec>(
   return out as ColumnIndex<R, O>;
 }
 
-/** A numeric CSV field; NaN for empty or non-numeric text (unlike Number(''), which is 0). */
+/** A plain decimal number as trip files write one: `-122.4194`, `37`, `1.5e1`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A numeric CSV field; NaN for empty or non-decimal text (unlike Number(), which reads '' as 0, '0x1F' as 31 and
+ * 'Infinity' as infinite).
+ */
 export function num(text: string | undefined): number {
   if (text === undefined) return NaN;
   const t = text.trim();
-  return t === '' ? NaN : Number(t);
+  return DECIMAL.test(t) ? Number(t) : NaN;
 }

@@ -108,7 +108,7 @@ function localMidnightEpochS(dayIndex: number, ref: TripRecord | undefined, zone
  * Reads a trip file and returns the trips usable for simulation, with every dropped row counted by reason.
  *
  * Checks run in this order, so each dropped row gets exactly one reason: unparseable → bad_coordinates →
- * non_positive_duration (format level) → outside_date → outside_bbox → outside_time_window → pickup_off_network →
+ * bad_riders → times_out_of_order → non_positive_duration (format level) → outside_date → outside_bbox → outside_time_window → pickup_off_network →
  * dropoff_off_network → same_pickup_dropoff (same snapped node; same coordinates when no snapper is given).
  * Without a snapper, pickupNode and dropoffNode are -1 (network-free travel models).
  *
@@ -142,7 +142,13 @@ export async function loadTripDays(
 const UNDATED = '';
 
 /** Reasons decided per row before its day is known: loadTripDays reports them in every day's counts. */
-export const FILE_LEVEL_REASONS: readonly RejectReason[] = [RejectReason.unparseable, RejectReason.badCoordinates, RejectReason.nonPositiveDuration];
+export const FILE_LEVEL_REASONS: readonly RejectReason[] = [
+  RejectReason.unparseable,
+  RejectReason.badCoordinates,
+  RejectReason.badRiders,
+  RejectReason.timesOutOfOrder,
+  RejectReason.nonPositiveDuration,
+];
 
 /** One day being collected: its trips, its own reject counts, its clock. */
 interface DayBucket {

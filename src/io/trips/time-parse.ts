@@ -43,10 +43,17 @@ export function parseIsoWithOffset(text: string): { epochS: number; utcOffsetS: 
   return { epochS: asUtc - utcOffsetS, utcOffsetS };
 }
 
-/** Epoch seconds written as a plain number ("1211094010"); NaN otherwise. Fractions are truncated. */
+/** Epoch seconds a trip file may hold: years 1900–2199 (anything else is a corrupt value, and beyond ±8.64e12 s
+ *  not even a JavaScript date). */
+const EPOCH_MIN_S = -2_208_988_800;
+const EPOCH_MAX_S = 7_258_118_400;
+
+/** Epoch seconds written as a plain number ("1211094010") in years 1900–2199; NaN otherwise. Fractions are truncated. */
 export function parseEpochS(text: string): number {
   const t = text.trim();
-  return EPOCH.test(t) ? Math.trunc(Number(t)) : NaN;
+  if (!EPOCH.test(t)) return NaN;
+  const s = Math.trunc(Number(t));
+  return s >= EPOCH_MIN_S && s < EPOCH_MAX_S ? s : NaN;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The contract every trip-file format implements: bind to a header once, then turn each row into a TripRecord or a
 // reject reason.
 import { isValidLatLon } from '../../../core/geo.js';
-import { RejectReason, type TripRecord } from '../../../core/demand/trip.js';
+import { MAX_RIDERS, RejectReason, type TripRecord } from '../../../core/demand/trip.js';
 import type { ZoneOffsets } from '../time-parse.js';
 
 /** What a format may use while binding: the file (for error messages) and the local time zone for zone-less times. */
@@ -24,8 +24,9 @@ export interface TripFormat {
 
 /**
  * The checks every format shares, in a fixed order so each row gets exactly one reason: a missing/non-numeric time
- * or coordinate → unparseable; an impossible coordinate (out of range, or 0,0) → bad_coordinates; an observed
- * duration ≤ 0 → non_positive_duration.
+ * or coordinate → unparseable; an impossible coordinate (out of range, or 0,0) → bad_coordinates; a riders count that
+ * is not a whole number in 1..MAX_RIDERS → bad_riders; a request after the pickup → times_out_of_order; an observed
+ * duration ≤ 0 → non_positive_duration. Nothing is coerced: a row is used as written or rejected.
  */
 export function checkRecord(r: TripRecord): TripRecord | RejectReason {
   if (
@@ -40,12 +41,18 @@ export function checkRecord(r: TripRecord): TripRecord | RejectReason {
     return RejectReason.unparseable;
   }
   if (!isValidLatLon(r.pickupLat, r.pickupLon) || !isValidLatLon(r.dropoffLat, r.dropoffLon)) return RejectReason.badCoordinates;
+  if (!(Number.isInteger(r.riders) && r.riders >= 1 && r.riders <= MAX_RIDERS)) return RejectReason.badRiders;
+  if (r.pickupEpochS !== undefined && Number.isFinite(r.pickupEpochS) && r.requestEpochS > r.pickupEpochS) return RejectReason.timesOutOfOrder;
   if (r.observedDurationS !== undefined && r.observedDurationS <= 0) return RejectReason.nonPositiveDuration;
   return r;
 }
 
-/** Riders from an optional count column: missing, empty or < 1 → 1 (TLC files hold 0 passengers for some trips). */
+/**
+ * Riders from an optional count column: an empty cell means the default, 1; anything else must be a plain whole
+ * number (else NaN, and checkRecord rejects the row as bad_riders; TLC's 0 passengers is not silently made 1).
+ */
 export function ridersOf(text: string | undefined): number {
-  const n = text === undefined ? NaN : Number(text.trim());
-  return Number.isInteger(n) && n >= 1 ? n : 1;
+  const t = text === undefined ? '' : text.trim();
+  if (t === '') return 1;
+  return /^\d{1,3}$/.test(t) ? Number(t) : NaN;
 }
