@@ -194,6 +194,7 @@ describe('carTimeFleetBound', () => {
     });
   const tuning = fc.record({
     candidatesPerTrip: fc.constantFrom(1, 2, 48),
+    initialCandidates: fc.constantFrom(1, 16),
     horizonS: fc.constantFrom(600, 2400),
     windowStepS: fc.constantFrom(300, 900),
     windowLengthsS: fc.constantFrom([600, 1800], [900, 3600, 7200]),

@@ -38,8 +38,14 @@ export interface CarTimeBoundOptions {
    * unreachable. Must never overstate a shortest free-flow time, or the bound stops being one.
    */
   freeFlowManyToMany: (sources: Uint32Array, targets: Uint32Array) => Float64Array;
-  /** Cheapest predecessors kept per trip (default 48); the rest are priced by one lower bound. */
+  /** Cheapest predecessors kept per trip (default 256); the rest are priced by one lower bound. */
   candidatesPerTrip?: number;
+  /**
+   * Predecessors a window first offers each request (default 16). Where a window decides the bound, a request whose
+   * offers all went to others gets four times as many (the requests holding them twice as many) and the window is
+   * solved again, up to candidatesPerTrip, until its car time settles.
+   */
+  initialCandidates?: number;
   /** Predecessors whose earliest drop-off is longer than this before a request are priced by a lower bound (default 2,400 s). */
   horizonS?: number;
   /** Window starts are multiples of this (default 1,800 s). */
@@ -124,7 +130,7 @@ export function driveLowerBoundS(hourlyFactors: readonly number[], freeFlowS: nu
  * on a track, the interval J_j = [P_prev, P_j) between consecutive pickups is at least b_prev + drive(drop_prev →
  * pick_j) and at least requestS_j − (latest pickup of prev). For a window of request times [t1, t2), the tracks'
  * J-intervals of the window's requests, plus the blocks of each track's last one, all lie disjointly in
- * [t1, t2 + withinS], so Σ ≤ tracks × window length. A min-cost assignment of predecessors (each trip precedes at most
+ * [t1, t2 + withinS + tail] (parts outside it are not counted), so Σ ≤ tracks × window length. A min-cost assignment of predecessors (each trip precedes at most
  * one other on its track; "came from before the window" costs requestS_j − t1) is a lower bound on that sum. Because
  * P_j is one number per request, a delay carries along a chain: every link pays its full length, whichever request
  * absorbs the lateness. A lower target lets `skipsAllowed` requests drop out: windows with disjoint request times must
@@ -151,7 +157,7 @@ export function carTimeFleetBound(trips: readonly CarTimeTrip[], o: CarTimeBound
   // previous request may be one that missed it, picked up as late as the engine allows.
   const latestS = o.targetShare >= 1 ? withinS : Math.max(withinS, o.maxWaitS);
   const slackS = o.legSlackS ?? 1;
-  const K = Math.max(1, Math.floor(o.candidatesPerTrip ?? 48));
+  const K = Math.max(1, Math.floor(o.candidatesPerTrip ?? 256));
   const horizonS = Math.max(o.horizonS ?? 2400, latestS);
 
   // Per trip: request time, block length b (dwells + ride lower bound over every pickup it may have), earliest end.
@@ -188,7 +194,7 @@ export function carTimeFleetBound(trips: readonly CarTimeTrip[], o: CarTimeBound
       if (hi > lo) for (const tailS of tails) windows.push({ startS: t1, endS: t1 + len, tailS, lo, hi });
     }
   }
-  const ctx: WindowContext = { o, n, blockS, requestS, byRequest, links, solver: new AssignmentSolver(), assignments: 0, stamp: new Int32Array(n), colOf: new Int32Array(n), builds: 0 };
+  const ctx: WindowContext = { o, n, blockS, requestS, byRequest, links, solver: new AssignmentSolver(), assignments: 0, stamp: new Int32Array(n), colOf: new Int32Array(n), builds: 0, initialOffers: Math.max(1, Math.floor(o.initialCandidates ?? 16)) };
   const priced = windows.map((w, idx) => priceWindow(ctx, w, idx));
 
   // Riding blocks alone (no assignment): a quick bound, and for a lower target the first skip estimate of every window.
@@ -196,20 +202,30 @@ export function carTimeFleetBound(trips: readonly CarTimeTrip[], o: CarTimeBound
   for (const p of priced) blockOnly = Math.max(blockOnly, ceilFleet(p.blockSumS, p.lengthS));
 
   if (skipsAllowed === 0) {
-    // One window proves the bound: the one with the most car time per second. Try windows by their upper estimate
-    // (every row on its dummy) and stop when no untried window can beat the best.
-    const order = priced.map((_, i) => i).sort((x, y) => priced[y].upperS / priced[y].lengthS - priced[x].upperS / priced[x].lengthS || x - y);
+    // One window proves the bound: the one with the most car time per second. First every window that might beat the
+    // best so far, solved once with its first offers (cut when even every row on its dummy could not beat it); then
+    // the best few solved again with offers grown until their car time settles. Every solve is a valid bound.
+    const firstUpper = priced.map((p) => p.dummyS.reduce((a, d) => a + d, 0) / p.lengthS);
+    const order = priced.map((_, i) => i).sort((x, y) => firstUpper[y] - firstUpper[x] || x - y);
+    const first = new Float64Array(priced.length);
     let best = 0;
-    let bestWindow: CarTimeWindow | undefined;
     let done = 0;
     for (const i of order) {
       const p = priced[i];
       o.onProgress?.('windows', ++done, order.length);
-      if (ceilFleet(p.upperS, p.lengthS) <= best) break;
-      const carTimeS = carTimeOf(ctx, p);
-      const f = ceilFleet(carTimeS, p.lengthS);
-      if (f > best) {
-        best = f;
+      if (ceilFleet(firstUpper[i], 1) <= best) break;
+      first[i] = carTimeOf(ctx, p) / p.lengthS;
+      best = Math.max(best, ceilFleet(first[i] * p.lengthS, p.lengthS));
+    }
+    let bestWindow: CarTimeWindow | undefined;
+    best = 0;
+    const byFirst = order.filter((i) => first[i] > 0).sort((x, y) => first[y] - first[x] || x - y);
+    for (const i of byFirst.slice(0, GROWN_WINDOWS)) {
+      const p = priced[i];
+      if (ceilFleet(p.upperS, p.lengthS) <= best) continue;
+      const carTimeS = carTimeOf(ctx, p, true);
+      if (ceilFleet(carTimeS, p.lengthS) > best) {
+        best = ceilFleet(carTimeS, p.lengthS);
         bestWindow = { startS: p.startS, endS: p.endS, tailS: p.tailS, requests: p.rows.length, carTimeS, skips: 0 };
       }
     }
@@ -235,9 +251,23 @@ export function carTimeFleetBound(trips: readonly CarTimeTrip[], o: CarTimeBound
   return finish(lo, blockOnlyTarget, target.proofWindows(lo - 1), links.count, ctx.assignments, seats, skipsAllowed);
 }
 
+/**
+ * What the path-cover (clairvoyant, 100 %) bound proves for a lower target and seats: a request left out shortens a
+ * minimum path cover by at most one, and a car of `seats` seats is that many chains (its seat tracks).
+ *
+ * @example
+ * pathCoverServiceFleet(124, 20, 2); // ceil((124 − 20) / 2) = 52
+ */
+export function pathCoverServiceFleet(pathCoverFleet: number, skipsAllowed: number, seats: number): number {
+  return Math.ceil(Math.max(0, pathCoverFleet - skipsAllowed) / seats);
+}
+
 function finish(single: number, blockOnly: number, windows: CarTimeWindow[], links: number, assignments: number, seats: number, skipsAllowed: number): CarTimeBound {
   return { fleet: Math.ceil(single / seats), singleRiderFleet: single, blockOnlyFleet: blockOnly, seats, skipsAllowed, windows, links, assignments };
 }
+
+/** Windows whose offers are grown for a 100 % target (the best by their first solve). */
+const GROWN_WINDOWS = 6;
 
 const ceilFleet = (carTimeS: number, lengthS: number): number => Math.max(0, Math.ceil(carTimeS / lengthS - 1e-9));
 
@@ -408,14 +438,16 @@ interface PricedWindow {
   /** Block overlap of each row with the window (its least over every allowed pickup time). */
   rowBlockS: Float64Array;
   blockSumS: number;
-  /** Σ dummy: the assignment's cost can only be lower. */
+  /** Σ dummy with every candidate offered: the assignment's cost can only be lower, however many are offered. */
   upperS: number;
-  /** Each row's private option: block + the cheapest thing its predecessor could be beyond the listed ones. */
+  /** Predecessors offered to each row now (the first of its candidates), grown where a row falls back to its dummy. */
+  rowOffers: Uint32Array;
+  /** Each row's private option: block + the least its predecessor could cost beyond those offered. */
   dummyS: Float64Array;
-  /** Row dummies sorted descending: leaving a row out saves at most its dummy (it can always fall back to it). */
-  dummySortedS: Float64Array;
+  /** Dummies with every candidate offered (the largest they get), sorted descending: leaving a row out saves at most that. */
+  dummyMostSortedS: Float64Array;
   /** Solved skip prices: h(λ) = min over assignments of car time + λ · skipped rows, and the skips of that optimum. */
-  priced: { lambda: number; h: number; skips: number }[];
+  priced: PricedSolve[];
 }
 
 interface WindowContext {
@@ -431,6 +463,7 @@ interface WindowContext {
   stamp: Int32Array;
   colOf: Int32Array;
   builds: number;
+  initialOffers: number;
 }
 
 /**
@@ -457,15 +490,25 @@ function priceWindow(ctx: WindowContext, w: WindowSpec, index: number): PricedWi
     rowBlockS[r] = Math.min(overlap(requestS[j], blockS[j]), overlap(requestS[j] + o.withinS, blockS[j]));
     blockSumS += rowBlockS[r];
   }
+  const rowOffers = new Uint32Array(m);
   const dummyS = new Float64Array(m);
+  const dummyMost = new Float64Array(m);
   let upperS = 0;
   for (let r = 0; r < m; r++) {
     const j = rows[r];
-    dummyS[r] = rowBlockS[r] + Math.min(requestS[j] - t1, links.beyondS[j]);
-    upperS += dummyS[r];
+    rowOffers[r] = Math.min(ctx.initialOffers, links.first[j + 1] - links.first[j]);
+    dummyS[r] = rowBlockS[r] + Math.min(requestS[j] - t1, unofferedS(links, j, rowOffers[r]));
+    dummyMost[r] = rowBlockS[r] + Math.min(requestS[j] - t1, links.beyondS[j]);
+    upperS += dummyMost[r];
   }
-  const dummySortedS = Float64Array.from(dummyS).sort().reverse();
-  return { index, startS: t1, endS: t2, tailS: w.tailS, lengthS, rows, rowBlockS, blockSumS, upperS, dummyS, dummySortedS, priced: [] };
+  const dummyMostSortedS = dummyMost.sort().reverse();
+  return { index, startS: t1, endS: t2, tailS: w.tailS, lengthS, rows, rowBlockS, blockSumS, upperS, rowOffers, dummyS, dummyMostSortedS, priced: [] };
+}
+
+/** Least α of trip j's predecessors beyond its first `offered` candidates (listed or not). */
+function unofferedS(links: Links, j: number, offered: number): number {
+  const k = links.first[j] + offered;
+  return k < links.first[j + 1] ? Math.min(links.alphaS[k], links.beyondS[j]) : links.beyondS[j];
 }
 
 /** The window's assignment edges (CSR over rows); see priceWindow for the costs. */
@@ -478,7 +521,7 @@ function windowEdges(ctx: WindowContext, p: PricedWindow): { rowFirst: Uint32Arr
   const rowOf = new Map<number, number>();
   for (let r = 0; r < m; r++) rowOf.set(rows[r], r);
   let edges = 0;
-  for (let r = 0; r < m; r++) edges += links.first[rows[r] + 1] - links.first[rows[r]];
+  for (let r = 0; r < m; r++) edges += p.rowOffers[r];
   const rowFirst = new Uint32Array(m + 1);
   const col = new Uint32Array(edges);
   const cost = new Float64Array(edges);
@@ -488,7 +531,7 @@ function windowEdges(ctx: WindowContext, p: PricedWindow): { rowFirst: Uint32Arr
   for (let r = 0; r < m; r++) {
     const j = rows[r];
     const beforeS = requestS[j] - t1;
-    for (let k = links.first[j]; k < links.first[j + 1]; k++) {
+    for (let k = links.first[j]; k < links.first[j] + p.rowOffers[r]; k++) {
       const i = links.pred[k];
       const spanS = links.alphaS[k] + blockS[i];
       const predRow = rowOf.get(i);
@@ -509,23 +552,64 @@ function windowEdges(ctx: WindowContext, p: PricedWindow): { rowFirst: Uint32Arr
  * h(λ): the window's least car time + λ per row left out (λ = Infinity: none left out), and how many that optimum
  * leaves out (cached). A left-out row is a private option of cost λ beside its dummy.
  */
-function solveWindow(ctx: WindowContext, p: PricedWindow, lambda: number): { lambda: number; h: number; skips: number } {
+function solveWindow(ctx: WindowContext, p: PricedWindow, lambda: number, grow = false): PricedSolve {
   const known = p.priced.find((q) => q.lambda === lambda);
-  if (known) return known;
+  if (known && (known.grown || !grow)) return known;
   const m = p.rows.length;
-  const unassigned = lambda === Infinity ? p.dummyS : p.dummyS.map((d) => Math.min(d, lambda));
-  ctx.assignments++;
-  const { rowFirst, col, cost, colCount } = windowEdges(ctx, p);
-  const res = ctx.solver.solve({ rowCount: m, colCount, rowFirst, col, cost, unassignedCost: unassigned });
-  let skips = 0;
-  for (let r = 0; r < m; r++) if (res.rowToCol[r] < 0 && lambda < p.dummyS[r]) skips++;
-  const q = { lambda, h: res.totalCost, skips };
-  p.priced.push(q);
-  return q;
+  const { links, requestS } = ctx;
+  let lastH = -Infinity;
+  for (let round = 0; ; round++) {
+    const unassigned = lambda === Infinity ? p.dummyS : p.dummyS.map((d) => Math.min(d, lambda));
+    const { rowFirst, col, cost, colCount } = windowEdges(ctx, p);
+    ctx.assignments++;
+    const res = ctx.solver.solve({ rowCount: m, colCount, rowFirst, col, cost, unassignedCost: unassigned });
+    // Offer more where the offers decided: rows that fell back to a dummy set by the offers (not by leaving the row
+    // out, nor by the window start), and the rows holding what those were offered (so they can make way).
+    let grown = false;
+    const offerMore = (r: number, factor: number): boolean => {
+      const j = p.rows[r];
+      const available = links.first[j + 1] - links.first[j];
+      if (p.rowOffers[r] >= available || unofferedS(links, j, p.rowOffers[r]) >= requestS[j] - p.startS) return false;
+      p.rowOffers[r] = Math.min(available, factor * p.rowOffers[r]);
+      p.dummyS[r] = p.rowBlockS[r] + Math.min(requestS[j] - p.startS, unofferedS(links, j, p.rowOffers[r]));
+      return (grown = true);
+    };
+    const improving = res.totalCost - lastH > GROWTH_GAIN * p.lengthS;
+    lastH = res.totalCost;
+    if (grow && improving && round < MAX_GROWTH_ROUNDS) {
+      const holders: number[] = [];
+      for (let r = 0; r < m; r++) {
+        if (res.rowToCol[r] >= 0 || lambda < p.dummyS[r] || !offerMore(r, 4)) continue;
+        for (let k = rowFirst[r]; k < rowFirst[r + 1]; k++) if (res.colToRow[col[k]] >= 0) holders.push(res.colToRow[col[k]]);
+      }
+      for (const h of holders) offerMore(h, 2);
+    }
+    if (grown) continue;
+    let skips = 0;
+    for (let r = 0; r < m; r++) if (res.rowToCol[r] < 0 && lambda < p.dummyS[r]) skips++;
+    const q = { lambda, h: res.totalCost, skips, grown: grow };
+    if (known) Object.assign(known, q);
+    else p.priced.push(q);
+    return known ?? q;
+  }
 }
 
-/** g(0): the window's least car time with every row counted. */
-const carTimeOf = (ctx: WindowContext, p: PricedWindow): number => solveWindow(ctx, p, Infinity).h;
+/** One priced solve of a window (see solveWindow). */
+interface PricedSolve {
+  lambda: number;
+  h: number;
+  skips: number;
+  /** Whether offers were grown until the cost settled (else: one solve with the offers as they were). */
+  grown: boolean;
+}
+
+/** Offers grow while a round adds more than this many cars' worth of car time (× window length)… */
+const GROWTH_GAIN = 0.01;
+/** …and for at most this many rounds. */
+const MAX_GROWTH_ROUNDS = 30;
+
+/** g(0): the window's least car time with every row counted (offers grown with `grow`). */
+const carTimeOf = (ctx: WindowContext, p: PricedWindow, grow = false): number => solveWindow(ctx, p, Infinity, grow).h;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lower target: skips across disjoint windows
@@ -608,7 +692,7 @@ class TargetSearch {
     if (p.upperS <= capacityS + EPS) return 0; // every row on its dummy already fits
     const g0 = carTimeOf(this.ctx, p);
     if (g0 <= capacityS + EPS) return 0;
-    let s = Math.max(1, this.blockSkips(w, g), skipsToFit(p.dummySortedS, g0, capacityS));
+    let s = Math.max(1, this.blockSkips(w, g), skipsToFit(p.dummyMostSortedS, g0, capacityS));
     for (const q of p.priced) if (q.lambda !== Infinity) s = Math.max(s, Math.ceil((q.h - capacityS) / q.lambda - 1e-9));
     return s;
   }
@@ -627,10 +711,11 @@ class TargetSearch {
   private refine(w: number, g: number): void {
     const p = this.windows[w];
     const capacityS = g * p.lengthS;
-    const fits = (q: { lambda: number; h: number; skips: number }): boolean => q.h - (q.lambda === Infinity ? 0 : q.lambda * q.skips) <= capacityS + EPS;
+    const fits = (q: PricedSolve): boolean => q.h - (q.lambda === Infinity ? 0 : q.lambda * q.skips) <= capacityS + EPS;
+    carTimeOf(this.ctx, p, true); // grow the offers once, at full count, before pricing skips
     let lo = 0; // λ → 0 leaves every row out, which fits
     let hi = 0;
-    for (const d of p.dummyS) hi = Math.max(hi, d);
+    for (const d of p.dummyMostSortedS) hi = Math.max(hi, d);
     hi += 1; // above every dummy nothing is left out, which does not fit (g(0) > capacity)
     for (const q of p.priced) {
       if (q.lambda === Infinity) continue;
@@ -639,11 +724,11 @@ class TargetSearch {
     }
     for (let it = 0; it < 40 && this.exactSkips(w, g) === undefined && hi - lo > 1e-6; it++) {
       const lambda = (lo + hi) / 2;
-      const q = solveWindow(this.ctx, p, lambda);
+      const q = solveWindow(this.ctx, p, lambda, true);
       if (fits(q)) lo = lambda;
       else hi = lambda;
     }
-    if (this.exactSkips(w, g) === undefined) solveWindow(this.ctx, p, lo > 0 ? lo : hi / 1024); // settles as an upper point
+    if (this.exactSkips(w, g) === undefined) solveWindow(this.ctx, p, lo > 0 ? lo : hi / 1024, true); // settles as an upper point
   }
 
   /**
