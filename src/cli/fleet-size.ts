@@ -6,16 +6,20 @@ import {
   FleetWorkerPool,
   defaultWorkerCount,
   scenarioFleetBound,
+  scenarioServiceBound,
   searchSmallestFleet,
   simulateFleet,
+  withPathCover,
   workerScenarioFor,
   type FleetPoint,
   type FleetRunOptions,
   type ScenarioBound,
+  type ScenarioServiceBound,
   type SearchResult,
 } from '../io/fleet-size.js';
 import { formatSpan } from '../core/metrics/kpis.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
+import type { Scenario } from '../io/scenario.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
 import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
@@ -42,6 +46,10 @@ export interface FleetSizeOutput {
   bound?: ScenarioBound;
   /** chosen fleet / bound. */
   ratioToBound?: number;
+  /** Lower bound for this target, wait limit and seats (car-time and path-cover proofs), any dispatcher. */
+  serviceBound?: ScenarioServiceBound;
+  /** Optimality gap: chosen fleet / serviceBound.fleet. */
+  gapToBound?: number;
   /** Smallest simulated fleet serving 100 % within `withinS` (--also-100; null if none did), comparable with the bound. */
   fleetFor100Pct?: number | null;
   notes100?: string[];
@@ -112,7 +120,7 @@ export function registerFleetSizeCommand(program: Command): void {
           return points;
         };
         const cap = Math.max(1, scenario.requests.length);
-        const search: SearchResult = await searchSmallestFleet(evaluate, {
+        const searchPromise = searchSmallestFleet(evaluate, {
           targetPct,
           tolerance,
           min,
@@ -121,6 +129,12 @@ export function registerFleetSizeCommand(program: Command): void {
           start: Math.max(tolerance, Math.ceil(scenario.requests.length / 60)),
           parallel: Math.max(1, workers),
         });
+        searchPromise.catch(() => undefined); // awaited below
+        // NOTE: the bound for the target runs in this thread once the first simulations are under way (the worker
+        // protocol carries no target); replies wait for it, the workers do not.
+        const servicePromise = o.bound ? serviceBoundSoon(scenario, { withinS, targetPct, maxWaitS: runner.settings.maxWaitS, seats: runner.settings.seats }) : undefined;
+        servicePromise?.catch(() => undefined); // awaited below
+        const search: SearchResult = await searchPromise;
         let search100: SearchResult | undefined;
         if (settings.also100) {
           const lo = Math.max(0, ...search.curve.filter((p) => p.servicePct < 100).map((p) => p.fleet));
@@ -135,6 +149,8 @@ export function registerFleetSizeCommand(program: Command): void {
           });
         }
         const bound = await boundPromise;
+        const serviceOnly = await servicePromise;
+        const service = serviceOnly && bound ? withPathCover(serviceOnly, bound) : serviceOnly;
         const curve = mergeCurves(search.curve, search100?.curve ?? []);
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
@@ -148,6 +164,8 @@ export function registerFleetSizeCommand(program: Command): void {
           notes: search.notes,
           ...(bound ? { boundFleet: bound.fleet, bound } : {}),
           ...(bound && search.fleet !== undefined && bound.fleet > 0 ? { ratioToBound: round3(search.fleet / bound.fleet) } : {}),
+          ...(service ? { serviceBound: service } : {}),
+          ...(service && search.fleet !== undefined && service.fleet > 0 ? { gapToBound: round3(search.fleet / service.fleet) } : {}),
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
           ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
           workers,
@@ -180,7 +198,24 @@ export function formatFleetSize(r: FleetSizeOutput): string {
           `pooling can beat it); computed in ${r.bound.wallS.toFixed(1)} s`,
       ),
     );
-    if (r.ratioToBound !== undefined) lines.push(row('chosen / bound', `${r.ratioToBound.toFixed(2)} (note: the chosen fleet is for ${r.targetPct} %, the bound for 100 %)`));
+    if (r.ratioToBound !== undefined && !r.serviceBound) lines.push(row('chosen / bound', `${r.ratioToBound.toFixed(2)} (note: the chosen fleet is for ${r.targetPct} %, the bound for 100 %)`));
+  }
+  const sb = r.serviceBound;
+  if (sb) {
+    const clock = (t: number): string => `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}`;
+    const where = sb.windows.map((w) => `${clock(w.startS)}–${clock(w.endS)}`).join(', ');
+    const need = sb.windows.reduce((s, w) => s + w.skips, 0);
+    const proof = sb.skipsAllowed > 0 ? `requested ${where} would need ${need} to miss, ${sb.skipsAllowed} may` : `car time of the requests of ${where}`;
+    lines.push(
+      row(
+        'bound for target',
+        `${sb.fleet} cars with ${sb.seats} seat${sb.seats === 1 ? '' : 's'} (${sb.singleRiderFleet} carrying one rider at a time) for ${sb.targetPct} % within ${sb.withinS} s: ` +
+          `no dispatcher, even knowing every request in advance, needs fewer (${proof}); computed in ${sb.wallS.toFixed(1)} s`,
+      ),
+    );
+    if (r.gapToBound !== undefined && r.fleet !== null) {
+      lines.push(row('optimality gap', `${r.gapToBound.toFixed(2)} = chosen / bound for target (${(r.fleet / Math.max(1, sb.singleRiderFleet)).toFixed(2)} against the one-rider bound)`));
+    }
   }
   if (r.notes100) {
     const text = typeof r.fleetFor100Pct === 'number' ? `${r.fleetFor100Pct} cars (simulated ${r.dispatcher})` : 'not reached: see the notes';
@@ -193,6 +228,20 @@ export function formatFleetSize(r: FleetSizeOutput): string {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The bound for the target, computed in this thread after the current tick (so jobs already posted start first). */
+function serviceBoundSoon(scenario: Scenario, o: { withinS: number; targetPct: number; maxWaitS: number; seats: number }): Promise<ScenarioServiceBound> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        const n = scenario.network;
+        resolve(scenarioServiceBound(n.travelTimes, n.speedProfile, scenario.requests, o));
+      } catch (err) {
+        reject(err);
+      }
+    }),
+  );
+}
 
 function mergeCurves(a: readonly FleetPoint[], b: readonly FleetPoint[]): FleetPoint[] {
   const m = new Map<number, FleetPoint>();
@@ -261,7 +310,7 @@ async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRun
   const html = renderFleetSizeReport(r.curve, {
     target: r.targetPct,
     chosenFleet: r.fleet,
-    boundFleet: r.boundFleet,
+    boundFleet: r.serviceBound?.fleet ?? r.boundFleet,
     humanFleet: r.humanFleet,
     withinS: r.withinS,
     scenario: { ...runner.scenario.description, dispatcher: r.dispatcher, seed: runner.settings.seed, fleet: r.fleet },

@@ -11,6 +11,7 @@ import { haversineM } from '../core/geo.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js';
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
+import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
 import type { DispatcherName } from './dispatchers.js';
 import type { ForecastPart } from './forecast.js';
@@ -181,6 +182,88 @@ export function scenarioFleetBound(
     queriedPairs: bound.queriedPairs,
     edges: bound.edges,
     wallS: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The lower bound for the search's own service target (src/core/solve/car-time-bound.ts), as fleet sizing reports it. */
+export interface ScenarioServiceBound {
+  /** No dispatcher, even one knowing every request in advance, meets the target with fewer cars of `seats` seats. */
+  fleet: number;
+  /** The same for cars carrying one rider at a time (what dispatchers that never pool are held to). */
+  singleRiderFleet: number;
+  seats: number;
+  targetPct: number;
+  withinS: number;
+  /** Requests that may miss the target. */
+  skipsAllowed: number;
+  /** From riding time alone, single-rider (what the links between pickups add is the difference). */
+  blockOnlyFleet: number;
+  /** Where the proof lies: one window for 100 %, disjoint ones for a lower target. */
+  windows: CarTimeWindow[];
+  /** Single-rider fleet the path-cover bound proves for this target (its 100 % bound less the requests that may miss). */
+  pathCoverFleet?: number;
+  wallS: number;
+}
+
+/**
+ * The car-time bound on a scenario's requests for a service target: free-flow times from the scenario's travel times
+ * (each leg then takes the factor of the hours it may depart in), the engine's dwells, maxWaitS and seats as the
+ * simulations use them.
+ *
+ * @example
+ * const b = scenarioServiceBound(net.travelTimes, net.speedProfile, requests, { withinS: 300, targetPct: 95, maxWaitS: 600, seats: 2 });
+ * b.fleet; // no dispatcher meets 95 % within 5 min with fewer two-seat cars
+ */
+export function scenarioServiceBound(
+  travelTimes: TravelTimes,
+  speedProfile: SpeedProfile,
+  requests: readonly PlacedTrip[],
+  o: { withinS: number; targetPct: number; maxWaitS: number; seats: number },
+): ScenarioServiceBound {
+  const t0 = performance.now();
+  // Any hour's times divided by its factor are the free-flow times (TravelTimes contract).
+  const departS = 0;
+  const factor = travelTimes.speedFactor(departS);
+  const trips = requests.map((r) => ({
+    requestS: r.requestS,
+    pickupNode: r.pickupNode,
+    dropoffNode: r.dropoffNode,
+    rideFreeFlowS: r.pickupNode === r.dropoffNode ? 0 : travelTimes.timeS(r.pickupNode, r.dropoffNode, departS) / factor,
+  }));
+  const b = carTimeFleetBound(trips, {
+    withinS: o.withinS,
+    targetShare: o.targetPct / 100,
+    maxWaitS: o.maxWaitS,
+    pickupDwellS: DEFAULT_DWELL.pickupS,
+    dropoffDwellS: DEFAULT_DWELL.dropoffS,
+    seats: o.seats,
+    hourlyFactors: speedProfile.hourlyFactors,
+    legSlackS: ROUNDING_SLACK_S,
+    freeFlowManyToMany: (s, t) => travelTimes.manyToMany(s, t, departS).map((x) => x / factor),
+  });
+  return {
+    fleet: b.fleet,
+    singleRiderFleet: b.singleRiderFleet,
+    seats: o.seats,
+    targetPct: o.targetPct,
+    withinS: o.withinS,
+    skipsAllowed: b.skipsAllowed,
+    blockOnlyFleet: b.blockOnlyFleet,
+    windows: b.windows,
+    wallS: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The service bound joined by the clairvoyant path-cover bound (a second, independent proof): the larger of the two. */
+export function withPathCover(service: ScenarioServiceBound, pathCover: ScenarioBound): ScenarioServiceBound {
+  // The path cover is computed with the same wait limit; its dwell may differ, which only weakens it.
+  if (pathCover.withinS !== service.withinS) return service;
+  const single = pathCoverServiceFleet(pathCover.fleet, service.skipsAllowed, 1);
+  return {
+    ...service,
+    pathCoverFleet: single,
+    singleRiderFleet: Math.max(service.singleRiderFleet, single),
+    fleet: Math.max(service.fleet, pathCoverServiceFleet(pathCover.fleet, service.skipsAllowed, service.seats)),
   };
 }
 

@@ -20,12 +20,18 @@ describe('baton fleet-size', () => {
     expect(r.stdout).toMatch(/chosen fleet\s+\d+ cars/);
     expect(r.stdout).toMatch(/clairvoyant bound\s+\d+ cars for 100 % within 300 s \(lower bound for single-rider cars/);
     expect(r.stdout).toMatch(/fleet for 100 %/);
+    expect(r.stdout).toMatch(/bound for target\s+\d+ cars with 2 seats \(\d+ carrying one rider at a time\) for 95 % within 300 s/);
+    expect(r.stdout).toMatch(/optimality gap\s+\d+\.\d\d = chosen \/ bound for target/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out).toMatchObject({ dispatcher: 'greedy', targetPct: 95, withinS: 300, requests: 250, workers: 2 });
     expect(out.fleet).toBeGreaterThan(0);
     expect(out.boundFleet).toBeGreaterThan(0);
     expect(out.boundFleet).toBeLessThanOrEqual(out.fleet * 2);
     expect(out.ratioToBound).toBeCloseTo(out.fleet / out.boundFleet, 2);
+    expect(out.serviceBound).toMatchObject({ seats: 2, targetPct: 95, withinS: 300 });
+    expect(out.serviceBound.fleet).toBeGreaterThan(0);
+    expect(out.serviceBound.singleRiderFleet).toBeLessThanOrEqual(out.fleet);
+    expect(out.gapToBound).toBeCloseTo(out.fleet / out.serviceBound.fleet, 2);
     expect('fleetFor100Pct' in out).toBe(true);
     for (const p of out.curve) {
       for (const k of ['fleet', 'servicePct', 'waitMeanS', 'emptyShare', 'utilization', 'tripsPerVehiclePerDay']) expect(typeof p[k]).toBe('number');
@@ -42,7 +48,7 @@ describe('baton fleet-size', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/chosen fleet\s+none/);
     expect(r.stdout).toMatch(/not met even at the upper limit --max 3/);
-    expect(r.stdout).not.toMatch(/clairvoyant bound/);
+    expect(r.stdout).not.toMatch(/clairvoyant bound|bound for target/);
     const bad = runCli(['fleet-size', ...CITY, '--within', '900']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--within 900 s exceeds --max-wait 600 s/);
