@@ -1,7 +1,7 @@
 // Builds the live service's HTTP + WebSocket server (Fastify 5) around a store and a conductor: routes from one
 // table (rider, vehicle, operator, ops), bearer-key auth by role, per-token rate limits, a body size limit, zod
 // validation, `{ error, reason }` errors, Prometheus metrics and pino JSON logs.
-import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import pino, { type Logger } from 'pino';
 import type { Role, Store } from '../io/store/store.js';
@@ -30,6 +30,8 @@ export interface ServerOptions {
   silenceS?: number;
   /** How long a found API key is trusted without asking the store again. */
   authCacheMs?: number;
+  /** Wall clock, epoch ms (injected by tests). */
+  nowMs?: () => number;
 }
 
 export interface BuiltServer {
@@ -51,13 +53,20 @@ export async function buildServer(o: ServerOptions): Promise<BuiltServer> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Router refusals (a malformed percent-encoding, an over-long path parameter) bypass the error handler.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply;
+      const status = err.statusCode ?? 400;
+      const error = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'invalid_url';
+      reply.code(status >= 400 && status < 500 ? status : 400).send({ error, reason: err.message.replace(/^FST_\w+: /, '').slice(0, 300) });
+    },
   });
   const conductor = o.conductor;
   const metrics = createServiceMetrics(conductor);
   const auth = new Authenticator(o.store, o.authCacheMs);
   const limiter = new RateLimiter();
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
-  const telemetry = new TelemetryHub(o.store, conductor, { silenceS: o.silenceS ?? 0 });
+  const telemetry = new TelemetryHub(o.store, conductor, { silenceS: o.silenceS ?? 0, nowMs: o.nowMs });
   const ctx: ServiceContext = { store: o.store, conductor, auth, limiter, limits, metrics, telemetry, log };
   const guards: Guards = { auth, limiter, limits };
 

@@ -82,3 +82,12 @@ export async function startTestServer(o: Partial<ServerOptions> = {}): Promise<T
 }
 
 export const SF_RIDE = { pickup: { lat: 37.7955, lon: -122.3937 }, dropoff: { lat: 37.7694, lon: -122.4862 }, riders: 1, acceptsSharing: true };
+
+/** Polls `cond` every 10 ms until it holds (or fails after `timeoutMs`). */
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('waitFor: timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

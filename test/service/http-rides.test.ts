@@ -2,7 +2,7 @@
 // reading, cancelling, and the ride stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SF_RIDE, startTestServer, type TestServer } from './harness.js';
+import { SF_RIDE, startTestServer, waitFor, type TestServer } from './harness.js';
 
 let s: TestServer;
 let alice: string;
@@ -165,11 +165,3 @@ describe('reading and cancelling', () => {
     ws.close();
   });
 });
-
-export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
