@@ -129,6 +129,7 @@ export class LiveState {
   }
 
   private changed(request: number): RideChange {
-    return { request, id: this.requestIds[request], state: this.requests[request] };
+    // A copy: the fold keeps changing the request's state after this change is reported.
+    return { request, id: this.requestIds[request], state: { ...this.requests[request] } };
   }
 }
