@@ -7,14 +7,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
-import { simulate } from '../src/core/sim/engine.js';
-import { makeDispatcher } from '../src/io/dispatchers.js';
-import { loadScenario } from '../src/io/scenario.js';
+import { openScenarioRunner } from '../src/io/scenario-runner.js';
+import { parseSimSettings } from '../src/io/settings.js';
 import { median, peakRssMb, writeResult } from './machine.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const FLEET = Number(process.env.BENCH_FLEET ?? 700);
-const PRESETS = (process.env.BENCH_PRESETS ?? 'pooled+rebalance,batch+rebalance').split(',');
+/** Fleet and presets, validated like the CLI's --fleet and --dispatchers. */
+const RUN = parseSimSettings({ fleet: process.env.BENCH_FLEET ?? 700, dispatchers: process.env.BENCH_PRESETS ?? 'pooled+rebalance,batch+rebalance' });
+const FLEET = RUN.fleet;
 const ROOT = resolve(import.meta.dirname, '..');
 const SF = resolve(ROOT, '../shared/data/san-francisco');
 const TRIPS = join(SF, 'sf_trips_2008-05-18_to_05-24.csv.gz');
@@ -32,17 +32,18 @@ try {
   console.log('building the SF network and calibrating speeds on 2008-05-18..20 (not timed)…');
   cli('network', 'build', SF, '-o', network);
   cli('calibrate', network, '--trips', TRIPS, '--format', 'sf-cabspotting', '--dates', '2008-05-18..2008-05-20', '--out', factors, '--json');
-  const scenario = await loadScenario({ network: [network], trips: TRIPS, format: 'sf-cabspotting', date: '2008-05-21', seed: 1, speedFactors: factors });
-  console.log(`SF 2008-05-21: ${scenario.requests.length} requests, ${FLEET} cars, ${RUNS} runs per preset`);
+  const runner = await openScenarioRunner(
+    parseSimSettings({ network: [network], trips: TRIPS, format: 'sf-cabspotting', date: '2008-05-21', seed: 1, speedFactors: factors, maxWaitS: 600 }),
+  );
+  console.log(`SF 2008-05-21: ${runner.scenario.requests.length} requests, ${FLEET} cars, ${RUNS} runs per preset`);
 
   const rows = [];
-  for (const preset of PRESETS) {
+  for (const preset of RUN.dispatchers) {
     const wall: number[] = [];
     const decideMs: number[] = [];
     let kpis;
     for (let i = 0; i < RUNS; i++) {
-      const inner = await makeDispatcher(preset, scenario);
-      const timed: Dispatcher = {
+      const timed = (inner: Dispatcher): Dispatcher => ({
         ...inner,
         decide(s, nowS) {
           const t0 = performance.now();
@@ -50,11 +51,10 @@ try {
           decideMs.push(performance.now() - t0);
           return commands;
         },
-      };
-      const t0 = performance.now();
-      const r = simulate({ graph: scenario.network.graph, travelTimes: scenario.network.travelTimes, requests: scenario.requests, fleetSize: FLEET, maxWaitS: 600, dispatcher: timed, seed: 1, keepLog: false, eventSink: () => undefined });
-      wall.push((performance.now() - t0) / 1000);
-      kpis = r.summary.kpis;
+      });
+      const { result, wallS } = await runner.run(FLEET, preset, { wrapDispatcher: timed, keepLog: false, eventSink: () => undefined });
+      wall.push(wallS);
+      kpis = result.summary.kpis;
     }
     decideMs.sort((a, b) => a - b);
     const q = (p: number) => decideMs[Math.min(decideMs.length - 1, Math.floor(p * decideMs.length))];

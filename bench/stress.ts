@@ -3,7 +3,7 @@
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
-import { simulate } from '../src/core/sim/engine.js';
+import { simulate } from '../src/core/simulate.js';
 import { greedy } from '../src/core/dispatch/greedy.js';
 import { peakRssMb, writeResult } from './machine.js';
 

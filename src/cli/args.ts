@@ -53,12 +53,3 @@ export function parseSpeeds(option: string, value: string): Record<string, numbe
   }
   return parsed as Record<string, number>;
 }
-
-/** Parses "minLon,minLat,maxLon,maxLat" (degrees, GeoJSON order). */
-export function parseBbox(option: string, value: string): [number, number, number, number] {
-  const v = value.split(',').map((x) => Number(x.trim()));
-  if (v.length !== 4 || !v.every(Number.isFinite) || v[0] >= v[2] || v[1] >= v[3] || v[1] < -90 || v[3] > 90 || v[0] < -180 || v[2] > 180) {
-    throw new UsageError(`${option} "${value}": expected minLon,minLat,maxLon,maxLat in degrees with min < max, e.g. -122.52,37.70,-122.35,37.84`);
-  }
-  return [v[0], v[1], v[2], v[3]];
-}

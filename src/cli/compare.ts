@@ -3,11 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Kpis } from '../core/metrics/kpis.js';
-import { reportSeries } from '../core/metrics/report-series.js';
-import { DISPATCHER_PRESETS } from '../io/dispatchers.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
-import { parsePositiveInt, UsageError } from './args.js';
-import { addScenarioOptions, kpiJson, runScenario, scenarioFromCli, type ScenarioCliOptions } from './simulate.js';
+import { parseSimSettings } from '../io/settings.js';
+import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -35,27 +33,20 @@ export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number
 
 export function registerCompareCommand(program: Command): void {
   const cmd = program.command('compare').description('run several dispatchers on the same scenario and compare their KPIs side by side');
-  addScenarioOptions(cmd)
-    .option('--dispatchers <names>', `comma-separated presets: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')}`, 'greedy,batch,batch+rebalance')
-    .option('--fleet <n>', 'number of cars', '200')
+  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet']);
+  cmd
     .option('--json <file>', 'write one KPI object per dispatcher (same fields as simulate --json)')
     .option('--report <file>', 'write one HTML report with the comparison plots')
-    .action(async (o: ScenarioCliOptions & { dispatchers: string; fleet: string; json?: string; report?: string }) => {
-      const names = o.dispatchers.split(',').map((s) => s.trim()).filter(Boolean);
-      if (names.length === 0) throw new UsageError('--dispatchers: give at least one preset');
-      const known = new Set(DISPATCHER_PRESETS.map((p) => p.name));
-      const unknown = names.filter((n) => !known.has(n));
-      if (unknown.length) throw new UsageError(`--dispatchers: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
-      const fleet = parsePositiveInt('--fleet', o.fleet);
-      const seats = parsePositiveInt('--seats', o.seats);
-      const maxWaitS = parsePositiveInt('--max-wait', o.maxWait);
-      const seed = Number(o.seed);
-      const scenario = await scenarioFromCli(o);
+    .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
+      const settings = parseSimSettings(settingsOf(o));
+      const { fleet, seed } = settings;
+      const runner = await openRunnerWithProgress(settings);
+      const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
       const runs: { label: string; kpis: Kpis; wallS: number; series?: ComparisonRun['series'] }[] = [];
-      for (const name of names) {
-        const { result, wallS } = await runScenario(scenario, { fleet, dispatcher: name, seed, seats, maxWaitS, keepLog: Boolean(o.report) });
-        runs.push({ label: name, kpis: result.summary.kpis, wallS, series: o.report ? reportSeries(result.events) : undefined });
+      for (const name of settings.dispatchers) {
+        const { result, wallS, series } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
+        runs.push({ label: name, kpis: result.summary.kpis, wallS, series });
       }
       process.stdout.write(`${comparisonTable(runs)}\n`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS)), null, 2)}\n`);

@@ -2,7 +2,6 @@
 // parallel bisection over simulations, printed beside the clairvoyant lower bound and the source's human fleet.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_DISPATCHER, DISPATCHER_PRESETS } from '../io/dispatchers.js';
 import {
   FleetWorkerPool,
   defaultWorkerCount,
@@ -15,23 +14,12 @@ import {
   type ScenarioBound,
   type SearchResult,
 } from '../io/fleet-size.js';
-import type { Scenario } from '../io/scenario.js';
-import { parsePositiveInt, UsageError } from './args.js';
-import { addScenarioOptions, scenarioFromCli, type ScenarioCliOptions } from './simulate.js';
+import type { ScenarioRunner } from '../io/scenario-runner.js';
+import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
+import { addSettingOptions, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
-interface FleetSizeCliOptions extends ScenarioCliOptions {
-  dispatcher: string;
-  target: string;
-  within: string;
-  min?: string;
-  max?: string;
-  tolerance: string;
-  workers?: string;
-  also100?: boolean;
-  bound: boolean;
-  json?: string;
-  report?: string;
-}
+/** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
+const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
 
 /** Everything the command found, as written by --json. */
 export interface FleetSizeOutput {
@@ -81,57 +69,28 @@ export function formatCurve(curve: readonly FleetPoint[], withinS: number, targe
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-/** Parses a fraction in (0, 1] (also accepts a percentage in (1, 100]). */
-function parseTarget(value: string): number {
-  const x = Number(value);
-  if (!(x > 0 && x <= 100)) throw new UsageError(`--target "${value}": expected a share in (0, 1], e.g. 0.95`);
-  return x <= 1 ? x * 100 : x;
-}
-
 /** Registers `baton fleet-size` (the shared scenario options plus the search's own). */
 export function registerFleetSizeCommand(program: Command): void {
   const cmd = program
     .command('fleet-size')
     .description('smallest fleet that picks up a target share of requests within a time limit (bisection over simulations), beside the clairvoyant bound');
-  addScenarioOptions(cmd)
-    .option('--dispatcher <name>', `dispatch strategy: ${DISPATCHER_PRESETS.map((p) => p.name).join(' | ')}`, DEFAULT_DISPATCHER)
-    .option('--target <share>', 'share of requests to pick up within --within', '0.95')
-    .option('--within <s>', 'pickup wait limit, seconds', '300')
-    .option('--min <n>', 'smallest fleet to consider (default: found by doubling)')
-    .option('--max <n>', 'largest fleet to consider (default: found by doubling, at most one car per request)')
-    .option('--tolerance <n>', 'stop when the answer is known to within this many cars', '10')
-    .option('--workers <n>', 'worker threads running simulations (default: one per core; 0 = in this thread)')
-    .option('--also-100', 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)')
-    .option('--no-bound', 'skip the clairvoyant lower bound')
+  const settingsOf = addSettingOptions(cmd, FLEET_SIZE_SETTINGS);
+  cmd
     .option('--json <file>', 'write the curve, chosen fleet and bound as JSON')
     .option('--report <file>', 'write a self-contained HTML report')
-    .action(async (o: FleetSizeCliOptions) => {
+    .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
       const t0 = performance.now();
-      const targetPct = parseTarget(o.target);
-      const withinS = parsePositiveInt('--within', o.within);
-      const tolerance = parsePositiveInt('--tolerance', o.tolerance);
-      const min = o.min === undefined ? undefined : parsePositiveInt('--min', o.min);
-      const max = o.max === undefined ? undefined : parsePositiveInt('--max', o.max);
-      if (min !== undefined && max !== undefined && min > max) throw new UsageError(`--min ${min} is larger than --max ${max}`);
-      const workers = o.workers === undefined ? defaultWorkerCount() : Number(o.workers);
-      if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers "${o.workers}": expected an integer ≥ 0`);
-      const run: FleetRunOptions = {
-        dispatcher: o.dispatcher,
-        seed: Number(o.seed),
-        seats: parsePositiveInt('--seats', o.seats),
-        maxWaitS: parsePositiveInt('--max-wait', o.maxWait),
-        withinS,
-      };
-      if (withinS > run.maxWaitS) throw new UsageError(`--within ${withinS} s exceeds --max-wait ${run.maxWaitS} s: requests are cancelled before they could count`);
-      if (!DISPATCHER_PRESETS.some((p) => p.name === o.dispatcher)) {
-        throw new UsageError(`--dispatcher "${o.dispatcher}": unknown (known: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')})`);
-      }
+      const settings = parseFleetSizeSettings(settingsOf(o));
+      const { targetPct, withinS, tolerance, min, max } = settings;
+      const workers = settings.workers ?? defaultWorkerCount();
+      const run: FleetRunOptions = { dispatcher: settings.dispatcher, withinS };
 
-      const scenario = await scenarioFromCli(o);
+      const runner = await openRunnerWithProgress(settings);
+      const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
-      const engine = await startEngine(scenario, o.network, workers, o.bound);
+      const engine = await startEngine(runner, settings.network, workers, settings.bound);
       try {
-        const boundPromise = o.bound ? engine.bound(withinS) : undefined;
+        const boundPromise = settings.bound ? engine.bound(withinS) : undefined;
         boundPromise?.catch(() => undefined); // awaited below
         const tty = process.stderr.isTTY && !process.env.BATON_NO_PROGRESS;
         const evaluate = async (fleets: number[]): Promise<FleetPoint[]> => {
@@ -150,7 +109,7 @@ export function registerFleetSizeCommand(program: Command): void {
           parallel: Math.max(1, workers),
         });
         let search100: SearchResult | undefined;
-        if (o.also100) {
+        if (settings.also100) {
           const lo = Math.max(0, ...search.curve.filter((p) => p.servicePct < 100).map((p) => p.fleet));
           search100 = await searchSmallestFleet(evaluate, {
             targetPct: 100,
@@ -165,7 +124,7 @@ export function registerFleetSizeCommand(program: Command): void {
         const bound = await boundPromise;
         const curve = mergeCurves(search.curve, search100?.curve ?? []);
         const out: FleetSizeOutput = {
-          dispatcher: o.dispatcher,
+          dispatcher: settings.dispatcher,
           targetPct,
           withinS,
           tolerance,
@@ -183,7 +142,7 @@ export function registerFleetSizeCommand(program: Command): void {
         };
         process.stdout.write(`${formatFleetSize(out)}\n`);
         if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
-        if (o.report) await writeReport(o.report, out, scenario, run);
+        if (o.report) await writeReport(o.report, out, runner);
       } finally {
         await engine.close();
       }
@@ -235,22 +194,22 @@ interface SizingEngine {
   close(): Promise<void>;
 }
 
-async function startEngine(scenario: Scenario, networkInputs: string[] | undefined, workers: number, withBound: boolean): Promise<SizingEngine> {
+async function startEngine(runner: ScenarioRunner, networkInputs: readonly string[], workers: number, withBound: boolean): Promise<SizingEngine> {
   if (workers === 0) {
     return {
       simulate: async (fleets, run) => {
         const out: FleetPoint[] = [];
-        for (const f of fleets) out.push(await simulateFleet(scenario, f, run));
+        for (const f of fleets) out.push(await simulateFleet(runner, f, run));
         return out;
       },
       bound: async (withinS) => {
-        const n = scenario.network;
-        return scenarioFleetBound(n.graph, n.travelTimes, n.speedProfile, scenario.requests, { withinS });
+        const { network: n, requests } = runner.scenario;
+        return scenarioFleetBound(n.graph, n.travelTimes, n.speedProfile, requests, { withinS });
       },
       close: async () => undefined,
     };
   }
-  const { data, cleanup } = workerScenarioFor(scenario, networkInputs);
+  const { data, cleanup } = workerScenarioFor(runner, networkInputs);
   // One extra thread for the bound, so that the search's rounds never wait behind it (it competes for the cores
   // only while it runs, then takes simulations like the others).
   const pool = new FleetWorkerPool(data, workers + (withBound ? 1 : 0));
@@ -273,7 +232,7 @@ async function startEngine(scenario: Scenario, networkInputs: string[] | undefin
 }
 
 /** Writes the HTML report through the report module's renderFleetSizeReport. */
-async function writeReport(file: string, r: FleetSizeOutput, scenario: Scenario, run: FleetRunOptions): Promise<void> {
+async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRunner): Promise<void> {
   if (r.fleet === null) {
     process.stderr.write('report: no fleet met the target, so there is no report to draw\n');
     return;
@@ -285,7 +244,7 @@ async function writeReport(file: string, r: FleetSizeOutput, scenario: Scenario,
     boundFleet: r.boundFleet,
     humanFleet: r.humanFleet,
     withinS: r.withinS,
-    scenario: { ...scenario.description, dispatcher: run.dispatcher, seed: run.seed, fleet: r.fleet },
+    scenario: { ...runner.scenario.description, dispatcher: r.dispatcher, seed: runner.settings.seed, fleet: r.fleet },
   });
   writeFileSync(file, html);
 }

@@ -9,6 +9,7 @@ import { registerFleetSizeCommand } from './fleet-size.js';
 import { registerServeCommand } from './serve.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
+import { SettingsError } from '../io/settings.js';
 
 const program = new Command();
 program
@@ -30,7 +31,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  const known = err instanceof UsageError || err instanceof InputFileError;
+  const known = err instanceof UsageError || err instanceof InputFileError || err instanceof SettingsError;
   process.stderr.write(`baton: ${(err as Error).message ?? String(err)}\n`);
   if (!known && process.env.BATON_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   else if (!known) process.stderr.write('(set BATON_DEBUG=1 for the stack trace)\n');

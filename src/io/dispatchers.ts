@@ -1,57 +1,81 @@
-// The named dispatcher presets users pick with --dispatcher, built for a loaded scenario (presets that need I/O — a
-// solver to load, a demand history to read — are prepared here, outside the pure core).
+// The named dispatcher presets users pick with --dispatcher: one table of name, description, what the preset needs
+// prepared outside the pure core (a solver to load, a demand forecast to read) and how to build it from those parts.
+// CLI help and validation, the scenario runner, fleet sizing and the benchmarks all read this table.
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
-import { packingBranchAndBound } from '../core/solve/ilp.js';
-import { loadHighsBinarySolver } from './highs-ilp.js';
 import { batch } from '../core/dispatch/batch.js';
-import { forecastRebalancer, withRebalancing } from '../core/dispatch/rebalance.js';
-import { loadForecast } from './forecast.js';
-import type { Scenario } from './scenario.js';
+import { forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
+import type { BinaryProgramSolver } from '../core/solve/ilp.js';
 
-export interface PresetInfo {
-  name: string;
-  description: string;
+/** What a preset may need prepared by I/O before it is built (the scenario runner loads exactly the ones named). */
+export interface PresetParts {
+  /** Exact 0/1 program solver: branch and bound, HiGHS beyond its node budget (src/io/highs-ilp.ts). */
+  solver: BinaryProgramSolver;
+  /** Demand forecast from the days before the simulated one (src/io/forecast.ts); slow to read, so shared per scenario. */
+  forecast: DemandForecast;
+}
+export type PresetNeed = keyof PresetParts;
+
+/** One row of the table. `build` sees only the parts listed in `needs`, so the list cannot fall out of date. */
+export interface DispatcherPreset<Name extends string = string, Need extends PresetNeed = PresetNeed> {
+  readonly name: Name;
+  readonly description: string;
+  readonly needs: readonly Need[];
+  /** A fresh dispatcher (strategies keep state across calls: never share one between runs). */
+  build(parts: Pick<PresetParts, Need>): Dispatcher;
 }
 
-export const DISPATCHER_PRESETS: readonly PresetInfo[] = [
-  { name: 'greedy', description: 'baseline: nearest idle car at once, else FIFO queue for the next free car' },
-  { name: 'batch', description: 'every 10 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars' },
-  { name: 'pooled', description: 'every 10 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)' },
-  { name: 'pooled+rebalance', description: 'pooled, plus every 5 min idle cars moved toward forecast demand' },
-  { name: 'batch+rebalance', description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)' },
-];
+const preset = <const Name extends string, Need extends PresetNeed = never>(p: DispatcherPreset<Name, Need>): DispatcherPreset<Name, Need> => p;
 
-/** One forecast per loaded scenario: reading its history is slow, and fleet sizing builds a dispatcher per run. */
-const forecasts = new WeakMap<Scenario, ReturnType<typeof loadForecast>>();
-function forecastOf(scenario: Scenario): ReturnType<typeof loadForecast> {
-  let f = forecasts.get(scenario);
-  if (!f) forecasts.set(scenario, (f = loadForecast(scenario)));
-  return f;
-}
+export const DISPATCHER_PRESETS = [
+  preset({
+    name: 'greedy',
+    description: 'baseline: nearest idle car at once, else FIFO queue for the next free car',
+    needs: [],
+    build: () => greedy(),
+  }),
+  preset({
+    name: 'batch',
+    description: 'every 10 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars',
+    needs: [],
+    build: () => batch(),
+  }),
+  preset({
+    name: 'pooled',
+    description: 'every 10 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)',
+    needs: ['solver'],
+    build: ({ solver }) => pooled({ solver }),
+  }),
+  preset({
+    name: 'pooled+rebalance',
+    description: 'pooled, plus every 5 min idle cars moved toward forecast demand',
+    needs: ['solver', 'forecast'],
+    build: ({ solver, forecast }) => withRebalancing(pooled({ solver }), forecastRebalancer(forecast)),
+  }),
+  preset({
+    name: 'batch+rebalance',
+    description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one)',
+    needs: ['forecast'],
+    build: ({ forecast }) => withRebalancing(batch(), forecastRebalancer(forecast)),
+  }),
+] as const;
+
+export type DispatcherName = (typeof DISPATCHER_PRESETS)[number]['name'];
+
+/** Every preset name, in table order. */
+export const DISPATCHER_NAMES = DISPATCHER_PRESETS.map((p) => p.name) as [DispatcherName, ...DispatcherName[]];
 
 /**
  * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.34–0.38×
  * greedy's fleet for 95 % of pickups within 5 min, against 0.36–0.44× for batch+rebalance). `greedy` stays available
  * as the baseline.
  */
-export const DEFAULT_DISPATCHER = 'pooled+rebalance';
+export const DEFAULT_DISPATCHER: DispatcherName = 'pooled+rebalance';
 
-/** Builds a preset by name for this scenario; unknown names list the known ones. */
-export async function makeDispatcher(name: string, scenario: Scenario): Promise<Dispatcher> {
-  switch (name) {
-    case 'greedy':
-      return greedy();
-    case 'batch':
-      return batch();
-    case 'pooled':
-      return pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) });
-    case 'pooled+rebalance':
-      return withRebalancing(pooled({ solver: packingBranchAndBound(await loadHighsBinarySolver()) }), forecastRebalancer(await forecastOf(scenario)));
-    case 'batch+rebalance':
-      return withRebalancing(batch(), forecastRebalancer(await forecastOf(scenario)));
-    default:
-      throw new Error(`unknown dispatcher "${name}" (known: ${DISPATCHER_PRESETS.map((p) => p.name).join(', ')})`);
-  }
+/** The table row of a preset; unknown names list the known ones. */
+export function dispatcherPreset(name: string): DispatcherPreset {
+  const p = DISPATCHER_PRESETS.find((x) => x.name === name);
+  if (!p) throw new Error(`unknown dispatcher "${name}" (known: ${DISPATCHER_NAMES.join(', ')})`);
+  return p as DispatcherPreset;
 }

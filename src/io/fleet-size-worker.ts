@@ -1,21 +1,21 @@
-// Worker thread of `baton fleet-size`: loads the scenario once, then runs the simulations and bound it is sent.
+// Worker thread of `baton fleet-size`: rebuilds the scenario runner once, then runs the simulations and bound it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openNetwork } from './network-source.js';
-import { loadScenario, type Scenario } from './scenario.js';
+import { scenarioRunner, type ScenarioRunner } from './scenario-runner.js';
 import { validateSpeedProfile } from '../core/network/travel-times.js';
 import { scenarioFleetBound, simulateFleet, type FleetJob, type WorkerReply, type WorkerScenario } from './fleet-size.js';
 
-/** Rebuilds the scenario from what the main thread sent: a network file plus cloned requests, or the loader options. */
-async function loadWorkerScenario(data: WorkerScenario): Promise<Scenario> {
-  if (data.kind === 'files') return loadScenario(data.options);
+/** Rebuilds the runner from what the main thread sent: a network file, cloned requests and the run settings. */
+async function loadWorkerRunner(data: WorkerScenario): Promise<ScenarioRunner> {
   const network = await openNetwork([data.networkFile], { speedProfile: validateSpeedProfile({ hourlyFactors: data.hourlyFactors }) });
-  return { ...data.facts, network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length };
+  return scenarioRunner({ ...data.facts, network, requests: data.requests, rejectedRows: {}, rowsRead: data.requests.length }, data.run);
 }
 
 const port = parentPort;
 if (!port) throw new Error('fleet-size-worker: must run as a worker thread');
 const t0 = performance.now();
-const scenario = await loadWorkerScenario(workerData as WorkerScenario);
+const runner = await loadWorkerRunner(workerData as WorkerScenario);
+const scenario = runner.scenario;
 port.postMessage({ ready: true, loadS: (performance.now() - t0) / 1000 } satisfies WorkerReply);
 
 port.on('message', async (msg: { id: number; job: FleetJob }) => {
@@ -23,7 +23,7 @@ port.on('message', async (msg: { id: number; job: FleetJob }) => {
   try {
     switch (job.kind) {
       case 'simulate':
-        port.postMessage({ id, ok: true, point: await simulateFleet(scenario, job.fleet, job.run) } satisfies WorkerReply);
+        port.postMessage({ id, ok: true, point: await simulateFleet(runner, job.fleet, job.run) } satisfies WorkerReply);
         break;
       case 'bound': {
         const n = scenario.network;

@@ -10,11 +10,13 @@ import type { PlacedTrip } from '../core/demand/placed-trip.js';
 import { haversineM } from '../core/geo.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js';
-import { DEFAULT_DWELL, simulate } from '../core/sim/engine.js';
+import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
-import { makeDispatcher } from './dispatchers.js';
+import type { DispatcherName } from './dispatchers.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
-import type { Scenario, ScenarioOptions } from './scenario.js';
+import type { Scenario } from './scenario.js';
+import type { ScenarioRunner } from './scenario-runner.js';
+import type { RunSettings } from './settings.js';
 
 /** One simulated fleet size: the service level asked for and the KPIs that explain it. */
 export interface FleetPoint {
@@ -32,38 +34,25 @@ export interface FleetPoint {
   wallS: number;
 }
 
-/** How one simulation of the search is run (everything except the fleet size). */
+/** How one simulation of the search is run besides the runner's settings (seed, seats, max wait) and the fleet size. */
 export interface FleetRunOptions {
-  dispatcher: string;
-  seed: number;
-  seats: number;
-  maxWaitS: number;
+  dispatcher: DispatcherName;
   withinS: number;
 }
 
 /**
- * Simulates `fleet` cars on the scenario and measures the share of requests picked up within `withinS`, counted from
- * the streamed events (the log is not kept, so memory stays flat however many runs a worker does).
+ * Simulates `fleet` cars on the runner's scenario and measures the share of requests picked up within `withinS`,
+ * counted from the streamed events (the log is not kept, so memory stays flat however many runs a worker does).
  */
-export async function simulateFleet(scenario: Scenario, fleet: number, o: FleetRunOptions): Promise<FleetPoint> {
-  const dispatcher = await makeDispatcher(o.dispatcher, scenario);
+export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: FleetRunOptions): Promise<FleetPoint> {
   let within = 0;
-  const t0 = performance.now();
-  const { summary } = simulate({
-    graph: scenario.network.graph,
-    travelTimes: scenario.network.travelTimes,
-    requests: scenario.requests,
-    fleetSize: fleet,
-    spec: { seats: o.seats },
-    dispatcher,
-    seed: o.seed,
-    maxWaitS: o.maxWaitS,
+  const { result, wallS } = await runner.run(fleet, o.dispatcher, {
     eventSink: (ev) => {
       if (ev.kind === 'PickedUp' && ev.waitS <= o.withinS) within++;
     },
     keepLog: false,
   });
-  const k = summary.kpis;
+  const k = result.summary.kpis;
   return {
     fleet,
     servicePct: k.requests > 0 ? (100 * within) / k.requests : 100,
@@ -74,7 +63,7 @@ export async function simulateFleet(scenario: Scenario, fleet: number, o: FleetR
     emptyShare: k.emptyShare,
     utilization: k.utilization,
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
-    wallS: (performance.now() - t0) / 1000,
+    wallS,
   };
 }
 
@@ -346,17 +335,15 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
 // ---------------------------------------------------------------------------------------------------------------
 // Worker threads
 
-/** What a worker needs to rebuild the scenario: a network file and the requests (cloned), or the loader's options. */
-export type WorkerScenario =
-  | {
-      kind: 'requests';
-      networkFile: string;
-      hourlyFactors: number[];
-      requests: PlacedTrip[];
-      /** The scenario's small fields (where its demand came from, for presets that forecast from earlier days). */
-      facts: Pick<Scenario, 'description' | 'history' | 'dayStartEpochS' | 'humanFleet'>;
-    }
-  | { kind: 'files'; options: Omit<ScenarioOptions, 'onProgress'> };
+/** What a worker needs to rebuild the runner: a network file, the requests (cloned) and the run settings. */
+export interface WorkerScenario {
+  networkFile: string;
+  hourlyFactors: number[];
+  requests: PlacedTrip[];
+  /** The scenario's small fields (where its demand came from, for presets that forecast from earlier days). */
+  facts: Pick<Scenario, 'description' | 'history' | 'dayStartEpochS' | 'humanFleet'>;
+  run: RunSettings;
+}
 
 /** A job for a worker. */
 export type FleetJob =
@@ -502,10 +489,11 @@ export function defaultWorkerCount(): number {
 }
 
 /**
- * What to hand workers for a loaded scenario: its network as a `.baton` path (the user's file, or a temporary copy
- * with the hierarchy so no worker rebuilds it) and the requests themselves. `cleanup` removes the temporary file.
+ * What to hand workers for a runner: its network as a `.baton` path (the user's file, or a temporary copy with the
+ * hierarchy so no worker rebuilds it), the requests themselves and the run settings. `cleanup` removes the temporary file.
  */
-export function workerScenarioFor(scenario: Scenario, networkInputs: string[] | undefined): { data: WorkerScenario; cleanup: () => void } {
+export function workerScenarioFor(runner: ScenarioRunner, networkInputs: readonly string[] | undefined): { data: WorkerScenario; cleanup: () => void } {
+  const scenario = runner.scenario;
   let networkFile = networkInputs && networkInputs.length === 1 && isNetworkFilePath(networkInputs[0]) ? networkInputs[0] : undefined;
   let tmp: string | undefined;
   if (!networkFile) {
@@ -515,11 +503,11 @@ export function workerScenarioFor(scenario: Scenario, networkInputs: string[] | 
   }
   return {
     data: {
-      kind: 'requests',
       networkFile,
       hourlyFactors: [...scenario.network.speedProfile.hourlyFactors],
       requests: scenario.requests,
       facts: { description: scenario.description, history: scenario.history, dayStartEpochS: scenario.dayStartEpochS, humanFleet: scenario.humanFleet },
+      run: runner.settings,
     },
     cleanup: () => {
       if (tmp) rmSync(tmp, { recursive: true, force: true });

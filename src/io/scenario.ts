@@ -1,5 +1,5 @@
-// Loads a simulation scenario — network, travel times, requests — from command-line style options, so that
-// `simulate`, `compare` and `fleet-size` all read the same inputs the same way.
+// Loads a simulation scenario — network, travel times, requests — from validated settings (src/io/settings.ts), so
+// that `simulate`, `compare`, `fleet-size` and the benchmarks all read the same inputs the same way.
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
 import { generateSyntheticDemand } from '../core/demand/synthetic-demand.js';
 import { RoadSnapper } from '../core/network/snap.js';
@@ -8,30 +8,10 @@ import type { SpeedProfile } from '../core/network/travel-times.js';
 import { loadTrips, parseTimeWindow, type LoadProgress } from './trips/index.js';
 import { openNetwork, type OpenedNetwork } from './network-source.js';
 import { loadSpeedProfile } from './speed-profile.js';
+import type { ScenarioSettings } from './settings.js';
 
-export interface ScenarioOptions {
-  /** Network input(s) as for `openNetwork`; default: the built-in synthetic city. */
-  network?: string[];
-  /** Trip file; default: synthetic demand on the network. */
-  trips?: string;
-  format?: string;
-  /** Local day YYYY-MM-DD of the requests to keep. */
-  date?: string;
-  /** Time window "07:00-10:00" within the day. */
-  window?: string;
-  /** Keep trips whose pickup and drop-off lie in [minLon, minLat, maxLon, maxLat]. */
-  bbox?: readonly [number, number, number, number];
-  /** Synthetic demand: requests in the day. */
-  syntheticRequests?: number;
-  /** Share of riders who accept a shared ride, 0–1 (default 1: everyone); drawn per request with the seed. */
-  shareAcceptance?: number;
-  seed: number;
-  /** JSON file of calibrated hourly speed factors (from `baton calibrate`). */
-  speedFactors?: string;
-  snapCutoffM?: number;
-  /** Called while the network hierarchy is built and while trips are read. */
-  onProgress?(stage: 'contracting' | 'reading trips', done: number, total: number): void;
-}
+/** Called while the network hierarchy is built and while trips are read. */
+export type ScenarioProgress = (stage: 'contracting' | 'reading trips', done: number, total: number) => void;
 
 export interface Scenario {
   network: OpenedNetwork;
@@ -56,25 +36,26 @@ const TRIP_ATTRIBUTION: Record<string, string> = {
   'nyc-tlc': 'Trips: NYC Taxi & Limousine Commission trip records.',
 };
 
-/** Loads the network (building or reading its hierarchy) and the requests of the scenario. */
-export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
+/**
+ * Loads the network (building or reading its hierarchy) and the requests of the scenario. The settings are checked
+ * already (parseSimSettings: ranges, a format with every trip file, filters only with one).
+ */
+export async function loadScenario(o: ScenarioSettings, onProgress?: ScenarioProgress): Promise<Scenario> {
   const speedProfile: SpeedProfile | undefined = o.speedFactors ? loadSpeedProfile(o.speedFactors) : undefined;
-  const network = await openNetwork(o.network ?? ['synthetic'], {
+  const network = await openNetwork(o.network, {
     speedProfile,
-    onChProgress: (d, t) => o.onProgress?.('contracting', d, t),
+    onChProgress: (d, t) => onProgress?.('contracting', d, t),
   });
   const networkDesc = network.graph.meta.source;
-  const share = o.shareAcceptance ?? 1;
-  const history = { trips: o.trips, format: o.format, date: o.date, seed: o.seed, syntheticRequests: o.syntheticRequests, snapCutoffM: o.snapCutoffM };
-  if (!(share >= 0 && share <= 1)) throw new Error(`share of riders accepting a shared ride must be 0–1, got ${o.shareAcceptance}`);
+  const share = o.share;
+  const history = { trips: o.trips, format: o.format, date: o.date, seed: o.seed, syntheticRequests: o.requests, snapCutoffM: o.snapCutoffM };
   if (!o.trips) {
-    if (o.format || o.date || o.window || o.bbox) throw new Error('--format, --date, --window and --bbox apply to --trips; give a trip file');
     const requests = generateSyntheticDemand(network.graph, {
       seed: o.seed,
       sharingShare: share,
       // Riders book two-seat cars knowing their size: parties of 1 or 2 only (file trips keep their own counts).
       ridersShares: [0.85, 0.15, 0, 0],
-      ...(o.syntheticRequests ? { trips: o.syntheticRequests } : {}),
+      ...(o.requests ? { trips: o.requests } : {}),
     });
     return {
       network,
@@ -85,7 +66,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
       description: { network: networkDesc, trips: `synthetic demand (${requests.length} requests, seed ${o.seed})`, networkAttribution: network.graph.meta.attribution },
     };
   }
-  if (!o.format) throw new Error(`--format is required with --trips (sf-cabspotting, rideaustin, nyc-tlc, baton)`);
+  if (!o.format) throw new Error(`${o.trips}: no trip format given (settings not validated with parseSimSettings?)`);
   const snapper = new RoadSnapper(network.graph, { cutoffM: o.snapCutoffM });
   const loaded = await loadTrips(o.trips, {
     format: o.format,
@@ -93,7 +74,7 @@ export async function loadScenario(o: ScenarioOptions): Promise<Scenario> {
     window: o.window ? parseTimeWindow(o.window) : undefined,
     bbox: o.bbox,
     snapper,
-    onProgress: (p: LoadProgress) => o.onProgress?.('reading trips', p.bytesRead, p.totalBytes),
+    onProgress: (p: LoadProgress) => onProgress?.('reading trips', p.bytesRead, p.totalBytes),
   });
   // The files do not say who would share a ride: draw it per request, seeded, in the loader's stable order.
   const rng = new Rng(o.seed ^ 0x5eed);

@@ -49,11 +49,24 @@ describe('baton simulate', () => {
   });
 
   it('explains bad options instead of crashing', () => {
-    expect(runCli(['simulate', '--fleet', '0']).stderr).toMatch(/--fleet "0": expected a positive integer/);
-    expect(runCli(['simulate', '--dispatcher', 'magic']).stderr).toMatch(/unknown dispatcher "magic"/);
+    expect(runCli(['simulate', '--fleet', '0']).stderr).toMatch(/baton: --fleet "0": expected an integer in 1\.\.10000000\n$/);
+    expect(runCli(['simulate', '--dispatcher', 'magic']).stderr).toMatch(/--dispatcher "magic": expected one of greedy, batch, pooled/);
+    expect(runCli(['compare', '--dispatchers', 'greedy,magic']).stderr).toMatch(/--dispatchers "greedy,magic": unknown magic \(known: greedy/);
     expect(runCli(['simulate', '--bbox', '1,2']).stderr).toMatch(/--bbox "1,2": expected minLon,minLat,maxLon,maxLat/);
     expect(runCli(['simulate', '--trips', join(dir, 'none.csv'), '--format', 'baton']).stderr).toMatch(/none\.csv: file not found/);
     expect(runCli(['simulate', '--date', '2008-05-21']).stderr).toMatch(/apply to --trips/);
+  });
+
+  it('spells shared options the same in every command and shows their defaults in --help', () => {
+    const help = (cmd: string) => runCli([cmd, '--help']).stdout.replace(/\s+/g, ' ');
+    for (const cmd of ['simulate', 'compare', 'fleet-size']) {
+      const h = help(cmd);
+      for (const opt of ['--network <input...>', '--trips <file>', '--seed <n>', '--seats <n>', '--max-wait <s>', '--snap-cutoff <m>', '--share <0..1>']) expect(h).toContain(opt);
+      expect(h).toMatch(/--max-wait <s> cancel a request not picked up within this many seconds \(default: 600\)/);
+    }
+    expect(help('simulate')).toMatch(/--fleet <n> number of cars \(default: 200\)/);
+    expect(help('simulate')).toMatch(/\(default: pooled\+rebalance\)/);
+    expect(help('compare')).toMatch(/\(default: greedy,batch,batch\+rebalance\)/);
   });
 });
 

@@ -7,7 +7,7 @@ import { VehicleStatus, legTimeS, type Dispatcher } from '../../src/core/dispatc
 import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { simulate } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
 import { randomRequests, runDispatcherConformance } from './conformance.js';
 

@@ -6,7 +6,7 @@ import type { RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
-import { simulate, type SimResult, type SimulateOptions } from '../../src/core/sim/engine.js';
+import { simulate, type SimResult, type SimulateOptions } from '../../src/core/simulate.js';
 import { eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 
 /** Seeded random requests over `spanS` seconds on `g` (distinct pickup/drop-off; some 2-rider, some sharing). */

@@ -5,7 +5,7 @@ import { eventsToNdjson } from '../../src/core/sim/events.js';
 import { VehicleStatus, legTimeS, type Dispatcher } from '../../src/core/dispatch/types.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type SpeedProfile } from '../../src/core/network/travel-times.js';
-import { simulate } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import { randomRequests, runDispatcherConformance } from './conformance.js';
 
 runDispatcherConformance('greedy', () => greedy());

@@ -8,7 +8,7 @@ import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
-import { simulate } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';

@@ -10,7 +10,7 @@ import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { simulate } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import { ForecastLeakError, buildForecast, historyDates, loadForecast } from '../../src/io/forecast.js';
 import type { Scenario } from '../../src/io/scenario.js';
 import { randomRequests, runDispatcherConformance } from './conformance.js';

@@ -16,6 +16,8 @@ import {
   type FleetRunOptions,
 } from '../../src/io/fleet-size.js';
 import type { Scenario } from '../../src/io/scenario.js';
+import { scenarioRunner } from '../../src/io/scenario-runner.js';
+import type { RunSettings } from '../../src/io/settings.js';
 
 const EDGE_MS = 60_000;
 
@@ -50,10 +52,11 @@ function req(id: number, requestS: number, pickupNode: number, dropoffNode: numb
   return { id: `r${id}`, requestS, pickupNode, dropoffNode, pickupLat: 0, pickupLon: 0, dropoffLat: 0, dropoffLon: 0, riders: 1, acceptsSharing: false };
 }
 
-const RUN: FleetRunOptions = { dispatcher: 'greedy', seed: 1, seats: 2, maxWaitS: 600, withinS: 300 };
+const RUN: FleetRunOptions = { dispatcher: 'greedy', withinS: 300 };
+const SETTINGS: RunSettings = { seed: 1, seats: 2, maxWaitS: 600 };
 
 /** Evaluates fleets in this thread (what `--workers 0` does). */
-const inThread = (scenario: Scenario, run = RUN) => async (fleets: number[]) => Promise.all(fleets.map((f) => simulateFleet(scenario, f, run)));
+const inThread = (scenario: Scenario, run = RUN) => async (fleets: number[]) => Promise.all(fleets.map((f) => simulateFleet(scenarioRunner(scenario, SETTINGS), f, run)));
 
 describe('searchSmallestFleet on hand-made scenarios', () => {
   // A line of 11 nodes: node 0 to node 10 is a 10-minute ride, so a car that leaves with a rider is gone for 20 min.
@@ -161,9 +164,9 @@ describe('clairvoyant bound vs simulated greedy (property)', () => {
           fc.pre(requests.length > 0);
           const profile: SpeedProfile = { hourlyFactors: factors };
           const s: Scenario = { ...scenarioOf(g, requests), network: { graph: g, ch, speedProfile: profile, travelTimes: new ChTravelTimes(g, ch, profile), chFromFile: false, chBuildS: 0 } };
-          const run = { ...RUN, withinS, maxWaitS: Math.max(600, withinS) };
+          const runner = scenarioRunner(s, { ...SETTINGS, maxWaitS: Math.max(600, withinS) });
           let smallest: number | undefined;
-          for (let f = 1; f <= requests.length && smallest === undefined; f++) if ((await simulateFleet(s, f, run)).servicePct >= 100) smallest = f;
+          for (let f = 1; f <= requests.length && smallest === undefined; f++) if ((await simulateFleet(runner, f, { ...RUN, withinS })).servicePct >= 100) smallest = f;
           fc.pre(smallest !== undefined); // with slow hours some pickups are out of reach for any fleet
           const bound = scenarioFleetBound(g, s.network.travelTimes, profile, requests, { withinS });
           expect(bound.fleet).toBeLessThanOrEqual(smallest!);
@@ -179,7 +182,7 @@ describe('FleetWorkerPool', () => {
     const g = grid(6, 6);
     const requests = Array.from({ length: 40 }, (_, i) => req(i, 600 + i * 45, (i * 7) % 36, (i * 11 + 5) % 36));
     const s = scenarioOf(g, requests);
-    const { data, cleanup } = workerScenarioFor(s, undefined);
+    const { data, cleanup } = workerScenarioFor(scenarioRunner(s, SETTINGS), undefined);
     const pool = new FleetWorkerPool(data, 2);
     try {
       await pool.whenReady();

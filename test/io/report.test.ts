@@ -11,7 +11,7 @@ import { reportSeries, type ReportSeries } from '../../src/core/metrics/report-s
 import type { RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { simulate } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import type { ChartSpec } from '../../src/io/report/charts.js';
 import { renderComparisonReport, renderFleetSizeReport, renderSimulationReport, type FleetSizePoint, type ScenarioInfo } from '../../src/io/report/index.js';

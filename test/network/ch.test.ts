@@ -2,7 +2,6 @@
 // and unreachable pairs, for tables, unpacked paths, speed factors, and after a round trip through typed arrays.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type SpeedProfile } from '../../src/core/network/travel-times.js';
 import {
@@ -13,66 +12,8 @@ import {
   type AnyTypedArray,
 } from '../../src/core/network/ch.js';
 import { expectChEqualsDijkstra, fastestEdgeMs } from './ch-equivalence.js';
+import { arbitraryGraph, graphFromEdges } from './random-graphs.js';
 import { Rng } from '../../src/core/random.js';
-
-/** A RoadGraph straight from an edge list (no SCC filtering, so some pairs stay unreachable). */
-function graphFromEdges(nodeCount: number, edges: ReadonlyArray<readonly [number, number, number]>): RoadGraph {
-  const sorted = [...edges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const m = sorted.length;
-  const firstOut = new Uint32Array(nodeCount + 1);
-  const head = new Uint32Array(m);
-  const timeMs = new Uint32Array(m);
-  const lengthM = new Float32Array(m);
-  sorted.forEach(([u, v, w], i) => {
-    firstOut[u + 1]++;
-    head[i] = v;
-    timeMs[i] = w;
-    lengthM[i] = w / 10;
-  });
-  for (let v = 0; v < nodeCount; v++) firstOut[v + 1] += firstOut[v];
-  return {
-    nodeCount,
-    edgeCount: m,
-    firstOut,
-    head,
-    timeMs,
-    lengthM,
-    roadClass: new Uint8Array(m),
-    lat: new Float64Array(nodeCount),
-    lon: new Float64Array(nodeCount),
-    externalId: new Float64Array(nodeCount),
-    geomFirst: new Uint32Array(m + 1),
-    geomLat: new Float64Array(0),
-    geomLon: new Float64Array(0),
-    meta: {
-      source: 'test',
-      attribution: '',
-      bbox: [0, 0, 0, 0],
-      build: { nodesIn: nodeCount, edgesIn: m, nodesKept: nodeCount, edgesKept: m, componentsFound: 0, nodesDropped: 0, edgesDropped: 0, selfLoopsDropped: 0, parallelEdgesMerged: 0 },
-    },
-  };
-}
-
-/** Random directed graphs: one-way edges, some two-way, parallel edges and self-loops; small weights make ties common. */
-const arbitraryGraph = fc
-  .integer({ min: 1, max: 30 })
-  .chain((n) =>
-    fc.record({
-      n: fc.constant(n),
-      edges: fc.array(
-        fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.integer({ min: 1, max: 12 }), fc.boolean()),
-        { maxLength: n * 3 },
-      ),
-    }),
-  )
-  .map(({ n, edges }) => {
-    const list: [number, number, number][] = [];
-    for (const [u, v, w, twoWay] of edges) {
-      list.push([u, v, w]);
-      if (twoWay) list.push([v, u, w]);
-    }
-    return graphFromEdges(n, list);
-  });
 
 const city = buildSyntheticCity().graph;
 const cityCh = buildContractionHierarchy(city);

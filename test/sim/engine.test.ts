@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { dropoff, pickup, type Command, type Dispatcher } from '../../src/core/dispatch/types.js';
 import { street, trip as streetTrip } from '../street.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { InvalidCommandError, simulate } from '../../src/core/sim/engine.js';
+import { InvalidCommandError } from '../../src/core/sim/engine.js';
+import { simulate } from '../../src/core/simulate.js';
 import { TimerQueue, Phase } from '../../src/core/sim/event-queue.js';
 import { eventToJson, type SimEvent } from '../../src/core/sim/events.js';
 

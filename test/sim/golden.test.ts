@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { greedy } from '../../src/core/dispatch/greedy.js';
 import { street, trip } from '../street.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { Engine, simulate } from '../../src/core/sim/engine.js';
+import { Simulation, simulate } from '../../src/core/simulate.js';
 import { eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 
 const g = street('golden');
@@ -63,8 +63,9 @@ describe('golden: greedy on a 5-node street', () => {
   });
 
   it('interpolates positions along the current leg', () => {
-    const engine = new Engine({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 4], dispatcher: greedy(), seed: 1, maxWaitS: 280 });
-    engine.runUntil(100); // c0 is on 1→3 since t=90 (node 2 at 150, node 3 at 210)
+    const sim = new Simulation({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 4], dispatcher: greedy(), seed: 1, maxWaitS: 280 });
+    sim.runUntil(100);
+    const engine = sim.engine; // c0 is on 1→3 since t=90 (node 2 at 150, node 3 at 210)
     const at = engine.positionAt(0, 120);
     expect(at.lat).toBeCloseTo(47, 9);
     expect(at.lon).toBeCloseTo(8 + 1.5 * 0.0066, 9);

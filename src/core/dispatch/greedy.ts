@@ -1,7 +1,7 @@
 // The greedy baseline: each request gets the nearest idle car at once; without one it queues (FIFO) for the next car
 // that frees up. The heuristic the optimiser is measured against, so it is exact and fast rather than clever.
-import FlatQueue from 'flatqueue';
-import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
+import { BoundedSearch } from '../network/bounded-search.js';
+import type { RoadGraph } from '../network/graph.js';
 import { RequestStatus, VehicleStatus, dropoff, legTimeS, pickup, type Command, type Dispatcher, type FleetSnapshot } from './types.js';
 
 export interface GreedyOptions {
@@ -24,11 +24,7 @@ export interface GreedyOptions {
  * hourly speed factor scales every time alike and keeps the order). Ties: first settled node, then lowest vehicle.
  */
 class NearestIdleSearch {
-  private readonly rev: ReverseIndex;
-  private readonly distMs: Float64Array;
-  private readonly touched: Uint32Array;
-  private touchedCount = 0;
-  private readonly queue = new FlatQueue<number>();
+  private readonly search: BoundedSearch;
   /** Idle cars per node as intrusive lists: head per node, next/prev per vehicle (-1 = none). */
   readonly headAt: Int32Array;
   private readonly next: Int32Array;
@@ -39,13 +35,8 @@ class NearestIdleSearch {
   readonly idleList: Int32Array;
   private readonly listPos: Int32Array;
 
-  constructor(
-    private readonly graph: RoadGraph,
-    vehicleCount: number,
-  ) {
-    this.rev = reverseIndex(graph);
-    this.distMs = new Float64Array(graph.nodeCount).fill(Infinity);
-    this.touched = new Uint32Array(graph.nodeCount);
+  constructor(graph: RoadGraph, vehicleCount: number) {
+    this.search = new BoundedSearch(graph);
     this.headAt = new Int32Array(graph.nodeCount).fill(-1);
     this.next = new Int32Array(vehicleCount).fill(-1);
     this.prev = new Int32Array(vehicleCount).fill(-1);
@@ -96,30 +87,10 @@ class NearestIdleSearch {
 
   /** Reverse Dijkstra from `target`: stops at the first node holding an idle car (returning it), or beyond the radius. */
   private searchFrom(target: number, radiusMs: number): number {
-    const g = this.graph;
-    const { revFirst, revTail, revEdge } = this.rev;
-    for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
-    this.touchedCount = 0;
-    const q = this.queue;
-    q.clear();
-    this.distMs[target] = 0;
-    this.touched[this.touchedCount++] = target;
-    q.push(target, 0);
-    while (q.length > 0) {
-      const d = q.peekValue()!;
-      const u = q.pop()!;
-      if (d > this.distMs[u]) continue;
-      if (d > radiusMs) return -1;
+    const search = this.search;
+    search.start(target, 'reverse');
+    for (let u = search.settleNext(radiusMs); u >= 0; u = search.settleNext(radiusMs)) {
       if (this.headAt[u] >= 0) return this.lowestAt(u);
-      for (let i = revFirst[u]; i < revFirst[u + 1]; i++) {
-        const w = revTail[i];
-        const nd = d + g.timeMs[revEdge[i]];
-        if (nd < this.distMs[w]) {
-          if (this.distMs[w] === Infinity) this.touched[this.touchedCount++] = w;
-          this.distMs[w] = nd;
-          q.push(w, nd);
-        }
-      }
     }
     return -1;
   }

@@ -4,8 +4,8 @@
 //
 // Index conventions: vehicles, requests and nodes as in types.ts. A stop code is request * 2 + (1 for a drop-off).
 import { makePlane, type Plane } from '../network/plane.js';
-import FlatQueue from 'flatqueue';
-import { reverseIndex, type ReverseIndex, type RoadGraph } from '../network/graph.js';
+import { BoundedSearch } from '../network/bounded-search.js';
+import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
@@ -208,34 +208,26 @@ function makeGrid(plane: Plane, vehicleCount: number): Grid {
   };
 }
 
-/** Free-flow Dijkstra over the graph (forward or reverse), with landmark lower bounds for pruning. */
-class GraphSearch {
-  readonly rev: ReverseIndex;
-  readonly distMs: Float64Array;
-  private readonly touched: Uint32Array;
-  private touchedCount = 0;
-  readonly queue = new FlatQueue<number>();
+/** Landmark (ALT) lower bounds on free-flow ms between any two nodes, for pruning candidate cars and pairs. */
+class Landmarks {
   /** Landmark tables: from[L][x] = ms L → x, to[L][x] = ms x → L. */
   private readonly fromL: Float64Array[] = [];
   private readonly toL: Float64Array[] = [];
 
-  constructor(private readonly g: RoadGraph) {
-    this.rev = reverseIndex(g);
-    this.distMs = new Float64Array(g.nodeCount).fill(Infinity);
-    this.touched = new Uint32Array(g.nodeCount);
-  }
-
   /** Picks `count` landmarks by farthest-point selection (deterministic) and stores their full tables. */
-  buildLandmarks(count: number): void {
-    const n = this.g.nodeCount;
+  constructor(g: RoadGraph, count: number) {
+    const n = g.nodeCount;
     if (n === 0) return;
+    const search = new BoundedSearch(g);
     const minTo = new Float64Array(n).fill(Infinity);
     let next = 0;
     for (let i = 0; i < count; i++) {
-      this.run(next, false);
-      const from = this.snapshotDist();
-      this.run(next, true);
-      const to = this.snapshotDist();
+      search.start(next, 'forward');
+      search.settleAll();
+      const from = search.distancesMs();
+      search.start(next, 'reverse');
+      search.settleAll();
+      const to = search.distancesMs();
       this.fromL.push(from);
       this.toL.push(to);
       let best = -1;
@@ -246,10 +238,6 @@ class GraphSearch {
       }
       next = best;
     }
-  }
-
-  private snapshotDist(): Float64Array {
-    return this.distMs.slice();
   }
 
   /** A lower bound on the free-flow ms a → b (0 without landmarks). */
@@ -264,47 +252,6 @@ class GraphSearch {
       if (d2 > lb && Number.isFinite(d2)) lb = d2;
     }
     return lb;
-  }
-
-  /** Resets, then seeds a search at `source`. */
-  start(source: number): void {
-    for (let i = 0; i < this.touchedCount; i++) this.distMs[this.touched[i]] = Infinity;
-    this.touchedCount = 0;
-    this.queue.clear();
-    this.distMs[source] = 0;
-    this.touched[this.touchedCount++] = source;
-    this.queue.push(source, 0);
-  }
-
-  /** Relaxes the edges of settled node u at distance d (reverse: incoming edges). */
-  relax(u: number, d: number, reverse: boolean): void {
-    const g = this.g;
-    if (reverse) {
-      const { revFirst, revTail, revEdge } = this.rev;
-      for (let i = revFirst[u]; i < revFirst[u + 1]; i++) this.improve(revTail[i], d + g.timeMs[revEdge[i]]);
-    } else {
-      for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) this.improve(g.head[e], d + g.timeMs[e]);
-    }
-  }
-
-  private improve(w: number, nd: number): void {
-    if (nd < this.distMs[w]) {
-      if (this.distMs[w] === Infinity) this.touched[this.touchedCount++] = w;
-      this.distMs[w] = nd;
-      this.queue.push(w, nd);
-    }
-  }
-
-  /** A full search from `source` (forward, or backward over incoming edges). */
-  private run(source: number, reverse: boolean): void {
-    this.start(source);
-    const q = this.queue;
-    while (q.length > 0) {
-      const d = q.peekValue()!;
-      const u = q.pop()!;
-      if (d > this.distMs[u]) continue;
-      this.relax(u, d, reverse);
-    }
   }
 }
 
@@ -372,7 +319,7 @@ export class PooledPlanner {
   private readonly ageWeight: number;
   private readonly assignment = new AssignmentSolver();
   private legs: LegTimes | null = null;
-  private search: GraphSearch | null = null;
+  private landmarks: Landmarks | null = null;
   /** Predicted (then actual) pickup time per request. */
   private readonly pickupAtS = new Map<number, number>();
   /** Straight-line lower bounds (fast mode only). */
@@ -394,9 +341,8 @@ export class PooledPlanner {
   private init(s: FleetSnapshot): void {
     const g = s.graph;
     if (g) {
-      this.search = new GraphSearch(g);
+      this.landmarks = new Landmarks(g, Math.min(8, g.nodeCount));
       this.legs = new LegTimes(s.travelTimes, g);
-      this.search.buildLandmarks(Math.min(8, g.nodeCount));
       this.plane = makePlane(g);
       if (this.plane) this.grid = makeGrid(this.plane, s.vehicleCount);
     } else {
@@ -406,8 +352,8 @@ export class PooledPlanner {
 
   /** Lower bound on the engine's seconds for a → b departing any time. */
   private lowerLegS(a: number, b: number): number {
-    if (a === b || !this.search) return 0;
-    return Math.round(((this.search.lowerBoundMs(a, b) / 1000) * this.legs!.minFactor) * (1 - 1e-12));
+    if (a === b || !this.landmarks) return 0;
+    return Math.round(((this.landmarks.lowerBoundMs(a, b) / 1000) * this.legs!.minFactor) * (1 - 1e-12));
   }
 
   private deadlineS(s: FleetSnapshot, r: number): number {
@@ -522,10 +468,10 @@ export class PooledPlanner {
     const consider = (v: number, arriveS: number): void => {
       if (arriveS <= deadline) found.push({ v, arriveS });
     };
-    const search = this.search;
+    const landmarks = this.landmarks;
     const legs = this.legs!;
     const grid = this.grid;
-    if (search && legs.factor && grid && this.plane) {
+    if (landmarks && legs.factor && grid && this.plane) {
       // Grid rings outward from the pickup. Every car with an exact arrival ≤ the maxCars-th found so far is tried:
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
@@ -568,7 +514,7 @@ export class PooledPlanner {
                 if (c.divNode === p) add(v, c.endS);
                 continue;
               }
-              const low = c.divS + legs.legFromMs(search.lowerBoundMs(c.divNode, p), c.divS);
+              const low = c.divS + legs.legFromMs(landmarks.lowerBoundMs(c.divNode, p), c.divS);
               if (low > deadline || low > kthS) continue;
               add(v, c.divS + legs.legFromMs(legs.ms(c.divNode, p), c.divS));
             }
@@ -638,7 +584,7 @@ export class PooledPlanner {
     this.legs!.boundCache();
     // Index open cars by grid cell of their divert node, and by the end of their current leg.
     this.endingAt.clear();
-    if (this.search && this.grid) {
+    if (this.landmarks && this.grid) {
       const grid = this.grid;
       const plane = this.plane!;
       const cellOf = grid.carCell;

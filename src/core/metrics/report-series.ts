@@ -82,70 +82,67 @@ const grow = (a: number[], i: number): void => {
  * series.hourly.requests.reduce((a, b) => a + b, 0); // = number of RequestSubmitted events
  */
 export function reportSeries(events: Iterable<SimEvent>, options: ReportSeriesOptions = {}): ReportSeries {
-  const waitBinS = options.waitBinS ?? 30;
-  const fleetBinS = options.fleetBinS ?? 300;
-  if (!(waitBinS > 0) || !(fleetBinS > 0)) throw new Error(`reportSeries: bin widths must be positive (wait ${waitBinS}, fleet ${fleetBinS})`);
+  const acc = new ReportSeriesAccumulator(options);
+  for (const ev of events) acc.add(ev);
+  return acc.result();
+}
 
-  const hourly: HourlyFlows = { hour: [], requests: [], pickups: [], dropoffs: [], cancelled: [], rejected: [] };
-  const bump = (list: number[], timeS: number): void => {
-    const h = Math.max(0, Math.floor(timeS / 3600));
-    grow(list, h);
-    list[h]++;
-  };
-  const waitCounts: number[] = [];
-  const waits: number[] = [];
-  const pickupNodeOf: number[] = [];
-  const pickupNodes: number[] = [];
-  const unservedNodes: number[] = [];
-
+/**
+ * The report series as a fold that subscribes to the event stream (no log needs to be kept): `add` every event in
+ * order, `result` at the end.
+ *
+ * @example
+ * const series = new ReportSeriesAccumulator();
+ * simulate({ ..., subscribers: [series] });
+ * renderSimulationReport({ ..., series: series.result() });
+ */
+export class ReportSeriesAccumulator {
+  private readonly waitBinS: number;
+  private readonly fleetBinS: number;
+  private readonly hourly: HourlyFlows = { hour: [], requests: [], pickups: [], dropoffs: [], cancelled: [], rejected: [] };
+  private readonly waitCounts: number[] = [];
+  private readonly waits: number[] = [];
+  private readonly pickupNodeOf: number[] = [];
+  private readonly pickupNodes: number[] = [];
+  private readonly unservedNodes: number[] = [];
   // Fleet state machine per vehicle, and the time spent in each state per bin (flat: bin * STATE_COUNT + state).
-  const state: number[] = [];
-  const since: number[] = [];
-  const load: number[] = [];
-  const stateSeconds: number[] = [];
-  let firstS = Infinity;
-  let lastS = -Infinity;
-  const account = (v: number, toS: number): void => {
-    let t = since[v];
-    const s = state[v];
-    while (t < toS) {
-      const bin = Math.floor(t / fleetBinS);
-      const end = Math.min(toS, (bin + 1) * fleetBinS);
-      grow(stateSeconds, bin * STATE_COUNT + STATE_COUNT - 1);
-      stateSeconds[bin * STATE_COUNT + s] += end - t;
-      t = end;
-    }
-    since[v] = toS;
-  };
-  const setState = (v: number, timeS: number, s: FleetState): void => {
-    if (state[v] === undefined) return; // a vehicle never placed: nothing to account
-    account(v, timeS);
-    state[v] = s;
-  };
+  private readonly state: number[] = [];
+  private readonly since: number[] = [];
+  private readonly load: number[] = [];
+  private readonly stateSeconds: number[] = [];
+  private firstS = Infinity;
+  private lastS = -Infinity;
 
-  for (const ev of events) {
-    if (ev.timeS < firstS) firstS = ev.timeS;
-    if (ev.timeS > lastS) lastS = ev.timeS;
+  constructor(options: ReportSeriesOptions = {}) {
+    this.waitBinS = options.waitBinS ?? 30;
+    this.fleetBinS = options.fleetBinS ?? 300;
+    if (!(this.waitBinS > 0) || !(this.fleetBinS > 0)) throw new Error(`reportSeries: bin widths must be positive (wait ${this.waitBinS}, fleet ${this.fleetBinS})`);
+  }
+
+  add(ev: SimEvent): void {
+    const { hourly, load } = this;
+    if (ev.timeS < this.firstS) this.firstS = ev.timeS;
+    if (ev.timeS > this.lastS) this.lastS = ev.timeS;
     switch (ev.kind) {
       case 'VehiclePlaced':
-        state[ev.vehicle] = FleetState.idle;
-        since[ev.vehicle] = ev.timeS;
+        this.state[ev.vehicle] = FleetState.idle;
+        this.since[ev.vehicle] = ev.timeS;
         load[ev.vehicle] = 0;
         break;
       case 'RequestSubmitted':
         bump(hourly.requests, ev.timeS);
-        pickupNodeOf[ev.request] = ev.pickupNode;
+        this.pickupNodeOf[ev.request] = ev.pickupNode;
         break;
       case 'PickedUp': {
         bump(hourly.pickups, ev.timeS);
-        const bin = Math.floor(ev.waitS / waitBinS);
-        grow(waitCounts, bin);
-        waitCounts[bin]++;
-        waits.push(ev.waitS);
-        const node = pickupNodeOf[ev.request];
-        if (node !== undefined) pickupNodes.push(node);
+        const bin = Math.floor(ev.waitS / this.waitBinS);
+        grow(this.waitCounts, bin);
+        this.waitCounts[bin]++;
+        this.waits.push(ev.waitS);
+        const node = this.pickupNodeOf[ev.request];
+        if (node !== undefined) this.pickupNodes.push(node);
         load[ev.vehicle] = (load[ev.vehicle] ?? 0) + ev.riders;
-        setState(ev.vehicle, ev.timeS, FleetState.occupied);
+        this.setState(ev.vehicle, ev.timeS, FleetState.occupied);
         break;
       }
       case 'DroppedOff':
@@ -156,19 +153,19 @@ export function reportSeries(events: Iterable<SimEvent>, options: ReportSeriesOp
       case 'RequestCancelled':
       case 'RequestRejected': {
         bump(ev.kind === 'RequestCancelled' ? hourly.cancelled : hourly.rejected, ev.timeS);
-        const node = pickupNodeOf[ev.request];
-        if (node !== undefined) unservedNodes.push(node);
+        const node = this.pickupNodeOf[ev.request];
+        if (node !== undefined) this.unservedNodes.push(node);
         break;
       }
       case 'VehicleDeparted':
-        setState(
+        this.setState(
           ev.vehicle,
           ev.timeS,
           ev.purpose === 'rebalance' ? FleetState.rebalancing : ev.onboard > 0 ? FleetState.occupied : FleetState.toPickup,
         );
         break;
       case 'VehicleIdle':
-        setState(ev.vehicle, ev.timeS, FleetState.idle);
+        this.setState(ev.vehicle, ev.timeS, FleetState.idle);
         break;
       case 'VehicleArrived': // always followed in the same second by a departure, a stop or VehicleIdle
       case 'RequestAssigned':
@@ -183,43 +180,71 @@ export function reportSeries(events: Iterable<SimEvent>, options: ReportSeriesOp
     }
   }
 
-  // Hourly arrays share one length so that charts can zip them.
-  const hours = Math.max(hourly.requests.length, hourly.pickups.length, hourly.dropoffs.length, hourly.cancelled.length, hourly.rejected.length);
-  for (const list of [hourly.requests, hourly.pickups, hourly.dropoffs, hourly.cancelled, hourly.rejected]) grow(list, hours - 1);
-  hourly.hour = Array.from({ length: hours }, (_, h) => h);
+  /** The series of everything added so far (each vehicle's last state closed at the end of the last bin). */
+  result(): ReportSeries {
+    const { hourly, fleetBinS, stateSeconds, waits } = this;
+    // Hourly arrays share one length so that charts can zip them.
+    const hours = Math.max(hourly.requests.length, hourly.pickups.length, hourly.dropoffs.length, hourly.cancelled.length, hourly.rejected.length);
+    for (const list of [hourly.requests, hourly.pickups, hourly.dropoffs, hourly.cancelled, hourly.rejected]) grow(list, hours - 1);
+    hourly.hour = Array.from({ length: hours }, (_, h) => h);
 
-  // Close every vehicle's last state at the end of the last bin that saw an event.
-  const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [] };
-  if (Number.isFinite(lastS)) {
-    const firstBin = Math.max(0, Math.floor(firstS / fleetBinS));
-    const endS = (Math.floor(lastS / fleetBinS) + 1) * fleetBinS;
-    for (let v = 0; v < state.length; v++) if (state[v] !== undefined) account(v, endS);
-    grow(stateSeconds, (endS / fleetBinS) * STATE_COUNT - 1);
-    for (let bin = firstBin; bin * fleetBinS < endS; bin++) {
-      const at = (s: FleetState): number => stateSeconds[bin * STATE_COUNT + s] / fleetBinS;
-      fleetStatus.startS.push(bin * fleetBinS);
-      fleetStatus.idle.push(at(FleetState.idle));
-      fleetStatus.toPickup.push(at(FleetState.toPickup));
-      fleetStatus.occupied.push(at(FleetState.occupied));
-      fleetStatus.rebalancing.push(at(FleetState.rebalancing));
+    const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [] };
+    if (Number.isFinite(this.lastS)) {
+      const firstBin = Math.max(0, Math.floor(this.firstS / fleetBinS));
+      const endS = (Math.floor(this.lastS / fleetBinS) + 1) * fleetBinS;
+      for (let v = 0; v < this.state.length; v++) if (this.state[v] !== undefined) this.account(v, endS);
+      grow(stateSeconds, (endS / fleetBinS) * STATE_COUNT - 1);
+      for (let bin = firstBin; bin * fleetBinS < endS; bin++) {
+        const at = (s: FleetState): number => stateSeconds[bin * STATE_COUNT + s] / fleetBinS;
+        fleetStatus.startS.push(bin * fleetBinS);
+        fleetStatus.idle.push(at(FleetState.idle));
+        fleetStatus.toPickup.push(at(FleetState.toPickup));
+        fleetStatus.occupied.push(at(FleetState.occupied));
+        fleetStatus.rebalancing.push(at(FleetState.rebalancing));
+      }
     }
+
+    const sorted = Float64Array.from(waits).sort();
+    let waitSum = 0;
+    for (const w of waits) waitSum += w;
+    return {
+      hourly,
+      wait: {
+        binS: this.waitBinS,
+        counts: this.waitCounts,
+        n: waits.length,
+        meanS: waits.length > 0 ? waitSum / waits.length : NaN,
+        p50S: percentileSorted(sorted, 0.5),
+        p95S: percentileSorted(sorted, 0.95),
+      },
+      fleetStatus,
+      pickupNodes: this.pickupNodes,
+      unservedNodes: this.unservedNodes,
+    };
   }
 
-  const sorted = Float64Array.from(waits).sort();
-  let waitSum = 0;
-  for (const w of waits) waitSum += w;
-  return {
-    hourly,
-    wait: {
-      binS: waitBinS,
-      counts: waitCounts,
-      n: waits.length,
-      meanS: waits.length > 0 ? waitSum / waits.length : NaN,
-      p50S: percentileSorted(sorted, 0.5),
-      p95S: percentileSorted(sorted, 0.95),
-    },
-    fleetStatus,
-    pickupNodes,
-    unservedNodes,
-  };
+  private account(v: number, toS: number): void {
+    let t = this.since[v];
+    const s = this.state[v];
+    while (t < toS) {
+      const bin = Math.floor(t / this.fleetBinS);
+      const end = Math.min(toS, (bin + 1) * this.fleetBinS);
+      grow(this.stateSeconds, bin * STATE_COUNT + STATE_COUNT - 1);
+      this.stateSeconds[bin * STATE_COUNT + s] += end - t;
+      t = end;
+    }
+    this.since[v] = toS;
+  }
+
+  private setState(v: number, timeS: number, s: FleetState): void {
+    if (this.state[v] === undefined) return; // a vehicle never placed: nothing to account
+    this.account(v, timeS);
+    this.state[v] = s;
+  }
 }
+
+const bump = (list: number[], timeS: number): void => {
+  const h = Math.max(0, Math.floor(timeS / 3600));
+  grow(list, h);
+  list[h]++;
+};

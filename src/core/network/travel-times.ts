@@ -1,6 +1,6 @@
 // The TravelTimes contract every routing engine implements, the time-of-day speed profile, and plain Dijkstra as the
 // reference engine that faster engines (contraction hierarchies) must equal exactly.
-import FlatQueue from 'flatqueue';
+import { BoundedSearch } from './bounded-search.js';
 import { findEdge, type RoadGraph } from './graph.js';
 
 /** A shortest path: the node sequence, its time and its distance. */
@@ -73,61 +73,31 @@ export function pathDistanceM(g: RoadGraph, nodes: ArrayLike<number>): number {
 
 /**
  * Plain Dijkstra over the CSR graph: the reference that defines "exact". Slow on purpose-free grounds: no
- * preprocessing. Reuses its arrays between queries (not re-entrant).
+ * preprocessing. Every query runs on one reused BoundedSearch (not re-entrant).
  */
 export class DijkstraTravelTimes implements TravelTimes {
   readonly nodeCount: number;
-  private readonly distMs: Float64Array;
-  private readonly parent: Int32Array;
-  private readonly touched: Uint32Array;
-  private touchedCount = 0;
-  private readonly queue = new FlatQueue<number>();
+  private readonly search: BoundedSearch;
 
   constructor(
     private readonly graph: RoadGraph,
     private readonly profile: SpeedProfile = FREE_FLOW,
   ) {
     this.nodeCount = graph.nodeCount;
-    this.distMs = new Float64Array(graph.nodeCount).fill(Infinity);
-    this.parent = new Int32Array(graph.nodeCount).fill(-1);
-    this.touched = new Uint32Array(graph.nodeCount);
+    this.search = new BoundedSearch(graph);
   }
 
-  /** Free-flow milliseconds from `from` to every node (Infinity if unreachable); stops early once `stopAt` is settled. */
-  private run(from: number, stopAt = -1): void {
-    const g = this.graph;
-    for (let i = 0; i < this.touchedCount; i++) {
-      this.distMs[this.touched[i]] = Infinity;
-      this.parent[this.touched[i]] = -1;
-    }
-    this.touchedCount = 0;
-    const q = this.queue;
-    q.clear();
-    this.distMs[from] = 0;
-    this.touched[this.touchedCount++] = from;
-    q.push(from, 0);
-    while (q.length > 0) {
-      const d = q.peekValue()!;
-      const u = q.pop()!;
-      if (d > this.distMs[u]) continue;
-      if (u === stopAt) return;
-      for (let e = g.firstOut[u]; e < g.firstOut[u + 1]; e++) {
-        const v = g.head[e];
-        const nd = d + g.timeMs[e];
-        if (nd < this.distMs[v]) {
-          if (this.distMs[v] === Infinity) this.touched[this.touchedCount++] = v;
-          this.distMs[v] = nd;
-          this.parent[v] = u;
-          q.push(v, nd);
-        }
-      }
-    }
+  /** Searches from `from` until `to` is settled, or everywhere when `to` is -1. */
+  private run(from: number, to = -1): void {
+    const search = this.search;
+    search.start(from);
+    for (let u = search.settleNext(); u >= 0 && u !== to; u = search.settleNext());
   }
 
   /** Free-flow time in integer milliseconds (Infinity if unreachable). */
   timeMs(from: number, to: number): number {
     this.run(from, to);
-    return this.distMs[to];
+    return this.search.distanceMs(to);
   }
 
   speedFactor(departS: number): number {
@@ -147,7 +117,7 @@ export class DijkstraTravelTimes implements TravelTimes {
     const res = out ?? new Float64Array(targets.length);
     this.run(from);
     const f = speedFactorAt(this.profile, departS);
-    for (let j = 0; j < targets.length; j++) res[j] = (this.distMs[targets[j]] / 1000) * f;
+    for (let j = 0; j < targets.length; j++) res[j] = (this.search.distanceMs(targets[j]) / 1000) * f;
     return res;
   }
 
@@ -163,13 +133,14 @@ export class DijkstraTravelTimes implements TravelTimes {
 
   path(from: number, to: number, departS = 0): RoutePath | null {
     this.run(from, to);
-    if (this.distMs[to] === Infinity) return null;
+    const ms = this.search.distanceMs(to);
+    if (ms === Infinity) return null;
     const rev: number[] = [];
-    for (let v = to; v !== -1; v = v === from ? -1 : this.parent[v]) rev.push(v);
+    for (let v = to; v !== -1; v = this.search.parentOf(v)) rev.push(v);
     const nodes = Uint32Array.from(rev.reverse());
     return {
       nodes,
-      timeS: (this.distMs[to] / 1000) * speedFactorAt(this.profile, departS),
+      timeS: (ms / 1000) * speedFactorAt(this.profile, departS),
       distanceM: pathDistanceM(this.graph, nodes),
     };
   }

@@ -1,341 +1,147 @@
-// The discrete-event simulation engine: moves the fleet along shortest paths, runs the request lifecycle, asks the
-// dispatcher for commands, validates and applies them, and writes every change to the event log.
-//
-// Index conventions: vehicles 0..fleetSize-1 index the struct-of-arrays fleet state; requests are indices into the
-// `requests` array given to the engine; nodes are RoadGraph indices. A plan stop is encoded as request * 2 + (1 if
-// drop-off else 0). Times are integer seconds; travel times are rounded with roundLegS when scheduled.
+// The discrete-event engine: the loop that orders everything that happens to the fleet. It owns the timer queue and
+// the clock; vehicle state, movement along legs, the request book, command validation and the dispatcher's snapshot
+// live in their own modules (vehicle-state, movement, request-book, commands, snapshot) and this file calls them in
+// a fixed order. Requests arrive at run time through `submit` (a trip source replaying a file, or the live service);
+// the engine never knows the future. It advances when told to (`runUntil`), from a simulated or a wall clock.
 //
 // Step order within one second (the `Phase` of a timer; ties inside a phase by scheduling order):
 //   0. arrivals at drop-off stops (riders leave, seats free up first),
 //   1. arrivals at pickup stops (so a pickup at exactly the max wait still happens),
 //   2. other vehicle timers: dwell ends and departures, arrivals at diversion/rebalancing nodes, vehicles going idle,
-//   3. request submissions (in request-time order),
+//   3. request submissions (in submission order),
 //   4. cancellations of requests not picked up by requestS + maxWaitS,
 //   5. dispatch: the dispatcher sees the state after all of the above and its commands apply at once.
+// A second is complete ("sealed") once its dispatch step has run; `submit` schedules a request no earlier than the
+// first unsealed second.
+//
+// NOTE: ~540 lines, above our ~400 guide: the loop and the three kinds of step it orders (vehicle steps, the request
+// lifecycle, applying commands) share the timer queue, the clock, the deltas and `emit` on every event; split apart
+// they would pass those around on the hot path. Everything that does not need them lives in the modules above.
 import type { PlacedTrip } from '../demand/placed-trip.js';
-import { findEdge, type RoadGraph } from '../network/graph.js';
+import { RequestStatus, VehicleStatus, type AssignCommand, type Command, type RebalanceCommand, type RejectCommand } from '../dispatch/types.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { Rng } from '../random.js';
-import {
-  RequestStatus,
-  VehicleStatus,
-  legTimeS,
-  roundLegS,
-  type AssignCommand,
-  type Command,
-  type Dispatcher,
-  type FleetSnapshot,
-  type RebalanceCommand,
-  type RejectCommand,
-  type Stop,
-  type TimedNode,
-} from '../dispatch/types.js';
-import { KpiAccumulator, type Kpis } from '../metrics/kpis.js';
+import { CommandChecker, type CommandState } from './commands.js';
+import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
 import { Phase, TimerQueue } from './event-queue.js';
-import type { LegPurpose, SimEvent } from './events.js';
+import type { CancelReason, LegPurpose, SimEvent } from './events.js';
+import { Movement } from './movement.js';
+import { RequestBook } from './request-book.js';
+import { DispatchDeltas, EngineSnapshot, stopNode, type DwellTimes } from './snapshot.js';
+import { DEFAULT_VEHICLE_SPEC, FleetState, codeIsDropoff, codeRequest, stopCode, type VehicleSpec } from './vehicle-state.js';
 
-/** Immutable for a run: what every vehicle of the fleet is. */
-export interface VehicleSpec {
-  /** Passenger seats. */
-  readonly seats: number;
-  /** Energy use per driven km. */
-  readonly energyKwhPerKm: number;
-  /** Usable battery (placeholder until charging is simulated). */
-  readonly batteryKwh: number;
-}
+export { DEFAULT_VEHICLE_SPEC, type VehicleSpec } from './vehicle-state.js';
+export type { DwellTimes } from './snapshot.js';
+export { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, type EngineOptions, type EngineStats, type InvalidCommandPolicy } from './engine-options.js';
 
-export const DEFAULT_VEHICLE_SPEC: VehicleSpec = { seats: 2, energyKwhPerKm: 0.15, batteryKwh: 60 };
-
-/** Stop durations in seconds. */
-export interface DwellTimes {
-  readonly pickupS: number;
-  readonly dropoffS: number;
-}
-export const DEFAULT_DWELL: DwellTimes = { pickupS: 30, dropoffS: 30 };
-export const DEFAULT_MAX_WAIT_S = 600;
-
-/** What to do with a command that fails validation. */
-export type InvalidCommandPolicy = 'throw' | 'record';
-
-export interface SimulateOptions {
-  /** Road graph: needed for positions (`positionAt`) and divert-at-next-node; without it legs are committed. */
-  graph?: RoadGraph;
-  travelTimes: TravelTimes;
-  requests: readonly PlacedTrip[];
-  fleetSize: number;
-  spec?: Partial<VehicleSpec>;
-  dispatcher: Dispatcher;
-  seed: number;
-  maxWaitS?: number;
-  dwell?: Partial<DwellTimes>;
-  /** Start nodes; vehicle i starts at depots[i % depots.length]. Default: seeded sample of the first hour's pickups. */
-  depots?: readonly number[];
-  /** Called whenever simulated time passes a multiple of `progressEveryS`, with the number of requests submitted. */
-  onProgress?(nowS: number, handled: number): void;
-  progressEveryS?: number;
-  /** Receives every event as it happens (streaming); the log is then not kept unless `keepLog` is true. */
-  eventSink?(ev: SimEvent): void;
-  keepLog?: boolean;
-  /** 'throw' (default) stops the run with InvalidCommandError; 'record' logs a CommandInvalid event and skips it. */
-  invalidCommands?: InvalidCommandPolicy;
-  /** Keep each leg's node path (positions, divert at next node). Default: true when a graph is given. */
-  trackPaths?: boolean;
-}
-
-/** Run totals besides the KPIs. */
-export interface SimSummary {
-  kpis: Kpis;
-  /** Time of the last event. */
-  endS: number;
-  eventCount: number;
-  dispatchCalls: number;
-  commands: number;
-  /** Bytes of typed-array engine state per vehicle (plans and current-leg paths excluded). */
-  stateBytesPerVehicle: number;
-}
-
-export interface SimResult {
-  /** The event log (empty when streamed to a sink without keepLog). */
-  events: SimEvent[];
-  summary: SimSummary;
-}
-
-/** A dispatcher command failed validation; the message names the command, the field and why. */
-export class InvalidCommandError extends Error {
-  constructor(
-    readonly command: Command,
-    readonly reason: string,
-    readonly timeS: number,
-  ) {
-    super(`invalid ${command.kind} command at t=${timeS}s: ${reason} (${JSON.stringify(command)})`);
-  }
-}
-
-/** Timer kinds in the queue. */
-const Timer = { arrive: 0, depart: 1, dispatch: 2 } as const;
-
-/** The current leg's node path with cumulative free-flow times and distances (kept for the current leg only). */
-interface LegPath {
-  nodes: Uint32Array;
-  cumMs: Float64Array;
-  cumM: Float64Array;
-  /** Seconds per free-flow ms on this leg (rounded leg time / path ms): node k is reached at start + cumMs[k] * scale. */
-  scale: number;
-  /** Index of the node the leg now ends at (the last, or a diversion node). */
-  endIdx: number;
-}
-
-const stopCode = (s: Stop): number => s.request * 2 + (s.action === 'dropoff' ? 1 : 0);
-const codeRequest = (code: number): number => code >>> 1;
-const codeIsDropoff = (code: number): boolean => (code & 1) === 1;
+/** Timer kinds in the queue; the subject is a vehicle (arrive, depart) or a request (submit, cancel). */
+const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4 } as const;
 
 /**
- * The simulation engine. Construct, then `run()` (offline) or `runUntil(tS)` repeatedly (live clock). State is
- * struct-of-arrays; `positionAt` interpolates a moving vehicle along its current path.
+ * The simulation engine. Construct (the fleet is placed at `startS`), `submit` requests, and `runUntil(tS)` to
+ * advance; `closeRequests()` says no more will come, after which `runUntil(Infinity)` ends once every request is
+ * terminal. Listeners given to `onEvent` receive every event in order.
  */
 export class Engine {
   readonly spec: VehicleSpec;
   readonly dwell: DwellTimes;
   readonly maxWaitS: number;
   readonly fleetSize: number;
-  readonly events: SimEvent[] = [];
-
-  // Fleet state, one entry per vehicle.
-  /** VehicleStatus. */
-  readonly status: Uint8Array;
-  /** Node where the vehicle is (idle, dwelling) or where its current leg started. */
-  readonly node: Uint32Array;
-  /** Current leg (or dwell) start and end times; the leg's target node. */
-  readonly legStartS: Int32Array;
-  readonly legEndS: Int32Array;
-  readonly legTarget: Uint32Array;
-  /** Distance the current leg covers (as planned, or up to the diversion node). */
-  readonly legDistanceM: Float64Array;
-  /** 1 when the current leg was cut short at a diversion node. */
-  readonly legDiverted: Uint8Array;
-  /** Riders on board. */
-  readonly load: Uint8Array;
-  /** Rebalancing target node, -1 if none. */
-  readonly rebalanceTarget: Int32Array;
-  /** Cached plan end (time, node); freeS = -1 when stale. */
-  readonly freeS: Int32Array;
-  readonly freeNode: Uint32Array;
-  /** Bumped whenever the vehicle's arrival timer is rescheduled; stale timers carry an older value. */
-  readonly version: Uint32Array;
-  /** Counters. */
-  readonly emptyM: Float64Array;
-  readonly occupiedM: Float64Array;
-  readonly energyKwh: Float64Array;
-  readonly trips: Uint32Array;
-  private readonly vehicleArrays: ArrayLike<number>[];
-
-  /** Per vehicle: remaining stop codes (first = next), and the current leg's path. */
-  private readonly plans: number[][];
-  private readonly legPaths: (LegPath | null)[];
-
-  // Request state, one entry per request.
-  readonly requestS: Int32Array;
-  readonly requestPickupNode: Uint32Array;
-  readonly requestDropoffNode: Uint32Array;
-  readonly requestRiders: Uint8Array;
-  readonly requestAcceptsSharing: Uint8Array;
-  readonly requestStatus: Uint8Array;
-  readonly requestVehicle: Int32Array;
-  readonly requestPickupS: Int32Array;
-  /** Request indices by (requestS, index): drives submissions and cancellations (deadlines share the order). */
-  private readonly order: Uint32Array;
-  private submitCursor = 0;
-  private cancelCursor = 0;
-  private openList: number[] = [];
-  private activeRequests = 0;
-
-  // Dispatcher bookkeeping.
-  private newRequests: number[] = [];
-  private freedVehicles: number[] = [];
-  private cancelledRequests: number[] = [];
-  private dirty = true;
-  private dispatchDue = false;
-  private readonly eventDriven: boolean;
-  private readonly snapshot: FleetSnapshot;
-  private dispatchCalls = 0;
-  private commandCount = 0;
-  // Validation scratch (stamped marks avoid clearing per command).
-  private readonly markPickup: Int32Array;
-  private readonly markDropoff: Int32Array;
-  private stamp = 0;
-
+  /** Vehicle state (read it; only the engine writes it). */
+  readonly fleet: FleetState;
+  /** Request state (read it; only the engine writes it). */
+  readonly book: RequestBook;
+  private readonly movement: Movement;
+  private readonly deltas = new DispatchDeltas();
+  private readonly snapshot: EngineSnapshot;
+  private readonly checker = new CommandChecker();
   private readonly queue = new TimerQueue(256);
-  private readonly kpi: KpiAccumulator;
-  private nowS = 0;
+  private readonly listeners: ((ev: SimEvent) => void)[] = [];
+  private readonly eventDriven: boolean;
+  private readonly periodS: number | undefined;
+  private readonly travelTimes: TravelTimes;
+  private nowS: number;
+  /** Every second up to this one is complete (its dispatch step has run or nothing happened in it). */
+  private sealedS: number;
+  private dispatchDue = false;
+  private tickerRunning = false;
+  private closed = false;
+  private pendingSubmits = 0;
   private lastEventS = 0;
   private eventCount = 0;
-  private nextProgressS: number;
-  private readonly trackPaths: boolean;
+  private dispatchCalls = 0;
+  private commandCount = 0;
 
-  constructor(private readonly opts: SimulateOptions) {
+  constructor(private readonly opts: EngineOptions) {
     this.spec = { ...DEFAULT_VEHICLE_SPEC, ...opts.spec };
     this.dwell = { ...DEFAULT_DWELL, ...opts.dwell };
     this.maxWaitS = opts.maxWaitS ?? DEFAULT_MAX_WAIT_S;
     this.fleetSize = opts.fleetSize;
-    this.trackPaths = opts.trackPaths ?? opts.graph !== undefined;
-    if (this.trackPaths && !opts.graph) throw new Error('simulate: trackPaths needs a graph');
+    this.travelTimes = opts.travelTimes;
     validateOptions(opts, this.spec, this.dwell, this.maxWaitS);
-    const n = opts.fleetSize;
-    this.status = new Uint8Array(n);
-    this.node = new Uint32Array(n);
-    this.legStartS = new Int32Array(n);
-    this.legEndS = new Int32Array(n);
-    this.legTarget = new Uint32Array(n);
-    this.legDistanceM = new Float64Array(n);
-    this.legDiverted = new Uint8Array(n);
-    this.load = new Uint8Array(n);
-    this.rebalanceTarget = new Int32Array(n).fill(-1);
-    this.freeS = new Int32Array(n).fill(-1);
-    this.freeNode = new Uint32Array(n);
-    this.version = new Uint32Array(n);
-    this.emptyM = new Float64Array(n);
-    this.occupiedM = new Float64Array(n);
-    this.energyKwh = new Float64Array(n);
-    this.trips = new Uint32Array(n);
-    this.vehicleArrays = [
-      this.status, this.node, this.legStartS, this.legEndS, this.legTarget, this.legDistanceM, this.legDiverted,
-      this.load, this.rebalanceTarget, this.freeS, this.freeNode, this.version, this.emptyM, this.occupiedM,
-      this.energyKwh, this.trips,
-    ];
-    this.plans = Array.from({ length: n }, () => []);
-    this.legPaths = new Array<LegPath | null>(n).fill(null);
-
-    const reqs = opts.requests;
-    const m = reqs.length;
-    this.requestS = new Int32Array(m);
-    this.requestPickupNode = new Uint32Array(m);
-    this.requestDropoffNode = new Uint32Array(m);
-    this.requestRiders = new Uint8Array(m);
-    this.requestAcceptsSharing = new Uint8Array(m);
-    this.requestStatus = new Uint8Array(m);
-    this.requestVehicle = new Int32Array(m).fill(-1);
-    this.requestPickupS = new Int32Array(m).fill(-1);
-    this.markPickup = new Int32Array(m);
-    this.markDropoff = new Int32Array(m);
-    for (let r = 0; r < m; r++) {
-      const t = reqs[r];
-      this.requestS[r] = t.requestS;
-      this.requestPickupNode[r] = t.pickupNode;
-      this.requestDropoffNode[r] = t.dropoffNode;
-      this.requestRiders[r] = t.riders;
-      this.requestAcceptsSharing[r] = t.acceptsSharing ? 1 : 0;
-    }
-    const order = Array.from({ length: m }, (_, i) => i);
-    order.sort((a, b) => this.requestS[a] - this.requestS[b] || a - b);
-    this.order = Uint32Array.from(order);
-
-    this.kpi = new KpiAccumulator({ dispatcher: opts.dispatcher.name, fleet: n });
+    this.fleet = new FleetState(opts.fleetSize, this.spec);
+    this.book = new RequestBook(opts.requestCapacity);
+    this.movement = new Movement(this.fleet, opts.travelTimes, opts.graph, opts.trackPaths ?? opts.graph !== undefined);
     this.eventDriven = opts.dispatcher.eventDriven ?? opts.dispatcher.periodS === undefined;
-    this.snapshot = this.makeSnapshot();
-    const firstS = m > 0 ? this.requestS[this.order[0]] : 0;
-    this.nowS = Math.min(0, firstS);
-    const every = opts.progressEveryS ?? 3600;
-    this.nextProgressS = (Math.floor(this.nowS / every) + 1) * every;
-    this.placeFleet(firstS);
-    const period = opts.dispatcher.periodS;
-    if (period !== undefined) {
-      this.queue.push(Math.ceil(firstS / period) * period, Phase.dispatch, Timer.dispatch, -1, 0);
-    }
+    this.periodS = opts.dispatcher.periodS;
+    this.nowS = opts.startS ?? 0;
+    this.sealedS = this.nowS - 1;
+    this.snapshot = new EngineSnapshot({
+      fleet: this.fleet,
+      book: this.book,
+      movement: this.movement,
+      deltas: this.deltas,
+      travelTimes: opts.travelTimes,
+      graph: opts.graph,
+      maxWaitS: this.maxWaitS,
+      dwell: this.dwell,
+      seats: this.spec.seats,
+      nowS: () => this.nowS,
+    });
   }
 
-  /** Bytes of typed-array state per vehicle (plans and current-leg paths excluded). */
-  stateBytesPerVehicle(): number {
-    return engineStateBytesPerVehicle(this.vehicleArrays);
-  }
-
-  /** Current simulated time. */
+  /** Current engine time. */
   get timeS(): number {
     return this.nowS;
   }
 
+  /** Earliest request time `submit` accepts without moving it later: the first second not yet complete. */
+  get nextOpenS(): number {
+    return this.sealedS + 1;
+  }
+
+  /** Subscribes to every event from now on (the fleet is placed on the first `runUntil` or `submit`); returns the unsubscribe. */
+  onEvent(listener: (ev: SimEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** State that command validation reads (see `validateCommand`). */
+  commandState(): CommandState {
+    return { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: this.travelTimes.nodeCount };
+  }
+
   /** The vehicle's remaining plan as stops. */
-  plan(vehicle: number): Stop[] {
-    return this.plans[vehicle].map((c) => ({ action: codeIsDropoff(c) ? 'dropoff' : 'pickup', request: codeRequest(c) }));
+  plan(vehicle: number) {
+    return this.fleet.plan(vehicle);
   }
 
-  /**
-   * Latitude/longitude of a vehicle at `timeS` (clamped to its current leg): linear between the nodes of its current
-   * path, whose node times are the free-flow times scaled to the leg's rounded duration. Needs a graph.
-   */
+  /** Latitude/longitude of a vehicle at `timeS` (clamped to its current leg). Needs a graph. */
   positionAt(vehicle: number, timeS: number): { lat: number; lon: number } {
-    const g = this.opts.graph;
-    if (!g) throw new Error('positionAt needs the road graph');
-    const st = this.status[vehicle];
-    const from = this.node[vehicle];
-    if (st !== VehicleStatus.driving && st !== VehicleStatus.rebalancing) return { lat: g.lat[from], lon: g.lon[from] };
-    const start = this.legStartS[vehicle];
-    const end = this.legEndS[vehicle];
-    const p = this.legPaths[vehicle];
-    if (!p) {
-      const to = this.legTarget[vehicle];
-      const f = end > start ? Math.min(1, Math.max(0, (timeS - start) / (end - start))) : 1;
-      return { lat: g.lat[from] + f * (g.lat[to] - g.lat[from]), lon: g.lon[from] + f * (g.lon[to] - g.lon[from]) };
-    }
-    const atMs = Math.max(0, (timeS - start) / p.scale);
-    let k = 1;
-    while (k < p.endIdx && p.cumMs[k] < atMs) k++;
-    const a = p.nodes[k - 1];
-    const b = p.nodes[k];
-    const seg = p.cumMs[k] - p.cumMs[k - 1];
-    const f = seg > 0 ? Math.min(1, Math.max(0, (atMs - p.cumMs[k - 1]) / seg)) : 1;
-    return { lat: g.lat[a] + f * (g.lat[b] - g.lat[a]), lon: g.lon[a] + f * (g.lon[b] - g.lon[a]) };
+    return this.movement.positionAt(vehicle, timeS);
   }
 
-  /** Runs to the end (every request terminal, every vehicle idle). */
-  run(): SimResult {
-    this.runUntil(Infinity);
-    return { events: this.events, summary: this.summary() };
+  /** Bytes of typed-array state per vehicle (plans and current-leg paths excluded). */
+  stateBytesPerVehicle(): number {
+    return this.fleet.bytesPerVehicle();
   }
 
-  /** Totals so far. */
-  summary(): SimSummary {
+  /** Counters so far. */
+  stats(): EngineStats {
     return {
-      kpis: this.kpi.result(),
       endS: this.lastEventS,
       eventCount: this.eventCount,
       dispatchCalls: this.dispatchCalls,
@@ -344,316 +150,295 @@ export class Engine {
     };
   }
 
-  /** Processes every timer up to and including `untilS`. Returns whether anything remains. */
+  /**
+   * Adds a ride request to the book and schedules its submission at `trip.requestS`, or at the first second not yet
+   * complete (`nextOpenS`) if that is later. Returns its request index (dense, stable). Throws on a malformed trip.
+   */
+  submit(trip: PlacedTrip): number {
+    if (this.closed) throw new Error(`engine: submit after closeRequests (${trip.id})`);
+    this.placeFleetOnce();
+    checkTrip(trip, this.travelTimes.nodeCount);
+    const atS = Math.max(trip.requestS, this.sealedS + 1);
+    const r = this.book.add(trip, atS);
+    this.pendingSubmits++;
+    this.queue.push(atS, Phase.submit, Timer.submit, r, 0);
+    return r;
+  }
+
+  /**
+   * Cancels a request that is not picked up yet (a rider's or operator's cancellation) now. Returns false if it is
+   * already on board or terminal.
+   */
+  cancel(request: number, reason: CancelReason = 'rider'): boolean {
+    const b = this.book;
+    if (!Number.isInteger(request) || request < 0 || request >= b.count) return false;
+    if (b.status[request] === RequestStatus.future) {
+      b.status[request] = RequestStatus.cancelled; // announced when its submission comes due
+      return true;
+    }
+    if (!b.isWaiting(request)) return false;
+    this.cancelWaiting(request, reason);
+    return true;
+  }
+
+  /** No more requests will be submitted: periodic dispatch stops once every request is terminal. */
+  closeRequests(): void {
+    this.closed = true;
+  }
+
+  /**
+   * Processes every timer up to and including second `untilS`, each second's dispatch step included. Returns
+   * whether anything remains queued.
+   */
   runUntil(untilS: number): boolean {
+    this.placeFleetOnce();
     const q = this.queue;
+    // Asked to stop before the current second ends: it stays open (a submission may still join it).
+    if (untilS < this.nowS) return q.length > 0;
     for (;;) {
-      const submitKey = this.submitCursor < this.order.length ? TimerQueue.keyOf(this.requestS[this.order[this.submitCursor]], Phase.submit) : Infinity;
-      const cancelKey = this.cancelCursor < this.order.length ? TimerQueue.keyOf(this.requestS[this.order[this.cancelCursor]] + this.maxWaitS, Phase.cancel) : Infinity;
-      const timerKey = q.peekKey();
-      const key = Math.min(submitKey, cancelKey, timerKey);
+      const key = q.peekKey();
       if (key === Infinity) {
-        if (this.dispatchDue || (this.eventDriven && this.hasDeltas())) this.dispatch();
-        if (q.length === 0) return false;
+        if (this.dispatchDue || (this.eventDriven && this.deltas.any)) this.dispatch();
+        if (q.length === 0) {
+          this.sealedS = Math.max(this.sealedS, Number.isFinite(untilS) ? untilS : this.nowS);
+          return false;
+        }
         continue;
       }
-      const t = Math.floor(key / 8);
+      const t = q.peekTimeS();
       if (t > this.nowS) {
         // A new second begins: first finish the previous one with its dispatch step.
-        if (this.dispatchDue || (this.eventDriven && this.dirty)) {
+        if (this.dispatchDue || (this.eventDriven && this.deltas.any)) {
           this.dispatch();
           continue;
         }
-        if (t > untilS) return true;
-        this.advanceClock(t);
-      }
-      if (key === timerKey) {
-        const kind = q.peekKind();
-        const v = q.peekSubject();
-        const tag = q.peekTag();
-        q.pop();
-        switch (kind) {
-          case Timer.arrive:
-            if (tag === this.version[v]) this.arrive(v);
-            break;
-          case Timer.depart:
-            this.proceed(v);
-            break;
-          case Timer.dispatch:
-            this.dispatchDue = true;
-            if (this.activeRequests > 0 || this.submitCursor < this.order.length) {
-              q.push(t + (this.opts.dispatcher.periodS ?? 1), Phase.dispatch, Timer.dispatch, -1, 0);
-            }
-            break;
-          default:
-            throw new Error(`engine: unknown timer kind ${kind}`);
+        if (t > untilS) {
+          this.sealedS = Math.max(this.sealedS, untilS);
+          return true;
         }
-      } else if (key === submitKey) {
-        this.submit(this.order[this.submitCursor++]);
-      } else {
-        this.cancelIfWaiting(this.order[this.cancelCursor++]);
+        this.sealedS = Math.max(this.sealedS, t - 1);
+        this.nowS = t;
+      }
+      const kind = q.peekKind();
+      const subject = q.peekSubject();
+      const tag = q.peekTag();
+      q.pop();
+      switch (kind) {
+        case Timer.arrive:
+          if (tag === this.fleet.version[subject]) this.arrive(subject);
+          break;
+        case Timer.depart:
+          this.proceed(subject);
+          break;
+        case Timer.dispatch:
+          this.dispatchDue = true;
+          if (this.book.active > 0 || this.pendingSubmits > 0 || !this.closed) q.push(t + (this.periodS ?? 1), Phase.dispatch, Timer.dispatch, -1, 0);
+          else this.tickerRunning = false;
+          break;
+        case Timer.submit:
+          this.admit(subject);
+          break;
+        case Timer.cancel:
+          if (this.book.isWaiting(subject)) this.cancelWaiting(subject, 'max_wait');
+          break;
+        default:
+          throw new Error(`engine: unknown timer kind ${kind}`);
       }
     }
   }
 
-  // ---- time, events ----
-
-  private advanceClock(t: number): void {
-    this.nowS = t;
-    if (t >= this.nextProgressS && this.opts.onProgress) {
-      const every = this.opts.progressEveryS ?? 3600;
-      this.opts.onProgress(t, this.submitCursor);
-      this.nextProgressS = (Math.floor(t / every) + 1) * every;
-    }
-  }
+  // ---- events ----
 
   private emit(ev: SimEvent): void {
     this.eventCount++;
     this.lastEventS = ev.timeS;
-    this.kpi.add(ev);
-    if (this.opts.eventSink) this.opts.eventSink(ev);
-    if (this.opts.keepLog ?? !this.opts.eventSink) this.events.push(ev);
-  }
-
-  private hasDeltas(): boolean {
-    return this.newRequests.length > 0 || this.freedVehicles.length > 0 || this.cancelledRequests.length > 0;
+    const ls = this.listeners;
+    for (let i = 0; i < ls.length; i++) ls[i](ev);
   }
 
   // ---- fleet ----
 
-  private placeFleet(firstS: number): void {
-    const opts = this.opts;
-    let starts: ArrayLike<number>;
-    if (opts.depots && opts.depots.length > 0) {
-      starts = opts.depots;
-    } else {
-      const rng = new Rng(opts.seed);
-      const firstHour: number[] = [];
-      for (let i = 0; i < this.order.length && this.requestS[this.order[i]] < firstS + 3600; i++) {
-        firstHour.push(this.requestPickupNode[this.order[i]]);
-      }
-      const pool = firstHour.length > 0 ? firstHour : null;
-      const nodes = new Uint32Array(this.fleetSize);
-      for (let v = 0; v < this.fleetSize; v++) nodes[v] = pool ? pool[rng.int(pool.length)] : rng.int(opts.travelTimes.nodeCount);
+  private placed = false;
+
+  /** Places every vehicle at its start node (once, when the run begins, so listeners see it). */
+  private placeFleetOnce(): void {
+    if (this.placed) return;
+    this.placed = true;
+    const n = this.fleetSize;
+    let starts = this.opts.depots;
+    if (!starts || starts.length === 0) {
+      const rng = new Rng(this.opts.seed);
+      const nodes = new Uint32Array(n);
+      for (let v = 0; v < n; v++) nodes[v] = rng.int(this.travelTimes.nodeCount);
       starts = nodes;
     }
-    for (let v = 0; v < this.fleetSize; v++) {
+    const f = this.fleet;
+    for (let v = 0; v < n; v++) {
       const node = starts[v % starts.length];
-      this.node[v] = node;
-      this.legTarget[v] = node;
-      this.status[v] = VehicleStatus.idle;
+      f.node[v] = node;
+      f.legTarget[v] = node;
+      f.status[v] = VehicleStatus.idle;
       this.emit({ kind: 'VehiclePlaced', timeS: this.nowS, vehicle: v, node, seats: this.spec.seats });
-      this.freedVehicles.push(v);
+      this.deltas.freedVehicles.push(v);
     }
   }
 
   /** Starts a leg from the vehicle's node to `to` (≠ node) now. */
   private startLeg(v: number, to: number, purpose: LegPurpose): void {
-    const from = this.node[v];
+    const f = this.fleet;
+    const from = f.node[v];
     const t = this.nowS;
-    const tt = this.opts.travelTimes;
-    let durS: number;
-    let distM: number;
-    if (this.trackPaths) {
-      const p = tt.path(from, to, t);
-      if (!p) throw new Error(`engine: no path from node ${from} to ${to} for vehicle ${v}`);
-      durS = roundLegS(p.timeS);
-      const leg = this.buildLegPath(p.nodes, durS);
-      this.legPaths[v] = leg;
-      distM = leg.cumM[leg.endIdx];
-    } else {
-      const r = tt.route(from, to, t);
-      durS = roundLegS(r.timeS);
-      distM = r.distanceM;
-      this.legPaths[v] = null;
-    }
-    if (!Number.isFinite(durS)) throw new Error(`engine: node ${to} unreachable from ${from} for vehicle ${v}`);
-    this.status[v] = purpose === 'rebalance' ? VehicleStatus.rebalancing : VehicleStatus.driving;
-    this.legStartS[v] = t;
-    this.legEndS[v] = t + durS;
-    this.legTarget[v] = to;
-    this.legDistanceM[v] = distM;
-    this.legDiverted[v] = 0;
-    this.emit({ kind: 'VehicleDeparted', timeS: t, vehicle: v, fromNode: from, toNode: to, arriveS: t + durS, onboard: this.load[v], purpose });
+    const durS = this.movement.beginLeg(v, to, t);
+    f.status[v] = purpose === 'rebalance' ? VehicleStatus.rebalancing : VehicleStatus.driving;
+    this.emit({ kind: 'VehicleDeparted', timeS: t, vehicle: v, fromNode: from, toNode: to, arriveS: t + durS, onboard: f.load[v], purpose });
     this.scheduleArrival(v);
-  }
-
-  private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
-    const g = this.opts.graph!;
-    const k = nodes.length;
-    const cumMs = new Float64Array(k);
-    const cumM = new Float64Array(k);
-    for (let i = 1; i < k; i++) {
-      const e = findEdge(g, nodes[i - 1], nodes[i]);
-      if (e < 0) throw new Error(`engine: path has no edge ${nodes[i - 1]}->${nodes[i]}`);
-      cumMs[i] = cumMs[i - 1] + g.timeMs[e];
-      cumM[i] = cumM[i - 1] + g.lengthM[e];
-    }
-    return { nodes, cumMs, cumM, scale: cumMs[k - 1] > 0 ? durS / cumMs[k - 1] : 0, endIdx: k - 1 };
   }
 
   /** (Re)schedules the arrival timer of the current leg, in the phase of what happens on arrival. */
   private scheduleArrival(v: number): void {
-    const plan = this.plans[v];
+    const f = this.fleet;
+    const plan = f.plans[v];
     let phase: Phase = Phase.vehicle;
-    if (plan.length > 0 && this.stopNode(plan[0]) === this.legTarget[v]) {
+    if (plan.length > 0 && stopNode(this.book, plan[0]) === f.legTarget[v]) {
       phase = codeIsDropoff(plan[0]) ? Phase.dropoff : Phase.pickup;
     }
-    this.version[v] = (this.version[v] + 1) >>> 0;
-    this.queue.push(this.legEndS[v], phase, Timer.arrive, v, this.version[v]);
-  }
-
-  private stopNode(code: number): number {
-    const r = codeRequest(code);
-    return codeIsDropoff(code) ? this.requestDropoffNode[r] : this.requestPickupNode[r];
+    f.version[v] = (f.version[v] + 1) >>> 0;
+    this.queue.push(f.legEndS[v], phase, Timer.arrive, v, f.version[v]);
   }
 
   /** Arrival timer: account the leg, then carry on with the plan. */
   private arrive(v: number): void {
-    const distM = this.legDistanceM[v];
+    const f = this.fleet;
+    const distM = f.legDistanceM[v];
     const energy = (distM / 1000) * this.spec.energyKwhPerKm;
-    if (this.load[v] > 0) this.occupiedM[v] += distM;
-    else this.emptyM[v] += distM;
-    this.energyKwh[v] += energy;
-    const node = this.legTarget[v];
-    this.node[v] = node;
-    this.legPaths[v] = null;
+    if (f.load[v] > 0) f.occupiedM[v] += distM;
+    else f.emptyM[v] += distM;
+    f.energyKwh[v] += energy;
+    f.socKwh[v] -= energy;
+    this.movement.endLeg(v);
     this.emit({
       kind: 'VehicleArrived',
       timeS: this.nowS,
       vehicle: v,
-      node,
+      node: f.node[v],
       distanceM: distM,
       energyKwh: energy,
-      onboard: this.load[v],
-      diverted: this.legDiverted[v] === 1,
+      onboard: f.load[v],
+      diverted: f.legDiverted[v] === 1,
     });
     this.proceed(v);
   }
 
   /** The vehicle stands at its node, free to act: serve a stop here, drive to the next, rebalance, or go idle. */
   private proceed(v: number): void {
+    const f = this.fleet;
+    const b = this.book;
     const t = this.nowS;
-    const here = this.node[v];
-    const plan = this.plans[v];
+    const here = f.node[v];
+    const plan = f.plans[v];
     if (plan.length > 0) {
       const code = plan[0];
-      if (this.stopNode(code) !== here) {
-        this.startLeg(v, this.stopNode(code), 'stop');
+      const at = stopNode(b, code);
+      if (at !== here) {
+        this.startLeg(v, at, 'stop');
         return;
       }
       plan.shift();
       const r = codeRequest(code);
       let dwellS: number;
       if (codeIsDropoff(code)) {
-        this.load[v] -= this.requestRiders[r];
-        this.requestStatus[r] = RequestStatus.droppedOff;
-        this.requestVehicle[r] = -1;
-        this.activeRequests--;
-        this.trips[v]++;
-        this.emit({ kind: 'DroppedOff', timeS: t, request: r, vehicle: v, riders: this.requestRiders[r], rideS: t - this.requestPickupS[r] });
+        f.load[v] -= b.riders[r];
+        b.status[r] = RequestStatus.droppedOff;
+        b.vehicle[r] = -1;
+        b.active--;
+        f.trips[v]++;
+        this.emit({ kind: 'DroppedOff', timeS: t, request: r, vehicle: v, riders: b.riders[r], rideS: t - b.pickupS[r] });
         dwellS = this.dwell.dropoffS;
       } else {
-        this.load[v] += this.requestRiders[r];
-        this.requestStatus[r] = RequestStatus.onboard;
-        this.requestPickupS[r] = t;
-        this.emit({ kind: 'PickedUp', timeS: t, request: r, vehicle: v, riders: this.requestRiders[r], waitS: t - this.requestS[r] });
+        f.load[v] += b.riders[r];
+        b.status[r] = RequestStatus.onboard;
+        b.pickupS[r] = t;
+        this.emit({ kind: 'PickedUp', timeS: t, request: r, vehicle: v, riders: b.riders[r], waitS: t - b.requestS[r] });
         dwellS = this.dwell.pickupS;
       }
-      this.status[v] = VehicleStatus.dwelling;
-      this.legStartS[v] = t;
-      this.legEndS[v] = t + dwellS;
-      this.legTarget[v] = here;
+      f.status[v] = VehicleStatus.dwelling;
+      f.legStartS[v] = t;
+      f.legEndS[v] = t + dwellS;
+      f.legTarget[v] = here;
       this.queue.push(t + dwellS, Phase.vehicle, Timer.depart, v, 0);
       return;
     }
-    const target = this.rebalanceTarget[v];
+    const target = f.rebalanceTarget[v];
     if (target >= 0 && target !== here) {
       this.startLeg(v, target, 'rebalance');
       return;
     }
-    this.rebalanceTarget[v] = -1;
-    this.status[v] = VehicleStatus.idle;
-    this.legStartS[v] = t;
-    this.legEndS[v] = t;
-    this.legTarget[v] = here;
-    this.freeS[v] = -1;
+    f.rebalanceTarget[v] = -1;
+    f.status[v] = VehicleStatus.idle;
+    f.legStartS[v] = t;
+    f.legEndS[v] = t;
+    f.legTarget[v] = here;
+    f.freeS[v] = -1;
     this.emit({ kind: 'VehicleIdle', timeS: t, vehicle: v, node: here });
-    this.freedVehicles.push(v);
-    this.dirty = true;
-  }
-
-  /** Index of the first node of the current path reached strictly after now (the diversion node). */
-  private divertIndex(v: number): number {
-    const p = this.legPaths[v];
-    if (!p) return -1;
-    const atMs = (this.nowS - this.legStartS[v]) / p.scale;
-    for (let k = 1; k < p.endIdx; k++) {
-      if (this.legStartS[v] + Math.round(p.cumMs[k] * p.scale) > this.nowS && p.cumMs[k] > atMs) return k;
-    }
-    return p.endIdx;
+    this.deltas.freedVehicles.push(v);
   }
 
   /** After a plan or rebalancing target changed: make the vehicle head for its new first target. */
   private replan(v: number): void {
-    this.freeS[v] = -1;
-    const st = this.status[v];
+    const f = this.fleet;
+    f.freeS[v] = -1;
+    const st = f.status[v];
     if (st === VehicleStatus.idle) {
       this.proceed(v);
       return;
     }
     if (st === VehicleStatus.dwelling) return; // The pending departure timer reads the new plan.
-    const plan = this.plans[v];
-    const target = plan.length > 0 ? this.stopNode(plan[0]) : this.rebalanceTarget[v];
-    this.status[v] = plan.length > 0 || target < 0 ? VehicleStatus.driving : VehicleStatus.rebalancing;
-    if (target === this.legTarget[v]) {
-      this.scheduleArrival(v);
-      return;
-    }
-    // Divert: finish the edge being driven, stop at its end node, and carry on from there on arrival.
-    const p = this.legPaths[v];
-    const k = this.divertIndex(v);
-    if (p && k < p.endIdx) {
-      this.legTarget[v] = p.nodes[k];
-      this.legEndS[v] = this.legStartS[v] + Math.round(p.cumMs[k] * p.scale);
-      this.legDistanceM[v] = p.cumM[k];
-      this.legDiverted[v] = 1;
-      p.endIdx = k;
-    }
+    const plan = f.plans[v];
+    const target = plan.length > 0 ? stopNode(this.book, plan[0]) : f.rebalanceTarget[v];
+    f.status[v] = plan.length > 0 || target < 0 ? VehicleStatus.driving : VehicleStatus.rebalancing;
+    // Divert: unless the leg already ends there, finish the edge being driven and carry on from its end node.
+    if (target !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
     this.scheduleArrival(v);
   }
 
   // ---- requests ----
 
-  private submit(r: number): void {
-    this.requestStatus[r] = RequestStatus.open;
-    this.activeRequests++;
-    this.openList.push(r);
-    this.newRequests.push(r);
-    this.dirty = true;
-    const t = this.opts.requests[r];
+  /** Submission timer: the request enters the system now. */
+  private admit(r: number): void {
+    const b = this.book;
+    this.pendingSubmits--;
+    const cancelledEarly = b.status[r] === RequestStatus.cancelled;
     this.emit({
       kind: 'RequestSubmitted',
       timeS: this.nowS,
       request: r,
-      id: t.id,
-      pickupNode: t.pickupNode,
-      dropoffNode: t.dropoffNode,
-      riders: t.riders,
-      acceptsSharing: t.acceptsSharing,
+      id: b.ids[r],
+      pickupNode: b.pickupNode[r],
+      dropoffNode: b.dropoffNode[r],
+      riders: b.riders[r],
+      acceptsSharing: b.acceptsSharing[r] === 1,
     });
+    if (cancelledEarly) {
+      this.emit({ kind: 'RequestCancelled', timeS: this.nowS, request: r, vehicle: -1, reason: 'rider' });
+      return;
+    }
+    b.open(r);
+    this.deltas.newRequests.push(r);
+    this.queue.push(b.requestS[r] + this.maxWaitS, Phase.cancel, Timer.cancel, r, 0);
+    if (this.periodS !== undefined && !this.tickerRunning) {
+      this.tickerRunning = true;
+      this.queue.push(Math.ceil(this.nowS / this.periodS) * this.periodS, Phase.dispatch, Timer.dispatch, -1, 0);
+    }
   }
 
-  private cancelIfWaiting(r: number): void {
-    const st = this.requestStatus[r];
-    if (st !== RequestStatus.open && st !== RequestStatus.assigned) return;
-    const v = this.requestVehicle[r];
-    this.requestStatus[r] = RequestStatus.cancelled;
-    this.requestVehicle[r] = -1;
-    this.activeRequests--;
-    this.cancelledRequests.push(r);
-    this.dirty = true;
-    this.emit({ kind: 'RequestCancelled', timeS: this.nowS, request: r, vehicle: v, reason: 'max_wait' });
+  private cancelWaiting(r: number, reason: CancelReason): void {
+    const b = this.book;
+    const v = b.vehicle[r];
+    b.status[r] = RequestStatus.cancelled;
+    b.vehicle[r] = -1;
+    b.active--;
+    this.deltas.cancelledRequests.push(r);
+    this.emit({ kind: 'RequestCancelled', timeS: this.nowS, request: r, vehicle: v, reason });
     if (v >= 0) {
       this.removeFromPlan(v, r);
       this.replan(v);
@@ -661,7 +446,7 @@ export class Engine {
   }
 
   private removeFromPlan(v: number, r: number): void {
-    const plan = this.plans[v];
+    const plan = this.fleet.plans[v];
     let w = 0;
     for (let i = 0; i < plan.length; i++) if (codeRequest(plan[i]) !== r) plan[w++] = plan[i];
     plan.length = w;
@@ -670,25 +455,27 @@ export class Engine {
   // ---- dispatch ----
 
   private dispatch(): void {
-    this.dirty = false;
     this.dispatchDue = false;
+    this.sealedS = Math.max(this.sealedS, this.nowS);
     this.dispatchCalls++;
+    this.snapshot.refresh();
     const commands = this.opts.dispatcher.decide(this.snapshot, this.nowS);
-    this.newRequests = [];
-    this.freedVehicles = [];
-    this.cancelledRequests = [];
+    this.deltas.clear();
+    const state = this.commandState();
     for (const c of commands) {
       this.commandCount++;
-      const reason = this.applyCommand(c);
+      const reason = this.checker.check(state, c);
       if (reason !== null) {
         if ((this.opts.invalidCommands ?? 'throw') === 'throw') throw new InvalidCommandError(c, reason, this.nowS);
         this.emit({ kind: 'CommandInvalid', timeS: this.nowS, command: JSON.stringify(c), reason });
+        continue;
       }
+      this.apply(c);
     }
   }
 
-  /** Validates and applies one command; returns why it is invalid, or null once applied. */
-  private applyCommand(c: Command): string | null {
+  /** Applies a command that passed validation. */
+  private apply(c: Command): void {
     switch (c.kind) {
       case 'assign':
         return this.applyAssign(c);
@@ -698,90 +485,22 @@ export class Engine {
         return this.applyReject(c);
       default: {
         const never: never = c;
-        return `unknown command kind in ${JSON.stringify(never)}`;
+        throw new Error(`engine: unknown command ${JSON.stringify(never)}`);
       }
     }
   }
 
-  private isVehicle(v: number): boolean {
-    return Number.isInteger(v) && v >= 0 && v < this.fleetSize;
-  }
-
-  private checkAssign(c: AssignCommand): string | null {
-    const v = c.vehicle;
-    if (!this.isVehicle(v)) return `vehicle ${v} does not exist (fleet of ${this.fleetSize})`;
-    const stamp = ++this.stamp;
-    const m = this.requestStatus.length;
-    for (let i = 0; i < c.stops.length; i++) {
-      const s = c.stops[i];
-      const r = s.request;
-      if (!Number.isInteger(r) || r < 0 || r >= m) return `stops[${i}]: request ${r} does not exist`;
-      const st = this.requestStatus[r];
-      if (st === RequestStatus.future) return `stops[${i}]: request ${r} is not submitted yet`;
-      if (st === RequestStatus.droppedOff) return `stops[${i}]: request ${r} was already served`;
-      if (st === RequestStatus.cancelled) return `stops[${i}]: request ${r} was cancelled`;
-      if (st === RequestStatus.rejected) return `stops[${i}]: request ${r} was rejected`;
-      if (s.action === 'pickup') {
-        if (st === RequestStatus.onboard) return `stops[${i}]: request ${r} is already on board vehicle ${this.requestVehicle[r]}`;
-        if (this.markPickup[r] === stamp) return `stops[${i}]: request ${r} is picked up twice`;
-        this.markPickup[r] = stamp;
-      } else if (s.action === 'dropoff') {
-        if (st === RequestStatus.onboard && this.requestVehicle[r] !== v) return `stops[${i}]: request ${r} is on board vehicle ${this.requestVehicle[r]}, not ${v}`;
-        if (st !== RequestStatus.onboard && this.markPickup[r] !== stamp) return `stops[${i}]: request ${r} is dropped off before its pickup`;
-        if (this.markDropoff[r] === stamp) return `stops[${i}]: request ${r} is dropped off twice`;
-        this.markDropoff[r] = stamp;
-      } else {
-        return `stops[${i}]: unknown action ${String((s as { action: unknown }).action)}`;
-      }
-    }
-    for (const s of c.stops) {
-      if (s.action === 'pickup' && this.markDropoff[s.request] !== stamp) return `request ${s.request} is picked up but never dropped off`;
-    }
-    for (const code of this.plans[v]) {
-      const r = codeRequest(code);
-      if (this.requestStatus[r] === RequestStatus.onboard && this.markDropoff[r] !== stamp) return `request ${r} is on board and must keep its drop-off`;
-    }
-    // Capacity and sharing along the stop list.
-    let load = this.load[v];
-    let aboard = 0;
-    let soloAboard = 0;
-    for (const code of this.plans[v]) {
-      const r = codeRequest(code);
-      if (codeIsDropoff(code) && this.requestStatus[r] === RequestStatus.onboard) {
-        aboard++;
-        if (!this.requestAcceptsSharing[r]) soloAboard++;
-      }
-    }
-    for (let i = 0; i < c.stops.length; i++) {
-      const r = c.stops[i].request;
-      const riders = this.requestRiders[r];
-      if (c.stops[i].action === 'pickup') {
-        load += riders;
-        aboard++;
-        if (!this.requestAcceptsSharing[r]) soloAboard++;
-        if (load > this.spec.seats) return `stops[${i}]: ${load} riders on board exceed ${this.spec.seats} seats`;
-        if (soloAboard > 0 && aboard > 1) return `stops[${i}]: a rider who does not accept sharing would share the vehicle`;
-      } else {
-        load -= riders;
-        aboard--;
-        if (!this.requestAcceptsSharing[r]) soloAboard--;
-      }
-    }
-    return null;
-  }
-
-  private applyAssign(c: AssignCommand): string | null {
-    const bad = this.checkAssign(c);
-    if (bad !== null) return bad;
+  private applyAssign(c: AssignCommand): void {
+    const f = this.fleet;
+    const b = this.book;
     const v = c.vehicle;
     const t = this.nowS;
-    const stamp = this.stamp; // marks of the new plan, set by checkAssign
     // Requests dropped from v's plan that were not picked up become open again.
-    for (const code of this.plans[v]) {
+    for (const code of f.plans[v]) {
       const r = codeRequest(code);
-      if (!codeIsDropoff(code) && this.markPickup[r] !== stamp) {
-        this.requestStatus[r] = RequestStatus.open;
-        this.requestVehicle[r] = -1;
+      if (!codeIsDropoff(code) && !this.checker.pickedUpByLast(r)) {
+        b.status[r] = RequestStatus.open;
+        b.vehicle[r] = -1;
         this.emit({ kind: 'RequestUnassigned', timeS: t, request: r, previousVehicle: v });
       }
     }
@@ -792,185 +511,42 @@ export class Engine {
       plan[i] = stopCode(s);
       if (s.action !== 'pickup') continue;
       const r = s.request;
-      const prev = this.requestVehicle[r];
+      const prev = b.vehicle[r];
       if (prev === v) continue;
       if (prev >= 0) {
         this.removeFromPlan(prev, r);
         if (!losers.includes(prev)) losers.push(prev);
       }
-      this.requestStatus[r] = RequestStatus.assigned;
-      this.requestVehicle[r] = v;
+      b.status[r] = RequestStatus.assigned;
+      b.vehicle[r] = v;
       this.emit({ kind: 'RequestAssigned', timeS: t, request: r, vehicle: v, previousVehicle: prev });
     }
-    this.plans[v] = plan;
-    if (plan.length > 0) this.rebalanceTarget[v] = -1;
+    f.plans[v] = plan;
+    if (plan.length > 0) f.rebalanceTarget[v] = -1;
     this.replan(v);
     for (const u of losers) this.replan(u);
-    return null;
   }
 
-  private applyRebalance(c: RebalanceCommand): string | null {
+  private applyRebalance(c: RebalanceCommand): void {
+    const f = this.fleet;
     const v = c.vehicle;
-    if (!this.isVehicle(v)) return `vehicle ${v} does not exist (fleet of ${this.fleetSize})`;
-    if (!Number.isInteger(c.node) || c.node < 0 || c.node >= this.opts.travelTimes.nodeCount) return `node ${c.node} does not exist`;
-    if (this.plans[v].length > 0) return `vehicle ${v} has a plan of ${this.plans[v].length} stops; only a vehicle without stops can rebalance`;
-    const from = this.status[v] === VehicleStatus.idle || this.status[v] === VehicleStatus.dwelling ? this.node[v] : this.legTarget[v];
-    this.rebalanceTarget[v] = c.node;
+    const from = f.status[v] === VehicleStatus.idle || f.status[v] === VehicleStatus.dwelling ? f.node[v] : f.legTarget[v];
+    f.rebalanceTarget[v] = c.node;
     this.emit({ kind: 'VehicleRebalanced', timeS: this.nowS, vehicle: v, fromNode: from, toNode: c.node });
     this.replan(v);
-    return null;
   }
 
-  private applyReject(c: RejectCommand): string | null {
+  private applyReject(c: RejectCommand): void {
+    const b = this.book;
     const r = c.request;
-    if (!Number.isInteger(r) || r < 0 || r >= this.requestStatus.length) return `request ${r} does not exist`;
-    const st = this.requestStatus[r];
-    if (st !== RequestStatus.open && st !== RequestStatus.assigned) return `request ${r} cannot be rejected in state ${statusName(st)}`;
-    const v = this.requestVehicle[r];
-    this.requestStatus[r] = RequestStatus.rejected;
-    this.requestVehicle[r] = -1;
-    this.activeRequests--;
+    const v = b.vehicle[r];
+    b.status[r] = RequestStatus.rejected;
+    b.vehicle[r] = -1;
+    b.active--;
     this.emit({ kind: 'RequestRejected', timeS: this.nowS, request: r, reason: c.reason ?? 'rejected' });
     if (v >= 0) {
       this.removeFromPlan(v, r);
       this.replan(v);
     }
-    return null;
   }
-
-  // ---- snapshot ----
-
-  private divertAt(v: number): TimedNode {
-    const st = this.status[v];
-    if (st === VehicleStatus.idle) return { timeS: this.nowS, node: this.node[v] };
-    if (st === VehicleStatus.dwelling) return { timeS: this.legEndS[v], node: this.node[v] };
-    const p = this.legPaths[v];
-    const k = this.divertIndex(v);
-    if (!p || k >= p.endIdx) return { timeS: this.legEndS[v], node: this.legTarget[v] };
-    return { timeS: this.legStartS[v] + Math.round(p.cumMs[k] * p.scale), node: p.nodes[k] };
-  }
-
-  private legEnd(v: number): TimedNode {
-    if (this.status[v] === VehicleStatus.idle) return { timeS: this.nowS, node: this.node[v] };
-    return { timeS: this.legEndS[v], node: this.legTarget[v] };
-  }
-
-  private freeAt(v: number): TimedNode {
-    if (this.freeS[v] >= 0 && this.status[v] !== VehicleStatus.idle) return { timeS: this.freeS[v], node: this.freeNode[v] };
-    if (this.status[v] === VehicleStatus.idle) return { timeS: this.nowS, node: this.node[v] };
-    const tt = this.opts.travelTimes;
-    let { timeS, node } = this.status[v] === VehicleStatus.dwelling
-      ? { timeS: this.legEndS[v], node: this.node[v] }
-      : { timeS: this.legEndS[v], node: this.legTarget[v] };
-    for (const code of this.plans[v]) {
-      const to = this.stopNode(code);
-      timeS += legTimeS(tt, node, to, timeS) + (codeIsDropoff(code) ? this.dwell.dropoffS : this.dwell.pickupS);
-      node = to;
-    }
-    const rb = this.rebalanceTarget[v];
-    if (this.plans[v].length === 0 && rb >= 0 && rb !== node) {
-      timeS += legTimeS(tt, node, rb, timeS);
-      node = rb;
-    }
-    this.freeS[v] = timeS;
-    this.freeNode[v] = node;
-    return { timeS, node };
-  }
-
-  private openRequests(): readonly number[] {
-    const list = this.openList;
-    let w = 0;
-    for (let i = 0; i < list.length; i++) {
-      const st = this.requestStatus[list[i]];
-      if (st === RequestStatus.open || st === RequestStatus.assigned) list[w++] = list[i];
-    }
-    list.length = w;
-    return list.slice();
-  }
-
-  private makeSnapshot(): FleetSnapshot {
-    const e = this;
-    const o = this.opts;
-    return {
-      get nowS() {
-        return e.nowS;
-      },
-      travelTimes: o.travelTimes,
-      graph: o.graph,
-      maxWaitS: this.maxWaitS,
-      pickupDwellS: this.dwell.pickupS,
-      dropoffDwellS: this.dwell.dropoffS,
-      seats: this.spec.seats,
-      vehicleCount: this.fleetSize,
-      vehicleStatus: this.status,
-      vehicleNode: this.node,
-      vehicleLoad: this.load,
-      plan: (v) => e.plan(v),
-      divertAt: (v) => e.divertAt(v),
-      legEnd: (v) => e.legEnd(v),
-      freeAt: (v) => e.freeAt(v),
-      requestCount: this.requestS.length,
-      requestS: this.requestS,
-      requestPickupNode: this.requestPickupNode,
-      requestDropoffNode: this.requestDropoffNode,
-      requestRiders: this.requestRiders,
-      requestAcceptsSharing: this.requestAcceptsSharing,
-      requestStatus: this.requestStatus,
-      requestVehicle: this.requestVehicle,
-      openRequests: () => e.openRequests(),
-      get newRequests() {
-        return e.newRequests;
-      },
-      get freedVehicles() {
-        return e.freedVehicles;
-      },
-      get cancelledRequests() {
-        return e.cancelledRequests;
-      },
-    };
-  }
-}
-
-function statusName(st: number): string {
-  const entry = Object.entries(RequestStatus).find(([, value]) => value === st);
-  return entry ? entry[0] : String(st);
-}
-
-/** Sum of BYTES_PER_ELEMENT over per-vehicle typed arrays: the engine's fixed state per vehicle. */
-export function engineStateBytesPerVehicle(arrays: readonly ArrayLike<number>[]): number {
-  let bytes = 0;
-  for (const a of arrays) bytes += (a as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  return bytes;
-}
-
-function validateOptions(o: SimulateOptions, spec: VehicleSpec, dwell: DwellTimes, maxWaitS: number): void {
-  const nodes = o.travelTimes.nodeCount;
-  if (!Number.isInteger(o.fleetSize) || o.fleetSize < 0) throw new Error(`simulate: fleetSize ${o.fleetSize} must be a non-negative integer`);
-  if (!Number.isInteger(spec.seats) || spec.seats < 1 || spec.seats > 255) throw new Error(`simulate: spec.seats ${spec.seats} must be an integer 1..255`);
-  if (!(spec.energyKwhPerKm >= 0)) throw new Error(`simulate: spec.energyKwhPerKm ${spec.energyKwhPerKm} must be ≥ 0`);
-  if (!Number.isInteger(dwell.pickupS) || dwell.pickupS < 0) throw new Error(`simulate: dwell.pickupS ${dwell.pickupS} must be an integer ≥ 0`);
-  if (!Number.isInteger(dwell.dropoffS) || dwell.dropoffS < 0) throw new Error(`simulate: dwell.dropoffS ${dwell.dropoffS} must be an integer ≥ 0`);
-  if (!Number.isInteger(maxWaitS) || maxWaitS < 0) throw new Error(`simulate: maxWaitS ${maxWaitS} must be an integer ≥ 0`);
-  const period = o.dispatcher.periodS;
-  if (period !== undefined && (!Number.isInteger(period) || period < 1)) throw new Error(`simulate: dispatcher ${o.dispatcher.name} periodS ${period} must be an integer ≥ 1`);
-  o.depots?.forEach((d, i) => {
-    if (!Number.isInteger(d) || d < 0 || d >= nodes) throw new Error(`simulate: depots[${i}] = ${d} is not a node (0..${nodes - 1})`);
-  });
-  o.requests.forEach((t, i) => {
-    if (!Number.isInteger(t.requestS)) throw new Error(`simulate: requests[${i}] (${t.id}) requestS ${t.requestS} must be an integer`);
-    if (!Number.isInteger(t.pickupNode) || t.pickupNode < 0 || t.pickupNode >= nodes) throw new Error(`simulate: requests[${i}] (${t.id}) pickupNode ${t.pickupNode} is not a node`);
-    if (!Number.isInteger(t.dropoffNode) || t.dropoffNode < 0 || t.dropoffNode >= nodes) throw new Error(`simulate: requests[${i}] (${t.id}) dropoffNode ${t.dropoffNode} is not a node`);
-    if (!Number.isInteger(t.riders) || t.riders < 1 || t.riders > 255) throw new Error(`simulate: requests[${i}] (${t.id}) riders ${t.riders} must be an integer 1..255`);
-  });
-}
-
-/**
- * Runs a whole scenario and returns the event log (or streams it to `eventSink`) and a summary with KPIs.
- *
- * @example
- * const { events, summary } = simulate({ graph, travelTimes: new DijkstraTravelTimes(graph), requests, fleetSize: 50,
- *   dispatcher: greedy(), seed: 1 });
- */
-export function simulate(opts: SimulateOptions): SimResult {
-  return new Engine(opts).run();
 }

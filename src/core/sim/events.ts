@@ -92,7 +92,7 @@ export interface DroppedOff {
 }
 
 /** Why a request was cancelled. */
-export type CancelReason = 'max_wait';
+export type CancelReason = 'max_wait' | 'rider';
 
 /** A request not picked up within the maximum wait gives up; `vehicle` is the one it was assigned to, or -1. */
 export interface RequestCancelled {

@@ -1,0 +1,158 @@
+// Movement along legs: a vehicle's current leg (shortest path, its node times and distances), where it can turn
+// towards a changed plan (the next node of its path), cutting a leg short there, and its position at any time.
+//
+// A leg's duration is the travel time rounded once (roundLegS); node k of the path is reached at
+// legStartS + round(cumMs[k] × scale), scale = rounded leg seconds / free-flow ms of the path.
+import { VehicleStatus, roundLegS, type TimedNode } from '../dispatch/types.js';
+import { findEdge, type RoadGraph } from '../network/graph.js';
+import type { TravelTimes } from '../network/travel-times.js';
+import type { FleetState } from './vehicle-state.js';
+
+/** The current leg's node path with cumulative free-flow times and distances (kept for the current leg only). */
+interface LegPath {
+  nodes: Uint32Array;
+  cumMs: Float64Array;
+  cumM: Float64Array;
+  /** Seconds per free-flow ms on this leg (rounded leg time / path ms): node k is reached at start + cumMs[k] * scale. */
+  scale: number;
+  /** Index of the node the leg now ends at (the last, or a diversion node). */
+  endIdx: number;
+}
+
+/** Owns the current-leg paths of every vehicle; reads and writes the leg fields of the fleet state. */
+export class Movement {
+  private readonly paths: (LegPath | null)[];
+
+  /** With `trackPaths`, legs keep their node path (positions, divert at the next node); it needs the graph. */
+  constructor(
+    private readonly fleet: FleetState,
+    private readonly travelTimes: TravelTimes,
+    private readonly graph: RoadGraph | undefined,
+    private readonly trackPaths: boolean,
+  ) {
+    if (trackPaths && !graph) throw new Error('simulate: trackPaths needs a graph');
+    this.paths = new Array<LegPath | null>(fleet.size).fill(null);
+  }
+
+  /** Sets up a leg from the vehicle's node to `to` (≠ node) departing at `nowS`; returns its duration in seconds. */
+  beginLeg(v: number, to: number, nowS: number): number {
+    const f = this.fleet;
+    const from = f.node[v];
+    let durS: number;
+    let distM: number;
+    if (this.trackPaths) {
+      const p = this.travelTimes.path(from, to, nowS);
+      if (!p) throw new Error(`engine: no path from node ${from} to ${to} for vehicle ${v}`);
+      durS = roundLegS(p.timeS);
+      const leg = this.buildLegPath(p.nodes, durS);
+      this.paths[v] = leg;
+      distM = leg.cumM[leg.endIdx];
+    } else {
+      const r = this.travelTimes.route(from, to, nowS);
+      durS = roundLegS(r.timeS);
+      distM = r.distanceM;
+      this.paths[v] = null;
+    }
+    if (!Number.isFinite(durS)) throw new Error(`engine: node ${to} unreachable from ${from} for vehicle ${v}`);
+    f.legStartS[v] = nowS;
+    f.legEndS[v] = nowS + durS;
+    f.legTarget[v] = to;
+    f.legDistanceM[v] = distM;
+    f.legDiverted[v] = 0;
+    return durS;
+  }
+
+  /** The leg is over: the vehicle stands at its target. */
+  endLeg(v: number): void {
+    this.fleet.node[v] = this.fleet.legTarget[v];
+    this.paths[v] = null;
+  }
+
+  /** Cuts the current leg at the next node of its path (if it ends beyond it): the vehicle stops there instead. */
+  cutAtNextNode(v: number, nowS: number): void {
+    const p = this.paths[v];
+    const k = this.divertIndex(v, nowS);
+    if (p && k < p.endIdx) {
+      const f = this.fleet;
+      f.legTarget[v] = p.nodes[k];
+      f.legEndS[v] = f.legStartS[v] + Math.round(p.cumMs[k] * p.scale);
+      f.legDistanceM[v] = p.cumM[k];
+      f.legDiverted[v] = 1;
+      p.endIdx = k;
+    }
+  }
+
+  /** Earliest time and node from which the vehicle can head to a changed first stop (see FleetSnapshot.divertAt). */
+  divertAt(v: number, nowS: number): TimedNode {
+    const f = this.fleet;
+    const st = f.status[v];
+    if (st === VehicleStatus.idle) return { timeS: nowS, node: f.node[v] };
+    if (st === VehicleStatus.dwelling) return { timeS: f.legEndS[v], node: f.node[v] };
+    const p = this.paths[v];
+    const k = this.divertIndex(v, nowS);
+    if (!p || k >= p.endIdx) return { timeS: f.legEndS[v], node: f.legTarget[v] };
+    return { timeS: f.legStartS[v] + Math.round(p.cumMs[k] * p.scale), node: p.nodes[k] };
+  }
+
+  /** When and where the current leg (or dwell) ends: now/here if idle. */
+  legEnd(v: number, nowS: number): TimedNode {
+    const f = this.fleet;
+    if (f.status[v] === VehicleStatus.idle) return { timeS: nowS, node: f.node[v] };
+    return { timeS: f.legEndS[v], node: f.legTarget[v] };
+  }
+
+  /**
+   * Latitude/longitude of a vehicle at `timeS` (clamped to its current leg): linear between the nodes of its current
+   * path, whose node times are the free-flow times scaled to the leg's rounded duration. Needs a graph.
+   */
+  positionAt(v: number, timeS: number): { lat: number; lon: number } {
+    const g = this.graph;
+    if (!g) throw new Error('positionAt needs the road graph');
+    const f = this.fleet;
+    const st = f.status[v];
+    const from = f.node[v];
+    if (st !== VehicleStatus.driving && st !== VehicleStatus.rebalancing) return { lat: g.lat[from], lon: g.lon[from] };
+    const start = f.legStartS[v];
+    const end = f.legEndS[v];
+    const p = this.paths[v];
+    if (!p) {
+      const to = f.legTarget[v];
+      const t = end > start ? Math.min(1, Math.max(0, (timeS - start) / (end - start))) : 1;
+      return { lat: g.lat[from] + t * (g.lat[to] - g.lat[from]), lon: g.lon[from] + t * (g.lon[to] - g.lon[from]) };
+    }
+    const atMs = Math.max(0, (timeS - start) / p.scale);
+    let k = 1;
+    while (k < p.endIdx && p.cumMs[k] < atMs) k++;
+    const a = p.nodes[k - 1];
+    const b = p.nodes[k];
+    const seg = p.cumMs[k] - p.cumMs[k - 1];
+    const t = seg > 0 ? Math.min(1, Math.max(0, (atMs - p.cumMs[k - 1]) / seg)) : 1;
+    return { lat: g.lat[a] + t * (g.lat[b] - g.lat[a]), lon: g.lon[a] + t * (g.lon[b] - g.lon[a]) };
+  }
+
+  /** Index of the first node of the current path reached strictly after now (the diversion node), -1 without path. */
+  private divertIndex(v: number, nowS: number): number {
+    const p = this.paths[v];
+    if (!p) return -1;
+    const start = this.fleet.legStartS[v];
+    const atMs = (nowS - start) / p.scale;
+    for (let k = 1; k < p.endIdx; k++) {
+      if (start + Math.round(p.cumMs[k] * p.scale) > nowS && p.cumMs[k] > atMs) return k;
+    }
+    return p.endIdx;
+  }
+
+  private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
+    const g = this.graph!;
+    const k = nodes.length;
+    const cumMs = new Float64Array(k);
+    const cumM = new Float64Array(k);
+    for (let i = 1; i < k; i++) {
+      const e = findEdge(g, nodes[i - 1], nodes[i]);
+      if (e < 0) throw new Error(`engine: path has no edge ${nodes[i - 1]}->${nodes[i]}`);
+      cumMs[i] = cumMs[i - 1] + g.timeMs[e];
+      cumM[i] = cumM[i - 1] + g.lengthM[e];
+    }
+    return { nodes, cumMs, cumM, scale: cumMs[k - 1] > 0 ? durS / cumMs[k - 1] : 0, endIdx: k - 1 };
+  }
+}

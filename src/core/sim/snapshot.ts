@@ -1,0 +1,163 @@
+// The dispatcher's read-only view of the engine: live views of fleet and request state, the plan-end estimate (freeAt)
+// and the deltas since the previous decision. Built once per run; the engine refreshes its request views.
+import { VehicleStatus, legTimeS, type FleetSnapshot, type Stop, type TimedNode } from '../dispatch/types.js';
+import type { RoadGraph } from '../network/graph.js';
+import type { TravelTimes } from '../network/travel-times.js';
+import type { Movement } from './movement.js';
+import type { RequestBook } from './request-book.js';
+import { codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
+
+/** Stop durations in seconds. */
+export interface DwellTimes {
+  readonly pickupS: number;
+  readonly dropoffS: number;
+}
+
+/** What changed since the previous decision (the engine fills these; `clear` after each decide call). */
+export class DispatchDeltas {
+  newRequests: number[] = [];
+  freedVehicles: number[] = [];
+  cancelledRequests: number[] = [];
+
+  get any(): boolean {
+    return this.newRequests.length > 0 || this.freedVehicles.length > 0 || this.cancelledRequests.length > 0;
+  }
+
+  clear(): void {
+    this.newRequests = [];
+    this.freedVehicles = [];
+    this.cancelledRequests = [];
+  }
+}
+
+/** The parts a snapshot reads. */
+export interface SnapshotSources {
+  readonly fleet: FleetState;
+  readonly book: RequestBook;
+  readonly movement: Movement;
+  readonly deltas: DispatchDeltas;
+  readonly travelTimes: TravelTimes;
+  readonly graph: RoadGraph | undefined;
+  readonly maxWaitS: number;
+  readonly dwell: DwellTimes;
+  readonly seats: number;
+  /** The engine's current time. */
+  nowS(): number;
+}
+
+/** Node a plan code's stop is at. */
+export function stopNode(book: RequestBook, code: number): number {
+  const r = codeRequest(code);
+  return codeIsDropoff(code) ? book.dropoffNode[r] : book.pickupNode[r];
+}
+
+/**
+ * When and where vehicle v finishes its plan (or rebalancing leg), following it with the engine's leg rounding;
+ * cached in the fleet state until the plan changes.
+ */
+export function freeAt(src: SnapshotSources, v: number): TimedNode {
+  const f = src.fleet;
+  const idle = f.status[v] === VehicleStatus.idle;
+  if (f.freeS[v] >= 0 && !idle) return { timeS: f.freeS[v], node: f.freeNode[v] };
+  if (idle) return { timeS: src.nowS(), node: f.node[v] };
+  const tt = src.travelTimes;
+  let timeS = f.legEndS[v];
+  let node = f.status[v] === VehicleStatus.dwelling ? f.node[v] : f.legTarget[v];
+  const plan = f.plans[v];
+  for (const code of plan) {
+    const to = stopNode(src.book, code);
+    timeS += legTimeS(tt, node, to, timeS) + (codeIsDropoff(code) ? src.dwell.dropoffS : src.dwell.pickupS);
+    node = to;
+  }
+  const rb = f.rebalanceTarget[v];
+  if (plan.length === 0 && rb >= 0 && rb !== node) {
+    timeS += legTimeS(tt, node, rb, timeS);
+    node = rb;
+  }
+  f.freeS[v] = timeS;
+  f.freeNode[v] = node;
+  return { timeS, node };
+}
+
+/**
+ * The snapshot a dispatcher decides on: plain fields (fast to read in dispatchers' inner loops), request views
+ * refreshed by the engine before each `decide` call, since the book only grows between calls.
+ */
+export class EngineSnapshot implements FleetSnapshot {
+  readonly travelTimes: TravelTimes;
+  readonly graph: RoadGraph | undefined;
+  readonly maxWaitS: number;
+  readonly pickupDwellS: number;
+  readonly dropoffDwellS: number;
+  readonly seats: number;
+  readonly vehicleCount: number;
+  readonly vehicleStatus: Uint8Array;
+  readonly vehicleNode: Uint32Array;
+  readonly vehicleLoad: Uint8Array;
+  // Request views: set by refresh() (called from the constructor), since the book only grows between decide calls.
+  requestCount = -1;
+  requestS!: Int32Array;
+  requestPickupNode!: Uint32Array;
+  requestDropoffNode!: Uint32Array;
+  requestRiders!: Uint8Array;
+  requestAcceptsSharing!: Uint8Array;
+  requestStatus!: Uint8Array;
+  requestVehicle!: Int32Array;
+
+  constructor(private readonly src: SnapshotSources) {
+    this.travelTimes = src.travelTimes;
+    this.graph = src.graph;
+    this.maxWaitS = src.maxWaitS;
+    this.pickupDwellS = src.dwell.pickupS;
+    this.dropoffDwellS = src.dwell.dropoffS;
+    this.seats = src.seats;
+    this.vehicleCount = src.fleet.size;
+    this.vehicleStatus = src.fleet.status;
+    this.vehicleNode = src.fleet.node;
+    this.vehicleLoad = src.fleet.load;
+    this.refresh();
+  }
+
+  /** Points the request views at the book's current arrays (call before each decide). */
+  refresh(): void {
+    const book = this.src.book;
+    if (this.requestCount === book.count && this.requestS.buffer === book.requestS.buffer) return;
+    const v = book.views();
+    this.requestCount = book.count;
+    this.requestS = v.requestS;
+    this.requestPickupNode = v.pickupNode;
+    this.requestDropoffNode = v.dropoffNode;
+    this.requestRiders = v.riders;
+    this.requestAcceptsSharing = v.acceptsSharing;
+    this.requestStatus = v.status;
+    this.requestVehicle = v.vehicle;
+  }
+
+  get nowS(): number {
+    return this.src.nowS();
+  }
+  plan(v: number): Stop[] {
+    return this.src.fleet.plan(v);
+  }
+  divertAt(v: number): TimedNode {
+    return this.src.movement.divertAt(v, this.src.nowS());
+  }
+  legEnd(v: number): TimedNode {
+    return this.src.movement.legEnd(v, this.src.nowS());
+  }
+  freeAt(v: number): TimedNode {
+    return freeAt(this.src, v);
+  }
+  openRequests(): readonly number[] {
+    return this.src.book.waitingRequests();
+  }
+  get newRequests(): readonly number[] {
+    return this.src.deltas.newRequests;
+  }
+  get freedVehicles(): readonly number[] {
+    return this.src.deltas.freedVehicles;
+  }
+  get cancelledRequests(): readonly number[] {
+    return this.src.deltas.cancelledRequests;
+  }
+}

@@ -1,0 +1,109 @@
+// Fleet state: what every vehicle is and is doing, one dense index per vehicle, as struct-of-arrays; plans as stop codes.
+//
+// Index conventions: vehicles are 0..size-1. A plan is the vehicle's remaining stop list (first = next), each stop
+// encoded as request * 2 + (1 if drop-off else 0). Times are integer seconds on the engine clock.
+import { VehicleStatus, type Stop } from '../dispatch/types.js';
+
+/** Immutable for a run: what every vehicle of the fleet is. */
+export interface VehicleSpec {
+  /** Passenger seats. */
+  readonly seats: number;
+  /** Energy use per driven km. */
+  readonly energyKwhPerKm: number;
+  /** Usable battery. NOTE: tracked (socKwh) but not yet a constraint; fleet operations make it one. */
+  readonly batteryKwh: number;
+}
+
+export const DEFAULT_VEHICLE_SPEC: VehicleSpec = { seats: 2, energyKwhPerKm: 0.15, batteryKwh: 60 };
+
+/** Encodes a stop as a plan code. */
+export const stopCode = (s: Stop): number => s.request * 2 + (s.action === 'dropoff' ? 1 : 0);
+/** The request a plan code serves. */
+export const codeRequest = (code: number): number => code >>> 1;
+/** Whether a plan code is a drop-off. */
+export const codeIsDropoff = (code: number): boolean => (code & 1) === 1;
+/** Decodes a plan code. */
+export const codeStop = (code: number): Stop => ({ action: codeIsDropoff(code) ? 'dropoff' : 'pickup', request: codeRequest(code) });
+
+/**
+ * The fleet's mutable state. Every field is a typed array indexed by vehicle except `plans`. The engine and its
+ * movement module write it; the snapshot exposes it read-only to dispatchers.
+ */
+export class FleetState {
+  readonly size: number;
+  /** VehicleStatus (idle, driving, dwelling, rebalancing; out-of-service states join with fleet operations). */
+  readonly status: Uint8Array;
+  /** Node where the vehicle is (idle, dwelling) or where its current leg started. */
+  readonly node: Uint32Array;
+  /** Current leg (or dwell) start and end times; the leg's target node. */
+  readonly legStartS: Int32Array;
+  readonly legEndS: Int32Array;
+  readonly legTarget: Uint32Array;
+  /** Distance the current leg covers (as planned, or up to the diversion node). */
+  readonly legDistanceM: Float64Array;
+  /** 1 when the current leg was cut short at a diversion node. */
+  readonly legDiverted: Uint8Array;
+  /** Riders on board. */
+  readonly load: Uint8Array;
+  /** Rebalancing target node, -1 if none. */
+  readonly rebalanceTarget: Int32Array;
+  /** Cached plan end (time, node); freeS = -1 when stale. */
+  readonly freeS: Int32Array;
+  readonly freeNode: Uint32Array;
+  /** Bumped whenever the vehicle's arrival timer is rescheduled; stale timers carry an older value. */
+  readonly version: Uint32Array;
+  /** Energy left in the battery (starts full). */
+  readonly socKwh: Float64Array;
+  /** Counters over the run. */
+  readonly emptyM: Float64Array;
+  readonly occupiedM: Float64Array;
+  readonly energyKwh: Float64Array;
+  readonly trips: Uint32Array;
+  /** Remaining stop codes per vehicle (first = next). */
+  readonly plans: number[][];
+  private readonly arrays: ArrayLike<number>[];
+
+  constructor(size: number, spec: VehicleSpec) {
+    this.size = size;
+    this.status = new Uint8Array(size).fill(VehicleStatus.idle);
+    this.node = new Uint32Array(size);
+    this.legStartS = new Int32Array(size);
+    this.legEndS = new Int32Array(size);
+    this.legTarget = new Uint32Array(size);
+    this.legDistanceM = new Float64Array(size);
+    this.legDiverted = new Uint8Array(size);
+    this.load = new Uint8Array(size);
+    this.rebalanceTarget = new Int32Array(size).fill(-1);
+    this.freeS = new Int32Array(size).fill(-1);
+    this.freeNode = new Uint32Array(size);
+    this.version = new Uint32Array(size);
+    this.socKwh = new Float64Array(size).fill(spec.batteryKwh);
+    this.emptyM = new Float64Array(size);
+    this.occupiedM = new Float64Array(size);
+    this.energyKwh = new Float64Array(size);
+    this.trips = new Uint32Array(size);
+    this.plans = Array.from({ length: size }, () => []);
+    this.arrays = [
+      this.status, this.node, this.legStartS, this.legEndS, this.legTarget, this.legDistanceM, this.legDiverted,
+      this.load, this.rebalanceTarget, this.freeS, this.freeNode, this.version, this.socKwh, this.emptyM,
+      this.occupiedM, this.energyKwh, this.trips,
+    ];
+  }
+
+  /** Whether `v` is a vehicle of this fleet. */
+  has(v: number): boolean {
+    return Number.isInteger(v) && v >= 0 && v < this.size;
+  }
+
+  /** The vehicle's remaining plan as stops. */
+  plan(v: number): Stop[] {
+    return this.plans[v].map(codeStop);
+  }
+
+  /** Bytes of typed-array state per vehicle (plans and current-leg paths excluded). */
+  bytesPerVehicle(): number {
+    let bytes = 0;
+    for (const a of this.arrays) bytes += (a as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    return bytes;
+  }
+}

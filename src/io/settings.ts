@@ -1,0 +1,224 @@
+// Simulation settings: one zod schema, with defaults and ranges, for everything that turns a scenario into runs
+// (network, trips and their filters, seed, fleet, dispatcher, …), read by simulate, compare, fleet-size and the
+// benchmarks. Every field is spelled like its command-line option, and an error names that option and the bad value:
+// `--fleet "abc": expected an integer in 1..10000000`.
+import { z } from 'zod';
+import { DEFAULT_SNAP_CUTOFF_M } from '../core/network/snap.js';
+import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
+import { DEFAULT_MAX_WAIT_S, DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
+import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
+import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
+
+/** Bad settings: printed as `baton: message` without a stack trace. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export const MAX_FLEET = 10_000_000;
+const MAX_REQUESTS = 100_000_000;
+const DAY_S = 86_400;
+
+/** Command-line text to a number; anything else passes through for the number schema to judge. */
+const numberFromText = (v: unknown): unknown => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
+
+/** An integer in [min, max], given as a number or its text. */
+function integer(min: number, max: number, expected = `expected an integer in ${min}..${max}`) {
+  return z.preprocess(numberFromText, z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }));
+}
+
+/** A number in [min, max] (or (min, max] with `above`), given as a number or its text. */
+function decimal(min: number, max: number, expected: string, above = false) {
+  const n = z.number({ error: expected }).max(max, { error: expected });
+  return z.preprocess(numberFromText, above ? n.gt(min, { error: expected }) : n.min(min, { error: expected }));
+}
+
+const TRIP_FORMAT_NAMES = Object.keys(TRIP_FORMATS) as [TripFormatName, ...TripFormatName[]];
+
+/** Text that a parser accepts, kept as text (the loaders parse it again where they need it). */
+const parsedBy = (parse: (s: string) => unknown, expected: string) =>
+  z.string({ error: expected }).refine((s) => {
+    try {
+      parse(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: expected });
+
+const BBOX_EXPECTED = 'expected minLon,minLat,maxLon,maxLat in degrees with min < max, e.g. -122.52,37.70,-122.35,37.84';
+const bbox = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x))) : v),
+  z
+    .tuple([z.number(), z.number(), z.number(), z.number()], { error: BBOX_EXPECTED })
+    .refine(([w, s, e, n]) => w < e && s < n && s >= -90 && n <= 90 && w >= -180 && e <= 180, { error: BBOX_EXPECTED }),
+);
+
+/** A list of preset names, as an array or comma-separated text. */
+const presetList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+  z
+    .array(z.string(), { error: 'expected comma-separated preset names' })
+    .min(1, { error: 'give at least one preset' })
+    .superRefine((names, ctx) => {
+      const unknown = names.filter((n) => !(DISPATCHER_NAMES as readonly string[]).includes(n));
+      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown ${unknown.join(', ')} (known: ${DISPATCHER_NAMES.join(', ')})` });
+    })
+    .transform((names) => names as DispatcherName[]),
+);
+
+/** The settings of a scenario (inputs and filters) and of the runs on it. */
+const simShape = {
+  network: z.array(z.string().min(1), { error: 'expected one or more network inputs' }).min(1, { error: 'expected one or more network inputs' }).default(() => ['synthetic']),
+  trips: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
+  format: z.enum(TRIP_FORMAT_NAMES, { error: `expected one of ${TRIP_FORMAT_NAMES.join(', ')}` }).optional(),
+  date: parsedBy(parseLocalDate, 'expected a date YYYY-MM-DD').optional(),
+  window: parsedBy(parseTimeWindow, 'expected HH:MM-HH:MM with the end after the start').optional(),
+  bbox: bbox.optional(),
+  requests: integer(1, MAX_REQUESTS).optional(),
+  share: decimal(0, 1, 'expected a share in 0..1').default(1),
+  seed: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'expected an integer').default(1),
+  speedFactors: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
+  snapCutoffM: decimal(0, 100_000, 'expected a distance in metres, > 0', true).default(DEFAULT_SNAP_CUTOFF_M),
+  seats: integer(1, 100).default(DEFAULT_VEHICLE_SPEC.seats),
+  maxWaitS: integer(1, DAY_S).default(DEFAULT_MAX_WAIT_S),
+  fleet: integer(1, MAX_FLEET).default(200),
+  dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
+  dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
+};
+
+/** What fleet sizing searches for, besides the simulation settings. */
+const fleetSearchShape = {
+  /** Given as a share (0.95) or a percentage (95); held as a percentage. */
+  targetPct: z
+    .preprocess(numberFromText, z.number({ error: 'expected a share in (0, 1], e.g. 0.95' }).gt(0, { error: 'expected a share in (0, 1], e.g. 0.95' }).max(100, { error: 'expected a share in (0, 1], e.g. 0.95' }))
+    .transform((x) => (x <= 1 ? x * 100 : x))
+    .default(95),
+  withinS: integer(1, DAY_S).default(300),
+  min: integer(1, MAX_FLEET).optional(),
+  max: integer(1, MAX_FLEET).optional(),
+  tolerance: integer(1, MAX_FLEET).default(10),
+  /** Worker threads; undefined: one per core (decided by the command, which knows the machine). */
+  workers: integer(0, 1024).optional(),
+  also100: z.boolean().default(false),
+  bound: z.boolean().default(true),
+};
+
+type TripInputs = { trips?: string; format?: string; date?: string; window?: string; bbox?: unknown };
+
+/** Checks between fields: filters need a trip file, a trip file needs its format. */
+function checkTripInputs(s: TripInputs, ctx: z.RefinementCtx): void {
+  if (!s.trips && (s.format || s.date || s.window || s.bbox)) {
+    ctx.addIssue({ code: 'custom', message: '--format, --date, --window and --bbox apply to --trips; give a trip file' });
+  }
+  if (s.trips && !s.format) ctx.addIssue({ code: 'custom', message: `--format is required with --trips (${TRIP_FORMAT_NAMES.join(', ')})` });
+}
+
+export const simSettingsSchema = z.strictObject(simShape).superRefine(checkTripInputs);
+
+export const fleetSizeSettingsSchema = z.strictObject({ ...simShape, ...fleetSearchShape }).superRefine((s, ctx) => {
+  checkTripInputs(s, ctx);
+  if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', message: `--min ${s.min} is larger than --max ${s.max}` });
+  if (s.withinS > s.maxWaitS) {
+    ctx.addIssue({ code: 'custom', message: `--within ${s.withinS} s exceeds --max-wait ${s.maxWaitS} s: requests are cancelled before they could count` });
+  }
+});
+
+export type SimSettings = z.output<typeof simSettingsSchema>;
+export type SimSettingsInput = z.input<typeof simSettingsSchema>;
+export type FleetSizeSettings = z.output<typeof fleetSizeSettingsSchema>;
+export type FleetSizeSettingsInput = z.input<typeof fleetSizeSettingsSchema>;
+export type SettingKey = keyof FleetSizeSettings;
+
+/** The settings a scenario is loaded from. */
+export type ScenarioSettings = Pick<SimSettings, 'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM'>;
+/** The settings every run on a scenario shares. */
+export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'>;
+
+/** Each setting's command-line option (flags as commander spells them) and help; defaults come from the schema. */
+export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; shownDefault?: string }> = {
+  network: { flags: '--network <input...>', help: 'road network: a .baton file, OSM file, node+edge CSV pair/folder, or synthetic[:nodes=N,seed=S,…]', shownDefault: 'synthetic, the built-in city' },
+  trips: { flags: '--trips <file>', help: 'trip file', shownDefault: 'synthetic demand for the network' },
+  format: { flags: '--format <name>', help: `trip file format: ${TRIP_FORMAT_NAMES.join(' | ')}` },
+  date: { flags: '--date <YYYY-MM-DD>', help: 'keep requests of this local day' },
+  window: { flags: '--window <HH:MM-HH:MM>', help: 'keep requests in this time window of the day' },
+  bbox: { flags: '--bbox <minLon,minLat,maxLon,maxLat>', help: 'keep trips whose pickup and drop-off lie in this box' },
+  requests: { flags: '--requests <n>', help: 'synthetic demand: requests in the day', shownDefault: String(DEFAULT_SYNTHETIC_DEMAND.trips) },
+  share: { flags: '--share <0..1>', help: 'share of riders who accept a shared ride' },
+  seed: { flags: '--seed <n>', help: 'random seed (initial positions, synthetic demand, who shares)' },
+  speedFactors: { flags: '--speed-factors <file>', help: 'hourly speed factors JSON from `baton calibrate`', shownDefault: "the network file's own, else free flow" },
+  snapCutoffM: { flags: '--snap-cutoff <m>', help: 'farthest a trip end may be from a road, metres' },
+  seats: { flags: '--seats <n>', help: 'seats per car' },
+  maxWaitS: { flags: '--max-wait <s>', help: 'cancel a request not picked up within this many seconds' },
+  fleet: { flags: '--fleet <n>', help: 'number of cars' },
+  dispatcher: { flags: '--dispatcher <name>', help: `dispatch strategy: ${DISPATCHER_NAMES.join(' | ')}` },
+  dispatchers: { flags: '--dispatchers <names>', help: `comma-separated presets: ${DISPATCHER_NAMES.join(', ')}` },
+  targetPct: { flags: '--target <share>', help: 'share of requests to pick up within --within (or a percentage)', shownDefault: '0.95' },
+  withinS: { flags: '--within <s>', help: 'pickup wait limit, seconds' },
+  min: { flags: '--min <n>', help: 'smallest fleet to consider', shownDefault: 'found by doubling' },
+  max: { flags: '--max <n>', help: 'largest fleet to consider', shownDefault: 'found by doubling, at most one car per request' },
+  tolerance: { flags: '--tolerance <n>', help: 'stop when the answer is known to within this many cars' },
+  workers: { flags: '--workers <n>', help: 'worker threads running simulations (0 = in this thread)', shownDefault: 'one per core' },
+  also100: { flags: '--also-100', help: 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)' },
+  bound: { flags: '--no-bound', help: 'skip the clairvoyant lower bound' },
+};
+
+/** The option that sets a field, e.g. `--max-wait` for maxWaitS. */
+export const optionName = (key: string): string => (SETTING_OPTIONS as Record<string, { flags: string }>)[key]?.flags.split(' ')[0] ?? key;
+
+/** A field's schema default as help text (`200`, `pooled+rebalance`), or undefined if it has none. */
+export function settingDefaultText(key: SettingKey): string | undefined {
+  if (SETTING_OPTIONS[key].shownDefault !== undefined) return SETTING_OPTIONS[key].shownDefault;
+  const field = fleetSizeSettingsSchema.shape[key];
+  if (!(field instanceof z.ZodDefault)) return undefined;
+  const value: unknown = field.def.defaultValue;
+  if (typeof value === 'boolean') return undefined; // switches: their help says what they do
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** A value as an error message quotes it: text in quotes (as typed), numbers and lists as written. */
+function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return JSON.stringify(value.join(' '));
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** One line per bad field (its first problem only), naming the option and quoting the value given. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
+  const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const issue of issues) {
+    const key = issue.path[0];
+    if (typeof key !== 'string') {
+      lines.push(issue.code === 'unrecognized_keys' ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message);
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const value = given[key];
+    lines.push(`${optionName(key)}${value === undefined ? '' : ` ${quote(value)}`}: ${issue.message}`);
+  }
+  return lines.join('; ');
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new SettingsError(describeIssues(r.error.issues, input));
+  return r.data;
+}
+
+/**
+ * Validates simulation settings and fills in defaults; throws SettingsError naming each bad option and value.
+ *
+ * @example
+ * parseSimSettings({ fleet: '500', dispatcher: 'greedy' }).maxWaitS; // 600
+ * parseSimSettings({ fleet: 'abc' }); // SettingsError: --fleet "abc": expected an integer in 1..10000000
+ */
+export function parseSimSettings(input: SimSettingsInput | Record<string, unknown>): SimSettings {
+  return parseWith(simSettingsSchema, input);
+}
+
+/** Validates the settings of `baton fleet-size`: the simulation's plus the search's own. */
+export function parseFleetSizeSettings(input: FleetSizeSettingsInput | Record<string, unknown>): FleetSizeSettings {
+  return parseWith(fleetSizeSettingsSchema, input);
+}

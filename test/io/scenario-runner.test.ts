@@ -1,0 +1,85 @@
+// The scenario runner and the preset table: every preset builds from exactly the parts it declares and runs a tiny
+// scenario; runs are reproducible; the runner passes the settings through to the engine.
+import { describe, expect, it } from 'vitest';
+import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
+import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
+import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
+import { parseSimSettings } from '../../src/io/settings.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
+
+const TINY = parseSimSettings({ network: ['synthetic:nodes=400'], requests: 300, seed: 4, maxWaitS: 900 });
+let runner: ScenarioRunner | undefined;
+const tiny = async (): Promise<ScenarioRunner> => (runner ??= await openScenarioRunner(TINY));
+
+describe('the preset table', () => {
+  it('has unique names, and lookup of an unknown name lists the known ones', () => {
+    const names = DISPATCHER_PRESETS.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(() => dispatcherPreset('magic')).toThrow(/unknown dispatcher "magic" \(known: greedy, batch, pooled, pooled\+rebalance, batch\+rebalance\)/);
+  });
+
+  it.each(DISPATCHER_PRESETS.map((p) => [p.name, p] as const))('%s reads only the parts it declares', async (_name, preset) => {
+    const r = await tiny();
+    const real: PresetParts = { solver: packingBranchAndBound(await loadHighsBinarySolver()), forecast: await r.forecast() };
+    const read = new Set<string>();
+    const watched = new Proxy(real, {
+      get(target, key: string) {
+        read.add(key);
+        return target[key as keyof PresetParts];
+      },
+    });
+    (preset.build as (p: PresetParts) => unknown)(watched);
+    expect([...read].sort()).toEqual([...preset.needs].sort());
+  });
+});
+
+describe('ScenarioRunner', () => {
+  it.each(DISPATCHER_PRESETS.map((p) => p.name))('%s builds and serves a tiny scenario', async (name) => {
+    const r = await tiny();
+    const { result, wallS } = await r.run(15, name);
+    const k = result.summary.kpis;
+    expect(k.dispatcher).toBe(name);
+    expect(k.fleet).toBe(15);
+    expect(k.requests).toBe(300);
+    expect(k.served).toBeGreaterThan(250);
+    expect(result.events.length).toBeGreaterThan(0); // no sink: the log is kept
+    expect(wallS).toBeGreaterThan(0);
+  });
+
+  it('loads the scenario the settings describe and keeps the run settings', async () => {
+    const r = await tiny();
+    expect(r.scenario.requests).toHaveLength(300);
+    expect(r.scenario.rejectedRows).toEqual({});
+    expect(r.scenario.description.trips).toBe('synthetic demand (300 requests, seed 4)');
+    expect(r.settings).toEqual({ seed: 4, seats: 2, maxWaitS: 900 });
+    expect(await r.forecast()).toBe(await r.forecast()); // read once
+  });
+
+  it('streams events to a sink without keeping them, identical to a kept log, and the same on a second run', async () => {
+    const r = await tiny();
+    const streamed: SimEvent[] = [];
+    const a = await r.run(12, 'batch', { eventSink: (ev) => streamed.push(ev) });
+    expect(a.result.events).toHaveLength(0);
+    const b = await r.run(12, 'batch');
+    expect(JSON.stringify(b.result.events)).toBe(JSON.stringify(streamed));
+    expect(b.result.summary.kpis).toEqual(a.result.summary.kpis);
+  });
+
+  it('wraps the dispatcher when asked (benchmarks time decisions this way)', async () => {
+    const r = await tiny();
+    let calls = 0;
+    const { result } = await r.run(10, 'greedy', {
+      keepLog: false,
+      eventSink: () => undefined,
+      wrapDispatcher: (inner) => ({
+        ...inner,
+        decide(s, nowS) {
+          calls++;
+          return inner.decide(s, nowS);
+        },
+      }),
+    });
+    expect(calls).toBe(result.summary.dispatchCalls);
+  });
+});
