@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { RoadSnapper } from '../core/network/snap.js';
-import { DEFAULT_DISPATCHER, makeDispatcher } from '../io/dispatchers.js';
-import { loadScenario } from '../io/scenario.js';
+import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
+import { openScenarioRunner } from '../io/scenario-runner.js';
+import { parseSimSettings } from '../io/settings.js';
 import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
-import { createLiveEngine, EngineConductor, liveEngineAvailable } from '../service/conductor.js';
-import { LiveClock } from '../service/live-clock.js';
+import { WallClock } from '../io/wall-clock.js';
+import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { resumeOpenRides, startLiveService } from '../service/live-service.js';
 import { UsageError } from './args.js';
 
@@ -22,6 +23,12 @@ interface ServeOptions {
   seed: string;
   silence: string;
   logLevel: string;
+}
+
+/** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
+function localSecondOfDay(ms: number): number {
+  const d = new Date(ms);
+  return d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds();
 }
 
 function intOption(name: string, value: string, min: number, max: number): number {
@@ -40,7 +47,7 @@ export function registerServeCommand(program: Command): void {
     .option('--db <url>', 'PostgreSQL instead of SQLite: postgres://user@host:port/db')
     .option('--speed <x>', 'engine seconds per wall second (10 = ten times faster than real time)', '1')
     .option('--network <inputs...>', '.baton file or raw network input (default: the built-in synthetic city)')
-    .option('--dispatcher <preset>', 'dispatcher preset', DEFAULT_DISPATCHER)
+    .option('--dispatcher <preset>', `dispatcher preset: ${DISPATCHER_NAMES.join(', ')}`, DEFAULT_DISPATCHER)
     .option('--fleet <n>', 'cars the service can conduct (vehicles bind to these as they register)', '500')
     .option('--seed <n>', 'seed (start positions, synthetic demand history)', '1')
     .option('--silence <s>', 'take a car out of service after this many seconds without telemetry (0: never)', '30')
@@ -53,20 +60,21 @@ export function registerServeCommand(program: Command): void {
       const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
       const silenceS = intOption('--silence', o.silence, 0, 86_400);
       const logger = pino({ level: o.logLevel });
-      if (!liveEngineAvailable()) throw new UsageError('baton serve needs the engine that takes requests at run time (Engine.submit, runUntil, onEvent), which is not on this branch yet');
+      const settings = parseSimSettings({ network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
 
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       const run = Number((await store.getState('run')) ?? '0') + 1;
       await store.setState('run', String(run));
-      const scenario = await loadScenario({ network: o.network, seed });
-      const dispatcher = await makeDispatcher(o.dispatcher, scenario);
+      // The scenario's synthetic demand is the history the rebalancing presets forecast from; no request is replayed.
+      const runner = await openScenarioRunner(settings);
+      const dispatcher = await runner.dispatcher(settings.dispatcher);
       const now = Date.now();
-      const startS = LiveClock.localSecondOfDay(now);
-      const { graph, travelTimes } = scenario.network;
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, invalidCommands: 'record' });
-      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: 2, pickupDwellS: 30, dispatcherName: o.dispatcher });
+      const startS = localSecondOfDay(now);
+      const { graph, travelTimes } = runner.scenario.network;
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       const resumed = await resumeOpenRides(store, conductor);
-      const clock = new LiveClock({ speed, anchorMs: now, startS });
+      const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
       const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS });
       logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...resumed }, 'baton serve: listening');
       const stop = async (signal: string) => {

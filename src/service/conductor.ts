@@ -7,7 +7,7 @@ import type { RoadGraph } from '../core/network/graph.js';
 import type { Snapper } from '../core/network/snap-types.js';
 import type { TravelTimes } from '../core/network/travel-times.js';
 import { KpiAccumulator, type Kpis } from '../core/metrics/kpis.js';
-import { Engine } from '../core/sim/engine.js';
+import { Engine, type EngineOptions } from '../core/sim/engine.js';
 import type { SimEvent } from '../core/sim/events.js';
 import type { RideStatus } from '../io/store/store.js';
 import { LiveState, VEHICLE_STATES, type VehicleState } from './live-state.js';
@@ -104,8 +104,8 @@ export interface Conductor {
 }
 
 /**
- * The engine API the live service drives (being built in src/core/sim/engine.ts). Declared structurally here so
- * this adapter type-checks before it lands; `setInService` is not in the announced API and is optional until it is.
+ * What the live service needs of the engine (src/core/sim/engine.ts), declared structurally so a test or a remote
+ * engine can stand in. `setInService` is not in the engine yet; until it is, taking a car out of service is refused.
  */
 export interface LiveEngine {
   readonly timeS: number;
@@ -390,34 +390,7 @@ function subscribe<T>(list: T[], listener: T): () => void {
   };
 }
 
-/** Options of the live engine's constructor (the announced API). */
-export interface LiveEngineOptions {
-  graph?: RoadGraph;
-  travelTimes: TravelTimes;
-  fleetSize: number;
-  dispatcher: import('../core/dispatch/types.js').Dispatcher;
-  seed: number;
-  maxWaitS?: number;
-  dwell?: { pickupS?: number; dropoffS?: number };
-  depots?: number[];
-  startS?: number;
-  invalidCommands?: 'throw' | 'record';
-}
-
-/**
- * Whether the engine on this branch takes requests at run time, which the live service needs. Today's engine has a
- * private `submit(index)` of its own, so the announced public `onEvent` is what tells the two apart.
- */
-export function liveEngineAvailable(): boolean {
-  return typeof (Engine.prototype as unknown as { onEvent?: unknown }).onEvent === 'function';
-}
-
-/** Builds the live engine, or says clearly that this branch's engine cannot run live yet. */
-export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
-  if (!liveEngineAvailable()) {
-    throw new Error('the live service needs the engine that takes requests at run time (Engine.submit, runUntil, onEvent), which is not on this branch yet');
-  }
-  // NOTE: the cast goes when the live engine lands on main: its constructor then takes these options as they are.
-  const LiveEngineClass = Engine as unknown as new (o: LiveEngineOptions) => LiveEngine;
-  return new LiveEngineClass(opts);
+/** The live engine on the service's fleet (a thin seam, so a region's remote engine could stand in later). */
+export function createLiveEngine(opts: EngineOptions): LiveEngine {
+  return new Engine(opts);
 }

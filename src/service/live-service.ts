@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Role, Store } from '../io/store/store.js';
 import type { Conductor } from './conductor.js';
-import type { LiveClock } from './live-clock.js';
+import type { EngineClock } from '../core/sim/clock.js';
 import type { RateLimit } from './rate-limit.js';
 import { Recorder } from './recorder.js';
 import type { RideRequestBody } from './schemas.js';
@@ -12,7 +12,8 @@ import { buildServer, type BuiltServer } from './server.js';
 export interface LiveServiceOptions {
   store: Store;
   conductor: Conductor;
-  clock: LiveClock;
+  /** Engine seconds from the wall clock (io/wall-clock.ts), possibly accelerated. */
+  clock: EngineClock;
   logger: Logger;
   port: number;
   host: string;
@@ -67,7 +68,7 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
       advancing = true;
       const t0 = performance.now();
       try {
-        o.conductor.advance(o.clock.engineS());
+        o.conductor.advance(o.clock.nowS());
       } catch (err) {
         o.logger.error({ err }, 'engine advance failed');
       } finally {

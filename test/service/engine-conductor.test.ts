@@ -1,12 +1,11 @@
 // The engine adapter against the real engine (no fakes): rides submitted at run time, dispatched by the greedy
-// strategy on the hand-made test street, followed through the conductor's views, plans and events. Runs once the
-// engine that takes requests at run time is on this branch; until then it is skipped, saying so.
+// strategy on the hand-made test street, followed through the conductor's views, plans and events.
 import { describe, expect, it } from 'vitest';
 import { greedy } from '../../src/core/dispatch/greedy.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import { createLiveEngine, EngineConductor, liveEngineAvailable, type LiveRide, type PlanStop } from '../../src/service/conductor.js';
+import { createLiveEngine, EngineConductor, type LiveRide, type PlanStop } from '../../src/service/conductor.js';
 import { street } from '../street.js';
 
 const g = street('conductor-test');
@@ -25,7 +24,7 @@ function conductor(fleetSize = 2) {
   return { c, rides, plans, events };
 }
 
-describe.skipIf(!liveEngineAvailable())('EngineConductor on the live engine', () => {
+describe('EngineConductor on the live engine', () => {
   it('checks orders against the service area and the car size without changing anything', () => {
     const { c, events } = conductor();
     expect(c.check({ pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false })).toEqual({ ok: true });
@@ -83,8 +82,4 @@ describe.skipIf(!liveEngineAvailable())('EngineConductor on the live engine', ()
     expect(c.report('car-b', { kind: 'assist', description: 'blocked' })).toEqual({ ok: true });
     expect(c.assists()).toEqual([expect.objectContaining({ vehicleId: 'car-b', description: 'blocked' })]);
   });
-});
-
-describe.skipIf(liveEngineAvailable())('EngineConductor', () => {
-  it.skip('skipped: the engine that takes requests at run time (Engine.submit/onEvent) is not on this branch yet', () => undefined);
 });
