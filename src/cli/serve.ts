@@ -8,7 +8,7 @@ import { parseSimSettings } from '../io/settings.js';
 import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
 import { WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
-import { resumeOpenRides, startLiveService } from '../service/live-service.js';
+import { startLiveService } from '../service/live-service.js';
 import { UsageError } from './args.js';
 
 interface ServeOptions {
@@ -73,10 +73,9 @@ export function registerServeCommand(program: Command): void {
       const { graph, travelTimes } = runner.scenario.network;
       const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
-      const resumed = await resumeOpenRides(store, conductor);
       const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
       const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS });
-      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...resumed }, 'baton serve: listening');
+      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');
         await service.close();

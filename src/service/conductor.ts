@@ -304,7 +304,7 @@ export class EngineConductor implements Conductor {
   }
 
   advance(toS: number): void {
-    if (toS <= this.engine.timeS) return;
+    if (toS < this.engine.timeS) return;
     this.engine.runUntil(toS);
     for (const v of this.state.takeDirtyPlans()) {
       const id = this.vehicleIdOf[v];

@@ -29,6 +29,8 @@ export interface LiveServiceOptions {
 
 export interface LiveService {
   url: string;
+  /** Open rides of earlier runs handed to the engine again, and those it now refused. */
+  resumed: { resumed: number; refused: number };
   built: BuiltServer;
   recorder: Recorder;
   close(): Promise<void>;
@@ -59,7 +61,10 @@ export async function resumeOpenRides(store: Store, conductor: Conductor): Promi
 export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
   const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS });
   const { app, ctx } = built;
+  // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
   const recorder = new Recorder(o.store, o.conductor, o.run);
+  const resumed = await resumeOpenRides(o.store, o.conductor);
+  o.conductor.advance(o.clock.nowS());
   const timers: NodeJS.Timeout[] = [];
   let advancing = false;
   timers.push(
@@ -91,6 +96,7 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
   const url = await app.listen({ port: o.port, host: o.host });
   return {
     url,
+    resumed,
     built,
     recorder,
     async close() {

@@ -58,6 +58,19 @@ export function storeConformance(name: string, harness: StoreHarness): void {
       await s.close();
     });
 
+    it('many concurrent creates (committed together where the store groups commits) are all there after reopening', async () => {
+      const db = await harness.fresh();
+      const s = await db.open();
+      const res = await Promise.all(Array.from({ length: 300 }, (_, i) => s.createRideRequest(`g${i % 250}`, 'gina', { i: i % 250 })));
+      expect(res.filter((r) => r.created)).toHaveLength(250);
+      for (let i = 250; i < 300; i++) expect(res[i].ride.id).toBe(res[i - 250].ride.id);
+      await s.close();
+      const again = await db.open();
+      expect(await again.countRides()).toBe(250);
+      expect((await again.getRide(res[123].ride.id))?.payload).toEqual({ i: 123 });
+      await again.close();
+    });
+
     it('a created ride is there after closing and reopening', async () => {
       const db = await harness.fresh();
       const s = await db.open();

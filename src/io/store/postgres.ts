@@ -40,6 +40,11 @@ class PostgresExecutor implements SqlExecutor {
     return res.rows as T[];
   }
 
+  /** PostgreSQL groups concurrent commits itself (its WAL writer flushes them together). */
+  allGrouped<T>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    return this.all<T>(sql, params);
+  }
+
   async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
     const res = await this.pool.query(this.text(sql), params as SqlParam[]);
     return res.rowCount ?? 0;

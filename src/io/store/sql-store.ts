@@ -31,6 +31,11 @@ export interface SqlStatement {
 export interface SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   all<T>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  /**
+   * Like `all`, but the statement may share one transaction (one disk flush) with other calls made at about the same
+   * time: group commit. Durable when it resolves, like `all`.
+   */
+  allGrouped<T>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** Returns the number of rows changed. */
   run(sql: string, params?: readonly SqlParam[]): Promise<number>;
   /** Runs the statements in one transaction: all or none. */
@@ -147,7 +152,7 @@ export class SqlStore implements Store {
   async createRideRequest(idempotencyKey: string, riderId: string, payload: unknown, opts: { id?: string; nowMs?: number } = {}): Promise<CreateRideResult> {
     const text = canonicalJson(payload);
     const now = opts.nowMs ?? Date.now();
-    const inserted = await this.db.all<RideRow>(
+    const inserted = await this.db.allGrouped<RideRow>(
       `INSERT INTO rides (${RIDE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (rider_id, idempotency_key) DO NOTHING RETURNING ${RIDE_COLUMNS}`,
       [opts.id ?? randomUUID(), riderId, idempotencyKey, text, sha256Hex(text), now, 'accepted', null, now],
