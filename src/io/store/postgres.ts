@@ -85,7 +85,7 @@ class PostgresExecutor implements SqlExecutor {
 
 /** Connects to PostgreSQL at `url` (postgres://…) and applies pending migrations. */
 export async function openPostgresStore(url: string, opts: { maxConnections?: number } = {}): Promise<SqlStore> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types });
+  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 16, types });
   // An idle client's connection error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {

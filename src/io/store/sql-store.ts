@@ -21,7 +21,10 @@ import {
   type VehicleSighting,
 } from './store.js';
 
-export type SqlParam = string | number | null;
+export type SqlParam = string | number | null | readonly (string | null)[];
+
+/** An array parameter (pg sends JS arrays as PostgreSQL arrays). */
+const pgArray = (values: (string | null)[]): readonly (string | null)[] => values;
 export interface SqlStatement {
   sql: string;
   params?: readonly SqlParam[];
@@ -200,6 +203,15 @@ export class SqlStore implements Store {
 
   async setRideStatuses(updates: readonly RideStatusUpdate[], nowMs = Date.now()): Promise<void> {
     if (updates.length === 0) return;
+    if (this.db.dialect === 'postgres') {
+      // NOTE: PostgreSQL-only text: one statement instead of a round trip per ride (the recorder sends hundreds).
+      await this.db.run(
+        `UPDATE rides AS r SET status = u.status, reason = u.reason, updated_at_ms = ?
+         FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, status, reason) WHERE r.id = u.id`,
+        [nowMs, pgArray(updates.map((u) => u.id)), pgArray(updates.map((u) => u.status)), pgArray(updates.map((u) => u.reason ?? null))],
+      );
+      return;
+    }
     await this.db.batch(
       updates.map((u) => ({ sql: 'UPDATE rides SET status = ?, reason = ?, updated_at_ms = ? WHERE id = ?', params: [u.status, u.reason ?? null, nowMs, u.id] })),
     );
