@@ -31,6 +31,12 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+/** Resolves once the child has exited (at once if it already has: its 'exit' event may be long gone). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
 async function postRide(url: string, apiKey: string, key: string): Promise<{ status: number; rideId?: string }> {
   const res = await fetch(`${url}/v1/rides`, {
     method: 'POST',
@@ -69,7 +75,7 @@ describe('durability of acknowledged ride requests (SQLite)', () => {
       killed = true;
       child.kill('SIGKILL');
       await Promise.all(loops);
-      await new Promise((r) => child.once('exit', r));
+      await exited(child);
       expect(child.signalCode).toBe('SIGKILL');
 
       const store = await openSqliteStore(file);
@@ -92,10 +98,10 @@ describe('durability of acknowledged ride requests (SQLite)', () => {
       if (acknowledged.has(key)) expect(r.rideId).toBe(acknowledged.get(key));
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited(child);
     const store = await openSqliteStore(file);
     expect(await store.countRides()).toBe(sent.size);
     await store.close();
     console.log(`durability: ${acknowledged.size} acknowledged of ${sent.size} sent over 3 SIGKILLs; all present, ${sent.size} rows after retries`);
-  });
+  }, 300_000);
 });

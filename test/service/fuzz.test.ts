@@ -169,7 +169,7 @@ describe('fuzz', () => {
     expect(failures.slice(0, 10)).toEqual([]);
     // The server is still healthy afterwards.
     expect((await s.call('GET', '/healthz')).status).toBe(200);
-  });
+  }, 600_000);
 
   it('junk WebSocket messages on the vehicle stream each get an error reply; the socket stays open and still takes telemetry', async () => {
     const ws = new WebSocket(`${s.url.replace('http', 'ws')}/v1/vehicles/car-1/stream`, { headers: { authorization: `Bearer ${tokens.vehicle}` } });

@@ -111,5 +111,5 @@ describe('baton serve with the live engine', () => {
     expect(kinds.some((e) => e.kind === 'DroppedOff')).toBe(true);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-  });
+  }, 300_000);
 });
