@@ -6,6 +6,7 @@ import { registerSimulateCommand } from './simulate.js';
 import { registerBenchCommands } from './bench.js';
 import { registerCompareCommand } from './compare.js';
 import { registerFleetSizeCommand } from './fleet-size.js';
+import { registerServeCommand } from './serve.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 import { SettingsError } from '../io/settings.js';
@@ -24,6 +25,7 @@ registerFleetSizeCommand(program);
 registerNetworkCommands(program);
 registerCalibrateCommand(program);
 registerBenchCommands(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,112 @@
+// `baton serve`: the live conductor over HTTP and WebSocket, and `baton token create`: issue an API key.
+import type { Command } from 'commander';
+import pino from 'pino';
+import { RoadSnapper } from '../core/network/snap.js';
+import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
+import { openScenarioRunner } from '../io/scenario-runner.js';
+import { parseSimSettings } from '../io/settings.js';
+import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
+import { WallClock } from '../io/wall-clock.js';
+import { createLiveEngine, EngineConductor } from '../service/conductor.js';
+import { startLiveService } from '../service/live-service.js';
+import { UsageError } from './args.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  dataDir: string;
+  db?: string;
+  speed: string;
+  network?: string[];
+  dispatcher: string;
+  fleet: string;
+  seed: string;
+  silence: string;
+  logLevel: string;
+}
+
+/** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
+function localSecondOfDay(ms: number): number {
+  const d = new Date(ms);
+  return d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds();
+}
+
+function intOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer in [${min}, ${max}], got "${value}"`);
+  return n;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the live conductor: ride requests, vehicle telemetry and plans, operator API (HTTP + WebSocket)')
+    .option('--port <n>', 'TCP port', '8080')
+    .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the embedded SQLite store lives', DEFAULT_DATA_DIR)
+    .option('--db <url>', 'PostgreSQL instead of SQLite: postgres://user@host:port/db')
+    .option('--speed <x>', 'engine seconds per wall second (10 = ten times faster than real time)', '1')
+    .option('--network <inputs...>', '.baton file or raw network input (default: the built-in synthetic city)')
+    .option('--dispatcher <preset>', `dispatcher preset: ${DISPATCHER_NAMES.join(', ')}`, DEFAULT_DISPATCHER)
+    .option('--fleet <n>', 'cars the service can conduct (vehicles bind to these as they register)', '500')
+    .option('--seed <n>', 'seed (start positions, synthetic demand history)', '1')
+    .option('--silence <s>', 'take a car out of service after this many seconds without telemetry (0: never)', '30')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (o: ServeOptions) => {
+      const port = intOption('--port', o.port, 0, 65535);
+      const speed = Number(o.speed);
+      if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be in (0, 1000], got "${o.speed}"`);
+      const fleetSize = intOption('--fleet', o.fleet, 1, 1_000_000);
+      const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
+      const silenceS = intOption('--silence', o.silence, 0, 86_400);
+      const logger = pino({ level: o.logLevel });
+      const settings = parseSimSettings({ network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
+
+      const store = await openStore({ dataDir: o.dataDir, db: o.db });
+      const run = Number((await store.getState('run')) ?? '0') + 1;
+      await store.setState('run', String(run));
+      // The scenario's synthetic demand is the history the rebalancing presets forecast from; no request is replayed.
+      const runner = await openScenarioRunner(settings);
+      const dispatcher = await runner.dispatcher(settings.dispatcher);
+      const now = Date.now();
+      const startS = localSecondOfDay(now);
+      const { graph, travelTimes } = runner.scenario.network;
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
+      const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
+      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS });
+      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
+      const stop = async (signal: string) => {
+        logger.info({ signal }, 'baton serve: stopping');
+        await service.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
+  const token = program.command('token').description('API keys for riders, vehicles and operators');
+  token
+    .command('create')
+    .description('issue an API key (printed once; only its SHA-256 is stored)')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--subject <id>', 'the rider id, vehicle id or operator name the key acts as')
+    .option('--label <text>', 'a note to recognise the key by')
+    .option('--data-dir <dir>', 'the service data directory', DEFAULT_DATA_DIR)
+    .option('--db <url>', 'PostgreSQL store URL instead of the data directory')
+    .option('--json', 'print {tokenId, role, subject, apiKey} as JSON')
+    .action(async (o: { role: string; subject: string; label?: string; dataDir: string; db?: string; json?: boolean }) => {
+      if (!(ROLES as readonly string[]).includes(o.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${o.role}"`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(o.subject)) throw new UsageError(`--subject must be 1–64 letters, digits or . _ : - (starting with a letter or digit), got "${o.subject}"`);
+      const store = await openStore({ dataDir: o.dataDir, db: o.db });
+      try {
+        const { token: t, apiKey } = await store.createToken({ role: o.role as Role, subject: o.subject, label: o.label });
+        if (o.json) process.stdout.write(`${JSON.stringify({ tokenId: t.id, role: t.role, subject: t.subject, apiKey })}\n`);
+        else process.stdout.write(`${apiKey}\n`);
+        process.stderr.write(`token ${t.id}: ${t.role} ${t.subject} (store: ${store.kind}); the key is shown only now\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

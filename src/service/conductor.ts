@@ -1,0 +1,396 @@
+// The seam between the live service and the engine. The HTTP layer speaks only to `Conductor`; `EngineConductor`
+// is the thin adapter that drives the simulator's engine with requests arriving at run time, so the live service
+// makes the same decisions as `baton simulate`. Another conductor (a region's process on a bus) is one more class.
+import type { PlacedTrip } from '../core/demand/placed-trip.js';
+import type { Stop } from '../core/dispatch/types.js';
+import type { RoadGraph } from '../core/network/graph.js';
+import type { Snapper } from '../core/network/snap-types.js';
+import type { TravelTimes } from '../core/network/travel-times.js';
+import { KpiAccumulator, type Kpis } from '../core/metrics/kpis.js';
+import { Engine, type EngineOptions } from '../core/sim/engine.js';
+import type { SimEvent } from '../core/sim/events.js';
+import type { RideStatus } from '../io/store/store.js';
+import { LiveState, VEHICLE_STATES, type VehicleState } from './live-state.js';
+import type { TelemetrySample, VehicleReport } from './schemas.js';
+
+export interface LatLon {
+  lat: number;
+  lon: number;
+}
+
+/** A ride request as the rider placed it. */
+export interface RideOrder {
+  pickup: LatLon;
+  dropoff: LatLon;
+  riders: number;
+  acceptsSharing: boolean;
+}
+
+/** Yes, or no with a stable code and a sentence (sent to the client as `{ error, reason }`). */
+export type Decision = { ok: true } | { ok: false; error: string; reason: string };
+
+/** What a conductor knows of a ride right now. */
+export interface LiveRide {
+  status: RideStatus;
+  reason: string | null;
+  vehicleId: string | null;
+  /** Expected seconds until pickup; null once picked up or ended, or when unknown. */
+  etaS: number | null;
+}
+
+export interface PlanStop {
+  action: 'pickup' | 'dropoff';
+  rideId: string;
+  lat: number;
+  lon: number;
+}
+
+export interface LiveVehicle {
+  vehicleId: string;
+  inService: boolean;
+  outOfServiceReason: string | null;
+  state: VehicleState | 'out_of_service';
+  lat: number | null;
+  lon: number | null;
+  onboard: number;
+  plan: PlanStop[];
+  lastTelemetryAtMs: number | null;
+  socPct: number | null;
+}
+
+export interface AssistRequest {
+  id: number;
+  vehicleId: string;
+  description: string;
+  atMs: number;
+}
+
+export interface ConductorStats {
+  engineTimeS: number;
+  /** Requests not yet terminal, by ride status. */
+  requestsByStatus: Record<string, number>;
+  vehiclesByState: Record<string, number>;
+  assistQueue: number;
+}
+
+/** The live service's view of the fleet conductor. All methods are synchronous and cheap enough for a request. */
+export interface Conductor {
+  /** False until the engine is built and open rides are handed back to it after a restart. */
+  readonly ready: boolean;
+  /** Checks a request (service area, party size) before it is stored; changes nothing. */
+  check(order: RideOrder): Decision;
+  /** Hands an acknowledged, stored ride to the engine; returns a first pickup estimate. */
+  submit(rideId: string, order: RideOrder): { etaS: number | null };
+  cancel(rideId: string, reason: string): Decision;
+  ride(rideId: string): LiveRide | undefined;
+  /** Binds a vehicle id to a car of the fleet. Registering again is fine. */
+  registerVehicle(vehicleId: string, seats: number, position?: LatLon): Decision;
+  telemetry(vehicleId: string, samples: readonly TelemetrySample[]): void;
+  report(vehicleId: string, report: VehicleReport): Decision;
+  setInService(vehicleId: string, inService: boolean, reason: string): Decision;
+  vehicle(vehicleId: string): LiveVehicle | undefined;
+  vehicles(): LiveVehicle[];
+  assists(): AssistRequest[];
+  kpis(): Kpis;
+  stats(): ConductorStats;
+  /** Ride status/car changes as they happen (ride streams and the store's ride statuses follow these). */
+  onRideChange(listener: (rideId: string, ride: LiveRide) => void): () => void;
+  /** A vehicle's plan changed (sent to that vehicle's socket). */
+  onPlanChange(listener: (vehicleId: string, plan: PlanStop[]) => void): () => void;
+  /** Every engine event in order: the event log. */
+  onEvent(listener: (ev: SimEvent) => void): () => void;
+  /** Advances the engine to engine second `toS` (the live clock calls this). */
+  advance(toS: number): void;
+}
+
+/**
+ * What the live service needs of the engine (src/core/sim/engine.ts), declared structurally so a test or a remote
+ * engine can stand in. `setInService` is not in the engine yet; until it is, taking a car out of service is refused.
+ */
+export interface LiveEngine {
+  readonly timeS: number;
+  readonly fleetSize: number;
+  submit(trip: PlacedTrip): number;
+  cancel(request: number, reason?: string): boolean;
+  runUntil(tS: number): boolean;
+  onEvent(listener: (ev: SimEvent) => void): () => void;
+  positionAt(vehicle: number, tS: number): LatLon;
+  plan(vehicle: number): Stop[];
+  setInService?(vehicle: number, inService: boolean, reason: string): void;
+}
+
+export interface EngineConductorOptions {
+  engine: LiveEngine;
+  graph: RoadGraph;
+  travelTimes: TravelTimes;
+  snapper: Snapper;
+  seats: number;
+  pickupDwellS: number;
+  dispatcherName: string;
+  /** Wall clock, epoch ms (injected for tests). */
+  nowMs?: () => number;
+}
+
+/** First estimate before any pickup was seen (seconds). NOTE: a placeholder until the engine quotes ETAs. */
+const DEFAULT_ETA_S = 300;
+
+/** Drives the engine: ids ↔ indices, a fold of its events for views, and the vehicle and assistance books. */
+export class EngineConductor implements Conductor {
+  ready = true;
+  private readonly engine: LiveEngine;
+  private readonly state = new LiveState();
+  private readonly requestOf = new Map<string, number>();
+  private readonly slotOf = new Map<string, number>();
+  private readonly vehicleIdOf: string[] = [];
+  private readonly inService: boolean[] = [];
+  private readonly outReason: (string | null)[] = [];
+  private readonly lastSample: (TelemetrySample | null)[] = [];
+  private readonly assistQueue: AssistRequest[] = [];
+  private nextAssist = 1;
+  private readonly kpiAcc: KpiAccumulator;
+  private readonly rideListeners: ((rideId: string, ride: LiveRide) => void)[] = [];
+  private readonly planListeners: ((vehicleId: string, plan: PlanStop[]) => void)[] = [];
+  private readonly eventListeners: ((ev: SimEvent) => void)[] = [];
+  /** Recent waits, for the placeholder ETA. */
+  private readonly recentWaitsS: number[] = [];
+  private readonly nowMs: () => number;
+
+  constructor(private readonly o: EngineConductorOptions) {
+    this.engine = o.engine;
+    this.nowMs = o.nowMs ?? Date.now;
+    this.kpiAcc = new KpiAccumulator({ dispatcher: o.dispatcherName, fleet: o.engine.fleetSize });
+    this.engine.onEvent((ev) => this.onEngineEvent(ev));
+  }
+
+  check(order: RideOrder): Decision {
+    if (order.riders > this.o.seats) return { ok: false, error: 'too_many_riders', reason: `a car seats ${this.o.seats}; ${order.riders} riders asked` };
+    const p = this.o.snapper.snap(order.pickup.lat, order.pickup.lon);
+    if (!p) return { ok: false, error: 'outside_service_area', reason: 'pickup is not near a road of the service area' };
+    const d = this.o.snapper.snap(order.dropoff.lat, order.dropoff.lon);
+    if (!d) return { ok: false, error: 'outside_service_area', reason: 'drop-off is not near a road of the service area' };
+    if (p.node === d.node) return { ok: false, error: 'trip_too_short', reason: 'pickup and drop-off are the same place' };
+    return { ok: true };
+  }
+
+  submit(rideId: string, order: RideOrder): { etaS: number | null } {
+    const p = this.o.snapper.snap(order.pickup.lat, order.pickup.lon);
+    const d = this.o.snapper.snap(order.dropoff.lat, order.dropoff.lon);
+    if (!p || !d) throw new Error(`submit: ride ${rideId} was not checked first`);
+    const request = this.engine.submit({
+      id: rideId,
+      requestS: this.engine.timeS + 1,
+      pickupNode: p.node,
+      dropoffNode: d.node,
+      pickupLat: order.pickup.lat,
+      pickupLon: order.pickup.lon,
+      dropoffLat: order.dropoff.lat,
+      dropoffLon: order.dropoff.lon,
+      riders: order.riders,
+      acceptsSharing: order.acceptsSharing,
+    });
+    this.requestOf.set(rideId, request);
+    return { etaS: this.placeholderEtaS() };
+  }
+
+  cancel(rideId: string, reason: string): Decision {
+    const r = this.requestOf.get(rideId);
+    if (r === undefined) return { ok: false, error: 'not_found', reason: 'no such ride in this run' };
+    if (this.engine.cancel(r, reason)) return { ok: true };
+    return { ok: false, error: 'not_cancellable', reason: `the ride is ${this.state.requests[r]?.status ?? 'not yet submitted'}` };
+  }
+
+  ride(rideId: string): LiveRide | undefined {
+    const r = this.requestOf.get(rideId);
+    if (r === undefined) return undefined;
+    const s = this.state.requests[r];
+    if (!s) return { status: 'accepted', reason: null, vehicleId: null, etaS: this.placeholderEtaS() };
+    return {
+      status: s.status,
+      reason: s.reason,
+      vehicleId: s.vehicle >= 0 ? (this.vehicleIdOf[s.vehicle] ?? `car-${s.vehicle}`) : null,
+      etaS: s.status === 'accepted' ? this.placeholderEtaS() : s.status === 'assigned' ? this.plannedPickupInS(r, s.vehicle) : null,
+    };
+  }
+
+  registerVehicle(vehicleId: string, _seats: number): Decision {
+    if (this.slotOf.has(vehicleId)) return { ok: true };
+    const slot = this.vehicleIdOf.length;
+    if (slot >= this.engine.fleetSize) return { ok: false, error: 'fleet_full', reason: `this service runs ${this.engine.fleetSize} cars and all are registered` };
+    this.slotOf.set(vehicleId, slot);
+    this.vehicleIdOf.push(vehicleId);
+    this.inService.push(true);
+    this.outReason.push(null);
+    this.lastSample.push(null);
+    return { ok: true };
+  }
+
+  telemetry(vehicleId: string, samples: readonly TelemetrySample[]): void {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined || samples.length === 0) return;
+    // NOTE: the engine's movement model stays authoritative; reported fixes feed views, silence detection and, later,
+    // reconciliation of the plan with where the car really is.
+    this.lastSample[v] = samples[samples.length - 1];
+  }
+
+  report(vehicleId: string, report: VehicleReport): Decision {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined) return { ok: false, error: 'not_registered', reason: 'register the vehicle first' };
+    switch (report.kind) {
+      case 'pickup':
+      case 'dropoff': {
+        const r = this.requestOf.get(report.rideId);
+        if (r === undefined || this.state.requests[r]?.vehicle !== v) return { ok: false, error: 'not_on_plan', reason: `ride ${report.rideId} is not on this car's plan` };
+        return { ok: true };
+      }
+      case 'fault':
+        return this.setInService(vehicleId, false, `fault ${report.code}${report.description ? `: ${report.description}` : ''}`);
+      case 'assist':
+        this.assistQueue.push({ id: this.nextAssist++, vehicleId, description: report.description, atMs: this.nowMs() });
+        return { ok: true };
+      default: {
+        const never: never = report;
+        return { ok: false, error: 'invalid_request', reason: `unknown report ${JSON.stringify(never)}` };
+      }
+    }
+  }
+
+  setInService(vehicleId: string, inService: boolean, reason: string): Decision {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    if (!this.engine.setInService) return { ok: false, error: 'not_available', reason: 'this engine cannot take cars out of service yet' };
+    this.engine.setInService(v, inService, reason);
+    this.inService[v] = inService;
+    this.outReason[v] = inService ? null : reason;
+    return { ok: true };
+  }
+
+  vehicle(vehicleId: string): LiveVehicle | undefined {
+    const v = this.slotOf.get(vehicleId);
+    return v === undefined ? undefined : this.view(v);
+  }
+
+  vehicles(): LiveVehicle[] {
+    return this.vehicleIdOf.map((_, v) => this.view(v));
+  }
+
+  assists(): AssistRequest[] {
+    return [...this.assistQueue];
+  }
+
+  kpis(): Kpis {
+    return this.kpiAcc.result();
+  }
+
+  stats(): ConductorStats {
+    const requestsByStatus: Record<string, number> = {};
+    for (const r of this.state.requests) if (r) requestsByStatus[r.status] = (requestsByStatus[r.status] ?? 0) + 1;
+    const vehiclesByState: Record<string, number> = Object.fromEntries(VEHICLE_STATES.map((s) => [s, 0]));
+    vehiclesByState.out_of_service = 0;
+    for (let v = 0; v < this.vehicleIdOf.length; v++) {
+      const s = this.inService[v] ? (this.state.vehicles[v]?.state ?? 'unplaced') : 'out_of_service';
+      vehiclesByState[s]++;
+    }
+    return { engineTimeS: this.engine.timeS, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+  }
+
+  onRideChange(listener: (rideId: string, ride: LiveRide) => void): () => void {
+    return subscribe(this.rideListeners, listener);
+  }
+  onPlanChange(listener: (vehicleId: string, plan: PlanStop[]) => void): () => void {
+    return subscribe(this.planListeners, listener);
+  }
+  onEvent(listener: (ev: SimEvent) => void): () => void {
+    return subscribe(this.eventListeners, listener);
+  }
+
+  advance(toS: number): void {
+    if (toS < this.engine.timeS) return;
+    this.engine.runUntil(toS);
+    for (const v of this.state.takeDirtyPlans()) {
+      const id = this.vehicleIdOf[v];
+      if (id === undefined) continue;
+      const plan = this.planStops(v);
+      for (const l of this.planListeners) l(id, plan);
+    }
+  }
+
+  private onEngineEvent(ev: SimEvent): void {
+    this.kpiAcc.add(ev);
+    if (ev.kind === 'PickedUp') {
+      this.recentWaitsS.push(ev.waitS);
+      if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();
+    }
+    const change = this.state.apply(ev);
+    for (const l of this.eventListeners) l(ev);
+    if (change && this.rideListeners.length > 0) {
+      const ride = this.ride(change.id);
+      if (ride) for (const l of this.rideListeners) l(change.id, ride);
+    }
+  }
+
+  /** Median of recent waits (or DEFAULT_ETA_S before any pickup). */
+  private placeholderEtaS(): number {
+    const w = this.recentWaitsS;
+    if (w.length === 0) return DEFAULT_ETA_S;
+    const sorted = [...w].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1];
+  }
+
+  /** Seconds until the car reaches request r's pickup along its plan (travel times + pickup dwells). */
+  private plannedPickupInS(r: number, v: number): number | null {
+    const live = this.state.vehicles[v];
+    if (!live) return null;
+    const now = this.engine.timeS;
+    let t = Math.max(now, live.legArriveS);
+    let node = live.legToNode;
+    for (const stop of this.engine.plan(v)) {
+      const req = this.state.requests[stop.request];
+      if (!req) return null;
+      const to = stop.action === 'pickup' ? req.pickupNode : req.dropoffNode;
+      t += this.o.travelTimes.timeS(node, to, t) + (stop.action === 'pickup' ? this.o.pickupDwellS : 0);
+      node = to;
+      if (stop.request === r && stop.action === 'pickup') return Math.max(0, Math.round(t - this.o.pickupDwellS - now));
+    }
+    return null;
+  }
+
+  private planStops(v: number): PlanStop[] {
+    const g = this.o.graph;
+    return this.engine.plan(v).map((s) => {
+      const req = this.state.requests[s.request];
+      const node = s.action === 'pickup' ? req.pickupNode : req.dropoffNode;
+      return { action: s.action, rideId: this.state.requestIds[s.request], lat: g.lat[node], lon: g.lon[node] };
+    });
+  }
+
+  private view(v: number): LiveVehicle {
+    const live = this.state.vehicles[v];
+    const sample = this.lastSample[v];
+    const pos = live ? this.engine.positionAt(v, this.engine.timeS) : sample ? { lat: sample.lat, lon: sample.lon } : null;
+    return {
+      vehicleId: this.vehicleIdOf[v],
+      inService: this.inService[v],
+      outOfServiceReason: this.outReason[v],
+      state: this.inService[v] ? (live?.state ?? 'unplaced') : 'out_of_service',
+      lat: pos?.lat ?? null,
+      lon: pos?.lon ?? null,
+      onboard: live?.onboard ?? 0,
+      plan: live ? this.planStops(v) : [],
+      lastTelemetryAtMs: sample?.atMs ?? null,
+      socPct: sample?.socPct ?? null,
+    };
+  }
+}
+
+function subscribe<T>(list: T[], listener: T): () => void {
+  list.push(listener);
+  return () => {
+    const i = list.indexOf(listener);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+/** The live engine on the service's fleet (a thin seam, so a region's remote engine could stand in later). */
+export function createLiveEngine(opts: EngineOptions): LiveEngine {
+  return new Engine(opts);
+}

@@ -1,0 +1,61 @@
+// What every route handler may use: the store, the conductor, authentication, limits, metrics and the logger.
+import type { Logger } from 'pino';
+import type { Role, Store } from '../io/store/store.js';
+import type { Authenticator } from './auth.js';
+import type { Conductor } from './conductor.js';
+import { LATENCY_BUCKETS_S, MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics.js';
+import type { RateLimit, RateLimiter } from './rate-limit.js';
+import type { TelemetryHub } from './telemetry.js';
+
+export interface ServiceMetrics {
+  registry: MetricsRegistry;
+  httpDuration: Histogram;
+  rides: Counter;
+  telemetrySamples: Counter;
+  wsConnections: Gauge;
+  advanceDuration: Histogram;
+}
+
+export interface ServiceContext {
+  store: Store;
+  conductor: Conductor;
+  auth: Authenticator;
+  limiter: RateLimiter;
+  limits: Record<Role, RateLimit>;
+  metrics: ServiceMetrics;
+  telemetry: TelemetryHub;
+  log: Logger;
+}
+
+/** Defaults: riders are people (a few calls a second), vehicles stream, operators page through lists. */
+export const DEFAULT_LIMITS: Record<Role, RateLimit> = {
+  rider: { perSecond: 5, burst: 20 },
+  vehicle: { perSecond: 20, burst: 60 },
+  operator: { perSecond: 50, burst: 200 },
+};
+
+export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
+  const registry = new MetricsRegistry();
+  const m: ServiceMetrics = {
+    registry,
+    httpDuration: registry.histogram('baton_http_request_duration_seconds', 'HTTP request latency by route and status code', ['method', 'route', 'code'], LATENCY_BUCKETS_S),
+    rides: registry.counter('baton_ride_requests_total', 'ride requests by outcome (created, replayed, refused:<error>)', ['outcome']),
+    telemetrySamples: registry.counter('baton_telemetry_samples_total', 'vehicle telemetry fixes received'),
+    wsConnections: registry.gauge('baton_websocket_connections', 'open WebSocket connections by kind', ['kind']),
+    advanceDuration: registry.histogram('baton_engine_advance_seconds', 'time to advance the engine to the clock (events, timers and dispatch decisions)', [], LATENCY_BUCKETS_S),
+  };
+  const engineTime = registry.gauge('baton_engine_time_seconds', 'engine clock, seconds since local midnight');
+  const requests = registry.gauge('baton_requests', 'requests of this run by ride status', ['status']);
+  const vehicles = registry.gauge('baton_vehicles', 'registered vehicles by state', ['state']);
+  const assists = registry.gauge('baton_assist_queue_length', 'vehicles waiting for remote assistance');
+  registry.onCollect(() => {
+    const s = conductor.stats();
+    engineTime.set(undefined, s.engineTimeS);
+    requests.reset();
+    for (const [k, n] of Object.entries(s.requestsByStatus)) requests.set({ status: k }, n);
+    vehicles.reset();
+    for (const [k, n] of Object.entries(s.vehiclesByState)) vehicles.set({ state: k }, n);
+    assists.set(undefined, s.assistQueue);
+  });
+  return m;
+}

@@ -1,0 +1,109 @@
+// Runs the live service: the HTTP server, the live clock advancing the conductor, the recorder writing events and
+// ride statuses to the store, and the telemetry watch; resumes the open rides of a previous run on start.
+import type { Logger } from 'pino';
+import type { Role, Store } from '../io/store/store.js';
+import type { Conductor } from './conductor.js';
+import type { EngineClock } from '../core/sim/clock.js';
+import type { RateLimit } from './rate-limit.js';
+import { Recorder } from './recorder.js';
+import type { RideRequestBody } from './schemas.js';
+import { buildServer, type BuiltServer } from './server.js';
+
+export interface LiveServiceOptions {
+  store: Store;
+  conductor: Conductor;
+  /** Engine seconds from the wall clock (io/wall-clock.ts), possibly accelerated. */
+  clock: EngineClock;
+  logger: Logger;
+  port: number;
+  host: string;
+  /** Service start number (events of this run carry it). */
+  run: number;
+  silenceS?: number;
+  limits?: Partial<Record<Role, RateLimit>>;
+  /** Wall ms between engine advances (default 100). */
+  tickMs?: number;
+  /** Wall ms between store flushes of events and ride statuses (default 200). */
+  flushMs?: number;
+}
+
+export interface LiveService {
+  url: string;
+  /** Open rides of earlier runs handed to the engine again, and those it now refused. */
+  resumed: { resumed: number; refused: number };
+  built: BuiltServer;
+  recorder: Recorder;
+  close(): Promise<void>;
+}
+
+/**
+ * Hands every stored ride that is not terminal to the conductor again (a restart), oldest first; rides it now refuses
+ * are marked rejected with its reason. Returns how many were resumed and refused.
+ */
+export async function resumeOpenRides(store: Store, conductor: Conductor): Promise<{ resumed: number; refused: number }> {
+  let resumed = 0;
+  let refused = 0;
+  for (const ride of await store.openRides()) {
+    const order = ride.payload as RideRequestBody;
+    const check = conductor.check(order);
+    if (!check.ok) {
+      await store.setRideStatuses([{ id: ride.id, status: 'rejected', reason: `${check.error}: ${check.reason}` }]);
+      refused++;
+      continue;
+    }
+    conductor.submit(ride.id, order);
+    resumed++;
+  }
+  return { resumed, refused };
+}
+
+/** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */
+export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
+  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS });
+  const { app, ctx } = built;
+  // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
+  const recorder = new Recorder(o.store, o.conductor, o.run);
+  const resumed = await resumeOpenRides(o.store, o.conductor);
+  o.conductor.advance(o.clock.nowS());
+  const timers: NodeJS.Timeout[] = [];
+  let advancing = false;
+  timers.push(
+    setInterval(() => {
+      if (advancing) return;
+      advancing = true;
+      const t0 = performance.now();
+      try {
+        o.conductor.advance(o.clock.nowS());
+      } catch (err) {
+        o.logger.error({ err }, 'engine advance failed');
+      } finally {
+        ctx.metrics.advanceDuration.observe(undefined, (performance.now() - t0) / 1000);
+        advancing = false;
+      }
+    }, o.tickMs ?? 100),
+  );
+  timers.push(setInterval(() => void recorder.flush().catch((err) => o.logger.error({ err }, 'event log flush failed')), o.flushMs ?? 200));
+  timers.push(
+    setInterval(() => {
+      for (const id of ctx.telemetry.checkSilence()) {
+        o.logger.warn({ vehicle: id }, 'vehicle silent: taken out of service');
+        void o.store.setVehicleInService(id, false, 'telemetry silent').catch(() => undefined);
+      }
+      void ctx.telemetry.flush().catch((err) => o.logger.error({ err }, 'sighting flush failed'));
+    }, 1000),
+  );
+  for (const t of timers) t.unref();
+  const url = await app.listen({ port: o.port, host: o.host });
+  return {
+    url,
+    resumed,
+    built,
+    recorder,
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await app.close();
+      await recorder.close();
+      await ctx.telemetry.flush();
+    },
+  };
+}

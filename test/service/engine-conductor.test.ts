@@ -1,0 +1,85 @@
+// The engine adapter against the real engine (no fakes): rides submitted at run time, dispatched by the greedy
+// strategy on the hand-made test street, followed through the conductor's views, plans and events.
+import { describe, expect, it } from 'vitest';
+import { greedy } from '../../src/core/dispatch/greedy.js';
+import { RoadSnapper } from '../../src/core/network/snap.js';
+import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
+import { createLiveEngine, EngineConductor, type LiveRide, type PlanStop } from '../../src/service/conductor.js';
+import { street } from '../street.js';
+
+const g = street('conductor-test');
+const at = (node: number) => ({ lat: g.lat[node], lon: g.lon[node] });
+
+function conductor(fleetSize = 2) {
+  const travelTimes = new DijkstraTravelTimes(g);
+  const engine = createLiveEngine({ graph: g, travelTimes, fleetSize, dispatcher: greedy(), seed: 1, depots: [0, 4], maxWaitS: 600, invalidCommands: 'throw' });
+  const c = new EngineConductor({ engine, graph: g, travelTimes, snapper: new RoadSnapper(g), seats: 2, pickupDwellS: 30, dispatcherName: 'greedy' });
+  const rides: [string, LiveRide][] = [];
+  const plans: [string, PlanStop[]][] = [];
+  const events: SimEvent[] = [];
+  c.onRideChange((id, r) => rides.push([id, { ...r }]));
+  c.onPlanChange((id, p) => plans.push([id, p]));
+  c.onEvent((ev) => events.push(ev));
+  return { c, rides, plans, events };
+}
+
+describe('EngineConductor on the live engine', () => {
+  it('checks orders against the service area and the car size without changing anything', () => {
+    const { c, events } = conductor();
+    expect(c.check({ pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false })).toEqual({ ok: true });
+    expect(c.check({ pickup: { lat: 60, lon: 8 }, dropoff: at(3), riders: 1, acceptsSharing: false })).toMatchObject({ ok: false, error: 'outside_service_area' });
+    expect(c.check({ pickup: at(2), dropoff: at(2), riders: 1, acceptsSharing: false })).toMatchObject({ ok: false, error: 'trip_too_short' });
+    expect(c.check({ pickup: at(1), dropoff: at(3), riders: 3, acceptsSharing: false })).toMatchObject({ ok: false, error: 'too_many_riders' });
+    expect(events).toEqual([]);
+  });
+
+  it('follows a ride submitted at run time from acceptance to drop-off, pushing plans to the registered car', () => {
+    const { c, rides, plans, events } = conductor();
+    expect(c.registerVehicle('car-a', 2)).toEqual({ ok: true });
+    expect(c.registerVehicle('car-b', 2)).toEqual({ ok: true });
+    expect(c.registerVehicle('car-c', 2)).toMatchObject({ ok: false, error: 'fleet_full' });
+    c.advance(10);
+    const { etaS } = c.submit('ride-1', { pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false });
+    expect(etaS).toBeGreaterThan(0);
+    c.advance(11);
+    // The car at node 0 is one 60 s edge from the pickup.
+    expect(c.ride('ride-1')).toEqual({ status: 'assigned', reason: null, vehicleId: 'car-a', etaS: 60 });
+    expect(plans).toEqual([['car-a', [{ action: 'pickup', rideId: 'ride-1', ...at(1) }, { action: 'dropoff', rideId: 'ride-1', ...at(3) }]]]);
+    c.advance(1000);
+    expect(rides.map(([id, r]) => `${id}:${r.status}`)).toEqual(['ride-1:accepted', 'ride-1:assigned', 'ride-1:onboard', 'ride-1:completed']);
+    expect(c.ride('ride-1')).toMatchObject({ status: 'completed', etaS: null });
+    expect(events.filter((e) => e.kind === 'RequestSubmitted')).toEqual([expect.objectContaining({ id: 'ride-1', timeS: 11, pickupNode: 1, dropoffNode: 3 })]);
+    expect(c.kpis()).toMatchObject({ requests: 1, served: 1 });
+    expect(c.stats().requestsByStatus).toEqual({ completed: 1 });
+    expect(c.vehicle('car-a')).toMatchObject({ state: 'idle', onboard: 0, plan: [], ...at(3) });
+  });
+
+  it('cancels a ride before pickup, and refuses to cancel one on board', () => {
+    const { c } = conductor();
+    c.registerVehicle('car-a', 2);
+    c.advance(5);
+    c.submit('early', { pickup: at(1), dropoff: at(2), riders: 1, acceptsSharing: false });
+    expect(c.cancel('early', 'rider')).toEqual({ ok: true });
+    c.advance(20);
+    expect(c.ride('early')).toMatchObject({ status: 'cancelled' });
+    c.submit('late', { pickup: at(1), dropoff: at(4), riders: 1, acceptsSharing: false });
+    c.advance(100); // picked up at ~81 s
+    expect(c.ride('late')).toMatchObject({ status: 'onboard', vehicleId: 'car-a' });
+    expect(c.cancel('late', 'rider')).toMatchObject({ ok: false, error: 'not_cancellable' });
+    expect(c.cancel('nope', 'rider')).toMatchObject({ ok: false, error: 'not_found' });
+  });
+
+  it('queues assistance requests and accepts reports only for rides on the car', () => {
+    const { c } = conductor();
+    c.registerVehicle('car-a', 2);
+    c.registerVehicle('car-b', 2);
+    c.advance(1);
+    c.submit('r', { pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false });
+    c.advance(3);
+    expect(c.report('car-a', { kind: 'pickup', rideId: 'r' })).toEqual({ ok: true });
+    expect(c.report('car-b', { kind: 'pickup', rideId: 'r' })).toMatchObject({ ok: false, error: 'not_on_plan' });
+    expect(c.report('car-b', { kind: 'assist', description: 'blocked' })).toEqual({ ok: true });
+    expect(c.assists()).toEqual([expect.objectContaining({ vehicleId: 'car-b', description: 'blocked' })]);
+  });
+});

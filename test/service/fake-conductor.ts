@@ -1,0 +1,140 @@
+// A stand-in conductor for unit tests of the HTTP layer only: rides and vehicles in maps, with test hooks to assign a
+// ride to a car or emit a plan change. The real adapter (src/service/conductor.ts) drives the engine.
+import type { Kpis } from '../../src/core/metrics/kpis.js';
+import { computeKpis } from '../../src/core/metrics/kpis.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
+import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, PlanStop, RideOrder } from '../../src/service/conductor.js';
+import type { TelemetrySample, VehicleReport } from '../../src/service/schemas.js';
+
+export class FakeConductor implements Conductor {
+  ready = true;
+  readonly rides = new Map<string, LiveRide>();
+  readonly submitted: string[] = [];
+  readonly cars = new Map<string, LiveVehicle>();
+  readonly samples = new Map<string, TelemetrySample[]>();
+  readonly assistQueue: AssistRequest[] = [];
+  maxVehicles = 1000;
+  private readonly rideL: ((id: string, r: LiveRide) => void)[] = [];
+  private readonly planL: ((id: string, p: PlanStop[]) => void)[] = [];
+  private readonly eventL: ((ev: SimEvent) => void)[] = [];
+  private request = 0;
+
+  /** Refuses pickups north of 80° (the fake's "outside the service area") and parties over 2. */
+  check(o: RideOrder): Decision {
+    if (o.riders > 2) return { ok: false, error: 'too_many_riders', reason: `a car seats 2; ${o.riders} riders asked` };
+    if (o.pickup.lat > 80 || o.dropoff.lat > 80) return { ok: false, error: 'outside_service_area', reason: 'not near a road of the service area' };
+    if (o.pickup.lat === o.dropoff.lat && o.pickup.lon === o.dropoff.lon) return { ok: false, error: 'trip_too_short', reason: 'pickup and drop-off are the same place' };
+    return { ok: true };
+  }
+
+  submit(rideId: string, o: RideOrder): { etaS: number | null } {
+    this.submitted.push(rideId);
+    this.rides.set(rideId, { status: 'accepted', reason: null, vehicleId: null, etaS: 120 });
+    this.emit({ kind: 'RequestSubmitted', timeS: 0, request: this.request++, id: rideId, pickupNode: 0, dropoffNode: 1, riders: o.riders, acceptsSharing: o.acceptsSharing });
+    return { etaS: 120 };
+  }
+
+  cancel(rideId: string): Decision {
+    const r = this.rides.get(rideId);
+    if (!r) return { ok: false, error: 'not_found', reason: 'no such ride' };
+    if (r.status !== 'accepted' && r.status !== 'assigned') return { ok: false, error: 'not_cancellable', reason: `the ride is ${r.status}` };
+    this.change(rideId, { status: 'cancelled', reason: 'rider', vehicleId: null, etaS: null });
+    return { ok: true };
+  }
+
+  ride(rideId: string): LiveRide | undefined {
+    return this.rides.get(rideId);
+  }
+
+  registerVehicle(vehicleId: string): Decision {
+    if (this.cars.has(vehicleId)) return { ok: true };
+    if (this.cars.size >= this.maxVehicles) return { ok: false, error: 'fleet_full', reason: 'all cars are registered' };
+    this.cars.set(vehicleId, { vehicleId, inService: true, outOfServiceReason: null, state: 'idle', lat: null, lon: null, onboard: 0, plan: [], lastTelemetryAtMs: null, socPct: null });
+    return { ok: true };
+  }
+
+  telemetry(vehicleId: string, samples: readonly TelemetrySample[]): void {
+    const list = this.samples.get(vehicleId) ?? [];
+    list.push(...samples);
+    this.samples.set(vehicleId, list);
+    const car = this.cars.get(vehicleId);
+    const last = samples[samples.length - 1];
+    if (car) Object.assign(car, { lat: last.lat, lon: last.lon, lastTelemetryAtMs: last.atMs, socPct: last.socPct ?? car.socPct });
+  }
+
+  report(vehicleId: string, r: VehicleReport): Decision {
+    if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: 'register first' };
+    if (r.kind === 'fault') return this.setInService(vehicleId, false, `fault ${r.code}`);
+    if (r.kind === 'assist') {
+      this.assistQueue.push({ id: this.assistQueue.length + 1, vehicleId, description: r.description, atMs: 0 });
+      return { ok: true };
+    }
+    const ride = this.rides.get(r.rideId);
+    if (!ride || ride.vehicleId !== vehicleId) return { ok: false, error: 'not_on_plan', reason: `ride ${r.rideId} is not on this car's plan` };
+    this.change(r.rideId, { ...ride, status: r.kind === 'pickup' ? 'onboard' : 'completed', etaS: null });
+    return { ok: true };
+  }
+
+  setInService(vehicleId: string, inService: boolean, reason: string): Decision {
+    const car = this.cars.get(vehicleId);
+    if (!car) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    Object.assign(car, { inService, outOfServiceReason: inService ? null : reason, state: inService ? 'idle' : 'out_of_service' });
+    return { ok: true };
+  }
+
+  vehicle(vehicleId: string): LiveVehicle | undefined {
+    return this.cars.get(vehicleId);
+  }
+  vehicles(): LiveVehicle[] {
+    return [...this.cars.values()];
+  }
+  assists(): AssistRequest[] {
+    return [...this.assistQueue];
+  }
+  kpis(): Kpis {
+    return computeKpis([]);
+  }
+  stats(): ConductorStats {
+    const requestsByStatus: Record<string, number> = {};
+    for (const r of this.rides.values()) requestsByStatus[r.status] = (requestsByStatus[r.status] ?? 0) + 1;
+    const vehiclesByState: Record<string, number> = {};
+    for (const c of this.cars.values()) vehiclesByState[c.state] = (vehiclesByState[c.state] ?? 0) + 1;
+    return { engineTimeS: 0, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+  }
+  onRideChange(l: (id: string, r: LiveRide) => void): () => void {
+    this.rideL.push(l);
+    return () => this.rideL.splice(this.rideL.indexOf(l), 1);
+  }
+  onPlanChange(l: (id: string, p: PlanStop[]) => void): () => void {
+    this.planL.push(l);
+    return () => this.planL.splice(this.planL.indexOf(l), 1);
+  }
+  onEvent(l: (ev: SimEvent) => void): () => void {
+    this.eventL.push(l);
+    return () => this.eventL.splice(this.eventL.indexOf(l), 1);
+  }
+  advance(): void {}
+
+  // ---- test hooks ----
+
+  /** Puts a ride on a car and pushes the car its new plan. */
+  assign(rideId: string, vehicleId: string): void {
+    const ride = this.rides.get(rideId)!;
+    this.change(rideId, { ...ride, status: 'assigned', vehicleId, etaS: 60 });
+    const plan: PlanStop[] = [
+      { action: 'pickup', rideId, lat: 1, lon: 2 },
+      { action: 'dropoff', rideId, lat: 3, lon: 4 },
+    ];
+    this.cars.get(vehicleId)!.plan = plan;
+    for (const l of this.planL) l(vehicleId, plan);
+  }
+
+  emit(ev: SimEvent): void {
+    for (const l of this.eventL) l(ev);
+  }
+
+  private change(rideId: string, r: LiveRide): void {
+    this.rides.set(rideId, r);
+    for (const l of this.rideL) l(rideId, r);
+  }
+}
