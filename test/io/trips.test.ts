@@ -187,16 +187,18 @@ describe('reject counting', () => {
       window: parseTimeWindow('06:00-22:00'),
       bbox: [-74.05, 40.68, -73.9, 40.88],
       snapper: gridSnapper(offBox),
+      // The last row's pickup lies east of -73.94: outside this operating area, inside the bbox.
+      serviceArea: { contains: (_lat: number, lon: number) => lon < -73.94 },
       onProgress: (p) => progress.push(p.rowsRead),
     });
-    expect(r.read).toBe(11);
+    expect(r.read).toBe(12);
     const expected = Object.fromEntries(Object.values(RejectReason).map((reason) => [reason, 1]));
     expect(r.rejected).toEqual(expected);
     expect(r.trips.map((t) => t.id)).toEqual(['2', '1']);
     expect(r.trips[0].riders).toBe(2);
     expect(r.trips[0].pickupNode).not.toBe(r.trips[0].dropoffNode);
     expect(r.trips[0].pickupNode).toBeGreaterThan(0);
-    expect(progress.at(-1)).toBe(11);
+    expect(progress.at(-1)).toBe(12);
   });
 });
 

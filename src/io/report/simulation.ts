@@ -30,6 +30,7 @@ const REJECT_REASON_TEXT: Record<string, string> = {
   outside_bbox: 'Pickup or drop-off outside the network area',
   outside_date: 'Not on the selected date',
   outside_time_window: 'Outside the selected time window',
+  outside_service_area: 'Pickup or drop-off outside the service area',
   pickup_off_network: 'Pickup too far from any road',
   dropoff_off_network: 'Drop-off too far from any road',
   same_pickup_dropoff: 'Pickup and drop-off on the same road node',
