@@ -24,6 +24,9 @@ export const SCENARIO_SETTINGS = [
   'seed',
   'speedFactors',
   'snapCutoffM',
+  'serviceArea',
+  'avoid',
+  'avoidCutoffM',
   'seats',
   'maxWaitS',
 ] as const satisfies readonly SettingKey[];
