@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -43,6 +43,7 @@ export function registerCompareCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}; ${fleet} cars\n`);
+      if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       const runs: { label: string; kpis: Kpis; wallS: number; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
         const { result, wallS, series } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });

@@ -14,9 +14,10 @@ import {
   type ScenarioBound,
   type SearchResult,
 } from '../io/fleet-size.js';
+import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
-import { addSettingOptions, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, openRunnerWithProgress, SCENARIO_SETTINGS } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -43,6 +44,8 @@ export interface FleetSizeOutput {
   notes100?: string[];
   /** Distinct vehicles of the source that served the trips that day (SF cab_id). */
   humanFleet?: number;
+  /** With --service-area or --avoid: what was cut, requests rejected outside, trip time increase. */
+  operatingArea?: OperatingAreaSummary;
   workers: number;
   workerLoadS?: number[];
   wallS: number;
@@ -88,6 +91,7 @@ export function registerFleetSizeCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(`scenario: ${scenario.description.network}; ${scenario.requests.length} requests from ${scenario.description.trips}\n`);
+      if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       const engine = await startEngine(runner, settings.network, workers, settings.bound);
       try {
         const boundPromise = settings.bound ? engine.bound(withinS) : undefined;
@@ -136,6 +140,7 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(bound && search.fleet !== undefined && bound.fleet > 0 ? { ratioToBound: round3(search.fleet / bound.fleet) } : {}),
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
           ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
+          ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
           workers,
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),

@@ -7,6 +7,7 @@ import { ReportSeriesAccumulator, type ReportSeries } from '../core/metrics/repo
 import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
+import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
 import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
@@ -105,5 +106,42 @@ export async function runWithProgress(
 
 /** The KPI object written by --json (and one per dispatcher by compare). */
 export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number): Record<string, unknown> {
-  return { ...kpis, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
+  return {
+    ...kpis,
+    rejectedRows: scenario.rejectedRows,
+    rowsRead: scenario.rowsRead,
+    ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
+    wallS: Math.round(wallS * 1000) / 1000,
+  };
+}
+
+/** The operating area's lines of the command summaries: requests rejected, network cut, trips made longer. */
+export function formatOperatingArea(a: OperatingAreaSummary): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const minutes = (sec: number) => `${(sec / 60).toFixed(2)} min`;
+  const up = (pct: number) => `${pct >= 0 ? '+' : ''}${pct.toFixed(2)} %`;
+  const lines: [string, string][] = [];
+  if (a.serviceArea) {
+    const s = a.serviceArea;
+    lines.push(['service area', `${s.file}: ${s.polygons} polygon${s.polygons > 1 ? 's' : ''}, ${n(s.vertices)} vertices; ${n(s.requestsRejected)} requests rejected (outside_service_area)`]);
+  }
+  const c = a.network;
+  lines.push([
+    'network cut',
+    `${n(c.nodesCut)} of ${n(c.nodesIn)} nodes, ${n(c.edgesCut)} of ${n(c.edgesIn)} edges (nodes: ${n(c.nodesOutside)} outside the area, ` +
+      `${n(c.nodesAvoided)} avoided, ${n(c.nodesDisconnected)} cut off; ${n(c.edgesLeavingArea)} edges leaving the area); routing on ${n(c.nodesKept)} nodes`,
+  ]);
+  if (a.avoid) {
+    const v = a.avoid;
+    lines.push(['avoided', `${v.file}: ${n(v.listed)} listed, ${n(v.nodes)} intersections, ${n(v.nodesRemoved)} removed (${n(v.nodesOutsideArea)} outside the area)`]);
+    const t = v.tripTimes;
+    if (t && t.trips > 0) {
+      lines.push([
+        'trip time',
+        `direct, with vs without avoidance: median ${minutes(t.medianWithS)} vs ${minutes(t.medianWithoutS)} (${up(t.medianIncreasePct)}), ` +
+          `mean ${minutes(t.meanWithS)} vs ${minutes(t.meanWithoutS)} (${up(t.meanIncreasePct)}); ${n(t.longer)} of ${n(t.trips)} trips longer, at most +${minutes(t.maxIncreaseS)}`,
+      ]);
+    }
+  }
+  return lines.map(([k, v]) => `${k.padEnd(16)} ${v}`);
 }
