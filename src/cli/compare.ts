@@ -6,7 +6,7 @@ import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
 import type { ForecastSource } from '../io/forecast.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -56,6 +56,7 @@ export function registerCompareCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(scenarioLine(scenario, `; ${fleet} cars`));
+      if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       const runs: { label: string; kpis: Kpis; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
         const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });

@@ -18,11 +18,12 @@ import {
   type SearchResult,
 } from '../io/fleet-size.js';
 import { formatSpan } from '../core/metrics/kpis.js';
+import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
 import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
-import { addSettingOptions, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -55,6 +56,8 @@ export interface FleetSizeOutput {
   notes100?: string[];
   /** Distinct vehicles of the source that served the trips that day (SF cab_id). */
   humanFleet?: number;
+  /** With --service-area or --avoid: what was cut, requests rejected outside, trip time increase. */
+  operatingArea?: OperatingAreaSummary;
   workers: number;
   workerLoadS?: number[];
   wallS: number;
@@ -105,6 +108,7 @@ export function registerFleetSizeCommand(program: Command): void {
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(scenarioLine(scenario));
+      if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.
       const forecastSource = await forecastSourceWithNotice(runner, settings.dispatcher);
       const forecast = forecastSource === 'none' ? undefined : await runner.forecast();
@@ -168,6 +172,7 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(service && search.fleet !== undefined && service.fleet > 0 ? { gapToBound: round3(search.fleet / service.fleet) } : {}),
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
           ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
+          ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
           workers,
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),

@@ -10,6 +10,7 @@ import type { ForecastSource } from '../io/forecast.js';
 import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { checkMemoryBudget } from '../io/memory-budget.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
+import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
 import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
@@ -27,6 +28,9 @@ export const SCENARIO_SETTINGS = [
   'seed',
   'speedFactors',
   'snapCutoffM',
+  'serviceArea',
+  'avoid',
+  'avoidCutoffM',
   'seats',
   'maxWaitS',
 ] as const satisfies readonly SettingKey[];
@@ -153,5 +157,44 @@ export function tripRowsTable(scenario: Scenario): string {
  * forecast was built from: 'history' (earlier days), 'causal' (the run's own past requests), 'none' (no rebalancing).
  */
 export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number, forecastSource: ForecastSource | 'none'): Record<string, unknown> {
-  return { ...kpis, forecastSource, rejectedRows: scenario.rejectedRows, rowsRead: scenario.rowsRead, wallS: Math.round(wallS * 1000) / 1000 };
+  return {
+    ...kpis,
+    forecastSource,
+    rejectedRows: scenario.rejectedRows,
+    rowsRead: scenario.rowsRead,
+    ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
+    wallS: Math.round(wallS * 1000) / 1000,
+  };
+}
+
+
+/** The operating area's lines of the command summaries: requests rejected, network cut, trips made longer. */
+export function formatOperatingArea(a: OperatingAreaSummary): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const minutes = (sec: number) => `${(sec / 60).toFixed(2)} min`;
+  const up = (pct: number) => `${pct >= 0 ? '+' : ''}${pct.toFixed(2)} %`;
+  const lines: [string, string][] = [];
+  if (a.serviceArea) {
+    const s = a.serviceArea;
+    lines.push(['service area', `${s.file}: ${s.polygons} polygon${s.polygons > 1 ? 's' : ''}, ${n(s.vertices)} vertices; ${n(s.requestsRejected)} requests rejected (outside_service_area)`]);
+  }
+  const c = a.network;
+  lines.push([
+    'network cut',
+    `${n(c.nodesCut)} of ${n(c.nodesIn)} nodes, ${n(c.edgesCut)} of ${n(c.edgesIn)} edges (nodes: ${n(c.nodesOutside)} outside the area, ` +
+      `${n(c.nodesAvoided)} avoided, ${n(c.nodesDisconnected)} cut off; ${n(c.edgesLeavingArea)} edges leaving the area); routing on ${n(c.nodesKept)} nodes`,
+  ]);
+  if (a.avoid) {
+    const v = a.avoid;
+    lines.push(['avoided', `${v.file}: ${n(v.listed)} listed, ${n(v.nodes)} intersections, ${n(v.nodesRemoved)} removed (${n(v.nodesOutsideArea)} outside the area)`]);
+    const t = v.tripTimes;
+    if (t && t.trips > 0) {
+      lines.push([
+        'trip time',
+        `direct, with vs without avoidance: median ${minutes(t.medianWithS)} vs ${minutes(t.medianWithoutS)} (${up(t.medianIncreasePct)}), ` +
+          `mean ${minutes(t.meanWithS)} vs ${minutes(t.meanWithoutS)} (${up(t.meanIncreasePct)}); ${n(t.longer)} of ${n(t.trips)} trips longer, at most +${minutes(t.maxIncreaseS)}`,
+      ]);
+    }
+  }
+  return lines.map(([k, v]) => `${k.padEnd(16)} ${v}`);
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderSimulationReport } from '../io/report/index.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
@@ -62,6 +62,7 @@ export function registerSimulateCommand(program: Command): void {
       const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       process.stdout.write(`${formatKpis(kpis, wallS)}\n${tripRowsTable(scenario)}`);
+      if (scenario.operatingArea) process.stdout.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource), null, 2)}\n`);
       if (o.report) {
         const html = renderSimulationReport({
@@ -71,6 +72,7 @@ export function registerSimulateCommand(program: Command): void {
           graph: scenario.network.graph,
           rejectedRows: scenario.rejectedRows,
           rowsRead: scenario.rowsRead,
+          ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
         });
         writeFileSync(o.report, html);
         process.stderr.write(`report: ${o.report}\n`);

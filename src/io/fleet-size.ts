@@ -590,7 +590,9 @@ export function workerScenarioFor(
   forecast?: ForecastPart,
 ): { data: WorkerScenario; cleanup: () => void } {
   const scenario = runner.scenario;
-  let networkFile = networkInputs && networkInputs.length === 1 && isNetworkFilePath(networkInputs[0]) ? networkInputs[0] : undefined;
+  // The user's file only when the scenario routes on it whole: an operating area cuts it, so workers get the cut copy.
+  const whole = scenario.operatingArea === undefined;
+  let networkFile = whole && networkInputs && networkInputs.length === 1 && isNetworkFilePath(networkInputs[0]) ? networkInputs[0] : undefined;
   let tmp: string | undefined;
   if (!networkFile) {
     tmp = mkdtempSync(join(tmpdir(), 'baton-fleet-size-'));

@@ -11,6 +11,7 @@ import type { RoadGraph } from '../core/network/graph.js';
 import { RoadSnapper } from '../core/network/snap.js';
 import { loadTripDays, parseLocalDate } from './trips/index.js';
 import type { Scenario } from './scenario.js';
+import { readServiceArea } from './service-area.js';
 
 const DAY_S = 86_400;
 
@@ -138,7 +139,9 @@ export async function loadForecast(scenario: Scenario, o: ForecastOptions = {}):
   if (!h.date || !h.format) throw new NoHistoryError(`forecast: without --date, ${h.trips} starts on its earliest request's day, so it holds no earlier day`);
   const snapper = new RoadSnapper(graph, { cutoffM: h.snapCutoffM });
   const wanted = historyDates(h.date);
-  const byDate = await loadTripDays(h.trips, { format: h.format, dates: wanted.map((d) => d.date), snapper });
+  // Earlier days see the same operating area: demand outside it is no demand the fleet could serve.
+  const serviceArea = h.serviceArea ? readServiceArea(h.serviceArea) : undefined;
+  const byDate = await loadTripDays(h.trips, { format: h.format, dates: wanted.map((d) => d.date), snapper, serviceArea });
   const days: HistoryDay[] = [];
   for (const { date, weight } of wanted) {
     const trips = byDate.get(date)?.trips ?? [];

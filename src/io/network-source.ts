@@ -144,16 +144,21 @@ export function isNetworkFilePath(path: string): boolean {
   }
 }
 
-/** Opens a network by name (see importNetwork), reusing a stored hierarchy when the file has one. */
-export async function openNetwork(inputs: string[], opts: OpenOptions = {}): Promise<OpenedNetwork> {
-  let graph: RoadGraph;
-  let ch: ContractionHierarchy | undefined;
-  let profile: SpeedProfile | undefined;
-  let report: BuildReport | undefined;
+/** A network graph as read, before it is made ready for routing: its hierarchy and speed factors if the file has them. */
+export interface ReadNetwork {
+  graph: RoadGraph;
+  ch?: ContractionHierarchy;
+  /** The speed profile stored in the network file, if any. */
+  fileSpeedProfile?: SpeedProfile;
+  report?: BuildReport;
+}
+
+/** Reads a network by name (see importNetwork) without building a hierarchy; a .baton file brings its own. */
+export async function readNetwork(inputs: string[], opts: ImportOptions = {}): Promise<ReadNetwork> {
   if (inputs.length === 1 && isNetworkFilePath(inputs[0])) {
     const loaded = loadNetwork(inputs[0]);
-    graph = loaded.graph;
-    profile = loaded.extras.speedProfile;
+    const graph = loaded.graph;
+    let ch: ContractionHierarchy | undefined;
     const chNodes = loaded.extras.numbers['ch.nodeCount'];
     if (chNodes !== undefined) {
       const arrays = Object.fromEntries(Object.entries(loaded.extras.arrays).filter(([k]) => k.startsWith('ch.')).map(([k, v]) => [k.slice(3), v]));
@@ -163,10 +168,16 @@ export async function openNetwork(inputs: string[], opts: OpenOptions = {}): Pro
         throw new InputFileError(inputs[0], (err as Error).message);
       }
     }
-    report = graph.meta.build;
-  } else {
-    ({ graph, report } = await importNetwork(inputs, opts));
+    return { graph, ch, fileSpeedProfile: loaded.extras.speedProfile, report: graph.meta.build };
   }
+  const { graph, report } = await importNetwork(inputs, opts);
+  return { graph, report };
+}
+
+/** Makes a read network ready for routing: builds its hierarchy unless it has one, and sets the speed profile. */
+export function routableNetwork(read: ReadNetwork, opts: Pick<OpenOptions, 'onChProgress' | 'speedProfile'> = {}): OpenedNetwork {
+  const { graph, report } = read;
+  let ch = read.ch;
   let chBuildS = 0;
   const chFromFile = ch !== undefined;
   if (!ch) {
@@ -174,8 +185,13 @@ export async function openNetwork(inputs: string[], opts: OpenOptions = {}): Pro
     ch = buildContractionHierarchy(graph, { onProgress: opts.onChProgress });
     chBuildS = (performance.now() - t0) / 1000;
   }
-  const speedProfile = validateSpeedProfile(opts.speedProfile ?? profile ?? FREE_FLOW);
+  const speedProfile = validateSpeedProfile(opts.speedProfile ?? read.fileSpeedProfile ?? FREE_FLOW);
   return { graph, ch, speedProfile, travelTimes: new ChTravelTimes(graph, ch, speedProfile), chFromFile, chBuildS, report };
+}
+
+/** Opens a network by name (see importNetwork), reusing a stored hierarchy when the file has one. */
+export async function openNetwork(inputs: string[], opts: OpenOptions = {}): Promise<OpenedNetwork> {
+  return routableNetwork(await readNetwork(inputs, opts), opts);
 }
 
 /** Writes a network file with its hierarchy (and calibrated speed factors, if any). Returns bytes written. */

@@ -7,6 +7,7 @@ import { Rng } from '../core/random.js';
 import type { SpeedProfile } from '../core/network/travel-times.js';
 import { loadTrips, parseTimeWindow, type LoadProgress } from './trips/index.js';
 import { openNetwork, type OpenedNetwork } from './network-source.js';
+import { openOperatingNetwork, operatingAreaOutcome, type OperatingAreaSummary, type OperatingNetwork } from './operating-area.js';
 import { loadSpeedProfile } from './speed-profile.js';
 import type { ScenarioSettings } from './settings.js';
 
@@ -24,7 +25,9 @@ export interface Scenario {
   /** Distinct vehicles of the source that served the kept trips (SF cab_id), where the format has them. */
   humanFleet?: number;
   /** Where earlier days of demand come from, read lazily (src/io/forecast.ts) only by presets that forecast. */
-  history?: { trips?: string; format?: string; date?: string; seed: number; syntheticRequests?: number; snapCutoffM?: number };
+  history?: { trips?: string; format?: string; date?: string; seed: number; syntheticRequests?: number; snapCutoffM?: number; serviceArea?: string };
+  /** With --service-area or --avoid: what was cut from the network, requests rejected outside, trip time increase. */
+  operatingArea?: OperatingAreaSummary;
   /** Human-readable description of the inputs for reports. */
   description: { network: string; trips: string; date?: string; networkAttribution: string; tripsAttribution?: string };
 }
@@ -42,13 +45,22 @@ const TRIP_ATTRIBUTION: Record<string, string> = {
  */
 export async function loadScenario(o: ScenarioSettings, onProgress?: ScenarioProgress): Promise<Scenario> {
   const speedProfile: SpeedProfile | undefined = o.speedFactors ? loadSpeedProfile(o.speedFactors) : undefined;
-  const network = await openNetwork(o.network, {
-    speedProfile,
-    onChProgress: (d, t) => onProgress?.('contracting', d, t),
-  });
+  const openOptions = { speedProfile, onChProgress: (d: number, t: number) => onProgress?.('contracting', d, t) };
+  // With an operating area the network is cut to it and its hierarchy built on the cut graph (src/io/operating-area.ts).
+  const operating: OperatingNetwork | undefined =
+    o.serviceArea || o.avoid ? await openOperatingNetwork(o.network, { serviceArea: o.serviceArea, avoid: o.avoid, avoidCutoffM: o.avoidCutoffM }, openOptions) : undefined;
+  const network = operating?.network ?? (await openNetwork(o.network, openOptions));
   const networkDesc = network.graph.meta.source;
   const share = o.share;
-  const history = { trips: o.trips, format: o.format, date: o.date, seed: o.seed, syntheticRequests: o.requests, snapCutoffM: o.snapCutoffM };
+  const history = {
+    trips: o.trips,
+    format: o.format,
+    date: o.date,
+    seed: o.seed,
+    syntheticRequests: o.requests,
+    snapCutoffM: o.snapCutoffM,
+    ...(o.serviceArea ? { serviceArea: o.serviceArea } : {}),
+  };
   if (!o.trips) {
     const requests = generateSyntheticDemand(network.graph, {
       seed: o.seed,
@@ -63,6 +75,7 @@ export async function loadScenario(o: ScenarioSettings, onProgress?: ScenarioPro
       rejectedRows: {},
       rowsRead: requests.length,
       history,
+      ...(operating ? { operatingArea: operatingAreaOutcome(operating, requests, 0) } : {}),
       description: { network: networkDesc, trips: `synthetic demand (${requests.length} requests, seed ${o.seed})`, networkAttribution: network.graph.meta.attribution },
     };
   }
@@ -73,6 +86,7 @@ export async function loadScenario(o: ScenarioSettings, onProgress?: ScenarioPro
     date: o.date,
     window: o.window ? parseTimeWindow(o.window) : undefined,
     bbox: o.bbox,
+    serviceArea: operating?.area,
     snapper,
     onProgress: (p: LoadProgress) => onProgress?.('reading trips', p.bytesRead, p.totalBytes),
   });
@@ -93,6 +107,7 @@ export async function loadScenario(o: ScenarioSettings, onProgress?: ScenarioPro
     dayStartEpochS: loaded.dayStartEpochS,
     humanFleet: cabs.size > 0 ? cabs.size : undefined,
     history,
+    ...(operating ? { operatingArea: operatingAreaOutcome(operating, loaded.trips, loaded.rejected.outside_service_area) } : {}),
     description: {
       network: networkDesc,
       trips: o.trips,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_SNAP_CUTOFF_M } from '../core/network/snap.js';
 import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { DEFAULT_MAX_WAIT_S, DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
+import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
 
@@ -79,6 +80,9 @@ const simShape = {
   seed: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'expected an integer').default(1),
   speedFactors: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
   snapCutoffM: decimal(0, 100_000, 'expected a distance in metres, > 0', true).default(DEFAULT_SNAP_CUTOFF_M),
+  serviceArea: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
+  avoid: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
+  avoidCutoffM: decimal(0, 100_000, 'expected a distance in metres, > 0', true).default(DEFAULT_AVOID_CUTOFF_M),
   seats: integer(1, 100).default(DEFAULT_VEHICLE_SPEC.seats),
   maxWaitS: integer(1, DAY_S).default(DEFAULT_MAX_WAIT_S),
   fleet: integer(1, MAX_FLEET).default(200),
@@ -130,7 +134,10 @@ export type FleetSizeSettingsInput = z.input<typeof fleetSizeSettingsSchema>;
 export type SettingKey = keyof FleetSizeSettings;
 
 /** The settings a scenario is loaded from. */
-export type ScenarioSettings = Pick<SimSettings, 'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM'>;
+export type ScenarioSettings = Pick<
+  SimSettings,
+  'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM' | 'serviceArea' | 'avoid' | 'avoidCutoffM'
+>;
 /** The settings every run on a scenario shares. */
 export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'>;
 
@@ -147,6 +154,12 @@ export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; 
   seed: { flags: '--seed <n>', help: 'random seed (initial positions, synthetic demand, who shares)' },
   speedFactors: { flags: '--speed-factors <file>', help: 'hourly speed factors JSON from `baton calibrate`', shownDefault: "the network file's own, else free flow" },
   snapCutoffM: { flags: '--snap-cutoff <m>', help: 'farthest a trip end may be from a road, metres' },
+  serviceArea: {
+    flags: '--service-area <file>',
+    help: 'operating area, GeoJSON Polygon/MultiPolygon (holes respected): requests with an end outside are rejected, cars never leave it',
+  },
+  avoid: { flags: '--avoid <file>', help: 'intersections routes never pass through: CSV (node_id, or lat,lon) or GeoJSON points' },
+  avoidCutoffM: { flags: '--avoid-cutoff <m>', help: 'farthest an --avoid point may lie from its intersection, metres' },
   seats: { flags: '--seats <n>', help: 'seats per car' },
   maxWaitS: { flags: '--max-wait <s>', help: 'cancel a request not picked up within this many seconds' },
   fleet: { flags: '--fleet <n>', help: 'number of cars' },

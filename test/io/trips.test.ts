@@ -187,6 +187,8 @@ describe('reject counting', () => {
       window: parseTimeWindow('06:00-22:00'),
       bbox: [-74.05, 40.68, -73.9, 40.88],
       snapper: gridSnapper(offBox),
+      // The last row's pickup lies east of -73.94: outside this operating area, inside the bbox.
+      serviceArea: { contains: (_lat: number, lon: number) => lon < -73.94 },
       onProgress: (p) => progress.push(p.rowsRead),
     });
     expect(r.read).toBe(12);

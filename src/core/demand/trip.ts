@@ -35,6 +35,8 @@ export const RejectReason = {
   outsideBbox: 'outside_bbox',
   outsideDate: 'outside_date',
   outsideTimeWindow: 'outside_time_window',
+  /** Pickup or drop-off outside the operating area (`--service-area`). */
+  outsideServiceArea: 'outside_service_area',
   pickupOffNetwork: 'pickup_off_network',
   dropoffOffNetwork: 'dropoff_off_network',
   samePickupDropoff: 'same_pickup_dropoff',

@@ -186,8 +186,11 @@ export class GraphBuilder {
     }
   }
 
-  /** Builds the CSR graph of the largest strongly connected component. */
-  build(meta: Omit<NetworkMeta, 'bbox' | 'build'>): { graph: RoadGraph; report: BuildReport } {
+  /**
+   * Builds the CSR graph of the largest strongly connected component. `builderNode[i]` is the index that graph node i
+   * had in this builder (the order of addNode), so callers that derive a graph from another can map nodes back.
+   */
+  build(meta: Omit<NetworkMeta, 'bbox' | 'build'>): { graph: RoadGraph; report: BuildReport; builderNode: Uint32Array } {
     const n = this.lat.length;
     const mIn = this.from.length;
     // Drop self-loops; merge parallel edges keeping the fastest.
@@ -262,6 +265,7 @@ export class GraphBuilder {
     const lat = new Float64Array(kept);
     const lon = new Float64Array(kept);
     const externalId = new Float64Array(kept);
+    const builderNode = new Uint32Array(kept);
     const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let v = 0; v < n; v++) {
       const i = newIndex[v];
@@ -269,6 +273,7 @@ export class GraphBuilder {
       lat[i] = this.lat[v];
       lon[i] = this.lon[v];
       externalId[i] = this.ids[v];
+      builderNode[i] = v;
       bbox[0] = Math.min(bbox[0], lon[i]);
       bbox[1] = Math.min(bbox[1], lat[i]);
       bbox[2] = Math.max(bbox[2], lon[i]);
@@ -301,7 +306,7 @@ export class GraphBuilder {
       geomLon,
       meta: { ...meta, bbox, build: report },
     };
-    return { graph, report };
+    return { graph, report, builderNode };
   }
 
   private shapeEnd(e: number): number {

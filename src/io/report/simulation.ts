@@ -8,6 +8,7 @@ import { HEADLINE_KEYS, HEADLINE_LABELS, KPI_FIELDS, KPI_GROUPS, kpiField } from
 import { mapSpec } from './map.js';
 import { figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
 import { attributionLines, scenarioFacts, type ScenarioInfo } from './scenario.js';
+import type { OperatingAreaSummary } from '../operating-area.js';
 
 /** Everything one run's report shows. */
 export interface SimulationReportInput {
@@ -21,6 +22,8 @@ export interface SimulationReportInput {
   rejectedRows: Record<string, number>;
   /** Rows read from the trip source, for the rejected share (optional). */
   rowsRead?: number;
+  /** With --service-area or --avoid: what was cut, requests rejected outside, how much longer the trips got. */
+  operatingArea?: OperatingAreaSummary;
 }
 
 /** Plain-language meaning of the import's reject reasons (src/core/demand/trip.ts); unknown reasons show as given. */
@@ -30,6 +33,7 @@ const REJECT_REASON_TEXT: Record<string, string> = {
   outside_bbox: 'Pickup or drop-off outside the network area',
   outside_date: 'Not on the selected date',
   outside_time_window: 'Outside the selected time window',
+  outside_service_area: 'Pickup or drop-off outside the service area',
   pickup_off_network: 'Pickup too far from any road',
   dropoff_off_network: 'Drop-off too far from any road',
   same_pickup_dropoff: 'Pickup and drop-off on the same road node',
@@ -67,6 +71,32 @@ export function rejectedRowsTable(rejectedRows: Record<string, number>, rowsRead
     rows,
     { id: 'rejected-rows', rowClasses: rows.map((_, i) => (i === rows.length - 1 ? 'total' : undefined)) },
   );
+}
+
+/** The operating area's figures: service area, network cut, avoided intersections and what they cost the trips. */
+export function operatingAreaTable(a: OperatingAreaSummary): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rows: [string, string][] = [];
+  if (a.serviceArea) {
+    rows.push(['Service area', `${a.serviceArea.file} (${a.serviceArea.polygons} polygon${a.serviceArea.polygons > 1 ? 's' : ''}, ${n(a.serviceArea.vertices)} vertices)`]);
+    rows.push(['Requests rejected outside the area', n(a.serviceArea.requestsRejected)]);
+  }
+  const c = a.network;
+  rows.push(['Network nodes kept / cut', `${n(c.nodesKept)} / ${n(c.nodesCut)} of ${n(c.nodesIn)} (${n(c.nodesOutside)} outside, ${n(c.nodesAvoided)} avoided, ${n(c.nodesDisconnected)} cut off)`]);
+  rows.push(['Network edges kept / cut', `${n(c.edgesKept)} / ${n(c.edgesCut)} of ${n(c.edgesIn)} (${n(c.edgesLeavingArea)} leaving the area between inside nodes)`]);
+  if (a.avoid) {
+    const v = a.avoid;
+    rows.push(['Avoided intersections', `${v.file}: ${n(v.listed)} listed, ${n(v.nodes)} nodes, ${n(v.nodesRemoved)} removed, ${n(v.nodesOutsideArea)} outside the area`]);
+    const t = v.tripTimes;
+    if (t && t.trips > 0) {
+      const m = (sec: number) => formatDuration(sec);
+      const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)} %`;
+      rows.push(['Direct trip time, median (with / without avoidance)', `${m(t.medianWithS)} / ${m(t.medianWithoutS)} (${pct(t.medianIncreasePct)})`]);
+      rows.push(['Direct trip time, mean (with / without avoidance)', `${m(t.meanWithS)} / ${m(t.meanWithoutS)} (${pct(t.meanIncreasePct)})`]);
+      rows.push(['Trips made longer by avoidance', `${n(t.longer)} of ${n(t.trips)} (at most ${m(t.maxIncreaseS)} longer)`]);
+    }
+  }
+  return table([{ text: 'Operating area' }, { text: 'Value' }], rows.map(([k, v]) => [{ text: k }, { text: v }]), { id: 'operating-area' });
 }
 
 /**
@@ -159,6 +189,9 @@ export function renderSimulationReport(input: SimulationReportInput): string {
       input.rowsRead !== undefined ? `${input.rowsRead.toLocaleString('en-US')} rows read from the trip source.` : undefined,
     ),
   ];
+  if (input.operatingArea) {
+    sections.push(section('operating-area', 'Operating area', operatingAreaTable(input.operatingArea), 'Routes are computed on the network cut to the area and without the avoided intersections.'));
+  }
   if (scenario.description) sections.unshift(section('scenario', 'Scenario', '', scenario.description));
   return renderPage({
     title: scenario.title ?? `Simulation report: ${kpis.dispatcher || 'run'}, ${kpis.fleet} vehicles`,

@@ -33,6 +33,8 @@ export interface LoadTripsOptions {
   window?: TimeWindow;
   /** Keep only trips whose pickup AND drop-off lie in [minLon, minLat, maxLon, maxLat] (the NetworkMeta.bbox order). */
   bbox?: readonly [number, number, number, number];
+  /** Operating area: trips whose pickup or drop-off lies outside are rejected as outside_service_area. */
+  serviceArea?: { contains(lat: number, lon: number): boolean };
   /** Places both endpoints on the road network; rows with an endpoint off the network are rejected. */
   snapper?: Snapper;
   /** IANA zone for zone-less times (format default otherwise). */
@@ -108,7 +110,8 @@ function localMidnightEpochS(dayIndex: number, ref: TripRecord | undefined, zone
  * Reads a trip file and returns the trips usable for simulation, with every dropped row counted by reason.
  *
  * Checks run in this order, so each dropped row gets exactly one reason: unparseable → bad_coordinates →
- * bad_riders → times_out_of_order → non_positive_duration (format level) → outside_date → outside_bbox → outside_time_window → pickup_off_network →
+ * bad_riders → times_out_of_order → non_positive_duration (format level) → outside_date → outside_bbox → outside_time_window →
+ * outside_service_area → pickup_off_network →
  * dropoff_off_network → same_pickup_dropoff (same snapped node; same coordinates when no snapper is given).
  * Without a snapper, pickupNode and dropoffNode are -1 (network-free travel models).
  *
@@ -191,6 +194,10 @@ async function readAndPlace(path: string, opts: Omit<LoadTripsOptions, 'date'>, 
     const requestS = r.requestEpochS - b.dayStartEpochS;
     if (opts.window && (requestS < opts.window.fromS || requestS >= opts.window.toS)) {
       b.rejected[RejectReason.outsideTimeWindow]++;
+      return;
+    }
+    if (opts.serviceArea && !(opts.serviceArea.contains(r.pickupLat, r.pickupLon) && opts.serviceArea.contains(r.dropoffLat, r.dropoffLon))) {
+      b.rejected[RejectReason.outsideServiceArea]++;
       return;
     }
     let pickupNode = -1;
