@@ -191,7 +191,7 @@ describe('reject counting', () => {
       serviceArea: { contains: (_lat: number, lon: number) => lon < -73.94 },
       onProgress: (p) => progress.push(p.rowsRead),
     });
-    expect(r.read).toBe(12);
+    expect(r.read).toBe(13);
     // Every reason once, but times_out_of_order: the TLC layout has no request time apart from the pickup.
     const expected = Object.fromEntries(Object.values(RejectReason).map((reason) => [reason, reason === RejectReason.timesOutOfOrder ? 0 : 1]));
     expect(r.rejected).toEqual(expected);
@@ -199,7 +199,7 @@ describe('reject counting', () => {
     expect(r.trips[0].riders).toBe(2);
     expect(r.trips[0].pickupNode).not.toBe(r.trips[0].dropoffNode);
     expect(r.trips[0].pickupNode).toBeGreaterThan(0);
-    expect(progress.at(-1)).toBe(12);
+    expect(progress.at(-1)).toBe(13);
   });
 });
 
