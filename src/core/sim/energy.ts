@@ -92,8 +92,8 @@ export class EnergyModel {
     const key = a * this.nodeCount + b;
     const hit = this.legCache.get(key);
     if (hit !== undefined) return hit;
-    // NOTE: a plain bound on the memo; a day's distinct legs are far fewer (SF, 700 cars: ~1e5).
-    if (this.legCache.size >= 1 << 21) this.legCache.clear();
+    // NOTE: a plain bound on the memo (~40 MB); a day's distinct checked legs are far fewer (SF, 700 cars: ~1e5).
+    if (this.legCache.size >= 1 << 19) this.legCache.clear();
     const m = this.travelTimes.route(a, b).distanceM;
     this.legCache.set(key, m);
     return m;

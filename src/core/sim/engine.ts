@@ -75,7 +75,8 @@ export class Engine {
   private readonly siteQueued: Int32Array;
   private readonly siteHeading: Int32Array;
   private readonly siteQueue: number[][];
-  private readonly energyCheckState: EnergyCheckState | undefined;
+  /** What command validation reads (the same objects all run long). */
+  private readonly validationState: CommandState;
   private readonly movement: Movement;
   private readonly deltas = new DispatchDeltas();
   private readonly snapshot: EngineSnapshot;
@@ -115,7 +116,8 @@ export class Engine {
     this.siteQueue = Array.from({ length: nSites }, () => []);
     this.energy = nSites > 0 ? new EnergyModel(opts.graph!, opts.travelTimes, this.sites, this.spec) : undefined;
     const energy = this.energy;
-    this.energyCheckState = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
+    const energyCheck: EnergyCheckState | undefined = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
+    this.validationState = { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: opts.travelTimes.nodeCount, ...(energyCheck ? { energy: energyCheck } : {}) };
     this.eventDriven = opts.dispatcher.eventDriven ?? opts.dispatcher.periodS === undefined;
     this.periodS = opts.dispatcher.periodS;
     this.nowS = opts.startS ?? 0;
@@ -174,8 +176,7 @@ export class Engine {
 
   /** State that command validation reads (see `validateCommand`). */
   commandState(): CommandState {
-    const state: CommandState = { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: this.travelTimes.nodeCount };
-    return this.energyCheckState ? { ...state, energy: this.energyCheckState } : state;
+    return this.validationState;
   }
 
   /** The vehicle's remaining plan as stops. */
