@@ -8,7 +8,7 @@ import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
-import { SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
+import { ENERGY_SETTINGS, SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
 
 /** The settings that say which scenario to load and how every run on it goes: every scenario command takes them. */
@@ -26,6 +26,7 @@ export const SCENARIO_SETTINGS = [
   'snapCutoffM',
   'seats',
   'maxWaitS',
+  ...ENERGY_SETTINGS,
 ] as const satisfies readonly SettingKey[];
 
 /**
