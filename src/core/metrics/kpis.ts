@@ -51,7 +51,7 @@ export interface Kpis {
   emptyShare: number;
   /** Share of vehicle time with at least one rider on board. */
   utilization: number;
-  /** Hours per vehicle per day spent not idle (driving, dwelling, rebalancing). */
+  /** Hours per vehicle per day spent not idle (driving, dwelling, rebalancing, on a charging stop). */
   busyHoursPerVehiclePerDay: number;
   tripsPerVehiclePerDay: number;
   energyKwh: number;
@@ -262,7 +262,9 @@ export class KpiAccumulator {
         this.plugWaitS += ev.waitedS;
         this.charged.add(ev.vehicle);
         break;
-      case 'VehicleSentToCharge':
+      case 'VehicleSentToCharge': // busy from now on, also when it charges where it stands (no departure)
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
       case 'ChargingStarted':
         break;
       case 'VehicleIdle': {
