@@ -2,8 +2,10 @@
 // command validation, and charging stops (drive there, FIFO plug queue, curve, free up idle) on the hand-made street.
 import { describe, expect, it } from 'vitest';
 import { dropoff, pickup, type Command, type Dispatcher, type FleetSnapshot } from '../../src/core/dispatch/types.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
-import { CHARGE_CURVE, EnergyModel, chargeDurationS } from '../../src/core/sim/energy.js';
+import { Rng } from '../../src/core/random.js';
+import { CHARGE_CURVE, EnergyModel, chargeDurationS, unservableTrips } from '../../src/core/sim/energy.js';
 import { eventToJson, type SimEvent } from '../../src/core/sim/events.js';
 import { simulate } from '../../src/core/simulate.js';
 import { street, trip as streetTrip } from '../street.js';
@@ -43,6 +45,27 @@ describe('energy model', () => {
     expect(Array.from(model.fromChargerM)).toEqual([0, 500, 1000, 500, 0]);
     expect(model.legM(0, 3)).toBe(1500);
     expect(model.legM(3, 3)).toBe(0);
+  });
+
+  it('bounds every leg from above without a route query (the check is exact either way)', () => {
+    const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
+    const cityTt = new DijkstraTravelTimes(city);
+    const model = new EnergyModel(city, cityTt, [{ node: 0, plugs: 1, powerKw: 10 }], { batteryKwh: 1, energyKwhPerKm: 0.2, reserveKwh: 0.1 });
+    const rng = new Rng(7);
+    for (let k = 0; k < 2000; k++) {
+      const a = rng.int(city.nodeCount);
+      const b = rng.int(city.nodeCount);
+      expect(model.legUpperM(a, b)).toBeGreaterThanOrEqual(cityTt.route(a, b).distanceM);
+    }
+    expect(model.legUpperM(5, 5)).toBe(0);
+  });
+
+  it('finds trips no car could serve on a full battery, from the charger nearest the pickup and on to one', () => {
+    // Site at node 0; 0.5 kWh less 0.1 reserve at 0.2 kWh/km = 2 km. 1→2: 0.5 + 0.5 + 1 km fits; 3→4: 1.5 + 0.5 + 2 km does not.
+    const model = new EnergyModel(g, tt, [{ node: 0, plugs: 1, powerKw: 10 }], { batteryKwh: 0.5, energyKwhPerKm: 0.2, reserveKwh: 0.1 });
+    const trips = [{ pickupNode: 1, dropoffNode: 2 }, { pickupNode: 3, dropoffNode: 4 }, { pickupNode: 2, dropoffNode: 3 }];
+    expect(unservableTrips(model, trips)).toEqual({ count: 2, worst: { index: 1, fromChargerM: 1500, tripM: 500, toChargerM: 2000 } });
+    expect(unservableTrips(model, trips.slice(0, 1))).toEqual({ count: 0, worst: null });
   });
 });
 

@@ -69,6 +69,11 @@ export class EnergyModel {
   readonly fromChargerM: Float64Array;
   private readonly legCache = new Map<number, number>();
   private readonly nodeCount: number;
+  /** For the query-free upper bound on a leg's metres (legUpperM): free-flow ms from every node to a central hub and
+   *  from the hub to every node, and the fastest any edge is driven (metres per free-flow ms), with a hair of slack. */
+  private readonly toHubMs: Float64Array;
+  private readonly fromHubMs: Float64Array;
+  private readonly maxMPerMs: number;
 
   constructor(
     graph: RoadGraph,
@@ -84,6 +89,21 @@ export class EnergyModel {
     this.toChargerM = rev.distanceM;
     this.toChargerMs = rev.timeMs;
     this.fromChargerM = multiSourceDijkstra(graph, sites, 'forward').distanceM;
+    const hub = [{ node: centralNode(graph), plugs: 1, powerKw: 1 }];
+    this.toHubMs = multiSourceDijkstra(graph, hub, 'reverse').timeMs;
+    this.fromHubMs = multiSourceDijkstra(graph, hub, 'forward').timeMs;
+    let v = 0;
+    for (let e = 0; e < graph.edgeCount; e++) v = Math.max(v, graph.lengthM[e] / graph.timeMs[e]);
+    this.maxMPerMs = v * (1 + 1e-9);
+  }
+
+  /**
+   * An upper bound on legM(a, b) without a route query: every metre of a path is driven at most at the fastest edge's
+   * speed, and the fastest path from a to b is no slower than the one through the hub. Loose (a few times the truth),
+   * but enough to accept most plans of a car that is not low.
+   */
+  legUpperM(a: number, b: number): number {
+    return a === b ? 0 : this.maxMPerMs * (this.toHubMs[a] + this.fromHubMs[b]);
   }
 
   /** Metres of the fastest path from `a` to `b` (0 when a = b), as the engine drives it. */
@@ -131,13 +151,22 @@ export interface EnergyStart {
  */
 export function energyShortfall(model: EnergyModel, socKwh: number, start: EnergyStart, nodes: ArrayLike<number>, toCharger: boolean): string | null {
   const budgetM = model.rangeM(socKwh, toCharger ? model.spec.reserveKwh : 0);
-  let m = start.distanceM;
+  const last = nodes.length > 0 ? nodes[nodes.length - 1] : start.node;
+  const fixedM = start.distanceM + (toCharger ? model.toChargerM[last] : 0);
+  // First the query-free upper bound: it settles most checks of cars that are not low.
+  let m = fixedM;
   let at = start.node;
+  for (let i = 0; i < nodes.length; i++) {
+    m += model.legUpperM(at, nodes[i]);
+    at = nodes[i];
+  }
+  if (m <= budgetM) return null;
+  m = fixedM;
+  at = start.node;
   for (let i = 0; i < nodes.length; i++) {
     m += model.legM(at, nodes[i]);
     at = nodes[i];
   }
-  if (toCharger) m += model.toChargerM[at];
   if (m <= budgetM) return null;
   const kwh = (m / 1000) * model.spec.energyKwhPerKm;
   return toCharger
@@ -204,7 +233,7 @@ export interface UnservableTrip {
 /**
  * Trips that even a car leaving the charger nearest to the pickup with a full battery could not drive (to the pickup,
  * to the drop-off, on to the nearest charger) and keep its reserve: such a configuration cannot run. Returns how many
- * and the longest. One route query per trip.
+ * and the longest. A route query only for trips the query-free bound does not settle.
  *
  * @example const bad = unservableTrips(model, trips); if (bad.count > 0) throw new Error(`battery too small`);
  */
@@ -217,6 +246,7 @@ export function unservableTrips(model: EnergyModel, trips: readonly { pickupNode
     const t = trips[i];
     const fromM = model.fromChargerM[t.pickupNode];
     const toM = model.toChargerM[t.dropoffNode];
+    if (fromM + model.legUpperM(t.pickupNode, t.dropoffNode) + toM <= rangeM) continue;
     const tripM = model.tripM(t.pickupNode, t.dropoffNode);
     const needM = fromM + tripM + toM;
     if (needM <= rangeM) continue;
@@ -227,4 +257,27 @@ export function unservableTrips(model: EnergyModel, trips: readonly { pickupNode
     }
   }
   return { count, worst };
+}
+
+/** The node nearest the mean of all node coordinates (a hub for the leg bound; any node would be correct). */
+function centralNode(g: RoadGraph): number {
+  let lat = 0;
+  let lon = 0;
+  for (let n = 0; n < g.nodeCount; n++) {
+    lat += g.lat[n];
+    lon += g.lon[n];
+  }
+  lat /= g.nodeCount;
+  lon /= g.nodeCount;
+  const cos = Math.cos((lat * Math.PI) / 180);
+  let best = 0;
+  let bestD = Infinity;
+  for (let n = 0; n < g.nodeCount; n++) {
+    const d = (g.lat[n] - lat) ** 2 + ((g.lon[n] - lon) * cos) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best;
 }
