@@ -38,9 +38,20 @@ export function formatKpis(k: Kpis, wallS: number): string {
     ['utilisation', `${pct(100 * k.utilization)} of car time with a rider on board`],
     perCarRow(k),
     ['energy', `${k.energyKwh.toFixed(0)} kWh`],
+    ...charging(k),
     ['wall time', `${wallS.toFixed(2)} s`],
   ];
   return rows.map(([a, b]) => `${a.padEnd(16)} ${b}`).join('\n');
+}
+
+/** The charging rows, in runs with charging sites. */
+function charging(k: Kpis): [string, string][] {
+  if (k.plugs === 0) return [];
+  return [
+    ['charging', `${k.vehiclesCharged} cars, ${k.chargingSessions} sessions, ${k.chargedKwh.toFixed(0)} kWh, ${k.chargingHours.toFixed(1)} h plugged in`],
+    ['plugs', `${k.plugs}, ${pct(100 * k.plugOccupancy)} occupied; wait for a plug mean ${min(k.chargeWaitMeanS)}, ${k.chargeWaitHours.toFixed(1)} h in all`],
+    ['lowest SoC', `${k.minSocKwh.toFixed(2)} kWh`],
+  ];
 }
 
 export function registerSimulateCommand(program: Command): void {
@@ -59,6 +70,11 @@ export function registerSimulateCommand(program: Command): void {
       const scenario = runner.scenario;
       const rejected = Object.entries(scenario.rejectedRows);
       process.stderr.write(scenarioLine(scenario, rejected.length ? `; rows rejected: ${rejected.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
+      const sites = runner.chargingSites(settings.fleet);
+      if (sites.length > 0) {
+        const plugs = sites.reduce((n, c) => n + c.plugs, 0);
+        process.stderr.write(`charging: ${sites.length} sites (${settings.chargers === 'auto' ? 'placed by k-means on the pickups' : settings.chargers}), ${plugs} plugs\n`);
+      }
       const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       process.stdout.write(`${formatKpis(kpis, wallS)}\n${tripRowsTable(scenario)}`);

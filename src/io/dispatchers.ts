@@ -1,6 +1,8 @@
 // The named dispatcher presets users pick with --dispatcher: one table of name, description, what the preset needs
 // prepared outside the pure core (a solver to load, a demand forecast to read) and how to build it from those parts.
-// CLI help and validation, the scenario runner, fleet sizing and the benchmarks all read this table.
+// CLI help and validation, the scenario runner, fleet sizing and the benchmarks all read this table. Every preset is
+// wrapped in the shared charging policy (core/dispatch/charging.ts), which passes through in runs without chargers.
+import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charging.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
@@ -17,11 +19,19 @@ export interface PresetParts {
   /** Demand forecast from the days before the simulated one (src/io/forecast.ts; slow to read, so shared per
    *  scenario), or, where there are none, the zones of a causal forecast learnt during each run. */
   forecast: ForecastPart;
+  /** The charging policy's settings (--charge-below, --charge-to); every preset needs them. */
+  charging: ChargingPolicyOptions;
 }
 
 /** The forecast a fresh dispatcher uses: the shared one from history, or a new causal one (it keeps run state). */
 function demandOf(part: ForecastPart): DemandForecast | OnlineDemandForecast {
   return part.source === 'history' ? part.forecast : causalForecast(part.zones);
+
+}
+
+/** The forecast from history, if the scenario has one (the charging policy charges in its troughs). */
+function historyOf(part: ForecastPart): DemandForecast | undefined {
+  return part.source === 'history' ? part.forecast : undefined;
 }
 export type PresetNeed = keyof PresetParts;
 
@@ -40,32 +50,34 @@ export const DISPATCHER_PRESETS = [
   preset({
     name: 'greedy',
     description: 'baseline: nearest idle car at once, else FIFO queue for the next free car',
-    needs: [],
-    build: () => greedy(),
+    needs: ['charging'],
+    build: ({ charging }) => withCharging(greedy(), charging),
   }),
   preset({
     name: 'batch',
     description: 'every 10 s, the min-total-wait assignment of all waiting requests (reassigning unpicked ones) to free and soon-free cars',
-    needs: [],
-    build: () => batch(),
+    needs: ['charging'],
+    build: ({ charging }) => withCharging(batch(), charging),
   }),
   preset({
     name: 'pooled',
     description: 'every 10 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)',
-    needs: ['solver'],
-    build: ({ solver }) => pooled({ solver }),
+    needs: ['solver', 'charging'],
+    build: ({ solver, charging }) => withCharging(pooled({ solver }), charging),
   }),
   preset({
     name: 'pooled+rebalance',
     description: 'pooled, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
-    needs: ['solver', 'forecast'],
-    build: ({ solver, forecast }) => withRebalancing(pooled({ solver }), forecastRebalancer(demandOf(forecast))),
+    needs: ['solver', 'forecast', 'charging'],
+    // With a forecast from history, the charging policy also charges in its demand troughs.
+    build: ({ solver, forecast, charging }) =>
+      withCharging(withRebalancing(pooled({ solver }), forecastRebalancer(demandOf(forecast))), { ...charging, forecast: historyOf(forecast) }),
   }),
   preset({
     name: 'batch+rebalance',
     description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
-    needs: ['forecast'],
-    build: ({ forecast }) => withRebalancing(batch(), forecastRebalancer(demandOf(forecast))),
+    needs: ['forecast', 'charging'],
+    build: ({ forecast, charging }) => withCharging(withRebalancing(batch(), forecastRebalancer(demandOf(forecast))), { ...charging, forecast: historyOf(forecast) }),
   }),
 ] as const;
 

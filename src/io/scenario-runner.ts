@@ -1,15 +1,21 @@
 // The one path from settings to simulated runs: load the scenario (network, travel times, trips with their reject
 // counts), prepare what dispatcher presets need (solver, forecast), and run the engine on it. simulate, compare,
-// fleet-size (and its worker threads) and the benchmarks all run scenarios through here.
-import type { Dispatcher } from '../core/dispatch/types.js';
+// fleet-size (and its worker threads) and the benchmarks all run scenarios through here. With --chargers it places or
+// reads the charging sites and checks, before any run, that the fleet can serve every trip at all.
+import { DEFAULT_SITE_PLACEMENT, placeChargingSites } from '../core/dispatch/charging-sites.js';
+import { DEFAULT_SNAP_CUTOFF_M } from '../core/network/snap.js';
+import type { ChargingSite, Dispatcher } from '../core/dispatch/types.js';
+import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
+import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
 import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
+import { readChargingSites } from './chargers.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
 import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
 import { loadHighsBinarySolver } from './highs-ilp.js';
 import { loadScenario, type Scenario, type ScenarioProgress } from './scenario.js';
-import type { RunSettings, ScenarioSettings } from './settings.js';
+import { SettingsError, type RunSettings, type ScenarioSettings } from './settings.js';
 
 /** Per-run additions to what the engine is given; everything else comes from the settings. */
 export interface RunExtras {
@@ -45,6 +51,8 @@ export interface ScenarioRunner {
   dispatcher(name: DispatcherName): Promise<Dispatcher>;
   /** Simulates `fleetSize` cars under a fresh dispatcher of the named preset. */
   run(fleetSize: number, dispatcher: DispatcherName, extra?: RunExtras): Promise<RunOutcome>;
+  /** The charging sites a run of `fleetSize` cars gets (none without --chargers), checked against every trip. */
+  chargingSites(fleetSize: number): ChargingSite[];
 }
 
 /**
@@ -65,18 +73,22 @@ export async function openScenarioRunner(settings: ScenarioSettings & RunSetting
  */
 export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloaded: { forecast?: ForecastPart } = {}): ScenarioRunner {
   let forecast: Promise<ForecastPart> | undefined = preloaded.forecast ? Promise.resolve(preloaded.forecast) : undefined;
+  const energy = energySettings(settings);
   const parts: { [K in keyof PresetParts]: () => Promise<PresetParts[K]> } = {
     // A fresh branch-and-bound wrapper per dispatcher around the process-wide HiGHS instance.
     solver: async () => packingBranchAndBound(await loadHighsBinarySolver()),
     forecast: () => (forecast ??= loadForecastPart(scenario)),
+    charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
   };
+  const sites = chargingSitesOf(scenario, settings.seed, energy);
   const runner: ScenarioRunner = {
     scenario,
-    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS },
+    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...energy },
     forecast: parts.forecast,
     async forecastSource(name) {
       return (dispatcherPreset(name).needs as readonly string[]).includes('forecast') ? (await parts.forecast()).source : 'none';
     },
+    chargingSites: sites,
     async dispatcher(name) {
       const preset = dispatcherPreset(name);
       // Filled with exactly the parts the preset names; its build function can read no others (see DispatcherPreset).
@@ -91,13 +103,15 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
       const built = await runner.dispatcher(name);
       const dispatcher = extra.wrapDispatcher ? extra.wrapDispatcher(built) : built;
       const { eventSink, keepLog, onProgress, progressEveryS, subscribers } = extra;
+      const chargingSites = sites(fleetSize);
       const t0 = performance.now();
       const result = simulate({
         graph: scenario.network.graph,
         travelTimes: scenario.network.travelTimes,
         requests: scenario.requests,
         fleetSize,
-        spec: { seats: runner.settings.seats },
+        spec: { seats: runner.settings.seats, batteryKwh: energy.batteryKwh, energyKwhPerKm: energy.energyKwhPerKm, reserveKwh: energy.reserveKwh },
+        ...(chargingSites.length > 0 ? { chargingSites } : {}),
         dispatcher,
         seed: runner.settings.seed,
         maxWaitS: runner.settings.maxWaitS,
@@ -109,4 +123,61 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     },
   };
   return runner;
+}
+
+/** The energy settings with their defaults filled in (runners built from bare run settings get the schema's). */
+function energySettings(s: RunSettings) {
+  return {
+    ...(s.chargers !== undefined ? { chargers: s.chargers } : {}),
+    batteryKwh: s.batteryKwh ?? DEFAULT_VEHICLE_SPEC.batteryKwh,
+    energyKwhPerKm: s.energyKwhPerKm ?? DEFAULT_VEHICLE_SPEC.energyKwhPerKm,
+    reserveKwh: s.reserveKwh ?? DEFAULT_VEHICLE_SPEC.reserveKwh,
+    chargerPowerKw: s.chargerPowerKw,
+    plugsPerCar: s.plugsPerCar,
+    carsPerSite: s.carsPerSite,
+    chargeBelow: s.chargeBelow,
+    chargeTo: s.chargeTo,
+  };
+}
+
+/**
+ * The charging sites per fleet size: none without --chargers; the file's (read and snapped once); or placed by the
+ * automatic rule on the scenario's pickups (k and plugs scale with the fleet). Each set of sites is checked once
+ * against every trip: a battery that cannot serve some trip even full from the nearest charger is an error.
+ */
+function chargingSitesOf(scenario: Scenario, seed: number, e: ReturnType<typeof energySettings>): (fleetSize: number) => ChargingSite[] {
+  if (!e.chargers) return () => [];
+  const { graph, travelTimes } = scenario.network;
+  let fromFile: ChargingSite[] | undefined;
+  const checked = new Map<string, ChargingSite[]>();
+  return (fleetSize) => {
+    let sites: ChargingSite[];
+    if (e.chargers === 'auto') {
+      const reqs = scenario.requests;
+      sites = placeChargingSites(
+        { lat: reqs.map((t) => t.pickupLat), lon: reqs.map((t) => t.pickupLon), node: reqs.map((t) => t.pickupNode) },
+        { fleetSize, seed, carsPerSite: e.carsPerSite, plugsPerCar: e.plugsPerCar, powerKw: e.chargerPowerKw },
+      );
+    } else {
+      sites = fromFile ??= readChargingSites(e.chargers!, graph, { snapCutoffM: scenario.history?.snapCutoffM ?? DEFAULT_SNAP_CUTOFF_M, defaultPowerKw: e.chargerPowerKw ?? DEFAULT_SITE_PLACEMENT.powerKw });
+    }
+    const key = JSON.stringify(sites);
+    const known = checked.get(key);
+    if (known) return known;
+    const model = new EnergyModel(graph, travelTimes, sites, { batteryKwh: e.batteryKwh, energyKwhPerKm: e.energyKwhPerKm, reserveKwh: e.reserveKwh });
+    const { count, worst } = unservableTrips(model, scenario.requests);
+    if (worst) {
+      const km = (m: number) => (m / 1000).toFixed(1);
+      const t = scenario.requests[worst.index];
+      const need = worst.fromChargerM + worst.tripM + worst.toChargerM;
+      throw new SettingsError(
+        `--battery ${e.batteryKwh} kWh is too small: ${count} trip${count > 1 ? 's' : ''} cannot be served even on a full battery, the longest ` +
+          `"${t.id}" needing ${km(worst.fromChargerM)} km from the nearest charger to its pickup, ${km(worst.tripM)} km to its drop-off and ` +
+          `${km(worst.toChargerM)} km on to a charger (${km(need)} km), while a full battery less the --reserve of ${e.reserveKwh} kWh drives ` +
+          `${km(model.rangeM(e.batteryKwh, e.reserveKwh))} km at --consumption ${e.energyKwhPerKm} kWh/km`,
+      );
+    }
+    checked.set(key, sites);
+    return sites;
+  };
 }

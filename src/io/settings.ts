@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DEFAULT_SNAP_CUTOFF_M } from '../core/network/snap.js';
 import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { DEFAULT_MAX_WAIT_S, DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
+import { DEFAULT_CHARGING_POLICY } from '../core/dispatch/charging.js';
+import { DEFAULT_SITE_PLACEMENT } from '../core/dispatch/charging-sites.js';
 import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
@@ -88,7 +90,33 @@ const simShape = {
   fleet: integer(1, MAX_FLEET).default(200),
   dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
   dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
+  ...energyShape(),
 };
+
+/** Energy and charging (docs/fleet-operations.md): off unless --chargers is given. */
+function energyShape() {
+  const kwh = (max: number, above: boolean) => decimal(0, max, `expected kWh in ${above ? '(0' : '[0'}, ${max}]`, above);
+  const share = (expected: string) => decimal(0, 1, expected, true);
+  return {
+    chargers: z.string({ error: 'expected a file or "auto"' }).min(1, { error: 'expected a file or "auto"' }).optional(),
+    batteryKwh: kwh(1000, true).default(DEFAULT_VEHICLE_SPEC.batteryKwh),
+    energyKwhPerKm: decimal(0, 10, 'expected kWh per km in (0, 10]', true).default(DEFAULT_VEHICLE_SPEC.energyKwhPerKm),
+    reserveKwh: kwh(1000, false).default(DEFAULT_VEHICLE_SPEC.reserveKwh),
+    chargerPowerKw: decimal(0, 10_000, 'expected kW in (0, 10000]', true).default(DEFAULT_SITE_PLACEMENT.powerKw),
+    plugsPerCar: decimal(0, 10, 'expected plugs per car in (0, 10]', true).default(DEFAULT_SITE_PLACEMENT.plugsPerCar),
+    carsPerSite: integer(1, MAX_FLEET).default(DEFAULT_SITE_PLACEMENT.carsPerSite),
+    chargeBelow: share('expected a share of the battery in (0, 1]').default(DEFAULT_CHARGING_POLICY.chargeBelowShare),
+    chargeTo: share('expected a share of the battery in (0, 1]').default(DEFAULT_CHARGING_POLICY.chargeToShare),
+  };
+}
+
+type EnergyInputs = { batteryKwh: number; reserveKwh: number; chargeBelow: number; chargeTo: number };
+
+/** Checks between the energy fields. */
+function checkEnergy(s: EnergyInputs, ctx: z.RefinementCtx): void {
+  if (s.reserveKwh >= s.batteryKwh) ctx.addIssue({ code: 'custom', message: `--reserve ${s.reserveKwh} kWh must be less than --battery ${s.batteryKwh} kWh` });
+  if (s.chargeTo <= s.chargeBelow) ctx.addIssue({ code: 'custom', message: `--charge-to ${s.chargeTo} must be above --charge-below ${s.chargeBelow}` });
+}
 
 /** What fleet sizing searches for, besides the simulation settings. */
 const fleetSearchShape = {
@@ -117,10 +145,14 @@ function checkTripInputs(s: TripInputs, ctx: z.RefinementCtx): void {
   if (s.trips && !s.format) ctx.addIssue({ code: 'custom', message: `--format is required with --trips (${TRIP_FORMAT_NAMES.join(', ')})` });
 }
 
-export const simSettingsSchema = z.strictObject(simShape).superRefine(checkTripInputs);
+export const simSettingsSchema = z.strictObject(simShape).superRefine((s, ctx) => {
+  checkTripInputs(s, ctx);
+  checkEnergy(s, ctx);
+});
 
 export const fleetSizeSettingsSchema = z.strictObject({ ...simShape, ...fleetSearchShape }).superRefine((s, ctx) => {
   checkTripInputs(s, ctx);
+  checkEnergy(s, ctx);
   if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', message: `--min ${s.min} is larger than --max ${s.max}` });
   if (s.withinS > s.maxWaitS) {
     ctx.addIssue({ code: 'custom', message: `--within ${s.withinS} s exceeds --max-wait ${s.maxWaitS} s: requests are cancelled before they could count` });
@@ -139,7 +171,11 @@ export type ScenarioSettings = Pick<
   'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM' | 'serviceArea' | 'avoid' | 'avoidCutoffM'
 >;
 /** The settings every run on a scenario shares. */
-export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'>;
+export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings>;
+/** The energy and charging settings of a run (all but `chargers` have defaults; energy is on with `chargers`). */
+export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'energyKwhPerKm' | 'reserveKwh' | 'chargerPowerKw' | 'plugsPerCar' | 'carsPerSite' | 'chargeBelow' | 'chargeTo'>;
+/** The setting keys of energy and charging, in help order. */
+export const ENERGY_SETTINGS = ['chargers', 'batteryKwh', 'energyKwhPerKm', 'reserveKwh', 'chargerPowerKw', 'plugsPerCar', 'carsPerSite', 'chargeBelow', 'chargeTo'] as const satisfies readonly (keyof EnergySettings)[];
 
 /** Each setting's command-line option (flags as commander spells them) and help; defaults come from the schema. */
 export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; shownDefault?: string }> = {
@@ -173,6 +209,19 @@ export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; 
   workers: { flags: '--workers <n>', help: 'worker threads running simulations (0 = in this thread)', shownDefault: 'one per core' },
   also100: { flags: '--also-100', help: 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)' },
   bound: { flags: '--no-bound', help: 'skip the clairvoyant lower bound' },
+  chargers: {
+    flags: '--chargers <file|auto>',
+    help: 'charging sites (GeoJSON points or CSV lon,lat,plugs[,powerKw]; or "auto": placed by k-means on the pickups); turns energy on',
+    shownDefault: 'none: energy is counted, not enforced',
+  },
+  batteryKwh: { flags: '--battery <kWh>', help: 'usable battery per car (every car starts full)' },
+  energyKwhPerKm: { flags: '--consumption <kWh/km>', help: 'energy per driven km' },
+  reserveKwh: { flags: '--reserve <kWh>', help: 'energy a car keeps after any plan and the drive to the nearest charger' },
+  chargerPowerKw: { flags: '--charger-power <kW>', help: 'power per plug, for automatic sites and file sites that give none' },
+  plugsPerCar: { flags: '--plugs-per-car <n>', help: 'automatic sites: plugs over all sites per car' },
+  carsPerSite: { flags: '--cars-per-site <n>', help: 'automatic sites: one site per this many cars' },
+  chargeBelow: { flags: '--charge-below <share>', help: 'a car that frees up below this share of its battery goes to charge' },
+  chargeTo: { flags: '--charge-to <share>', help: 'cars charge up to this share of the battery' },
 };
 
 /** The option that sets a field, e.g. `--max-wait` for maxWaitS. */

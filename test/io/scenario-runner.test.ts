@@ -21,7 +21,7 @@ describe('the preset table', () => {
 
   it.each(DISPATCHER_PRESETS.map((p) => [p.name, p] as const))('%s reads only the parts it declares', async (_name, preset) => {
     const r = await tiny();
-    const real: PresetParts = { solver: packingBranchAndBound(await loadHighsBinarySolver()), forecast: await r.forecast() };
+    const real: PresetParts = { solver: packingBranchAndBound(await loadHighsBinarySolver()), forecast: await r.forecast(), charging: {} };
     const read = new Set<string>();
     const watched = new Proxy(real, {
       get(target, key: string) {
@@ -52,7 +52,9 @@ describe('ScenarioRunner', () => {
     expect(r.scenario.requests).toHaveLength(300);
     expect(r.scenario.rejectedRows).toEqual({});
     expect(r.scenario.description.trips).toBe('synthetic demand (300 requests, seed 4)');
-    expect(r.settings).toEqual({ seed: 4, seats: 2, maxWaitS: 900 });
+    expect(r.settings).toMatchObject({ seed: 4, seats: 2, maxWaitS: 900, batteryKwh: 40, reserveKwh: 4 });
+    expect(r.settings.chargers).toBeUndefined();
+    expect(r.chargingSites(15)).toEqual([]);
     expect(await r.forecast()).toBe(await r.forecast()); // read once
   });
 

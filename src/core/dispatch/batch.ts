@@ -5,7 +5,7 @@
 // index); `rows[i]` / `cols[j]` map them back to request and vehicle indices.
 import { makePlane, type Plane } from '../network/plane.js';
 import { AssignmentSolver, type AssignmentProblem } from '../solve/assignment.js';
-import { RequestStatus, VehicleStatus, dropoff, pickup, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
+import { RequestStatus, VehicleStatus, dropoff, pickup, roundLegS, takesWork, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
 
 export interface BatchOptions {
   /** Seconds between batches (default 10: on SF 2008-05-21 mean wait 0.80 min vs 0.95 at 30 s, 170 cars, with
@@ -107,6 +107,7 @@ export function buildBatchProblem(s: FleetSnapshot, nowS: number, options: Batch
   const baseS: number[] = [];
   const baseNode: number[] = [];
   for (let v = 0; v < s.vehicleCount; v++) {
+    if (!takesWork(s.vehicleStatus[v])) continue; // charging
     const plan = s.plan(v);
     const load = s.vehicleLoad[v];
     let cur = -1;

@@ -9,7 +9,7 @@ import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
-import { RequestStatus, legTimeS, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
+import { RequestStatus, legTimeS, roundLegS, takesWork, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
 
 export interface PooledOptions {
   /** Exact 0/1 program solver (HiGHS from io/, or bruteForceBinaryProgram for tiny tests). */
@@ -438,7 +438,8 @@ export class PooledPlanner {
         load: s.vehicleLoad[v],
         onboard,
         // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
-        open: known && onboard.length < MAX_REQUESTS_PER_CAR,
+        // A charging car takes no work (see takesWork).
+        open: known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(s.vehicleStatus[v]),
         stops,
       };
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.

@@ -15,8 +15,17 @@ export const VehicleStatus = {
   dwelling: 2,
   /** Driving empty to a rebalancing target; may be given a plan at any time. */
   rebalancing: 3,
+  /** Sent to charge: driving to a charging site, queued for a plug or plugged in. Takes no work until it frees up. */
+  charging: 4,
 } as const;
 export type VehicleStatus = (typeof VehicleStatus)[keyof typeof VehicleStatus];
+
+/**
+ * Whether a vehicle in this status may be given a plan or a rebalancing target (idle, driving, dwelling,
+ * rebalancing). Every strategy asks this rather than listing statuses, so a status added later (charging, cleaning)
+ * is unavailable to all of them at once.
+ */
+export const takesWork = (status: number): boolean => status <= VehicleStatus.rebalancing;
 
 /** Where a request is in its lifecycle. */
 export const RequestStatus = {
@@ -66,7 +75,48 @@ export interface RejectCommand {
   request: number;
   reason?: string;
 }
-export type Command = AssignCommand | RebalanceCommand | RejectCommand;
+/**
+ * Send a vehicle with an empty plan to charging site `site` (an index into the run's charging sites): it drives
+ * there, waits for a plug (first come, first served), charges to `targetSocKwh` and then frees up, idle at the site.
+ */
+export interface ChargeCommand {
+  kind: 'charge';
+  vehicle: number;
+  site: number;
+  targetSocKwh: number;
+}
+export type Command = AssignCommand | RebalanceCommand | RejectCommand | ChargeCommand;
+
+/** A charging depot: a road node, its number of plugs and the power of each plug. */
+export interface ChargingSite {
+  readonly node: number;
+  readonly plugs: number;
+  readonly powerKw: number;
+}
+
+/**
+ * What a dispatcher sees of energy when the run enforces it (charging sites given): the sites, how loaded they are,
+ * the way to the nearest one from every node, and the vehicle figures the energy invariant uses.
+ *
+ * Index conventions: sites are 0..sites.length-1; per-node arrays are indexed by road node.
+ */
+export interface ChargingView {
+  readonly sites: readonly ChargingSite[];
+  /** Per site: cars plugged in, waiting for a plug, and driving there. */
+  readonly plugged: ArrayLike<number>;
+  readonly queued: ArrayLike<number>;
+  readonly heading: ArrayLike<number>;
+  /** Per node: the site reached fastest from it, and the length and free-flow time of that fastest path. */
+  readonly nearestSite: ArrayLike<number>;
+  readonly toChargerM: ArrayLike<number>;
+  readonly toChargerMs: ArrayLike<number>;
+  readonly batteryKwh: number;
+  readonly energyKwhPerKm: number;
+  /** Energy a car keeps in hand after any plan and the drive from its end to the nearest charger. */
+  readonly reserveKwh: number;
+  /** Seconds a car at site `site` needs to charge from `fromKwh` to `toKwh` once plugged in (the charging curve). */
+  chargeDurationS(site: number, fromKwh: number, toKwh: number): number;
+}
 
 /** A time and a node. */
 export interface TimedNode {
@@ -96,6 +146,16 @@ export interface FleetSnapshot {
   readonly vehicleNode: ArrayLike<number>;
   /** Riders on board. */
   readonly vehicleLoad: ArrayLike<number>;
+  /** Energy left in each battery, kWh (decreases when a leg ends, by the leg's distance × consumption). */
+  readonly vehicleSocKwh: ArrayLike<number>;
+  /** Charging sites and the energy figures, when the run enforces energy; undefined otherwise. */
+  readonly charging: ChargingView | undefined;
+  /**
+   * Why the engine would refuse `command` for breaking the energy invariant (a plan the car cannot finish and still
+   * reach a charger with its reserve; a charging site it cannot reach), or null. Always null without energy. The same
+   * pure check the engine applies (`core/sim/energy.ts`), so a strategy can drop such commands before they fail.
+   */
+  energyCheck(command: Command): string | null;
   /** The vehicle's remaining stop list (first = next). */
   plan(vehicle: number): readonly Stop[];
   /** Earliest time and node from which the vehicle can head to a changed first stop: now/here if idle, the end of its

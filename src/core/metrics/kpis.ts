@@ -57,7 +57,7 @@ export interface Kpis {
   emptyShare: number;
   /** Share of vehicle time with at least one rider on board. */
   utilization: number;
-  /** Hours per vehicle over `spanS` spent not idle (driving, dwelling, rebalancing). */
+  /** Hours per vehicle over `spanS` spent not idle (driving, dwelling, rebalancing, on a charging stop). */
   busyHoursPerVehicle: number;
   /** Riders dropped off per vehicle over `spanS`. */
   tripsPerVehicle: number;
@@ -68,6 +68,23 @@ export interface Kpis {
   /** True when the per-day figures were extrapolated from a span shorter than a day (scaleKpisToDay). */
   perDayScaled: boolean;
   energyKwh: number;
+  // Charging: all zero in runs without charging sites.
+  /** Charging sessions ended. */
+  chargingSessions: number;
+  /** Energy put into batteries. */
+  chargedKwh: number;
+  /** Hours cars were plugged in, summed over cars. */
+  chargingHours: number;
+  /** Hours cars waited at a site for a free plug, summed over cars; and the mean per session (NaN without any). */
+  chargeWaitHours: number;
+  chargeWaitMeanS: number;
+  /** Distinct cars that charged at least once. */
+  vehiclesCharged: number;
+  /** Plugs over all sites, and the share of their time over `durationS` with a car plugged in. */
+  plugs: number;
+  plugOccupancy: number;
+  /** Lowest state of charge any car reached (NaN when the log carries no SoC, i.e. without charging sites). */
+  minSocKwh: number;
   hourly: HourlyKpis[];
 }
 
@@ -150,6 +167,13 @@ export class KpiAccumulator {
   private occupiedSince: number[] = [];
   private busySince: number[] = [];
   private hours: HourAcc[] = [];
+  private chargeSessions = 0;
+  private chargedKwh = 0;
+  private pluggedS = 0;
+  private plugWaitS = 0;
+  private plugs = 0;
+  private minSocKwh = Infinity;
+  private readonly charged = new Set<number>();
 
   constructor(private readonly options: KpiOptions = {}) {}
 
@@ -238,8 +262,24 @@ export class KpiAccumulator {
         }
         this.energyKwh += ev.energyKwh;
         h.energyKwh += ev.energyKwh;
+        if (ev.socKwh !== undefined && ev.socKwh < this.minSocKwh) this.minSocKwh = ev.socKwh;
         break;
       }
+      case 'ChargingSiteOpened':
+        this.plugs += ev.plugs;
+        break;
+      case 'ChargingEnded':
+        this.chargeSessions++;
+        this.chargedKwh += ev.energyKwh;
+        this.pluggedS += ev.chargedS;
+        this.plugWaitS += ev.waitedS;
+        this.charged.add(ev.vehicle);
+        break;
+      case 'VehicleSentToCharge': // busy from now on, also when it charges where it stands (no departure)
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      case 'ChargingStarted':
+        break;
       case 'VehicleIdle': {
         const since = this.busySince[ev.vehicle];
         if (since !== undefined && since >= 0) this.busyS += ev.timeS - since;
@@ -327,6 +367,15 @@ export class KpiAccumulator {
       tripsPerVehiclePerDay: days >= 1 ? tripsPerVehicle / days : NaN,
       perDayScaled: false,
       energyKwh: this.energyKwh,
+      chargingSessions: this.chargeSessions,
+      chargedKwh: this.chargedKwh,
+      chargingHours: this.pluggedS / 3600,
+      chargeWaitHours: this.plugWaitS / 3600,
+      chargeWaitMeanS: mean(this.plugWaitS, this.chargeSessions),
+      vehiclesCharged: this.charged.size,
+      plugs: this.plugs,
+      plugOccupancy: this.plugs > 0 && spanS > 0 ? this.pluggedS / (this.plugs * spanS) : 0,
+      minSocKwh: Number.isFinite(this.minSocKwh) ? this.minSocKwh : NaN,
       hourly,
     };
   }

@@ -4,9 +4,9 @@ import type { SimEvent } from '../sim/events.js';
 import { percentileSorted } from './kpis.js';
 
 /** What a vehicle is doing, as the fleet-status chart stacks it. */
-export const FleetState = { idle: 0, toPickup: 1, occupied: 2, rebalancing: 3 } as const;
+export const FleetState = { idle: 0, toPickup: 1, occupied: 2, rebalancing: 3, charging: 4 } as const;
 export type FleetState = (typeof FleetState)[keyof typeof FleetState];
-const STATE_COUNT = 4;
+const STATE_COUNT = 5;
 
 /** Counts per clock hour of the event (hour 0 = 00:00–00:59 of day 0). */
 export interface HourlyFlows {
@@ -38,8 +38,9 @@ export interface WaitHistogram {
 }
 
 /**
- * Mean number of vehicles in each state per time bin (time-weighted, so the four series add up to the fleet).
- * Pickup and drop-off dwells count as occupied; a vehicle is "to pickup" while driving a stop leg empty.
+ * Mean number of vehicles in each state per time bin (time-weighted, so the five series add up to the fleet).
+ * Pickup and drop-off dwells count as occupied; a vehicle is "to pickup" while driving a stop leg empty; "charging"
+ * from being sent to charge until it frees up (driving there, queued, plugged in).
  */
 export interface FleetStatusSeries {
   binS: number;
@@ -49,6 +50,7 @@ export interface FleetStatusSeries {
   toPickup: number[];
   occupied: number[];
   rebalancing: number[];
+  charging: number[];
 }
 
 /** Everything a report plots besides the KPIs. */
@@ -161,11 +163,24 @@ export class ReportSeriesAccumulator {
         this.setState(
           ev.vehicle,
           ev.timeS,
-          ev.purpose === 'rebalance' ? FleetState.rebalancing : ev.onboard > 0 ? FleetState.occupied : FleetState.toPickup,
+          ev.purpose === 'rebalance'
+            ? FleetState.rebalancing
+            : ev.purpose === 'charge'
+              ? FleetState.charging
+              : ev.onboard > 0
+                ? FleetState.occupied
+                : FleetState.toPickup,
         );
         break;
       case 'VehicleIdle':
         this.setState(ev.vehicle, ev.timeS, FleetState.idle);
+        break;
+      case 'VehicleSentToCharge':
+        this.setState(ev.vehicle, ev.timeS, FleetState.charging);
+        break;
+      case 'ChargingSiteOpened':
+      case 'ChargingStarted':
+      case 'ChargingEnded': // followed in the same second by VehicleIdle
         break;
       case 'VehicleArrived': // always followed in the same second by a departure, a stop or VehicleIdle
       case 'RequestAssigned':
@@ -188,7 +203,7 @@ export class ReportSeriesAccumulator {
     for (const list of [hourly.requests, hourly.pickups, hourly.dropoffs, hourly.cancelled, hourly.rejected]) grow(list, hours - 1);
     hourly.hour = Array.from({ length: hours }, (_, h) => h);
 
-    const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [] };
+    const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [], charging: [] };
     if (Number.isFinite(this.lastS)) {
       const firstBin = Math.max(0, Math.floor(this.firstS / fleetBinS));
       const endS = (Math.floor(this.lastS / fleetBinS) + 1) * fleetBinS;
@@ -201,6 +216,7 @@ export class ReportSeriesAccumulator {
         fleetStatus.toPickup.push(at(FleetState.toPickup));
         fleetStatus.occupied.push(at(FleetState.occupied));
         fleetStatus.rebalancing.push(at(FleetState.rebalancing));
+        fleetStatus.charging.push(at(FleetState.charging));
       }
     }
 

@@ -1,7 +1,9 @@
 // Command validation: whether a dispatcher's (or an operator's) command may be applied to the current fleet and request
 // state, and if not, why, in words. Pure: reads state, never changes it, so the live service can call it before it
-// acknowledges an operator action, and the engine calls it before applying any command.
-import { RequestStatus, type AssignCommand, type Command, type RebalanceCommand, type RejectCommand } from '../dispatch/types.js';
+// acknowledges an operator action, and the engine calls it before applying any command. With charging sites, the
+// energy invariant is part of it: a car never starts a plan it cannot finish and still reach a charger with its reserve.
+import { RequestStatus, takesWork, type AssignCommand, type ChargeCommand, type Command, type RebalanceCommand, type RejectCommand } from '../dispatch/types.js';
+import { energyShortfall, type EnergyModel, type EnergyStart } from './energy.js';
 import type { RequestBook } from './request-book.js';
 import { codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
 
@@ -11,6 +13,20 @@ export interface CommandState {
   readonly book: RequestBook;
   readonly seats: number;
   readonly nodeCount: number;
+  /** Present when the run enforces energy (it has charging sites). */
+  readonly energy?: EnergyCheckState;
+}
+
+/** What the energy invariant reads besides fleet and requests. */
+export interface EnergyCheckState {
+  readonly model: EnergyModel;
+  /** Where vehicle v starts towards a new first target (-1: it stops) and the metres it drives first (Movement.commitment). */
+  commitment(v: number, target: number): EnergyStart;
+}
+
+/** Why the car cannot take a plan or target now because of what it is doing, or null. */
+function busyReason(fleet: FleetState, v: number): string | null {
+  return takesWork(fleet.status[v]) && fleet.chargeSite[v] < 0 ? null : `vehicle ${v} is charging and takes no work until it frees up`;
 }
 
 /** Name of a RequestStatus value, for messages. */
@@ -37,6 +53,8 @@ export class CommandChecker {
         return checkRebalance(s, c);
       case 'reject':
         return checkReject(s, c);
+      case 'charge':
+        return checkCharge(s, c);
       default: {
         const never: never = c;
         return `unknown command kind in ${JSON.stringify(never)}`;
@@ -53,6 +71,8 @@ export class CommandChecker {
     const { fleet, book } = s;
     const v = c.vehicle;
     if (!fleet.has(v)) return `vehicle ${v} does not exist (fleet of ${fleet.size})`;
+    const busy = busyReason(fleet, v);
+    if (busy) return busy;
     if (this.markPickup.length < book.capacity) {
       this.markPickup = new Int32Array(book.capacity);
       this.markDropoff = new Int32Array(book.capacity);
@@ -115,8 +135,24 @@ export class CommandChecker {
         if (!book.acceptsSharing[r]) soloAboard--;
       }
     }
-    return null;
+    return s.energy ? assignEnergy(s, s.energy, c) : null;
   }
+}
+
+/** The energy invariant for a stop list: through every stop, then to the nearest charger, keeping the reserve. */
+function assignEnergy(s: CommandState, e: EnergyCheckState, c: AssignCommand): string | null {
+  const { fleet, book } = s;
+  const v = c.vehicle;
+  const nodes = new Array<number>(c.stops.length);
+  for (let i = 0; i < c.stops.length; i++) {
+    const r = c.stops[i].request;
+    nodes[i] = c.stops[i].action === 'dropoff' ? book.dropoffNode[r] : book.pickupNode[r];
+  }
+  // An empty list keeps a rebalancing target (see the engine's applyAssign); otherwise the car stops where it can.
+  const target = nodes.length > 0 ? nodes[0] : fleet.rebalanceTarget[v];
+  if (nodes.length === 0 && target >= 0) nodes.push(target);
+  const why = energyShortfall(e.model, fleet.socKwh[v], e.commitment(v, target), nodes, true);
+  return why && `vehicle ${v} ${why}`;
 }
 
 function checkRebalance(s: CommandState, c: RebalanceCommand): string | null {
@@ -125,7 +161,27 @@ function checkRebalance(s: CommandState, c: RebalanceCommand): string | null {
   if (!Number.isInteger(c.node) || c.node < 0 || c.node >= s.nodeCount) return `node ${c.node} does not exist`;
   const stops = s.fleet.plans[v].length;
   if (stops > 0) return `vehicle ${v} has a plan of ${stops} stops; only a vehicle without stops can rebalance`;
-  return null;
+  const busy = busyReason(s.fleet, v);
+  if (busy) return busy;
+  return energyViolation(s, c);
+}
+
+function checkCharge(s: CommandState, c: ChargeCommand): string | null {
+  const v = c.vehicle;
+  if (!s.fleet.has(v)) return `vehicle ${v} does not exist (fleet of ${s.fleet.size})`;
+  if (!s.energy) return 'this run has no charging sites';
+  const { model } = s.energy;
+  if (!Number.isInteger(c.site) || c.site < 0 || c.site >= model.sites.length) return `charging site ${c.site} does not exist (${model.sites.length} sites)`;
+  const battery = model.spec.batteryKwh;
+  if (!(c.targetSocKwh > 0 && c.targetSocKwh <= battery)) return `targetSocKwh ${c.targetSocKwh} must be in (0, ${battery}] kWh`;
+  const stops = s.fleet.plans[v].length;
+  if (stops > 0) return `vehicle ${v} has a plan of ${stops} stops; only a vehicle without stops can go to charge`;
+  const busy = busyReason(s.fleet, v);
+  if (busy) return busy;
+  // The drive to a charger may use the reserve: that is what the reserve is kept for.
+  const node = model.sites[c.site].node;
+  const why = energyShortfall(model, s.fleet.socKwh[v], s.energy.commitment(v, node), [node], false);
+  return why && `vehicle ${v} ${why}`;
 }
 
 function checkReject(s: CommandState, c: RejectCommand): string | null {
@@ -145,4 +201,33 @@ function checkReject(s: CommandState, c: RejectCommand): string | null {
  */
 export function validateCommand(state: CommandState, command: Command): string | null {
   return new CommandChecker().check(state, command);
+}
+
+/**
+ * Why `command` would break the energy invariant now, or null (always null when the state has no energy): the energy
+ * part of validation alone, for strategies that want to drop such commands before the engine refuses them. Assumes
+ * the command is otherwise valid.
+ *
+ * @example
+ * if (energyViolation(state, { kind: 'rebalance', vehicle: 3, node: 120 })) skip();
+ */
+export function energyViolation(s: CommandState, c: Command): string | null {
+  if (!s.energy) return null;
+  switch (c.kind) {
+    case 'assign':
+      return s.fleet.has(c.vehicle) ? assignEnergy(s, s.energy, c) : null;
+    case 'rebalance': {
+      if (!s.fleet.has(c.vehicle)) return null;
+      const why = energyShortfall(s.energy.model, s.fleet.socKwh[c.vehicle], s.energy.commitment(c.vehicle, c.node), [c.node], true);
+      return why && `vehicle ${c.vehicle} ${why}`;
+    }
+    case 'charge':
+      return checkCharge(s, c);
+    case 'reject':
+      return null;
+    default: {
+      const never: never = c;
+      return `unknown command kind in ${JSON.stringify(never)}`;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // Engine settings: the options a run is built from, their defaults and checks, and the error an invalid dispatcher
 // command raises. Checked once, before the run starts, with messages that name the field and the bad value.
 import type { PlacedTrip } from '../demand/placed-trip.js';
-import type { Command, Dispatcher } from '../dispatch/types.js';
+import type { ChargingSite, Command, Dispatcher } from '../dispatch/types.js';
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import type { DwellTimes } from './snapshot.js';
@@ -34,6 +34,11 @@ export interface EngineOptions {
   trackPaths?: boolean;
   /** Initial request-book capacity (it grows as needed). */
   requestCapacity?: number;
+  /**
+   * Charging sites. When given (at least one), energy is enforced: every command must keep the energy invariant,
+   * `charge` commands are accepted, and SoC appears in the log. Needs the graph. Without: energy is only counted.
+   */
+  chargingSites?: readonly ChargingSite[];
 }
 
 /** Engine counters. */
@@ -77,6 +82,18 @@ export function validateOptions(o: EngineOptions, spec: VehicleSpec, dwell: Dwel
   if (o.startS !== undefined && !Number.isInteger(o.startS)) throw new Error(`simulate: startS ${o.startS} must be an integer`);
   const period = o.dispatcher.periodS;
   if (period !== undefined && (!Number.isInteger(period) || period < 1)) throw new Error(`simulate: dispatcher ${o.dispatcher.name} periodS ${period} must be an integer ≥ 1`);
+  const sites = o.chargingSites ?? [];
+  if (sites.length > 0) {
+    if (!o.graph) throw new Error('simulate: charging sites need the road graph (graph)');
+    if (!(spec.batteryKwh > 0 && Number.isFinite(spec.batteryKwh))) throw new Error(`simulate: spec.batteryKwh ${spec.batteryKwh} must be > 0`);
+    if (!(spec.reserveKwh >= 0 && spec.reserveKwh < spec.batteryKwh)) throw new Error(`simulate: spec.reserveKwh ${spec.reserveKwh} must be in [0, batteryKwh ${spec.batteryKwh})`);
+    for (let i = 0; i < sites.length; i++) {
+      const c = sites[i];
+      if (!Number.isInteger(c.node) || c.node < 0 || c.node >= nodes) throw new Error(`simulate: chargingSites[${i}].node ${c.node} is not a node (0..${nodes - 1})`);
+      if (!Number.isInteger(c.plugs) || c.plugs < 1) throw new Error(`simulate: chargingSites[${i}].plugs ${c.plugs} must be an integer ≥ 1`);
+      if (!(c.powerKw > 0 && Number.isFinite(c.powerKw))) throw new Error(`simulate: chargingSites[${i}].powerKw ${c.powerKw} must be > 0`);
+    }
+  }
   const depots = o.depots ?? [];
   for (let i = 0; i < depots.length; i++) {
     const d = depots[i];

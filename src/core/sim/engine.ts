@@ -7,35 +7,51 @@
 // Step order within one second (the `Phase` of a timer; ties inside a phase by scheduling order):
 //   0. arrivals at drop-off stops (riders leave, seats free up first),
 //   1. arrivals at pickup stops (so a pickup at exactly the max wait still happens),
-//   2. other vehicle timers: dwell ends and departures, arrivals at diversion/rebalancing nodes, vehicles going idle,
+//   2. other vehicle timers: dwell ends and departures, arrivals at diversion/rebalancing/charging nodes, vehicles
+//      unplugging (and the next car in the site's queue plugging in), vehicles going idle,
 //   3. request submissions (in submission order),
 //   4. cancellations of requests not picked up by requestS + maxWaitS,
 //   5. dispatch: the dispatcher sees the state after all of the above and its commands apply at once.
 // A second is complete ("sealed") once its dispatch step has run; `submit` schedules a request no earlier than the
 // first unsealed second.
 //
-// NOTE: ~540 lines, above our ~400 guide: the loop and the three kinds of step it orders (vehicle steps, the request
-// lifecycle, applying commands) share the timer queue, the clock, the deltas and `emit` on every event; split apart
-// they would pass those around on the hot path. Everything that does not need them lives in the modules above.
+// With charging sites (decision 0008) a car sent to charge drives to its site, waits in the site's first-come,
+// first-served plug queue, charges along the curve (energy.ts) and frees up idle there; the energy invariant is part of
+// command validation.
+//
+// NOTE: ~650 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops, the
+// request lifecycle, applying commands) share the timer queue, the clock, the deltas and `emit` on every event; split
+// apart they would pass those around on the hot path. Everything that does not need them lives in the modules above.
 import type { PlacedTrip } from '../demand/placed-trip.js';
-import { RequestStatus, VehicleStatus, type AssignCommand, type Command, type RebalanceCommand, type RejectCommand } from '../dispatch/types.js';
+import {
+  RequestStatus,
+  VehicleStatus,
+  type AssignCommand,
+  type ChargeCommand,
+  type ChargingSite,
+  type ChargingView,
+  type Command,
+  type RebalanceCommand,
+  type RejectCommand,
+} from '../dispatch/types.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { Rng } from '../random.js';
-import { CommandChecker, type CommandState } from './commands.js';
+import { CommandChecker, type CommandState, type EnergyCheckState } from './commands.js';
+import { EnergyModel } from './energy.js';
 import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
 import { Phase, TimerQueue } from './event-queue.js';
 import type { CancelReason, LegPurpose, SimEvent } from './events.js';
 import { Movement } from './movement.js';
 import { RequestBook } from './request-book.js';
 import { DispatchDeltas, EngineSnapshot, stopNode, type DwellTimes } from './snapshot.js';
-import { DEFAULT_VEHICLE_SPEC, FleetState, codeIsDropoff, codeRequest, stopCode, type VehicleSpec } from './vehicle-state.js';
+import { ChargeState, DEFAULT_VEHICLE_SPEC, FleetState, codeIsDropoff, codeRequest, stopCode, type VehicleSpec } from './vehicle-state.js';
 
 export { DEFAULT_VEHICLE_SPEC, type VehicleSpec } from './vehicle-state.js';
 export type { DwellTimes } from './snapshot.js';
 export { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, type EngineOptions, type EngineStats, type InvalidCommandPolicy } from './engine-options.js';
 
 /** Timer kinds in the queue; the subject is a vehicle (arrive, depart) or a request (submit, cancel). */
-const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4 } as const;
+const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4, unplug: 5 } as const;
 
 /**
  * The simulation engine. Construct (the fleet is placed at `startS`), `submit` requests, and `runUntil(tS)` to
@@ -51,6 +67,16 @@ export class Engine {
   readonly fleet: FleetState;
   /** Request state (read it; only the engine writes it). */
   readonly book: RequestBook;
+  /** Charging sites and the way to them, when the run enforces energy (it has charging sites). */
+  readonly energy: EnergyModel | undefined;
+  private readonly sites: readonly ChargingSite[];
+  /** Per site: cars plugged in, waiting (and the FIFO of who), driving there. */
+  private readonly sitePlugged: Int32Array;
+  private readonly siteQueued: Int32Array;
+  private readonly siteHeading: Int32Array;
+  private readonly siteQueue: number[][];
+  /** What command validation reads (the same objects all run long). */
+  private readonly validationState: CommandState;
   private readonly movement: Movement;
   private readonly deltas = new DispatchDeltas();
   private readonly snapshot: EngineSnapshot;
@@ -82,6 +108,16 @@ export class Engine {
     this.fleet = new FleetState(opts.fleetSize, this.spec);
     this.book = new RequestBook(opts.requestCapacity);
     this.movement = new Movement(this.fleet, opts.travelTimes, opts.graph, opts.trackPaths ?? opts.graph !== undefined);
+    this.sites = opts.chargingSites ?? [];
+    const nSites = this.sites.length;
+    this.sitePlugged = new Int32Array(nSites);
+    this.siteQueued = new Int32Array(nSites);
+    this.siteHeading = new Int32Array(nSites);
+    this.siteQueue = Array.from({ length: nSites }, () => []);
+    this.energy = nSites > 0 ? new EnergyModel(opts.graph!, opts.travelTimes, this.sites, this.spec) : undefined;
+    const energy = this.energy;
+    const energyCheck: EnergyCheckState | undefined = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
+    this.validationState = { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: opts.travelTimes.nodeCount, ...(energyCheck ? { energy: energyCheck } : {}) };
     this.eventDriven = opts.dispatcher.eventDriven ?? opts.dispatcher.periodS === undefined;
     this.periodS = opts.dispatcher.periodS;
     this.nowS = opts.startS ?? 0;
@@ -97,7 +133,26 @@ export class Engine {
       dwell: this.dwell,
       seats: this.spec.seats,
       nowS: () => this.nowS,
+      charging: energy && this.chargingView(energy),
+      commandState: () => this.commandState(),
     });
+  }
+
+  /** The dispatcher's view of the sites: live counters and the model's per-node arrays. */
+  private chargingView(energy: EnergyModel): ChargingView {
+    return {
+      sites: this.sites,
+      plugged: this.sitePlugged,
+      queued: this.siteQueued,
+      heading: this.siteHeading,
+      nearestSite: energy.nearestSite,
+      toChargerM: energy.toChargerM,
+      toChargerMs: energy.toChargerMs,
+      batteryKwh: this.spec.batteryKwh,
+      energyKwhPerKm: this.spec.energyKwhPerKm,
+      reserveKwh: this.spec.reserveKwh,
+      chargeDurationS: (site, fromKwh, toKwh) => energy.chargeDurationS(site, fromKwh, toKwh),
+    };
   }
 
   /** Current engine time. */
@@ -121,7 +176,7 @@ export class Engine {
 
   /** State that command validation reads (see `validateCommand`). */
   commandState(): CommandState {
-    return { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: this.travelTimes.nodeCount };
+    return this.validationState;
   }
 
   /** The vehicle's remaining plan as stops. */
@@ -241,6 +296,9 @@ export class Engine {
         case Timer.cancel:
           if (this.book.isWaiting(subject)) this.cancelWaiting(subject, 'max_wait');
           break;
+        case Timer.unplug:
+          this.unplug(subject);
+          break;
         default:
           throw new Error(`engine: unknown timer kind ${kind}`);
       }
@@ -281,6 +339,10 @@ export class Engine {
       this.emit({ kind: 'VehiclePlaced', timeS: this.nowS, vehicle: v, node, seats: this.spec.seats });
       this.deltas.freedVehicles.push(v);
     }
+    for (let i = 0; i < this.sites.length; i++) {
+      const c = this.sites[i];
+      this.emit({ kind: 'ChargingSiteOpened', timeS: this.nowS, site: i, node: c.node, plugs: c.plugs, powerKw: c.powerKw });
+    }
   }
 
   /** Starts a leg from the vehicle's node to `to` (≠ node) now. */
@@ -289,7 +351,7 @@ export class Engine {
     const from = f.node[v];
     const t = this.nowS;
     const durS = this.movement.beginLeg(v, to, t);
-    f.status[v] = purpose === 'rebalance' ? VehicleStatus.rebalancing : VehicleStatus.driving;
+    f.status[v] = purpose === 'rebalance' ? VehicleStatus.rebalancing : purpose === 'charge' ? VehicleStatus.charging : VehicleStatus.driving;
     this.emit({ kind: 'VehicleDeparted', timeS: t, vehicle: v, fromNode: from, toNode: to, arriveS: t + durS, onboard: f.load[v], purpose });
     this.scheduleArrival(v);
   }
@@ -325,6 +387,7 @@ export class Engine {
       energyKwh: energy,
       onboard: f.load[v],
       diverted: f.legDiverted[v] === 1,
+      ...(this.energy ? { socKwh: f.socKwh[v] } : {}),
     });
     this.proceed(v);
   }
@@ -368,6 +431,13 @@ export class Engine {
       this.queue.push(t + dwellS, Phase.vehicle, Timer.depart, v, 0);
       return;
     }
+    const site = f.chargeSite[v];
+    if (site >= 0) {
+      const at = this.sites[site].node;
+      if (at !== here) this.startLeg(v, at, 'charge');
+      else this.reachSite(v, site);
+      return;
+    }
     const target = f.rebalanceTarget[v];
     if (target >= 0 && target !== here) {
       this.startLeg(v, target, 'rebalance');
@@ -394,11 +464,79 @@ export class Engine {
     }
     if (st === VehicleStatus.dwelling) return; // The pending departure timer reads the new plan.
     const plan = f.plans[v];
+    const site = f.chargeSite[v];
+    if (site >= 0) {
+      // On the way to charge (never with a plan: charging cars take none). Head for the site.
+      const at = this.sites[site].node;
+      if (at !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
+      this.scheduleArrival(v);
+      return;
+    }
     const target = plan.length > 0 ? stopNode(this.book, plan[0]) : f.rebalanceTarget[v];
     f.status[v] = plan.length > 0 || target < 0 ? VehicleStatus.driving : VehicleStatus.rebalancing;
     // Divert: unless the leg already ends there, finish the edge being driven and carry on from its end node.
     if (target !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
     this.scheduleArrival(v);
+  }
+
+  // ---- charging ----
+
+  /** The vehicle stands at its charging site: it joins the queue for a plug. */
+  private reachSite(v: number, site: number): void {
+    const f = this.fleet;
+    const t = this.nowS;
+    f.chargeState[v] = ChargeState.queued;
+    f.chargeArrivedS[v] = t;
+    f.legStartS[v] = t;
+    f.legEndS[v] = t;
+    f.legTarget[v] = f.node[v];
+    this.siteHeading[site]--;
+    this.siteQueued[site]++;
+    this.siteQueue[site].push(v);
+    this.plugWaiting(site);
+  }
+
+  /** Plugs in the cars at the head of the site's queue while plugs are free. */
+  private plugWaiting(site: number): void {
+    const f = this.fleet;
+    const t = this.nowS;
+    const queue = this.siteQueue[site];
+    while (this.sitePlugged[site] < this.sites[site].plugs && queue.length > 0) {
+      const v = queue.shift()!;
+      this.siteQueued[site]--;
+      this.sitePlugged[site]++;
+      f.chargeState[v] = ChargeState.plugged;
+      const durS = this.energy!.chargeDurationS(site, f.socKwh[v], f.chargeTargetKwh[v]);
+      f.legStartS[v] = t;
+      f.legEndS[v] = t + durS;
+      this.emit({ kind: 'ChargingStarted', timeS: t, vehicle: v, site, socKwh: f.socKwh[v], waitedS: t - f.chargeArrivedS[v] });
+      this.queue.push(t + durS, Phase.vehicle, Timer.unplug, v, 0);
+    }
+  }
+
+  /** Unplug timer: the car is charged to its target, frees up idle at the site, and the next in line plugs in. */
+  private unplug(v: number): void {
+    const f = this.fleet;
+    const t = this.nowS;
+    const site = f.chargeSite[v];
+    const before = f.socKwh[v];
+    const after = Math.max(before, Math.min(f.chargeTargetKwh[v], this.spec.batteryKwh));
+    f.socKwh[v] = after;
+    this.sitePlugged[site]--;
+    f.chargeSite[v] = -1;
+    f.chargeState[v] = ChargeState.none;
+    this.emit({
+      kind: 'ChargingEnded',
+      timeS: t,
+      vehicle: v,
+      site,
+      socKwh: after,
+      energyKwh: after - before,
+      chargedS: t - f.legStartS[v],
+      waitedS: f.legStartS[v] - f.chargeArrivedS[v],
+    });
+    this.proceed(v);
+    this.plugWaiting(site);
   }
 
   // ---- requests ----
@@ -483,6 +621,8 @@ export class Engine {
         return this.applyRebalance(c);
       case 'reject':
         return this.applyReject(c);
+      case 'charge':
+        return this.applyCharge(c);
       default: {
         const never: never = c;
         throw new Error(`engine: unknown command ${JSON.stringify(never)}`);
@@ -534,6 +674,23 @@ export class Engine {
     f.rebalanceTarget[v] = c.node;
     this.emit({ kind: 'VehicleRebalanced', timeS: this.nowS, vehicle: v, fromNode: from, toNode: c.node });
     this.replan(v);
+  }
+
+  private applyCharge(c: ChargeCommand): void {
+    const f = this.fleet;
+    const v = c.vehicle;
+    f.rebalanceTarget[v] = -1;
+    f.chargeSite[v] = c.site;
+    f.chargeState[v] = ChargeState.heading;
+    f.chargeTargetKwh[v] = c.targetSocKwh;
+    this.siteHeading[c.site]++;
+    this.emit({ kind: 'VehicleSentToCharge', timeS: this.nowS, vehicle: v, site: c.site, socKwh: f.socKwh[v], targetSocKwh: c.targetSocKwh });
+    // Not assignable from now on, also while a drop-off dwell ends (its departure timer then heads for the site).
+    const was = f.status[v];
+    f.status[v] = VehicleStatus.charging;
+    f.freeS[v] = -1;
+    if (was === VehicleStatus.idle) this.proceed(v);
+    else if (was !== VehicleStatus.dwelling) this.replan(v);
   }
 
   private applyReject(c: RejectCommand): void {

@@ -42,7 +42,7 @@ export interface RequestUnassigned {
 }
 
 /** Why a vehicle drives a leg. */
-export type LegPurpose = 'stop' | 'rebalance';
+export type LegPurpose = 'stop' | 'rebalance' | 'charge';
 
 /** A vehicle starts driving a leg (shortest path) towards `toNode`, planned to arrive at `arriveS`. */
 export interface VehicleDeparted {
@@ -58,7 +58,8 @@ export interface VehicleDeparted {
 
 /**
  * A vehicle ends a leg at `node`: either the leg's target, or (`diverted`) the next node of its path where it turned
- * towards a changed plan. `distanceM` is what it actually drove on the leg, with `onboard` riders; `energyKwh` its use.
+ * towards a changed plan. `distanceM` is what it actually drove on the leg, with `onboard` riders; `energyKwh` its use;
+ * `socKwh` what is left in the battery (only in runs that enforce energy, i.e. with charging sites).
  */
 export interface VehicleArrived {
   kind: 'VehicleArrived';
@@ -69,6 +70,7 @@ export interface VehicleArrived {
   energyKwh: number;
   onboard: number;
   diverted: boolean;
+  socKwh?: number;
 }
 
 /** Riders board; `waitS` = pickup time − request time. */
@@ -128,6 +130,48 @@ export interface VehicleIdle {
   node: number;
 }
 
+/** A charging site is open for the run (emitted once per site at the start, after the vehicles are placed). */
+export interface ChargingSiteOpened {
+  kind: 'ChargingSiteOpened';
+  timeS: number;
+  site: number;
+  node: number;
+  plugs: number;
+  powerKw: number;
+}
+
+/** An empty vehicle is sent to charge at `site` up to `targetSocKwh`; `socKwh` is what it holds now. */
+export interface VehicleSentToCharge {
+  kind: 'VehicleSentToCharge';
+  timeS: number;
+  vehicle: number;
+  site: number;
+  socKwh: number;
+  targetSocKwh: number;
+}
+
+/** A vehicle plugs in at `site` after waiting `waitedS` there for a free plug. */
+export interface ChargingStarted {
+  kind: 'ChargingStarted';
+  timeS: number;
+  vehicle: number;
+  site: number;
+  socKwh: number;
+  waitedS: number;
+}
+
+/** A vehicle unplugs, charged by `energyKwh` in `chargedS` to `socKwh`; it is idle at the site from now on. */
+export interface ChargingEnded {
+  kind: 'ChargingEnded';
+  timeS: number;
+  vehicle: number;
+  site: number;
+  socKwh: number;
+  energyKwh: number;
+  chargedS: number;
+  waitedS: number;
+}
+
 /** A dispatcher command failed validation and was ignored (only when the engine records instead of throwing). */
 export interface CommandInvalid {
   kind: 'CommandInvalid';
@@ -136,7 +180,7 @@ export interface CommandInvalid {
   reason: string;
 }
 
-/** Everything that can happen in a run. Charging and service events join this union later. */
+/** Everything that can happen in a run. Service events join this union later. */
 export type SimEvent =
   | VehiclePlaced
   | RequestSubmitted
@@ -150,6 +194,10 @@ export type SimEvent =
   | RequestRejected
   | VehicleRebalanced
   | VehicleIdle
+  | ChargingSiteOpened
+  | VehicleSentToCharge
+  | ChargingStarted
+  | ChargingEnded
   | CommandInvalid;
 
 export type SimEventKind = SimEvent['kind'];
@@ -206,6 +254,7 @@ export function eventToJson(ev: SimEvent): string {
         energyKwh: fixed(ev.energyKwh, 6),
         onboard: ev.onboard,
         diverted: ev.diverted,
+        ...(ev.socKwh === undefined ? {} : { socKwh: fixed(ev.socKwh, 6) }),
       });
     case 'PickedUp':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, request: ev.request, vehicle: ev.vehicle, riders: ev.riders, waitS: ev.waitS });
@@ -219,6 +268,23 @@ export function eventToJson(ev: SimEvent): string {
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, fromNode: ev.fromNode, toNode: ev.toNode });
     case 'VehicleIdle':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node });
+    case 'ChargingSiteOpened':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, site: ev.site, node: ev.node, plugs: ev.plugs, powerKw: ev.powerKw });
+    case 'VehicleSentToCharge':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, site: ev.site, socKwh: fixed(ev.socKwh, 6), targetSocKwh: fixed(ev.targetSocKwh, 6) });
+    case 'ChargingStarted':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, site: ev.site, socKwh: fixed(ev.socKwh, 6), waitedS: ev.waitedS });
+    case 'ChargingEnded':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        vehicle: ev.vehicle,
+        site: ev.site,
+        socKwh: fixed(ev.socKwh, 6),
+        energyKwh: fixed(ev.energyKwh, 6),
+        chargedS: ev.chargedS,
+        waitedS: ev.waitedS,
+      });
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
     default: {

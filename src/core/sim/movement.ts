@@ -6,7 +6,8 @@
 import { VehicleStatus, roundLegS, type TimedNode } from '../dispatch/types.js';
 import { findEdge, type RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
-import type { FleetState } from './vehicle-state.js';
+import type { EnergyStart } from './energy.js';
+import { ChargeState, type FleetState } from './vehicle-state.js';
 
 /** The current leg's node path with cumulative free-flow times and distances (kept for the current leg only). */
 interface LegPath {
@@ -94,6 +95,25 @@ export class Movement {
     return { timeS: f.legStartS[v] + Math.round(p.cumMs[k] * p.scale), node: p.nodes[k] };
   }
 
+  /**
+   * Where a vehicle would start towards a new first target `target` (-1: none, it stops), and the metres it drives
+   * before it is there: idle or dwelling, its node and 0; on a leg that already ends at `target`, the whole leg;
+   * otherwise the leg up to the node where it can turn (the next node of its path; the leg's end without a path).
+   * The energy invariant counts that committed distance, since the battery is charged for a leg when it ends.
+   */
+  commitment(v: number, target: number, nowS: number): EnergyStart {
+    const f = this.fleet;
+    const st = f.status[v];
+    if (st === VehicleStatus.idle || st === VehicleStatus.dwelling || (st === VehicleStatus.charging && f.chargeState[v] !== ChargeState.heading)) {
+      return { node: f.node[v], distanceM: 0 };
+    }
+    const p = this.paths[v];
+    if (target === f.legTarget[v] || !p) return { node: f.legTarget[v], distanceM: f.legDistanceM[v] };
+    const k = this.divertIndex(v, nowS);
+    if (k >= p.endIdx) return { node: f.legTarget[v], distanceM: f.legDistanceM[v] };
+    return { node: p.nodes[k], distanceM: p.cumM[k] };
+  }
+
   /** When and where the current leg (or dwell) ends: now/here if idle. */
   legEnd(v: number, nowS: number): TimedNode {
     const f = this.fleet;
@@ -111,7 +131,8 @@ export class Movement {
     const f = this.fleet;
     const st = f.status[v];
     const from = f.node[v];
-    if (st !== VehicleStatus.driving && st !== VehicleStatus.rebalancing) return { lat: g.lat[from], lon: g.lon[from] };
+    const moving = st === VehicleStatus.driving || st === VehicleStatus.rebalancing || (st === VehicleStatus.charging && f.chargeState[v] === ChargeState.heading);
+    if (!moving) return { lat: g.lat[from], lon: g.lon[from] };
     const start = f.legStartS[v];
     const end = f.legEndS[v];
     const p = this.paths[v];

@@ -1,11 +1,12 @@
 // The dispatcher's read-only view of the engine: live views of fleet and request state, the plan-end estimate (freeAt)
 // and the deltas since the previous decision. Built once per run; the engine refreshes its request views.
-import { VehicleStatus, legTimeS, type FleetSnapshot, type Stop, type TimedNode } from '../dispatch/types.js';
+import { VehicleStatus, legTimeS, type ChargingView, type Command, type FleetSnapshot, type Stop, type TimedNode } from '../dispatch/types.js';
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
+import { energyViolation, type CommandState } from './commands.js';
 import type { Movement } from './movement.js';
 import type { RequestBook } from './request-book.js';
-import { codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
+import { ChargeState, codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
 
 /** Stop durations in seconds. */
 export interface DwellTimes {
@@ -43,6 +44,10 @@ export interface SnapshotSources {
   readonly seats: number;
   /** The engine's current time. */
   nowS(): number;
+  /** The charging sites as dispatchers see them, when the run enforces energy. */
+  readonly charging: ChargingView | undefined;
+  /** The state command validation reads (for the energy check). */
+  commandState(): CommandState;
 }
 
 /** Node a plan code's stop is at. */
@@ -57,6 +62,7 @@ export function stopNode(book: RequestBook, code: number): number {
  */
 export function freeAt(src: SnapshotSources, v: number): TimedNode {
   const f = src.fleet;
+  if (f.status[v] === VehicleStatus.charging) return chargingFreeAt(src, v);
   const idle = f.status[v] === VehicleStatus.idle;
   if (f.freeS[v] >= 0 && !idle) return { timeS: f.freeS[v], node: f.freeNode[v] };
   if (idle) return { timeS: src.nowS(), node: f.node[v] };
@@ -80,6 +86,21 @@ export function freeAt(src: SnapshotSources, v: number): TimedNode {
 }
 
 /**
+ * When a car on a charging stop frees up, at its site: exact once plugged in; before that an estimate that ignores
+ * the queue ahead and the energy the drive there uses (not cached: queue and plug change it).
+ */
+function chargingFreeAt(src: SnapshotSources, v: number): TimedNode {
+  const f = src.fleet;
+  const site = f.chargeSite[v];
+  const c = src.charging!;
+  const node = c.sites[site].node;
+  if (f.chargeState[v] === ChargeState.plugged) return { timeS: f.legEndS[v], node };
+  let timeS = Math.max(src.nowS(), f.legEndS[v]);
+  if (f.chargeState[v] === ChargeState.heading) timeS += legTimeS(src.travelTimes, f.legTarget[v], node, timeS);
+  return { timeS: timeS + c.chargeDurationS(site, f.socKwh[v], f.chargeTargetKwh[v]), node };
+}
+
+/**
  * The snapshot a dispatcher decides on: plain fields (fast to read in dispatchers' inner loops), request views
  * refreshed by the engine before each `decide` call, since the book only grows between calls.
  */
@@ -94,6 +115,8 @@ export class EngineSnapshot implements FleetSnapshot {
   readonly vehicleStatus: Uint8Array;
   readonly vehicleNode: Uint32Array;
   readonly vehicleLoad: Uint8Array;
+  readonly vehicleSocKwh: Float64Array;
+  readonly charging: ChargingView | undefined;
   // Request views: set by refresh() (called from the constructor), since the book only grows between decide calls.
   requestCount = -1;
   requestS!: Int32Array;
@@ -115,6 +138,8 @@ export class EngineSnapshot implements FleetSnapshot {
     this.vehicleStatus = src.fleet.status;
     this.vehicleNode = src.fleet.node;
     this.vehicleLoad = src.fleet.load;
+    this.vehicleSocKwh = src.fleet.socKwh;
+    this.charging = src.charging;
     this.refresh();
   }
 
@@ -147,6 +172,9 @@ export class EngineSnapshot implements FleetSnapshot {
   }
   freeAt(v: number): TimedNode {
     return freeAt(this.src, v);
+  }
+  energyCheck(command: Command): string | null {
+    return this.charging ? energyViolation(this.src.commandState(), command) : null;
   }
   openRequests(): readonly number[] {
     return this.src.book.waitingRequests();

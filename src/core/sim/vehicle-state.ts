@@ -10,11 +10,33 @@ export interface VehicleSpec {
   readonly seats: number;
   /** Energy use per driven km. */
   readonly energyKwhPerKm: number;
-  /** Usable battery. NOTE: tracked (socKwh) but not yet a constraint; fleet operations make it one. */
+  /** Usable battery; every car starts the run full. A constraint only when the run has charging sites. */
   readonly batteryKwh: number;
+  /**
+   * Energy a car keeps in hand after any plan and the drive to the nearest charger (the energy invariant, enforced
+   * when the run has charging sites); the margin that covers what the plan-time estimate cannot see.
+   */
+  readonly reserveKwh: number;
 }
 
-export const DEFAULT_VEHICLE_SPEC: VehicleSpec = { seats: 2, energyKwhPerKm: 0.15, batteryKwh: 60 };
+/**
+ * A small purpose-built two-seat robotaxi; where each number comes from is in docs/fleet-operations.md.
+ * NOTE: energyKwhPerKm is the figure logs were pinned with before energy was modelled; it is kept so that runs without
+ * charging sites log the same energy as before.
+ */
+export const DEFAULT_VEHICLE_SPEC: VehicleSpec = { seats: 2, energyKwhPerKm: 0.15, batteryKwh: 40, reserveKwh: 4 };
+
+/** Where a vehicle with status `charging` is in its charging stop. */
+export const ChargeState = {
+  none: 0,
+  /** Driving to its site. */
+  heading: 1,
+  /** At the site, waiting for a plug (first come, first served). */
+  queued: 2,
+  /** Plugged in. */
+  plugged: 3,
+} as const;
+export type ChargeState = (typeof ChargeState)[keyof typeof ChargeState];
 
 /** Encodes a stop as a plan code. */
 export const stopCode = (s: Stop): number => s.request * 2 + (s.action === 'dropoff' ? 1 : 0);
@@ -31,7 +53,7 @@ export const codeStop = (code: number): Stop => ({ action: codeIsDropoff(code) ?
  */
 export class FleetState {
   readonly size: number;
-  /** VehicleStatus (idle, driving, dwelling, rebalancing; out-of-service states join with fleet operations). */
+  /** VehicleStatus (idle, driving, dwelling, rebalancing, charging). */
   readonly status: Uint8Array;
   /** Node where the vehicle is (idle, dwelling) or where its current leg started. */
   readonly node: Uint32Array;
@@ -54,6 +76,12 @@ export class FleetState {
   readonly version: Uint32Array;
   /** Energy left in the battery (starts full). */
   readonly socKwh: Float64Array;
+  /** Charging stop: its site (-1 = none), where the car is in it (ChargeState), the SoC to charge to, and when the
+   *  car reached the site (for the wait). */
+  readonly chargeSite: Int32Array;
+  readonly chargeState: Uint8Array;
+  readonly chargeTargetKwh: Float64Array;
+  readonly chargeArrivedS: Int32Array;
   /** Counters over the run. */
   readonly emptyM: Float64Array;
   readonly occupiedM: Float64Array;
@@ -78,6 +106,10 @@ export class FleetState {
     this.freeNode = new Uint32Array(size);
     this.version = new Uint32Array(size);
     this.socKwh = new Float64Array(size).fill(spec.batteryKwh);
+    this.chargeSite = new Int32Array(size).fill(-1);
+    this.chargeState = new Uint8Array(size);
+    this.chargeTargetKwh = new Float64Array(size);
+    this.chargeArrivedS = new Int32Array(size);
     this.emptyM = new Float64Array(size);
     this.occupiedM = new Float64Array(size);
     this.energyKwh = new Float64Array(size);
@@ -85,8 +117,8 @@ export class FleetState {
     this.plans = Array.from({ length: size }, () => []);
     this.arrays = [
       this.status, this.node, this.legStartS, this.legEndS, this.legTarget, this.legDistanceM, this.legDiverted,
-      this.load, this.rebalanceTarget, this.freeS, this.freeNode, this.version, this.socKwh, this.emptyM,
-      this.occupiedM, this.energyKwh, this.trips,
+      this.load, this.rebalanceTarget, this.freeS, this.freeNode, this.version, this.socKwh, this.chargeSite,
+      this.chargeState, this.chargeTargetKwh, this.chargeArrivedS, this.emptyM, this.occupiedM, this.energyKwh, this.trips,
     ];
   }
 

@@ -60,6 +60,7 @@ export const FLEET_STATE_STYLE = [
   { key: 'occupied', label: 'Occupied (rider on board)', color: '#4e79a7' },
   { key: 'toPickup', label: 'Driving to pickup', color: '#f28e2b' },
   { key: 'rebalancing', label: 'Rebalancing', color: '#b07aa1' },
+  { key: 'charging', label: 'Charging (driving there, queued, plugged)', color: '#59a14f' },
   { key: 'idle', label: 'Idle', color: '#cfd6de' },
 ] as const;
 
@@ -212,7 +213,12 @@ export function fleetStatusChart(id: string, fs: FleetStatusSeries, fleet: numbe
     xFormat: 'clock',
     yFormat: 'number',
     yRange: [0, Math.max(1, fleet)],
-    series: FLEET_STATE_STYLE.map((s) => ({ label: s.label, color: s.color, values: fs[s.key].slice(first) })),
+    // Charging only appears in runs with charging sites.
+    series: FLEET_STATE_STYLE.filter((s) => s.key !== 'charging' || (fs.charging ?? []).some((x) => x > 0)).map((s) => ({
+      label: s.label,
+      color: s.color,
+      values: fs[s.key].slice(first),
+    })),
   };
 }
 

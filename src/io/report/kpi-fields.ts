@@ -45,6 +45,15 @@ export const KPI_FIELDS: readonly KpiField[] = [
   { key: 'tripsPerVehiclePerDay', group: 'fleet', label: 'Trips per vehicle per day (– if under a day was simulated)', format: fixed(1, ''), better: 'higher' },
   { key: 'energyKwh', group: 'fleet', label: 'Energy', format: fixed(0, ' kWh'), better: 'lower' },
   { key: 'spanS', group: 'fleet', label: 'KPI period (simulated span)', format: (v) => fixed(1, ' h')(v / 3600) },
+  { key: 'plugs', group: 'fleet', label: 'Charging plugs', format: int },
+  { key: 'vehiclesCharged', group: 'fleet', label: 'Vehicles that charged', format: int },
+  { key: 'chargingSessions', group: 'fleet', label: 'Charging sessions', format: int },
+  { key: 'chargedKwh', group: 'fleet', label: 'Energy charged', format: fixed(0, ' kWh') },
+  { key: 'chargingHours', group: 'fleet', label: 'Hours plugged in (all cars)', format: fixed(1, ' h') },
+  { key: 'chargeWaitHours', group: 'fleet', label: 'Hours waiting for a plug (all cars)', format: fixed(1, ' h'), better: 'lower' },
+  { key: 'chargeWaitMeanS', group: 'fleet', label: 'Mean wait for a plug', format: formatDuration, better: 'lower' },
+  { key: 'plugOccupancy', group: 'fleet', label: 'Plug occupancy', format: share },
+  { key: 'minSocKwh', group: 'fleet', label: 'Lowest state of charge', format: fixed(1, ' kWh') },
 ];
 
 /** Group titles, in table order. */
