@@ -47,7 +47,7 @@ describe('energy model', () => {
     expect(model.legM(3, 3)).toBe(0);
   });
 
-  it('bounds every leg from above without a route query (the check is exact either way)', () => {
+  it('bounds every leg from above without a route query, and tighter from travel times (the check is exact either way)', () => {
     const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
     const cityTt = new DijkstraTravelTimes(city);
     const model = new EnergyModel(city, cityTt, [{ node: 0, plugs: 1, powerKw: 10 }], { batteryKwh: 1, energyKwhPerKm: 0.2, reserveKwh: 0.1 });
@@ -55,7 +55,10 @@ describe('energy model', () => {
     for (let k = 0; k < 2000; k++) {
       const a = rng.int(city.nodeCount);
       const b = rng.int(city.nodeCount);
-      expect(model.legUpperM(a, b)).toBeGreaterThanOrEqual(cityTt.route(a, b).distanceM);
+      const m = cityTt.route(a, b).distanceM;
+      expect(model.legUpperM(a, b)).toBeGreaterThanOrEqual(m);
+      expect(model.legTimeBoundM(a, b)).toBeGreaterThanOrEqual(m);
+      expect(model.legTimeBoundM(a, b)).toBeLessThanOrEqual(model.legUpperM(a, b) * (1 + 1e-8));
     }
     expect(model.legUpperM(5, 5)).toBe(0);
   });

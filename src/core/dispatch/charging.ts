@@ -102,17 +102,14 @@ export function withCharging(inner: Dispatcher, options: ChargingPolicyOptions =
         if (!freed.includes(v)) freed.push(v);
       }
       // 2. The inner strategy, without low or charging cars.
-      let anyHidden = out.length > 0;
       for (let v = 0; v < s.vehicleCount; v++) {
-        if (hidden[v] === 0 && s.vehicleSocKwh[v] < lowKwh && s.vehicleStatus[v] !== VehicleStatus.charging) {
-          hidden[v] = LOW;
-          anyHidden = true;
-        }
+        if (hidden[v] === 0 && s.vehicleSocKwh[v] < lowKwh && s.vehicleStatus[v] !== VehicleStatus.charging) hidden[v] = LOW;
       }
       const again = againRequests.filter((r) => s.requestStatus[r] === RequestStatus.open);
       againRequests = [];
-      const reshaped = anyHidden || again.length > 0 || freed.length !== s.freedVehicles.length;
-      const commands = inner.decide(reshaped ? view.update(s, hidden, freed, again) : s, nowS);
+      // NOTE: always the view, even when it shows the snapshot unchanged: a strategy that sees two snapshot classes
+      // in turn runs polymorphic and slow (pooled's prepare on SF took ~4× as long as with either class alone).
+      const commands = inner.decide(view.update(s, hidden, freed, again), nowS);
       // 3. Keep the energy invariant.
       for (const cmd of commands) {
         if (cmd.kind === 'reject') {

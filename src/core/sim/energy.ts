@@ -106,6 +106,18 @@ export class EnergyModel {
     return a === b ? 0 : this.maxMPerMs * (this.toHubMs[a] + this.fromHubMs[b]);
   }
 
+  /**
+   * A tighter upper bound on legM(a, b): the metres already known, else the fastest edge speed × the leg's free-flow
+   * time (one time query, which the strategies' queries have usually cached already; no path unpacking).
+   */
+  legTimeBoundM(a: number, b: number): number {
+    if (a === b) return 0;
+    const known = this.legCache.get(a * this.nodeCount + b);
+    if (known !== undefined) return known;
+    const tt = this.travelTimes;
+    return this.maxMPerMs * ((tt.timeS(a, b, 0) / tt.speedFactor(0)) * 1000) * (1 + 1e-9);
+  }
+
   /** Metres of the fastest path from `a` to `b` (0 when a = b), as the engine drives it. */
   legM(a: number, b: number): number {
     if (a === b) return 0;
@@ -153,21 +165,19 @@ export function energyShortfall(model: EnergyModel, socKwh: number, start: Energ
   const budgetM = model.rangeM(socKwh, toCharger ? model.spec.reserveKwh : 0);
   const last = nodes.length > 0 ? nodes[nodes.length - 1] : start.node;
   const fixedM = start.distanceM + (toCharger ? model.toChargerM[last] : 0);
-  // First the query-free upper bound: it settles most checks of cars that are not low.
-  let m = fixedM;
-  let at = start.node;
-  for (let i = 0; i < nodes.length; i++) {
-    m += model.legUpperM(at, nodes[i]);
-    at = nodes[i];
+  // Three ways to count the legs, each exact or above the truth, cheapest first: the query-free hub bound (settles
+  // most checks of cars that are not low), a bound from travel times, then exact metres (route queries, memoised).
+  let m = Infinity;
+  for (let tier = 0; tier < 3; tier++) {
+    m = fixedM;
+    let at = start.node;
+    for (let i = 0; i < nodes.length; i++) {
+      const to = nodes[i];
+      m += tier === 0 ? model.legUpperM(at, to) : tier === 1 ? model.legTimeBoundM(at, to) : model.legM(at, to);
+      at = to;
+    }
+    if (m <= budgetM) return null;
   }
-  if (m <= budgetM) return null;
-  m = fixedM;
-  at = start.node;
-  for (let i = 0; i < nodes.length; i++) {
-    m += model.legM(at, nodes[i]);
-    at = nodes[i];
-  }
-  if (m <= budgetM) return null;
   const kwh = (m / 1000) * model.spec.energyKwhPerKm;
   return toCharger
     ? `needs ${kwh.toFixed(2)} kWh to finish and reach a charger with the ${model.spec.reserveKwh} kWh reserve; the battery holds ${socKwh.toFixed(2)} kWh`
