@@ -15,7 +15,7 @@
 // A second is complete ("sealed") once its dispatch step has run; `submit` schedules a request no earlier than the
 // first unsealed second.
 //
-// With charging sites (decision 0008) a car sent to charge drives to its site, waits in the site's first-come,
+// With charging sites (decision 0010) a car sent to charge drives to its site, waits in the site's first-come,
 // first-served plug queue, charges along the curve (energy.ts) and frees up idle there; the energy invariant is part of
 // command validation.
 //
