@@ -1,0 +1,42 @@
+// Colours of the map and plots: one per vehicle activity, riders, roads by class.
+import { Activity, ACTIVITY_COUNT } from '../../src/core/replay/timeline.js';
+import { RoadClass } from '../../src/core/network/graph.js';
+
+export const BACKGROUND = '#0f1216';
+
+/** Per Activity: label and colour. */
+export const ACTIVITY_STYLE: Record<Activity, { label: string; color: string }> = {
+  [Activity.idle]: { label: 'idle', color: '#8b949e' },
+  [Activity.toPickup]: { label: 'to pickup', color: '#f2b33d' },
+  [Activity.occupied1]: { label: 'occupied, 1 rider', color: '#4ea1ff' },
+  [Activity.occupied2]: { label: 'occupied, 2 riders', color: '#c07cff' },
+  [Activity.rebalancing]: { label: 'rebalancing', color: '#3ccf91' },
+};
+
+export const RIDER_COLOR = '#ff5a5f';
+
+export function rgba(hex: string, alpha = 255): [number, number, number, number] {
+  const n = parseInt(hex.slice(1, 7), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255, alpha];
+}
+
+/** RGBA bytes per Activity, 4 per entry, for filling colour buffers. */
+export const ACTIVITY_RGBA = new Uint8Array(4 * ACTIVITY_COUNT);
+for (let a = 0; a < ACTIVITY_COUNT; a++) ACTIVITY_RGBA.set(rgba(ACTIVITY_STYLE[a as Activity].color), 4 * a);
+
+/** Road colour and width (px) by RoadClass: major roads brighter and wider. */
+export function roadStyle(roadClass: number): { rgba: [number, number, number, number]; widthPx: number } {
+  switch (roadClass) {
+    case RoadClass.motorway:
+    case RoadClass.trunk:
+      return { rgba: rgba('#5d6877'), widthPx: 2.2 };
+    case RoadClass.primary:
+    case RoadClass.secondary:
+    case RoadClass.ramp:
+      return { rgba: rgba('#47515e'), widthPx: 1.6 };
+    case RoadClass.tertiary:
+      return { rgba: rgba('#39414c'), widthPx: 1.2 };
+    default:
+      return { rgba: rgba('#2b323b'), widthPx: 0.9 };
+  }
+}
