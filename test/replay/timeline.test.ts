@@ -296,6 +296,24 @@ describe('replay of simulated days', () => {
       expect(tl.kpis).toEqual(acc.result());
     });
 
+    it(`${name}: jumping back and forth gives the frame a fresh sampler gives`, () => {
+      const tl = fold(events);
+      const nodes = { nodeLon: graph.lon, nodeLat: graph.lat };
+      const playing = new FrameSampler(tl, nodes);
+      for (const t of [12 * 3600, 3 * 3600, 20 * 3600, 20 * 3600 + 0.5, 20 * 3600 + 7, 5 * 3600 + 123.25, tl.endS + 10]) {
+        playing.sampleAt(t);
+        const fresh = new FrameSampler(tl, nodes);
+        fresh.sampleAt(t);
+        expect(playing.carCount).toBe(fresh.carCount);
+        expect(Array.from(playing.carPositions.subarray(0, 2 * playing.carCount)), `positions at ${t}`).toEqual(Array.from(fresh.carPositions.subarray(0, 2 * fresh.carCount)));
+        expect(Array.from(playing.carActivity.subarray(0, playing.carCount))).toEqual(Array.from(fresh.carActivity.subarray(0, fresh.carCount)));
+        for (let i = 0; i < playing.carCount; i += 3) {
+          const p = playing.vehiclePosition(playing.carVehicle[i], t)!;
+          expect([Math.fround(p[0]), Math.fround(p[1])]).toEqual([playing.carPositions[2 * i], playing.carPositions[2 * i + 1]]);
+        }
+      }
+    });
+
     it(`${name}: cars per activity add up to the fleet, and riders waiting to the requests open then`, () => {
       const tl = fold(events);
       const f = new FrameSampler(tl, { nodeLon: graph.lon, nodeLat: graph.lat });
