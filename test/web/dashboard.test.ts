@@ -14,6 +14,10 @@ import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
 import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
 import { haveChromium, launchChromium } from '../browser.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
+import type { DashboardHook } from '../../web/src/hook.js';
+
+// What the page's code in the callbacks below sees (this file compiles without the DOM library).
+declare const window: { __baton?: DashboardHook };
 
 const FLEET = 40;
 const runnable = haveChromium() && dashboardBuilt();
@@ -75,9 +79,11 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
     expect(requested.length).toBeGreaterThan(2);
     for (const url of requested) expect(url.startsWith(server.url) || url.startsWith('data:') || url.startsWith('blob:'), url).toBe(true);
     expect(problems).toEqual([]);
-    const map = await page.$eval('#map canvas.maplibregl-canvas', (c) => ({ w: (c as HTMLCanvasElement).width, h: (c as HTMLCanvasElement).height }));
-    expect(map.w).toBeGreaterThan(500);
-    expect(await page.$$eval('#map canvas', (cs) => cs.length)).toBeGreaterThanOrEqual(2); // MapLibre's and deck.gl's
+    expect(Number(await page.locator('#map canvas.maplibregl-canvas').getAttribute('width'))).toBeGreaterThan(500);
+    expect(await page.locator('#map canvas').count()).toBeGreaterThanOrEqual(2); // MapLibre's, deck.gl's (and the markers')
+    // Software WebGL (SwiftShader here) makes the page draw its markers on a canvas with the CPU.
+    const { markerRenderer, webglRenderer } = await page.evaluate(() => ({ markerRenderer: window.__baton!.markerRenderer, webglRenderer: window.__baton!.webglRenderer }));
+    expect(markerRenderer).toBe(/swiftshader|llvmpipe|software/i.test(webglRenderer) ? 'canvas' : 'deck');
   });
 
   it('shows one car marker per car placed in the log, and the same cars per activity as the sampler', async () => {
@@ -93,7 +99,7 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
       expect(got.placed).toBe(got.cars);
       expect(got.activities).toEqual(Object.fromEntries(ACTIVITY_NAMES.map((name, a) => [name, sampler.activityCounts[a]])));
       expect(got.riders, `riders at ${t}`).toBe(sampler.riderCount);
-      const shown = await page.$$eval('[data-activity]', (els) => els.map((e) => Number(e.textContent!.replace(/,/g, ''))));
+      const shown = (await page.locator('[data-activity]').allTextContents()).map((text) => Number(text.replace(/,/g, '')));
       expect(shown).toEqual(Array.from(sampler.activityCounts));
     }
   });
@@ -113,9 +119,9 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
 
     await page.locator('#scrub').fill(String(15 * 3600));
     await page.waitForFunction(() => window.__baton!.timeS === 15 * 3600);
-    await page.waitForFunction(() => document.getElementById('clock')!.textContent === '15:00:00');
+    await expect.poll(() => page.textContent('#clock')).toBe('15:00:00');
     const served = events.filter((ev) => ev.kind === 'DroppedOff' && ev.timeS <= 15 * 3600).length;
-    await page.waitForFunction((n) => document.querySelector('[data-kpi="served"] .v')!.textContent!.replace(/,/g, '').startsWith(`${n} `), served);
+    await expect.poll(async () => (await page.textContent('[data-kpi="served"] .v'))!.replace(/,/g, '')).toMatch(new RegExp(`^${served} `));
     expect(await page.textContent('#kpis')).not.toBe(kpisBefore);
   });
 
@@ -133,13 +139,33 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
     const plan = vehiclePlanAt(vehicle!, mine, { pickupNode: (r) => tl.requestPickupNode[r], dropoffNode: (r) => tl.requestDropoffNode[r] }, t);
     expect(plan.stops.length).toBeGreaterThan(0);
     expect(await page.textContent('#vehicle .head b')).toBe(`Vehicle ${vehicle}`);
-    const stops = await page.$$eval('#vehicle .plan li', (lis) => lis.map((li) => li.textContent!));
+    const stops = await page.locator('#vehicle .plan li').allTextContents();
     expect(stops.length).toBe(plan.stops.length);
     plan.stops.forEach((s, i) => expect(stops[i]).toContain(`${s.kind === 'pickup' ? 'pick up' : 'drop off'} request ${s.request}`));
-    expect(await page.$$eval('#vehicle .history li', (lis) => lis.length)).toBeGreaterThan(0);
+    expect(await page.locator('#vehicle .history li').count()).toBeGreaterThan(0);
 
     await page.click('#vehicle [data-close]');
     await page.waitForFunction(() => window.__baton!.selectedVehicle === undefined);
     expect(await page.isHidden('#vehicle')).toBe(true);
+  });
+
+  it('draws the same markers with deck.gl when asked (?markers=deck), and picks a car there too', async () => {
+    const deckPage = await context.newPage();
+    try {
+      await deckPage.goto(`${server.url}?markers=deck`);
+      await deckPage.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+      expect(await deckPage.evaluate(() => window.__baton!.markerRenderer)).toBe('deck');
+      const before = await deckPage.evaluate(() => window.__baton!.framesDrawn);
+      await deckPage.evaluate(() => window.__baton!.seek(8 * 3600 + 900));
+      await deckPage.waitForFunction((n) => window.__baton!.framesDrawn > n, before);
+      expect(await deckPage.evaluate(() => window.__baton!.carMarkers)).toBe(FLEET);
+      const vehicle = await deckPage.evaluate(() => window.__baton!.isolatedBusyVehicle());
+      const point = (await deckPage.evaluate((v) => window.__baton!.vehiclePagePoint(v), vehicle!))!;
+      await deckPage.mouse.click(point.x, point.y);
+      await deckPage.waitForFunction((v) => window.__baton!.selectedVehicle === v, vehicle, { timeout: 30_000 });
+      await deckPage.waitForSelector('#vehicle .plan li');
+    } finally {
+      await deckPage.close();
+    }
   });
 });

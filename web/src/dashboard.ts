@@ -4,44 +4,14 @@ import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import { FrameSampler } from '../../src/core/replay/frame.js';
 import { ACTIVITY_COUNT, ACTIVITY_NAMES, type Activity } from '../../src/core/replay/timeline.js';
 import { clockText, esc, intText, minutesText, pctText } from './format.js';
-import { MapView, type SelectionDrawing } from './map-view.js';
+import { chooseMarkerRenderer, MapView, webglRendererName, type SelectionDrawing } from './map-view.js';
 import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
 import { Plots } from './plots.js';
 import { VehiclePanel } from './vehicle-panel.js';
+import type { DashboardHook } from './hook.js';
 
 /** Wall-clock intervals between drawn frames kept for the frame-time figures (the last ~20 s at 60 frames/s). */
 const FRAME_HISTORY = 1200;
-
-/** What `window.__baton` offers the browser tests and the frame-time benchmark. */
-export interface DashboardHook {
-  ready: boolean;
-  timeS: number;
-  playing: boolean;
-  speed: number;
-  startS: number;
-  endS: number;
-  /** Vehicles in the log, and those placed by the current time. */
-  vehicleCount: number;
-  placedVehicles(): number;
-  /** Markers handed to the map in the last frame, and cars per activity. */
-  carMarkers: number;
-  riderMarkers: number;
-  activityCounts: Record<string, number>;
-  framesDrawn: number;
-  selectedVehicle: number | undefined;
-  seek(timeS: number): void;
-  play(): void;
-  pause(): void;
-  setSpeed(speed: number): void;
-  select(vehicle: number | undefined): Promise<void>;
-  /** Page coordinates of vehicle v now (undefined if not placed or off the map). */
-  vehiclePagePoint(v: number): { x: number; y: number } | undefined;
-  /** A vehicle with riders assigned, on the map, with no other car within `clearPx` (to click without ambiguity). */
-  isolatedBusyVehicle(clearPx?: number): number | undefined;
-  /** Frame intervals (ms) while playing, since the last reset. */
-  frameStats(): { frames: number; medianMs: number; p95Ms: number; meanWorkMs: number };
-  resetFrameStats(): void;
-}
 
 declare global {
   interface Window {
@@ -63,11 +33,14 @@ export class Dashboard {
   private lastPanelMs = 0;
   private framesDrawn = 0;
   private readonly intervals: number[] = [];
-  private readonly work: number[] = [];
+  /** Per drawn frame while playing: ms sampling the timeline, ms drawing the map, ms in all (panels included). */
+  private readonly work: [number, number, number][] = [];
+  private lastSplit: [number, number] = [0, 0];
   private scrubbing = false;
   private nowCells: HTMLElement[] = [];
   /** Set once the map has loaded and a frame was drawn. */
   ready = false;
+  private readonly webglRenderer: string;
   private readonly el = {
     play: byId<HTMLButtonElement>('play'),
     clock: byId('clock'),
@@ -82,7 +55,9 @@ export class Dashboard {
     const tl = scene.timeline;
     this.timeS = tl.startS;
     this.frame = new FrameSampler(tl, scene.network);
-    this.mapView = new MapView(byId('map'), scene, (v) => void this.select(v));
+    this.webglRenderer = webglRendererName() ?? 'none';
+    const markers = chooseMarkerRenderer(new URLSearchParams(location.search).get('markers'), this.webglRenderer === 'none' ? undefined : this.webglRenderer);
+    this.mapView = new MapView(byId('map'), scene, markers, (v) => void this.select(v));
     this.vehiclePanel = new VehiclePanel(byId('vehicle'), scene, () => void this.select(undefined));
     this.plots = new Plots(byId('plots'), tl, (t) => this.seek(t));
     this.el.title.textContent = `${scene.log.name} · ${scene.network.source} · ${tl.vehicleCount} vehicles · ${intText(tl.requestCount)} requests`;
@@ -165,15 +140,18 @@ export class Dashboard {
     const t0 = performance.now();
     this.draw(wallMs);
     if (this.playing) {
-      this.work.push(performance.now() - t0);
+      this.work.push([...this.lastSplit, performance.now() - t0]);
       if (this.work.length > FRAME_HISTORY) this.work.shift();
     }
   }
 
   private draw(wallMs: number): void {
     const t = this.timeS;
+    const t0 = performance.now();
     this.frame.sampleAt(t);
+    const t1 = performance.now();
     this.mapView.draw(this.frame, this.selectionDrawing(t));
+    this.lastSplit = [t1 - t0, performance.now() - t1];
     this.framesDrawn++;
     this.el.clock.textContent = clockText(t);
     if (!this.scrubbing) this.el.scrub.value = String(Math.round(t));
@@ -269,6 +247,8 @@ export class Dashboard {
       },
       startS: tl.startS,
       endS: tl.endS,
+      markerRenderer: this.mapView.markers,
+      webglRenderer: this.webglRenderer,
       vehicleCount: tl.vehicleCount,
       placedVehicles: () => tl.placedS.filter((s) => s <= self.timeS).length,
       get carMarkers() {
@@ -314,8 +294,8 @@ export class Dashboard {
       frameStats: () => {
         const xs = [...this.intervals].sort((a, b) => a - b);
         const at = (q: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
-        const meanWorkMs = this.work.reduce((a, b) => a + b, 0) / Math.max(1, this.work.length);
-        return { frames: xs.length, medianMs: at(0.5), p95Ms: at(0.95), meanWorkMs };
+        const mean = (i: number) => this.work.reduce((a, w) => a + w[i], 0) / Math.max(1, this.work.length);
+        return { frames: xs.length, medianMs: at(0.5), p95Ms: at(0.95), meanWorkMs: mean(2), meanSampleMs: mean(0), meanMapMs: mean(1) };
       },
       resetFrameStats: () => {
         this.intervals.length = 0;

@@ -18,7 +18,9 @@ export function durationText(s: number): string {
 
 export const pctText = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} %` : '–');
 export const minutesText = (s: number): string => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
-export const intText = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+// One formatter, made once: toLocaleString builds a new one on every call (a measurable share of a frame).
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+export const intText = (n: number): string => (Number.isFinite(n) ? INT.format(Math.round(n)) : '–');
 
 /** Escapes text for innerHTML. */
 export function esc(s: string): string {

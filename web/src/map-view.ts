@@ -1,14 +1,19 @@
-// The map: MapLibre with a blank style (no basemap, no tiles, no fonts: nothing to fetch) under deck.gl layers drawn
-// from typed arrays — roads once, cars and waiting riders every frame, the selected car's plan on top.
+// The map: MapLibre with a blank style (no basemap, no tiles, no fonts: nothing to fetch) drawing the road network
+// as a vector layer, under deck.gl layers drawn from typed arrays every frame — cars, waiting riders, the selected
+// car's plan. NOTE: the roads live in MapLibre, not deck.gl, because MapLibre's canvas is only redrawn when the view
+// moves, while deck.gl's is redrawn every frame of playback; see docs/decisions/0008-replay-dashboard-rendering.md.
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
+import type { FeatureCollection, MultiLineString } from 'geojson';
 import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import type { FrameSampler } from '../../src/core/replay/frame.js';
-import { ACTIVITY_RGBA, BACKGROUND, rgba, RIDER_COLOR, roadStyle } from './palette.js';
+import { CanvasMarkers } from './canvas-markers.js';
+import { DotLayer } from './dot-layer.js';
+import { ACTIVITY_RGBA, BACKGROUND, rgba, RIDER_COLOR, ROAD_STYLES, roadStyleIndex } from './palette.js';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -21,6 +26,25 @@ export interface SelectionDrawing {
 const PICKUP_RGBA = rgba('#f2b33d');
 const DROPOFF_RGBA = rgba('#4ea1ff');
 
+/** Who draws the cars and riders: deck.gl (WebGL) or the CPU into a 2D canvas (for software WebGL). */
+export type MarkerRenderer = 'deck' | 'canvas';
+
+/** The WebGL renderer's name (e.g. "ANGLE (…SwiftShader…)"), or undefined where there is no WebGL2. */
+export function webglRendererName(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return name;
+}
+
+/** deck.gl where WebGL runs on a GPU; the canvas where it is software (or missing); `?markers=deck|canvas` decides. */
+export function chooseMarkerRenderer(requested: string | null, rendererName: string | undefined): MarkerRenderer {
+  if (requested === 'deck' || requested === 'canvas') return requested;
+  return rendererName === undefined || /swiftshader|llvmpipe|softpipe|software/i.test(rendererName) ? 'canvas' : 'deck';
+}
+
 /** Rider marker radius in pixels: grows a pixel per minute waited, up to 13 px. */
 const riderRadiusPx = (waitS: number): number => 2.5 + Math.min(10.5, waitS / 60);
 
@@ -31,16 +55,20 @@ export class MapView {
   carsDrawn = 0;
   ridersDrawn = 0;
   private readonly overlay: MapboxOverlay;
-  private readonly roads: Layer;
   private carColors: Uint8Array;
   private riderColors = new Uint8Array(0);
   private riderRadii = new Float32Array(0);
   /** Vehicle of each car marker as last drawn (picking answers a marker index). */
   private drawnVehicles: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
+  private readonly canvasMarkers: CanvasMarkers | undefined;
+  private lastFrame: FrameSampler | undefined;
+  private selectionShown = false;
+
   constructor(
     private readonly container: HTMLElement,
     scene: ReplayScene,
+    readonly markers: MarkerRenderer,
     onPick: (vehicle: number | undefined) => void,
   ) {
     const [minLon, minLat, maxLon, maxLat] = scene.network.bbox;
@@ -63,43 +91,48 @@ export class MapView {
     );
     this.loaded = new Promise((ok) => this.map.once('load', () => ok()));
 
-    const roads = scene.network.roads;
-    const roadColors = new Uint8Array(4 * roads.segmentCount);
-    const roadWidths = new Float32Array(roads.segmentCount);
-    for (let i = 0; i < roads.segmentCount; i++) {
-      const style = roadStyle(roads.segmentClass[i]);
-      roadColors.set(style.rgba, 4 * i);
-      roadWidths[i] = style.widthPx;
-    }
-    this.roads = new LineLayer({
-      id: 'roads',
-      data: {
-        length: roads.segmentCount,
-        attributes: {
-          getSourcePosition: { value: roads.segments, size: 2, stride: 16, offset: 0 },
-          getTargetPosition: { value: roads.segments, size: 2, stride: 16, offset: 8 },
-          getColor: { value: roadColors, size: 4, normalized: true },
-          getWidth: { value: roadWidths, size: 1 },
-        },
-      },
-      widthUnits: 'pixels',
-    });
+    this.loaded.then(() => this.addRoads(scene.network.roads));
     this.carColors = new Uint8Array(4 * scene.timeline.vehicleCount);
     this.overlay = new MapboxOverlay({
       interleaved: false,
-      layers: [this.roads],
+      deviceProps: { webgl: { antialias: false } },
+      layers: [],
       pickingRadius: 6,
       onClick: (info: PickingInfo) => {
+        if (markers !== 'deck') return;
         if (info.layer?.id === 'cars' && info.index >= 0 && info.index < this.carsDrawn) onPick(this.drawnVehicles[info.index]);
         else onPick(undefined);
       },
       getCursor: ({ isHovering, isDragging }) => (isHovering ? 'pointer' : isDragging ? 'grabbing' : 'grab'),
     });
     this.map.addControl(this.overlay);
+    if (markers === 'canvas') {
+      const canvasMarkers = new CanvasMarkers(this.map);
+      this.canvasMarkers = canvasMarkers;
+      this.map.on('click', (e) => {
+        const i = canvasMarkers.pick(e.point.x, e.point.y);
+        onPick(i === undefined ? undefined : this.drawnVehicles[i]);
+      });
+      // Panning and zooming move the markers with the map, in the same frame.
+      this.map.on('move', () => {
+        if (this.lastFrame) canvasMarkers.draw(this.lastFrame, riderRadiusPx);
+      });
+    }
   }
 
   /** Hands the frame's markers (and the selection, if any) to deck.gl, which draws them on its next animation frame. */
   draw(frame: FrameSampler, selection?: SelectionDrawing): void {
+    this.lastFrame = frame;
+    if (this.canvasMarkers) {
+      this.canvasMarkers.draw(frame, riderRadiusPx);
+      this.drawnVehicles = frame.carVehicle;
+      this.carsDrawn = frame.carCount;
+      this.ridersDrawn = frame.riderCount;
+      // deck.gl redraws its whole canvas on every setProps: with no selection to show, leave it alone.
+      if (selection || this.selectionShown) this.overlay.setProps({ layers: selection ? selectionLayers(selection) : [] });
+      this.selectionShown = selection !== undefined;
+      return;
+    }
     const cars = frame.carCount;
     const colors = this.carColors;
     for (let i = 0; i < cars; i++) {
@@ -129,8 +162,7 @@ export class MapView {
     this.ridersDrawn = riders;
     // New views every frame: deck.gl re-uploads a binary attribute only when its array object changes.
     const layers: Layer[] = [
-      this.roads,
-      new ScatterplotLayer({
+      new DotLayer({
         id: 'riders',
         data: {
           length: riders,
@@ -141,9 +173,8 @@ export class MapView {
           },
         },
         radiusUnits: 'pixels',
-        stroked: false,
       }),
-      new ScatterplotLayer({
+      new DotLayer({
         id: 'cars',
         data: {
           length: cars,
@@ -154,17 +185,47 @@ export class MapView {
         },
         radiusUnits: 'meters',
         getRadius: 16,
-        radiusMinPixels: 2.6,
+        radiusMinPixels: 2.8,
         radiusMaxPixels: 8,
-        stroked: true,
-        getLineColor: rgba(BACKGROUND, 220),
-        lineWidthUnits: 'pixels',
-        getLineWidth: 0.7,
+        outlineWidthPixels: 0.7,
+        outlineColor: rgba(BACKGROUND, 220),
         pickable: true,
       }),
     ];
     if (selection) layers.push(...selectionLayers(selection));
     this.overlay.setProps({ layers });
+  }
+
+  /** The road network as one GeoJSON source (a multi-line per road style) and one MapLibre line layer per style. */
+  private addRoads(roads: ReplayScene['network']['roads']): void {
+    const lines: [number, number][][][] = ROAD_STYLES.map(() => []);
+    const seg = roads.segments;
+    for (let i = 0; i < roads.segmentCount; i++) {
+      lines[roadStyleIndex(roads.segmentClass[i])].push([
+        [seg[4 * i], seg[4 * i + 1]],
+        [seg[4 * i + 2], seg[4 * i + 3]],
+      ]);
+    }
+    const data: FeatureCollection<MultiLineString, { style: number }> = {
+      type: 'FeatureCollection',
+      features: lines.map((coordinates, style) => ({ type: 'Feature', properties: { style }, geometry: { type: 'MultiLineString', coordinates } })),
+    };
+    this.map.addSource('roads', { type: 'geojson', data, tolerance: 0.3, buffer: 8 });
+    // Minor streets first, so that major roads are drawn over them.
+    ROAD_STYLES.forEach((style, i) => {
+      this.map.addLayer({
+        id: `roads-${i}`,
+        type: 'line',
+        source: 'roads',
+        filter: ['==', ['get', 'style'], i],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: {
+          'line-color': style.color,
+          // Thin at city scale, wider as one zooms into streets.
+          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 11, style.widthPx * 0.7, 14, style.widthPx, 17, style.widthPx * 3],
+        },
+      });
+    });
   }
 
   /** Page coordinates (CSS px) of a point on the map. */

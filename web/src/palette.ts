@@ -24,19 +24,27 @@ export function rgba(hex: string, alpha = 255): [number, number, number, number]
 export const ACTIVITY_RGBA = new Uint8Array(4 * ACTIVITY_COUNT);
 for (let a = 0; a < ACTIVITY_COUNT; a++) ACTIVITY_RGBA.set(rgba(ACTIVITY_STYLE[a as Activity].color), 4 * a);
 
-/** Road colour and width (px) by RoadClass: major roads brighter and wider. */
-export function roadStyle(roadClass: number): { rgba: [number, number, number, number]; widthPx: number } {
+/** How roads are drawn, minor to major (later styles are drawn on top). */
+export const ROAD_STYLES = [
+  { name: 'local', color: '#2b323b', widthPx: 1 },
+  { name: 'tertiary', color: '#39414c', widthPx: 1.3 },
+  { name: 'arterial', color: '#4a5461', widthPx: 1.8 },
+  { name: 'motorway', color: '#606b7a', widthPx: 2.4 },
+] as const;
+
+/** Index into ROAD_STYLES of a RoadClass. */
+export function roadStyleIndex(roadClass: number): number {
   switch (roadClass) {
     case RoadClass.motorway:
     case RoadClass.trunk:
-      return { rgba: rgba('#5d6877'), widthPx: 2.2 };
+      return 3;
     case RoadClass.primary:
     case RoadClass.secondary:
     case RoadClass.ramp:
-      return { rgba: rgba('#47515e'), widthPx: 1.6 };
+      return 2;
     case RoadClass.tertiary:
-      return { rgba: rgba('#39414c'), widthPx: 1.2 };
+      return 1;
     default:
-      return { rgba: rgba('#2b323b'), widthPx: 0.9 };
+      return 0;
   }
 }
