@@ -5,7 +5,7 @@
 // (no rotation or pitch: the dashboard's map allows neither).
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { FrameSampler } from '../../src/core/replay/frame.js';
-import { ACTIVITY_RGBA, BACKGROUND, rgba, RIDER_COLOR } from './palette.js';
+import { ACTIVITY_RGBA, BACKGROUND, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx } from './palette.js';
 
 /**
  * The pixels of a disc, split into fill and outline, for a radius in device pixels: as dy · 65536 + dx (to clip at
@@ -54,7 +54,7 @@ export class CanvasMarkers {
   }
 
   /** Draws the frame's riders, then its cars over them, for the map's current view. */
-  draw(frame: FrameSampler, riderRadiusPx: (waitS: number) => number): void {
+  draw(frame: FrameSampler): void {
     this.fitToMap();
     const px = this.pixels;
     px.fill(0);
@@ -69,7 +69,7 @@ export class CanvasMarkers {
     const w = this.width;
     const h = this.height;
 
-    // Riders: translucent discs, alpha growing with the wait (as in the WebGL renderer).
+    // Riders: translucent discs, growing and darkening with the wait (as in the deck.gl renderer).
     const [rr, rg, rb] = this.riderRgb;
     for (let i = 0; i < frame.riderCount; i++) {
       const x = Math.round((frame.riderPositions[2 * i] * kx + bx) * dpr);
@@ -77,12 +77,12 @@ export class CanvasMarkers {
       const y = Math.round((my.y0 + d * (my.a + d * (my.b + d * my.c)) - y0) * dpr);
       const waitS = frame.riderWaitS[i];
       const mask = this.mask(riderRadiusPx(waitS) * dpr, 0);
-      const alpha = (110 + Math.min(1, waitS / 300) * 130) / 255;
+      const alpha = riderAlpha(waitS) / 255;
       blendDisc(px, w, h, x, y, mask.fill, rr, rg, rb, alpha);
     }
 
-    // Cars: 16 m discs, 2.8–8 px across zoom levels, with a thin dark outline so that neighbours stay apart.
-    const radiusPx = Math.min(8, Math.max(2.8, 16 / metresPerPx));
+    // Cars: with a thin dark outline so that neighbours stay apart.
+    const radiusPx = Math.min(CAR_MAX_RADIUS_PX, Math.max(CAR_MIN_RADIUS_PX, CAR_RADIUS_M / metresPerPx));
     const mask = this.mask(radiusPx * dpr, Math.max(1, Math.round(0.7 * dpr)));
     if (this.carX.length < frame.carCount) {
       this.carX = new Float32Array(frame.carPositions.length / 2);

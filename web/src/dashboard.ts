@@ -195,7 +195,7 @@ export class Dashboard {
       const style = ACTIVITY_STYLE[a as Activity];
       rows.push(`<span><i class="dot" style="background:${style.color}"></i>${style.label}</span><span class="n" data-activity="${ACTIVITY_NAMES[a]}">0</span>`);
     }
-    rows.push(`<span><i class="dot" style="background:${RIDER_COLOR}"></i>riders waiting (size: wait)</span><span class="n" data-riders>0</span>`);
+    rows.push(`<span title="a dot per request not yet picked up; it grows with the wait"><i class="dot" style="background:${RIDER_COLOR}"></i>riders waiting</span><span class="n" data-riders>0</span>`);
     this.el.now.innerHTML = `<h2>Now · <span data-cars>0</span> cars on the map</h2><div class="legend">${rows.join('')}</div>`;
     this.nowCells = [
       ...ACTIVITY_NAMES.map((name) => this.el.now.querySelector<HTMLElement>(`[data-activity="${name}"]`)!),

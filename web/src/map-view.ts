@@ -13,7 +13,7 @@ import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import type { FrameSampler } from '../../src/core/replay/frame.js';
 import { CanvasMarkers } from './canvas-markers.js';
 import { DotLayer } from './dot-layer.js';
-import { ACTIVITY_RGBA, BACKGROUND, rgba, RIDER_COLOR, ROAD_STYLES, roadStyleIndex } from './palette.js';
+import { ACTIVITY_RGBA, BACKGROUND, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx, ROAD_STYLES, roadStyleIndex } from './palette.js';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -45,8 +45,6 @@ export function chooseMarkerRenderer(requested: string | null, rendererName: str
   return rendererName === undefined || /swiftshader|llvmpipe|softpipe|software/i.test(rendererName) ? 'canvas' : 'deck';
 }
 
-/** Rider marker radius in pixels: grows a pixel per minute waited, up to 13 px. */
-const riderRadiusPx = (waitS: number): number => 2.5 + Math.min(10.5, waitS / 60);
 
 export class MapView {
   readonly map: maplibregl.Map;
@@ -115,7 +113,7 @@ export class MapView {
       });
       // Panning and zooming move the markers with the map, in the same frame.
       this.map.on('move', () => {
-        if (this.lastFrame) canvasMarkers.draw(this.lastFrame, riderRadiusPx);
+        if (this.lastFrame) canvasMarkers.draw(this.lastFrame);
       });
     }
   }
@@ -124,7 +122,7 @@ export class MapView {
   draw(frame: FrameSampler, selection?: SelectionDrawing): void {
     this.lastFrame = frame;
     if (this.canvasMarkers) {
-      this.canvasMarkers.draw(frame, riderRadiusPx);
+      this.canvasMarkers.draw(frame);
       this.drawnVehicles = frame.carVehicle;
       this.carsDrawn = frame.carCount;
       this.ridersDrawn = frame.riderCount;
@@ -151,11 +149,10 @@ export class MapView {
     for (let i = 0; i < riders; i++) {
       const w = frame.riderWaitS[i];
       this.riderRadii[i] = riderRadiusPx(w);
-      // Fresh requests are pale, long waits full red.
       this.riderColors[4 * i] = r;
       this.riderColors[4 * i + 1] = g;
       this.riderColors[4 * i + 2] = b;
-      this.riderColors[4 * i + 3] = Math.round(110 + Math.min(1, w / 300) * 130);
+      this.riderColors[4 * i + 3] = riderAlpha(w);
     }
     this.drawnVehicles = frame.carVehicle;
     this.carsDrawn = cars;
@@ -184,9 +181,9 @@ export class MapView {
           },
         },
         radiusUnits: 'meters',
-        getRadius: 16,
-        radiusMinPixels: 2.8,
-        radiusMaxPixels: 8,
+        getRadius: CAR_RADIUS_M,
+        radiusMinPixels: CAR_MIN_RADIUS_PX,
+        radiusMaxPixels: CAR_MAX_RADIUS_PX,
         outlineWidthPixels: 0.7,
         outlineColor: rgba(BACKGROUND, 220),
         pickable: true,

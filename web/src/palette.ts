@@ -8,12 +8,21 @@ export const BACKGROUND = '#0f1216';
 export const ACTIVITY_STYLE: Record<Activity, { label: string; color: string }> = {
   [Activity.idle]: { label: 'idle', color: '#8b949e' },
   [Activity.toPickup]: { label: 'to pickup', color: '#f2b33d' },
-  [Activity.occupied1]: { label: 'occupied, 1 rider', color: '#4ea1ff' },
-  [Activity.occupied2]: { label: 'occupied, 2 riders', color: '#c07cff' },
+  [Activity.occupied1]: { label: '1 rider on board', color: '#4ea1ff' },
+  [Activity.occupied2]: { label: '2 riders on board', color: '#c07cff' },
   [Activity.rebalancing]: { label: 'rebalancing', color: '#3ccf91' },
 };
 
 export const RIDER_COLOR = '#ff5a5f';
+
+/** Car markers: 16 m across on the ground, kept between these radii (CSS px) as one zooms. */
+export const CAR_RADIUS_M = 16;
+export const CAR_MIN_RADIUS_PX = 3.4;
+export const CAR_MAX_RADIUS_PX = 8;
+
+/** Rider marker radius (px) and opacity (0–255): a pixel more per minute waited, up to 13 px; opaque from 5 min. */
+export const riderRadiusPx = (waitS: number): number => 3 + Math.min(10, waitS / 60);
+export const riderAlpha = (waitS: number): number => Math.round(170 + Math.min(1, waitS / 300) * 85);
 
 export function rgba(hex: string, alpha = 255): [number, number, number, number] {
   const n = parseInt(hex.slice(1, 7), 16);

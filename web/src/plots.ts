@@ -10,8 +10,6 @@ interface SeriesSpec {
   label: string;
   color: string;
   values: (number | null)[];
-  /** Fill under the line (stacked areas are drawn as fills of running sums, top one first). */
-  fill?: boolean;
 }
 
 interface PlotSpec {
@@ -23,11 +21,14 @@ interface PlotSpec {
   keys?: { label: string; color: string }[];
   yMin?: number;
   yMax?: number;
-  stepped?: boolean;
+  /** Stacked areas: the series are running sums, top first; each band is filled down to the next series (the last to 0). */
+  stacked?: boolean;
 }
 
 const AXIS = { stroke: '#8a939e', grid: { stroke: '#262c35', width: 1 }, ticks: { stroke: '#262c35', width: 1 }, font: '10px system-ui, sans-serif' };
 const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
+/** Axis numbers: 1500 → 1.5k, so that four digits fit the narrow axis. */
+const compact = (v: number): string => (Math.abs(v) >= 1000 ? `${Number((v / 1000).toFixed(1))}k` : String(Number(v.toFixed(2))));
 
 /** The plots of a timeline: fleet by activity, requests per hour, waits per hour, service so far. */
 function plotSpecs(tl: ReplayTimeline): PlotSpec[] {
@@ -47,10 +48,10 @@ function plotSpecs(tl: ReplayTimeline): PlotSpec[] {
       title: 'Fleet by activity (cars, 5-min means)',
       x: mid,
       series: [
-        { label: 'all', color: ACTIVITY_STYLE[Activity.idle].color, values: all, fill: true },
-        { label: 'occupied+to pickup+rebalancing', color: ACTIVITY_STYLE[Activity.rebalancing].color, values: occPickReb, fill: true },
-        { label: 'occupied+to pickup', color: ACTIVITY_STYLE[Activity.toPickup].color, values: occPick, fill: true },
-        { label: 'occupied', color: ACTIVITY_STYLE[Activity.occupied1].color, values: occ, fill: true },
+        { label: 'all', color: ACTIVITY_STYLE[Activity.idle].color, values: all },
+        { label: 'occupied+to pickup+rebalancing', color: ACTIVITY_STYLE[Activity.rebalancing].color, values: occPickReb },
+        { label: 'occupied+to pickup', color: ACTIVITY_STYLE[Activity.toPickup].color, values: occPick },
+        { label: 'occupied', color: ACTIVITY_STYLE[Activity.occupied1].color, values: occ },
       ],
       keys: [
         { label: 'occupied', color: ACTIVITY_STYLE[Activity.occupied1].color },
@@ -59,6 +60,7 @@ function plotSpecs(tl: ReplayTimeline): PlotSpec[] {
         { label: 'idle', color: ACTIVITY_STYLE[Activity.idle].color },
       ],
       yMin: 0,
+      stacked: true,
     },
     {
       id: 'plot-requests',
@@ -115,7 +117,7 @@ export class Plots {
       const u = new uPlot(
         {
           width,
-          height: 110,
+          height: 84,
           legend: { show: false },
           cursor: { show: true, x: true, y: false, points: { show: false }, drag: { x: false, y: false } },
           scales: {
@@ -124,20 +126,20 @@ export class Plots {
           },
           axes: [
             { ...AXIS, size: 22, space: 44, incrs: [3600, 7200, 10800, 21600, 43200], values: (_u, splits) => splits.map((s) => clockText(s, false)) },
-            { ...AXIS, size: 34, space: 24 },
+            { ...AXIS, size: 34, space: 24, values: (_u, splits) => splits.map(compact) },
           ],
           series: [
             {},
-            ...spec.series.map((s) => ({
+            ...spec.series.map((s, i) => ({
               label: s.label,
               stroke: s.color,
-              width: 1.4,
-              fill: s.fill ? s.color : undefined,
+              width: spec.stacked ? 0.8 : 1.4,
+              fill: spec.stacked && i === spec.series.length - 1 ? `${s.color}cc` : undefined,
               points: { show: false },
               spanGaps: false,
-              ...(spec.stepped ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
             })),
           ],
+          bands: spec.stacked ? spec.series.slice(0, -1).map((s, i) => ({ series: [i + 1, i + 2] as [number, number], fill: `${s.color}cc` })) : [],
         },
         [spec.x, ...spec.series.map((s) => s.values)] as uPlot.AlignedData,
         box,

@@ -5,7 +5,7 @@ import { vehiclePlanAt, type VehiclePlan } from '../../src/core/replay/vehicle-p
 import type { RequestSubmitted, SimEvent } from '../../src/core/sim/events.js';
 import { clockText, durationText, esc } from './format.js';
 import { ACTIVITY_STYLE } from './palette.js';
-import type { Activity } from '../../src/core/replay/timeline.js';
+import { Activity } from '../../src/core/replay/timeline.js';
 
 interface VehicleEvents {
   vehicle: number;
@@ -64,7 +64,9 @@ export class VehiclePanel {
       const id = d.requests[r]?.id;
       return id && id !== String(r) ? `request ${r} (${esc(id)})` : `request ${r}`;
     };
-    const state = activity === undefined ? 'not placed yet' : ACTIVITY_STYLE[activity].label;
+    // The drop-off dwell shows as occupied on the map (as in the report), but nobody is on board any more.
+    const droppingOff = (activity === Activity.occupied1 || activity === Activity.occupied2) && plan.onboard === 0;
+    const state = activity === undefined ? 'not placed yet' : droppingOff ? 'dropping off' : ACTIVITY_STYLE[activity].label;
     const leg = plan.leg
       ? `driving to node ${plan.leg.toNode} (${plan.leg.purpose === 'rebalance' ? 'rebalancing' : 'next stop'}), arriving ${clockText(plan.leg.arriveS)}`
       : activity === undefined
@@ -87,7 +89,7 @@ export class VehiclePanel {
     }
     this.host.innerHTML =
       `<div class="head"><b>Vehicle ${d.vehicle}</b><button type="button" title="close" data-close>×</button></div>` +
-      `<div>${esc(state)}${plan.onboard > 0 ? `, ${plan.onboard} on board` : ''}${leg ? ` · ${leg}` : ''}</div>` +
+      `<div>${esc(state)}${leg ? ` · ${leg}` : ''}</div>` +
       `<h2 style="margin-top:10px">Plan</h2>` +
       (stops.length ? `<ol class="plan">${stops.join('')}</ol><div class="note">The log records assignments, not the stop order the dispatcher chose: pickups are listed first.</div>` : '<div class="note plan-empty">no requests assigned</div>') +
       `<h2 style="margin-top:10px">History</h2>` +
