@@ -12,7 +12,11 @@ import { vehiclePlanAt } from '../../src/core/replay/vehicle-plan.js';
 import { eventToJson, eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
 import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
+import { openEventLog } from '../../src/io/event-log-file.js';
+import { openScenarioRunner } from '../../src/io/scenario-runner.js';
+import { parseSimSettings } from '../../src/io/settings.js';
 import { haveChromium, launchChromium } from '../browser.js';
+import { haveSharedData, SF_EDGES, SF_NODES, sharedData } from '../shared-data.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 
@@ -169,3 +173,57 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
     }
   });
 });
+
+const SF_TRIPS = 'san-francisco/sf_trips_2008-05-18_to_05-24.csv.gz';
+
+describe.skipIf(!runnable || !haveSharedData(SF_NODES, SF_EDGES, SF_TRIPS))('replay of a recorded SF run in headless Chromium', () => {
+  const SF_FLEET = 300;
+  let dir: string;
+  let replay: LoadedReplay;
+  let server: ReplayServer;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-dashboard-sf-'));
+    // Two hours of the SF Wednesday, greedy: enough to be a real recorded run, quick enough for the suite.
+    const network = [sharedData('san-francisco')];
+    const settings = parseSimSettings({ network, trips: sharedData(SF_TRIPS), format: 'sf-cabspotting', date: '2008-05-21', window: '17:00-19:00', fleet: SF_FLEET, dispatcher: 'greedy' });
+    const file = join(dir, 'sf.ndjson');
+    const log = openEventLog(file);
+    try {
+      await (await openScenarioRunner(settings)).run(SF_FLEET, 'greedy', { keepLog: false, eventSink: (ev) => log.write(ev) });
+    } finally {
+      log.close();
+    }
+    replay = await loadReplay(file, network);
+    server = await startReplayServer(replay, { port: 0 });
+    context = await launchChromium(join(dir, 'profile'));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows every placed car at 18:00, with the activities the sampler computes, and a clicked car's plan", async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+    const before = await page.evaluate(() => window.__baton!.framesDrawn);
+    await page.evaluate(() => window.__baton!.seek(18 * 3600));
+    await page.waitForFunction((n) => window.__baton!.framesDrawn > n, before);
+    const sampler = new FrameSampler(replay.scene.timeline, replay.scene.network);
+    sampler.sampleAt(18 * 3600);
+    const got = await page.evaluate(() => ({ cars: window.__baton!.carMarkers, activities: window.__baton!.activityCounts }));
+    expect(got.cars).toBe(SF_FLEET);
+    expect(got.activities).toEqual(Object.fromEntries(ACTIVITY_NAMES.map((name, a) => [name, sampler.activityCounts[a]])));
+    const vehicle = await page.evaluate(() => window.__baton!.isolatedBusyVehicle());
+    const point = (await page.evaluate((v) => window.__baton!.vehiclePagePoint(v), vehicle!))!;
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction((v) => window.__baton!.selectedVehicle === v, vehicle);
+    await page.waitForSelector('#vehicle .plan li');
+    expect(await page.textContent('#vehicle .head b')).toBe(`Vehicle ${vehicle}`);
+  });
+});
+
