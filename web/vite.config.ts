@@ -15,6 +15,7 @@ export default defineConfig({
     // MapLibre and deck.gl are large; one chunk each is fine for a page served from this machine.
     chunkSizeWarningLimit: 3000,
     reportCompressedSize: false,
+    // BATON_WEB_MINIFY=0 keeps function names readable in a browser profile.
     minify: process.env.BATON_WEB_MINIFY !== '0',
   },
   // `npx vite web` against a running `baton replay --port 8421 --no-open`, for work on the page itself.
