@@ -7,6 +7,7 @@ import { registerBenchCommands } from './bench.js';
 import { registerCompareCommand } from './compare.js';
 import { registerFleetSizeCommand } from './fleet-size.js';
 import { registerServeCommand } from './serve.js';
+import { registerReplayCommand } from './replay.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 import { SettingsError } from '../io/settings.js';
@@ -22,6 +23,7 @@ program
 registerSimulateCommand(program);
 registerCompareCommand(program);
 registerFleetSizeCommand(program);
+registerReplayCommand(program);
 registerNetworkCommands(program);
 registerCalibrateCommand(program);
 registerBenchCommands(program);

@@ -97,6 +97,25 @@ export interface KpiOptions {
   spanS?: number;
 }
 
+/** Mean and nearest-rank percentiles of the waits so far. */
+interface WaitFigures {
+  meanS: number;
+  p50S: number;
+  p95S: number;
+}
+
+/** Nearest-rank percentile of `n` values given as counts per whole second (counts[s] = values equal to s). */
+function percentileOfCounts(counts: readonly number[], n: number, p: number): number {
+  if (n === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(p * n));
+  let seen = 0;
+  for (let s = 0; s < counts.length; s++) {
+    seen += counts[s];
+    if (seen >= rank) return s;
+  }
+  return counts.length - 1;
+}
+
 interface HourAcc {
   requests: number;
   served: number;
@@ -166,6 +185,10 @@ export class KpiAccumulator {
   private load: number[] = [];
   private occupiedSince: number[] = [];
   private busySince: number[] = [];
+  /** Picked-up requests by whole seconds waited (waits are integer seconds), for cheap percentiles in resultAt. */
+  private waitsByS: number[] = [];
+  private waitSum = 0;
+  private nonIntegerWaits = false;
   private hours: HourAcc[] = [];
   private chargeSessions = 0;
   private chargedKwh = 0;
@@ -218,6 +241,13 @@ export class KpiAccumulator {
       }
       case 'PickedUp': {
         this.waits.push(ev.waitS);
+        this.waitSum += ev.waitS;
+        if (Number.isInteger(ev.waitS) && ev.waitS >= 0) {
+          while (this.waitsByS.length <= ev.waitS) this.waitsByS.push(0);
+          this.waitsByS[ev.waitS]++;
+        } else {
+          this.nonIntegerWaits = true;
+        }
         const h = this.hourAcc(this.requestHour[ev.request] ?? Math.floor((ev.timeS - ev.waitS) / 3600));
         h.waits.push(ev.waitS);
         if (ev.waitS <= WITHIN_WAIT_S) {
@@ -300,25 +330,39 @@ export class KpiAccumulator {
 
   /** The KPIs of everything added so far. Vehicles still busy or occupied count up to the last event time. */
   result(): Kpis {
-    const fleet = this.options.fleet ?? this.placed;
     const spanS =
       this.options.spanS ??
       (this.requests > 0 ? (Math.floor(this.lastRequestS / 3600) + 1 - Math.floor(this.firstRequestS / 3600)) * 3600 : 3600);
-    const days = spanS / DAY_S;
-    let busyS = this.busyS;
-    let occupiedS = this.occupiedS;
-    for (let v = 0; v < this.busySince.length; v++) {
-      const since = this.busySince[v];
-      if (since !== undefined && since >= 0) busyS += this.lastEventS - since;
-      if ((this.load[v] ?? 0) > 0) occupiedS += this.lastEventS - this.occupiedSince[v];
-    }
-    const busyPerVehicleH = fleet > 0 ? busyS / 3600 / fleet : 0;
-    const tripsPerVehicle = fleet > 0 ? this.served / fleet : 0;
+    return this.summarise(this.lastEventS, spanS, this.waitFiguresBySort(), this.hourlyKpis());
+  }
+
+  /**
+   * The KPIs as they stood at `nowS`, for a running view (replay, live): call it after adding every event up to
+   * `nowS` and none after. Vehicles still busy or occupied count up to `nowS`; per-day and utilisation figures divide
+   * by the time from the first request's hour to `nowS`. `hourly` is left empty (read the run's hours from result()).
+   * Cheap enough to call every simulated minute: wait percentiles come from a per-second histogram, not a sort.
+   *
+   * @example
+   * for (const ev of eventsUpTo3600) acc.add(ev);
+   * acc.resultAt(3600).within5MinPct; // share of the requests so far picked up within 5 min
+   */
+  resultAt(nowS: number): Kpis {
+    const startS = this.requests > 0 ? Math.floor(this.firstRequestS / 3600) * 3600 : Math.min(0, nowS);
+    const n = this.waits.length;
+    const wait = this.nonIntegerWaits
+      ? this.waitFiguresBySort()
+      : { meanS: mean(this.waitSum, n), p50S: percentileOfCounts(this.waitsByS, n, 0.5), p95S: percentileOfCounts(this.waitsByS, n, 0.95) };
+    return this.summarise(nowS, Math.max(1, nowS - startS), wait, []);
+  }
+
+  private waitFiguresBySort(): WaitFigures {
     const waits = Float64Array.from(this.waits).sort();
-    let waitSum = 0;
-    for (const w of this.waits) waitSum += w;
-    const vehicleM = this.emptyM + this.occupiedM;
-    const hourly = this.hours.map((h, hour): HourlyKpis => {
+    return { meanS: mean(this.waitSum, waits.length), p50S: percentileSorted(waits, 0.5), p95S: percentileSorted(waits, 0.95) };
+  }
+
+  private hourlyKpis(): HourlyKpis[] {
+    const fleet = this.options.fleet ?? this.placed;
+    return this.hours.map((h, hour): HourlyKpis => {
       const hw = Float64Array.from(h.waits).sort();
       let hwSum = 0;
       for (const w of h.waits) hwSum += w;
@@ -341,6 +385,22 @@ export class KpiAccumulator {
         energyKwh: h.energyKwh,
       };
     });
+  }
+
+  /** Run-level figures with busy and occupied intervals still open counted up to `openUntilS`. */
+  private summarise(openUntilS: number, spanS: number, wait: WaitFigures, hourly: HourlyKpis[]): Kpis {
+    const fleet = this.options.fleet ?? this.placed;
+    const days = spanS / DAY_S;
+    let busyS = this.busyS;
+    let occupiedS = this.occupiedS;
+    for (let v = 0; v < this.busySince.length; v++) {
+      const since = this.busySince[v];
+      if (since !== undefined && since >= 0) busyS += openUntilS - since;
+      if ((this.load[v] ?? 0) > 0) occupiedS += openUntilS - this.occupiedSince[v];
+    }
+    const busyPerVehicleH = fleet > 0 ? busyS / 3600 / fleet : 0;
+    const tripsPerVehicle = fleet > 0 ? this.served / fleet : 0;
+    const vehicleM = this.emptyM + this.occupiedM;
     return {
       dispatcher: this.options.dispatcher ?? '',
       fleet,
@@ -351,9 +411,9 @@ export class KpiAccumulator {
       rejected: this.rejected,
       servedPct: pct(this.served, this.requests),
       within5MinPct: pct(this.within, this.requests),
-      waitMeanS: mean(waitSum, waits.length),
-      waitP50S: percentileSorted(waits, 0.5),
-      waitP95S: percentileSorted(waits, 0.95),
+      waitMeanS: wait.meanS,
+      waitP50S: wait.p50S,
+      waitP95S: wait.p95S,
       rideTimeMeanS: mean(this.rideSum, this.served),
       vehicleKm: vehicleM / 1000,
       emptyKm: this.emptyM / 1000,

@@ -1,0 +1,62 @@
+// `baton replay`: serve a recorded run (simulate --events) as a web dashboard on this machine and open it.
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { parseSimSettings } from '../io/settings.js';
+import { loadReplay } from '../io/replay-source.js';
+import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer } from '../io/replay-server.js';
+import { UsageError } from './args.js';
+import { addSettingOptions } from './scenario-cli.js';
+
+/** The port `baton replay` listens on unless told otherwise. */
+export const DEFAULT_REPLAY_PORT = 8421;
+
+const clock = (s: number): string => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`--port "${value}": expected an integer in 0..65535 (0: any free port)`);
+  return n;
+}
+
+/** Opens the URL in the desktop's browser; says so and carries on where there is none. */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`(could not open a browser: open ${url} yourself)\n`));
+  child.unref();
+}
+
+export function registerReplayCommand(program: Command): void {
+  const cmd = program
+    .command('replay')
+    .description('replay a recorded run (an event log from simulate --events) in a web dashboard: map, KPIs, plots')
+    .argument('<events>', 'event log, NDJSON (plain or gzip)');
+  const settingsOf = addSettingOptions(cmd, ['network']);
+  cmd
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', String(DEFAULT_REPLAY_PORT))
+    .option('--no-open', 'do not open a browser (it opens only on an interactive terminal anyway)')
+    .action(async (eventsFile: string, o: { port: string; open: boolean } & Record<string, unknown>) => {
+      const port = parsePort(o.port);
+      const { network } = parseSimSettings(settingsOf(o));
+      if (!dashboardBuilt()) throw new UsageError(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run npm run build`);
+      const replay = await loadReplay(eventsFile, network);
+      const tl = replay.scene.timeline;
+      process.stderr.write(
+        `replay: ${replay.scene.log.events} events, ${tl.vehicleCount} vehicles, ${tl.requestCount} requests, ` +
+          `${clock(tl.startS)}–${clock(tl.endS)}, on ${replay.scene.network.source}\n`,
+      );
+      let server;
+      try {
+        server = await startReplayServer(replay, { port });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--port ${port}: in use (try --port 0 for any free port)`);
+        throw err;
+      }
+      process.stdout.write(`dashboard: ${server.url}\n`);
+      process.stderr.write('(Ctrl-C to stop)\n');
+      if (o.open && process.stdout.isTTY) openBrowser(server.url);
+      const stop = () => void server.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

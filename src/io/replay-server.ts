@@ -1,0 +1,99 @@
+// The replay dashboard's HTTP server (node:http, loopback only): the built page from dist/web, the replay bundle, and
+// one vehicle's events on demand. Nothing is fetched from elsewhere, so the page works offline.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { LoadedReplay } from './replay-source.js';
+
+/** Where `npm run build` puts the dashboard (the same path from src/io under tsx and from dist/io when built). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+export interface ReplayServerOptions {
+  /** 0 picks any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The built dashboard; default DEFAULT_WEB_ROOT. */
+  webRoot?: string;
+}
+
+export interface ReplayServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** True if the dashboard has been built into `webRoot`. */
+export function dashboardBuilt(webRoot = DEFAULT_WEB_ROOT): boolean {
+  return existsSync(join(webRoot, 'index.html'));
+}
+
+/**
+ * Serves a loaded replay: `/` the dashboard, `/api/replay` the bundle, `/api/vehicles/N` vehicle N's events.
+ *
+ * @example const server = await startReplayServer(await loadReplay('e.ndjson', ['synthetic']), { port: 0 });
+ */
+export async function startReplayServer(replay: LoadedReplay, options: ReplayServerOptions = {}): Promise<ReplayServer> {
+  const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${(err as Error).message}\n`);
+    }
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (path === '/api/replay') return send(res, 200, 'application/octet-stream', replay.bundle);
+    const vehicle = /^\/api\/vehicles\/(\d+)$/.exec(path);
+    if (vehicle) {
+      const json = replay.vehicleJson(Number(vehicle[1]));
+      return json === undefined ? send(res, 404, 'application/json', '{"error":"no such vehicle"}') : send(res, 200, 'application/json', json);
+    }
+    if (path.startsWith('/api/')) return send(res, 404, 'application/json', '{"error":"not found"}');
+    const file = resolve(webRoot, `.${path === '/' ? '/index.html' : path}`);
+    if (!file.startsWith(webRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      if (path === '/' || path === '/index.html') return send(res, 500, 'text/plain; charset=utf-8', `the dashboard is not built (${webRoot}): run npm run build\n`);
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    }
+    send(res, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}

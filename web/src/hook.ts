@@ -1,0 +1,37 @@
+// What the dashboard offers its drivers on `window.__baton`: the browser tests and the frame-time benchmark read the
+// page's state through it and move its clock. Plain types only (no DOM), so Node-side code can import it.
+
+/** What `window.__baton` offers the browser tests and the frame-time benchmark. */
+export interface DashboardHook {
+  ready: boolean;
+  timeS: number;
+  playing: boolean;
+  speed: number;
+  startS: number;
+  endS: number;
+  /** Who draws the cars and riders (deck.gl, or the CPU into a canvas where WebGL is software), and the WebGL renderer. */
+  markerRenderer: 'deck' | 'canvas';
+  webglRenderer: string;
+  /** Vehicles in the log, and those placed by the current time. */
+  vehicleCount: number;
+  placedVehicles(): number;
+  /** Markers handed to the map in the last frame, and cars per activity. */
+  carMarkers: number;
+  riderMarkers: number;
+  activityCounts: Record<string, number>;
+  framesDrawn: number;
+  selectedVehicle: number | undefined;
+  seek(timeS: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speed: number): void;
+  select(vehicle: number | undefined): Promise<void>;
+  /** Page coordinates of vehicle v now (undefined if not placed or off the map). */
+  vehiclePagePoint(v: number): { x: number; y: number } | undefined;
+  /** A vehicle with riders assigned, on the map, with no other car within `clearPx` (to click without ambiguity). */
+  isolatedBusyVehicle(clearPx?: number): number | undefined;
+  /** Frame intervals (ms) while playing, since the last reset. */
+  /** meanWorkMs: the page's own work per frame (sampling, map, panels), of which meanSampleMs and meanMapMs. */
+  frameStats(): { frames: number; medianMs: number; p95Ms: number; meanWorkMs: number; meanSampleMs: number; meanMapMs: number };
+  resetFrameStats(): void;
+}
