@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
 import type { ForecastSource } from '../io/forecast.js';
+import type { CostSummary } from '../core/metrics/cost.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -29,7 +30,7 @@ function tripsRow(k: Kpis): [string, keyof Kpis] {
 }
 
 /** The side-by-side KPI table as text. */
-export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number }[]): string {
+export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number; cost?: CostSummary }[]): string {
   const width = Math.max(12, ...runs.map((r) => r.label.length + 2));
   const head = `${''.padEnd(18)}${runs.map((r) => r.label.padStart(width)).join('')}`;
   const lines = ROWS.map(([label, field, fmt]) => `${label.padEnd(18)}${runs.map((r) => fmt(r.kpis[field] as number).padStart(width)).join('')}`);
@@ -38,6 +39,15 @@ export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number
     const [label, field] = tripsRow(runs[0].kpis);
     lines.push(`${label.padEnd(18)}${runs.map((r) => (r.kpis[field] as number).toFixed(1).padStart(width)).join('')}`);
   }
+  if (runs.length > 0 && runs.every((r) => r.cost)) {
+    const costRows: [string, (c: CostSummary) => number, (x: number) => string][] = [
+      ['cost/mile ($)', (c) => c.costPerMileUsd, (x) => x.toFixed(2)],
+      ['cost/trip ($)', (c) => c.costPerTripUsd, (x) => x.toFixed(2)],
+      ['paid miles %', (c) => c.paidMileShare, (x) => (100 * x).toFixed(1)],
+      ['paid h/car/week', (c) => c.paidHoursPerVehiclePerWeek, (x) => (Number.isFinite(x) ? x.toFixed(1) : '–')],
+    ];
+    for (const [label, pick, fmt] of costRows) lines.push(`${label.padEnd(18)}${runs.map((r) => fmt(pick(r.cost!)).padStart(width)).join('')}`);
+  }
   lines.push(`${'wall time (s)'.padEnd(18)}${runs.map((r) => r.wallS.toFixed(1).padStart(width)).join('')}`);
   const scaled = runs.some((r) => r.kpis.perDayScaled);
   return [head, ...lines, ...(scaled ? [`* scaled up to a day from ${formatSpan(runs[0].kpis.spanS)} simulated (--scale-to-day)`] : [])].join('\n');
@@ -45,25 +55,26 @@ export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number
 
 export function registerCompareCommand(program: Command): void {
   const cmd = program.command('compare').description('run several dispatchers on the same scenario and compare their KPIs side by side');
-  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet']);
+  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet'], { cost: true });
   cmd
     .option('--json <file>', 'write one KPI object per dispatcher (same fields as simulate --json)')
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write one HTML report with the comparison plots')
     .action(async (o: { json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
-      const settings = parseSimSettings(settingsOf(o));
+      const settings = parseSimSettings(...(await settingsOf(o)));
       const { fleet, seed } = settings;
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       process.stderr.write(scenarioLine(scenario, `; ${fleet} cars`));
       if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
-      const runs: { label: string; kpis: Kpis; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
+      const runs: { label: string; kpis: Kpis; cost: CostSummary; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
       for (const name of settings.dispatchers) {
         const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
-        runs.push({ label: name, kpis: o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis, wallS, forecastSource, series });
+        const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
+        runs.push({ label: name, kpis, cost: runCost(kpis, settings.cost), wallS, forecastSource, series });
       }
       process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource)), null, 2)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)), null, 2)}\n`);
       if (o.report) {
         const html = renderComparisonReport(
           runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series! })),

@@ -21,12 +21,12 @@ import { formatSpan } from '../core/metrics/kpis.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
-import { parseFleetSizeSettings, type SettingKey } from '../io/settings.js';
+import { parseFleetSizeSettings, type OptionKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
 import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
-const FLEET_SIZE_SETTINGS: readonly SettingKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
+const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
 
 /** Everything the command found, as written by --json. */
 export interface FleetSizeOutput {
@@ -100,7 +100,7 @@ export function registerFleetSizeCommand(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report')
     .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
       const t0 = performance.now();
-      const settings = parseFleetSizeSettings(settingsOf(o));
+      const settings = parseFleetSizeSettings(...(await settingsOf(o)));
       const { targetPct, withinS, tolerance, min, max } = settings;
       const workers = settings.workers ?? defaultWorkerCount();
       const run: FleetRunOptions = { dispatcher: settings.dispatcher, withinS };

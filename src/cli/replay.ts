@@ -37,7 +37,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--no-open', 'do not open a browser (it opens only on an interactive terminal anyway)')
     .action(async (eventsFile: string, o: { port: string; open: boolean } & Record<string, unknown>) => {
       const port = parsePort(o.port);
-      const { network } = parseSimSettings(settingsOf(o));
+      const { network } = parseSimSettings(...(await settingsOf(o)));
       if (!dashboardBuilt()) throw new UsageError(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run npm run build`);
       const replay = await loadReplay(eventsFile, network);
       const tl = replay.scene.timeline;

@@ -4,6 +4,8 @@
 import { Option, type Command } from 'commander';
 import type { Kpis } from '../core/metrics/kpis.js';
 import { ReportSeriesAccumulator, type ReportSeries } from '../core/metrics/report-series.js';
+import { EnergySeriesAccumulator, type EnergySeries } from '../core/metrics/energy-series.js';
+import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
 import type { DispatcherName } from '../io/dispatchers.js';
 import { openEventLog } from '../io/event-log-file.js';
 import type { ForecastSource } from '../io/forecast.js';
@@ -12,7 +14,9 @@ import { checkMemoryBudget } from '../io/memory-budget.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
-import { ENERGY_SETTINGS, SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
+import { costInputsFromKpis, costSummary, COST_ITEM_LABELS, DEFAULT_COST_PARAMETERS, type CostParameters, type CostSummary } from '../core/metrics/cost.js';
+import { readScenarioFile, valuesFor } from '../io/scenario-file.js';
+import { COST_OPTIONS, ENERGY_SETTINGS, SETTING_OPTIONS, settingDefaultText, type OptionKey, type RunSettings, type ScenarioSettings, type SettingOrigin } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
 
 /** The settings that say which scenario to load and how every run on it goes: every scenario command takes them. */
@@ -34,14 +38,21 @@ export const SCENARIO_SETTINGS = [
   'seats',
   'maxWaitS',
   ...ENERGY_SETTINGS,
-] as const satisfies readonly SettingKey[];
+] as const satisfies readonly OptionKey[];
+
+/** What a command's options give the settings parser: the input, and where each value came from (for errors). */
+export type SettingsInput = readonly [Record<string, unknown>, SettingOrigin];
 
 /**
- * Adds one option per setting, help text and default from the settings table and schema. Returns a function that
- * picks those settings out of the command's parsed options, ready for parseSimSettings / parseFleetSizeSettings.
+ * Adds `--scenario FILE` and one option per setting, help text and default from the settings table and schema (and,
+ * with `cost`, the cost model's few options). Returns a function that picks those settings out of the command's
+ * parsed options over the scenario file's values, ready for parseSimSettings / parseFleetSizeSettings: only options
+ * the user gave override the file (commander's getOptionValueSource), and errors name the file and field of values
+ * that came from it.
  */
-export function addSettingOptions(cmd: Command, keys: readonly SettingKey[]): (opts: Record<string, unknown>) => Record<string, unknown> {
-  const attributes: [SettingKey, string][] = [];
+export function addSettingOptions(cmd: Command, keys: readonly OptionKey[], o: { cost?: boolean } = {}): (opts: Record<string, unknown>) => Promise<SettingsInput> {
+  cmd.addOption(new Option('--scenario <file>', 'read the settings from a JSON (or YAML) scenario file; options given here override it (docs/scenario-file.md)'));
+  const attributes: [OptionKey, string][] = [];
   for (const key of keys) {
     const { flags, help } = SETTING_OPTIONS[key];
     const shown = settingDefaultText(key);
@@ -49,10 +60,44 @@ export function addSettingOptions(cmd: Command, keys: readonly SettingKey[]): (o
     cmd.addOption(option);
     attributes.push([key, option.attributeName()]);
   }
-  return (opts) => {
-    const input: Record<string, unknown> = {};
-    for (const [key, attribute] of attributes) if (opts[attribute] !== undefined) input[key] = opts[attribute];
-    return input;
+  const costAttributes: [string, string][] = [];
+  if (o.cost) {
+    for (const [field, { flags, help }] of Object.entries(COST_OPTIONS)) {
+      const option = new Option(flags, `${help} (default: ${DEFAULT_COST_PARAMETERS[field as keyof CostParameters]})`);
+      cmd.addOption(option);
+      costAttributes.push([field, option.attributeName()]);
+    }
+  }
+  const given = (attribute: string): boolean => {
+    const source = cmd.getOptionValueSource(attribute);
+    return source === 'cli' || source === 'env';
+  };
+  return async (opts) => {
+    const file = typeof opts.scenario === 'string' ? await readScenarioFile(opts.scenario) : undefined;
+    const input: Record<string, unknown> = file ? valuesFor(file, o.cost ? [...keys, 'cost'] : keys) : {};
+    const fromFile = new Set(Object.keys(input));
+    for (const [key, attribute] of attributes) {
+      if (opts[attribute] !== undefined && given(attribute)) {
+        input[key] = opts[attribute];
+        fromFile.delete(key);
+      }
+    }
+    const fileCost = (input.cost ?? {}) as Record<string, unknown>;
+    const costFromFile = new Set(fromFile.has('cost') ? Object.keys(fileCost) : []);
+    const cost: Record<string, unknown> = { ...fileCost };
+    for (const [field, attribute] of costAttributes) {
+      if (opts[attribute] !== undefined && given(attribute)) {
+        cost[field] = opts[attribute];
+        costFromFile.delete(field);
+      }
+    }
+    if (Object.keys(cost).length > 0) input.cost = cost;
+    const origin: SettingOrigin = (path) => {
+      if (!file) return undefined;
+      if (path[0] === 'cost') return path.length > 1 && costFromFile.has(String(path[1])) ? file.file : undefined;
+      return typeof path[0] === 'string' && fromFile.has(path[0]) ? file.file : undefined;
+    };
+    return [input, origin] as const;
   };
 }
 
@@ -105,7 +150,7 @@ export async function runWithProgress(
   fleet: number,
   dispatcher: DispatcherName,
   o: { events?: string; series?: boolean } = {},
-): Promise<RunOutcome & { series?: ReportSeries; forecastSource: ForecastSource | 'none' }> {
+): Promise<RunOutcome & { series?: ReportSeries; energy?: EnergySeries; forecastSource: ForecastSource | 'none' }> {
   const forecastSource = await forecastSourceWithNotice(runner, dispatcher);
   const lastRequestS = runner.scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
   const endS = lastRequestS + runner.settings.maxWaitS;
@@ -114,6 +159,9 @@ export async function runWithProgress(
   // Speed is measured from the first report, so that building the dispatcher (reading a forecast) does not count.
   let origin: { wallMs: number; nowS: number } | undefined;
   const series = o.series ? new ReportSeriesAccumulator() : undefined;
+  // With charging sites the report also plots SoC, plugs and cars out of service.
+  const battery = runner.settings.batteryKwh ?? DEFAULT_VEHICLE_SPEC.batteryKwh;
+  const energy = o.series && runner.settings.chargers ? new EnergySeriesAccumulator({ batteryKwh: battery }) : undefined;
   try {
     const outcome = await runner.run(fleet, dispatcher, {
       progressEveryS: 300,
@@ -125,9 +173,10 @@ export async function runWithProgress(
       },
       keepLog: false,
       ...(log ? { eventSink: (ev) => log.write(ev) } : {}),
-      ...(series ? { subscribers: [series] } : {}),
+      ...(series ? { subscribers: energy ? [series, energy] : [series] } : {}),
     });
-    return { ...outcome, forecastSource, ...(series ? { series: series.result() } : {}) };
+    const energyResult = energy?.result();
+    return { ...outcome, forecastSource, ...(series ? { series: series.result() } : {}), ...(energyResult ? { energy: energyResult } : {}) };
   } finally {
     bar.stop();
     log?.close();
@@ -157,9 +206,10 @@ export function tripRowsTable(scenario: Scenario): string {
  * The KPI object written by --json (and one per dispatcher by compare). `forecastSource` says what the rebalancing
  * forecast was built from: 'history' (earlier days), 'causal' (the run's own past requests), 'none' (no rebalancing).
  */
-export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number, forecastSource: ForecastSource | 'none'): Record<string, unknown> {
+export function kpiJson(kpis: Kpis, scenario: Scenario, wallS: number, forecastSource: ForecastSource | 'none', cost?: CostSummary): Record<string, unknown> {
   return {
     ...kpis,
+    ...(cost ? { cost } : {}),
     forecastSource,
     rejectedRows: scenario.rejectedRows,
     rowsRead: scenario.rowsRead,
@@ -199,3 +249,33 @@ export function formatOperatingArea(a: OperatingAreaSummary): string[] {
   }
   return lines.map(([k, v]) => `${k.padEnd(16)} ${v}`);
 }
+
+/**
+ * The cost model over a run's KPIs with the settings' prices. Cleaning/maintenance visits and remote-operator hours
+ * count 0 until the run models them (then pass them in `extra`).
+ */
+export function runCost(kpis: Kpis, prices: CostParameters, extra: Parameters<typeof costInputsFromKpis>[1] = {}): CostSummary {
+  return costSummary(costInputsFromKpis(kpis, extra), prices);
+}
+
+const usd = (x: number): string => (Number.isFinite(x) ? `$${x.toFixed(x >= 100 ? 0 : 2)}` : '–');
+
+/** The cost lines of the command summaries: per mile, per trip, paid share and hours, items per mile, revenue. */
+export function formatCost(c: CostSummary): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const hours = Number.isFinite(c.paidHoursPerVehiclePerWeek)
+    ? `${c.paidHoursPerVehiclePerWeek.toFixed(1)} paid hours per car per week`
+    : 'paid hours per car per week: – (less than a day simulated; --scale-to-day scales it up)';
+  const items = c.items.filter((l) => l.totalUsd > 0).map((l) => `${l.item} ${usd(l.perMileUsd)}`);
+  const lines: [string, string][] = [
+    ['cost', `${usd(c.costPerMileUsd)} per vehicle mile, ${usd(c.costPerPaidMileUsd)} per paid mile, ${usd(c.costPerTripUsd)} per trip (${usd(c.totalUsd)} in all)`],
+    ['cost per mile', items.join(', ')],
+    ['paid miles', `${pct(c.paidMileShare)} of ${c.vehicleMiles.toFixed(0)} vehicle miles; ${hours}`],
+    ['revenue', `${usd(c.revenuePerMileUsd)} per vehicle mile, margin ${usd(c.marginPerMileUsd)} per vehicle mile`],
+    ['energy bought', `${c.gridEnergyKwh.toFixed(0)} kWh from the grid for ${c.energyKwh.toFixed(0)} kWh driven; ${c.plugs} plugs${c.plugsAssumed ? ' assumed (no charging sites in the run)' : `, ${pct(c.chargerUtilisation)} in use`}`],
+  ];
+  return lines.map(([k, v]) => `${k.padEnd(16)} ${v}`);
+}
+
+/** Item labels for reports and tables (re-exported so the commands need one import). */
+export { COST_ITEM_LABELS };

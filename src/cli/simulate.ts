@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderSimulationReport } from '../io/report/index.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatCost, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
@@ -58,14 +58,14 @@ export function registerSimulateCommand(program: Command): void {
   const cmd = program
     .command('simulate')
     .description('replay a day of ride requests through a robotaxi fleet and print the KPIs (no options: the built-in synthetic city)');
-  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher']);
+  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher'], { cost: true });
   cmd
     .option('--events <file>', 'write the event log as NDJSON')
     .option('--json <file>', 'write the KPIs as JSON')
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .action(async (o: { events?: string; json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
-      const settings = parseSimSettings(settingsOf(o));
+      const settings = parseSimSettings(...(await settingsOf(o)));
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       const rejected = Object.entries(scenario.rejectedRows);
@@ -75,15 +75,18 @@ export function registerSimulateCommand(program: Command): void {
         const plugs = sites.reduce((n, c) => n + c.plugs, 0);
         process.stderr.write(`charging: ${sites.length} sites (${settings.chargers === 'auto' ? 'placed by k-means on the pickups' : settings.chargers}), ${plugs} plugs\n`);
       }
-      const { result, wallS, series, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
+      const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
-      process.stdout.write(`${formatKpis(kpis, wallS)}\n${tripRowsTable(scenario)}`);
+      const cost = runCost(kpis, settings.cost);
+      process.stdout.write(`${formatKpis(kpis, wallS)}\n${formatCost(cost).join('\n')}\n${tripRowsTable(scenario)}`);
       if (scenario.operatingArea) process.stdout.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource), null, 2)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource, cost), null, 2)}\n`);
       if (o.report) {
         const html = renderSimulationReport({
           scenario: { ...scenario.description, fleet: settings.fleet, dispatcher: settings.dispatcher, seed: settings.seed },
           kpis,
+          cost,
+          ...(energy ? { energy, chargeBelowShare: settings.chargeBelow } : {}),
           series: series!,
           graph: scenario.network.graph,
           rejectedRows: scenario.rejectedRows,

@@ -8,6 +8,7 @@ import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { DEFAULT_MAX_WAIT_S, DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
 import { DEFAULT_CHARGING_POLICY } from '../core/dispatch/charging.js';
 import { DEFAULT_SITE_PLACEMENT } from '../core/dispatch/charging-sites.js';
+import { DEFAULT_COST_PARAMETERS, type CostParameters } from '../core/metrics/cost.js';
 import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
@@ -91,6 +92,39 @@ const simShape = {
   dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
   dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
   ...energyShape(),
+  /** Prices of the cost model (docs/fleet-operations.md "Cost per mile"); a scenario file's `cost` object. */
+  cost: costSchema().prefault({}),
+};
+
+/** The cost model's prices, each with its documented default; unknown prices are an error. */
+function costSchema() {
+  const usd = (max: number) => decimal(0, max, `expected US dollars in [0, ${max}]`);
+  const d = DEFAULT_COST_PARAMETERS;
+  const shape = {
+    vehiclePriceUsd: usd(10_000_000).default(d.vehiclePriceUsd),
+    vehicleLifeYears: decimal(0, 100, 'expected years in (0, 100]', true).default(d.vehicleLifeYears),
+    energyUsdPerKwh: usd(100).default(d.energyUsdPerKwh),
+    chargingEfficiency: decimal(0, 1, 'expected a share in (0, 1]', true).default(d.chargingEfficiency),
+    chargerUsdPerPlugDay: usd(100_000).default(d.chargerUsdPerPlugDay),
+    plugsPerVehicleWithoutSites: decimal(0, 10, 'expected plugs per car in [0, 10]').default(d.plugsPerVehicleWithoutSites),
+    cleaningUsdPerEvent: usd(100_000).default(d.cleaningUsdPerEvent),
+    maintenanceUsdPerEvent: usd(1_000_000).default(d.maintenanceUsdPerEvent),
+    insuranceUsdPerMile: usd(1000).default(d.insuranceUsdPerMile),
+    remoteOperatorUsdPerHour: usd(100_000).default(d.remoteOperatorUsdPerHour),
+    depotUsdPerVehicleDay: usd(100_000).default(d.depotUsdPerVehicleDay),
+    revenueUsdPerPaidMile: usd(1000).default(d.revenueUsdPerPaidMile),
+  } satisfies Record<keyof CostParameters, z.ZodType>;
+  return z.strictObject(shape, { error: 'expected an object of cost parameters' });
+}
+
+/** The cost parameters (every one has a default), in the order the docs list them. */
+export const COST_PARAMETER_KEYS = Object.keys(DEFAULT_COST_PARAMETERS) as (keyof CostParameters)[];
+
+/** The few cost parameters that also have a command-line option (the others come from a scenario file's `cost`). */
+export const COST_OPTIONS: Partial<Record<keyof CostParameters, { flags: string; help: string }>> = {
+  vehiclePriceUsd: { flags: '--vehicle-price <usd>', help: 'cost model: price of one car with its sensors' },
+  energyUsdPerKwh: { flags: '--energy-price <usd/kWh>', help: 'cost model: grid price of electricity' },
+  revenueUsdPerPaidMile: { flags: '--revenue-per-mile <usd>', help: 'cost model: fare revenue per paid mile' },
 };
 
 /** Energy and charging (docs/fleet-operations.md): off unless --chargers is given. */
@@ -164,6 +198,8 @@ export type SimSettingsInput = z.input<typeof simSettingsSchema>;
 export type FleetSizeSettings = z.output<typeof fleetSizeSettingsSchema>;
 export type FleetSizeSettingsInput = z.input<typeof fleetSizeSettingsSchema>;
 export type SettingKey = keyof FleetSizeSettings;
+/** The settings with a command-line option of their own (the cost prices are an object: see COST_OPTIONS). */
+export type OptionKey = Exclude<SettingKey, 'cost'>;
 
 /** The settings a scenario is loaded from. */
 export type ScenarioSettings = Pick<
@@ -178,7 +214,7 @@ export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'ener
 export const ENERGY_SETTINGS = ['chargers', 'batteryKwh', 'energyKwhPerKm', 'reserveKwh', 'chargerPowerKw', 'plugsPerCar', 'carsPerSite', 'chargeBelow', 'chargeTo'] as const satisfies readonly (keyof EnergySettings)[];
 
 /** Each setting's command-line option (flags as commander spells them) and help; defaults come from the schema. */
-export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; shownDefault?: string }> = {
+export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; shownDefault?: string }> = {
   network: { flags: '--network <input...>', help: 'road network: a .baton file, OSM file, node+edge CSV pair/folder, or synthetic[:nodes=N,seed=S,…]', shownDefault: 'synthetic, the built-in city' },
   trips: { flags: '--trips <file>', help: 'trip file', shownDefault: 'synthetic demand for the network' },
   format: { flags: '--format <name>', help: `trip file format: ${TRIP_FORMAT_NAMES.join(' | ')}` },
@@ -228,7 +264,7 @@ export const SETTING_OPTIONS: Record<SettingKey, { flags: string; help: string; 
 export const optionName = (key: string): string => (SETTING_OPTIONS as Record<string, { flags: string }>)[key]?.flags.split(' ')[0] ?? key;
 
 /** A field's schema default as help text (`200`, `pooled+rebalance`), or undefined if it has none. */
-export function settingDefaultText(key: SettingKey): string | undefined {
+export function settingDefaultText(key: OptionKey): string | undefined {
   if (SETTING_OPTIONS[key].shownDefault !== undefined) return SETTING_OPTIONS[key].shownDefault;
   const field = fleetSizeSettingsSchema.shape[key];
   if (!(field instanceof z.ZodDefault)) return undefined;
@@ -238,49 +274,94 @@ export function settingDefaultText(key: SettingKey): string | undefined {
 }
 
 /** A value as an error message quotes it: text in quotes (as typed), numbers and lists as written. */
-function quote(value: unknown): string {
+export function quote(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return JSON.stringify(value.join(' '));
   return JSON.stringify(value) ?? String(value);
 }
 
-/** One line per bad field (its first problem only), naming the option and quoting the value given. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
-  const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+/** The value at a path of an object, or undefined. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * Where a setting's value came from, for error messages: the scenario file that gave it (the message then names the
+ * file and the field path, `scenario.json: fleet: …, got "ten"`), or undefined for the command line (the message
+ * names the option, `--fleet "ten": …`).
+ */
+export type SettingOrigin = (path: readonly PropertyKey[]) => string | undefined;
+
+/** The option that sets a cost parameter (`--energy-price`), or its path in a scenario file (`cost.depotUsdPerVehicleDay`). */
+const costFieldName = (field: PropertyKey): string => COST_OPTIONS[field as keyof CostParameters]?.flags.split(' ')[0] ?? `cost.${String(field)}`;
+
+/** One line per bad field (its first problem only), naming the option or the file and field, and quoting the value given. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, origin: SettingOrigin = () => undefined): string {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const issue of issues) {
-    const key = issue.path[0];
+    const path = issue.path;
+    const key = path[0];
     if (typeof key !== 'string') {
       lines.push(issue.code === 'unrecognized_keys' ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message);
       continue;
     }
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const value = given[key];
-    lines.push(`${optionName(key)}${value === undefined ? '' : ` ${quote(value)}`}: ${issue.message}`);
+    const where = path.join('.');
+    if (seen.has(where)) continue;
+    seen.add(where);
+    const file = origin(path);
+    if (issue.code === 'unrecognized_keys') {
+      const names = issue.keys.map((k) => `${where}.${k}`).join(', ');
+      lines.push(`${file ? `${file}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${names}`);
+      continue;
+    }
+    const value = valueAt(input, path);
+    if (file) {
+      lines.push(`${file}: ${where}: ${issue.message}${value === undefined ? '' : `, got ${quote(value)}`}`);
+      continue;
+    }
+    const name = key === 'cost' && path.length > 1 ? costFieldName(path[1]) : optionName(key);
+    lines.push(`${name}${value === undefined ? '' : ` ${quote(value)}`}: ${issue.message}`);
   }
   return lines.join('; ');
 }
 
-function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, origin?: SettingOrigin): z.output<S> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new SettingsError(describeIssues(r.error.issues, input));
+  if (!r.success) throw new SettingsError(describeIssues(r.error.issues, input, origin));
   return r.data;
 }
 
 /**
- * Validates simulation settings and fills in defaults; throws SettingsError naming each bad option and value.
+ * Validates simulation settings and fills in defaults; throws SettingsError naming each bad option and value (or,
+ * for values from a scenario file, the file and the field: see `origin`).
  *
  * @example
  * parseSimSettings({ fleet: '500', dispatcher: 'greedy' }).maxWaitS; // 600
  * parseSimSettings({ fleet: 'abc' }); // SettingsError: --fleet "abc": expected an integer in 1..10000000
  */
-export function parseSimSettings(input: SimSettingsInput | Record<string, unknown>): SimSettings {
-  return parseWith(simSettingsSchema, input);
+export function parseSimSettings(input: SimSettingsInput | Record<string, unknown>, origin?: SettingOrigin): SimSettings {
+  return parseWith(simSettingsSchema, input, origin);
 }
 
 /** Validates the settings of `baton fleet-size`: the simulation's plus the search's own. */
-export function parseFleetSizeSettings(input: FleetSizeSettingsInput | Record<string, unknown>): FleetSizeSettings {
-  return parseWith(fleetSizeSettingsSchema, input);
+export function parseFleetSizeSettings(input: FleetSizeSettingsInput | Record<string, unknown>, origin?: SettingOrigin): FleetSizeSettings {
+  return parseWith(fleetSizeSettingsSchema, input, origin);
 }
+
+/**
+ * Validates one setting on its own (no checks between settings), as a scenario file gives it: the value with
+ * defaults filled in, or the issues (paths start with the setting's key).
+ */
+export function parseSetting(key: SettingKey, value: unknown): { ok: true; value: unknown } | { ok: false; issues: z.core.$ZodIssue[] } {
+  const r = (fleetSizeSettingsSchema.shape[key] as z.ZodType).safeParse(value);
+  return r.success ? { ok: true, value: r.data } : { ok: false, issues: r.error.issues.map((i) => ({ ...i, path: [key, ...i.path] })) };
+}
+
+/** Every setting key, in schema order. */
+export const SETTING_KEYS = Object.keys(fleetSizeSettingsSchema.shape) as SettingKey[];

@@ -1,5 +1,6 @@
 // Chart specifications (plain JSON the page's client script draws with uPlot) and the builders the reports share.
 import type { HourlyKpis } from '../../core/metrics/kpis.js';
+import type { OutOfServiceSeries, PlugSeries, SocBands } from '../../core/metrics/energy-series.js';
 import type { FleetStatusSeries, HourlyFlows, WaitHistogram } from '../../core/metrics/report-series.js';
 
 /** How axis ticks and legend values read: clock = hours since day start as HH:MM; minutes/percent add the unit. */
@@ -239,4 +240,106 @@ export function formatDuration(s: number): string {
   if (Math.abs(r) < 60) return `${r} s`;
   const m = Math.floor(r / 60);
   return `${m}:${String(r - m * 60).padStart(2, '0')} min`;
+}
+
+/** Skips the leading marks or bins before `fromS` (keeping at least one). */
+function firstFrom(times: readonly number[], widthS: number, fromS: number): number {
+  let first = 0;
+  while (first < times.length - 1 && times[first] + widthS <= fromS) first++;
+  return first;
+}
+
+/**
+ * The fleet's state of charge over the day as percentile lines (% of the battery): the median bold, the quartiles,
+ * the 10th/90th percentiles dashed, the lowest car dotted; the charging threshold as a reference line if given.
+ */
+export function socBandsChart(id: string, soc: SocBands, fromS = -Infinity, chargeBelowShare?: number): ChartSpec {
+  const first = firstFrom(soc.atS, soc.binS, fromS);
+  const pct = (values: readonly number[]): number[] => values.slice(first).map((x) => (100 * x) / soc.batteryKwh);
+  const at = soc.atS.slice(first);
+  return {
+    id,
+    kind: 'xy',
+    x: at.map((s) => s / 3600),
+    xRange: at.length > 0 ? [at[0] / 3600, at[at.length - 1] / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `State of charge (% of ${soc.batteryKwh} kWh)`,
+    xFormat: 'clock',
+    yFormat: 'percent',
+    yRange: [0, 100],
+    series: [
+      { label: '90th percentile', color: '#9fb9d6', values: pct(soc.p90), dash: true },
+      { label: '75th percentile', color: '#4e79a7', values: pct(soc.p75) },
+      { label: 'Median', color: '#1f4e79', values: pct(soc.p50), width: 2.5 },
+      { label: '25th percentile', color: '#4e79a7', values: pct(soc.p25) },
+      { label: '10th percentile', color: '#9fb9d6', values: pct(soc.p10), dash: true },
+      { label: 'Lowest car', color: '#e15759', values: pct(soc.min), dash: true, width: 1 },
+    ],
+    hMarkers: chargeBelowShare === undefined ? undefined : [{ value: 100 * chargeBelowShare, label: `charge below ${Math.round(100 * chargeBelowShare)} %`, color: '#59a14f' }],
+  };
+}
+
+/** Cars plugged in and queued for a plug (bin means, stacked), with the number of plugs as a reference line. */
+export function plugOccupancyChart(id: string, plugs: PlugSeries, fromS = -Infinity): ChartSpec {
+  const first = firstFrom(plugs.startS, plugs.binS, fromS);
+  const starts = plugs.startS.slice(first);
+  return {
+    id,
+    kind: 'stacked',
+    x: starts.map((s) => (s + plugs.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + plugs.binS) / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `Cars (mean per ${Math.round(plugs.binS / 60)} min)`,
+    xFormat: 'clock',
+    yFormat: 'number',
+    yRange: [0, null],
+    series: [
+      { label: 'Plugged in', color: '#59a14f', values: plugs.plugged.slice(first) },
+      { label: 'Queued for a plug', color: '#e15759', values: plugs.queued.slice(first) },
+    ],
+    hMarkers: [{ value: plugs.plugs, label: `${plugs.plugs} plugs`, color: '#1f2933' }],
+  };
+}
+
+/** How each out-of-service reason is drawn; reasons not listed (later features) get palette colours. */
+const OUT_OF_SERVICE_STYLE: Record<string, { label: string; color: string }> = {
+  plugged: { label: 'Charging: plugged in', color: '#59a14f' },
+  queued: { label: 'Charging: queued for a plug', color: '#e15759' },
+  toCharger: { label: 'Charging: driving to the site', color: '#8cd17d' },
+};
+
+/**
+ * Cars out of service over the day, stacked by reason: the charging stop split into driving there, queued and
+ * plugged in, then every other reason the series carries (servicing, assists) as its own layer.
+ */
+export function outOfServiceChart(id: string, oos: OutOfServiceSeries, plugs: PlugSeries, fleet: number, fromS = -Infinity): ChartSpec {
+  const first = firstFrom(oos.startS, oos.binS, fromS);
+  const starts = oos.startS.slice(first);
+  const cut = (values: readonly number[]): number[] => values.slice(first);
+  const plugged = cut(plugs.plugged);
+  const queued = cut(plugs.queued);
+  const toCharger = cut(oos.byReason.charging).map((c, i) => Math.max(0, c - (plugged[i] ?? 0) - (queued[i] ?? 0)));
+  const layers: SeriesSpec[] = [
+    { ...OUT_OF_SERVICE_STYLE.plugged, values: plugged },
+    { ...OUT_OF_SERVICE_STYLE.queued, values: queued },
+    { ...OUT_OF_SERVICE_STYLE.toCharger, values: toCharger },
+  ];
+  let extra = 0;
+  for (const [reason, values] of Object.entries(oos.byReason)) {
+    if (reason === 'charging') continue;
+    layers.push({ label: OUT_OF_SERVICE_STYLE[reason]?.label ?? reason, color: OUT_OF_SERVICE_STYLE[reason]?.color ?? paletteColor(4 + extra++), values: cut(values) });
+  }
+  const peak = Math.max(1, ...starts.map((_, i) => layers.reduce((s, l) => s + (l.values[i] ?? 0), 0)));
+  return {
+    id,
+    kind: 'stacked',
+    x: starts.map((s) => (s + oos.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + oos.binS) / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `Cars (mean per ${Math.round(oos.binS / 60)} min)`,
+    xFormat: 'clock',
+    yFormat: 'number',
+    yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],
+    series: layers,
+  };
 }

@@ -101,6 +101,14 @@ table.kpis { align-self:start; }
 .uplot .u-title { font-size:14px; }
 footer.page { max-width:1200px; margin:0 auto; padding:4px 24px 28px; color:var(--muted); font-size:12px; }
 footer.page p { margin:2px 0; }
+.cost-chart { margin:4px 0 14px; }
+.cost-total { font-size:20px; font-weight:600; margin-bottom:6px; }
+.cost-stack { display:flex; height:22px; border-radius:4px; overflow:hidden; margin-bottom:10px; background:var(--line); }
+.cost-seg { display:block; height:100%; }
+.cost-row { display:grid; grid-template-columns:200px 1fr 150px; gap:8px; align-items:center; font-size:13px; margin:3px 0; }
+.cost-track { display:block; height:14px; background:#f0f2f5; border-radius:3px; }
+.cost-bar { display:block; height:100%; border-radius:3px; }
+.cost-value { text-align:right; font-variant-numeric:tabular-nums; color:var(--muted); }
 @media print { body { background:#fff; } section.card { break-inside:avoid; } }
 `;
 

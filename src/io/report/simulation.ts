@@ -3,7 +3,10 @@
 import { formatSpan, type Kpis } from '../../core/metrics/kpis.js';
 import type { ReportSeries } from '../../core/metrics/report-series.js';
 import type { RoadGraph } from '../../core/network/graph.js';
-import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, waitHistogramChart } from './charts.js';
+import type { CostSummary } from '../../core/metrics/cost.js';
+import type { EnergySeries } from '../../core/metrics/energy-series.js';
+import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, outOfServiceChart, plugOccupancyChart, socBandsChart, waitHistogramChart, type ChartSpec } from './charts.js';
+import { costBreakdownChart, costTable, operatorTable } from './cost.js';
 import { HEADLINE_KEYS, HEADLINE_LABELS, KPI_FIELDS, KPI_GROUPS, kpiField } from './kpi-fields.js';
 import { mapSpec } from './map.js';
 import { figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
@@ -24,6 +27,32 @@ export interface SimulationReportInput {
   rowsRead?: number;
   /** With --service-area or --avoid: what was cut, requests rejected outside, how much longer the trips got. */
   operatingArea?: OperatingAreaSummary;
+  /** The cost model's figures (costSummary): the cost section and its breakdown plot. */
+  cost?: CostSummary;
+  /** From EnergySeriesAccumulator, in runs with charging sites: SoC, plug and out-of-service plots. */
+  energy?: EnergySeries;
+  /** The charging policy's threshold (share of the battery), drawn on the SoC plot. */
+  chargeBelowShare?: number;
+}
+
+/** The energy section's figures and their charts (runs with charging sites). */
+function energySection(energy: EnergySeries, fleet: number, fromS: number, chargeBelowShare?: number): { html: string; charts: ChartSpec[] } {
+  const charts = [
+    socBandsChart('chart-soc', energy.soc, fromS, chargeBelowShare),
+    plugOccupancyChart('chart-plugs', energy.plugs, fromS),
+    outOfServiceChart('chart-out-of-service', energy.outOfService, energy.plugs, fleet, fromS),
+  ];
+  const min = Math.round(energy.soc.binS / 60);
+  const html = section(
+    'energy',
+    'Energy and charging over the day',
+    grid([
+      figure('chart-soc', 'State of charge of the fleet', `Percentiles of the ${fleet} cars' state of charge every ${min} min (between the events that give it, interpolated along drives and charges).`),
+      figure('chart-plugs', 'Plug occupancy', `Mean number of cars plugged in and queued for a plug per ${min} min, against the ${energy.plugs.plugs} plugs of all sites.`),
+      figure('chart-out-of-service', 'Cars out of service', `Mean number of cars not available for riders per ${min} min, by reason: a charging stop lasts from being sent to charge until the car is free again.`),
+    ]),
+  );
+  return { html, charts };
 }
 
 /** Plain-language meaning of the import's reject reasons (src/core/demand/trip.ts); unknown reasons show as given. */
@@ -135,6 +164,8 @@ export function renderSimulationReport(input: SimulationReportInput): string {
     ),
     fleetStatusChart('chart-fleet-status', series.fleetStatus, kpis.fleet, firstRequestHourS(hourly)),
   ];
+  const energy = input.energy ? energySection(input.energy, kpis.fleet, firstRequestHourS(hourly), input.chargeBelowShare) : undefined;
+  if (energy) charts.push(...energy.charts);
   const map = mapSpec('map-pickups', graph, [
     { label: 'Pickups', color: '#2f6db5', nodes: series.pickupNodes },
     { label: 'Unserved requests (cancelled or rejected)', color: '#d62728', nodes: series.unservedNodes, minRadiusPx: 2.5, alpha: 0.85 },
@@ -177,6 +208,17 @@ export function renderSimulationReport(input: SimulationReportInput): string {
         `Mean number of the ${kpis.fleet} vehicles in each state per ${Math.round(series.fleetStatus.binS / 60)} min; pickup and drop-off dwells count as occupied.`,
       ),
     ),
+    ...(energy ? [energy.html] : []),
+    ...(input.cost
+      ? [
+          section(
+            'cost',
+            'Cost per mile',
+            grid([costBreakdownChart(input.cost), costTable(input.cost) + operatorTable(input.cost)]),
+            'Costs of the simulated span with the prices of docs/fleet-operations.md (overridable in the scenario file). Items the run does not model count zero.',
+          ),
+        ]
+      : []),
     section(
       'map',
       'Where pickups happened',
