@@ -3,7 +3,7 @@
 // schema, with paths resolved against the file's folder. Decision 0013; the fields are listed in docs/scenario-file.md.
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join } from 'node:path';
-import { COST_PARAMETER_KEYS, describeIssues, parseSetting, SETTING_KEYS, SETTING_OPTIONS, SettingsError, type OptionKey, type SettingKey } from './settings.js';
+import { COST_OPTIONS, COST_PARAMETER_KEYS, describeIssues, parseSetting, SETTING_KEYS, SETTING_OPTIONS, SettingsError, type OptionKey, type SettingKey } from './settings.js';
 
 /** A scenario file as read: its path (as given) and its values, paths already resolved; defaults are not filled in. */
 export interface ScenarioFile {
@@ -29,14 +29,14 @@ const normalise = (s: string): string => s.replace(/^-+/, '').replace(/[-_\s]/g,
 
 /**
  * The known field an unknown one most likely meant: the field whose command-line option it spells (`max-wait`,
- * `--battery` → maxWaitS, batteryKwh), else the closest field by edit distance (at most a third of its length).
+ * `--battery` → maxWaitS, batteryKwh; `energyPrice` → energyUsdPerKwh with the cost options), else the closest field by edit distance (at most a third of its length).
  *
  * @example didYouMean('fleat', ['fleet', 'seats']) // 'fleet'
  */
-export function didYouMean(unknown: string, known: readonly string[]): string | undefined {
+export function didYouMean(unknown: string, known: readonly string[], options: Partial<Record<string, { flags: string }>> = SETTING_OPTIONS): string | undefined {
   const u = normalise(unknown);
   for (const key of known) {
-    const option = (SETTING_OPTIONS as Partial<Record<string, { flags: string }>>)[key]?.flags.split(' ')[0];
+    const option = options[key]?.flags.split(' ')[0];
     if (normalise(key) === u || (option !== undefined && (normalise(option) === u || normalise(option.replace(/^--no-/, '')) === u))) return key;
   }
   let best: string | undefined;
@@ -48,8 +48,8 @@ export function didYouMean(unknown: string, known: readonly string[]): string | 
   return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
-const unknownField = (file: string, path: string, name: string, known: readonly string[]): string => {
-  const guess = didYouMean(name, known);
+const unknownField = (file: string, path: string, name: string, known: readonly string[], options?: Partial<Record<string, { flags: string }>>): string => {
+  const guess = didYouMean(name, known, options);
   return `${file}: unknown field ${path}${guess ? ` (did you mean ${path.replace(/[^.]+$/, guess)}?)` : ''}`;
 };
 
@@ -104,7 +104,7 @@ export function checkScenarioValues(file: string, data: unknown): ScenarioFile {
   for (const key of Object.keys(given)) if (!(SETTING_KEYS as string[]).includes(key)) problems.push(unknownField(file, key, key, SETTING_KEYS));
   const cost = given.cost;
   if (typeof cost === 'object' && cost !== null && !Array.isArray(cost)) {
-    for (const key of Object.keys(cost)) if (!(COST_PARAMETER_KEYS as string[]).includes(key)) problems.push(unknownField(file, `cost.${key}`, key, COST_PARAMETER_KEYS));
+    for (const key of Object.keys(cost)) if (!(COST_PARAMETER_KEYS as string[]).includes(key)) problems.push(unknownField(file, `cost.${key}`, key, COST_PARAMETER_KEYS, COST_OPTIONS));
   }
   for (const key of SETTING_KEYS) {
     if (given[key] === undefined || (key === 'cost' && problems.some((p) => p.includes('unknown field cost.')))) continue;
