@@ -1,6 +1,6 @@
 // Scenario files: values checked field by field by the settings schema with errors naming the file and the field,
 // paths resolved against the file's folder, and the command line overriding only the options it was given.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -9,7 +9,7 @@ import { addSettingOptions, SCENARIO_SETTINGS } from '../../src/cli/scenario-cli
 import { resolvedScenario } from '../../src/cli/scenario.js';
 import { DEFAULT_COST_PARAMETERS } from '../../src/core/metrics/cost.js';
 import { checkScenarioValues, didYouMean, readScenarioFile } from '../../src/io/scenario-file.js';
-import { parseFleetSizeSettings, parseSimSettings, SettingsError, type OptionKey } from '../../src/io/settings.js';
+import { COST_PARAMETER_KEYS, parseFleetSizeSettings, parseSimSettings, SETTING_KEYS, SettingsError, type OptionKey } from '../../src/io/settings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-scenario-'));
 mkdirSync(join(dir, 'sub'));
@@ -159,6 +159,11 @@ describe('errors name the file, the field and the problem', () => {
     }
     if (installed) expect((await readScenarioFile(y)).values).toEqual({ fleet: 12, requests: 300 });
     else expect(await errorOf(() => readScenarioFile(y))).toBe(`${y}: YAML scenario files need the "yaml" package, which is not installed (npm install yaml@2); write the scenario as JSON (.json) meanwhile`);
+  });
+
+  it('docs/scenario-file.md lists every field and every cost parameter', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/scenario-file.md'), 'utf8');
+    for (const key of [...SETTING_KEYS, ...COST_PARAMETER_KEYS]) expect(doc, key).toContain(`\`${key}\``);
   });
 
   it('the example scenario files are valid', async () => {
