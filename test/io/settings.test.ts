@@ -2,8 +2,9 @@
 // the bad value; the help text's defaults come from the same schema.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_WAIT_S } from '../../src/core/sim/engine.js';
+import { DEFAULT_COST_PARAMETERS } from '../../src/core/metrics/cost.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../../src/io/dispatchers.js';
-import { parseFleetSizeSettings, parseSimSettings, SettingsError, settingDefaultText, SETTING_OPTIONS, type SettingKey } from '../../src/io/settings.js';
+import { parseFleetSizeSettings, parseSimSettings, SettingsError, settingDefaultText, SETTING_OPTIONS, type OptionKey } from '../../src/io/settings.js';
 
 /** The message parseSimSettings throws for this input. */
 function errorOf(input: Record<string, unknown>, parse: (i: Record<string, unknown>) => unknown = parseSimSettings): string {
@@ -83,11 +84,24 @@ describe('setting options', () => {
   it('every setting has one long option, and help shows the schema defaults', () => {
     const flags = Object.values(SETTING_OPTIONS).map((o) => o.flags.split(' ')[0]);
     expect(new Set(flags).size).toBe(flags.length);
-    const shown = (k: SettingKey) => settingDefaultText(k);
+    const shown = (k: OptionKey) => settingDefaultText(k);
     expect([shown('fleet'), shown('seats'), shown('maxWaitS'), shown('snapCutoffM'), shown('seed'), shown('share')]).toEqual(['200', '2', String(DEFAULT_MAX_WAIT_S), '250', '1', '1']);
     expect(shown('dispatcher')).toBe(DEFAULT_DISPATCHER);
     expect(shown('dispatchers')).toBe('greedy,batch,batch+rebalance');
     expect(shown('trips')).toMatch(/synthetic demand/);
     expect(shown('date')).toBeUndefined();
+  });
+});
+
+describe('cost settings', () => {
+  it('every price has its documented default, and can be set one by one', () => {
+    expect(parseSimSettings({}).cost).toEqual(DEFAULT_COST_PARAMETERS);
+    expect(parseSimSettings({ cost: { energyUsdPerKwh: '0.31' } }).cost).toEqual({ ...DEFAULT_COST_PARAMETERS, energyUsdPerKwh: 0.31 });
+  });
+
+  it('a bad price is named by its option where it has one, else by its path', () => {
+    expect(errorOf({ cost: { revenueUsdPerPaidMile: '-1' } })).toBe('--revenue-per-mile "-1": expected US dollars in [0, 1000]');
+    expect(errorOf({ cost: { depotUsdPerVehicleDay: 'x' } })).toBe('cost.depotUsdPerVehicleDay "x": expected US dollars in [0, 100000]');
+    expect(errorOf({ cost: { chargingEfficiency: 0 } })).toBe('cost.chargingEfficiency 0: expected a share in (0, 1]');
   });
 });

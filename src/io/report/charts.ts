@@ -292,7 +292,8 @@ export function plugOccupancyChart(id: string, plugs: PlugSeries, fromS = -Infin
     yLabel: `Cars (mean per ${Math.round(plugs.binS / 60)} min)`,
     xFormat: 'clock',
     yFormat: 'number',
-    yRange: [0, null],
+    // Up to the plugs (or the queue above them), so the plug line is always in view.
+    yRange: [0, 1.1 * Math.max(plugs.plugs, ...plugs.plugged.map((x, i) => x + (plugs.queued[i] ?? 0)))],
     series: [
       { label: 'Plugged in', color: '#59a14f', values: plugs.plugged.slice(first) },
       { label: 'Queued for a plug', color: '#e15759', values: plugs.queued.slice(first) },
