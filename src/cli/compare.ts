@@ -77,7 +77,7 @@ export function registerCompareCommand(program: Command): void {
       if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)), null, 2)}\n`);
       if (o.report) {
         const html = renderComparisonReport(
-          runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series! })),
+          runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series!, cost: r.cost })),
           { ...scenario.description, fleet, seed },
         );
         writeFileSync(o.report, html);

@@ -10,7 +10,7 @@ import { EnergySeriesAccumulator, type EnergySeries } from '../../src/core/metri
 import type { Kpis } from '../../src/core/metrics/kpis.js';
 import { ReportSeriesAccumulator, type ReportSeries } from '../../src/core/metrics/report-series.js';
 import type { ChartSpec } from '../../src/io/report/charts.js';
-import { renderSimulationReport } from '../../src/io/report/index.js';
+import { renderComparisonReport, renderSimulationReport } from '../../src/io/report/index.js';
 import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import { haveChromium, launchChromium } from '../browser.js';
@@ -101,6 +101,23 @@ describe('the report with energy and cost', () => {
     expect(rows.map((r) => r[0])).toEqual(['Vehicle (price over its life)', 'Energy', 'Charging infrastructure', 'Cleaning', 'Maintenance', 'Insurance', 'Remote assistance', 'Depot', 'Total cost', 'Revenue', 'Margin']);
     expect(rows[8][1]).toBe(`$${cost.costPerMileUsd.toFixed(3)}`);
     expect(html).toContain(`$${cost.costPerMileUsd.toFixed(2)} per vehicle mile`);
+  });
+
+  it('the comparison report adds a cost table by run, the cheaper run highlighted, only when every run has costs', () => {
+    const dear = costSummary(costInputsFromKpis(kpis), { ...DEFAULT_COST_PARAMETERS, vehiclePriceUsd: 200_000 });
+    const runs = [
+      { label: 'cheap cars', kpis, series, cost },
+      { label: 'dear cars', kpis, series, cost: dear },
+    ];
+    const page = renderComparisonReport(runs, { network: 'synthetic', trips: 'synthetic' });
+    const table = /<table[^>]*id="comparison-cost"[\s\S]*?<\/table>/.exec(page)![0];
+    const total = /<tr class="total"><td>Total cost per vehicle mile<\/td>([\s\S]*?)<\/tr>/.exec(table)![1];
+    const cells = [...total.matchAll(/<td class="([^"]*)">([^<]*)<\/td>/g)].map((m) => [m[1].includes('best'), m[2]]);
+    expect(cells).toEqual([
+      [true, `$${cost.costPerMileUsd.toFixed(3)}`],
+      [false, `$${dear.costPerMileUsd.toFixed(3)}`],
+    ]);
+    expect(renderComparisonReport([runs[0], { ...runs[1], cost: undefined }], { network: 'synthetic', trips: 'synthetic' })).not.toContain('id="comparison-cost"');
   });
 
   it('leaves both sections out for a run without chargers or costs', () => {

@@ -1,6 +1,8 @@
 // The HTML report that compares dispatchers on one scenario: a KPI table with one column per run (best highlighted),
 // hourly wait and service level overlaid, wait distributions overlaid, and each run's fleet status.
+import type { CostSummary } from '../../core/metrics/cost.js';
 import type { Kpis } from '../../core/metrics/kpis.js';
+import { costComparisonTable } from './cost.js';
 import type { ReportSeries } from '../../core/metrics/report-series.js';
 import { firstRequestHourS, fleetStatusChart, hourlyKpiChart, waitDistributionOverlay, type ChartSpec } from './charts.js';
 import { KPI_FIELDS, KPI_GROUPS, bestIndices } from './kpi-fields.js';
@@ -14,6 +16,8 @@ export interface ComparisonRun {
   kpis: Kpis;
   /** From `reportSeries(events)` of this run. */
   series: ReportSeries;
+  /** The cost model's figures; the report adds a cost section when every run has them. */
+  cost?: CostSummary;
 }
 
 /** The KPI table: one row per field, one column per run, group header rows, best value(s) per row highlighted. */
@@ -69,6 +73,16 @@ export function renderComparisonReport(runs: readonly ComparisonRun[], scenario:
       comparisonTable(runs),
       'Same requests, network and seed for every run. Green: the best value of a row (where higher or lower is better).',
     ),
+    ...(runs.every((r) => r.cost)
+      ? [
+          section(
+            'cost',
+            'Cost per mile by dispatcher',
+            costComparisonTable(runs.map((r) => ({ label: r.label, cost: r.cost! }))),
+            'Costs of the simulated span with the prices of docs/fleet-operations.md; items a run does not model count zero. Green: the lowest cost, the highest margin, share and hours.',
+          ),
+        ]
+      : []),
     section(
       'hourly',
       'Service through the day',

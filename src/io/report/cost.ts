@@ -61,3 +61,24 @@ export function operatorTable(c: CostSummary): string {
   ];
   return table([{ text: 'Operator figure' }, { text: 'Value', num: true }], rows.map(([k, v]) => [{ text: k }, { text: v, num: true }]), { id: 'operator-table' });
 }
+
+/** Cost per mile by item, one column per run, totals and operator figures below; the lowest total cost highlighted. */
+export function costComparisonTable(runs: readonly { label: string; cost: CostSummary }[]): string {
+  const headers: Cell[] = [{ text: 'Per vehicle mile' }, ...runs.map((r) => ({ text: r.label, num: true }))];
+  const rows: Cell[][] = [];
+  const rowClasses: (string | undefined)[] = [];
+  const push = (label: string, values: number[], format: (x: number) => string, lowerIsBetter?: boolean, cls?: string) => {
+    const finite = values.filter(Number.isFinite);
+    const best = lowerIsBetter === undefined || finite.length < 2 ? NaN : lowerIsBetter ? Math.min(...finite) : Math.max(...finite);
+    rows.push([{ text: label }, ...values.map((v) => ({ text: format(v), num: true, className: v === best && finite.some((x) => x !== best) ? 'best' : undefined }))]);
+    rowClasses.push(cls);
+  };
+  runs[0]?.cost.items.forEach((line, i) => push(COST_ITEM_LABELS[line.item], runs.map((r) => r.cost.items[i].perMileUsd), (x) => usd(x, 3)));
+  push('Total cost per vehicle mile', runs.map((r) => r.cost.costPerMileUsd), (x) => usd(x, 3), true, 'total');
+  push('Cost per paid mile', runs.map((r) => r.cost.costPerPaidMileUsd), (x) => usd(x), true);
+  push('Cost per trip', runs.map((r) => r.cost.costPerTripUsd), (x) => usd(x), true);
+  push('Margin per vehicle mile', runs.map((r) => r.cost.marginPerMileUsd), (x) => usd(x, 3), false);
+  push('Paid miles (% of vehicle miles)', runs.map((r) => 100 * r.cost.paidMileShare), (x) => `${x.toFixed(1)} %`, false);
+  push('Paid hours per car per week', runs.map((r) => r.cost.paidHoursPerVehiclePerWeek), (x) => (Number.isFinite(x) ? x.toFixed(1) : '–'), false);
+  return table(headers, rows, { id: 'comparison-cost', className: 'compare', rowClasses });
+}
