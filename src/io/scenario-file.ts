@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join } from 'node:path';
 import { COST_OPTIONS, COST_PARAMETER_KEYS, describeIssues, parseSetting, SETTING_KEYS, SETTING_OPTIONS, SettingsError, type OptionKey, type SettingKey } from './settings.js';
+import { parse as parseYamlText } from 'yaml';
 
 /** A scenario file as read: its path (as given) and its values, paths already resolved; defaults are not filled in. */
 export interface ScenarioFile {
@@ -53,21 +54,14 @@ const unknownField = (file: string, path: string, name: string, known: readonly 
   return `${file}: unknown field ${path}${guess ? ` (did you mean ${path.replace(/[^.]+$/, guess)}?)` : ''}`;
 };
 
-/** Loads YAML with the `yaml` package when it is installed; says what to do when it is not. */
-async function parseYaml(file: string, text: string): Promise<unknown> {
-  // NOTE: `yaml` is not a dependency yet (decision 0013): a computed specifier keeps the type check from requiring
-  // it, and YAML files start working as soon as it is installed.
-  const name = 'yaml';
-  let yaml: { parse: (text: string) => unknown };
+/** YAML as data; a syntax error names the file, line and column. */
+function parseYaml(file: string, text: string): unknown {
   try {
-    yaml = (await import(name)) as { parse: (text: string) => unknown };
-  } catch {
-    throw new SettingsError(`${file}: YAML scenario files need the "yaml" package, which is not installed (npm install yaml@2); write the scenario as JSON (.json) meanwhile`);
-  }
-  try {
-    return yaml.parse(text);
+    return parseYamlText(text);
   } catch (err) {
-    throw new SettingsError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    const e = err as Error & { linePos?: { line: number; col: number }[] };
+    const at = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    throw new SettingsError(`${file}: not valid YAML${at}: ${e.message.split('\n')[0]}`);
   }
 }
 
@@ -128,7 +122,7 @@ export function checkScenarioValues(file: string, data: unknown): ScenarioFile {
 }
 
 /**
- * Reads a scenario file (.json; .yaml/.yml when the `yaml` package is installed) and checks it (checkScenarioValues).
+ * Reads a scenario file (.json, .yaml or .yml) and checks it (checkScenarioValues).
  *
  * @example
  * const { values } = await readScenarioFile('examples/sf-day.json');
