@@ -1,12 +1,10 @@
 // Charging sites from a file (`--chargers FILE`): GeoJSON points or CSV rows, snapped to the road network; every bad
 // site is an InputFileError naming the file, the site and the problem, raised before any run starts.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { ChargingSite } from '../core/dispatch/types.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import { RoadSnapper } from '../core/network/snap.js';
-import { InputFileError, isGzip, peekFile } from './file-input.js';
+import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 
 export interface ChargerFileOptions {
   /** Farthest a site may lie from a road, metres (the scenario's snap cutoff). */
@@ -33,14 +31,8 @@ interface RawSite {
  * @example readChargingSites('depots.geojson', graph, { snapCutoffM: 250, defaultPowerKw: 50 })
  */
 export function readChargingSites(file: string, graph: RoadGraph, o: ChargerFileOptions): ChargingSite[] {
-  const head = peekFile(file);
-  let text: string;
-  try {
-    const buf = readFileSync(file);
-    text = (isGzip(head) ? gunzipSync(buf) : buf).toString('utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read (${(err as Error).message})`);
-  }
+  const buf = readInputFile(file);
+  const text = (isGzip(buf) ? gunzipInput(file, buf) : buf).toString('utf8');
   const raw = text.trimStart().startsWith('{') ? geoJsonSites(file, text) : csvSites(file, text);
   if (raw.length === 0) throw new InputFileError(file, 'no charging sites in the file');
   const snapper = new RoadSnapper(graph, { cutoffM: o.snapCutoffM });

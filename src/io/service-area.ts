@@ -1,21 +1,13 @@
 // Reads a service area (the operating area, `--service-area`) from a GeoJSON file: a Polygon or MultiPolygon, a
 // Feature holding one, or a FeatureCollection / GeometryCollection of them (their union). Every problem is an
 // InputFileError that names the file and the place in it: `area.geojson: features[2].geometry: a Point; …`.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { ServiceArea, type PolygonRings, type Position } from '../core/network/area.js';
-import { InputFileError, isGzip, peekFile } from './file-input.js';
+import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 
 /** The text of a small input file (gunzipped if it is gzip), after the usual existence and emptiness checks. */
 export function readSmallTextFile(file: string): string {
-  peekFile(file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-    if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  } catch (err) {
-    throw new InputFileError(file, `cannot read (${(err as Error).message})`);
-  }
+  let bytes = readInputFile(file);
+  if (isGzip(bytes)) bytes = gunzipInput(file, bytes);
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
