@@ -1,13 +1,6 @@
 // The `baton` command line: thin commands that parse arguments, wire the parts together and print.
-import { Command, CommanderError } from 'commander';
-import { registerNetworkCommands } from './network.js';
-import { registerCalibrateCommand } from './calibrate.js';
-import { registerSimulateCommand } from './simulate.js';
-import { registerBenchCommands } from './bench.js';
-import { registerCompareCommand } from './compare.js';
-import { registerFleetSizeCommand } from './fleet-size.js';
-import { registerServeCommand } from './serve.js';
-import { registerReplayCommand } from './replay.js';
+import { CommanderError } from 'commander';
+import { createProgram } from './program.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
 import { OutputFileError } from '../io/output-file.js';
@@ -18,23 +11,7 @@ import { SettingsError } from '../io/settings.js';
 const debug = process.argv.includes('--debug') || /^(1|true|yes)$/i.test(process.env.BATON_DEBUG ?? '');
 const argv = process.argv.filter((a, i) => i < 2 || a !== '--debug');
 
-const program = new Command();
-program
-  .name('baton')
-  .description('Baton conducts a fleet of driverless robotaxis: road networks, travel times, simulation and dispatch.')
-  .version('0.1.0')
-  .option('--debug', 'print the stack trace of any error (also BATON_DEBUG=1); may stand after the command')
-  .showHelpAfterError()
-  .exitOverride();
-
-registerSimulateCommand(program);
-registerCompareCommand(program);
-registerFleetSizeCommand(program);
-registerReplayCommand(program);
-registerNetworkCommands(program);
-registerCalibrateCommand(program);
-registerBenchCommands(program);
-registerServeCommand(program);
+const program = createProgram();
 
 /** An error the user can act on (a bad option, file or setting): its message alone, no stack trace. */
 function isUserError(err: unknown): boolean {
