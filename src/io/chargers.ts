@@ -61,11 +61,13 @@ function geoJsonSites(file: string, text: string): RawSite[] {
   } catch (err) {
     throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
   }
-  const d = doc as { type?: unknown; features?: unknown };
-  const features = d.type === 'FeatureCollection' && Array.isArray(d.features) ? d.features : d.type === 'Feature' ? [d] : null;
+  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as { type?: unknown; features?: unknown };
+  const features: unknown[] | null = d.type === 'FeatureCollection' && Array.isArray(d.features) ? d.features : d.type === 'Feature' ? [d] : null;
   if (!features) throw new InputFileError(file, 'expected a GeoJSON FeatureCollection of Point features');
-  return features.map((f: { geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null }, i: number) => {
+  return features.map((item, i) => {
     const label = `feature ${i}`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new InputFileError(file, `${label}: expected a GeoJSON Feature object, got ${JSON.stringify(item)?.slice(0, 40)}`);
+    const f = item as { geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
     const g = f.geometry;
     if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) throw new InputFileError(file, `${label}: expected a Point geometry, got ${JSON.stringify(g?.type ?? null)}`);
     const [lon, lat] = g.coordinates as number[];
