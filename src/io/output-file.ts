@@ -114,6 +114,38 @@ function checkWritable(file: string, option: string): void {
 }
 
 /**
+ * Checks a folder the command will create files in (created with its parents when missing): it is not a file, and
+ * this user may write in it, or in the nearest folder above it that exists.
+ *
+ * @example checkOutputFolder('--data-dir', './baton-data')
+ */
+export function checkOutputFolder(option: string, folder: string): void {
+  let at = resolve(folder);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(at) !== at) {
+        at = dirname(at);
+        continue;
+      }
+      throw new OutputFileError(folder, describeFileError(err, 'write'), option, { cause: err });
+    }
+    if (!st.isDirectory()) throw new OutputFileError(folder, at === resolve(folder) ? 'is a file, not a folder; give a folder' : `${at} is a file, not a folder`, option);
+    try {
+      accessSync(at, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const problem = code === 'EACCES' || code === 'EPERM' ? `permission denied: this user may not create files in ${at} (choose another folder, or check its permissions)` : describeFileError(err, 'write');
+      throw new OutputFileError(folder, problem, option, { cause: err });
+    }
+    return;
+  }
+}
+
+/**
  * An error met while writing `file` (by any call, on any path such as a temporary file beside it) as an
  * OutputFileError that names the user's file. A regular file left incomplete (disk full) is removed, and the message
  * says so.
