@@ -65,11 +65,14 @@ describe('file problems, as a user meets them', () => {
     expectUserError(r, new RegExp(`^baton: --data-dir ${locked}/data: permission denied: this user may not create files in ${locked}`));
   });
 
-  it('a folder where a file is expected, and a file where a folder is expected', () => {
-    expectUserError(runCli(['token', 'create', '--role', 'operator', '--subject', 'ops', '--data-dir', TRIPS]), new RegExp(`--data-dir ${TRIPS}: is a file, not a folder`));
+  it('a folder where a file is expected', () => {
     expectUserError(runCli(['network', 'build', 'synthetic:nodes=100', '--speeds', dir, '-o', join(dir, 'n.baton')]), new RegExp(`--speeds ${dir}: is a folder; give a file`));
     expectUserError(runCli(['simulate', '--trips', dir, '--format', 'baton']), new RegExp(`${dir}: is a folder, not a regular file; give a file`));
     expectUserError(runCli(['simulate', ...FAST, '--report', dir]), new RegExp(`--report ${dir}: is a folder; give a file path inside it`));
+  });
+
+  it('a file where a folder is expected', () => {
+    expectUserError(runCli(['token', 'create', '--role', 'operator', '--subject', 'ops', '--data-dir', TRIPS]), new RegExp(`--data-dir ${TRIPS}: is a file, not a folder`));
     expectUserError(runCli(['simulate', ...FAST, '--json', join(TRIPS, 'k.json')]), /--json .*trips\.csv\/k\.json: a part of the path is a file, not a folder/);
   });
 
