@@ -1,6 +1,7 @@
 // Parsing and checking command-line values (coordinates, times, speed tables), with errors that name the option.
 import { readFileSync } from 'node:fs';
 import { isValidLatLon } from '../core/geo.js';
+import { describeFileError } from '../io/file-input.js';
 
 /** A user error: printed as `baton: message` without a stack trace. */
 export class UsageError extends Error {
@@ -37,8 +38,10 @@ export function parseSpeeds(option: string, value: string): Record<string, numbe
   if (!value.trim().startsWith('{')) {
     try {
       text = readFileSync(value, 'utf8');
-    } catch {
-      throw new UsageError(`${option} "${value}": neither inline JSON nor a readable file`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UsageError(`${option} "${value}": neither inline JSON (e.g. {"residential":25}) nor an existing file`);
+      throw new UsageError(`${option} ${value}: ${describeFileError(err, 'read')}`);
     }
   }
   let parsed: unknown;

@@ -7,6 +7,7 @@ import { DEFAULT_CALIBRATION, fitSpeedProfile, freeFlowPairTimesS, ratioTable, t
 import type { RejectReason } from '../core/demand/trip.js';
 import { emptyRejectCounts, FILE_LEVEL_REASONS, loadTripDays, loadTrips, parseLocalDate, type LoadProgress } from '../io/trips/index.js';
 import { saveNetworkWithCh, type OpenedNetwork } from '../io/network-source.js';
+import { checkOutputs, writingFor } from '../io/output-file.js';
 import { saveSpeedProfile, type FittedOn } from '../io/speed-profile.js';
 import { parsePositiveInt, UsageError } from './args.js';
 import { openForCommand } from './network.js';
@@ -153,6 +154,10 @@ export function registerCalibrateCommand(program: Command): void {
       const overlap = holdoutDates?.filter((d) => dates!.includes(d)) ?? [];
       if (overlap.length) throw new UsageError(`--holdout: ${overlap.join(', ')} also in the fitted dates; held-out days must not be fitted on`);
       const minSamplesPerHour = parsePositiveInt('--min-samples', o.minSamples);
+      checkOutputs(
+        [o.out === undefined ? undefined : { option: '--out', file: o.out }, o.writeNetwork === undefined ? undefined : { option: '--write-network', file: o.writeNetwork }],
+        [...inputs.filter((f) => !/^synthetic(:|$)/.test(f)).map((file) => ({ option: 'network input', file })), { option: '--trips', file: o.trips }],
+      );
 
       const net = await openForCommand(inputs);
       const snapper = new RoadSnapper(net.graph);
@@ -176,8 +181,8 @@ export function registerCalibrateCommand(program: Command): void {
       }
 
       const fittedOn: FittedOn = { tripsFile: o.trips, format: o.format, dates: dates ?? [], samples: fit.screening.usable, network: inputs };
-      if (o.out) saveSpeedProfile(o.out, profile, fittedOn);
-      if (o.writeNetwork) saveNetworkWithCh(o.writeNetwork, net.graph, net.ch, profile);
+      if (o.out) writingFor('--out', () => saveSpeedProfile(o.out!, profile, fittedOn));
+      if (o.writeNetwork) writingFor('--write-network', () => saveNetworkWithCh(o.writeNetwork!, net.graph, net.ch, profile));
 
       if (o.json) {
         const result = {

@@ -1,13 +1,13 @@
 // `baton compare`: several dispatchers on the same scenario, side by side: a table, one HTML comparison report, and
 // one KPI object per dispatcher in --json (the same fields as `baton simulate --json`).
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderComparisonReport, type ComparisonRun } from '../io/report/index.js';
 import type { ForecastSource } from '../io/forecast.js';
 import type { CostSummary } from '../core/metrics/cost.js';
+import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -62,6 +62,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--report <file>', 'write one HTML report with the comparison plots')
     .action(async (o: { json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(...(await settingsOf(o)));
+      checkOutputs([o.json === undefined ? undefined : { option: '--json', file: o.json }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
       const { fleet, seed } = settings;
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
@@ -74,13 +75,13 @@ export function registerCompareCommand(program: Command): void {
         runs.push({ label: name, kpis, cost: runCost(kpis, settings.cost), wallS, forecastSource, series });
       }
       process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)), null, 2)}\n`);
+      if (o.json) writeOutputFile(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)), null, 2)}\n`, '--json');
       if (o.report) {
         const html = renderComparisonReport(
           runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series!, cost: r.cost })),
           { ...scenario.description, fleet, seed },
         );
-        writeFileSync(o.report, html);
+        writeOutputFile(o.report, html, '--report');
         process.stderr.write(`report: ${o.report}\n`);
       }
     });

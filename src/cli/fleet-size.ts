@@ -1,6 +1,5 @@
 // `baton fleet-size`: the smallest fleet that picks up a target share of requests within a time limit, found by
 // parallel bisection over simulations, printed beside the clairvoyant lower bound and the source's human fleet.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   FleetWorkerPool,
@@ -21,9 +20,10 @@ import { formatSpan } from '../core/metrics/kpis.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { ScenarioRunner } from '../io/scenario-runner.js';
 import type { Scenario } from '../io/scenario.js';
+import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseFleetSizeSettings, type OptionKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
-import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -101,6 +101,7 @@ export function registerFleetSizeCommand(program: Command): void {
     .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
       const t0 = performance.now();
       const settings = parseFleetSizeSettings(...(await settingsOf(o)));
+      checkOutputs([o.json === undefined ? undefined : { option: '--json', file: o.json }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
       const { targetPct, withinS, tolerance, min, max } = settings;
       const workers = settings.workers ?? defaultWorkerCount();
       const run: FleetRunOptions = { dispatcher: settings.dispatcher, withinS };
@@ -178,7 +179,7 @@ export function registerFleetSizeCommand(program: Command): void {
           wallS: round3((performance.now() - t0) / 1000),
         };
         process.stdout.write(`${formatFleetSize(out)}\n${tripRowsTable(scenario)}`);
-        if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 2)}\n`);
+        if (o.json) writeOutputFile(o.json, `${JSON.stringify(out, null, 2)}\n`, '--json');
         if (o.report) await writeReport(o.report, out, runner);
       } finally {
         await engine.close();
@@ -320,5 +321,5 @@ async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRun
     withinS: r.withinS,
     scenario: { ...runner.scenario.description, dispatcher: r.dispatcher, seed: runner.settings.seed, fleet: r.fleet },
   });
-  writeFileSync(file, html);
+  writeOutputFile(file, html, '--report');
 }

@@ -5,6 +5,7 @@ import { pathCoordinates } from '../core/network/geometry.js';
 import { buildContractionHierarchy } from '../core/network/ch.js';
 import { importNetwork, openNetwork, saveNetworkWithCh, isNetworkFilePath } from '../io/network-source.js';
 import { loadNetwork } from '../io/network-file.js';
+import { checkOutputs, writingFor } from '../io/output-file.js';
 import { parseClockS, parseLatLon, parseSpeeds, UsageError } from './args.js';
 import { progressBar } from './progress.js';
 
@@ -38,11 +39,13 @@ export function registerNetworkCommands(program: Command): void {
     .option('--json', 'print the build report as JSON')
     .action(async (inputs: string[], o: { out: string; speeds?: string; ch: boolean; json?: boolean }) => {
       const speeds = o.speeds ? parseSpeeds('--speeds', o.speeds) : undefined;
+      const speedsFile = o.speeds && !o.speeds.trim().startsWith('{') ? [{ option: '--speeds', file: o.speeds }] : [];
+      checkOutputs([{ option: '--out', file: o.out }], [...inputs.filter((f) => !/^synthetic(:|$)/.test(f)).map((file) => ({ option: 'network input', file })), ...speedsFile]);
       const t0 = performance.now();
       const imported = await importNetwork(inputs, { speeds });
       const importS = (performance.now() - t0) / 1000;
       let chS = 0;
-      let ch;
+      let ch: ReturnType<typeof buildContractionHierarchy> | undefined;
       if (o.ch) {
         const bar = progressBar('contracting', imported.graph.nodeCount);
         const t1 = performance.now();
@@ -50,7 +53,7 @@ export function registerNetworkCommands(program: Command): void {
         bar.stop();
         chS = (performance.now() - t1) / 1000;
       }
-      const bytes = saveNetworkWithCh(o.out, imported.graph, ch);
+      const bytes = writingFor('--out', () => saveNetworkWithCh(o.out, imported.graph, ch));
       const r = imported.report;
       const summary = { out: o.out, bytes, nodes: r.nodesKept, edges: r.edgesKept, importS, chS, report: r, stats: imported.stats };
       if (o.json) {

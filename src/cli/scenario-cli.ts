@@ -11,6 +11,7 @@ import { openEventLog } from '../io/event-log-file.js';
 import type { ForecastSource } from '../io/forecast.js';
 import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { checkMemoryBudget } from '../io/memory-budget.js';
+import type { InputSource } from '../io/output-file.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
@@ -102,6 +103,24 @@ export function addSettingOptions(cmd: Command, keys: readonly OptionKey[], o: {
 }
 
 /**
+ * The files a scenario command reads, with the options that named them: outputs are checked against them (an output
+ * must never overwrite an input).
+ */
+export function settingInputs(settings: Partial<ScenarioSettings> & { chargers?: string }): InputSource[] {
+  const inputs: InputSource[] = [];
+  for (const file of settings.network ?? []) if (!/^synthetic(:|$)/.test(file)) inputs.push({ option: '--network', file });
+  const single: [string, string | undefined][] = [
+    ['--trips', settings.trips],
+    ['--speed-factors', settings.speedFactors],
+    ['--service-area', settings.serviceArea],
+    ['--avoid', settings.avoid],
+    ['--chargers', settings.chargers === 'auto' ? undefined : settings.chargers],
+  ];
+  for (const [option, file] of single) if (file !== undefined) inputs.push({ option, file });
+  return inputs;
+}
+
+/**
  * Loads the scenario of the settings with progress bars for the slow parts (contracting, reading trips). A run too
  * big for memory is refused before any work when the sizes are known from the settings (fleet, synthetic requests),
  * and again once the network and trips are loaded.
@@ -155,7 +174,7 @@ export async function runWithProgress(
   const lastRequestS = runner.scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
   const endS = lastRequestS + runner.settings.maxWaitS;
   const bar = progressBar(dispatcher, endS, '{bar} {clock} | {handled} requests | {speed}× real time', { clock: '00:00', handled: 0, speed: 0 });
-  const log = o.events ? openEventLog(o.events) : undefined;
+  const log = o.events ? openEventLog(o.events, '--events') : undefined;
   // Speed is measured from the first report, so that building the dispatcher (reading a forecast) does not count.
   let origin: { wallMs: number; nowS: number } | undefined;
   const series = o.series ? new ReportSeriesAccumulator() : undefined;

@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index
 import { WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { startLiveService } from '../service/live-service.js';
+import { checkOutputFolder } from '../io/output-file.js';
 import { UsageError } from './args.js';
 
 interface ServeOptions {
@@ -62,6 +63,7 @@ export function registerServeCommand(program: Command): void {
       const logger = pino({ level: o.logLevel });
       const settings = parseSimSettings({ network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
 
+      if (!o.db) checkOutputFolder('--data-dir', o.dataDir);
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       const run = Number((await store.getState('run')) ?? '0') + 1;
       await store.setState('run', String(run));
@@ -99,6 +101,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (o: { role: string; subject: string; label?: string; dataDir: string; db?: string; json?: boolean }) => {
       if (!(ROLES as readonly string[]).includes(o.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${o.role}"`);
       if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(o.subject)) throw new UsageError(`--subject must be 1–64 letters, digits or . _ : - (starting with a letter or digit), got "${o.subject}"`);
+      if (!o.db) checkOutputFolder('--data-dir', o.dataDir);
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       try {
         const { token: t, apiKey } = await store.createToken({ role: o.role as Role, subject: o.subject, label: o.label });

@@ -1,10 +1,10 @@
 // `baton simulate`: replay a day of ride requests through a simulated robotaxi fleet and report the KPIs.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatSpan, scaleKpisToDay, type Kpis } from '../core/metrics/kpis.js';
 import { renderSimulationReport } from '../io/report/index.js';
+import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseSimSettings } from '../io/settings.js';
-import { addSettingOptions, formatCost, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, tripRowsTable } from './scenario-cli.js';
+import { addSettingOptions, formatCost, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
@@ -66,6 +66,10 @@ export function registerSimulateCommand(program: Command): void {
     .option('--report <file>', 'write a self-contained HTML report with plots')
     .action(async (o: { events?: string; json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(...(await settingsOf(o)));
+      checkOutputs(
+        [o.json === undefined ? undefined : { option: '--json', file: o.json }, o.events === undefined ? undefined : { option: '--events', file: o.events }, o.report === undefined ? undefined : { option: '--report', file: o.report }],
+        settingInputs(settings),
+      );
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
       const rejected = Object.entries(scenario.rejectedRows);
@@ -80,7 +84,7 @@ export function registerSimulateCommand(program: Command): void {
       const cost = runCost(kpis, settings.cost);
       process.stdout.write(`${formatKpis(kpis, wallS)}\n${formatCost(cost).join('\n')}\n${tripRowsTable(scenario)}`);
       if (scenario.operatingArea) process.stdout.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource, cost), null, 2)}\n`);
+      if (o.json) writeOutputFile(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource, cost), null, 2)}\n`, '--json');
       if (o.report) {
         const html = renderSimulationReport({
           scenario: { ...scenario.description, fleet: settings.fleet, dispatcher: settings.dispatcher, seed: settings.seed },
@@ -93,7 +97,7 @@ export function registerSimulateCommand(program: Command): void {
           rowsRead: scenario.rowsRead,
           ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
         });
-        writeFileSync(o.report, html);
+        writeOutputFile(o.report, html, '--report');
         process.stderr.write(`report: ${o.report}\n`);
       }
     });

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { nearestNode } from '../core/network/area.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import { InputFileError } from './file-input.js';
-import { geoJsonPosition, parseJsonFile, readSmallTextFile } from './service-area.js';
+import { checkGeoJsonDepth, geoJsonPosition, parseJsonFile, readSmallTextFile } from './service-area.js';
 
 /** Farthest an avoid point may lie from the node it names, metres (`--avoid-cutoff`). */
 export const DEFAULT_AVOID_CUTOFF_M = 50;
@@ -61,7 +61,8 @@ function parseCsv(text: string, file: string): AvoidEntry[] {
 }
 
 /** GeoJSON: Point / MultiPoint geometries (bare, in Features, in collections); a Feature's `node_id` property wins. */
-function parseGeoJson(value: unknown, file: string, where: string, out: AvoidEntry[]): void {
+function parseGeoJson(value: unknown, file: string, where: string, out: AvoidEntry[], depth = 0): void {
+  checkGeoJsonDepth(file, where, depth);
   const at = where ? `${where}: ` : '';
   const child = (key: string) => (where ? `${where}.${key}` : key);
   if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
@@ -88,16 +89,16 @@ function parseGeoJson(value: unknown, file: string, where: string, out: AvoidEnt
         return;
       }
       if (v.geometry === null || v.geometry === undefined) throw new InputFileError(file, `${at}the Feature has neither a geometry nor a node_id property`);
-      parseGeoJson(v.geometry, file, child('geometry'), out);
+      parseGeoJson(v.geometry, file, child('geometry'), out, depth + 1);
       return;
     }
     case 'FeatureCollection':
       if (!Array.isArray(v.features)) throw new InputFileError(file, `${at}the FeatureCollection has no features array`);
-      v.features.forEach((f, i) => parseGeoJson(f, file, `${child('features')}[${i}]`, out));
+      v.features.forEach((f, i) => parseGeoJson(f, file, `${child('features')}[${i}]`, out, depth + 1));
       return;
     case 'GeometryCollection':
       if (!Array.isArray(v.geometries)) throw new InputFileError(file, `${at}the GeometryCollection has no geometries array`);
-      v.geometries.forEach((g, i) => parseGeoJson(g, file, `${child('geometries')}[${i}]`, out));
+      v.geometries.forEach((g, i) => parseGeoJson(g, file, `${child('geometries')}[${i}]`, out, depth + 1));
       return;
     default:
       throw new InputFileError(file, `${at}a ${String(v.type)}; an avoid list holds Point or MultiPoint geometry, or Features with a node_id property`);

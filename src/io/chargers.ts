@@ -1,12 +1,10 @@
 // Charging sites from a file (`--chargers FILE`): GeoJSON points or CSV rows, snapped to the road network; every bad
 // site is an InputFileError naming the file, the site and the problem, raised before any run starts.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { ChargingSite } from '../core/dispatch/types.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import { RoadSnapper } from '../core/network/snap.js';
-import { InputFileError, isGzip, peekFile } from './file-input.js';
+import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 
 export interface ChargerFileOptions {
   /** Farthest a site may lie from a road, metres (the scenario's snap cutoff). */
@@ -33,14 +31,8 @@ interface RawSite {
  * @example readChargingSites('depots.geojson', graph, { snapCutoffM: 250, defaultPowerKw: 50 })
  */
 export function readChargingSites(file: string, graph: RoadGraph, o: ChargerFileOptions): ChargingSite[] {
-  const head = peekFile(file);
-  let text: string;
-  try {
-    const buf = readFileSync(file);
-    text = (isGzip(head) ? gunzipSync(buf) : buf).toString('utf8');
-  } catch (err) {
-    throw new InputFileError(file, `cannot read (${(err as Error).message})`);
-  }
+  const buf = readInputFile(file);
+  const text = (isGzip(buf) ? gunzipInput(file, buf) : buf).toString('utf8');
   const raw = text.trimStart().startsWith('{') ? geoJsonSites(file, text) : csvSites(file, text);
   if (raw.length === 0) throw new InputFileError(file, 'no charging sites in the file');
   const snapper = new RoadSnapper(graph, { cutoffM: o.snapCutoffM });
@@ -69,11 +61,13 @@ function geoJsonSites(file: string, text: string): RawSite[] {
   } catch (err) {
     throw new InputFileError(file, `not valid JSON (${(err as Error).message})`);
   }
-  const d = doc as { type?: unknown; features?: unknown };
-  const features = d.type === 'FeatureCollection' && Array.isArray(d.features) ? d.features : d.type === 'Feature' ? [d] : null;
+  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as { type?: unknown; features?: unknown };
+  const features: unknown[] | null = d.type === 'FeatureCollection' && Array.isArray(d.features) ? d.features : d.type === 'Feature' ? [d] : null;
   if (!features) throw new InputFileError(file, 'expected a GeoJSON FeatureCollection of Point features');
-  return features.map((f: { geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null }, i: number) => {
+  return features.map((item, i) => {
     const label = `feature ${i}`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new InputFileError(file, `${label}: expected a GeoJSON Feature object, got ${JSON.stringify(item)?.slice(0, 40)}`);
+    const f = item as { geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
     const g = f.geometry;
     if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) throw new InputFileError(file, `${label}: expected a Point geometry, got ${JSON.stringify(g?.type ?? null)}`);
     const [lon, lat] = g.coordinates as number[];

@@ -1,7 +1,7 @@
 // Opening input files for streaming: existence and emptiness checks with clear messages, and transparent gunzip
 // detected by the gzip magic bytes (not by the file name).
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { createReadStream, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parse, type Options as CsvOptions } from 'csv-parse';
 
@@ -17,27 +17,94 @@ export class InputFileError extends Error {
   }
 }
 
+/**
+ * Plain words for an operating-system error met on a file the user named: what went wrong and what to do. Never
+ * the system message itself, which names whatever path the call used (a temporary file, say) rather than the
+ * user's.
+ *
+ * @example describeFileError({ code: 'EACCES' }, 'read') // 'permission denied: this user may not read it (…)'
+ */
+export function describeFileError(err: unknown, use: 'read' | 'write'): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return use === 'read' ? 'file not found' : 'its folder does not exist (create it first, or choose another path)';
+    case 'EACCES':
+    case 'EPERM':
+      return use === 'read'
+        ? 'permission denied: this user may not read it (check the permissions of the file and of its folders: ls -l)'
+        : 'permission denied: this user may not write it (choose another path, or check the permissions of the file and its folder)';
+    case 'EISDIR':
+      return 'is a folder; give a file';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder (check the path)';
+    case 'ENOSPC':
+      return 'the disk is full (no space left on the device): free some space or choose another disk';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded: free some space or choose another disk';
+    case 'EROFS':
+      return 'the file system is read-only: choose another path';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    case 'ELOOP':
+      return 'the path has a loop of symbolic links';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files (raise the limit, e.g. ulimit -n, and run again)';
+    case 'EIO':
+      return `input/output error from the device while trying to ${use} it (the disk or network share may be failing)`;
+    case 'EBUSY':
+    case 'ETXTBSY':
+      return 'the file is busy (in use by another program)';
+    default:
+      return `cannot ${use} it (${code ?? (err instanceof Error ? err.message : String(err))})`;
+  }
+}
+
 /** Reads the first `n` bytes of a file, after checking it exists, is a regular file and is not empty. */
 export function peekFile(file: string, n = 16): Buffer {
   let size: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new InputFileError(file, 'is not a regular file');
+    if (st.isDirectory()) throw new InputFileError(file, 'is a folder, not a regular file; give a file');
+    if (!st.isFile()) throw new InputFileError(file, 'is not a regular file (a device, pipe or socket); give a file');
     size = st.size;
   } catch (err) {
     if (err instanceof InputFileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(err)})`);
+    throw new InputFileError(file, describeFileError(err, 'read'), { cause: err });
   }
   if (size === 0) throw new InputFileError(file, 'file is empty');
   const buf = Buffer.alloc(Math.min(n, size));
-  const fd = openSync(file, 'r');
   try {
-    readSync(fd, buf, 0, buf.length, 0);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new InputFileError(file, describeFileError(err, 'read'), { cause: err });
   }
   return buf;
+}
+
+/** Reads a whole input file (after peekFile's checks); errors name the file in plain words. */
+export function readInputFile(file: string): Buffer {
+  peekFile(file, 1);
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new InputFileError(file, describeFileError(err, 'read'), { cause: err });
+  }
+}
+
+/** Gunzips a small input file read whole; corrupt data is an InputFileError naming the file. */
+export function gunzipInput(file: string, bytes: Buffer): Buffer {
+  try {
+    return gunzipSync(bytes);
+  } catch (err) {
+    throw asInputError(file, err);
+  }
 }
 
 /** True if the bytes start with the gzip magic number 1f 8b. */
@@ -65,6 +132,7 @@ export function asInputError(file: string, err: unknown): InputFileError {
   const msg = err instanceof Error ? err.message : String(err);
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return new InputFileError(file, `corrupt gzip data (${msg})`);
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new InputFileError(file, describeFileError(err, 'read'), { cause: err });
   return new InputFileError(file, msg);
 }
 

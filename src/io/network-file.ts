@@ -4,10 +4,11 @@
 // Layout: "BATONNET" (8 bytes) · u32 format version · u32 header length · header JSON (UTF-8) · zero padding to a
 // multiple of 8 · the arrays, each starting at a multiple of 8. The header lists every array (name, type, offset,
 // length) so that readers can check the file is complete before touching it.
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { NetworkMeta, RoadGraph } from '../core/network/graph.js';
 import type { SpeedProfile } from '../core/network/travel-times.js';
-import { InputFileError } from './file-input.js';
+import { describeFileError, InputFileError } from './file-input.js';
+import { asOutputError, writeOutputFile } from './output-file.js';
 
 const MAGIC = 'BATONNET';
 const VERSION = 1;
@@ -76,10 +77,38 @@ export function saveNetwork(file: string, graph: RoadGraph, extras: NetworkExtra
     const a = named[i][1];
     Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(buf, dataStart + arrays[i].offset);
   }
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, buf);
-  renameSync(tmp, file);
+  writeReplacing(file, buf);
   return buf.length;
+}
+
+/**
+ * Writes a regular file through a temporary file beside it and a rename, so that a failed write never leaves a
+ * half-written network where a good one was; a device (/dev/null) is written directly. Errors name `file`, never the
+ * temporary file.
+ */
+function writeReplacing(file: string, buf: Uint8Array): void {
+  let regular = true;
+  try {
+    regular = statSync(file).isFile();
+  } catch {
+    // A new file: written through the temporary file.
+  }
+  if (!regular) {
+    writeOutputFile(file, buf);
+    return;
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, buf);
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created, or already renamed.
+    }
+    throw asOutputError(file, err);
+  }
 }
 
 /** True if the file starts with the network magic bytes. */
@@ -111,8 +140,7 @@ export function loadNetwork(file: string): LoadedNetwork {
   try {
     buf = readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, code === 'ENOENT' ? 'file not found' : `cannot read (${code})`);
+    throw new InputFileError(file, describeFileError(err, 'read'), { cause: err });
   }
   if (buf.length < 16 || buf.toString('ascii', 0, 8) !== MAGIC) throw new InputFileError(file, 'not a Baton network file (build one with `baton network build`)');
   const version = buf.readUInt32LE(8);

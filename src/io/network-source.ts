@@ -9,7 +9,7 @@ import { FREE_FLOW, validateSpeedProfile, type SpeedProfile } from '../core/netw
 import { importCsvNetwork } from './csv-network.js';
 import { importOsm } from './osm.js';
 import { SettingsError } from './settings.js';
-import { InputFileError, peekFile } from './file-input.js';
+import { describeFileError, InputFileError, peekFile } from './file-input.js';
 import { isNetworkFile, loadNetwork, saveNetwork } from './network-file.js';
 
 export interface ImportedNetwork {
@@ -68,7 +68,13 @@ export function parseSyntheticSpec(spec: string): Partial<SyntheticCityOptions> 
 
 /** Finds the node and edge CSV files in a folder (names containing "node" and "edge"). */
 function csvPairIn(dir: string): [string, string] {
-  const files = readdirSync(dir).filter((f) => /\.csv(\.gz)?$/i.test(f));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new InputFileError(dir, describeFileError(err, 'read'), { cause: err });
+  }
+  const files = names.filter((f) => /\.csv(\.gz)?$/i.test(f));
   const nodes = files.filter((f) => /node/i.test(f));
   const edges = files.filter((f) => /edge/i.test(f));
   if (nodes.length !== 1 || edges.length !== 1) {
@@ -95,8 +101,8 @@ export async function importNetwork(inputs: string[], opts: ImportOptions = {}):
     let isDir = false;
     try {
       isDir = statSync(input).isDirectory();
-    } catch {
-      throw new InputFileError(input, 'file not found');
+    } catch (err) {
+      throw new InputFileError(input, describeFileError(err, 'read'), { cause: err });
     }
     if (isDir) {
       const [n, e] = csvPairIn(input);

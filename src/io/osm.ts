@@ -33,6 +33,7 @@ import { haversineM } from '../core/geo.js';
 import { GraphBuilder, RoadClass, type BuildReport, type RoadClassName, type RoadGraph } from '../core/network/graph.js';
 import { edgeTimeMs, speedTable, type SpeedTable } from '../core/network/speeds.js';
 import { NetworkImportError } from './import-error.js';
+import { describeFileError } from './file-input.js';
 
 /** Attribution that must travel with any graph built from OSM data. */
 export const OSM_ATTRIBUTION = '© OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright)';
@@ -434,7 +435,7 @@ async function detectFormat(path: string): Promise<OsmFormat> {
   let size: number;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new NetworkImportError(path, 'not a regular file');
+    if (!st.isFile()) throw new NetworkImportError(path, st.isDirectory() ? 'is a folder, not a regular file; give the OSM file' : 'not a regular file (a device, pipe or socket); give the OSM file');
     size = st.size;
   } catch (err) {
     if (err instanceof NetworkImportError) throw err;
@@ -481,10 +482,7 @@ function preview(bytes: Buffer | string): string {
 }
 
 function fileError(path: string, err: unknown): NetworkImportError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const problem =
-    code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a regular file' : `cannot read file (${code ?? String(err)})`;
-  return new NetworkImportError(path, problem, { cause: err });
+  return new NetworkImportError(path, describeFileError(err, 'read'), { cause: err });
 }
 
 /** Streams the elements of an OSM file of a known format into the visitor. */

@@ -1,14 +1,12 @@
 // Reads a recorded run for the dashboard: the NDJSON event log (plain or gzip) folded into a replay scene with the
 // network it ran on, packed once into the bundle the page loads, plus an index of each vehicle's own event lines.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { RoadGraph } from '../core/network/graph.js';
 import { encodeReplayScene, type ReplayScene } from '../core/replay/bundle.js';
 import { roadLayer } from '../core/replay/road-layer.js';
 import { ReplayTimelineBuilder } from '../core/replay/timeline.js';
 import type { SimEvent } from '../core/sim/events.js';
-import { InputFileError, isGzip, peekFile } from './file-input.js';
+import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 import { loadGraph } from './network-source.js';
 
 export interface LoadedReplay {
@@ -32,14 +30,8 @@ const NODE_FIELDS = ['node', 'fromNode', 'toNode', 'pickupNode', 'dropoffNode'] 
  * @example const replay = await loadReplay('events.ndjson', ['synthetic']);
  */
 export async function loadReplay(eventsFile: string, networkInputs: string[]): Promise<LoadedReplay> {
-  const head = peekFile(eventsFile, 2);
-  const raw = readFileSync(eventsFile);
-  let text: Buffer;
-  try {
-    text = isGzip(head) ? gunzipSync(raw) : raw;
-  } catch (err) {
-    throw new InputFileError(eventsFile, `corrupt gzip data (${(err as Error).message})`);
-  }
+  const raw = readInputFile(eventsFile);
+  const text = isGzip(raw) ? gunzipInput(eventsFile, raw) : raw;
   const graph = await loadGraph(networkInputs);
 
   const builder = new ReplayTimelineBuilder();

@@ -1,22 +1,25 @@
 // Reads a service area (the operating area, `--service-area`) from a GeoJSON file: a Polygon or MultiPolygon, a
 // Feature holding one, or a FeatureCollection / GeometryCollection of them (their union). Every problem is an
 // InputFileError that names the file and the place in it: `area.geojson: features[2].geometry: a Point; …`.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { ServiceArea, type PolygonRings, type Position } from '../core/network/area.js';
-import { InputFileError, isGzip, peekFile } from './file-input.js';
+import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 
 /** The text of a small input file (gunzipped if it is gzip), after the usual existence and emptiness checks. */
 export function readSmallTextFile(file: string): string {
-  peekFile(file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-    if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  } catch (err) {
-    throw new InputFileError(file, `cannot read (${(err as Error).message})`);
-  }
+  let bytes = readInputFile(file);
+  if (isGzip(bytes)) bytes = gunzipInput(file, bytes);
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
+ * Deepest nesting of Features and collections the GeoJSON readers follow. Real files nest two or three levels; a
+ * deeper file is refused before it can exhaust the stack.
+ */
+export const MAX_GEOJSON_DEPTH = 32;
+
+/** Refuses GeoJSON nested deeper than MAX_GEOJSON_DEPTH, naming the place in the file. */
+export function checkGeoJsonDepth(file: string, where: string, depth: number): void {
+  if (depth > MAX_GEOJSON_DEPTH) throw new InputFileError(file, `${where.slice(0, 80)}…: collections and Features nested more than ${MAX_GEOJSON_DEPTH} levels deep`);
 }
 
 /** Parses JSON text; a syntax error becomes an InputFileError naming the file. */
@@ -63,7 +66,8 @@ function polygon(file: string, v: unknown, where: string): PolygonRings {
 const child = (where: string, key: string): string => (where ? `${where}.${key}` : key);
 
 /** The polygons of one GeoJSON object (geometry, Feature or collection), appended to `out`. */
-function collect(file: string, v: unknown, where: string, out: PolygonRings[]): void {
+function collect(file: string, v: unknown, where: string, out: PolygonRings[], depth = 0): void {
+  checkGeoJsonDepth(file, where, depth);
   const at = where ? `${where}: ` : '';
   if (!isObject(v) || typeof v.type !== 'string') throw new InputFileError(file, `${at}expected a GeoJSON object with a "type"`);
   switch (v.type) {
@@ -76,15 +80,15 @@ function collect(file: string, v: unknown, where: string, out: PolygonRings[]): 
       return;
     case 'Feature':
       if (v.geometry === null || v.geometry === undefined) throw new InputFileError(file, `${at}the Feature has no geometry; a service area needs a Polygon or MultiPolygon`);
-      collect(file, v.geometry, child(where, 'geometry'), out);
+      collect(file, v.geometry, child(where, 'geometry'), out, depth + 1);
       return;
     case 'FeatureCollection':
       if (!Array.isArray(v.features) || v.features.length === 0) throw new InputFileError(file, `${at}the FeatureCollection has no features`);
-      v.features.forEach((f, i) => collect(file, f, `${child(where, 'features')}[${i}]`, out));
+      v.features.forEach((f, i) => collect(file, f, `${child(where, 'features')}[${i}]`, out, depth + 1));
       return;
     case 'GeometryCollection':
       if (!Array.isArray(v.geometries) || v.geometries.length === 0) throw new InputFileError(file, `${at}the GeometryCollection has no geometries`);
-      v.geometries.forEach((g, i) => collect(file, g, `${child(where, 'geometries')}[${i}]`, out));
+      v.geometries.forEach((g, i) => collect(file, g, `${child(where, 'geometries')}[${i}]`, out, depth + 1));
       return;
     default:
       throw new InputFileError(file, `${at}a ${v.type}; a service area needs Polygon or MultiPolygon geometry (also inside a Feature or FeatureCollection)`);

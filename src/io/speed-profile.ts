@@ -1,5 +1,6 @@
 // Reads and writes hourly speed factors as JSON (`baton calibrate --out`, `baton simulate --speed-factors`).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import { validateSpeedProfile, type SpeedProfile } from '../core/network/travel-times.js';
 import { InputFileError, peekFile } from './file-input.js';
 
@@ -53,5 +54,5 @@ export function loadSpeedProfile(file: string): SpeedProfile {
 /** Writes a speed profile (and what it was fitted on) as pretty JSON that loadSpeedProfile reads back. */
 export function saveSpeedProfile(file: string, profile: SpeedProfile, fittedOn?: FittedOn): void {
   const body: SpeedProfileFile = { hourlyFactors: [...validateSpeedProfile(profile).hourlyFactors], ...(fittedOn ? { fittedOn } : {}) };
-  writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+  writeOutputFile(file, `${JSON.stringify(body, null, 2)}\n`);
 }

@@ -1,7 +1,10 @@
 // Fuzzing as a suite: fast-check generators of hostile inputs for the trip readers (malformed rows in every format),
-// gzip (truncated, corrupted), `.baton` network files (truncated, corrupted) and the settings behind every scenario
-// command's options. The one property everywhere: each input ends in a result or in an expected error that names the
-// file or the option, within 10 s; anything else (another error type, a message naming neither, a hang) is a failure.
+// gzip (truncated, corrupted), `.baton` network files (truncated, corrupted), OSM PBF (generated networks of any
+// shape, then cut and corrupted), the GeoJSON and CSV inputs (service area, charging sites, avoid list), the settings
+// behind every scenario command's options, and the command lines of those commands parsed by the real `baton` program.
+// The one property everywhere: each input ends in a result or in an expected error (InputFileError naming the file;
+// SettingsError, UsageError, OutputFileError or a commander parse error naming the option) within 10 s; anything
+// else (another error type, a message naming neither, a hang) is a failure.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +14,8 @@ import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { loadNetwork, saveNetwork } from '../../src/io/network-file.js';
 import { parseFleetSizeSettings, SettingsError } from '../../src/io/settings.js';
 import { loadTrips, TRIP_FORMATS } from '../../src/io/trips/index.js';
+import { InputFileError } from '../../src/io/file-input.js';
+import { fuzzCommandLines, fuzzOsmPbf, fuzzPlaceFiles } from './fuzz-more.js';
 
 const HANG_MS = 10_000;
 
@@ -35,7 +40,7 @@ const GOOD_ROWS: Record<string, string> = {
 };
 
 /** A field value a hostile or careless source might hold. */
-const field = fc.oneof(
+export const field = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.constantFrom('', '"', '""', '"a,b"', 'NaN', 'Infinity', '-0', '1e308', '-1e308', '0x1F', '９', '\u0000', ' 1 ', '2024-02-30T00:00:00Z', '99999999999999999999'),
   fc.double().map(String),
@@ -64,15 +69,16 @@ async function withinTime<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-/** Expected outcome of reading a file: a result, or an error of a known kind whose message names the file. */
+/** Expected outcome of reading a file: a result, or an InputFileError whose message names the file. */
 async function fileOutcome(path: string, read: () => Promise<unknown> | unknown): Promise<string | undefined> {
   try {
     await withinTime(Promise.resolve().then(read));
     return undefined;
   } catch (err) {
     const e = err as Error;
-    if (e.message?.startsWith('HANG')) return `${path}: ${e.message}`;
-    if (!(e instanceof Error) || !e.message.includes(path)) return `${path}: ${e?.name}: ${e?.message} (does not name the file)\n${e?.stack}`;
+    if (e?.message?.startsWith('HANG')) return `${path}: ${e.message}`;
+    if (!(e instanceof InputFileError)) return `${path}: ${e?.name}: ${e?.message} (not an InputFileError)\n${e?.stack}`;
+    if (!e.message.startsWith(`${path}: `)) return `${path}: ${e.name}: ${e.message} (does not name the file first)`;
     return undefined;
   }
 }
@@ -162,6 +168,11 @@ export async function fuzzInputs(runs: number, seed = 1): Promise<FuzzReport> {
     }),
     { ...params, numRuns: runs * 20 },
   );
+
+  const ctx = { dir, note, params, fileOutcome, field, next: () => n++ };
+  await fuzzOsmPbf(ctx, runs);
+  await fuzzPlaceFiles(ctx, runs);
+  await fuzzCommandLines(ctx, runs * 2);
 
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return { counts, total, failures };

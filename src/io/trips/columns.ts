@@ -1,4 +1,5 @@
 // Finds a format's columns in a CSV header by name (trimmed, case-insensitive, with aliases across file versions).
+import { InputFileError } from '../file-input.js';
 
 /** Logical column → accepted header names (lower case). The first alias present in the header wins. */
 export type ColumnSpec = Record<string, readonly string[]>;
@@ -41,10 +42,9 @@ export function resolveColumns<R extends ColumnSpec, O extends ColumnSpec>(
   }
   for (const [name, aliases] of Object.entries(optional)) out[name] = find(aliases);
   if (missing.length > 0) {
-    throw new Error(
-      `trip file ${path} lacks required column${missing.length > 1 ? 's' : ''} for format "${format}": ${missing.join('; ')}` +
-        ` (header: ${header.join(',')})`,
-    );
+    // The header of a binary or mangled file can be anything: show only its start, printable.
+    const shown = header.join(',').slice(0, 200).replace(/[^\x20-\x7e\u00a0-\u024f]/g, '.');
+    throw new InputFileError(path, `lacks required column${missing.length > 1 ? 's' : ''} for format "${format}": ${missing.join('; ')} (header: ${shown})`);
   }
   return out as ColumnIndex<R, O>;
 }
