@@ -10,6 +10,7 @@ import { ReplayTimelineBuilder } from '../core/replay/timeline.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { InputFileError, isGzip, peekFile } from './file-input.js';
 import { loadGraph } from './network-source.js';
+import { parseServiceAreaPolygons, readSmallTextFile } from './service-area.js';
 
 export interface LoadedReplay {
   scene: ReplayScene;
@@ -31,7 +32,8 @@ const NODE_FIELDS = ['node', 'fromNode', 'toNode', 'pickupNode', 'dropoffNode'] 
  *
  * @example const replay = await loadReplay('events.ndjson', ['synthetic']);
  */
-export async function loadReplay(eventsFile: string, networkInputs: string[]): Promise<LoadedReplay> {
+export async function loadReplay(eventsFile: string, networkInputs: string[], options: { serviceAreaFile?: string } = {}): Promise<LoadedReplay> {
+  const serviceArea = options.serviceAreaFile === undefined ? undefined : parseServiceAreaPolygons(readSmallTextFile(options.serviceAreaFile), options.serviceAreaFile);
   const head = peekFile(eventsFile, 2);
   const raw = readFileSync(eventsFile);
   let text: Buffer;
@@ -91,6 +93,7 @@ export async function loadReplay(eventsFile: string, networkInputs: string[]): P
     log: { name: basename(eventsFile), events },
     network: networkLayer(graph),
     timeline: builder.result(),
+    ...(serviceArea ? { serviceArea } : {}),
   };
   const lineAt = (start: number): string => {
     const end = text.indexOf(10, start);
