@@ -1,7 +1,8 @@
-// Asks the server what to show (a replay of one run, or two side by side) and starts the dashboard.
+// Asks the server what to show (a replay of one or two runs, or the live service) and starts that dashboard.
 import './style.css';
 import { decodeReplayScene } from '../../src/core/replay/bundle.js';
 import { Dashboard } from './dashboard.js';
+import { LiveDashboard } from './live.js';
 
 interface DashboardInfo {
   mode: 'replay' | 'live';
@@ -16,6 +17,11 @@ async function fetchOk(url: string): Promise<Response> {
 
 async function start(): Promise<void> {
   const info = (await (await fetchOk('api/dashboard')).json()) as DashboardInfo;
+  if (info.mode === 'live') {
+    const scene = decodeReplayScene(await (await fetchOk('api/live/network')).arrayBuffer());
+    await new LiveDashboard(scene).whenLoaded();
+    return;
+  }
   const runs = info.runs ?? 1;
   const scenes = await Promise.all(Array.from({ length: runs }, async (_, i) => decodeReplayScene(await (await fetchOk(`api/runs/${i}/replay`)).arrayBuffer())));
   await new Dashboard(scenes).whenLoaded();
