@@ -153,6 +153,8 @@ export class LiveDashboard {
   }
 
   private setOverlay(name: OverlayName, visible: boolean): void {
+    const box = document.querySelector<HTMLInputElement>(`#layers input[data-overlay="${name}"]`);
+    if (box && box.checked !== visible) box.checked = visible;
     if (name === 'heat') {
       this.heatShown = visible;
       this.lastHeatMs = -Infinity;
