@@ -29,25 +29,30 @@ function openBrowser(url: string): void {
 export function registerReplayCommand(program: Command): void {
   const cmd = program
     .command('replay')
-    .description('replay a recorded run (an event log from simulate --events) in a web dashboard: map, KPIs, plots')
-    .argument('<events>', 'event log, NDJSON (plain or gzip)');
-  const settingsOf = addSettingOptions(cmd, ['network']);
+    .description('replay a recorded run (an event log from simulate --events) in a web dashboard: map, KPIs, plots; two logs side by side')
+    .argument('<events...>', 'event log, NDJSON (plain or gzip); give two to compare them on one clock');
+  const settingsOf = addSettingOptions(cmd, ['network', 'serviceArea']);
   cmd
     .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', String(DEFAULT_REPLAY_PORT))
     .option('--no-open', 'do not open a browser (it opens only on an interactive terminal anyway)')
-    .action(async (eventsFile: string, o: { port: string; open: boolean } & Record<string, unknown>) => {
+    .action(async (eventsFiles: string[], o: { port: string; open: boolean } & Record<string, unknown>) => {
       const port = parsePort(o.port);
-      const { network } = parseSimSettings(...(await settingsOf(o)));
+      if (eventsFiles.length > 2) throw new UsageError(`replay: ${eventsFiles.length} event logs given; it shows one, or two side by side`);
+      const { network, serviceArea } = parseSimSettings(...(await settingsOf(o)));
       if (!dashboardBuilt()) throw new UsageError(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run npm run build`);
-      const replay = await loadReplay(eventsFile, network);
-      const tl = replay.scene.timeline;
-      process.stderr.write(
-        `replay: ${replay.scene.log.events} events, ${tl.vehicleCount} vehicles, ${tl.requestCount} requests, ` +
-          `${clock(tl.startS)}–${clock(tl.endS)}, on ${replay.scene.network.source}\n`,
-      );
+      const replays = [];
+      for (const eventsFile of eventsFiles) {
+        const replay = await loadReplay(eventsFile, network, { serviceAreaFile: serviceArea });
+        const tl = replay.scene.timeline;
+        process.stderr.write(
+          `replay ${replay.scene.log.name}: ${replay.scene.log.events} events, ${tl.vehicleCount} vehicles, ${tl.requestCount} requests, ` +
+            `${clock(tl.startS)}–${clock(tl.endS)}, on ${replay.scene.network.source}\n`,
+        );
+        replays.push(replay);
+      }
       let server;
       try {
-        server = await startReplayServer(replay, { port });
+        server = await startReplayServer(replays, { port });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--port ${port}: in use (try --port 0 for any free port)`);
         throw err;

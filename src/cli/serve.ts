@@ -41,7 +41,7 @@ function intOption(name: string, value: string, min: number, max: number): numbe
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the live conductor: ride requests, vehicle telemetry and plans, operator API (HTTP + WebSocket)')
+    .description('run the live conductor: ride requests, vehicle telemetry and plans, operator API (HTTP + WebSocket), the operator dashboard at /')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded SQLite store lives', DEFAULT_DATA_DIR)
@@ -76,7 +76,7 @@ export function registerServeCommand(program: Command): void {
       const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
-      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS });
+      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS, dashboard: { graph, speed } });
       logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');

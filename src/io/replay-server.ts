@@ -44,11 +44,15 @@ export function dashboardBuilt(webRoot = DEFAULT_WEB_ROOT): boolean {
 }
 
 /**
- * Serves a loaded replay: `/` the dashboard, `/api/replay` the bundle, `/api/vehicles/N` vehicle N's events.
+ * Serves one loaded replay, or several side by side: `/` the dashboard, `/api/dashboard` what the page shows
+ * (`{"mode":"replay","runs":n}`), `/api/runs/I/replay` run I's bundle and `/api/runs/I/vehicles/N` vehicle N's events
+ * in run I; `/api/replay` and `/api/vehicles/N` are run 0's.
  *
  * @example const server = await startReplayServer(await loadReplay('e.ndjson', ['synthetic']), { port: 0 });
  */
-export async function startReplayServer(replay: LoadedReplay, options: ReplayServerOptions = {}): Promise<ReplayServer> {
+export async function startReplayServer(replays: LoadedReplay | LoadedReplay[], options: ReplayServerOptions = {}): Promise<ReplayServer> {
+  const runs = Array.isArray(replays) ? replays : [replays];
+  if (runs.length === 0) throw new Error('startReplayServer: no replay to serve');
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
@@ -62,10 +66,13 @@ export async function startReplayServer(replay: LoadedReplay, options: ReplaySer
   function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (path === '/api/replay') return send(res, 200, 'application/octet-stream', replay.bundle);
-    const vehicle = /^\/api\/vehicles\/(\d+)$/.exec(path);
-    if (vehicle) {
-      const json = replay.vehicleJson(Number(vehicle[1]));
+    if (path === '/api/dashboard') return send(res, 200, 'application/json', JSON.stringify({ mode: 'replay', runs: runs.length }));
+    const api = /^\/api(?:\/runs\/(\d+))?\/(replay|vehicles\/(\d+))$/.exec(path);
+    const replay = api ? runs[Number(api[1] ?? 0)] : undefined;
+    if (api && !replay) return send(res, 404, 'application/json', `{"error":"no run ${api[1]}: this server replays ${runs.length}"}`);
+    if (api?.[2] === 'replay') return send(res, 200, 'application/octet-stream', replay!.bundle);
+    if (api) {
+      const json = replay!.vehicleJson(Number(api[3]));
       return json === undefined ? send(res, 404, 'application/json', '{"error":"no such vehicle"}') : send(res, 200, 'application/json', json);
     }
     if (path.startsWith('/api/')) return send(res, 404, 'application/json', '{"error":"not found"}');

@@ -8,6 +8,7 @@ import { ReplayTimelineBuilder } from '../core/replay/timeline.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { gunzipInput, InputFileError, isGzip, readInputFile } from './file-input.js';
 import { loadGraph } from './network-source.js';
+import { parseServiceAreaPolygons, readSmallTextFile } from './service-area.js';
 
 export interface LoadedReplay {
   scene: ReplayScene;
@@ -29,7 +30,8 @@ const NODE_FIELDS = ['node', 'fromNode', 'toNode', 'pickupNode', 'dropoffNode'] 
  *
  * @example const replay = await loadReplay('events.ndjson', ['synthetic']);
  */
-export async function loadReplay(eventsFile: string, networkInputs: string[]): Promise<LoadedReplay> {
+export async function loadReplay(eventsFile: string, networkInputs: string[], options: { serviceAreaFile?: string } = {}): Promise<LoadedReplay> {
+  const serviceArea = options.serviceAreaFile === undefined ? undefined : parseServiceAreaPolygons(readSmallTextFile(options.serviceAreaFile), options.serviceAreaFile);
   const raw = readInputFile(eventsFile);
   const text = isGzip(raw) ? gunzipInput(eventsFile, raw) : raw;
   const graph = await loadGraph(networkInputs);
@@ -83,6 +85,7 @@ export async function loadReplay(eventsFile: string, networkInputs: string[]): P
     log: { name: basename(eventsFile), events },
     network: networkLayer(graph),
     timeline: builder.result(),
+    ...(serviceArea ? { serviceArea } : {}),
   };
   const lineAt = (start: number): string => {
     const end = text.indexOf(10, start);

@@ -101,13 +101,19 @@ function collect(file: string, v: unknown, where: string, out: PolygonRings[], d
  * @example parseServiceArea('{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}', 'a.geojson').contains(0.2, 0.5)
  */
 export function parseServiceArea(text: string, file: string): ServiceArea {
+  return new ServiceArea(parseServiceAreaPolygons(text, file));
+}
+
+/** The polygons of GeoJSON service-area text, checked as parseServiceArea checks them (for drawing the area). */
+export function parseServiceAreaPolygons(text: string, file: string): PolygonRings[] {
   const polygons: PolygonRings[] = [];
   collect(file, parseJsonFile(file, text), '', polygons);
   try {
-    return new ServiceArea(polygons);
+    new ServiceArea(polygons);
   } catch (err) {
     throw new InputFileError(file, (err as Error).message);
   }
+  return polygons;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { EngineClock } from '../core/sim/clock.js';
 import type { RateLimit } from './rate-limit.js';
 import { Recorder } from './recorder.js';
 import type { RideRequestBody } from './schemas.js';
-import { buildServer, type BuiltServer } from './server.js';
+import { buildServer, type BuiltServer, type ServerOptions } from './server.js';
 
 export interface LiveServiceOptions {
   store: Store;
@@ -25,6 +25,8 @@ export interface LiveServiceOptions {
   tickMs?: number;
   /** Wall ms between store flushes of events and ride statuses (default 200). */
   flushMs?: number;
+  /** Serve the operator dashboard at `/`. */
+  dashboard?: ServerOptions['dashboard'];
 }
 
 export interface LiveService {
@@ -59,7 +61,7 @@ export async function resumeOpenRides(store: Store, conductor: Conductor): Promi
 
 /** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */
 export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
-  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS });
+  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS, dashboard: o.dashboard });
   const { app, ctx } = built;
   // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
   const recorder = new Recorder(o.store, o.conductor, o.run);

@@ -13,6 +13,7 @@ import { installErrorHandlers } from './errors.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { operatorRoutes } from './routes/operator.js';
 import { opsRoutes } from './routes/ops.js';
+import { dashboardRoutes, type DashboardOptions } from './routes/dashboard.js';
 import { riderRoutes } from './routes/rider.js';
 import { TELEMETRY_BODY_LIMIT, VehicleSockets, vehicleRoutes } from './routes/vehicle.js';
 import { RideSockets, rideStreamRoute } from './routes/ride-stream.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   authCacheMs?: number;
   /** Wall clock, epoch ms (injected by tests). */
   nowMs?: () => number;
+  /** Serve the operator dashboard at `/` (routes/dashboard.ts). */
+  dashboard?: DashboardOptions;
 }
 
 export interface BuiltServer {
@@ -85,6 +88,7 @@ export async function buildServer(o: ServerOptions): Promise<BuiltServer> {
   vehicleRoutes(api, ctx);
   operatorRoutes(api, ctx);
   rideStreamRoute(api);
+  if (o.dashboard) dashboardRoutes(app, api, ctx, o.dashboard);
   api.register(app, guards);
   new VehicleSockets(ctx).attach(app, guards);
   new RideSockets(ctx).attach(app, guards);

@@ -66,6 +66,12 @@ describe('replay server', () => {
     expect(scene.timeline.kpis).toEqual(tl.kpis);
   });
 
+  it('says what the page shows (one run), and serves run 0 under /api/runs/0 too', async () => {
+    expect(JSON.parse((await get('/api/dashboard')).body.toString())).toEqual({ mode: 'replay', runs: 1 });
+    expect((await get('/api/runs/0/replay')).body.equals((await get('/api/replay')).body)).toBe(true);
+    expect((await get('/api/runs/0/vehicles/3')).body.equals((await get('/api/vehicles/3')).body)).toBe(true);
+  });
+
   it("serves one vehicle's events in log order, with the submissions of its requests", async () => {
     const res = await get('/api/vehicles/3');
     expect(res.status).toBe(200);
@@ -81,6 +87,7 @@ describe('replay server', () => {
   it('answers 404 for a vehicle not in the log, an unknown API path, and files outside the dashboard', async () => {
     expect((await get('/api/vehicles/20')).status).toBe(404);
     expect((await get('/api/nothing')).status).toBe(404);
+    expect((await get('/api/runs/1/replay')).status).toBe(404); // one run served: there is no run 1
     expect((await get('/%2e%2e/%2e%2e/package.json')).status).toBe(404);
     expect((await get('/../../package.json')).status).toBe(404);
   });
@@ -89,7 +96,7 @@ describe('replay server', () => {
     const res = await get('/');
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/text\/html/);
-    expect(res.body.toString()).toMatch(/<title>Baton replay<\/title>/);
+    expect(res.body.toString()).toMatch(/<title>Baton dashboard<\/title>/);
   });
 });
 

@@ -4,7 +4,7 @@
 // See docs/decisions/0011-replay-dashboard-rendering.md. Positions use the map's own Web Mercator transform
 // (no rotation or pitch: the dashboard's map allows neither).
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { FrameSampler } from '../../src/core/replay/frame.js';
+import type { MarkerFrame } from '../../src/core/replay/frame.js';
 import { ACTIVITY_RGBA, BACKGROUND, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx } from './palette.js';
 
 /**
@@ -54,7 +54,7 @@ export class CanvasMarkers {
   }
 
   /** Draws the frame's riders, then its cars over them, for the map's current view. */
-  draw(frame: FrameSampler): void {
+  draw(frame: MarkerFrame): void {
     this.fitToMap();
     const px = this.pixels;
     px.fill(0);

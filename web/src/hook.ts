@@ -2,8 +2,23 @@
 // page's state through it and move its clock. Plain types only (no DOM), so Node-side code can import it.
 
 /** What `window.__baton` offers the browser tests and the frame-time benchmark. */
+/** One run's state on the page (replay: run 0, or A = 0 and B = 1 in a comparison). */
+export interface RunState {
+  carMarkers: number;
+  riderMarkers: number;
+  activityCounts: Record<string, number>;
+  /** H3 cells drawn by the heat overlay (0 while it is hidden). */
+  heatCells: number;
+  chargingSites: number;
+  serviceAreaPolygons: number;
+  camera: { lon: number; lat: number; zoom: number };
+}
+
 export interface DashboardHook {
   ready: boolean;
+  mode: 'replay' | 'live';
+  /** Runs shown side by side (1, or 2 in a comparison; 1 live). */
+  runs: number;
   timeS: number;
   playing: boolean;
   speed: number;
@@ -14,13 +29,19 @@ export interface DashboardHook {
   webglRenderer: string;
   /** Vehicles in the log, and those placed by the current time. */
   vehicleCount: number;
-  placedVehicles(): number;
+  placedVehicles(run?: number): number;
+  runState(run: number): RunState;
+  /** Whether a MapLibre layer of run's map is visible. */
+  layerShown(layerId: string, run?: number): boolean;
+  setOverlay(name: 'heat' | 'chargers' | 'area', visible: boolean): void;
   /** Markers handed to the map in the last frame, and cars per activity. */
   carMarkers: number;
   riderMarkers: number;
   activityCounts: Record<string, number>;
   framesDrawn: number;
   selectedVehicle: number | undefined;
+  /** Live mode only: the stream's state and what it brought (messages and characters received). */
+  live?(): { connected: boolean; error: string | undefined; snapshots: number; deltas: number; bytes: number; ids: Record<string, string>; requestsPaused: boolean };
   seek(timeS: number): void;
   play(): void;
   pause(): void;

@@ -8,12 +8,12 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import type { FeatureCollection, MultiLineString } from 'geojson';
+import type { FeatureCollection, MultiLineString, Point, Polygon } from 'geojson';
 import type { ReplayScene } from '../../src/core/replay/bundle.js';
-import type { FrameSampler } from '../../src/core/replay/frame.js';
+import type { MarkerFrame } from '../../src/core/replay/frame.js';
 import { CanvasMarkers } from './canvas-markers.js';
 import { DotLayer } from './dot-layer.js';
-import { ACTIVITY_RGBA, BACKGROUND, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx, ROAD_STYLES, roadStyleIndex } from './palette.js';
+import { ACTIVITY_RGBA, AREA_COLOR, BACKGROUND, CHARGER_COLOR, HEAT_SHORT, HEAT_SPARE, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx, ROAD_STYLES, roadStyleIndex } from './palette.js';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -60,7 +60,7 @@ export class MapView {
   private drawnVehicles: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   private readonly canvasMarkers: CanvasMarkers | undefined;
-  private lastFrame: FrameSampler | undefined;
+  private lastFrame: MarkerFrame | undefined;
   private selectionShown = false;
 
   constructor(
@@ -89,7 +89,10 @@ export class MapView {
     );
     this.loaded = new Promise((ok) => this.map.once('load', () => ok()));
 
-    this.loaded.then(() => this.addRoads(scene.network.roads));
+    this.loaded.then(() => {
+      this.addRoads(scene.network.roads);
+      addOverlays(this.map, scene);
+    });
     this.carColors = new Uint8Array(4 * scene.timeline.vehicleCount);
     this.overlay = new MapboxOverlay({
       interleaved: false,
@@ -119,7 +122,7 @@ export class MapView {
   }
 
   /** Hands the frame's markers (and the selection, if any) to deck.gl, which draws them on its next animation frame. */
-  draw(frame: FrameSampler, selection?: SelectionDrawing): void {
+  draw(frame: MarkerFrame, selection?: SelectionDrawing): void {
     this.lastFrame = frame;
     if (this.canvasMarkers) {
       this.canvasMarkers.draw(frame);
@@ -132,6 +135,7 @@ export class MapView {
       return;
     }
     const cars = frame.carCount;
+    if (this.carColors.length < 4 * cars) this.carColors = new Uint8Array(4 * frame.carActivity.length);
     const colors = this.carColors;
     for (let i = 0; i < cars; i++) {
       const a = 4 * frame.carActivity[i];
@@ -225,6 +229,16 @@ export class MapView {
     });
   }
 
+  /** Shows or hides one of the overlay layers (see OVERLAYS). */
+  setOverlay(name: OverlayName, visible: boolean): void {
+    for (const id of OVERLAYS[name]) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+  }
+
+  /** Replaces the heat cells (GeoJSON polygons with a `value` in -1..1: supply short of demand < 0 < supply to spare). */
+  setHeat(cells: FeatureCollection<Polygon, { value: number }>): void {
+    (this.map.getSource('heat') as maplibregl.GeoJSONSource | undefined)?.setData(cells);
+  }
+
   /** Page coordinates (CSS px) of a point on the map. */
   pagePoint(lon: number, lat: number): { x: number; y: number } {
     const p = this.map.project([lon, lat]);
@@ -237,6 +251,62 @@ export class MapView {
     const box = this.container.getBoundingClientRect();
     return x > box.left + marginPx && x < box.right - marginPx && y > box.top + marginPx && y < box.bottom - marginPx;
   }
+}
+
+/** The map layers behind each overlay toggle. */
+export const OVERLAYS = {
+  heat: ['heat-fill'],
+  chargers: ['chargers'],
+  area: ['area-fill', 'area-line'],
+} as const;
+export type OverlayName = keyof typeof OVERLAYS;
+
+const EMPTY: FeatureCollection<Polygon, { value: number }> = { type: 'FeatureCollection', features: [] };
+
+/**
+ * The run's service area (a faint fill and its edge), its charging sites (a ring per site, larger with more plugs) and
+ * the demand/supply heat (filled by setHeat; hidden until asked for), all under the markers.
+ */
+function addOverlays(map: maplibregl.Map, scene: ReplayScene): void {
+  map.addSource('heat', { type: 'geojson', data: EMPTY });
+  map.addLayer({
+    id: 'heat-fill',
+    type: 'fill',
+    source: 'heat',
+    layout: { visibility: 'none' },
+    paint: {
+      'fill-color': ['interpolate', ['linear'], ['get', 'value'], -1, HEAT_SHORT, 0, '#2b323b', 1, HEAT_SPARE],
+      'fill-opacity': ['interpolate', ['linear'], ['abs', ['get', 'value']], 0, 0.08, 1, 0.55],
+    },
+  });
+  const area = scene.serviceArea ?? [];
+  map.addSource('area', {
+    type: 'geojson',
+    data: { type: 'FeatureCollection', features: area.map((rings) => ({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: rings as unknown as number[][][] } })) },
+  });
+  map.addLayer({ id: 'area-fill', type: 'fill', source: 'area', paint: { 'fill-color': AREA_COLOR, 'fill-opacity': 0.06 } });
+  map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': AREA_COLOR, 'line-width': 1.6, 'line-dasharray': [3, 2] } });
+  const { nodeLon, nodeLat } = scene.network;
+  const sites: FeatureCollection<Point, { plugs: number; powerKw: number }> = {
+    type: 'FeatureCollection',
+    features: scene.timeline.chargingSites.map((c) => ({
+      type: 'Feature',
+      properties: { plugs: c.plugs, powerKw: c.powerKw },
+      geometry: { type: 'Point', coordinates: [nodeLon[c.node], nodeLat[c.node]] },
+    })),
+  };
+  map.addSource('chargers', { type: 'geojson', data: sites });
+  map.addLayer({
+    id: 'chargers',
+    type: 'circle',
+    source: 'chargers',
+    paint: {
+      'circle-radius': ['+', 5, ['min', 8, ['sqrt', ['get', 'plugs']]]],
+      'circle-color': BACKGROUND,
+      'circle-stroke-color': CHARGER_COLOR,
+      'circle-stroke-width': 2.5,
+    },
+  });
 }
 
 function selectionLayers(s: SelectionDrawing): Layer[] {

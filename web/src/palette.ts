@@ -16,6 +16,12 @@ export const ACTIVITY_STYLE: Record<Activity, { label: string; color: string }> 
 
 export const RIDER_COLOR = '#ff5a5f';
 
+/** Overlays: the service area's edge, charging sites, and the heat of cells short of cars (riders waiting, no idle car) or with cars to spare. */
+export const AREA_COLOR = '#7fd4ff';
+export const CHARGER_COLOR = '#e8e35a';
+export const HEAT_SHORT = '#ff4d4d';
+export const HEAT_SPARE = '#3ccf91';
+
 /** Car markers: 16 m across on the ground, kept between these radii (CSS px) as one zooms. */
 export const CAR_RADIUS_M = 16;
 export const CAR_MIN_RADIUS_PX = 3.4;

@@ -25,6 +25,8 @@ export class VehiclePanel {
     private readonly host: HTMLElement,
     private readonly scene: ReplayScene,
     private readonly onClose: () => void,
+    /** Where this run's API lives ('api/' for run 0, 'api/runs/I/' for run I of a comparison). */
+    private readonly apiBase = 'api/',
   ) {}
 
   /** Selects a vehicle (undefined: none) and fetches its events. */
@@ -39,7 +41,7 @@ export class VehiclePanel {
     const ticket = ++this.loading;
     this.host.hidden = false;
     this.host.innerHTML = `<div class="head"><b>Vehicle ${vehicle}</b></div><div class="note">loading its events…</div>`;
-    const res = await fetch(`api/vehicles/${vehicle}`);
+    const res = await fetch(`${this.apiBase}vehicles/${vehicle}`);
     if (ticket !== this.loading) return;
     if (!res.ok) {
       this.host.innerHTML = `<div class="head"><b>Vehicle ${vehicle}</b></div><div class="note">could not load its events (${res.status})</div>`;

@@ -5,6 +5,7 @@
 // array starts on an 8-byte boundary; then each array of header.arrays in order, each padded to 8 bytes.
 import type { FleetStatusSeries, HourlyFlows } from '../metrics/report-series.js';
 import type { Kpis } from '../metrics/kpis.js';
+import type { PolygonRings } from '../network/area.js';
 import type { RoadLayer } from './road-layer.js';
 import { KPI_SAMPLE_FIELDS, type KpiSampleField, type ReplayTimeline } from './timeline.js';
 
@@ -28,6 +29,8 @@ export interface ReplayScene {
   log: { name: string; events: number };
   network: ReplayNetwork;
   timeline: ReplayTimeline;
+  /** The run's service area (polygons of [lon, lat] rings), when the replay was given one. */
+  serviceArea?: PolygonRings[];
 }
 
 type TypedArray = Int32Array | Uint32Array | Uint8Array | Float32Array | Float64Array;
@@ -57,7 +60,9 @@ interface BundleHeader {
     kpis: Kpis;
     fleetStatus: FleetStatusSeries;
     hourly: HourlyFlows;
+    chargingSites: ReplayTimeline['chargingSites'];
   };
+  serviceArea?: PolygonRings[];
   arrays: ArrayEntry[];
 }
 
@@ -124,7 +129,9 @@ export function encodeReplayScene(scene: ReplayScene): Uint8Array {
       kpis: tl.kpis,
       fleetStatus: tl.fleetStatus,
       hourly: tl.hourly,
+      chargingSites: tl.chargingSites,
     },
+    serviceArea: scene.serviceArea,
     arrays: arrays.map(([name, a]) => ({ name, type: typeName(a), length: a.length })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header, jsonReplacer));
@@ -180,5 +187,6 @@ export function decodeReplayScene(buffer: ArrayBuffer): ReplayScene {
       roads: { segmentCount, segments: get('roadSegments'), segmentClass: get('roadClass') },
     },
     timeline,
+    ...(header.serviceArea ? { serviceArea: header.serviceArea } : {}),
   };
 }

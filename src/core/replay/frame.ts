@@ -19,7 +19,20 @@ export interface NodeCoordinates {
  * frame.sampleAt(8 * 3600);
  * frame.carCount; // vehicles placed by 08:00
  */
-export class FrameSampler {
+/** The markers of one moment, as the map draws them (FrameSampler in replay, LiveFrame in live mode). */
+export interface MarkerFrame {
+  /** [lon, lat] per car, activity and vehicle index per car; carCount of them are valid. */
+  readonly carPositions: Float32Array;
+  readonly carActivity: Uint8Array;
+  readonly carVehicle: Uint32Array;
+  readonly carCount: number;
+  /** [lon, lat] and seconds waited per waiting rider; riderCount of them are valid. */
+  readonly riderPositions: Float32Array;
+  readonly riderWaitS: Float32Array;
+  readonly riderCount: number;
+}
+
+export class FrameSampler implements MarkerFrame {
   readonly carPositions: Float32Array;
   readonly carActivity: Uint8Array;
   /** Vehicle index of each car marker (markers skip vehicles not placed yet). */

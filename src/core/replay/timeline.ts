@@ -38,6 +38,15 @@ export const KPI_SAMPLE_FIELDS = [
 ] as const satisfies readonly (keyof Kpis)[];
 export type KpiSampleField = (typeof KPI_SAMPLE_FIELDS)[number];
 
+/** A charging site as the map draws it (from ChargingSiteOpened). */
+export interface ChargingSiteView {
+  site: number;
+  node: number;
+  plugs: number;
+  powerKw: number;
+  openedS: number;
+}
+
 export interface ReplayTimeline {
   /** Times of the first and last event. */
   startS: number;
@@ -85,6 +94,8 @@ export interface ReplayTimeline {
   /** Fleet by activity over the day and hourly request flows, as the HTML report plots them. */
   fleetStatus: FleetStatusSeries;
   hourly: HourlyFlows;
+  /** Charging sites the log opened, in site order (empty for a run without charging). */
+  chargingSites: ChargingSiteView[];
 }
 
 export interface ReplayTimelineOptions {
@@ -139,6 +150,7 @@ export class ReplayTimelineBuilder {
   private readonly rEndWait: Column = [];
   private readonly rOutcome: Column = [];
   private readonly rVehicle: Column = [];
+  private readonly chargingSites: ChargingSiteView[] = [];
 
   constructor(options: ReplayTimelineOptions = {}) {
     this.kpiStepS = options.kpiStepS ?? 60;
@@ -276,8 +288,10 @@ export class ReplayTimelineBuilder {
         this.stand(v, t, this.node[v]);
         break;
       }
-      case 'VehicleRebalanced': // the departure that follows carries the movement
       case 'ChargingSiteOpened':
+        this.chargingSites.push({ site: ev.site, node: ev.node, plugs: ev.plugs, powerKw: ev.powerKw, openedS: t });
+        break;
+      case 'VehicleRebalanced': // the departure that follows carries the movement
       case 'ChargingStarted': // still charging, where it stands
       case 'ChargingEnded': // the VehicleIdle or departure that follows says what it does next
       case 'CommandInvalid':
@@ -353,7 +367,34 @@ export class ReplayTimelineBuilder {
       kpis: this.kpi.result(),
       fleetStatus: series.fleetStatus,
       hourly: series.hourly,
+      chargingSites: [...this.chargingSites],
     };
+  }
+
+  /** Vehicles placed so far (the live feed reads the fold as it grows). */
+  get vehicleCount(): number {
+    return this.placed.length;
+  }
+
+  /**
+   * The keyframe vehicle v is in after the events so far, as [activity, fromNode, toNode, departS, arriveS];
+   * undefined before it is placed.
+   */
+  currentKey(v: number): [number, number, number, number, number] | undefined {
+    const k = v >= 0 && v < this.lastKey.length ? this.lastKey[v] : -1;
+    if (k < 0) return undefined;
+    return [this.kActivity[k], this.kFrom[k], this.kTo[k], this.kDepart[k], this.kArrive[k]];
+  }
+
+  /** Request r's [pickupNode, submitS] while its rider waits (submitted, not yet picked up, cancelled or rejected). */
+  waitingRequest(r: number): [number, number] | undefined {
+    if (!(r >= 0 && r < this.rSubmit.length) || this.rSubmit[r] === NEVER_S || this.rEndWait[r] !== NEVER_S) return undefined;
+    return [this.rPickupNode[r], this.rSubmit[r]];
+  }
+
+  /** The KPIs of the events so far, as of `nowS` (KpiAccumulator.resultAt: riders still waiting count their wait so far). */
+  kpisAt(nowS: number): Kpis {
+    return this.kpi.resultAt(nowS);
   }
 
   private sample(): void {

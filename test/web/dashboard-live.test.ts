@@ -1,0 +1,198 @@
+// The live dashboard in a real headless Chromium against a real `serve` started in-process (synthetic city, real
+// engine, SQLite store, port 0): the page loads with no request leaving 127.0.0.1, refuses to stream to a rider's key,
+// shows the service's cars once an operator key is entered, and its operator actions reach the server (taking a car
+// out of service, or the engine's 409 refusal shown on the page; pausing new requests, which riders then feel).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { RoadSnapper } from '../../src/core/network/snap.js';
+import { openScenarioRunner } from '../../src/io/scenario-runner.js';
+import { parseSimSettings } from '../../src/io/settings.js';
+import { openSqliteStore } from '../../src/io/store/sqlite.js';
+import type { SqlStore } from '../../src/io/store/sql-store.js';
+import { dashboardBuilt } from '../../src/io/replay-server.js';
+import { WallClock } from '../../src/io/wall-clock.js';
+import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
+import { startLiveService, type LiveService } from '../../src/service/live-service.js';
+import { haveChromium, launchChromium } from '../browser.js';
+import type { DashboardHook } from '../../web/src/hook.js';
+
+declare const window: { __baton?: DashboardHook };
+
+const FLEET = 12;
+const RIDES = 5;
+const runnable = haveChromium() && dashboardBuilt();
+
+describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chromium', () => {
+  let dir: string;
+  let store: SqlStore;
+  let service: LiveService;
+  let url: string;
+  let context: BrowserContext;
+  let page: Page;
+  let conductor: EngineConductor;
+  const keys = { operator: '', rider: '', vehicle: '' };
+  const leftTheMachine: string[] = [];
+  const requested: string[] = [];
+  const problems: string[] = [];
+  let rideNo = 0;
+
+  async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (path === '/v1/rides' && method === 'POST') headers['idempotency-key'] = `ride-${++rideNo}`;
+    const res = await fetch(new URL(path, url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+
+  let graphNodes: { lat: Float64Array | Float32Array; lon: Float64Array | Float32Array; n: number };
+  const ride = (i: number) => {
+    const a = (i * 97) % graphNodes.n;
+    const b = (i * 97 + graphNodes.n / 2) % graphNodes.n | 0;
+    return { pickup: { lat: graphNodes.lat[a], lon: graphNodes.lon[a] }, dropoff: { lat: graphNodes.lat[b], lon: graphNodes.lon[b] }, riders: 1, acceptsSharing: false };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-live-dashboard-'));
+    store = await openSqliteStore(join(dir, 'baton.sqlite'));
+    const settings = parseSimSettings({ seed: 1, dispatcher: 'greedy', fleet: FLEET });
+    const runner = await openScenarioRunner(settings);
+    const dispatcher = await runner.dispatcher('greedy');
+    const { graph, travelTimes } = runner.scenario.network;
+    graphNodes = { lat: graph.lat, lon: graph.lon, n: graph.nodeCount };
+    const startS = 8 * 3600;
+    const engine = createLiveEngine({ graph, travelTimes, fleetSize: FLEET, dispatcher, seed: 1, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+    conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: 'greedy' });
+    service = await startLiveService({
+      store,
+      conductor,
+      clock: new WallClock({ startS, speed: 5 }),
+      logger: pino({ level: 'silent' }),
+      port: 0,
+      host: '127.0.0.1',
+      run: 1,
+      silenceS: 0,
+      dashboard: { graph, speed: 5 },
+    });
+    url = `${service.url}/`;
+    keys.operator = (await store.createToken({ role: 'operator', subject: 'ops-1' })).apiKey;
+    keys.rider = (await store.createToken({ role: 'rider', subject: 'rider-1' })).apiKey;
+    keys.vehicle = (await store.createToken({ role: 'vehicle', subject: 'car-1' })).apiKey;
+    expect((await call('POST', '/v1/vehicles/car-1/register', keys.vehicle, { seats: 2 })).status).toBe(200);
+    for (let i = 0; i < RIDES; i++) expect((await call('POST', '/v1/rides', keys.rider, ride(i))).status).toBe(201);
+
+    context = await launchChromium(join(dir, 'profile'));
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(url)) return route.continue();
+      leftTheMachine.push(u);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('request', (r) => requested.push(r.url()));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // The refused actions below answer 4xx, which Chromium logs as failed resources: those are expected.
+      if (m.type() === 'error' && /Failed to load resource/.test(m.text())) return;
+      if (m.type() === 'error' || (m.type() === 'warning' && !m.text().includes('GL Driver Message'))) problems.push(`${m.type()}: ${m.text()}`);
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await service?.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function connect(key: string): Promise<void> {
+    await page.fill('#op-token', key);
+    await page.click('#operator button[type="submit"]');
+  }
+
+  it('loads offline from the service: every request goes to it on 127.0.0.1; it asks for an operator key', async () => {
+    expect(leftTheMachine).toEqual([]);
+    expect(requested.length).toBeGreaterThan(2);
+    for (const u of requested) expect(u.startsWith(url) || u.startsWith('data:') || u.startsWith('blob:'), u).toBe(true);
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => window.__baton!.mode)).toBe('live');
+    expect(await page.textContent('#live-status')).toMatch(/operator API key/);
+    expect(await page.evaluate(() => window.__baton!.carMarkers)).toBe(0);
+  });
+
+  it("refuses to stream the fleet to a rider's key", async () => {
+    await connect(keys.rider);
+    await page.waitForFunction(() => window.__baton!.live!().error !== undefined, null, { timeout: 10_000 });
+    expect(await page.evaluate(() => window.__baton!.live!().error)).toMatch(/^forbidden: .*operator token.*rider token/);
+    expect(await page.textContent('#live-status')).toMatch(/refused: forbidden/);
+    expect(await page.evaluate(() => window.__baton!.carMarkers)).toBe(0);
+  });
+
+  it("shows the service's cars, riders and KPIs once an operator key is entered", async () => {
+    await connect(keys.operator);
+    await page.waitForFunction((n) => window.__baton!.live!().connected && window.__baton!.carMarkers === n, FLEET, { timeout: 20_000 });
+    const live = await page.evaluate(() => window.__baton!.live!());
+    expect(live.snapshots).toBe(1);
+    expect(live.ids).toEqual({ 0: 'car-1' });
+    const counts = await page.evaluate(() => window.__baton!.activityCounts);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(FLEET);
+    // The KPIs come from the same fold as the service's own (GET /v1/operator/kpis).
+    const kpis = (await call('GET', '/v1/operator/kpis', keys.operator)).json.kpis;
+    expect(kpis.requests).toBe(RIDES);
+    await expect.poll(() => page.textContent('[data-kpi="served"] .v'), { timeout: 10_000 }).toMatch(new RegExp(`/ ${RIDES}$`));
+    // Deltas follow: the page keeps receiving while the engine runs.
+    await page.waitForFunction((n) => window.__baton!.live!().deltas > n, live.deltas, { timeout: 10_000 });
+    // A new ride shows up on the page (a waiting rider, or a car heading to it).
+    const before = await page.evaluate(() => window.__baton!.live!().bytes);
+    expect((await call('POST', '/v1/rides', keys.rider, ride(RIDES))).status).toBe(201);
+    await expect.poll(() => page.textContent('[data-kpi="served"] .v'), { timeout: 10_000 }).toMatch(new RegExp(`/ ${RIDES + 1}$`));
+    expect(await page.evaluate(() => window.__baton!.live!().bytes)).toBeGreaterThan(before);
+  });
+
+  it('takes a car out of service from the page: the server does it, or its refusal is shown', async () => {
+    await page.evaluate(() => window.__baton!.select(0));
+    await page.waitForSelector('#vehicle [data-out]');
+    expect(await page.textContent('#vehicle .head b')).toBe('Car 0 · car-1');
+    await page.click('#vehicle [data-out]');
+    await expect.poll(() => page.textContent('#vehicle [data-action-msg]'), { timeout: 10_000 }).not.toBe('');
+    const shown = (await page.textContent('#vehicle [data-action-msg]'))!;
+    const fleet = (await call('GET', '/v1/operator/fleet', keys.operator)).json.vehicles as { vehicleId: string; inService: boolean; outOfServiceReason: string | null }[];
+    const car = fleet.find((v) => v.vehicleId === 'car-1')!;
+    if (shown === 'taken out of service') {
+      expect(car.inService).toBe(false);
+      expect(car.outOfServiceReason).toMatch(/operator ops-1: taken out from the dashboard/);
+    } else {
+      // The engine cannot take cars out of service yet: the conductor answers 409 not_available, and the page says so.
+      expect(shown).toMatch(/^409 not_available: /);
+      expect(car.inService).toBe(true);
+    }
+  });
+
+  it('pauses new ride requests from the page: riders are refused until it resumes them', async () => {
+    await page.click('#operator [data-pause]');
+    await expect.poll(() => page.textContent('#operator [data-op-msg]')).toBe('new requests paused');
+    const refused = await call('POST', '/v1/rides', keys.rider, ride(RIDES + 1));
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: 'requests_paused' });
+    expect(refused.json.reason).toMatch(/paused by the operator/);
+    await page.waitForFunction(() => window.__baton!.live!().requestsPaused === true, null, { timeout: 10_000 });
+    expect(await store.getState('requestsPaused')).toMatch(/^ops-1: /);
+    await page.click('#operator [data-resume]');
+    await expect.poll(() => page.textContent('#operator [data-op-msg]')).toBe('requests resumed');
+    expect((await call('POST', '/v1/rides', keys.rider, ride(RIDES + 2))).status).toBe(201);
+  });
+
+  it("refuses the operator actions to a rider's key", async () => {
+    expect((await call('POST', '/v1/operator/vehicles/car-1/out-of-service', keys.rider, { reason: 'x' })).status).toBe(403);
+    const pause = await call('POST', '/v1/operator/requests/pause', keys.rider, { paused: true });
+    expect(pause.status).toBe(403);
+    expect(pause.json.error).toBe('forbidden');
+    expect((await call('POST', '/v1/rides', keys.rider, ride(RIDES + 3))).status).toBe(201); // still not paused
+  });
+});
