@@ -12,7 +12,7 @@ import { checkMemoryBudget } from '../io/memory-budget.js';
 import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
-import { ENERGY_SETTINGS, SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
+import { ENERGY_SETTINGS, OPERATIONS_SETTINGS, SETTING_OPTIONS, settingDefaultText, type RunSettings, type ScenarioSettings, type SettingKey } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
 
 /** The settings that say which scenario to load and how every run on it goes: every scenario command takes them. */
@@ -34,6 +34,7 @@ export const SCENARIO_SETTINGS = [
   'seats',
   'maxWaitS',
   ...ENERGY_SETTINGS,
+  ...OPERATIONS_SETTINGS,
 ] as const satisfies readonly SettingKey[];
 
 /**
