@@ -729,11 +729,12 @@ export class Engine {
     let w = 0;
     for (let i = 0; i < plan.length; i++) {
       const code = plan[i];
-      if (codeIsDropoff(code)) {
-        plan[w++] = code;
+      const r = codeRequest(code);
+      if (b.status[r] === RequestStatus.onboard) {
+        plan[w++] = code; // riders on board: dropped off if it stops at their destination, else rescued
         continue;
       }
-      const r = codeRequest(code);
+      if (codeIsDropoff(code)) continue; // its pickup is reopened below (or was, at the pickup stop)
       b.status[r] = RequestStatus.open;
       b.vehicle[r] = -1;
       this.emit({ kind: 'RequestUnassigned', timeS: t, request: r, previousVehicle: v });
