@@ -704,6 +704,7 @@ export class Engine {
   setInService(v: number, inService: boolean, reason: string): boolean {
     if (!this.fleet.has(v)) return false;
     this.placeFleetOnce();
+    this.toFirstOpenSecond();
     return inService ? this.returnToService(v) : this.takeOutOfService(v, reason, false);
   }
 
@@ -711,7 +712,16 @@ export class Engine {
   fault(v: number, reason = 'fault'): boolean {
     if (!this.fleet.has(v)) return false;
     this.placeFleetOnce();
+    this.toFirstOpenSecond();
     return this.takeOutOfService(v, reason, true);
+  }
+
+  /**
+   * An action from outside (between `runUntil` steps) happens in the first second not yet complete, like a submission:
+   * every timer up to the sealed second has run, so the clock may move there (where a car is depends on it).
+   */
+  private toFirstOpenSecond(): void {
+    if (Number.isFinite(this.sealedS)) this.nowS = Math.max(this.nowS, this.sealedS + 1);
   }
 
   /** Whether vehicle v is in service (false from `setInService(v, false)`/`fault` until it is put back). */
