@@ -3,6 +3,8 @@
 // 1,000 km) and cars taken out of service, on the hand-made street (60 s, 500 m edges) and the conformance city.
 import { describe, expect, it } from 'vitest';
 import { greedy } from '../../src/core/dispatch/greedy.js';
+import { FrameSampler } from '../../src/core/replay/frame.js';
+import { Activity, ReplayTimelineBuilder, RequestOutcome } from '../../src/core/replay/timeline.js';
 import { withServicing } from '../../src/core/dispatch/servicing.js';
 import type { ServiceCentre } from '../../src/core/dispatch/types.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
@@ -166,5 +168,34 @@ describe('out of service', () => {
     expect(engine.setInService(0, true, 'fixed')).toBe(true);
     expect(events.at(-1)).toEqual({ kind: 'VehicleIdle', timeS: engine.timeS, vehicle: 0, node: 2 });
     expect(engine.isInService(0)).toBe(true);
+  });
+
+  it('shows on the replay map: out of service once stopped, the riders rescued, the car back idle', () => {
+    const engine = new Engine({ graph: g, travelTimes: tt, fleetSize: 2, depots: [0, 4], dispatcher: greedy(), seed: 1 });
+    const events: SimEvent[] = [];
+    engine.onEvent((e) => events.push(e));
+    engine.submit(trip('a', 0, 0, 4));
+    engine.runUntil(100);
+    engine.fault(0, 'flat tyre');
+    engine.closeRequests();
+    engine.runUntil(2000);
+    engine.setInService(0, true, 'fixed');
+    engine.runUntil(Infinity);
+    const b = new ReplayTimelineBuilder({ kpiStepS: 60 });
+    for (const e of events) b.add(e);
+    const tl = b.result();
+    expect(tl.requestOutcome[0]).toBe(RequestOutcome.rescued);
+    const f = new FrameSampler(tl, { nodeLon: g.lon, nodeLat: g.lat });
+    const activityOf = (v: number, t: number): number => {
+      f.sampleAt(t);
+      let k = -1;
+      for (let i = tl.keyFirst[v]; i < tl.keyFirst[v + 1]; i++) if (tl.keyS[i] <= t) k = i;
+      return tl.keyActivity[k];
+    };
+    // Faulted after second 100, it rolls on (with its rider, occupied) to node 2, where it stops at 150.
+    expect(activityOf(0, 120)).toBe(Activity.occupied1);
+    expect(activityOf(0, 150)).toBe(Activity.outOfService);
+    expect(activityOf(0, 1000)).toBe(Activity.outOfService);
+    expect(activityOf(0, engine.timeS)).toBe(Activity.idle);
   });
 });

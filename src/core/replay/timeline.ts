@@ -315,7 +315,8 @@ export class ReplayTimelineBuilder {
         break;
       }
       case 'VehicleOutOfService': {
-        // It may still roll to the next node of its leg: keep the drawn leg, recolour from now on.
+        // NOTE: a car still rolling to the next node of its leg keeps the leg's keyframe (and colour) until it stops
+        // there (VehicleStopped): splitting a drawn leg would make it jump where the leg was cut short.
         const v = this.vehicle(ev.vehicle, ev);
         this.activity[v] = Activity.outOfService;
         if (this.legKey[v] < 0) this.stand(v, t, this.node[v]);
