@@ -5,7 +5,9 @@ import { greedy } from '../../src/core/dispatch/greedy.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
+import { openSqliteStore } from '../../src/io/store/sqlite.js';
 import { createLiveEngine, EngineConductor, type LiveRide, type PlanStop } from '../../src/service/conductor.js';
+import { TelemetryHub } from '../../src/service/telemetry.js';
 import { street } from '../street.js';
 
 const g = street('conductor-test');
@@ -121,5 +123,31 @@ describe('EngineConductor on the live engine', () => {
     for (const r of submitted) expect(ends.has(r)).toBe(true);
     expect(ends.get((rescue as { rescue: number }).rescue)).toBe('DroppedOff');
     expect(c.kpis()).toMatchObject({ served: 2, rescues: 1, faults: 1, outOfService: 2 });
+  });
+
+  it('the telemetry-silence watch takes a silent car out of service in the engine: its waiting ride goes to another car', async () => {
+    const { c, events } = conductor();
+    const store = await openSqliteStore(':memory:');
+    let nowMs = 0;
+    const hub = new TelemetryHub(store, c, { silenceS: 30, nowMs: () => nowMs });
+    c.registerVehicle('car-a', 2);
+    c.registerVehicle('car-b', 2);
+    hub.watch('car-a');
+    hub.watch('car-b');
+    c.advance(1);
+    c.submit('w', { pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false });
+    c.advance(10);
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-a' });
+    nowMs = 20_000;
+    hub.ingest('car-b', [{ atMs: nowMs, lat: at(4).lat, lon: at(4).lon }]);
+    nowMs = 31_000;
+    expect(hub.checkSilence()).toEqual(['car-a']);
+    c.advance(11);
+    expect(c.vehicle('car-a')).toMatchObject({ inService: false, outOfServiceReason: 'telemetry silent for more than 30 s' });
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-b' });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'VehicleOutOfService', vehicle: 0, fault: false }));
+    c.advance(2000);
+    expect(c.ride('w')).toMatchObject({ status: 'completed', vehicleId: 'car-b' });
+    await store.close();
   });
 });
