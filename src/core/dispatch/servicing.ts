@@ -14,7 +14,7 @@ import { RequestStatus, VehicleStatus, takesWork, type Command, type Dispatcher,
  *    with the least drive + expected wait for a bay that it can reach (the energy invariant holds);
  * 2. the inner strategy decides on a view in which those cars, and every other due car, show as `servicing` (a due
  *    car finishes what it has and takes nothing new), and in which requests whose command was dropped last time are
- *    announced as new again;
+ *    announced as new again; a car that freed up due but could reach no centre is shown as it is (it may charge);
  * 3. commands to cars that show as servicing here, or that the engine holds (servicing, assisted, out of service —
  *    a strategy may still hold a car in its own idle set that has since faulted), are dropped: their open requests are
  *    announced again at the next decision.
@@ -45,6 +45,9 @@ export function withServicing(inner: Dispatcher): Dispatcher {
       } else {
         // 1. Cars that just freed up (or kept no work last time) and are due.
         const freed: number[] = [];
+        // Due cars no centre could take (none reachable with the energy left): shown as they are, so that they can
+        // charge (or work) and come back when they free up again.
+        const unsent = new Set<number>();
         const candidates = againVehicles.length > 0 ? [...againVehicles, ...s.freedVehicles] : s.freedVehicles;
         againVehicles = [];
         for (const v of candidates) {
@@ -56,11 +59,12 @@ export function withServicing(inner: Dispatcher): Dispatcher {
             hidden[v] = SENT;
             continue;
           }
+          if (task) unsent.add(v);
           if (!freed.includes(v)) freed.push(v);
         }
         // 2. The inner strategy, without due cars.
         for (let v = 0; v < s.vehicleCount; v++) {
-          if (hidden[v] === 0 && takesWork(s.vehicleStatus[v]) && dueTask(sv, v) !== null) hidden[v] = DUE;
+          if (hidden[v] === 0 && takesWork(s.vehicleStatus[v]) && !unsent.has(v) && dueTask(sv, v) !== null) hidden[v] = DUE;
         }
         commands = inner.decide(view.update(s, hidden, freed, again, VehicleStatus.servicing), nowS);
       }

@@ -527,9 +527,9 @@ export class Engine {
       this.scheduleArrival(v);
       return;
     }
-    const centre = this.service ? this.service.centre[v] : -1;
+    const centre = this.service && this.service.state[v] === ServiceState.heading ? this.service.centre[v] : -1;
     if (centre >= 0) {
-      // On the way to a service centre (never with a plan either).
+      // On the way to a service centre (never with a plan either; queued or in a bay it has no leg to change).
       if (this.service!.centres[centre].node !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
       this.scheduleArrival(v);
       return;
