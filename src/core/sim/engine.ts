@@ -22,9 +22,10 @@
 // operator is done with it. `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
 // the next node and its riders on board become rescue requests.
 //
-// NOTE: ~650 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops, the
-// request lifecycle, applying commands) share the timer queue, the clock, the deltas and `emit` on every event; split
-// apart they would pass those around on the hot path. Everything that does not need them lives in the modules above.
+// NOTE: ~1,000 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops,
+// service visits, assists, cars going out of service, the request lifecycle, applying commands) share the timer queue,
+// the clock, the deltas and `emit` on every event; split apart they would pass those around on the hot path. Everything
+// that does not need them lives in the modules above (servicing.ts and assistance.ts hold the state of decision 0012).
 import type { PlacedTrip } from '../demand/placed-trip.js';
 import {
   RequestStatus,
