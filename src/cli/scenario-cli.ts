@@ -17,7 +17,7 @@ import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
 import { costInputsFromKpis, costSummary, COST_ITEM_LABELS, DEFAULT_COST_PARAMETERS, type CostParameters, type CostSummary } from '../core/metrics/cost.js';
 import { readScenarioFile, valuesFor } from '../io/scenario-file.js';
-import { COST_OPTIONS, ENERGY_SETTINGS, SETTING_OPTIONS, settingDefaultText, type OptionKey, type RunSettings, type ScenarioSettings, type SettingOrigin } from '../io/settings.js';
+import { COST_OPTIONS, ENERGY_SETTINGS, OPERATIONS_SETTINGS, SETTING_OPTIONS, settingDefaultText, type OptionKey, type RunSettings, type ScenarioSettings, type SettingOrigin } from '../io/settings.js';
 import { progressBar, type Progress } from './progress.js';
 
 /** The settings that say which scenario to load and how every run on it goes: every scenario command takes them. */
@@ -39,6 +39,7 @@ export const SCENARIO_SETTINGS = [
   'seats',
   'maxWaitS',
   ...ENERGY_SETTINGS,
+  ...OPERATIONS_SETTINGS,
 ] as const satisfies readonly OptionKey[];
 
 /** What a command's options give the settings parser: the input, and where each value came from (for errors). */

@@ -39,6 +39,7 @@ export function formatKpis(k: Kpis, wallS: number): string {
     perCarRow(k),
     ['energy', `${k.energyKwh.toFixed(0)} kWh`],
     ...charging(k),
+    ...operations(k),
     ['wall time', `${wallS.toFixed(2)} s`],
   ];
   return rows.map(([a, b]) => `${a.padEnd(16)} ${b}`).join('\n');
@@ -52,6 +53,21 @@ function charging(k: Kpis): [string, string][] {
     ['plugs', `${k.plugs}, ${pct(100 * k.plugOccupancy)} occupied; wait for a plug mean ${min(k.chargeWaitMeanS)}, ${k.chargeWaitHours.toFixed(1)} h in all`],
     ['lowest SoC', `${k.minSocKwh.toFixed(2)} kWh`],
   ];
+}
+
+/** The cleaning, maintenance, assistance and out-of-service rows, in runs that have them. */
+function operations(k: Kpis): [string, string][] {
+  const rows: [string, string][] = [];
+  if (k.bays > 0) {
+    rows.push(['servicing', `${k.cleanings} cleanings (${k.messesReported} messes reported), ${k.maintenances} maintenances, ${k.serviceHours.toFixed(1)} car-h`]);
+    rows.push(['bays', `${k.bays}, ${pct(100 * k.bayUtilisation)} occupied`]);
+  }
+  if (k.assistOperators > 0) {
+    rows.push(['assists', `${k.assists} (${k.assistsPer1000Km.toFixed(1)} per 1,000 km), wait mean ${min(k.assistWaitMeanS)}, ${k.riderMinutesLostToAssists.toFixed(0)} rider-min lost`]);
+    rows.push(['operators', `${k.assistOperators}, ${pct(100 * k.operatorUtilisation)} busy`]);
+  }
+  if (k.outOfService > 0) rows.push(['out of service', `${k.outOfService} cars (${k.faults} faults), ${k.rescues} rescues`]);
+  return rows;
 }
 
 export function registerSimulateCommand(program: Command): void {
@@ -79,6 +95,12 @@ export function registerSimulateCommand(program: Command): void {
         const plugs = sites.reduce((n, c) => n + c.plugs, 0);
         process.stderr.write(`charging: ${sites.length} sites (${settings.chargers === 'auto' ? 'placed by k-means on the pickups' : settings.chargers}), ${plugs} plugs\n`);
       }
+      const centres = runner.serviceCentres(settings.fleet);
+      if (centres.length > 0) {
+        const bays = centres.reduce((n, c) => n + c.bays, 0);
+        process.stderr.write(`servicing: ${centres.length} centres (${settings.serviceCentres === 'auto' ? 'placed like automatic charging sites' : settings.serviceCentres}), ${bays} bays\n`);
+      }
+      if (settings.assist) process.stderr.write(`remote assistance: ${settings.assistRate} per 1,000 km, ${settings.assistOperators} operators, ${settings.assistTimeS} s each\n`);
       const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       const cost = runCost(kpis, settings.cost);

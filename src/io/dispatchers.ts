@@ -1,8 +1,10 @@
 // The named dispatcher presets users pick with --dispatcher: one table of name, description, what the preset needs
 // prepared outside the pure core (a solver to load, a demand forecast to read) and how to build it from those parts.
 // CLI help and validation, the scenario runner, fleet sizing and the benchmarks all read this table. Every preset is
-// wrapped in the shared charging policy (core/dispatch/charging.ts), which passes through in runs without chargers.
+// wrapped in the shared charging policy (core/dispatch/charging.ts), which passes through in runs without chargers, and
+// that in the shared servicing policy (core/dispatch/servicing.ts), which also keeps commands from cars out of service.
 import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charging.js';
+import { withServicing } from '../core/dispatch/servicing.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
 import { pooled } from '../core/dispatch/pooled.js';
@@ -44,7 +46,11 @@ export interface DispatcherPreset<Name extends string = string, Need extends Pre
   build(parts: Pick<PresetParts, Need>): Dispatcher;
 }
 
-const preset = <const Name extends string, Need extends PresetNeed = never>(p: DispatcherPreset<Name, Need>): DispatcherPreset<Name, Need> => p;
+/** A table row whose built dispatcher is wrapped in the servicing policy, outermost (see the file header). */
+const preset = <const Name extends string, Need extends PresetNeed = never>(p: DispatcherPreset<Name, Need>): DispatcherPreset<Name, Need> => ({
+  ...p,
+  build: (parts) => withServicing(p.build(parts)),
+});
 
 export const DISPATCHER_PRESETS = [
   preset({

@@ -13,7 +13,7 @@ export interface ScenarioFile {
 }
 
 /** Settings whose value is a file path (resolved against the scenario file's folder). */
-const PATH_SETTINGS = ['trips', 'speedFactors', 'serviceArea', 'avoid', 'chargers'] as const satisfies readonly SettingKey[];
+const PATH_SETTINGS = ['trips', 'speedFactors', 'serviceArea', 'avoid', 'chargers', 'serviceCentres'] as const satisfies readonly SettingKey[];
 
 /** Edit distance between two short strings (insertions, deletions, substitutions). */
 function editDistance(a: string, b: string): number {
@@ -112,7 +112,7 @@ export function checkScenarioValues(file: string, data: unknown): ScenarioFile {
   for (const key of SETTING_KEYS) if (given[key] !== undefined) values[key] = given[key];
   for (const key of PATH_SETTINGS) {
     const v = values[key];
-    if (typeof v === 'string' && !(key === 'chargers' && v === 'auto')) values[key] = resolveFrom(folder, v);
+    if (typeof v === 'string' && !((key === 'chargers' || key === 'serviceCentres') && v === 'auto')) values[key] = resolveFrom(folder, v);
   }
   // Network inputs are files or folders, except the built-in synthetic city.
   const network = values.network;

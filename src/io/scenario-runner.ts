@@ -1,16 +1,20 @@
 // The one path from settings to simulated runs: load the scenario (network, travel times, trips with their reject
 // counts), prepare what dispatcher presets need (solver, forecast), and run the engine on it. simulate, compare,
 // fleet-size (and its worker threads) and the benchmarks all run scenarios through here. With --chargers it places or
-// reads the charging sites and checks, before any run, that the fleet can serve every trip at all.
+// reads the charging sites and checks, before any run, that the fleet can serve every trip at all. With
+// --service-centres and --assist it adds cleaning, maintenance and remote assistance (decision 0012).
 import { DEFAULT_SITE_PLACEMENT, placeChargingSites } from '../core/dispatch/charging-sites.js';
 import { DEFAULT_SNAP_CUTOFF_M } from '../core/network/snap.js';
-import type { ChargingSite, Dispatcher } from '../core/dispatch/types.js';
+import type { ChargingSite, Dispatcher, ServiceCentre } from '../core/dispatch/types.js';
+import { DEFAULT_ASSISTANCE, type AssistanceOptions } from '../core/sim/assistance.js';
+import { DEFAULT_SERVICING, type ServicingOptions } from '../core/sim/servicing.js';
 import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
 import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
 import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { readChargingSites } from './chargers.js';
+import { readServiceCentres } from './service-centres.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
 import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
 import { loadHighsBinarySolver } from './highs-ilp.js';
@@ -53,6 +57,8 @@ export interface ScenarioRunner {
   run(fleetSize: number, dispatcher: DispatcherName, extra?: RunExtras): Promise<RunOutcome>;
   /** The charging sites a run of `fleetSize` cars gets (none without --chargers), checked against every trip. */
   chargingSites(fleetSize: number): ChargingSite[];
+  /** The service centres a run of `fleetSize` cars gets (none without --service-centres). */
+  serviceCentres(fleetSize: number): ServiceCentre[];
 }
 
 /**
@@ -81,14 +87,18 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
   };
   const sites = chargingSitesOf(scenario, settings.seed, energy);
+  const ops = operationsSettings(settings);
+  const centres = serviceCentresOf(scenario, settings.seed, ops, energy.carsPerSite);
+  const assistance: AssistanceOptions | undefined = ops.assist ? { per1000Km: ops.assistRate, operators: ops.assistOperators, serviceS: ops.assistTimeS } : undefined;
   const runner: ScenarioRunner = {
     scenario,
-    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...energy },
+    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...energy, ...ops },
     forecast: parts.forecast,
     async forecastSource(name) {
       return (dispatcherPreset(name).needs as readonly string[]).includes('forecast') ? (await parts.forecast()).source : 'none';
     },
     chargingSites: sites,
+    serviceCentres: centres,
     async dispatcher(name) {
       const preset = dispatcherPreset(name);
       // Filled with exactly the parts the preset names; its build function can read no others (see DispatcherPreset).
@@ -104,6 +114,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
       const dispatcher = extra.wrapDispatcher ? extra.wrapDispatcher(built) : built;
       const { eventSink, keepLog, onProgress, progressEveryS, subscribers } = extra;
       const chargingSites = sites(fleetSize);
+      const serviceCentres = centres(fleetSize);
+      const servicing: ServicingOptions | undefined =
+        serviceCentres.length > 0
+          ? { centres: serviceCentres, cleanEveryTrips: ops.cleanEveryTrips, messProbability: ops.messProbability, maintainEveryS: Math.round(ops.maintainEveryH * 3600) }
+          : undefined;
       const t0 = performance.now();
       const result = simulate({
         graph: scenario.network.graph,
@@ -112,6 +127,8 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
         fleetSize,
         spec: { seats: runner.settings.seats, batteryKwh: energy.batteryKwh, energyKwhPerKm: energy.energyKwhPerKm, reserveKwh: energy.reserveKwh },
         ...(chargingSites.length > 0 ? { chargingSites } : {}),
+        ...(servicing ? { servicing } : {}),
+        ...(assistance ? { assistance } : {}),
         dispatcher,
         seed: runner.settings.seed,
         maxWaitS: runner.settings.maxWaitS,
@@ -137,6 +154,49 @@ function energySettings(s: RunSettings) {
     carsPerSite: s.carsPerSite,
     chargeBelow: s.chargeBelow,
     chargeTo: s.chargeTo,
+  };
+}
+
+/** The cleaning, maintenance and assistance settings with their defaults filled in. */
+function operationsSettings(s: RunSettings) {
+  return {
+    ...(s.serviceCentres !== undefined ? { serviceCentres: s.serviceCentres } : {}),
+    cleanEveryTrips: s.cleanEveryTrips ?? DEFAULT_SERVICING.cleanEveryTrips,
+    messProbability: s.messProbability ?? DEFAULT_SERVICING.messProbability,
+    maintainEveryH: s.maintainEveryH ?? DEFAULT_SERVICING.maintainEveryH,
+    cleaningS: s.cleaningS ?? DEFAULT_SERVICING.cleaningS,
+    maintenanceS: s.maintenanceS ?? DEFAULT_SERVICING.maintenanceS,
+    baysPerCar: s.baysPerCar ?? DEFAULT_SERVICING.baysPerCar,
+    assist: s.assist ?? false,
+    assistRate: s.assistRate ?? DEFAULT_ASSISTANCE.per1000Km,
+    assistOperators: s.assistOperators ?? DEFAULT_ASSISTANCE.operators,
+    assistTimeS: s.assistTimeS ?? DEFAULT_ASSISTANCE.serviceS,
+  };
+}
+
+/**
+ * The service centres per fleet size: none without --service-centres; the file's (read and snapped once); or `auto`:
+ * the automatic charging-site rule (k-means on the pickups, one centre per --cars-per-site cars, with the same seed, so
+ * that with --chargers auto every centre shares its node with a charging site), with --bays-per-car bays over all.
+ */
+function serviceCentresOf(scenario: Scenario, seed: number, o: ReturnType<typeof operationsSettings>, carsPerSite: number | undefined): (fleetSize: number) => ServiceCentre[] {
+  if (!o.serviceCentres) return () => [];
+  const { graph } = scenario.network;
+  let fromFile: ServiceCentre[] | undefined;
+  return (fleetSize) => {
+    if (o.serviceCentres !== 'auto') {
+      return (fromFile ??= readServiceCentres(o.serviceCentres!, graph, {
+        snapCutoffM: scenario.history?.snapCutoffM ?? DEFAULT_SNAP_CUTOFF_M,
+        cleaningS: o.cleaningS,
+        maintenanceS: o.maintenanceS,
+      }));
+    }
+    const reqs = scenario.requests;
+    const placed = placeChargingSites(
+      { lat: reqs.map((t) => t.pickupLat), lon: reqs.map((t) => t.pickupLon), node: reqs.map((t) => t.pickupNode) },
+      { fleetSize, seed, carsPerSite: carsPerSite ?? DEFAULT_SITE_PLACEMENT.carsPerSite, plugsPerCar: o.baysPerCar },
+    );
+    return placed.map((p) => ({ node: p.node, bays: p.plugs, cleaningS: o.cleaningS, maintenanceS: o.maintenanceS }));
   };
 }
 

@@ -9,6 +9,8 @@ import { DEFAULT_MAX_WAIT_S, DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js'
 import { DEFAULT_CHARGING_POLICY } from '../core/dispatch/charging.js';
 import { DEFAULT_SITE_PLACEMENT } from '../core/dispatch/charging-sites.js';
 import { DEFAULT_COST_PARAMETERS, type CostParameters } from '../core/metrics/cost.js';
+import { DEFAULT_ASSISTANCE } from '../core/sim/assistance.js';
+import { DEFAULT_SERVICING } from '../core/sim/servicing.js';
 import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
@@ -92,6 +94,7 @@ const simShape = {
   dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
   dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
   ...energyShape(),
+  ...operationsShape(),
   /** Prices of the cost model (docs/fleet-operations.md "Cost per mile"); a scenario file's `cost` object. */
   cost: costSchema().prefault({}),
 };
@@ -126,6 +129,23 @@ export const COST_OPTIONS: Partial<Record<keyof CostParameters, { flags: string;
   energyUsdPerKwh: { flags: '--energy-price <usd/kWh>', help: 'cost model: grid price of electricity' },
   revenueUsdPerPaidMile: { flags: '--revenue-per-mile <usd>', help: 'cost model: fare revenue per paid mile' },
 };
+
+/** Cleaning, maintenance and remote assistance (docs/fleet-operations.md): off unless --service-centres / --assist. */
+function operationsShape() {
+  return {
+    serviceCentres: z.string({ error: 'expected a file or "auto"' }).min(1, { error: 'expected a file or "auto"' }).optional(),
+    cleanEveryTrips: integer(1, 100_000).default(DEFAULT_SERVICING.cleanEveryTrips),
+    messProbability: decimal(0, 1, 'expected a probability in 0..1').default(DEFAULT_SERVICING.messProbability),
+    maintainEveryH: decimal(0, 100_000, 'expected operating hours, > 0', true).default(DEFAULT_SERVICING.maintainEveryH),
+    cleaningS: integer(1, DAY_S).default(DEFAULT_SERVICING.cleaningS),
+    maintenanceS: integer(1, 7 * DAY_S).default(DEFAULT_SERVICING.maintenanceS),
+    baysPerCar: decimal(0, 10, 'expected bays per car in (0, 10]', true).default(DEFAULT_SERVICING.baysPerCar),
+    assist: z.boolean().default(false),
+    assistRate: decimal(0, 1_000_000, 'expected requests per 1,000 km, > 0', true).default(DEFAULT_ASSISTANCE.per1000Km),
+    assistOperators: integer(1, 1_000_000).default(DEFAULT_ASSISTANCE.operators),
+    assistTimeS: integer(1, DAY_S).default(DEFAULT_ASSISTANCE.serviceS),
+  };
+}
 
 /** Energy and charging (docs/fleet-operations.md): off unless --chargers is given. */
 function energyShape() {
@@ -207,9 +227,29 @@ export type ScenarioSettings = Pick<
   'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM' | 'serviceArea' | 'avoid' | 'avoidCutoffM'
 >;
 /** The settings every run on a scenario shares. */
-export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings>;
+export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings> & Partial<OperationsSettings>;
 /** The energy and charging settings of a run (all but `chargers` have defaults; energy is on with `chargers`). */
 export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'energyKwhPerKm' | 'reserveKwh' | 'chargerPowerKw' | 'plugsPerCar' | 'carsPerSite' | 'chargeBelow' | 'chargeTo'>;
+/** Cleaning, maintenance and remote assistance of a run (all but `serviceCentres` have defaults; on with
+ *  --service-centres and --assist). */
+export type OperationsSettings = Pick<
+  SimSettings,
+  'serviceCentres' | 'cleanEveryTrips' | 'messProbability' | 'maintainEveryH' | 'cleaningS' | 'maintenanceS' | 'baysPerCar' | 'assist' | 'assistRate' | 'assistOperators' | 'assistTimeS'
+>;
+/** The setting keys of cleaning, maintenance and remote assistance, in help order. */
+export const OPERATIONS_SETTINGS = [
+  'serviceCentres',
+  'cleanEveryTrips',
+  'messProbability',
+  'maintainEveryH',
+  'cleaningS',
+  'maintenanceS',
+  'baysPerCar',
+  'assist',
+  'assistRate',
+  'assistOperators',
+  'assistTimeS',
+] as const satisfies readonly (keyof OperationsSettings)[];
 /** The setting keys of energy and charging, in help order. */
 export const ENERGY_SETTINGS = ['chargers', 'batteryKwh', 'energyKwhPerKm', 'reserveKwh', 'chargerPowerKw', 'plugsPerCar', 'carsPerSite', 'chargeBelow', 'chargeTo'] as const satisfies readonly (keyof EnergySettings)[];
 
@@ -258,6 +298,21 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   carsPerSite: { flags: '--cars-per-site <n>', help: 'automatic sites: one site per this many cars' },
   chargeBelow: { flags: '--charge-below <share>', help: 'a car that frees up below this share of its battery goes to charge' },
   chargeTo: { flags: '--charge-to <share>', help: 'cars charge up to this share of the battery' },
+  serviceCentres: {
+    flags: '--service-centres <file|auto>',
+    help: 'cleaning and maintenance centres (GeoJSON points or CSV lon,lat,bays[,cleaningS,maintenanceS]; or "auto": placed like automatic charging sites); turns cleaning and maintenance on',
+    shownDefault: 'none: cars never need cleaning or maintenance',
+  },
+  cleanEveryTrips: { flags: '--clean-every <trips>', help: 'a car is due for cleaning after this many trips' },
+  messProbability: { flags: '--mess-probability <p>', help: 'chance per trip that riders report a mess (the car is due for cleaning at once)' },
+  maintainEveryH: { flags: '--maintain-every <h>', help: 'a car is due for maintenance after this many hours driven' },
+  cleaningS: { flags: '--clean-time <s>', help: 'seconds a cleaning holds a bay (centres that give none)' },
+  maintenanceS: { flags: '--maintain-time <s>', help: 'seconds a maintenance holds a bay (centres that give none)' },
+  baysPerCar: { flags: '--bays-per-car <n>', help: 'automatic centres: bays over all centres per car' },
+  assist: { flags: '--assist', help: 'model remote assistance: cars ask for help as they drive and wait for an operator' },
+  assistRate: { flags: '--assist-rate <n>', help: 'with --assist: requests for remote help per 1,000 km driven' },
+  assistOperators: { flags: '--assist-operators <n>', help: 'with --assist: remote operators on duty' },
+  assistTimeS: { flags: '--assist-time <s>', help: 'with --assist: seconds an operator holds a car' },
 };
 
 /** The option that sets a field, e.g. `--max-wait` for maxWaitS. */

@@ -105,7 +105,8 @@ export interface Conductor {
 
 /**
  * What the live service needs of the engine (src/core/sim/engine.ts), declared structurally so a test or a remote
- * engine can stand in. `setInService` is not in the engine yet; until it is, taking a car out of service is refused.
+ * engine can stand in. Taking a car out of service (`setInService`, `fault`) reopens its unpicked rides and turns its
+ * riders on board into rescue requests (decision 0012).
  */
 export interface LiveEngine {
   readonly timeS: number;
@@ -116,7 +117,10 @@ export interface LiveEngine {
   onEvent(listener: (ev: SimEvent) => void): () => void;
   positionAt(vehicle: number, tS: number): LatLon;
   plan(vehicle: number): Stop[];
-  setInService?(vehicle: number, inService: boolean, reason: string): void;
+  /** Whether anything changed (false: already so, or back in service asked of a car that has not stopped yet). */
+  setInService(vehicle: number, inService: boolean, reason: string): boolean;
+  fault(vehicle: number, reason: string): boolean;
+  isInService(vehicle: number): boolean;
 }
 
 export interface EngineConductorOptions {
@@ -243,7 +247,7 @@ export class EngineConductor implements Conductor {
         return { ok: true };
       }
       case 'fault':
-        return this.setInService(vehicleId, false, `fault ${report.code}${report.description ? `: ${report.description}` : ''}`);
+        return this.takeOut(v, `fault ${report.code}${report.description ? `: ${report.description}` : ''}`, true);
       case 'assist':
         this.assistQueue.push({ id: this.nextAssist++, vehicleId, description: report.description, atMs: this.nowMs() });
         return { ok: true };
@@ -257,10 +261,21 @@ export class EngineConductor implements Conductor {
   setInService(vehicleId: string, inService: boolean, reason: string): Decision {
     const v = this.slotOf.get(vehicleId);
     if (v === undefined) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
-    if (!this.engine.setInService) return { ok: false, error: 'not_available', reason: 'this engine cannot take cars out of service yet' };
-    this.engine.setInService(v, inService, reason);
-    this.inService[v] = inService;
-    this.outReason[v] = inService ? null : reason;
+    if (!inService) return this.takeOut(v, reason, false);
+    if (!this.engine.setInService(v, true, reason) && !this.engine.isInService(v)) {
+      return { ok: false, error: 'still_stopping', reason: 'the car is still on its way to the node where it stops; put it back once it has stopped' };
+    }
+    this.inService[v] = true;
+    this.outReason[v] = null;
+    return { ok: true };
+  }
+
+  /** Takes car v out of service in the engine (its unpicked rides re-dispatched, riders on board rescued). */
+  private takeOut(v: number, reason: string, fault: boolean): Decision {
+    if (fault) this.engine.fault(v, reason);
+    else this.engine.setInService(v, false, reason);
+    this.inService[v] = false;
+    this.outReason[v] = reason;
     return { ok: true };
   }
 
@@ -316,6 +331,11 @@ export class EngineConductor implements Conductor {
 
   private onEngineEvent(ev: SimEvent): void {
     this.kpiAcc.add(ev);
+    // The rider's ride continues as the rescue request.
+    if (ev.kind === 'RescueNeeded') {
+      const rideId = this.state.requestIds[ev.request];
+      if (rideId !== undefined) this.requestOf.set(rideId, ev.rescue);
+    }
     if (ev.kind === 'PickedUp') {
       this.recentWaitsS.push(ev.waitS);
       if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();

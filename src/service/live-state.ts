@@ -39,6 +39,8 @@ export class LiveState {
   readonly requestIds: string[] = [];
   readonly vehicles: VehicleLive[] = [];
   private readonly planDirty = new Set<number>();
+  /** Rescue request → the request whose riders it carries on (the ride id stays the rider's). */
+  private readonly rescueOf = new Map<number, number>();
 
   /** Folds one event; returns the ride change it makes, if any. */
   apply(ev: SimEvent): RideChange | undefined {
@@ -46,10 +48,13 @@ export class LiveState {
       case 'VehiclePlaced':
         this.vehicles[ev.vehicle] = { state: 'idle', node: ev.node, onboard: 0, legToNode: ev.node, legArriveS: ev.timeS };
         return undefined;
-      case 'RequestSubmitted':
-        this.requestIds[ev.request] = ev.id;
+      case 'RequestSubmitted': {
+        // A rescue carries on the rider's ride: same ride id, so streams and the store follow one ride.
+        const original = this.rescueOf.get(ev.request);
+        this.requestIds[ev.request] = original === undefined ? ev.id : this.requestIds[original];
         this.requests[ev.request] = { status: 'accepted', vehicle: -1, reason: null, requestS: ev.timeS, pickupNode: ev.pickupNode, dropoffNode: ev.dropoffNode };
         return this.changed(ev.request);
+      }
       case 'RequestAssigned':
         this.planDirty.add(ev.vehicle);
         if (ev.previousVehicle >= 0) this.planDirty.add(ev.previousVehicle);
@@ -98,6 +103,16 @@ export class LiveState {
         v.state = 'idle';
         v.node = ev.node;
         return undefined;
+      }
+      case 'VehicleOutOfService':
+        this.planDirty.add(ev.vehicle);
+        return undefined;
+      case 'RescueNeeded': {
+        // The car stopped out of service with these riders on board: waiting again, for the rescue car.
+        this.planDirty.add(ev.vehicle);
+        this.vehicle(ev.vehicle).onboard -= ev.riders;
+        this.rescueOf.set(ev.rescue, ev.request);
+        return this.set(ev.request, 'accepted', -1, 'rescue: the car is out of service');
       }
       case 'CommandInvalid':
         return undefined;

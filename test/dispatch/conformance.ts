@@ -1,14 +1,17 @@
 // The conformance suite every dispatch strategy must pass: engine-level invariants checked on the event log, with and
-// without energy (small batteries, so that cars must charge during the run, under the shared charging policy).
+// without energy (small batteries, so that cars must charge during the run, under the shared charging policy), and
+// with fleet operations (cleaning, maintenance, remote assistance and cars taken out of service mid-run, under the
+// shared servicing policy).
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { withCharging } from '../../src/core/dispatch/charging.js';
-import type { ChargingSite, Dispatcher } from '../../src/core/dispatch/types.js';
+import { withServicing } from '../../src/core/dispatch/servicing.js';
+import type { ChargingSite, Dispatcher, ServiceCentre } from '../../src/core/dispatch/types.js';
 import type { RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
-import { simulate, type SimResult, type SimulateOptions } from '../../src/core/simulate.js';
+import { Simulation, simulate, type SimResult, type SimulateOptions } from '../../src/core/simulate.js';
 import { eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 
 /** Seeded random requests over `spanS` seconds on `g` (distinct pickup/drop-off; some 2-rider, some sharing). */
@@ -57,7 +60,21 @@ export function logViolations(events: readonly SimEvent[], opts: { seats: number
   const soc = new Map<number, number>();
   let sentToCharge = 0;
   let charged = 0;
+  let sentToService = 0;
+  let serviced = 0;
   let lastS = -Infinity;
+  // Fleet operations: cars that may take no command (servicing, held for an assist, out of service), stopped cars,
+  // and the load of bays and operators against their capacity.
+  const unavailable = new Map<number, string>();
+  const stopped = new Set<number>();
+  const bays: number[] = [];
+  const inBay: number[] = [];
+  let operators = 0;
+  let helping = 0;
+  const commanded = (v: number, what: string, timeS: number): void => {
+    const why = unavailable.get(v);
+    if (why) bad.push(`vehicle ${v} ${why} was ${what} at t=${timeS}`);
+  };
   for (const ev of events) {
     if (ev.timeS < lastS) bad.push(`time goes back at ${JSON.stringify(ev)}`);
     lastS = ev.timeS;
@@ -112,6 +129,7 @@ export function logViolations(events: readonly SimEvent[], opts: { seats: number
         }
         break;
       case 'VehicleDeparted':
+        if (stopped.has(ev.vehicle)) bad.push(`vehicle ${ev.vehicle} departs at t=${ev.timeS} while stopped out of service`);
         if (opts.energy && ev.purpose !== 'charge') {
           const left = soc.get(ev.vehicle) ?? opts.energy.batteryKwh;
           if (!(left >= opts.energy.reserveKwh - 1e-9)) bad.push(`vehicle ${ev.vehicle} starts a ${ev.purpose} leg at t=${ev.timeS} with ${left} kWh, below its reserve`);
@@ -119,6 +137,66 @@ export function logViolations(events: readonly SimEvent[], opts: { seats: number
         break;
       case 'VehicleSentToCharge':
         sentToCharge++;
+        commanded(ev.vehicle, 'sent to charge', ev.timeS);
+        break;
+      case 'RequestAssigned':
+        commanded(ev.vehicle, `assigned request ${ev.request}`, ev.timeS);
+        break;
+      case 'VehicleRebalanced':
+        commanded(ev.vehicle, 'rebalanced', ev.timeS);
+        break;
+      case 'VehicleSentToService':
+        commanded(ev.vehicle, 'sent to service', ev.timeS);
+        sentToService++;
+        unavailable.set(ev.vehicle, 'on a service visit');
+        break;
+      case 'ServiceCentreOpened':
+        bays[ev.centre] = ev.bays;
+        inBay[ev.centre] = 0;
+        break;
+      case 'ServiceStarted':
+        inBay[ev.centre]++;
+        if (inBay[ev.centre] > bays[ev.centre]) bad.push(`centre ${ev.centre} holds ${inBay[ev.centre]} cars in ${bays[ev.centre]} bays at t=${ev.timeS}`);
+        break;
+      case 'ServiceEnded':
+        inBay[ev.centre]--;
+        serviced++;
+        if (unavailable.get(ev.vehicle) === 'on a service visit') unavailable.delete(ev.vehicle);
+        break;
+      case 'AssistanceOpened':
+        operators += ev.operators;
+        break;
+      case 'AssistRequested':
+        if (!unavailable.has(ev.vehicle)) unavailable.set(ev.vehicle, 'held for an assist');
+        break;
+      case 'AssistStarted':
+        helping++;
+        if (helping > operators) bad.push(`${helping} assists at once with ${operators} operators at t=${ev.timeS}`);
+        break;
+      case 'AssistEnded':
+        helping--;
+        if (unavailable.get(ev.vehicle) === 'held for an assist') unavailable.delete(ev.vehicle);
+        break;
+      case 'VehicleOutOfService':
+        unavailable.set(ev.vehicle, 'out of service');
+        if (ev.abandoned === 'charge') sentToCharge--;
+        if (ev.abandoned === 'service') sentToService--;
+        break;
+      case 'VehicleStopped':
+        stopped.add(ev.vehicle);
+        break;
+      case 'VehicleInService':
+        if (!stopped.has(ev.vehicle)) bad.push(`vehicle ${ev.vehicle} back in service at t=${ev.timeS} before it stopped`);
+        stopped.delete(ev.vehicle);
+        unavailable.delete(ev.vehicle);
+        break;
+      case 'RescueNeeded':
+        if (pickedBy.get(ev.request) !== ev.vehicle) bad.push(`request ${ev.request} rescued from ${ev.vehicle}, picked up by ${pickedBy.get(ev.request)}`);
+        if (terminal.has(ev.request)) bad.push(`request ${ev.request} ends twice (${terminal.get(ev.request)}, rescued)`);
+        if (!stopped.has(ev.vehicle)) bad.push(`request ${ev.request} rescued from vehicle ${ev.vehicle}, which has not stopped`);
+        terminal.set(ev.request, 'rescued');
+        load.set(ev.vehicle, (load.get(ev.vehicle) ?? 0) - ev.riders);
+        aboard.get(ev.vehicle)?.delete(ev.request);
         break;
       case 'ChargingEnded':
         charged++;
@@ -130,9 +208,11 @@ export function logViolations(events: readonly SimEvent[], opts: { seats: number
     }
   }
   for (const r of requestS.keys()) if (!terminal.has(r)) bad.push(`request ${r} never reached a terminal state`);
-  for (const [r, v] of pickedBy) if (terminal.get(r) !== 'dropped off') bad.push(`request ${r} picked up by ${v} but never dropped off`);
+  for (const [r, v] of pickedBy) if (terminal.get(r) !== 'dropped off' && terminal.get(r) !== 'rescued') bad.push(`request ${r} picked up by ${v} but never dropped off`);
   for (const [v, l] of load) if (l !== 0) bad.push(`vehicle ${v} ends with ${l} riders on board`);
   if (sentToCharge !== charged) bad.push(`${sentToCharge} cars sent to charge, ${charged} charged`);
+  if (sentToService !== serviced) bad.push(`${sentToService} cars sent to service, ${serviced} serviced`);
+  if (helping !== 0) bad.push(`${helping} assists never ended`);
   return bad;
 }
 
@@ -150,6 +230,55 @@ export function ENERGY_SITES(g: RoadGraph): ChargingSite[] {
   ];
 }
 
+/** Two service centres of one bay each on the conformance city: near its north and south edges. */
+export function OPERATIONS_CENTRES(g: RoadGraph): ServiceCentre[] {
+  let north = 0;
+  let south = 0;
+  for (let n = 0; n < g.nodeCount; n++) {
+    if (g.lat[n] > g.lat[north]) north = n;
+    if (g.lat[n] < g.lat[south]) south = n;
+  }
+  return [
+    { node: north, bays: 1, cleaningS: 300, maintenanceS: 900 },
+    { node: south, bays: 1, cleaningS: 300, maintenanceS: 900 },
+  ];
+}
+
+/** When the operations scenario takes cars out of service (and puts one back), in engine seconds. */
+export const OPERATIONS_FAULTS = [
+  { atS: 1200, action: 'fault' },
+  { atS: 1800, action: 'out' },
+  { atS: 2400, action: 'fault' },
+  { atS: 3000, action: 'back' },
+  { atS: 3600, action: 'out' },
+] as const;
+
+/**
+ * Runs `opts` with cars taken out of service at OPERATIONS_FAULTS times: each time the first car with riders on board
+ * (so that its riders need a rescue; the first car at all if none has), and at `back` the first stopped car is put back.
+ */
+export function simulateWithFaults(opts: SimulateOptions): SimResult {
+  const sim = new Simulation(opts);
+  const e = sim.engine;
+  const out: number[] = [];
+  for (const f of OPERATIONS_FAULTS) {
+    sim.runUntil(f.atS);
+    if (f.action === 'back') {
+      const v = out.find((u) => e.fleet.status[u] === 7);
+      if (v !== undefined) e.setInService(v, true, 'repaired');
+      continue;
+    }
+    let v = -1;
+    for (let u = 0; u < e.fleetSize && v < 0; u++) if (e.isInService(u) && e.fleet.load[u] > 0) v = u;
+    for (let u = 0; u < e.fleetSize && v < 0; u++) if (e.isInService(u)) v = u;
+    if (v < 0) continue;
+    out.push(v);
+    if (f.action === 'fault') e.fault(v, 'conformance fault');
+    else e.setInService(v, false, 'conformance: taken out by an operator');
+  }
+  return sim.run();
+}
+
 /**
  * Runs the shared suite against a strategy (in the energy case wrapped in the shared charging policy). `makeDispatcher` must return a fresh dispatcher each call.
  *
@@ -158,7 +287,7 @@ export function ENERGY_SITES(g: RoadGraph): ChargingSite[] {
 export function runDispatcherConformance(name: string, makeDispatcher: () => Dispatcher): void {
   const { graph } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
   const tt = new DijkstraTravelTimes(graph);
-  const scenarios: { label: string; options: () => SimulateOptions }[] = [
+  const scenarios: { label: string; options: () => SimulateOptions; operations?: boolean }[] = [
     {
       label: 'undersupplied (cancellations)',
       options: () => ({ graph, travelTimes: tt, requests: randomRequests(graph, 400, 3600, 11), fleetSize: 6, dispatcher: makeDispatcher(), seed: 5, maxWaitS: 300 }),
@@ -188,6 +317,26 @@ export function runDispatcherConformance(name: string, makeDispatcher: () => Dis
       }),
     },
     {
+      // Everything at once: energy, cleaning every 4 trips and messes, maintenance every 40 min driven, assists every
+      // ~8 km with two operators, and cars faulted, taken out and put back mid-run. One bay per centre: cars queue.
+      label: 'operations: servicing, remote assistance and faults, with energy',
+      operations: true,
+      options: () => ({
+        graph,
+        travelTimes: tt,
+        requests: randomRequests(graph, 300, 7200, 16),
+        fleetSize: 16,
+        spec: { batteryKwh: 3, energyKwhPerKm: 0.2, reserveKwh: 0.3 },
+        chargingSites: ENERGY_SITES(graph),
+        servicing: { centres: OPERATIONS_CENTRES(graph), cleanEveryTrips: 4, messProbability: 0.1, maintainEveryS: 2400 },
+        assistance: { per1000Km: 120, operators: 2, serviceS: 120 },
+        dispatcher: withServicing(withCharging(makeDispatcher())),
+        seed: 10,
+        maxWaitS: 600,
+        invalidCommands: 'record',
+      }),
+    },
+    {
       label: 'four seats, depots',
       options: () => ({ graph, travelTimes: tt, requests: randomRequests(graph, 300, 3600, 14, 3), fleetSize: 10, spec: { seats: 4 }, depots: [0, graph.nodeCount - 1], dispatcher: makeDispatcher(), seed: 8, maxWaitS: 600, invalidCommands: 'record' }),
     },
@@ -198,7 +347,8 @@ export function runDispatcherConformance(name: string, makeDispatcher: () => Dis
       describe(sc.label, () => {
         const opts = sc.options();
         let memo: SimResult | undefined;
-        const first = (): SimResult => (memo ??= simulate(opts));
+        const run = (o: SimulateOptions): SimResult => (sc.operations ? simulateWithFaults(o) : simulate(o));
+        const first = (): SimResult => (memo ??= run(opts));
         const seats = opts.spec?.seats ?? 2;
         const maxWaitS = opts.maxWaitS ?? 600;
         const energy = opts.chargingSites ? { batteryKwh: opts.spec!.batteryKwh!, reserveKwh: opts.spec!.reserveKwh! } : undefined;
@@ -207,8 +357,20 @@ export function runDispatcherConformance(name: string, makeDispatcher: () => Dis
           const result = first();
           expect(logViolations(result.events, { seats, maxWaitS, energy })).toEqual([]);
           const k = result.summary.kpis;
-          expect(k.served + k.cancelled + k.rejected).toBe(opts.requests.length);
-          if (energy) {
+          // Every request ends once: served, cancelled, rejected, or rescued (its riders then travel on as a new request).
+          expect(k.served + k.cancelled + k.rejected + k.rescues).toBe(k.requests);
+          expect(k.requests - k.rescues).toBe(opts.requests.length);
+          if (sc.operations) {
+            // The case binds: every kind of operation happens.
+            expect(k.cleanings).toBeGreaterThan(0);
+            expect(k.maintenances).toBeGreaterThan(0);
+            expect(k.messesReported).toBeGreaterThan(0);
+            expect(k.assists).toBeGreaterThan(0);
+            expect(k.faults).toBeGreaterThan(0);
+            expect(k.outOfService).toBeGreaterThan(k.faults);
+            expect(k.rescues).toBeGreaterThan(0);
+            expect(k.servedPct).toBeGreaterThan(20);
+          } else if (energy) {
             // The case binds: cars charge, and still serve most requests.
             expect(k.chargingSessions).toBeGreaterThan(opts.fleetSize);
             expect(k.servedPct).toBeGreaterThan(30);
@@ -216,7 +378,7 @@ export function runDispatcherConformance(name: string, makeDispatcher: () => Dis
         });
 
         it('is deterministic: same input, byte-identical NDJSON log', () => {
-          const again = simulate(sc.options());
+          const again = run(sc.options());
           expect(eventsToNdjson(again.events)).toBe(eventsToNdjson(first().events));
         });
       });

@@ -49,7 +49,7 @@ describe('reading a scenario file', () => {
   });
 
   it('resolves relative paths against the file folder, leaves absolute paths, "auto" and the synthetic city alone', async () => {
-    const f = file('sub/paths.json', { network: ['../net/nodes.csv', '/abs/edges.csv'], trips: 'trips.csv', format: 'baton', avoid: 'x/avoid.csv', serviceArea: '/abs/area.geojson', speedFactors: 'f.json', chargers: 'sites.csv' });
+    const f = file('sub/paths.json', { network: ['../net/nodes.csv', '/abs/edges.csv'], trips: 'trips.csv', format: 'baton', avoid: 'x/avoid.csv', serviceArea: '/abs/area.geojson', speedFactors: 'f.json', chargers: 'sites.csv', serviceCentres: 'centres.csv' });
     const { values } = await readScenarioFile(f);
     expect(values.network).toEqual([join(dir, 'net/nodes.csv'), '/abs/edges.csv']);
     expect(values).toMatchObject({
@@ -58,8 +58,9 @@ describe('reading a scenario file', () => {
       serviceArea: '/abs/area.geojson',
       speedFactors: join(dir, 'sub/f.json'),
       chargers: join(dir, 'sub/sites.csv'),
+      serviceCentres: join(dir, 'sub/centres.csv'),
     });
-    expect(checkScenarioValues('rel/s.json', { chargers: 'auto', network: 'synthetic:nodes=400' }).values).toEqual({ chargers: 'auto', network: ['synthetic:nodes=400'] });
+    expect(checkScenarioValues('rel/s.json', { chargers: 'auto', serviceCentres: 'auto', network: 'synthetic:nodes=400' }).values).toEqual({ chargers: 'auto', serviceCentres: 'auto', network: ['synthetic:nodes=400'] });
     expect(checkScenarioValues('rel/s.json', { trips: 't.csv' }).values.trips).toBe(join('rel', 't.csv'));
   });
 

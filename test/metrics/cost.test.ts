@@ -97,10 +97,11 @@ describe('costSummary', () => {
     expect(c.totalUsd).toBeGreaterThan(0); // the cars still cost their day
   });
 
-  it('reads its inputs from the KPIs (occupied hours from utilisation), the defaults are the documented ones', () => {
-    const k = { fleet: 10, spanS: 86_400, vehicleKm: 100, occupiedKm: 60, utilization: 0.25, served: 40, energyKwh: 15, plugs: 2, plugOccupancy: 0.3, perDayScaled: false } as Kpis;
+  it('reads its inputs from the KPIs (occupied hours from utilisation, visits from servicing, the operator pool over the span), the defaults are the documented ones', () => {
+    const k = { fleet: 10, spanS: 86_400, vehicleKm: 100, occupiedKm: 60, utilization: 0.25, served: 40, energyKwh: 15, plugs: 2, plugOccupancy: 0.3, perDayScaled: false, cleanings: 7, maintenances: 1, assistOperators: 3 } as Kpis;
+    expect(costInputsFromKpis(k)).toEqual({ fleet: 10, spanS: 86_400, vehicleKm: 100, occupiedKm: 60, occupiedHours: 60, trips: 40, energyKwh: 15, plugs: 2, plugOccupancy: 0.3, scaleToWeek: false, serviceEvents: { cleaning: 7, maintenance: 1 }, assistOperatorHours: 72 });
     const inputs = costInputsFromKpis(k, { serviceEvents: { cleaning: 2, maintenance: 0 } });
-    expect(inputs).toEqual({ fleet: 10, spanS: 86_400, vehicleKm: 100, occupiedKm: 60, occupiedHours: 60, trips: 40, energyKwh: 15, plugs: 2, plugOccupancy: 0.3, scaleToWeek: false, serviceEvents: { cleaning: 2, maintenance: 0 } });
+    expect(inputs).toEqual({ fleet: 10, spanS: 86_400, vehicleKm: 100, occupiedKm: 60, occupiedHours: 60, trips: 40, energyKwh: 15, plugs: 2, plugOccupancy: 0.3, scaleToWeek: false, serviceEvents: { cleaning: 2, maintenance: 0 }, assistOperatorHours: 72 });
     expect(DEFAULT_COST_PARAMETERS).toMatchObject({ vehiclePriceUsd: 50_000, vehicleLifeYears: 5, energyUsdPerKwh: 0.23, chargerUsdPerPlugDay: 30, revenueUsdPerPaidMile: 3 });
   });
 });

@@ -149,11 +149,11 @@ describe('FrameSampler', () => {
       const riders = Array.from(f.riderRequest.subarray(0, f.riderCount)).map((r, i) => [r, f.riderWaitS[i]]);
       return { cars: f.carCount, activities: Array.from(f.activityCounts), riders };
     };
-    expect(state(0)).toEqual({ cars: 2, activities: [2, 0, 0, 0, 0, 0], riders: [] });
-    expect(state(30)).toEqual({ cars: 2, activities: [0, 1, 0, 0, 1, 0], riders: [[0, 20]] });
-    expect(state(70)).toEqual({ cars: 2, activities: [0, 1, 1, 0, 0, 0], riders: [[1, 25], [2, 10]] });
-    expect(state(85)).toEqual({ cars: 2, activities: [0, 1, 1, 0, 0, 0], riders: [[1, 40], [3, 0]] });
-    expect(state(200)).toEqual({ cars: 2, activities: [1, 0, 0, 1, 0, 0], riders: [[3, 115]] });
+    expect(state(0)).toEqual({ cars: 2, activities: [2, 0, 0, 0, 0, 0, 0, 0, 0], riders: [] });
+    expect(state(30)).toEqual({ cars: 2, activities: [0, 1, 0, 0, 1, 0, 0, 0, 0], riders: [[0, 20]] });
+    expect(state(70)).toEqual({ cars: 2, activities: [0, 1, 1, 0, 0, 0, 0, 0, 0], riders: [[1, 25], [2, 10]] });
+    expect(state(85)).toEqual({ cars: 2, activities: [0, 1, 1, 0, 0, 0, 0, 0, 0], riders: [[1, 40], [3, 0]] });
+    expect(state(200)).toEqual({ cars: 2, activities: [1, 0, 0, 1, 0, 0, 0, 0, 0], riders: [[3, 115]] });
     expect(Array.from(f.carVehicle.subarray(0, 2))).toEqual([0, 1]);
   });
 

@@ -5,7 +5,9 @@ import { greedy } from '../../src/core/dispatch/greedy.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
+import { openSqliteStore } from '../../src/io/store/sqlite.js';
 import { createLiveEngine, EngineConductor, type LiveRide, type PlanStop } from '../../src/service/conductor.js';
+import { TelemetryHub } from '../../src/service/telemetry.js';
 import { street } from '../street.js';
 
 const g = street('conductor-test');
@@ -81,5 +83,71 @@ describe('EngineConductor on the live engine', () => {
     expect(c.report('car-b', { kind: 'pickup', rideId: 'r' })).toMatchObject({ ok: false, error: 'not_on_plan' });
     expect(c.report('car-b', { kind: 'assist', description: 'blocked' })).toEqual({ ok: true });
     expect(c.assists()).toEqual([expect.objectContaining({ vehicleId: 'car-b', description: 'blocked' })]);
+  });
+
+  it('a car faulted or taken out: its waiting ride is re-dispatched, its rider on board rescued, every ride ends (event log)', () => {
+    const { c, events } = conductor();
+    c.registerVehicle('car-a', 2);
+    c.registerVehicle('car-b', 2);
+    c.advance(1);
+    // car-a (node 0) heads for the pickup at node 1; it faults on the way: the ride goes to car-b (node 4).
+    c.submit('w', { pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false });
+    c.advance(20);
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-a' });
+    expect(c.report('car-a', { kind: 'fault', code: 'lidar', description: 'no returns' })).toEqual({ ok: true });
+    c.advance(21);
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-b' });
+    expect(c.vehicle('car-a')).toMatchObject({ inService: false, state: 'out_of_service', outOfServiceReason: 'fault lidar: no returns' });
+    // Not stopped yet (it rolls on to node 1): it cannot be put back before; once stopped it can.
+    expect(c.setInService('car-a', true, 'repaired')).toMatchObject({ ok: false, error: 'still_stopping' });
+    c.advance(100);
+    expect(c.setInService('car-a', true, 'repaired')).toEqual({ ok: true });
+    // car-a, back at node 1, takes a ride to node 4 and is taken out of service (silent) with the rider on board.
+    c.submit('r', { pickup: at(1), dropoff: at(4), riders: 1, acceptsSharing: false });
+    c.advance(200);
+    expect(c.ride('r')).toMatchObject({ status: 'onboard', vehicleId: 'car-a' });
+    expect(c.setInService('car-a', false, 'telemetry silent for more than 30 s')).toEqual({ ok: true });
+    c.advance(5000);
+    expect(c.ride('w')).toMatchObject({ status: 'completed', vehicleId: 'car-b' });
+    expect(c.ride('r')).toMatchObject({ status: 'completed', vehicleId: 'car-b' });
+    const rescue = events.find((e) => e.kind === 'RescueNeeded');
+    expect(rescue).toMatchObject({ vehicle: 0, riders: 1 });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'RequestUnassigned', previousVehicle: 0 }));
+    // Over the log: every request reaches a terminal state; the rescued one ends as rescued, its rescue dropped off.
+    const ends = new Map<number, string>();
+    for (const e of events) {
+      if (e.kind === 'DroppedOff' || e.kind === 'RequestCancelled' || e.kind === 'RequestRejected' || e.kind === 'RescueNeeded') ends.set(e.request, e.kind);
+    }
+    const submitted = events.filter((e) => e.kind === 'RequestSubmitted').map((e) => (e as { request: number }).request);
+    expect(submitted).toHaveLength(3);
+    for (const r of submitted) expect(ends.has(r)).toBe(true);
+    expect(ends.get((rescue as { rescue: number }).rescue)).toBe('DroppedOff');
+    expect(c.kpis()).toMatchObject({ served: 2, rescues: 1, faults: 1, outOfService: 2 });
+  });
+
+  it('the telemetry-silence watch takes a silent car out of service in the engine: its waiting ride goes to another car', async () => {
+    const { c, events } = conductor();
+    const store = await openSqliteStore(':memory:');
+    let nowMs = 0;
+    const hub = new TelemetryHub(store, c, { silenceS: 30, nowMs: () => nowMs });
+    c.registerVehicle('car-a', 2);
+    c.registerVehicle('car-b', 2);
+    hub.watch('car-a');
+    hub.watch('car-b');
+    c.advance(1);
+    c.submit('w', { pickup: at(1), dropoff: at(3), riders: 1, acceptsSharing: false });
+    c.advance(10);
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-a' });
+    nowMs = 20_000;
+    hub.ingest('car-b', [{ atMs: nowMs, lat: at(4).lat, lon: at(4).lon }]);
+    nowMs = 31_000;
+    expect(hub.checkSilence()).toEqual(['car-a']);
+    c.advance(11);
+    expect(c.vehicle('car-a')).toMatchObject({ inService: false, outOfServiceReason: 'telemetry silent for more than 30 s' });
+    expect(c.ride('w')).toMatchObject({ status: 'assigned', vehicleId: 'car-b' });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'VehicleOutOfService', vehicle: 0, fault: false }));
+    c.advance(2000);
+    expect(c.ride('w')).toMatchObject({ status: 'completed', vehicleId: 'car-b' });
+    await store.close();
   });
 });

@@ -12,6 +12,9 @@ export const ACTIVITY_STYLE: Record<Activity, { label: string; color: string }> 
   [Activity.occupied2]: { label: '2 riders on board', color: '#c07cff' },
   [Activity.rebalancing]: { label: 'rebalancing', color: '#3ccf91' },
   [Activity.charging]: { label: 'charging (to, queued, plugged)', color: '#e8e35a' },
+  [Activity.inService]: { label: 'cleaning / maintenance', color: '#ff8a4c' },
+  [Activity.needsAssistance]: { label: 'held for remote assistance', color: '#ff4d8d' },
+  [Activity.outOfService]: { label: 'out of service', color: '#5a2430' },
 };
 
 export const RIDER_COLOR = '#ff5a5f';

@@ -111,7 +111,7 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
     case 'RequestUnassigned':
       return `${requestName(ev.request)} taken off the plan`;
     case 'VehicleDeparted':
-      return `departs node ${ev.fromNode} → ${ev.toNode}${ev.purpose === 'rebalance' ? ' (rebalancing)' : ev.purpose === 'charge' ? ' (to a charger)' : ''}, ${ev.onboard} on board, arrives ${clockText(ev.arriveS)}`;
+      return `departs node ${ev.fromNode} → ${ev.toNode}${ev.purpose === 'rebalance' ? ' (rebalancing)' : ev.purpose === 'charge' ? ' (to a charger)' : ev.purpose === 'service' ? ' (to a service centre)' : ''}, ${ev.onboard} on board, arrives ${clockText(ev.arriveS)}`;
     case 'VehicleArrived':
       return `${ev.diverted ? 'diverted at' : 'arrives at'} node ${ev.node} after ${(ev.distanceM / 1000).toFixed(2)} km`;
     case 'PickedUp':
@@ -130,6 +130,30 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
       return `plugs in at site ${ev.site} with ${ev.socKwh.toFixed(1)} kWh${ev.waitedS > 0 ? ` after ${durationText(ev.waitedS)} queued` : ''}`;
     case 'ChargingEnded':
       return `unplugs at site ${ev.site}: +${ev.energyKwh.toFixed(1)} kWh in ${durationText(ev.chargedS)}, ${ev.socKwh.toFixed(1)} kWh`;
+    case 'MessReported':
+      return `${requestName(ev.request)} reported a mess: due for cleaning`;
+    case 'VehicleSentToService':
+      return `sent for ${ev.task} to service centre ${ev.centre}`;
+    case 'ServiceStarted':
+      return `${ev.task} starts at centre ${ev.centre}${ev.waitedS > 0 ? ` after ${durationText(ev.waitedS)} queued` : ''}`;
+    case 'ServiceEnded':
+      return `${ev.task} done at centre ${ev.centre} after ${durationText(ev.servicedS)}`;
+    case 'AssistRequested':
+      return `asks for remote assistance at node ${ev.node}, ${ev.onboard} on board`;
+    case 'AssistStarted':
+      return `a remote operator takes over${ev.waitedS > 0 ? ` after ${durationText(ev.waitedS)} queued` : ''}`;
+    case 'AssistEnded':
+      return `remote assistance done after ${durationText(ev.heldS)}`;
+    case 'VehicleOutOfService':
+      return `${ev.fault ? 'faulted' : 'taken out of service'}: ${ev.reason}`;
+    case 'VehicleStopped':
+      return `stopped out of service at node ${ev.node}`;
+    case 'VehicleInService':
+      return `back in service at node ${ev.node}`;
+    case 'RescueNeeded':
+      return `${requestName(ev.request)} needs a rescue at node ${ev.node}`;
+    case 'ServiceCentreOpened':
+    case 'AssistanceOpened':
     case 'ChargingSiteOpened':
     case 'RequestSubmitted':
     case 'RequestRejected':

@@ -196,10 +196,11 @@ function troughTest(f: DemandForecast, share: number): (nowS: number) => boolean
 }
 
 /**
- * The snapshot as the inner strategy sees it: the engine's, except that hidden cars show as `charging`, freed cars
- * exclude those sent to charge, and new requests include the re-announced ones. One object, refreshed per decision.
+ * The snapshot as the inner strategy sees it: the engine's, except that hidden cars show as `shownAs` (`charging` for
+ * the charging policy, `servicing` for the servicing policy), freed cars exclude those sent away, and new requests
+ * include the re-announced ones. One object per policy, refreshed per decision.
  */
-class PolicyView implements FleetSnapshot {
+export class PolicyView implements FleetSnapshot {
   private base!: FleetSnapshot;
   private status = new Uint8Array(0);
   nowS = 0;
@@ -215,6 +216,7 @@ class PolicyView implements FleetSnapshot {
   vehicleLoad!: ArrayLike<number>;
   vehicleSocKwh!: ArrayLike<number>;
   charging: FleetSnapshot['charging'];
+  servicing: FleetSnapshot['servicing'];
   requestCount = 0;
   requestS!: ArrayLike<number>;
   requestPickupNode!: ArrayLike<number>;
@@ -227,10 +229,10 @@ class PolicyView implements FleetSnapshot {
   freedVehicles: readonly number[] = [];
   cancelledRequests: readonly number[] = [];
 
-  update(s: FleetSnapshot, hidden: Uint8Array, freed: readonly number[], again: readonly number[]): this {
+  update(s: FleetSnapshot, hidden: Uint8Array, freed: readonly number[], again: readonly number[], shownAs: number = VehicleStatus.charging): this {
     this.base = s;
     if (this.status.length !== s.vehicleCount) this.status = new Uint8Array(s.vehicleCount);
-    for (let v = 0; v < s.vehicleCount; v++) this.status[v] = hidden[v] ? VehicleStatus.charging : s.vehicleStatus[v];
+    for (let v = 0; v < s.vehicleCount; v++) this.status[v] = hidden[v] ? shownAs : s.vehicleStatus[v];
     this.vehicleStatus = this.status;
     this.nowS = s.nowS;
     this.travelTimes = s.travelTimes;
@@ -244,6 +246,7 @@ class PolicyView implements FleetSnapshot {
     this.vehicleLoad = s.vehicleLoad;
     this.vehicleSocKwh = s.vehicleSocKwh;
     this.charging = s.charging;
+    this.servicing = s.servicing;
     this.requestCount = s.requestCount;
     this.requestS = s.requestS;
     this.requestPickupNode = s.requestPickupNode;

@@ -17,13 +17,19 @@ export const VehicleStatus = {
   rebalancing: 3,
   /** Sent to charge: driving to a charging site, queued for a plug or plugged in. Takes no work until it frees up. */
   charging: 4,
+  /** Sent for cleaning or maintenance: driving to a service centre, queued for a bay or in one. Takes no work. */
+  servicing: 5,
+  /** Held where it stands for remote assistance (waiting for an operator or being helped); riders stay on board. */
+  assisted: 6,
+  /** Taken out of service (a fault, an operator, silent telemetry): stopping at the next node or parked. */
+  outOfService: 7,
 } as const;
 export type VehicleStatus = (typeof VehicleStatus)[keyof typeof VehicleStatus];
 
 /**
  * Whether a vehicle in this status may be given a plan or a rebalancing target (idle, driving, dwelling,
- * rebalancing). Every strategy asks this rather than listing statuses, so a status added later (charging, cleaning)
- * is unavailable to all of them at once.
+ * rebalancing). Every strategy asks this rather than listing statuses, so the statuses added later (charging,
+ * servicing, assisted, out of service) are unavailable to all of them at once.
  */
 export const takesWork = (status: number): boolean => status <= VehicleStatus.rebalancing;
 
@@ -40,6 +46,8 @@ export const RequestStatus = {
   droppedOff: 4,
   cancelled: 5,
   rejected: 6,
+  /** Riders were on board a car that stopped out of service; a new request (the rescue) carries them on. */
+  rescued: 7,
 } as const;
 export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
 
@@ -85,7 +93,50 @@ export interface ChargeCommand {
   site: number;
   targetSocKwh: number;
 }
-export type Command = AssignCommand | RebalanceCommand | RejectCommand | ChargeCommand;
+/** What a service centre does to a car. */
+export type ServiceTask = 'cleaning' | 'maintenance';
+/**
+ * Send a vehicle with an empty plan to service centre `centre` (an index into the run's centres) for `task`: it drives
+ * there, waits for a bay (first come, first served, one queue for both tasks), is serviced for the centre's duration
+ * of the task and then frees up, idle at the centre. Out of service all along (status `servicing`).
+ */
+export interface ServiceCommand {
+  kind: 'service';
+  vehicle: number;
+  centre: number;
+  task: ServiceTask;
+}
+export type Command = AssignCommand | RebalanceCommand | RejectCommand | ChargeCommand | ServiceCommand;
+
+/** A cleaning and maintenance centre: a road node, its bays, and how long each task holds a bay. */
+export interface ServiceCentre {
+  readonly node: number;
+  readonly bays: number;
+  readonly cleaningS: number;
+  readonly maintenanceS: number;
+}
+
+/**
+ * What a dispatcher sees of cleaning and maintenance when the run has service centres: the centres and their load,
+ * and per vehicle what makes it due (trips since its last cleaning, a rider-reported mess, operating seconds since
+ * its last maintenance) with the thresholds of the run.
+ *
+ * Index conventions: centres are 0..centres.length-1; per-vehicle arrays are indexed by vehicle.
+ */
+export interface ServicingView {
+  readonly centres: readonly ServiceCentre[];
+  /** Per centre: cars in a bay, waiting for one, and driving there. */
+  readonly inBay: ArrayLike<number>;
+  readonly queued: ArrayLike<number>;
+  readonly heading: ArrayLike<number>;
+  /** Per vehicle: drop-offs since the last cleaning; 1 if a rider reported a mess; seconds driven since maintenance. */
+  readonly tripsSinceCleaning: ArrayLike<number>;
+  readonly messReported: ArrayLike<number>;
+  readonly operatingS: ArrayLike<number>;
+  /** A car is due for cleaning after this many trips, and for maintenance after this many operating seconds. */
+  readonly cleanEveryTrips: number;
+  readonly maintainEveryS: number;
+}
 
 /** A charging depot: a road node, its number of plugs and the power of each plug. */
 export interface ChargingSite {
@@ -150,6 +201,8 @@ export interface FleetSnapshot {
   readonly vehicleSocKwh: ArrayLike<number>;
   /** Charging sites and the energy figures, when the run enforces energy; undefined otherwise. */
   readonly charging: ChargingView | undefined;
+  /** Service centres and what makes each car due, when the run has cleaning and maintenance; undefined otherwise. */
+  readonly servicing: ServicingView | undefined;
   /**
    * Why the engine would refuse `command` for breaking the energy invariant (a plan the car cannot finish and still
    * reach a charger with its reserve; a charging site it cannot reach), or null. Always null without energy. The same

@@ -188,8 +188,9 @@ export function costSummary(inputs: CostInputs, p: CostParameters): CostSummary 
 }
 
 /**
- * The cost model's inputs from a run's KPIs. Cleaning/maintenance visits and remote-operator hours are not KPIs of
- * this module: pass them in `extra` where the run modelled them (they count 0 otherwise).
+ * The cost model's inputs from a run's KPIs: cleaning and maintenance visits from the servicing KPIs, and the
+ * remote-operator pool paid for the whole span (operators × span) when the run had remote assistance. `extra`
+ * overrides either (a what-if, or figures from outside the run).
  */
 export function costInputsFromKpis(k: Kpis, extra: Pick<CostInputs, 'serviceEvents' | 'assistOperatorHours'> = {}): CostInputs {
   return {
@@ -202,6 +203,8 @@ export function costInputsFromKpis(k: Kpis, extra: Pick<CostInputs, 'serviceEven
     energyKwh: k.energyKwh,
     plugs: k.plugs,
     plugOccupancy: k.plugOccupancy,
+    serviceEvents: { cleaning: k.cleanings ?? 0, maintenance: k.maintenances ?? 0 },
+    assistOperatorHours: ((k.assistOperators ?? 0) * k.spanS) / 3600,
     scaleToWeek: k.perDayScaled,
     ...extra,
   };

@@ -85,6 +85,31 @@ export interface Kpis {
   plugOccupancy: number;
   /** Lowest state of charge any car reached (NaN when the log carries no SoC, i.e. without charging sites). */
   minSocKwh: number;
+  // Cleaning and maintenance (decision 0012): all zero in runs without service centres.
+  /** Services ended, by task; messes riders reported. */
+  cleanings: number;
+  maintenances: number;
+  messesReported: number;
+  /** Hours cars spent on service visits (drive there, bay queue, bay), summed over cars. */
+  serviceHours: number;
+  /** Bays over all centres, and the share of their time over `spanS` with a car in them. */
+  bays: number;
+  bayUtilisation: number;
+  /** Remote assistance (decision 0012): all zero (NaN for means) in runs without it. */
+  assists: number;
+  /** Requests for help per 1,000 vehicle-km. */
+  assistsPer1000Km: number;
+  assistOperators: number;
+  /** Share of the operators' time over `spanS` spent helping a car. */
+  operatorUtilisation: number;
+  /** Mean wait for an operator, over ended assists (NaN without any). */
+  assistWaitMeanS: number;
+  /** Rider minutes spent held on board a car waiting for or getting remote help. */
+  riderMinutesLostToAssists: number;
+  /** Cars taken out of service (of which on a reported fault); riders rescued from them. */
+  outOfService: number;
+  faults: number;
+  rescues: number;
   hourly: HourlyKpis[];
 }
 
@@ -197,6 +222,23 @@ export class KpiAccumulator {
   private plugs = 0;
   private minSocKwh = Infinity;
   private readonly charged = new Set<number>();
+  private cleanings = 0;
+  private maintenances = 0;
+  private messes = 0;
+  private bays = 0;
+  private bayS = 0;
+  private serviceS = 0;
+  /** Per vehicle: when it was sent to service (-1 = not on a visit). */
+  private serviceSince: number[] = [];
+  private assists = 0;
+  private assistOperators = 0;
+  private assistHeldS = 0;
+  private assistWaitS = 0;
+  private assistsEnded = 0;
+  private riderAssistS = 0;
+  private outOfService = 0;
+  private faults = 0;
+  private rescues = 0;
 
   constructor(private readonly options: KpiOptions = {}) {}
 
@@ -309,6 +351,51 @@ export class KpiAccumulator {
         this.markBusy(ev.vehicle, ev.timeS);
         break;
       case 'ChargingStarted':
+        break;
+      case 'ServiceCentreOpened':
+        this.bays += ev.bays;
+        break;
+      case 'MessReported':
+        this.messes++;
+        break;
+      case 'VehicleSentToService':
+        this.serviceSince[ev.vehicle] = ev.timeS;
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      case 'ServiceEnded': {
+        if (ev.task === 'cleaning') this.cleanings++;
+        else this.maintenances++;
+        this.bayS += ev.servicedS;
+        const since = this.serviceSince[ev.vehicle];
+        if (since !== undefined && since >= 0) this.serviceS += ev.timeS - since;
+        this.serviceSince[ev.vehicle] = -1;
+        break;
+      }
+      case 'ServiceStarted':
+        break;
+      case 'AssistanceOpened':
+        this.assistOperators += ev.operators;
+        break;
+      case 'AssistRequested':
+        this.assists++;
+        break;
+      case 'AssistEnded':
+        this.assistsEnded++;
+        this.assistHeldS += ev.heldS;
+        this.assistWaitS += ev.waitedS;
+        this.riderAssistS += ev.onboard * (ev.waitedS + ev.heldS);
+        break;
+      case 'AssistStarted':
+        break;
+      case 'VehicleOutOfService':
+        this.outOfService++;
+        if (ev.fault) this.faults++;
+        break;
+      case 'RescueNeeded':
+        this.rescues++;
+        break;
+      case 'VehicleStopped':
+      case 'VehicleInService':
         break;
       case 'VehicleIdle': {
         const since = this.busySince[ev.vehicle];
@@ -436,6 +523,21 @@ export class KpiAccumulator {
       plugs: this.plugs,
       plugOccupancy: this.plugs > 0 && spanS > 0 ? this.pluggedS / (this.plugs * spanS) : 0,
       minSocKwh: Number.isFinite(this.minSocKwh) ? this.minSocKwh : NaN,
+      cleanings: this.cleanings,
+      maintenances: this.maintenances,
+      messesReported: this.messes,
+      serviceHours: this.serviceS / 3600,
+      bays: this.bays,
+      bayUtilisation: this.bays > 0 && spanS > 0 ? this.bayS / (this.bays * spanS) : 0,
+      assists: this.assists,
+      assistsPer1000Km: vehicleM > 0 ? (this.assists / vehicleM) * 1e6 : 0,
+      assistOperators: this.assistOperators,
+      operatorUtilisation: this.assistOperators > 0 && spanS > 0 ? this.assistHeldS / (this.assistOperators * spanS) : 0,
+      assistWaitMeanS: mean(this.assistWaitS, this.assistsEnded),
+      riderMinutesLostToAssists: this.riderAssistS / 60,
+      outOfService: this.outOfService,
+      faults: this.faults,
+      rescues: this.rescues,
       hourly,
     };
   }

@@ -182,6 +182,22 @@ export class ReportSeriesAccumulator {
       case 'ChargingStarted':
       case 'ChargingEnded': // followed in the same second by VehicleIdle
         break;
+      // NOTE: servicing, assists and cars out of service are not states of the report's fleet series yet (issue 11.6):
+      // a car on a service visit counts as driving to a pickup, a held or stopped car keeps its last state.
+      case 'ServiceCentreOpened':
+      case 'MessReported':
+      case 'VehicleSentToService':
+      case 'ServiceStarted':
+      case 'ServiceEnded':
+      case 'AssistanceOpened':
+      case 'AssistRequested':
+      case 'AssistStarted':
+      case 'AssistEnded':
+      case 'VehicleOutOfService':
+      case 'VehicleStopped':
+      case 'VehicleInService':
+      case 'RescueNeeded':
+        break;
       case 'VehicleArrived': // always followed in the same second by a departure, a stop or VehicleIdle
       case 'RequestAssigned':
       case 'RequestUnassigned':

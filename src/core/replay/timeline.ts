@@ -9,14 +9,28 @@ import { KpiAccumulator, type Kpis } from '../metrics/kpis.js';
 import { ReportSeriesAccumulator, type FleetStatusSeries, type HourlyFlows } from '../metrics/report-series.js';
 
 /** What a vehicle is doing, as the map colours it (report-series' FleetState with occupied split by riders on board). */
-export const Activity = { idle: 0, toPickup: 1, occupied1: 2, occupied2: 3, rebalancing: 4, charging: 5 } as const;
+export const Activity = { idle: 0, toPickup: 1, occupied1: 2, occupied2: 3, rebalancing: 4, charging: 5, inService: 6, needsAssistance: 7, outOfService: 8 } as const;
 export type Activity = (typeof Activity)[keyof typeof Activity];
-export const ACTIVITY_COUNT = 6;
-/** `charging` covers the whole charging stop: the drive to the site, the plug queue and the charge itself. */
-export const ACTIVITY_NAMES = ['idle', 'toPickup', 'occupied1', 'occupied2', 'rebalancing', 'charging'] as const satisfies readonly (keyof typeof Activity)[];
+export const ACTIVITY_COUNT = 9;
+/**
+ * `charging` covers the whole charging stop: the drive to the site, the plug queue and the charge itself; `inService`
+ * likewise a cleaning or maintenance visit; `needsAssistance` a car held for remote help (waiting or helped);
+ * `outOfService` a car taken out of service (faulted, by an operator, or silent), until it is back.
+ */
+export const ACTIVITY_NAMES = [
+  'idle',
+  'toPickup',
+  'occupied1',
+  'occupied2',
+  'rebalancing',
+  'charging',
+  'inService',
+  'needsAssistance',
+  'outOfService',
+] as const satisfies readonly (keyof typeof Activity)[];
 
 /** How a request ended (or stands at the end of the log). */
-export const RequestOutcome = { waiting: 0, onboard: 1, served: 2, cancelled: 3, rejected: 4 } as const;
+export const RequestOutcome = { waiting: 0, onboard: 1, served: 2, cancelled: 3, rejected: 4, rescued: 5 } as const;
 export type RequestOutcome = (typeof RequestOutcome)[keyof typeof RequestOutcome];
 
 /** "Not yet / never" for times stored in Int32Arrays (an end of waiting that never came within the log). */
@@ -198,7 +212,11 @@ export class ReplayTimelineBuilder {
             ? Activity.rebalancing
             : ev.purpose === 'charge'
               ? Activity.charging
-              : ev.onboard > 0
+              : ev.purpose === 'service'
+                ? Activity.inService
+                : this.activity[v] === Activity.outOfService
+                  ? Activity.outOfService
+                  : ev.onboard > 0
                 ? occupied(ev.onboard)
                 : Activity.toPickup;
         this.node[v] = ev.fromNode;
@@ -288,6 +306,57 @@ export class ReplayTimelineBuilder {
         this.stand(v, t, this.node[v]);
         break;
       }
+      case 'VehicleSentToService': {
+        const v = this.vehicle(ev.vehicle, ev);
+        this.activity[v] = Activity.inService;
+        this.stand(v, t, this.node[v]);
+        break;
+      }
+      case 'AssistRequested': {
+        const v = this.vehicle(ev.vehicle, ev);
+        this.activity[v] = Activity.needsAssistance;
+        this.node[v] = ev.node;
+        this.stand(v, t, ev.node);
+        break;
+      }
+      case 'AssistEnded': {
+        // Until the departure, stop or VehicleIdle that follows in the same second says what it does next.
+        const v = this.vehicle(ev.vehicle, ev);
+        this.activity[v] = this.load[v] > 0 ? occupied(this.load[v]) : Activity.toPickup;
+        this.stand(v, t, this.node[v]);
+        break;
+      }
+      case 'VehicleOutOfService': {
+        // NOTE: a car still rolling to the next node of its leg keeps the leg's keyframe (and colour) until it stops
+        // there (VehicleStopped): splitting a drawn leg would make it jump where the leg was cut short.
+        const v = this.vehicle(ev.vehicle, ev);
+        this.activity[v] = Activity.outOfService;
+        if (this.legKey[v] < 0) this.stand(v, t, this.node[v]);
+        break;
+      }
+      case 'VehicleStopped': {
+        const v = this.vehicle(ev.vehicle, ev);
+        this.activity[v] = Activity.outOfService;
+        this.load[v] = 0;
+        this.node[v] = ev.node;
+        this.stand(v, t, ev.node);
+        break;
+      }
+      case 'RescueNeeded': {
+        // The riders leave the stopped car; their rescue is a new request (submitted in its own event).
+        const r = this.request(ev.request, ev);
+        this.rDropoff[r] = t;
+        this.rOutcome[r] = RequestOutcome.rescued;
+        break;
+      }
+      case 'VehicleInService': // the VehicleIdle that follows recolours it
+      case 'ServiceCentreOpened':
+      case 'MessReported':
+      case 'ServiceStarted':
+      case 'ServiceEnded': // the VehicleIdle or departure that follows says what it does next
+      case 'AssistanceOpened':
+      case 'AssistStarted':
+        break;
       case 'ChargingSiteOpened':
         this.chargingSites.push({ site: ev.site, node: ev.node, plugs: ev.plugs, powerKw: ev.powerKw, openedS: t });
         break;

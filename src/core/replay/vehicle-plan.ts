@@ -60,6 +60,11 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'RequestCancelled':
         if (ev.vehicle === vehicle) assigned.delete(ev.request);
         break;
+      case 'RescueNeeded':
+        if (ev.vehicle !== vehicle) break;
+        assigned.delete(ev.request);
+        onboard -= ev.riders;
+        break;
       case 'VehicleDeparted':
         if (ev.vehicle === vehicle) leg = { fromNode: ev.fromNode, toNode: ev.toNode, departS: ev.timeS, arriveS: ev.arriveS, purpose: ev.purpose };
         break;
@@ -75,6 +80,18 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'VehicleSentToCharge':
       case 'ChargingStarted':
       case 'ChargingEnded':
+      case 'ServiceCentreOpened':
+      case 'MessReported':
+      case 'VehicleSentToService':
+      case 'ServiceStarted':
+      case 'ServiceEnded':
+      case 'AssistanceOpened':
+      case 'AssistRequested':
+      case 'AssistStarted':
+      case 'AssistEnded':
+      case 'VehicleOutOfService':
+      case 'VehicleStopped':
+      case 'VehicleInService':
       case 'CommandInvalid':
         break;
       default: {

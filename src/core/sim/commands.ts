@@ -2,7 +2,18 @@
 // state, and if not, why, in words. Pure: reads state, never changes it, so the live service can call it before it
 // acknowledges an operator action, and the engine calls it before applying any command. With charging sites, the
 // energy invariant is part of it: a car never starts a plan it cannot finish and still reach a charger with its reserve.
-import { RequestStatus, takesWork, type AssignCommand, type ChargeCommand, type Command, type RebalanceCommand, type RejectCommand } from '../dispatch/types.js';
+import {
+  RequestStatus,
+  VehicleStatus,
+  takesWork,
+  type AssignCommand,
+  type ChargeCommand,
+  type Command,
+  type RebalanceCommand,
+  type RejectCommand,
+  type ServiceCommand,
+  type ServicingView,
+} from '../dispatch/types.js';
 import { energyShortfall, type EnergyModel, type EnergyStart } from './energy.js';
 import type { RequestBook } from './request-book.js';
 import { codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
@@ -15,6 +26,8 @@ export interface CommandState {
   readonly nodeCount: number;
   /** Present when the run enforces energy (it has charging sites). */
   readonly energy?: EnergyCheckState;
+  /** Present when the run has service centres. */
+  readonly servicing?: ServicingView;
 }
 
 /** What the energy invariant reads besides fleet and requests. */
@@ -26,7 +39,12 @@ export interface EnergyCheckState {
 
 /** Why the car cannot take a plan or target now because of what it is doing, or null. */
 function busyReason(fleet: FleetState, v: number): string | null {
-  return takesWork(fleet.status[v]) && fleet.chargeSite[v] < 0 ? null : `vehicle ${v} is charging and takes no work until it frees up`;
+  const st = fleet.status[v];
+  if (takesWork(st) && fleet.chargeSite[v] < 0) return null;
+  if (st === VehicleStatus.servicing) return `vehicle ${v} is servicing (cleaning or maintenance) and takes no work until it frees up`;
+  if (st === VehicleStatus.assisted) return `vehicle ${v} is held for remote assistance and takes no work until it is released`;
+  if (st === VehicleStatus.outOfService) return `vehicle ${v} is out of service`;
+  return `vehicle ${v} is charging and takes no work until it frees up`;
 }
 
 /** Name of a RequestStatus value, for messages. */
@@ -55,6 +73,8 @@ export class CommandChecker {
         return checkReject(s, c);
       case 'charge':
         return checkCharge(s, c);
+      case 'service':
+        return checkService(s, c);
       default: {
         const never: never = c;
         return `unknown command kind in ${JSON.stringify(never)}`;
@@ -88,6 +108,7 @@ export class CommandChecker {
       if (st === RequestStatus.droppedOff) return `stops[${i}]: request ${r} was already served`;
       if (st === RequestStatus.cancelled) return `stops[${i}]: request ${r} was cancelled`;
       if (st === RequestStatus.rejected) return `stops[${i}]: request ${r} was rejected`;
+      if (st === RequestStatus.rescued) return `stops[${i}]: request ${r} ended on a car out of service (its rescue is a new request)`;
       if (stop.action === 'pickup') {
         if (st === RequestStatus.onboard) return `stops[${i}]: request ${r} is already on board vehicle ${book.vehicle[r]}`;
         if (this.markPickup[r] === stamp) return `stops[${i}]: request ${r} is picked up twice`;
@@ -184,6 +205,28 @@ function checkCharge(s: CommandState, c: ChargeCommand): string | null {
   return why && `vehicle ${v} ${why}`;
 }
 
+function checkService(s: CommandState, c: ServiceCommand): string | null {
+  const v = c.vehicle;
+  if (!s.fleet.has(v)) return `vehicle ${v} does not exist (fleet of ${s.fleet.size})`;
+  if (!s.servicing) return 'this run has no service centres';
+  const centres = s.servicing.centres;
+  if (!Number.isInteger(c.centre) || c.centre < 0 || c.centre >= centres.length) return `service centre ${c.centre} does not exist (${centres.length} centres)`;
+  if (c.task !== 'cleaning' && c.task !== 'maintenance') return `task ${JSON.stringify(c.task)} must be cleaning or maintenance`;
+  const stops = s.fleet.plans[v].length;
+  if (stops > 0) return `vehicle ${v} has a plan of ${stops} stops; only a vehicle without stops can go to service`;
+  const busy = busyReason(s.fleet, v);
+  if (busy) return busy;
+  return serviceEnergy(s, c);
+}
+
+/** With energy: the car reaches the centre and, after it, still the nearest charger with its reserve. */
+function serviceEnergy(s: CommandState, c: ServiceCommand): string | null {
+  if (!s.energy || !s.servicing) return null;
+  const node = s.servicing.centres[c.centre].node;
+  const why = energyShortfall(s.energy.model, s.fleet.socKwh[c.vehicle], s.energy.commitment(c.vehicle, node), [node], true);
+  return why && `vehicle ${c.vehicle} ${why}`;
+}
+
 function checkReject(s: CommandState, c: RejectCommand): string | null {
   const r = c.request;
   if (!Number.isInteger(r) || r < 0 || r >= s.book.count) return `request ${r} does not exist`;
@@ -223,6 +266,8 @@ export function energyViolation(s: CommandState, c: Command): string | null {
     }
     case 'charge':
       return checkCharge(s, c);
+    case 'service':
+      return s.fleet.has(c.vehicle) && s.servicing && s.servicing.centres[c.centre] ? serviceEnergy(s, c) : null;
     case 'reject':
       return null;
     default: {

@@ -4,6 +4,8 @@ import type { PlacedTrip } from '../demand/placed-trip.js';
 import type { ChargingSite, Command, Dispatcher } from '../dispatch/types.js';
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
+import { checkAssistance, type AssistanceOptions } from './assistance.js';
+import { checkServicing, type ServicingOptions } from './servicing.js';
 import type { DwellTimes } from './snapshot.js';
 import type { VehicleSpec } from './vehicle-state.js';
 
@@ -39,6 +41,13 @@ export interface EngineOptions {
    * `charge` commands are accepted, and SoC appears in the log. Needs the graph. Without: energy is only counted.
    */
   chargingSites?: readonly ChargingSite[];
+  /**
+   * Cleaning and maintenance (decision 0012). When given, cars count trips, draw rider-reported messes and count
+   * operating time, `service` commands are accepted and the centres' bays are queues. Without: none of it happens.
+   */
+  servicing?: ServicingOptions;
+  /** Remote assistance (decision 0012). When given, cars ask for help as they drive and wait for an operator. */
+  assistance?: AssistanceOptions;
 }
 
 /** Engine counters. */
@@ -94,6 +103,8 @@ export function validateOptions(o: EngineOptions, spec: VehicleSpec, dwell: Dwel
       if (!(c.powerKw > 0 && Number.isFinite(c.powerKw))) throw new Error(`simulate: chargingSites[${i}].powerKw ${c.powerKw} must be > 0`);
     }
   }
+  if (o.servicing) checkServicing(o.servicing, nodes);
+  if (o.assistance) checkAssistance(o.assistance);
   const depots = o.depots ?? [];
   for (let i = 0; i < depots.length; i++) {
     const d = depots[i];

@@ -17,11 +17,15 @@
 //
 // With charging sites (decision 0010) a car sent to charge drives to its site, waits in the site's first-come,
 // first-served plug queue, charges along the curve (energy.ts) and frees up idle there; the energy invariant is part of
-// command validation.
+// command validation. With service centres (decision 0012, servicing.ts) a car sent to service does the same with a
+// bay; with remote assistance (assistance.ts) a car that asks for help at the end of a leg is held there until an
+// operator is done with it. `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
+// the next node and its riders on board become rescue requests.
 //
-// NOTE: ~650 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops, the
-// request lifecycle, applying commands) share the timer queue, the clock, the deltas and `emit` on every event; split
-// apart they would pass those around on the hot path. Everything that does not need them lives in the modules above.
+// NOTE: ~1,000 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops,
+// service visits, assists, cars going out of service, the request lifecycle, applying commands) share the timer queue,
+// the clock, the deltas and `emit` on every event; split apart they would pass those around on the hot path. Everything
+// that does not need them lives in the modules above (servicing.ts and assistance.ts hold the state of decision 0012).
 import type { PlacedTrip } from '../demand/placed-trip.js';
 import {
   RequestStatus,
@@ -33,9 +37,11 @@ import {
   type Command,
   type RebalanceCommand,
   type RejectCommand,
+  type ServiceCommand,
 } from '../dispatch/types.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { Rng } from '../random.js';
+import { RemoteAssistance } from './assistance.js';
 import { CommandChecker, type CommandState, type EnergyCheckState } from './commands.js';
 import { EnergyModel } from './energy.js';
 import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
@@ -43,6 +49,7 @@ import { Phase, TimerQueue } from './event-queue.js';
 import type { CancelReason, LegPurpose, SimEvent } from './events.js';
 import { Movement } from './movement.js';
 import { RequestBook } from './request-book.js';
+import { ServiceCentres, ServiceState } from './servicing.js';
 import { DispatchDeltas, EngineSnapshot, stopNode, type DwellTimes } from './snapshot.js';
 import { ChargeState, DEFAULT_VEHICLE_SPEC, FleetState, codeIsDropoff, codeRequest, stopCode, type VehicleSpec } from './vehicle-state.js';
 
@@ -51,7 +58,10 @@ export type { DwellTimes } from './snapshot.js';
 export { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, type EngineOptions, type EngineStats, type InvalidCommandPolicy } from './engine-options.js';
 
 /** Timer kinds in the queue; the subject is a vehicle (arrive, depart) or a request (submit, cancel). */
-const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4, unplug: 5 } as const;
+const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4, unplug: 5, serviceEnd: 6, assistEnd: 7 } as const;
+
+/** Per vehicle: in service, taken out but not stopped yet, or stopped out of service. */
+const Out = { inService: 0, stopping: 1, stopped: 2 } as const;
 
 /**
  * The simulation engine. Construct (the fleet is placed at `startS`), `submit` requests, and `runUntil(tS)` to
@@ -75,6 +85,12 @@ export class Engine {
   private readonly siteQueued: Int32Array;
   private readonly siteHeading: Int32Array;
   private readonly siteQueue: number[][];
+  /** Service centres and every car's service cycle, when the run has cleaning and maintenance. */
+  readonly service: ServiceCentres | undefined;
+  private readonly assist: RemoteAssistance | undefined;
+  /** Per vehicle: Out state, and why it is out. */
+  private readonly outState: Uint8Array;
+  private readonly outReason: string[] = [];
   /** What command validation reads (the same objects all run long). */
   private readonly validationState: CommandState;
   private readonly movement: Movement;
@@ -117,7 +133,17 @@ export class Engine {
     this.energy = nSites > 0 ? new EnergyModel(opts.graph!, opts.travelTimes, this.sites, this.spec) : undefined;
     const energy = this.energy;
     const energyCheck: EnergyCheckState | undefined = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
-    this.validationState = { fleet: this.fleet, book: this.book, seats: this.spec.seats, nodeCount: opts.travelTimes.nodeCount, ...(energyCheck ? { energy: energyCheck } : {}) };
+    this.service = opts.servicing ? new ServiceCentres(opts.fleetSize, opts.servicing, opts.seed) : undefined;
+    this.assist = opts.assistance ? new RemoteAssistance(opts.fleetSize, opts.assistance, opts.seed) : undefined;
+    this.outState = new Uint8Array(opts.fleetSize);
+    this.validationState = {
+      fleet: this.fleet,
+      book: this.book,
+      seats: this.spec.seats,
+      nodeCount: opts.travelTimes.nodeCount,
+      ...(energyCheck ? { energy: energyCheck } : {}),
+      ...(this.service ? { servicing: this.service } : {}),
+    };
     this.eventDriven = opts.dispatcher.eventDriven ?? opts.dispatcher.periodS === undefined;
     this.periodS = opts.dispatcher.periodS;
     this.nowS = opts.startS ?? 0;
@@ -134,6 +160,7 @@ export class Engine {
       seats: this.spec.seats,
       nowS: () => this.nowS,
       charging: energy && this.chargingView(energy),
+      servicing: this.service,
       commandState: () => this.commandState(),
     });
   }
@@ -299,6 +326,12 @@ export class Engine {
         case Timer.unplug:
           this.unplug(subject);
           break;
+        case Timer.serviceEnd:
+          this.endService(subject);
+          break;
+        case Timer.assistEnd:
+          this.endAssist(subject);
+          break;
         default:
           throw new Error(`engine: unknown timer kind ${kind}`);
       }
@@ -343,6 +376,9 @@ export class Engine {
       const c = this.sites[i];
       this.emit({ kind: 'ChargingSiteOpened', timeS: this.nowS, site: i, node: c.node, plugs: c.plugs, powerKw: c.powerKw });
     }
+    const centres = this.service?.centres ?? [];
+    for (let i = 0; i < centres.length; i++) this.emit({ kind: 'ServiceCentreOpened', timeS: this.nowS, centre: i, node: centres[i].node, bays: centres[i].bays });
+    if (this.assist) this.emit({ kind: 'AssistanceOpened', timeS: this.nowS, operators: this.assist.operators });
   }
 
   /** Starts a leg from the vehicle's node to `to` (≠ node) now. */
@@ -351,7 +387,8 @@ export class Engine {
     const from = f.node[v];
     const t = this.nowS;
     const durS = this.movement.beginLeg(v, to, t);
-    f.status[v] = purpose === 'rebalance' ? VehicleStatus.rebalancing : purpose === 'charge' ? VehicleStatus.charging : VehicleStatus.driving;
+    f.status[v] =
+      purpose === 'rebalance' ? VehicleStatus.rebalancing : purpose === 'charge' ? VehicleStatus.charging : purpose === 'service' ? VehicleStatus.servicing : VehicleStatus.driving;
     this.emit({ kind: 'VehicleDeparted', timeS: t, vehicle: v, fromNode: from, toNode: to, arriveS: t + durS, onboard: f.load[v], purpose });
     this.scheduleArrival(v);
   }
@@ -389,6 +426,11 @@ export class Engine {
       diverted: f.legDiverted[v] === 1,
       ...(this.energy ? { socKwh: f.socKwh[v] } : {}),
     });
+    this.service?.drove(v, f.legEndS[v] - f.legStartS[v]);
+    if (this.assist?.drove(v, distM) && this.outState[v] === Out.inService) {
+      this.requestAssist(v);
+      return;
+    }
     this.proceed(v);
   }
 
@@ -399,6 +441,10 @@ export class Engine {
     const t = this.nowS;
     const here = f.node[v];
     const plan = f.plans[v];
+    if (this.outState[v] !== Out.inService) {
+      this.stopOutOfService(v);
+      return;
+    }
     if (plan.length > 0) {
       const code = plan[0];
       const at = stopNode(b, code);
@@ -416,6 +462,7 @@ export class Engine {
         b.active--;
         f.trips[v]++;
         this.emit({ kind: 'DroppedOff', timeS: t, request: r, vehicle: v, riders: b.riders[r], rideS: t - b.pickupS[r] });
+        if (this.service?.afterTrip(v)) this.emit({ kind: 'MessReported', timeS: t, vehicle: v, request: r });
         dwellS = this.dwell.dropoffS;
       } else {
         f.load[v] += b.riders[r];
@@ -436,6 +483,13 @@ export class Engine {
       const at = this.sites[site].node;
       if (at !== here) this.startLeg(v, at, 'charge');
       else this.reachSite(v, site);
+      return;
+    }
+    const centre = this.service ? this.service.centre[v] : -1;
+    if (centre >= 0) {
+      const at = this.service!.centres[centre].node;
+      if (at !== here) this.startLeg(v, at, 'service');
+      else this.reachCentre(v);
       return;
     }
     const target = f.rebalanceTarget[v];
@@ -463,12 +517,21 @@ export class Engine {
       return;
     }
     if (st === VehicleStatus.dwelling) return; // The pending departure timer reads the new plan.
+    // Held (assist) or out of service: the end of the hold, or the stop, reads the new plan.
+    if (st === VehicleStatus.assisted || st === VehicleStatus.outOfService) return;
     const plan = f.plans[v];
     const site = f.chargeSite[v];
     if (site >= 0) {
       // On the way to charge (never with a plan: charging cars take none). Head for the site.
       const at = this.sites[site].node;
       if (at !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
+      this.scheduleArrival(v);
+      return;
+    }
+    const centre = this.service && this.service.state[v] === ServiceState.heading ? this.service.centre[v] : -1;
+    if (centre >= 0) {
+      // On the way to a service centre (never with a plan either; queued or in a bay it has no leg to change).
+      if (this.service!.centres[centre].node !== f.legTarget[v]) this.movement.cutAtNextNode(v, this.nowS);
       this.scheduleArrival(v);
       return;
     }
@@ -537,6 +600,256 @@ export class Engine {
     });
     this.proceed(v);
     this.plugWaiting(site);
+  }
+
+  // ---- servicing (servicing.ts) ----
+
+  /** The vehicle stands at its service centre: it joins the bay queue. */
+  private reachCentre(v: number): void {
+    const f = this.fleet;
+    const t = this.nowS;
+    this.service!.arrive(v, t);
+    f.legStartS[v] = t;
+    f.legEndS[v] = t;
+    f.legTarget[v] = f.node[v];
+    this.admitToBays(this.service!.centre[v]);
+  }
+
+  /** Cars at the head of the centre's queue take the free bays. */
+  private admitToBays(centre: number): void {
+    const sv = this.service!;
+    const t = this.nowS;
+    for (let v = sv.admitNext(centre, t); v >= 0; v = sv.admitNext(centre, t)) {
+      const durS = sv.durationS(v);
+      const visit = sv.visit(v);
+      this.fleet.legStartS[v] = t;
+      this.fleet.legEndS[v] = t + durS;
+      this.emit({ kind: 'ServiceStarted', timeS: t, vehicle: v, centre, task: visit.task, waitedS: t - visit.arrivedS });
+      this.queue.push(t + durS, Phase.vehicle, Timer.serviceEnd, v, 0);
+    }
+  }
+
+  /** Service timer: the car leaves its bay, frees up idle at the centre, and the next in line takes the bay. */
+  private endService(v: number): void {
+    const sv = this.service!;
+    const visit = sv.visit(v);
+    const centre = sv.finish(v);
+    this.emit({ kind: 'ServiceEnded', timeS: this.nowS, vehicle: v, centre, task: visit.task, servicedS: this.nowS - visit.startedS, waitedS: visit.startedS - visit.arrivedS });
+    this.proceed(v);
+    this.admitToBays(centre);
+  }
+
+  private applyService(c: ServiceCommand): void {
+    const f = this.fleet;
+    const v = c.vehicle;
+    f.rebalanceTarget[v] = -1;
+    this.service!.send(v, c.centre, c.task);
+    this.emit({ kind: 'VehicleSentToService', timeS: this.nowS, vehicle: v, centre: c.centre, task: c.task });
+    // As for charging: not assignable from now on; a dwelling car heads there when its dwell ends.
+    const was = f.status[v];
+    f.status[v] = VehicleStatus.servicing;
+    f.freeS[v] = -1;
+    if (was === VehicleStatus.idle) this.proceed(v);
+    else if (was !== VehicleStatus.dwelling) this.replan(v);
+  }
+
+  // ---- remote assistance (assistance.ts) ----
+
+  /** The car asks for help where its leg ended: held there (riders on board) until an operator is done. */
+  private requestAssist(v: number): void {
+    const f = this.fleet;
+    const t = this.nowS;
+    this.assist!.request(v, t, f.status[v]);
+    f.status[v] = VehicleStatus.assisted;
+    f.legStartS[v] = t;
+    f.legEndS[v] = t;
+    f.legTarget[v] = f.node[v];
+    f.freeS[v] = -1;
+    this.emit({ kind: 'AssistRequested', timeS: t, vehicle: v, node: f.node[v], onboard: f.load[v] });
+    this.admitToOperators();
+  }
+
+  /** Free operators take the cars at the head of the queue. */
+  private admitToOperators(): void {
+    const a = this.assist!;
+    const t = this.nowS;
+    for (let v = a.admitNext(t); v >= 0; v = a.admitNext(t)) {
+      this.fleet.legEndS[v] = t + a.serviceS;
+      this.fleet.freeS[v] = -1;
+      this.emit({ kind: 'AssistStarted', timeS: t, vehicle: v, waitedS: a.waitedS(v) });
+      this.queue.push(t + a.serviceS, Phase.vehicle, Timer.assistEnd, v, 0);
+    }
+  }
+
+  /** Assist timer: the operator is done; the car carries on with what it was doing. */
+  private endAssist(v: number): void {
+    const a = this.assist!;
+    const f = this.fleet;
+    this.emit({ kind: 'AssistEnded', timeS: this.nowS, vehicle: v, waitedS: a.waitedS(v), heldS: a.serviceS, onboard: f.load[v] });
+    // Back to what it was (charging or servicing cars reach their site through proceed; others get their status there).
+    const before = a.finish(v);
+    f.status[v] = before === VehicleStatus.charging || before === VehicleStatus.servicing ? before : VehicleStatus.driving;
+    this.proceed(v);
+    this.admitToOperators();
+  }
+
+  // ---- out of service ----
+
+  /**
+   * Takes vehicle v out of service (`inService` false: an operator, silent telemetry) or puts it back (true). Out of
+   * service: its not-yet-picked-up requests are unassigned and open again (the strategy re-dispatches them), it stops
+   * at the next node of its path (at once when standing; when a plug, a bay or an assist holds it, once that ends),
+   * and its riders on board then become rescue requests at that node (RescueNeeded). Back in service: only a car that
+   * has stopped; it is idle where it stands. Returns whether anything changed. Call between `runUntil` steps.
+   */
+  setInService(v: number, inService: boolean, reason: string): boolean {
+    if (!this.fleet.has(v)) return false;
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    return inService ? this.returnToService(v) : this.takeOutOfService(v, reason, false);
+  }
+
+  /** Vehicle v reports a fault: out of service as with `setInService(v, false, reason)`, logged as a fault. */
+  fault(v: number, reason = 'fault'): boolean {
+    if (!this.fleet.has(v)) return false;
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    return this.takeOutOfService(v, reason, true);
+  }
+
+  /**
+   * An action from outside (between `runUntil` steps) happens in the first second not yet complete, like a submission:
+   * every timer up to the sealed second has run, so the clock may move there (where a car is depends on it).
+   */
+  private toFirstOpenSecond(): void {
+    if (Number.isFinite(this.sealedS)) this.nowS = Math.max(this.nowS, this.sealedS + 1);
+  }
+
+  /** Whether vehicle v is in service (false from `setInService(v, false)`/`fault` until it is put back). */
+  isInService(v: number): boolean {
+    return this.outState[v] === Out.inService;
+  }
+
+  private takeOutOfService(v: number, reason: string, fault: boolean): boolean {
+    if (this.outState[v] !== Out.inService) return false;
+    const f = this.fleet;
+    const b = this.book;
+    const t = this.nowS;
+    // Its waiting riders go back to the strategy, as new requests.
+    const plan = f.plans[v];
+    let w = 0;
+    for (let i = 0; i < plan.length; i++) {
+      const code = plan[i];
+      const r = codeRequest(code);
+      if (b.status[r] === RequestStatus.onboard) {
+        plan[w++] = code; // riders on board: dropped off if it stops at their destination, else rescued
+        continue;
+      }
+      if (codeIsDropoff(code)) continue; // its pickup is reopened below (or was, at the pickup stop)
+      b.status[r] = RequestStatus.open;
+      b.vehicle[r] = -1;
+      this.emit({ kind: 'RequestUnassigned', timeS: t, request: r, previousVehicle: v });
+      this.deltas.newRequests.push(r);
+    }
+    plan.length = w;
+    f.rebalanceTarget[v] = -1;
+    f.freeS[v] = -1;
+    const st = f.status[v];
+    let abandoned: 'charge' | 'service' | 'none' = 'none';
+    if (f.chargeSite[v] >= 0 && f.chargeState[v] === ChargeState.heading) {
+      this.siteHeading[f.chargeSite[v]]--;
+      f.chargeSite[v] = -1;
+      f.chargeState[v] = ChargeState.none;
+      abandoned = 'charge';
+    } else if (this.service && this.service.state[v] === ServiceState.heading) {
+      this.service.abandon(v);
+      abandoned = 'service';
+    }
+    this.outState[v] = Out.stopping;
+    this.outReason[v] = reason;
+    this.emit({ kind: 'VehicleOutOfService', timeS: t, vehicle: v, reason, fault, abandoned });
+    const moving = f.node[v] !== f.legTarget[v];
+    if (st === VehicleStatus.idle) {
+      this.stopOutOfService(v);
+    } else if (moving && (st === VehicleStatus.driving || st === VehicleStatus.rebalancing || abandoned !== 'none')) {
+      f.status[v] = VehicleStatus.outOfService;
+      this.movement.cutAtNextNode(v, t);
+      this.scheduleArrival(v);
+    } else if (st === VehicleStatus.dwelling || abandoned !== 'none') {
+      f.status[v] = VehicleStatus.outOfService; // its departure timer stops it
+    }
+    // Otherwise a plug, a bay or an assist holds it: its end calls proceed, which stops it.
+    return true;
+  }
+
+  /** The car out of service stands at its node: it stops there; riders on board are rescued (or arrived). */
+  private stopOutOfService(v: number): void {
+    const f = this.fleet;
+    const b = this.book;
+    const t = this.nowS;
+    const here = f.node[v];
+    this.outState[v] = Out.stopped;
+    f.status[v] = VehicleStatus.outOfService;
+    f.legStartS[v] = t;
+    f.legEndS[v] = t;
+    f.legTarget[v] = here;
+    f.freeS[v] = -1;
+    this.emit({ kind: 'VehicleStopped', timeS: t, vehicle: v, node: here });
+    for (const code of f.plans[v]) {
+      const r = codeRequest(code);
+      f.load[v] -= b.riders[r];
+      b.vehicle[r] = -1;
+      if (b.dropoffNode[r] === here) {
+        // Stopped at their destination: they get out.
+        b.status[r] = RequestStatus.droppedOff;
+        b.active--;
+        f.trips[v]++;
+        this.emit({ kind: 'DroppedOff', timeS: t, request: r, vehicle: v, riders: b.riders[r], rideS: t - b.pickupS[r] });
+        continue;
+      }
+      b.status[r] = RequestStatus.rescued;
+      b.active--;
+      const rescue = this.addRescue(r, here);
+      this.emit({ kind: 'RescueNeeded', timeS: t, vehicle: v, request: r, rescue, node: here, riders: b.riders[r] });
+    }
+    f.plans[v] = [];
+  }
+
+  /** A new request for the riders of r, picked up at `node`, submitted at the first open second. */
+  private addRescue(r: number, node: number): number {
+    const b = this.book;
+    const g = this.opts.graph;
+    const atS = Math.max(this.nowS, this.sealedS + 1);
+    const d = b.dropoffNode[r];
+    const rescue = b.add(
+      {
+        id: `${b.ids[r]}:rescue`,
+        requestS: atS,
+        pickupNode: node,
+        dropoffNode: d,
+        pickupLat: g ? g.lat[node] : 0,
+        pickupLon: g ? g.lon[node] : 0,
+        dropoffLat: g ? g.lat[d] : 0,
+        dropoffLon: g ? g.lon[d] : 0,
+        riders: b.riders[r],
+        acceptsSharing: b.acceptsSharing[r] === 1,
+      },
+      atS,
+    );
+    this.pendingSubmits++;
+    this.queue.push(atS, Phase.submit, Timer.submit, rescue, 0);
+    return rescue;
+  }
+
+  private returnToService(v: number): boolean {
+    if (this.outState[v] !== Out.stopped) return false;
+    const f = this.fleet;
+    this.outState[v] = Out.inService;
+    this.outReason[v] = '';
+    f.status[v] = VehicleStatus.idle;
+    this.emit({ kind: 'VehicleInService', timeS: this.nowS, vehicle: v, node: f.node[v] });
+    this.proceed(v);
+    return true;
   }
 
   // ---- requests ----
@@ -623,6 +936,8 @@ export class Engine {
         return this.applyReject(c);
       case 'charge':
         return this.applyCharge(c);
+      case 'service':
+        return this.applyService(c);
       default: {
         const never: never = c;
         throw new Error(`engine: unknown command ${JSON.stringify(never)}`);

@@ -42,7 +42,7 @@ export interface RequestUnassigned {
 }
 
 /** Why a vehicle drives a leg. */
-export type LegPurpose = 'stop' | 'rebalance' | 'charge';
+export type LegPurpose = 'stop' | 'rebalance' | 'charge' | 'service';
 
 /** A vehicle starts driving a leg (shortest path) towards `toNode`, planned to arrive at `arriveS`. */
 export interface VehicleDeparted {
@@ -172,6 +172,132 @@ export interface ChargingEnded {
   waitedS: number;
 }
 
+/** A service centre is open for the run (emitted once per centre at the start, after the charging sites). */
+export interface ServiceCentreOpened {
+  kind: 'ServiceCentreOpened';
+  timeS: number;
+  centre: number;
+  node: number;
+  bays: number;
+}
+
+/** A rider reported a mess on leaving the car (drawn per trip, seeded): the car is due for cleaning. */
+export interface MessReported {
+  kind: 'MessReported';
+  timeS: number;
+  vehicle: number;
+  request: number;
+}
+
+/** An empty vehicle is sent to service centre `centre` for `task` (cleaning or maintenance). */
+export interface VehicleSentToService {
+  kind: 'VehicleSentToService';
+  timeS: number;
+  vehicle: number;
+  centre: number;
+  task: 'cleaning' | 'maintenance';
+}
+
+/** A vehicle enters a bay at `centre` after waiting `waitedS` there for a free one. */
+export interface ServiceStarted {
+  kind: 'ServiceStarted';
+  timeS: number;
+  vehicle: number;
+  centre: number;
+  task: 'cleaning' | 'maintenance';
+  waitedS: number;
+}
+
+/** A vehicle leaves its bay after `servicedS`; it is idle at the centre from now on. */
+export interface ServiceEnded {
+  kind: 'ServiceEnded';
+  timeS: number;
+  vehicle: number;
+  centre: number;
+  task: 'cleaning' | 'maintenance';
+  servicedS: number;
+  waitedS: number;
+}
+
+/** The run has a pool of `operators` remote operators (emitted once at the start, when assistance is modelled). */
+export interface AssistanceOpened {
+  kind: 'AssistanceOpened';
+  timeS: number;
+  operators: number;
+}
+
+/** A vehicle stops at `node` and asks for remote help; `onboard` riders wait with it. */
+export interface AssistRequested {
+  kind: 'AssistRequested';
+  timeS: number;
+  vehicle: number;
+  node: number;
+  onboard: number;
+}
+
+/** A remote operator takes the vehicle's request after it waited `waitedS` in the queue. */
+export interface AssistStarted {
+  kind: 'AssistStarted';
+  timeS: number;
+  vehicle: number;
+  waitedS: number;
+}
+
+/** The operator is done: the vehicle carries on. It stood `waitedS + heldS` with `onboard` riders on board. */
+export interface AssistEnded {
+  kind: 'AssistEnded';
+  timeS: number;
+  vehicle: number;
+  waitedS: number;
+  heldS: number;
+  onboard: number;
+}
+
+/**
+ * A vehicle is taken out of service (`fault`: it reported a fault; else an operator or silent telemetry, `reason`).
+ * Its not-yet-picked-up requests were unassigned just before; a drive to charge or to service it was on is dropped
+ * (`abandoned`). It stops at the next node of its path (or at once if standing), or, when held by a plug, a bay or an
+ * assist, when that hold ends; its riders are then rescued (RescueNeeded).
+ */
+export interface VehicleOutOfService {
+  kind: 'VehicleOutOfService';
+  timeS: number;
+  vehicle: number;
+  reason: string;
+  fault: boolean;
+  abandoned: 'charge' | 'service' | 'none';
+}
+
+/** A vehicle out of service has stopped at `node` and stays there until it is put back into service. */
+export interface VehicleStopped {
+  kind: 'VehicleStopped';
+  timeS: number;
+  vehicle: number;
+  node: number;
+}
+
+/** A vehicle out of service is back in service, idle at `node`. */
+export interface VehicleInService {
+  kind: 'VehicleInService';
+  timeS: number;
+  vehicle: number;
+  node: number;
+}
+
+/**
+ * Riders of `request` were on board a vehicle that stopped out of service at `node`: that request ends here (rescued)
+ * and a new request `rescue` (same riders and drop-off, pickup at `node`, submitted now) carries them on.
+ */
+export interface RescueNeeded {
+  kind: 'RescueNeeded';
+  timeS: number;
+  vehicle: number;
+  request: number;
+  rescue: number;
+  node: number;
+  riders: number;
+}
+
 /** A dispatcher command failed validation and was ignored (only when the engine records instead of throwing). */
 export interface CommandInvalid {
   kind: 'CommandInvalid';
@@ -180,7 +306,7 @@ export interface CommandInvalid {
   reason: string;
 }
 
-/** Everything that can happen in a run. Service events join this union later. */
+/** Everything that can happen in a run. */
 export type SimEvent =
   | VehiclePlaced
   | RequestSubmitted
@@ -198,6 +324,19 @@ export type SimEvent =
   | VehicleSentToCharge
   | ChargingStarted
   | ChargingEnded
+  | ServiceCentreOpened
+  | MessReported
+  | VehicleSentToService
+  | ServiceStarted
+  | ServiceEnded
+  | AssistanceOpened
+  | AssistRequested
+  | AssistStarted
+  | AssistEnded
+  | VehicleOutOfService
+  | VehicleStopped
+  | VehicleInService
+  | RescueNeeded
   | CommandInvalid;
 
 export type SimEventKind = SimEvent['kind'];
@@ -285,6 +424,32 @@ export function eventToJson(ev: SimEvent): string {
         chargedS: ev.chargedS,
         waitedS: ev.waitedS,
       });
+    case 'ServiceCentreOpened':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, centre: ev.centre, node: ev.node, bays: ev.bays });
+    case 'MessReported':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, request: ev.request });
+    case 'VehicleSentToService':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, centre: ev.centre, task: ev.task });
+    case 'ServiceStarted':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, centre: ev.centre, task: ev.task, waitedS: ev.waitedS });
+    case 'ServiceEnded':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, centre: ev.centre, task: ev.task, servicedS: ev.servicedS, waitedS: ev.waitedS });
+    case 'AssistanceOpened':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, operators: ev.operators });
+    case 'AssistRequested':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node, onboard: ev.onboard });
+    case 'AssistStarted':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, waitedS: ev.waitedS });
+    case 'AssistEnded':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, waitedS: ev.waitedS, heldS: ev.heldS, onboard: ev.onboard });
+    case 'VehicleOutOfService':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, reason: ev.reason, fault: ev.fault, abandoned: ev.abandoned });
+    case 'VehicleStopped':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node });
+    case 'VehicleInService':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node });
+    case 'RescueNeeded':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, request: ev.request, rescue: ev.rescue, node: ev.node, riders: ev.riders });
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
     default: {

@@ -131,7 +131,12 @@ export class Movement {
     const f = this.fleet;
     const st = f.status[v];
     const from = f.node[v];
-    const moving = st === VehicleStatus.driving || st === VehicleStatus.rebalancing || (st === VehicleStatus.charging && f.chargeState[v] === ChargeState.heading);
+    const moving =
+      st === VehicleStatus.driving ||
+      st === VehicleStatus.rebalancing ||
+      (st === VehicleStatus.charging && f.chargeState[v] === ChargeState.heading) ||
+      // On the way to a service centre, or rolling to the node where it stops out of service.
+      ((st === VehicleStatus.servicing || st === VehicleStatus.outOfService) && from !== f.legTarget[v]);
     if (!moving) return { lat: g.lat[from], lon: g.lon[from] };
     const start = f.legStartS[v];
     const end = f.legEndS[v];

@@ -1,11 +1,12 @@
 // The dispatcher's read-only view of the engine: live views of fleet and request state, the plan-end estimate (freeAt)
 // and the deltas since the previous decision. Built once per run; the engine refreshes its request views.
-import { VehicleStatus, legTimeS, type ChargingView, type Command, type FleetSnapshot, type Stop, type TimedNode } from '../dispatch/types.js';
+import { VehicleStatus, legTimeS, type ChargingView, type Command, type FleetSnapshot, type ServicingView, type Stop, type TimedNode } from '../dispatch/types.js';
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { energyViolation, type CommandState } from './commands.js';
 import type { Movement } from './movement.js';
 import type { RequestBook } from './request-book.js';
+import { ServiceState, type ServiceCentres } from './servicing.js';
 import { ChargeState, codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
 
 /** Stop durations in seconds. */
@@ -46,6 +47,8 @@ export interface SnapshotSources {
   nowS(): number;
   /** The charging sites as dispatchers see them, when the run enforces energy. */
   readonly charging: ChargingView | undefined;
+  /** The service centres, when the run has cleaning and maintenance. */
+  readonly servicing: ServiceCentres | undefined;
   /** The state command validation reads (for the energy check). */
   commandState(): CommandState;
 }
@@ -63,6 +66,8 @@ export function stopNode(book: RequestBook, code: number): number {
 export function freeAt(src: SnapshotSources, v: number): TimedNode {
   const f = src.fleet;
   if (f.status[v] === VehicleStatus.charging) return chargingFreeAt(src, v);
+  if (f.status[v] === VehicleStatus.servicing) return servicingFreeAt(src, v);
+  if (f.status[v] === VehicleStatus.outOfService) return { timeS: Infinity, node: f.node[v] };
   const idle = f.status[v] === VehicleStatus.idle;
   if (f.freeS[v] >= 0 && !idle) return { timeS: f.freeS[v], node: f.freeNode[v] };
   if (idle) return { timeS: src.nowS(), node: f.node[v] };
@@ -101,6 +106,22 @@ function chargingFreeAt(src: SnapshotSources, v: number): TimedNode {
 }
 
 /**
+ * When a car on a service visit frees up, at its centre: exact once in a bay; before that an estimate that ignores
+ * the queue ahead (not cached). A car held by an assist on its way there is counted from the end of the hold.
+ */
+function servicingFreeAt(src: SnapshotSources, v: number): TimedNode {
+  const f = src.fleet;
+  const sv = src.servicing!;
+  const centre = sv.centre[v];
+  if (centre < 0) return { timeS: Math.max(src.nowS(), f.legEndS[v]), node: f.node[v] };
+  const node = sv.centres[centre].node;
+  if (sv.state[v] === ServiceState.inBay) return { timeS: f.legEndS[v], node };
+  let timeS = Math.max(src.nowS(), f.legEndS[v]);
+  if (sv.state[v] === ServiceState.heading) timeS += legTimeS(src.travelTimes, f.legTarget[v], node, timeS);
+  return { timeS: timeS + sv.durationS(v), node };
+}
+
+/**
  * The snapshot a dispatcher decides on: plain fields (fast to read in dispatchers' inner loops), request views
  * refreshed by the engine before each `decide` call, since the book only grows between calls.
  */
@@ -117,6 +138,7 @@ export class EngineSnapshot implements FleetSnapshot {
   readonly vehicleLoad: Uint8Array;
   readonly vehicleSocKwh: Float64Array;
   readonly charging: ChargingView | undefined;
+  readonly servicing: ServicingView | undefined;
   // Request views: set by refresh() (called from the constructor), since the book only grows between decide calls.
   requestCount = -1;
   requestS!: Int32Array;
@@ -140,6 +162,7 @@ export class EngineSnapshot implements FleetSnapshot {
     this.vehicleLoad = src.fleet.load;
     this.vehicleSocKwh = src.fleet.socKwh;
     this.charging = src.charging;
+    this.servicing = src.servicing;
     this.refresh();
   }
 
