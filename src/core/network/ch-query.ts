@@ -1,5 +1,6 @@
-// Travel-time queries on a contraction hierarchy: bidirectional upward search with stall-on-demand for one pair, and
-// the bucket many-to-many algorithm (Knopp et al. 2007) for tables, all on preallocated typed arrays.
+// Travel-time queries on a contraction hierarchy: a point query is two upward searches cut at the hierarchy's core (its
+// top ranks) joined through a table of the core's pairwise distances; paths use the bidirectional upward search with
+// stall-on-demand; tables use the bucket many-to-many algorithm (Knopp et al. 2007); all on preallocated typed arrays.
 import { findEdge, type RoadGraph } from './graph.js';
 import { IndexedMinHeap } from './ch-heap.js';
 import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.js';
@@ -11,7 +12,46 @@ interface SearchSpace {
   distMs: Float64Array;
 }
 
-/** Most settled entries kept in the search-space cache (≈ 12 bytes each: 4 M ≈ 48 MB). */
+/**
+ * The part of an upward search below the core, as a point query uses it: settled, unstalled non-core ranks with their
+ * distances, and the core ranks it reached (unstalled), as core slots (rank − first core rank) in ascending distance.
+ */
+interface CutSpace {
+  ranks: Uint32Array;
+  distMs: Float64Array;
+  entrySlot: Uint32Array;
+  entryDistMs: Float64Array;
+}
+
+/**
+ * The core: the top `size` ranks (from `firstRank`) and the exact distance between every two of them, row-major by
+ * slot, in ms (NO_PATH_MS where none). Slots follow a Z-order curve over the nodes' coordinates (slotOf[rank −
+ * firstRank]), so that the entries of one search, which lie near each other, read a few nearby stretches of a row.
+ */
+interface CoreTable {
+  firstRank: number;
+  size: number;
+  slotOf: Uint32Array;
+  distMs: Uint32Array;
+}
+
+const NO_PATH_MS = 0xffffffff;
+
+/**
+ * Core size: 4·√n ranks, at most 3,000 (a 36 MB table). On the 300k-node synthetic metro 2,000 core ranks leave ~28
+ * settled nodes and ~21 core entries per upward search, against ~270 settled and ~4,000 edges scanned for the full
+ * search: the top of a hierarchy is where nodes have the most edges, and the table answers it at once.
+ */
+function coreSizeOf(nodeCount: number): number {
+  return Math.min(nodeCount, CORE_MAX_RANKS, Math.round(CORE_RANKS_PER_SQRT_NODE * Math.sqrt(nodeCount)));
+}
+const CORE_MAX_RANKS = 3000;
+const CORE_RANKS_PER_SQRT_NODE = 4;
+
+/** One core table per hierarchy per process (the hierarchy is immutable; every engine over it shares the table). */
+const coreTables = new WeakMap<ContractionHierarchy, CoreTable>();
+
+/** Most settled entries kept in each search-space cache (≈ 12 bytes each: 4 M ≈ 48 MB). */
 const SEARCH_SPACE_CACHE_ENTRIES = 4_000_000;
 
 /**
@@ -51,6 +91,13 @@ export class ChTravelTimes implements TravelTimes {
    */
   private readonly spaceCache = [new Map<number, SearchSpace>(), new Map<number, SearchSpace>()];
   private spaceCacheEntries = 0;
+  /** Cut search spaces of point queries by rank, one map per direction (0 backward, 1 forward), bounded likewise. */
+  private readonly cutCache = [new Map<number, CutSpace>(), new Map<number, CutSpace>()];
+  private cutCacheEntries = 0;
+  private core: CoreTable | null = null;
+  /** Core entries of one cut search (slot, distance), reused. */
+  private readonly entrySlot: Uint32Array;
+  private readonly entryDist: Float64Array;
   private unpackStack = new Int32Array(192);
   private pathBuf = new Uint32Array(256);
 
@@ -75,19 +122,59 @@ export class ChTravelTimes implements TravelTimes {
     this.settledRank = new Uint32Array(n);
     this.settledDist = new Float64Array(n);
     this.meetDist = new Float64Array(n).fill(Infinity);
+    const coreSize = coreSizeOf(n);
+    this.entrySlot = new Uint32Array(coreSize);
+    this.entryDist = new Float64Array(coreSize);
   }
 
   /**
-   * Free-flow time in integer milliseconds, Infinity if `to` cannot be reached. Answered by intersecting the two
-   * nodes' upward search spaces (min over common ranks of forward + backward distance, the rule the bucket tables use),
-   * which are cached: dispatch asks about the same car and pickup nodes again and again, and a repeat costs a scan of
-   * two short lists instead of a search. Paths still use the bidirectional query, which keeps parents for unpacking.
+   * Free-flow time in integer milliseconds, Infinity if `to` cannot be reached. Exact: the hierarchy's answer is the
+   * least forward + backward distance over the ranks both upward searches reach. Searches stop at the core (the top
+   * ranks): a meeting below it is found by intersecting the two cut search spaces; a meeting in the core lies on an
+   * up-down path that enters the core at some rank a reached forwards and leaves it at some rank b reached backwards,
+   * and its middle part is at least the distance a → b, which the core table holds exactly: so the least
+   * dF(a) + table(a, b) + dB(b) over the entries is the hierarchy's answer through the core (every term is a real path,
+   * so it never undercuts the true distance). Cut spaces are cached: dispatch asks about the same car and pickup nodes
+   * again and again, and a repeat costs two short scans. Paths still use the bidirectional query, which keeps parents
+   * for unpacking.
    */
   timeMs(from: number, to: number): number {
     const s = this.ch.rank[from];
     const t = this.ch.rank[to];
     if (s === t) return 0;
-    return this.intersect(this.searchSpace(s, true), this.searchSpace(t, false));
+    const core = this.core ?? this.loadCore();
+    const f = this.cutSpace(s, true, core);
+    const b = this.cutSpace(t, false, core);
+    return throughCore(f, b, core, this.intersect(f, b));
+  }
+
+  /** This hierarchy's core table, computed on first use (once per process) from the core's own upward searches. */
+  private loadCore(): CoreTable {
+    let core = coreTables.get(this.ch);
+    if (!core) {
+      const size = coreSizeOf(this.nodeCount);
+      const firstRank = this.nodeCount - size;
+      const ranks = zOrder(this.graph, this.ch, firstRank);
+      const slotOf = new Uint32Array(size);
+      for (let slot = 0; slot < size; slot++) slotOf[ranks[slot] - firstRank] = slot;
+      const ms = new Float64Array(size * size);
+      // The core's upward searches climb only within the core; they are not cached (dispatch never asks for them).
+      this.table(ranks, ranks, ms, null, (rank, forward) => {
+        const count = this.upwardSearch(rank, forward);
+        return { ranks: this.settledRank.slice(0, count), distMs: this.settledDist.slice(0, count) };
+      });
+      const distMs = new Uint32Array(size * size);
+      for (let k = 0; k < ms.length; k++) {
+        if (ms[k] >= NO_PATH_MS) {
+          if (ms[k] !== Infinity) throw new Error(`contraction hierarchy: core distance ${ms[k]} ms is beyond the core table's range`);
+          distMs[k] = NO_PATH_MS;
+        } else distMs[k] = ms[k];
+      }
+      core = { firstRank, size, slotOf, distMs };
+      coreTables.set(this.ch, core);
+    }
+    this.core = core;
+    return core;
   }
 
   /** Shortest distance through a common rank of a forward and a backward upward search space (ms). */
@@ -364,14 +451,22 @@ export class ChTravelTimes implements TravelTimes {
   /**
    * Bucket many-to-many: one backward upward search per target leaves (target, distance) in a bucket at every node
    * it settles; one forward upward search per source then reads the buckets of the nodes it settles. Writes seconds
-   * (× factor) row-major into `res`.
+   * (× factor; ms when factor is null) row-major into `res`. Sources and targets are graph nodes, or ranks when
+   * `spaceOf` (the search space of a rank) is given.
    */
-  private table(sources: ArrayLike<number>, targets: ArrayLike<number>, res: Float64Array, factor: number): void {
+  private table(
+    sources: ArrayLike<number>,
+    targets: ArrayLike<number>,
+    res: Float64Array,
+    factor: number | null,
+    spaceOf?: (rank: number, forward: boolean) => SearchSpace,
+  ): void {
     const ch = this.ch;
     const nt = targets.length;
     const ns = sources.length;
     res.fill(Infinity, 0, ns * nt);
     if (ns === 0 || nt === 0) return;
+    const space = spaceOf ?? ((node: number, forward: boolean) => this.searchSpace(ch.rank[node], forward));
     const bucketSlot = this.bucketSlot;
     // Pass 1: backward searches; entries are (slot, target, dist) in arrival order, then grouped by slot.
     let entries = 0;
@@ -381,8 +476,8 @@ export class ChTravelTimes implements TravelTimes {
     let distOfEntry = new Float64Array(slotOfEntry.length);
     const slotRank: number[] = [];
     for (let j = 0; j < nt; j++) {
-      const space = this.searchSpace(ch.rank[targets[j]], false);
-      const count = space.ranks.length;
+      const target = space(targets[j], false);
+      const count = target.ranks.length;
       if (entries + count > slotOfEntry.length) {
         const size = Math.max(entries + count, slotOfEntry.length * 2);
         const s2 = new Int32Array(size);
@@ -396,7 +491,7 @@ export class ChTravelTimes implements TravelTimes {
         distOfEntry = d2;
       }
       for (let k = 0; k < count; k++) {
-        const r = space.ranks[k];
+        const r = target.ranks[k];
         let slot = bucketSlot[r];
         if (slot < 0) {
           slot = bucketSlot[r] = slotCount++;
@@ -404,7 +499,7 @@ export class ChTravelTimes implements TravelTimes {
         }
         slotOfEntry[entries] = slot;
         targetOfEntry[entries] = j;
-        distOfEntry[entries] = space.distMs[k];
+        distOfEntry[entries] = target.distMs[k];
         entries++;
       }
     }
@@ -421,9 +516,9 @@ export class ChTravelTimes implements TravelTimes {
     }
     // Pass 2: forward searches scan buckets; results in ms, converted at the end.
     for (let i = 0; i < ns; i++) {
-      const space = this.searchSpace(ch.rank[sources[i]], true);
-      const spaceRanks = space.ranks;
-      const spaceDist = space.distMs;
+      const source = space(sources[i], true);
+      const spaceRanks = source.ranks;
+      const spaceDist = source.distMs;
       const row = i * nt;
       for (let k = 0, count = spaceRanks.length; k < count; k++) {
         const slot = bucketSlot[spaceRanks[k]];
@@ -438,7 +533,7 @@ export class ChTravelTimes implements TravelTimes {
     }
     for (const r of slotRank) bucketSlot[r] = -1;
     // Same arithmetic as timeS ((ms / 1000) × factor) so that a table cell equals the point query bit for bit.
-    for (let k = 0; k < ns * nt; k++) res[k] = (res[k] / 1000) * factor;
+    if (factor !== null) for (let k = 0; k < ns * nt; k++) res[k] = (res[k] / 1000) * factor;
   }
 
   /** The upward search space of a rank, from the cache or searched now (and cached while the budget allows). */
@@ -458,12 +553,43 @@ export class ChTravelTimes implements TravelTimes {
     return space;
   }
 
+  /** The cut search space of a rank (see timeMs), from the cache or searched now (and cached while the budget allows). */
+  private cutSpace(rank: number, forward: boolean, core: CoreTable): CutSpace {
+    const cache = this.cutCache[forward ? 1 : 0];
+    const hit = cache.get(rank);
+    if (hit) return hit;
+    const count = this.upwardSearch(rank, forward, core.firstRank, core.slotOf);
+    const entries = this.entryCount;
+    const space: CutSpace = {
+      ranks: this.settledRank.slice(0, count),
+      distMs: this.settledDist.slice(0, count),
+      entrySlot: this.entrySlot.slice(0, entries),
+      entryDistMs: this.entryDist.slice(0, entries),
+    };
+    const size = count + entries;
+    if (this.cutCacheEntries + size > SEARCH_SPACE_CACHE_ENTRIES) {
+      this.cutCache[0].clear();
+      this.cutCache[1].clear();
+      this.cutCacheEntries = 0;
+    }
+    cache.set(rank, space);
+    this.cutCacheEntries += size;
+    return space;
+  }
+
+  /** Core entries found by the last cut upward search. */
+  private entryCount = 0;
+
   /**
-   * Exhaustive upward search from rank `start` (forward over up edges, or backward over down edges) with
-   * stall-on-demand. Writes the settled, unstalled ranks and their distances to settledRank/settledDist; returns
-   * how many.
+   * Upward search from rank `start` (forward over up edges, or backward over down edges) with stall-on-demand, to the
+   * end, or cut at `coreFirst`: a core rank it pops is not relaxed but recorded as a core entry (entrySlot/entryDist,
+   * in ascending distance, entryCount of them) unless stalled. Writes the settled, unstalled ranks below the cut and
+   * their distances to settledRank/settledDist; returns how many.
+   *
+   * NOTE: stalling an entry is exact: a higher rank w that reaches it more cheaply is itself an entry (it is reached
+   * and above the cut), and through the table w does at least as well (the table holds true distances).
    */
-  private upwardSearch(start: number, forward: boolean): number {
+  private upwardSearch(start: number, forward: boolean, coreFirst = Infinity, slotOf: Uint32Array | null = null): number {
     this.resetForward();
     const ch = this.ch;
     const relaxFirst = forward ? ch.upFirst : ch.downFirst;
@@ -477,8 +603,11 @@ export class ChTravelTimes implements TravelTimes {
     const heap = this.heapF;
     const settledRank = this.settledRank;
     const settledDist = this.settledDist;
+    const entrySlot = this.entrySlot;
+    const entryDist = this.entryDist;
     let tc = 0;
     let count = 0;
+    let entries = 0;
     dist[start] = 0;
     touched[tc++] = start;
     heap.set(start, 0);
@@ -493,6 +622,11 @@ export class ChTravelTimes implements TravelTimes {
         }
       }
       if (stalled) continue;
+      if (u >= coreFirst) {
+        entrySlot[entries] = slotOf![u - coreFirst];
+        entryDist[entries++] = k;
+        continue;
+      }
       settledRank[count] = u;
       settledDist[count++] = k;
       for (let e = relaxFirst[u], end = relaxFirst[u + 1]; e < end; e++) {
@@ -507,8 +641,69 @@ export class ChTravelTimes implements TravelTimes {
       }
     }
     this.touchedFCount = tc;
+    this.entryCount = entries;
     return count;
   }
+}
+
+/**
+ * min(best, least dF(a) + core(a, b) + dB(b) over forward entries a and backward entries b). Entries come in ascending
+ * distance, so a row stops once dF(a) + dB(b) alone reaches the best, and the scan once dF(a) + the least dB does.
+ */
+function throughCore(f: CutSpace, b: CutSpace, core: CoreTable, best: number): number {
+  const fs = f.entrySlot;
+  const fd = f.entryDistMs;
+  const bs = b.entrySlot;
+  const bd = b.entryDistMs;
+  const nb = bs.length;
+  if (nb === 0) return best;
+  const table = core.distMs;
+  const size = core.size;
+  const minB = bd[0];
+  for (let i = 0; i < fs.length; i++) {
+    const df = fd[i];
+    if (df + minB >= best) break;
+    const row = fs[i] * size;
+    for (let j = 0; j < nb; j++) {
+      const partial = df + bd[j];
+      if (partial >= best) break;
+      const mid = table[row + bs[j]];
+      if (mid !== NO_PATH_MS && partial + mid < best) best = partial + mid;
+    }
+  }
+  return best;
+}
+
+/** The ranks from `firstRank` up, in Z-order of their nodes' coordinates (16 bits of latitude and longitude each). */
+function zOrder(graph: RoadGraph, ch: ContractionHierarchy, firstRank: number): Uint32Array {
+  const size = ch.nodeCount - firstRank;
+  let lat0 = Infinity;
+  let lat1 = -Infinity;
+  let lon0 = Infinity;
+  let lon1 = -Infinity;
+  for (let r = firstRank; r < ch.nodeCount; r++) {
+    const v = ch.order[r];
+    lat0 = Math.min(lat0, graph.lat[v]);
+    lat1 = Math.max(lat1, graph.lat[v]);
+    lon0 = Math.min(lon0, graph.lon[v]);
+    lon1 = Math.max(lon1, graph.lon[v]);
+  }
+  const spread = (x: number): number => {
+    let v = x & 0xffff;
+    v = (v | (v << 8)) & 0x00ff00ff;
+    v = (v | (v << 4)) & 0x0f0f0f0f;
+    v = (v | (v << 2)) & 0x33333333;
+    v = (v | (v << 1)) & 0x55555555;
+    return v >>> 0;
+  };
+  const quantise = (x: number, lo: number, hi: number): number => (hi > lo ? Math.floor(((x - lo) / (hi - lo)) * 0xffff) : 0);
+  const key = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = ch.order[firstRank + i];
+    key[i] = (spread(quantise(graph.lat[v], lat0, lat1)) * 2 + spread(quantise(graph.lon[v], lon0, lon1))) * size + i;
+  }
+  const idx = Array.from({ length: size }, (_, i) => i).sort((a, b) => key[a] - key[b]);
+  return Uint32Array.from(idx, (i) => firstRank + i);
 }
 
 /** The CSR row that holds edge index e: the largest r with first[r] ≤ e (rows may be empty). */

@@ -5,6 +5,7 @@
 // Index conventions: trips are indices into the `trips` array; `byRequest` is the trip order by request time (ties by
 // index), and a window's rows are the trips of one contiguous run of it. Times are seconds since the scenario start.
 import { AssignmentSolver } from './assignment.js';
+import { lowerBound, sortedIndex, upperBound } from './sorted.js';
 
 /** One request as the bound needs it. */
 export interface CarTimeTrip {
@@ -793,35 +794,4 @@ function validate(trips: readonly CarTimeTrip[], o: CarTimeBoundOptions): void {
     if (!Number.isFinite(t.requestS)) throw new Error(`car-time bound: trips[${j}].requestS is ${t.requestS}; it must be finite`);
     if (!(t.rideFreeFlowS >= 0) || !Number.isFinite(t.rideFreeFlowS)) throw new Error(`car-time bound: trips[${j}].rideFreeFlowS is ${t.rideFreeFlowS}; it must be finite and ≥ 0`);
   }
-}
-
-/** Indices 0..n-1 sorted by value (ties by index, so results are deterministic). */
-function sortedIndex(values: Float64Array): Uint32Array {
-  const idx = new Uint32Array(values.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  return idx.sort((x, y) => (values[x] < values[y] ? -1 : values[x] > values[y] ? 1 : x - y));
-}
-
-/** First position whose value is ≥ x in an ascending array. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First position whose value is > x in an ascending array. */
-function upperBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

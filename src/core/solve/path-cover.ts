@@ -1,4 +1,5 @@
 // Clairvoyant minimum fleet (Vazifeh et al., Nature 2018): a lower bound on the single-rider fleet that serves every trip, via a minimum path cover.
+import { lowerBound, sortedIndex } from './sorted.js';
 
 /** One trip as the bound needs it. Times in seconds since the scenario start; nodes are road-network node indices. */
 export interface CoverTrip {
@@ -97,7 +98,7 @@ export function clairvoyantFleetBound(trips: readonly CoverTrip[], options: Flee
   if (n === 0) return { fleet: 0, trips: 0, matched: 0, edges: 0, queriedPairs: 0, successor: new Int32Array(0), chains: options.chains ? [] : undefined };
 
   // Hub distances: toHub[i] = travel(drop_i → h), fromHub[j] = travel(h → pick_j).
-  const byRequest = sortedIndex(n, deadlineS);
+  const byRequest = sortedIndex(deadlineS);
   const hub = options.hubNode ?? pick[byRequest[n >> 1]];
   const toHub = options.manyToMany(drop, Uint32Array.of(hub));
   const fromHub = options.manyToMany(Uint32Array.of(hub), pick);
@@ -109,7 +110,7 @@ export function clairvoyantFleetBound(trips: readonly CoverTrip[], options: Flee
     if (Number.isFinite(fromHub[j])) maxFromHubS = Math.max(maxFromHubS, fromHub[j]);
   }
   for (let i = 0; i < n; i++) thresholdS[i] = endS[i] + toHub[i]; // Infinity when drop_i cannot reach the hub
-  const byKey = sortedIndex(n, keyS);
+  const byKey = sortedIndex(keyS);
   const sortedKeys = new Float64Array(n);
   for (let k = 0; k < n; k++) sortedKeys[k] = keyS[byKey[k]];
   const sortedDeadlines = new Float64Array(n);
@@ -118,7 +119,7 @@ export function clairvoyantFleetBound(trips: readonly CoverTrip[], options: Flee
   for (let k = 0; k < n; k++) if (!Number.isFinite(fromHub[byRequest[k]])) hubOrphans.push(byRequest[k]);
 
   // Explicit candidate pairs, queried in batches of lefts taken in end-time order (their windows overlap).
-  const byEnd = sortedIndex(n, endS);
+  const byEnd = sortedIndex(endS);
   const maxTable = options.maxTableEntries ?? 2_000_000;
   const lbTime = options.lowerBoundTimeS;
   let edgeLeft = new Uint32Array(1024);
@@ -373,26 +374,6 @@ function chainsOf(successor: Int32Array): Uint32Array[] {
   for (let i = 0; i < n; i++) if (!hasPred[i]) walk(i);
   for (let i = 0; i < n; i++) if (!visited[i]) walk(i);
   return chains;
-}
-
-/** Indices 0..n-1 sorted by value (ties by index, so results are deterministic). */
-function sortedIndex(n: number, values: Float64Array): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  // Comparisons, not subtraction: keys may be ±Infinity.
-  return idx.sort((x, y) => (values[x] < values[y] ? -1 : values[x] > values[y] ? 1 : x - y));
-}
-
-/** First position whose value is ≥ x in an ascending array. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function grow(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
