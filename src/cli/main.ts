@@ -7,6 +7,7 @@ import { registerBenchCommands } from './bench.js';
 import { registerCompareCommand } from './compare.js';
 import { registerFleetSizeCommand } from './fleet-size.js';
 import { registerServeCommand } from './serve.js';
+import { registerEmulateCommand } from './emulate.js';
 import { registerReplayCommand } from './replay.js';
 import { UsageError } from './args.js';
 import { InputFileError } from '../io/file-input.js';
@@ -28,6 +29,7 @@ registerNetworkCommands(program);
 registerCalibrateCommand(program);
 registerBenchCommands(program);
 registerServeCommand(program);
+registerEmulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

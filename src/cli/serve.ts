@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { RoadSnapper } from '../core/network/snap.js';
+import { startNodesFromDemand } from '../core/simulate.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
 import { openScenarioRunner } from '../io/scenario-runner.js';
 import { parseSimSettings } from '../io/settings.js';
@@ -10,6 +11,13 @@ import { WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { startLiveService } from '../service/live-service.js';
 import { UsageError } from './args.js';
+import { addSettingOptions } from './scenario-cli.js';
+
+/** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS'] as const;
+
+/** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
+export const ENGINE_TIME_STATE = 'engine_time_s';
 
 interface ServeOptions {
   port: string;
@@ -23,6 +31,7 @@ interface ServeOptions {
   seed: string;
   silence: string;
   logLevel: string;
+  start?: string;
 }
 
 /** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
@@ -37,9 +46,17 @@ function intOption(name: string, value: string, min: number, max: number): numbe
   return n;
 }
 
+/** "HH:MM[:SS]" → seconds since midnight. */
+export function parseClockTime(option: string, text: string): number {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m || +m[1] > 47 || +m[2] > 59 || (m[3] !== undefined && +m[3] > 59)) throw new UsageError(`${option} must be a time of day HH:MM[:SS], got "${text}"`);
+  return +m[1] * 3600 + +m[2] * 60 + (m[3] === undefined ? 0 : +m[3]);
+}
+
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  const cmd = program.command('serve');
+  const settingsOf = addSettingOptions(cmd, SERVE_SCENARIO_SETTINGS);
+  cmd
     .description('run the live conductor: ride requests, vehicle telemetry and plans, operator API (HTTP + WebSocket)')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
@@ -52,7 +69,8 @@ export function registerServeCommand(program: Command): void {
     .option('--seed <n>', 'seed (start positions, synthetic demand history)', '1')
     .option('--silence <s>', 'take a car out of service after this many seconds without telemetry (0: never)', '30')
     .option('--log-level <level>', 'pino log level', 'info')
-    .action(async (o: ServeOptions) => {
+    .option('--start <HH:MM>', 'engine clock starts at this time of day (default: the local time now); after a restart it carries on from the last engine second reached')
+    .action(async (o: ServeOptions & Record<string, unknown>) => {
       const port = intOption('--port', o.port, 0, 65535);
       const speed = Number(o.speed);
       if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be in (0, 1000], got "${o.speed}"`);
@@ -60,21 +78,26 @@ export function registerServeCommand(program: Command): void {
       const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
       const silenceS = intOption('--silence', o.silence, 0, 86_400);
       const logger = pino({ level: o.logLevel });
-      const settings = parseSimSettings({ network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
+      const startAtS = o.start === undefined ? undefined : parseClockTime('--start', o.start);
+      const settings = parseSimSettings({ ...settingsOf(o), network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
 
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       const run = Number((await store.getState('run')) ?? '0') + 1;
       await store.setState('run', String(run));
-      // The scenario's synthetic demand is the history the rebalancing presets forecast from; no request is replayed.
+      // The scenario's demand (synthetic, or --trips) is the history the rebalancing presets forecast from and places
+      // the fleet as simulate does (the first hour's pickups); no request is replayed.
       const runner = await openScenarioRunner(settings);
       const dispatcher = await runner.dispatcher(settings.dispatcher);
       const now = Date.now();
-      const startS = localSecondOfDay(now);
+      // An explicit start is an accelerated or replayed day: after a restart the clock carries on where it stopped.
+      const storedS = Number((await store.getState(ENGINE_TIME_STATE)) ?? NaN);
+      const startS = startAtS === undefined ? localSecondOfDay(now) : Number.isInteger(storedS) && storedS > startAtS ? storedS : startAtS;
       const { graph, travelTimes } = runner.scenario.network;
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      const depots = startNodesFromDemand(runner.scenario.requests, fleetSize, seed, travelTimes.nodeCount);
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
-      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS });
+      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS, speed, fleet: fleetSize, onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())) });
       logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');

@@ -25,6 +25,12 @@ export interface LiveServiceOptions {
   tickMs?: number;
   /** Wall ms between store flushes of events and ride statuses (default 200). */
   flushMs?: number;
+  /** Engine seconds per wall second, as the clock runs (reported by GET /v1/operator/clock). Default 1. */
+  speed?: number;
+  /** Cars the engine conducts (reported by GET /v1/operator/clock). */
+  fleet?: number;
+  /** Also run after each flush (serve stores the engine second reached, so a restarted clock carries on). */
+  onFlush?: () => Promise<void>;
 }
 
 export interface LiveService {
@@ -59,7 +65,8 @@ export async function resumeOpenRides(store: Store, conductor: Conductor): Promi
 
 /** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */
 export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
-  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS });
+  const clockInfo = { run: o.run, speed: o.speed ?? 1, fleet: o.fleet ?? 0, nowS: () => o.clock.nowS() };
+  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS, clock: clockInfo });
   const { app, ctx } = built;
   // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
   const recorder = new Recorder(o.store, o.conductor, o.run);
@@ -82,7 +89,16 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
       }
     }, o.tickMs ?? 100),
   );
-  timers.push(setInterval(() => void recorder.flush().catch((err) => o.logger.error({ err }, 'event log flush failed')), o.flushMs ?? 200));
+  timers.push(
+    setInterval(
+      () =>
+        void recorder
+          .flush()
+          .then(() => o.onFlush?.())
+          .catch((err) => o.logger.error({ err }, 'event log flush failed')),
+      o.flushMs ?? 200,
+    ),
+  );
   timers.push(
     setInterval(() => {
       for (const id of ctx.telemetry.checkSilence()) {

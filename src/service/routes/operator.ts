@@ -70,6 +70,22 @@ export function operatorRoutes(api: ApiRoutes, ctx: ServiceContext): void {
 
   api.add({
     method: 'GET',
+    url: '/v1/operator/clock',
+    summary: "The service's run number (service starts), engine second now and engine seconds per wall second (emulators follow it)",
+    tag: 'operator',
+    roles: OPERATOR,
+    responses: {
+      200: { description: 'the clock', schema: z.object({ run: z.number(), engineTimeS: z.number(), speed: z.number(), fleet: z.number() }) },
+      404: errors('this server runs no clock'),
+    },
+    handler: async () => {
+      if (!ctx.clock) throw new ApiError(404, 'no_clock', 'this server runs no live clock');
+      return { run: ctx.clock.run, engineTimeS: ctx.clock.nowS(), speed: ctx.clock.speed, fleet: ctx.clock.fleet };
+    },
+  });
+
+  api.add({
+    method: 'GET',
     url: '/v1/operator/assists',
     summary: 'Vehicles asking for remote assistance, oldest first',
     tag: 'operator',
