@@ -93,12 +93,25 @@ export function registerServeCommand(program: Command): void {
       const storedS = Number((await store.getState(ENGINE_TIME_STATE)) ?? NaN);
       const startS = startAtS === undefined ? localSecondOfDay(now) : Number.isInteger(storedS) && storedS > startAtS ? storedS : startAtS;
       const { graph, travelTimes } = runner.scenario.network;
+      const snapper = new RoadSnapper(graph);
       const depots = startNodesFromDemand(runner.scenario.requests, fleetSize, seed, travelTimes.nodeCount);
+      // A restart: the vehicles registered before are bound again at once, each car starting where it last reported.
+      const known = (await store.listVehicles()).slice(0, fleetSize);
+      known.forEach((v, i) => {
+        const at = v.lat !== null && v.lon !== null ? snapper.snap(v.lat, v.lon) : null;
+        if (at) depots[i] = at.node;
+      });
       const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
-      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
+      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
+      for (const v of known) {
+        conductor.registerVehicle(v.id, v.seats);
+        if (!v.inService) conductor.setInService(v.id, false, v.outOfServiceReason ?? 'out of service');
+      }
       const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
       const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS, speed, fleet: fleetSize, onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())) });
-      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
+      // Cars bound from the store count as silent from now until they speak again.
+      for (const v of known) service.built.ctx.telemetry.watch(v.id);
+      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed, vehiclesRebound: known.length }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');
         await service.close();

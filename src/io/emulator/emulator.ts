@@ -240,7 +240,8 @@ export async function runEmulation(o: EmulateOptions): Promise<EmulateResult> {
         clock = r.body;
         syncedAtMs = Date.now();
         if (!runs.includes(clock.run)) {
-          runs.push(clock.run);
+          // Runs it did not see (a server killed between two polls) still wrote events.
+          for (let run = runs[runs.length - 1] + 1; run <= clock.run; run++) runs.push(run);
           log(`server restarted: run ${clock.run} at engine ${hhmm(clock.engineTimeS)}`);
         }
         for (const s of slots) {
