@@ -22,7 +22,10 @@ export async function startServeProcess(args: string[], timeoutMs = 120_000): Pr
   child.stderr!.on('data', (d) => void (err = (err + d).slice(-4000)));
   return new Promise<ServeProcess>((res, rej) => {
     let out = '';
-    const timer = setTimeout(() => rej(new Error(`serve did not listen within ${timeoutMs} ms: ${out.slice(-2000)} ${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`serve did not listen within ${timeoutMs} ms: ${out.slice(-2000)} ${err}`));
+    }, timeoutMs);
     child.stdout!.on('data', (d) => {
       out += d;
       const line = out.split('\n').find((l) => l.includes('baton serve: listening'));
