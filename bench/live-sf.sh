@@ -22,7 +22,7 @@ rm -rf $W/data
 # The key first (it creates the store); then serve and emulate start together: emulate retries until serve listens, so
 # the replay starts close to the server's 07:00 (the offset it prints is the load-time difference between the two).
 KEY=$(baton token create --role operator --subject live-sf --data-dir $W/data)
-node --import tsx src/cli/main.ts serve --port $PORT --data-dir $W/data --fleet $FLEET --dispatcher greedy --speed $SPEED --start 07:00 "${SCENARIO[@]}" > $W/serve.log 2>&1 &
+node --import tsx src/cli/main.ts serve --port $PORT --data-dir $W/data --fleet $FLEET --dispatcher greedy --speed $SPEED --start 07:00 --hold "${SCENARIO[@]}" > $W/serve.log 2>&1 &
 SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true' EXIT
 baton emulate --url http://127.0.0.1:$PORT --operator-key "$KEY" --cars $FLEET --speed $SPEED "${SCENARIO[@]}" --json $OUT/live-sf-emulate.json

@@ -7,7 +7,7 @@ import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
 import { openScenarioRunner } from '../io/scenario-runner.js';
 import { parseSimSettings } from '../io/settings.js';
 import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
-import { WallClock } from '../io/wall-clock.js';
+import { HeldWallClock, WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { startLiveService } from '../service/live-service.js';
 import { UsageError } from './args.js';
@@ -32,6 +32,7 @@ interface ServeOptions {
   silence: string;
   logLevel: string;
   start?: string;
+  hold?: boolean;
 }
 
 /** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
@@ -70,6 +71,7 @@ export function registerServeCommand(program: Command): void {
     .option('--silence <s>', 'take a car out of service after this many seconds without telemetry (0: never)', '30')
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--start <HH:MM>', 'engine clock starts at this time of day (default: the local time now); after a restart it carries on from the last engine second reached')
+    .option('--hold', 'with --start: the clock stands at the start until an operator starts it (POST /v1/operator/clock/start; baton emulate does once its cars are connected); not after a restart')
     .action(async (o: ServeOptions & Record<string, unknown>) => {
       const port = intOption('--port', o.port, 0, 65535);
       const speed = Number(o.speed);
@@ -79,6 +81,7 @@ export function registerServeCommand(program: Command): void {
       const silenceS = intOption('--silence', o.silence, 0, 86_400);
       const logger = pino({ level: o.logLevel });
       const startAtS = o.start === undefined ? undefined : parseClockTime('--start', o.start);
+      if (o.hold && startAtS === undefined) throw new UsageError('--hold needs --start (the time the clock stands at)');
       const settings = parseSimSettings({ ...settingsOf(o), network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
 
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
@@ -107,8 +110,23 @@ export function registerServeCommand(program: Command): void {
         conductor.registerVehicle(v.id, v.seats);
         if (!v.inService) conductor.setInService(v.id, false, v.outOfServiceReason ?? 'out of service');
       }
-      const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
-      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS, speed, fleet: fleetSize, onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())) });
+      // Held only on a fresh start: a restarted day carries on at once.
+      const held = o.hold && !(Number.isInteger(storedS) && storedS > (startAtS ?? 0)) ? new HeldWallClock({ startS, speed, nowMs: () => Date.now() }) : undefined;
+      const clock = held ?? new WallClock({ startS, speed, nowMs: () => Date.now() });
+      const service = await startLiveService({
+        store,
+        conductor,
+        clock,
+        logger,
+        port,
+        host: o.host,
+        run,
+        silenceS,
+        speed,
+        fleet: fleetSize,
+        ...(held ? { holdClock: { held: () => held.held, start: () => held.start() } } : {}),
+        onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())),
+      });
       // Cars bound from the store count as silent from now until they speak again.
       for (const v of known) service.built.ctx.telemetry.watch(v.id);
       logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed, vehiclesRebound: known.length }, 'baton serve: listening');

@@ -23,6 +23,10 @@ export interface ServiceClock {
   /** Cars the engine conducts. */
   fleet: number;
   nowS(): number;
+  /** True while the clock stands at its start (serve --hold). */
+  held(): boolean;
+  /** Starts a held clock; false when it was running already. */
+  start(): boolean;
 }
 
 export interface ServiceContext {

@@ -29,6 +29,8 @@ export interface LiveServiceOptions {
   speed?: number;
   /** Cars the engine conducts (reported by GET /v1/operator/clock). */
   fleet?: number;
+  /** A clock standing at its start until an operator starts it (`serve --hold`). */
+  holdClock?: { held(): boolean; start(): boolean };
   /** Also run after each flush (serve stores the engine second reached, so a restarted clock carries on). */
   onFlush?: () => Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function resumeOpenRides(store: Store, conductor: Conductor): Promi
 
 /** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */
 export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
-  const clockInfo = { run: o.run, speed: o.speed ?? 1, fleet: o.fleet ?? 0, nowS: () => o.clock.nowS() };
+  const clockInfo = { run: o.run, speed: o.speed ?? 1, fleet: o.fleet ?? 0, nowS: () => o.clock.nowS(), held: () => o.holdClock?.held() ?? false, start: () => o.holdClock?.start() ?? false };
   const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS, clock: clockInfo });
   const { app, ctx } = built;
   // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.

@@ -30,7 +30,7 @@ describe('baton emulate against baton serve', () => {
     const scenario = ['--trips', trips, '--format', 'baton', '--window', WINDOW];
     const port = await freePort();
     const data = join(dir, 'data');
-    const serve = await startServeProcess(['--port', String(port), '--data-dir', data, '--fleet', String(FLEET), '--dispatcher', 'greedy', '--speed', '60', '--start', '08:00', ...scenario]);
+    const serve = await startServeProcess(['--port', String(port), '--data-dir', data, '--fleet', String(FLEET), '--dispatcher', 'greedy', '--speed', '60', '--start', '08:00', '--hold', ...scenario]);
     servers.push(serve);
 
     const out = join(dir, 'emulate.json');
@@ -46,6 +46,9 @@ describe('baton emulate against baton serve', () => {
     // Every ride that did not end served carries its reason.
     for (const why of Object.keys(got.reasons)) expect(why).toMatch(/^(cancelled|rejected) \S/);
     expect(r.stdout).toMatch(/KPIs from the server's event log/);
+    // The server held its clock at 08:00 until the cars were connected: the replay starts on time.
+    expect(r.stderr).toMatch(/clock started at engine 08:00/);
+    expect(got.offsetS).toBe(0);
 
     const runner = await openScenarioRunner(parseSimSettings({ trips, format: 'baton', window: WINDOW, fleet: FLEET, dispatcher: 'greedy' }));
     const sim = (await runner.run(FLEET, 'greedy')).result.summary.kpis;

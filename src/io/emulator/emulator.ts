@@ -99,7 +99,7 @@ export async function runEmulation(o: EmulateOptions): Promise<EmulateResult> {
   const nRiders = Math.max(1, Math.min(o.riders ?? 100, trips.length));
 
   // The server's clock: polled every second, interpolated between polls with its speed.
-  let clock = await client.expect<{ run: number; engineTimeS: number; speed: number; fleet: number }>(200, 'GET', '/v1/operator/clock', op);
+  let clock = await client.expect<{ run: number; engineTimeS: number; speed: number; fleet: number; held: boolean }>(200, 'GET', '/v1/operator/clock', op);
   if (o.speed !== undefined && Math.abs(o.speed - clock.speed) > 1e-9) throw new Error(`--speed ${o.speed} differs from the server's ${clock.speed} (engine seconds per wall second); give the server's`);
   if (o.cars > clock.fleet) throw new Error(`--cars ${o.cars} is more than the server's fleet of ${clock.fleet}`);
   if (o.cars < clock.fleet) log(`note: the server conducts ${clock.fleet} cars; ${clock.fleet - o.cars} of them are not emulated (they still serve rides)`);
@@ -164,6 +164,12 @@ export async function runEmulation(o: EmulateOptions): Promise<EmulateResult> {
   };
 
   await inParallel(slots.length, 16, async (i) => connect(slots[i]));
+  // A server holding its clock (serve --hold) starts the day now that the cars are connected.
+  if (clock.held) {
+    clock = await client.expect<typeof clock>(200, 'POST', '/v1/operator/clock/start', op, {});
+    syncedAtMs = Date.now();
+    log(`clock started at engine ${hhmm(clock.engineTimeS)}`);
+  }
 
   // The replay starts on the server's clock: request times keep their spacing, shifted so the first is not late.
   const firstS = trips.length > 0 ? trips[0].requestS : nowS();
