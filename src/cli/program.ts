@@ -9,6 +9,7 @@ import { registerCompareCommand } from './compare.js';
 import { registerFleetSizeCommand } from './fleet-size.js';
 import { registerServeCommand } from './serve.js';
 import { registerReplayCommand } from './replay.js';
+import { registerEmulateCommand } from './emulate.js';
 import { registerScenarioCommand } from './scenario.js';
 
 /** A fresh `baton` program with every command; parse errors throw (exitOverride) instead of exiting. */
@@ -31,5 +32,6 @@ export function createProgram(): Command {
   registerCalibrateCommand(program);
   registerBenchCommands(program);
   registerServeCommand(program);
+  registerEmulateCommand(program);
   return program;
 }

@@ -2,15 +2,23 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { RoadSnapper } from '../core/network/snap.js';
+import { startNodesFromDemand } from '../core/simulate.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
 import { openScenarioRunner } from '../io/scenario-runner.js';
 import { parseSimSettings } from '../io/settings.js';
 import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
-import { WallClock } from '../io/wall-clock.js';
+import { HeldWallClock, WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { startLiveService } from '../service/live-service.js';
 import { checkOutputFolder } from '../io/output-file.js';
 import { UsageError } from './args.js';
+import { addSettingOptions } from './scenario-cli.js';
+
+/** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS'] as const;
+
+/** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
+export const ENGINE_TIME_STATE = 'engine_time_s';
 
 interface ServeOptions {
   port: string;
@@ -24,6 +32,8 @@ interface ServeOptions {
   seed: string;
   silence: string;
   logLevel: string;
+  start?: string;
+  hold?: boolean;
 }
 
 /** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
@@ -38,9 +48,17 @@ function intOption(name: string, value: string, min: number, max: number): numbe
   return n;
 }
 
+/** "HH:MM[:SS]" → seconds since midnight. */
+export function parseClockTime(option: string, text: string): number {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m || +m[1] > 47 || +m[2] > 59 || (m[3] !== undefined && +m[3] > 59)) throw new UsageError(`${option} must be a time of day HH:MM[:SS], got "${text}"`);
+  return +m[1] * 3600 + +m[2] * 60 + (m[3] === undefined ? 0 : +m[3]);
+}
+
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  const cmd = program.command('serve');
+  const settingsOf = addSettingOptions(cmd, SERVE_SCENARIO_SETTINGS);
+  cmd
     .description('run the live conductor: ride requests, vehicle telemetry and plans, operator API (HTTP + WebSocket), the operator dashboard at /')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
@@ -53,7 +71,9 @@ export function registerServeCommand(program: Command): void {
     .option('--seed <n>', 'seed (start positions, synthetic demand history)', '1')
     .option('--silence <s>', 'take a car out of service after this many seconds without telemetry (0: never)', '30')
     .option('--log-level <level>', 'pino log level', 'info')
-    .action(async (o: ServeOptions) => {
+    .option('--start <HH:MM>', 'engine clock starts at this time of day (default: the local time now); after a restart it carries on from the last engine second reached')
+    .option('--hold', 'with --start: the clock stands at the start until an operator starts it (POST /v1/operator/clock/start; baton emulate does once its cars are connected); not after a restart')
+    .action(async (o: ServeOptions & Record<string, unknown>) => {
       const port = intOption('--port', o.port, 0, 65535);
       const speed = Number(o.speed);
       if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be in (0, 1000], got "${o.speed}"`);
@@ -61,23 +81,59 @@ export function registerServeCommand(program: Command): void {
       const seed = intOption('--seed', o.seed, 0, 2 ** 31 - 1);
       const silenceS = intOption('--silence', o.silence, 0, 86_400);
       const logger = pino({ level: o.logLevel });
-      const settings = parseSimSettings({ network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize });
+      const startAtS = o.start === undefined ? undefined : parseClockTime('--start', o.start);
+      if (o.hold && startAtS === undefined) throw new UsageError('--hold needs --start (the time the clock stands at)');
+      const [scenarioInput, origin] = await settingsOf(o);
+      const settings = parseSimSettings({ ...scenarioInput, network: o.network, seed, dispatcher: o.dispatcher, fleet: fleetSize }, origin);
 
       if (!o.db) checkOutputFolder('--data-dir', o.dataDir);
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       const run = Number((await store.getState('run')) ?? '0') + 1;
       await store.setState('run', String(run));
-      // The scenario's synthetic demand is the history the rebalancing presets forecast from; no request is replayed.
+      // The scenario's demand (synthetic, or --trips) is the history the rebalancing presets forecast from and places
+      // the fleet as simulate does (the first hour's pickups); no request is replayed.
       const runner = await openScenarioRunner(settings);
       const dispatcher = await runner.dispatcher(settings.dispatcher);
       const now = Date.now();
-      const startS = localSecondOfDay(now);
+      // An explicit start is an accelerated or replayed day: after a restart the clock carries on where it stopped.
+      const storedS = Number((await store.getState(ENGINE_TIME_STATE)) ?? NaN);
+      const startS = startAtS === undefined ? localSecondOfDay(now) : Number.isInteger(storedS) && storedS > startAtS ? storedS : startAtS;
       const { graph, travelTimes } = runner.scenario.network;
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
-      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
-      const clock = new WallClock({ startS, speed, nowMs: () => Date.now() });
-      const service = await startLiveService({ store, conductor, clock, logger, port, host: o.host, run, silenceS, dashboard: { graph, speed } });
-      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed }, 'baton serve: listening');
+      const snapper = new RoadSnapper(graph);
+      const depots = startNodesFromDemand(runner.scenario.requests, fleetSize, seed, travelTimes.nodeCount);
+      // A restart: the vehicles registered before are bound again at once, each car starting where it last reported.
+      const known = (await store.listVehicles()).slice(0, fleetSize);
+      known.forEach((v, i) => {
+        const at = v.lat !== null && v.lon !== null ? snapper.snap(v.lat, v.lon) : null;
+        if (at) depots[i] = at.node;
+      });
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
+      for (const v of known) {
+        conductor.registerVehicle(v.id, v.seats);
+        if (!v.inService) conductor.setInService(v.id, false, v.outOfServiceReason ?? 'out of service');
+      }
+      // Held only on a fresh start: a restarted day carries on at once.
+      const held = o.hold && !(Number.isInteger(storedS) && storedS > (startAtS ?? 0)) ? new HeldWallClock({ startS, speed, nowMs: () => Date.now() }) : undefined;
+      const clock = held ?? new WallClock({ startS, speed, nowMs: () => Date.now() });
+      const service = await startLiveService({
+        store,
+        conductor,
+        clock,
+        logger,
+        port,
+        host: o.host,
+        run,
+        silenceS,
+        speed,
+        fleet: fleetSize,
+        dashboard: { graph, speed },
+        ...(held ? { holdClock: { held: () => held.held, start: () => held.start() } } : {}),
+        onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())),
+      });
+      // Cars bound from the store count as silent from now until they speak again.
+      for (const v of known) service.built.ctx.telemetry.watch(v.id);
+      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed, vehiclesRebound: known.length }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');
         await service.close();

@@ -46,3 +46,27 @@ export class WallClock implements EngineClock {
     return Math.max(0, Math.ceil(dueMs - this.nowMs()));
   }
 }
+
+/**
+ * A wall clock that stands at `startS` until `start()` is called (`serve --hold`: an emulator registers its cars
+ * before the day begins, so the replay starts on time).
+ */
+export class HeldWallClock implements EngineClock {
+  private clock: WallClock | null = null;
+  constructor(private readonly o: WallClockOptions & { startS: number }) {}
+
+  get held(): boolean {
+    return this.clock === null;
+  }
+
+  /** Starts the clock now; false if it was running already. */
+  start(): boolean {
+    if (this.clock) return false;
+    this.clock = new WallClock(this.o);
+    return true;
+  }
+
+  nowS(): number {
+    return this.clock ? this.clock.nowS() : this.o.startS;
+  }
+}

@@ -16,6 +16,19 @@ export interface ServiceMetrics {
   advanceDuration: Histogram;
 }
 
+/** The live clock as clients see it: which service start this is, engine seconds now, and how fast they pass. */
+export interface ServiceClock {
+  run: number;
+  speed: number;
+  /** Cars the engine conducts. */
+  fleet: number;
+  nowS(): number;
+  /** True while the clock stands at its start (serve --hold). */
+  held(): boolean;
+  /** Starts a held clock; false when it was running already. */
+  start(): boolean;
+}
+
 export interface ServiceContext {
   store: Store;
   conductor: Conductor;
@@ -25,6 +38,7 @@ export interface ServiceContext {
   metrics: ServiceMetrics;
   telemetry: TelemetryHub;
   log: Logger;
+  clock?: ServiceClock;
 }
 
 /** Defaults: riders are people (a few calls a second), vehicles stream, operators page through lists. */

@@ -27,6 +27,14 @@ export interface LiveServiceOptions {
   flushMs?: number;
   /** Serve the operator dashboard at `/`. */
   dashboard?: ServerOptions['dashboard'];
+  /** Engine seconds per wall second, as the clock runs (reported by GET /v1/operator/clock). Default 1. */
+  speed?: number;
+  /** Cars the engine conducts (reported by GET /v1/operator/clock). */
+  fleet?: number;
+  /** A clock standing at its start until an operator starts it (`serve --hold`). */
+  holdClock?: { held(): boolean; start(): boolean };
+  /** Also run after each flush (serve stores the engine second reached, so a restarted clock carries on). */
+  onFlush?: () => Promise<void>;
 }
 
 export interface LiveService {
@@ -61,7 +69,8 @@ export async function resumeOpenRides(store: Store, conductor: Conductor): Promi
 
 /** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */
 export async function startLiveService(o: LiveServiceOptions): Promise<LiveService> {
-  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS, dashboard: o.dashboard });
+  const clockInfo = { run: o.run, speed: o.speed ?? 1, fleet: o.fleet ?? 0, nowS: () => o.clock.nowS(), held: () => o.holdClock?.held() ?? false, start: () => o.holdClock?.start() ?? false };
+  const built = await buildServer({ store: o.store, conductor: o.conductor, logger: o.logger, limits: o.limits, silenceS: o.silenceS, dashboard: o.dashboard, clock: clockInfo });
   const { app, ctx } = built;
   // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
   const recorder = new Recorder(o.store, o.conductor, o.run);
@@ -84,7 +93,16 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
       }
     }, o.tickMs ?? 100),
   );
-  timers.push(setInterval(() => void recorder.flush().catch((err) => o.logger.error({ err }, 'event log flush failed')), o.flushMs ?? 200));
+  timers.push(
+    setInterval(
+      () =>
+        void recorder
+          .flush()
+          .then(() => o.onFlush?.())
+          .catch((err) => o.logger.error({ err }, 'event log flush failed')),
+      o.flushMs ?? 200,
+    ),
+  );
   timers.push(
     setInterval(() => {
       for (const id of ctx.telemetry.checkSilence()) {

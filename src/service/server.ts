@@ -8,7 +8,7 @@ import type { Role, Store } from '../io/store/store.js';
 import { ApiRoutes, type Guards } from './api.js';
 import { Authenticator } from './auth.js';
 import type { Conductor } from './conductor.js';
-import { createServiceMetrics, DEFAULT_LIMITS, type ServiceContext } from './context.js';
+import { createServiceMetrics, DEFAULT_LIMITS, type ServiceClock, type ServiceContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -35,6 +35,8 @@ export interface ServerOptions {
   nowMs?: () => number;
   /** Serve the operator dashboard at `/` (routes/dashboard.ts). */
   dashboard?: DashboardOptions;
+  /** The service's run number and engine clock (GET /v1/operator/clock); absent in tests without a clock. */
+  clock?: ServiceClock;
 }
 
 export interface BuiltServer {
@@ -70,7 +72,7 @@ export async function buildServer(o: ServerOptions): Promise<BuiltServer> {
   const limiter = new RateLimiter();
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const telemetry = new TelemetryHub(o.store, conductor, { silenceS: o.silenceS ?? 0, nowMs: o.nowMs });
-  const ctx: ServiceContext = { store: o.store, conductor, auth, limiter, limits, metrics, telemetry, log };
+  const ctx: ServiceContext = { store: o.store, conductor, auth, limiter, limits, metrics, telemetry, log, clock: o.clock };
   const guards: Guards = { auth, limiter, limits };
 
   installErrorHandlers(app);

@@ -11,10 +11,17 @@ const root = mkdtempSync(join(tmpdir(), 'baton-sqlite-'));
 let n = 0;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+// The connection in its own worker thread (the default) and on the calling thread (the earlier design).
 storeConformance('SQLite', {
   async fresh() {
     const file = join(root, `db-${n++}`, 'baton.sqlite');
     return { open: () => openSqliteStore(file) };
+  },
+});
+storeConformance('SQLite, inline connection', {
+  async fresh() {
+    const file = join(root, `db-${n++}`, 'baton.sqlite');
+    return { open: () => openSqliteStore(file, { writer: 'inline' }) };
   },
 });
 
@@ -27,10 +34,12 @@ describe('SQLite store', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     // synchronous is per connection: check the one the store opens.
-    const s2 = await openSqliteStore(file);
-    const conn = (s2 as unknown as { db: { db: Database.Database } }).db.db;
-    expect(conn.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    await s2.close();
+    for (const writer of ['worker', 'inline'] as const) {
+      const s2 = await openSqliteStore(file, { writer });
+      const executor = (s2 as unknown as { db: { all(sql: string): Promise<{ synchronous: number }[]> } }).db;
+      expect(await executor.all('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]); // FULL
+      await s2.close();
+    }
   });
 
   it('never writes an API key itself to the database file', async () => {

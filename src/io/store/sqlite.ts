@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqlStore, type SqlExecutor, type SqlParam, type SqlStatement } from './sql-store.js';
+import { WorkerSqliteExecutor } from './sqlite-worker.js';
 
 interface GroupedStatement {
   sql: string;
@@ -115,14 +116,30 @@ class SqliteExecutor implements SqlExecutor {
   }
 }
 
-/** Opens (creating if needed) the SQLite store at `file` and applies pending migrations. */
-export async function openSqliteStore(file: string): Promise<SqlStore> {
+/** Where the connection lives: its own worker thread (default), or the calling thread (`inline`, the earlier design). */
+export type SqliteWriter = 'worker' | 'inline';
+
+/**
+ * Opens (creating if needed) the SQLite store at `file` and applies pending migrations. The connection lives in a
+ * worker thread (sqlite-worker.ts) unless `writer` is 'inline' (or BATON_SQLITE_WRITER=inline, for before/after
+ * measurements); ':memory:' is always inline.
+ */
+export async function openSqliteStore(file: string, o: { writer?: SqliteWriter } = {}): Promise<SqlStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  const store = new SqlStore(new SqliteExecutor(db));
+  const writer = file === ':memory:' ? 'inline' : (o.writer ?? (process.env.BATON_SQLITE_WRITER === 'inline' ? 'inline' : 'worker'));
+  let executor: SqlExecutor;
+  if (writer === 'worker') {
+    const w = new WorkerSqliteExecutor(file);
+    await w.opened();
+    executor = w;
+  } else {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    executor = new SqliteExecutor(db);
+  }
+  const store = new SqlStore(executor);
   await store.migrate();
   return store;
 }

@@ -12,7 +12,14 @@ import { VehicleViewSchema } from './vehicle.js';
 const OPERATOR = ['operator'] as const;
 const errors = (description: string) => ({ description, schema: ErrorBody });
 
+const ClockView = z.object({ run: z.number(), engineTimeS: z.number(), speed: z.number(), fleet: z.number(), held: z.boolean() });
+
 export function operatorRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  const clockView = () => {
+    if (!ctx.clock) throw new ApiError(404, 'no_clock', 'this server runs no live clock');
+    return { run: ctx.clock.run, engineTimeS: ctx.clock.nowS(), speed: ctx.clock.speed, fleet: ctx.clock.fleet, held: ctx.clock.held() };
+  };
+
   api.add({
     method: 'GET',
     url: '/v1/operator/fleet',
@@ -67,6 +74,33 @@ export function operatorRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       },
     });
   }
+
+  api.add({
+    method: 'GET',
+    url: '/v1/operator/clock',
+    summary: "The service's run number (service starts), engine second now and engine seconds per wall second (emulators follow it)",
+    tag: 'operator',
+    roles: OPERATOR,
+    responses: {
+      200: { description: 'the clock', schema: ClockView },
+      404: errors('this server runs no clock'),
+    },
+    handler: async () => clockView(),
+  });
+
+  api.add({
+    method: 'POST',
+    url: '/v1/operator/clock/start',
+    summary: 'Start a clock held at its start time (serve --hold); answers the clock. Starting a running clock changes nothing.',
+    tag: 'operator',
+    roles: OPERATOR,
+    body: Empty,
+    responses: { 200: { description: 'the clock, running', schema: ClockView }, 404: errors('this server runs no clock') },
+    handler: async ({ principal }) => {
+      if (ctx.clock?.start()) ctx.log.info({ by: principal!.subject }, 'clock started');
+      return clockView();
+    },
+  });
 
   api.add({
     method: 'GET',
