@@ -1,7 +1,7 @@
 // The live dashboard in a real headless Chromium against a real `serve` started in-process (synthetic city, real
 // engine, SQLite store, port 0): the page loads with no request leaving 127.0.0.1, refuses to stream to a rider's key,
 // shows the service's cars once an operator key is entered, and its operator actions reach the server (taking a car
-// out of service, or the engine's 409 refusal shown on the page; pausing new requests, which riders then feel).
+// out of service, which the engine does and the event log records; pausing new requests, which riders then feel).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,23 +155,25 @@ describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chrom
     expect(await page.evaluate(() => window.__baton!.live!().bytes)).toBeGreaterThan(before);
   });
 
-  it('takes a car out of service from the page: the server does it, or its refusal is shown', async () => {
+  it('takes a car out of service from the page: the engine does it and the event log records it', async () => {
     await page.evaluate(() => window.__baton!.select(0));
     await page.waitForSelector('#vehicle [data-out]');
     expect(await page.textContent('#vehicle .head b')).toBe('Car 0 · car-1');
     await page.click('#vehicle [data-out]');
     await expect.poll(() => page.textContent('#vehicle [data-action-msg]'), { timeout: 10_000 }).not.toBe('');
-    const shown = (await page.textContent('#vehicle [data-action-msg]'))!;
+    expect(await page.textContent('#vehicle [data-action-msg]')).toBe('taken out of service');
     const fleet = (await call('GET', '/v1/operator/fleet', keys.operator)).json.vehicles as { vehicleId: string; inService: boolean; outOfServiceReason: string | null }[];
     const car = fleet.find((v) => v.vehicleId === 'car-1')!;
-    if (shown === 'taken out of service') {
-      expect(car.inService).toBe(false);
-      expect(car.outOfServiceReason).toMatch(/operator ops-1: taken out from the dashboard/);
-    } else {
-      // The engine cannot take cars out of service yet: the conductor answers 409 not_available, and the page says so.
-      expect(shown).toMatch(/^409 not_available: /);
-      expect(car.inService).toBe(true);
-    }
+    expect(car.inService).toBe(false);
+    expect(car.outOfServiceReason).toMatch(/operator ops-1: taken out from the dashboard/);
+    // The action lands in the stored event log (flushed every 200 ms), as the engine's own event for car 0.
+    const outEvents = async () => {
+      const res = await fetch(new URL('/v1/operator/events', url), { headers: { authorization: `Bearer ${keys.operator}` } });
+      return (await res.text()).split('\n').filter((l) => l.includes('"kind":"VehicleOutOfService"')).map((l) => JSON.parse(l) as { vehicle: number; reason: string; fault: boolean });
+    };
+    await expect.poll(async () => (await outEvents()).length, { timeout: 10_000 }).toBe(1);
+    expect((await outEvents())[0]).toMatchObject({ vehicle: 0, fault: false });
+    expect((await outEvents())[0].reason).toMatch(/taken out from the dashboard/);
   });
 
   it('pauses new ride requests from the page: riders are refused until it resumes them', async () => {
