@@ -40,6 +40,10 @@ describe('service centres from a file', () => {
     expect(bad(`lat,lon,bays\n10,10,2\n`)).toThrow(/row 2 at 10,10 is off the road network/);
     expect(bad(`lat,lon\n${lat},${lon}\n`)).toThrow(/header must name lon, lat and bays/);
     expect(bad(`lat,lon,bays,maintenanceS\n${lat},${lon},1,-5\n`)).toThrow(/row 2: maintenanceS "-5" must be an integer number of seconds/);
+    // Read by the same points reader as charging sites, so what fuzzing fixed there holds here: a null feature.
+    const nullFeature = file('null.geojson', JSON.stringify({ type: 'FeatureCollection', features: [null] }));
+    expect(() => readServiceCentres(nullFeature, graph, opts)).toThrow(new InputFileError(nullFeature, 'feature 0: expected a GeoJSON Feature object, got null'));
+    expect(bad(`lat,lon,bays\n`)).toThrow(/bad\.csv: no service centres in the file/);
   });
 });
 
