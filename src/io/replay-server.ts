@@ -23,6 +23,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The content type of a dashboard file, by its extension (the replay server's and the live service's). */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+}
+
 export interface ReplayServerOptions {
   /** 0 picks any free port. */
   port?: number;
@@ -81,7 +86,7 @@ export async function startReplayServer(replays: LoadedReplay | LoadedReplay[], 
       if (path === '/' || path === '/index.html') return send(res, 500, 'text/plain; charset=utf-8', `the dashboard is not built (${webRoot}): run npm run build\n`);
       return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }
-    send(res, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+    send(res, 200, contentTypeOf(file), readFileSync(file));
   }
 
   await new Promise<void>((ok, fail) => {

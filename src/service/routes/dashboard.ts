@@ -3,7 +3,7 @@
 // Everything the page loads comes from this server, so it works without internet access.
 import type {} from '@fastify/websocket';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { encodeReplayScene } from '../../core/replay/bundle.js';
 import { LiveFleetFeed, type LiveAuth, type LiveError } from '../../core/replay/live.js';
 import { ReplayTimelineBuilder } from '../../core/replay/timeline.js';
 import { networkLayer } from '../../io/replay-source.js';
-import { DEFAULT_WEB_ROOT } from '../../io/replay-server.js';
+import { contentTypeOf, DEFAULT_WEB_ROOT } from '../../io/replay-server.js';
 import type { ApiRoutes } from '../api.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -31,16 +31,6 @@ export interface DashboardOptions {
   maxBufferedBytes?: number;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-};
 
 /** Seconds a page has to send its operator key after opening the stream. */
 const AUTH_WITHIN_MS = 10_000;
@@ -204,5 +194,5 @@ function sendFile(reply: import('fastify').FastifyReply, file: string, webRoot: 
     reply.code(404).send({ error: 'not_found', reason: 'no such dashboard file' });
     return;
   }
-  reply.header('content-type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream').header('cache-control', 'no-store').send(readFileSync(file));
+  reply.header('content-type', contentTypeOf(file)).header('cache-control', 'no-store').send(readFileSync(file));
 }
