@@ -5,6 +5,7 @@ import { loadNetwork } from '../io/network-file.js';
 import { benchRouting } from './bench-routing.js';
 import { parsePositiveInt } from './args.js';
 import { progressBar } from './progress.js';
+import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('measure Baton on a network');
@@ -15,8 +16,8 @@ export function registerBenchCommands(program: Command): void {
     .option('--pairs <n>', 'point-to-point queries to time', '50000')
     .option('--table <n>', 'side of the many-to-many table', '1000')
     .option('--seed <n>', 'seed of the random nodes', '1')
-    .option('--json', 'print the figures as JSON')
-    .action(async (inputs: string[], o: { pairs: string; table: string; seed: string; json?: boolean }) => {
+    .option(JSON_FLAGS, jsonHelp('the figures'))
+    .action(async (inputs: string[], o: { pairs: string; table: string; seed: string; json?: JsonOption }) => {
       const graph = inputs.length === 1 && isNetworkFilePath(inputs[0]) ? loadNetwork(inputs[0]).graph : (await importNetwork(inputs)).graph;
       let bar: ReturnType<typeof progressBar> | undefined;
       const r = await benchRouting(graph, {
@@ -29,10 +30,8 @@ export function registerBenchCommands(program: Command): void {
         },
       });
       bar?.stop();
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(r)}\n`);
-        return;
-      }
+      emitJson(o.json, r, { pretty: false });
+      if (jsonOnStdout(o.json)) return;
       process.stdout.write(
         [
           `nodes            ${r.nodes}`,

@@ -12,6 +12,7 @@ import { saveSpeedProfile, type FittedOn } from '../io/speed-profile.js';
 import { parsePositiveInt, UsageError } from './args.js';
 import { openForCommand } from './network.js';
 import { progressBar } from './progress.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 const DAY_S = 86_400;
 const MAX_DAYS = 366;
@@ -128,7 +129,7 @@ interface CalibrateOptions {
   minSamples: string;
   out?: string;
   writeNetwork?: string;
-  json?: boolean;
+  json?: JsonOption;
 }
 
 export function registerCalibrateCommand(program: Command): void {
@@ -144,7 +145,7 @@ export function registerCalibrateCommand(program: Command): void {
     .option('--min-samples <n>', 'fewest samples for an hour to get its own factor; sparser hours borrow from neighbours', String(DEFAULT_CALIBRATION.minSamplesPerHour))
     .option('--out <file>', 'write the factors as JSON: {"hourlyFactors":[…24], "fittedOn":{…}}')
     .option('--write-network <file>', 'write a .baton network file carrying the factors')
-    .option('--json', 'print the full result as JSON')
+    .option(JSON_FLAGS, jsonHelp('the full result'))
     .action(async (inputs: string[], o: CalibrateOptions) => {
       if (o.date !== undefined && o.dates !== undefined) throw new UsageError('give --date or --dates, not both');
       const dates = o.date !== undefined ? parseDateRange('--date', o.date) : o.dates !== undefined ? parseDateRange('--dates', o.dates) : undefined;
@@ -155,7 +156,7 @@ export function registerCalibrateCommand(program: Command): void {
       if (overlap.length) throw new UsageError(`--holdout: ${overlap.join(', ')} also in the fitted dates; held-out days must not be fitted on`);
       const minSamplesPerHour = parsePositiveInt('--min-samples', o.minSamples);
       checkOutputs(
-        [o.out === undefined ? undefined : { option: '--out', file: o.out }, o.writeNetwork === undefined ? undefined : { option: '--write-network', file: o.writeNetwork }],
+        [o.out === undefined ? undefined : { option: '--out', file: o.out }, o.writeNetwork === undefined ? undefined : { option: '--write-network', file: o.writeNetwork }, jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }],
         [...inputs.filter((f) => !/^synthetic(:|$)/.test(f)).map((file) => ({ option: 'network input', file })), { option: '--trips', file: o.trips }],
       );
 
@@ -195,8 +196,8 @@ export function registerCalibrateCommand(program: Command): void {
           holdout: holdout ?? null,
           wrote: { factors: o.out ?? null, network: o.writeNetwork ?? null },
         };
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
+        emitJson(o.json, result);
+        if (jsonOnStdout(o.json)) return;
       }
       const s = fit.screening;
       const out = [

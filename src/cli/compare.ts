@@ -8,6 +8,7 @@ import type { CostSummary } from '../core/metrics/cost.js';
 import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseSimSettings } from '../io/settings.js';
 import { addSettingOptions, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** KPI rows of the comparison table: label, field, format. */
 const ROWS: [string, keyof Kpis, (x: number) => string][] = [
@@ -57,12 +58,12 @@ export function registerCompareCommand(program: Command): void {
   const cmd = program.command('compare').description('run several dispatchers on the same scenario and compare their KPIs side by side');
   const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet'], { cost: true });
   cmd
-    .option('--json <file>', 'write one KPI object per dispatcher (same fields as simulate --json)')
+    .option(JSON_FLAGS, jsonHelp('one KPI object per dispatcher (same fields as simulate --json)'))
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write one HTML report with the comparison plots')
-    .action(async (o: { json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
+    .action(async (o: { json?: JsonOption; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(...(await settingsOf(o)));
-      checkOutputs([o.json === undefined ? undefined : { option: '--json', file: o.json }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
+      checkOutputs([jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
       const { fleet, seed } = settings;
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
@@ -74,8 +75,8 @@ export function registerCompareCommand(program: Command): void {
         const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
         runs.push({ label: name, kpis, cost: runCost(kpis, settings.cost), wallS, forecastSource, series });
       }
-      process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
-      if (o.json) writeOutputFile(o.json, `${JSON.stringify(runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)), null, 2)}\n`, '--json');
+      if (!jsonOnStdout(o.json)) process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
+      emitJson(o.json, runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)));
       if (o.report) {
         const html = renderComparisonReport(
           runs.map((r) => ({ label: r.label, kpis: r.kpis, series: r.series!, cost: r.cost })),

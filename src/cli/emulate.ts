@@ -1,6 +1,6 @@
 // `baton emulate`: N emulated cars and a trip file's riders against a running `baton serve`, over HTTP and the vehicle
 // WebSocket; prints the ride outcomes and the KPIs folded from the server's stored event log.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_DWELL } from '../core/sim/engine-options.js';
@@ -13,6 +13,7 @@ import { UsageError } from './args.js';
 import { progressBar } from './progress.js';
 import { addSettingOptions, openRunnerWithProgress, scenarioLine } from './scenario-cli.js';
 import { formatKpis } from './simulate.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options emulate shares with simulate and serve: which network, which requests. */
 const EMULATE_SCENARIO_SETTINGS = ['network', 'trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'seed', 'snapCutoffM', 'speedFactors'] as const;
@@ -27,7 +28,7 @@ interface EmulateCliOptions {
   speed?: string;
   prefix: string;
   drain: string;
-  json?: string;
+  json?: JsonOption;
 }
 
 function intOption(name: string, value: string, min: number, max: number): number {
@@ -51,7 +52,7 @@ export function registerEmulateCommand(program: Command): void {
     .option('--speed <x>', "the server's --speed (checked; by default whatever the server runs at)")
     .option('--prefix <text>', 'prefix of the car ids, rider ids and idempotency keys', 'emu')
     .option('--drain <s>', 'engine seconds after the last request to wait for every ride to end', '7200')
-    .option('--json <file>', 'write the outcomes and KPIs as JSON')
+    .option(JSON_FLAGS, jsonHelp('the outcomes and KPIs'))
     .action(async (o: EmulateCliOptions & Record<string, unknown>) => {
       const cars = intOption('--cars', o.cars, 1, 1_000_000);
       const riders = intOption('--riders', o.riders, 1, 100_000);
@@ -104,8 +105,8 @@ export function registerEmulateCommand(program: Command): void {
       } finally {
         bar.stop();
       }
-      process.stdout.write(formatEmulation(result));
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(emulationJson(result), null, 2)}\n`);
+      if (!jsonOnStdout(o.json)) process.stdout.write(formatEmulation(result));
+      emitJson(o.json, emulationJson(result));
     });
 }
 

@@ -24,6 +24,7 @@ import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseFleetSizeSettings, type OptionKey } from '../io/settings.js';
 import type { ForecastPart, ForecastSource } from '../io/forecast.js';
 import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openRunnerWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
 const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
@@ -96,12 +97,12 @@ export function registerFleetSizeCommand(program: Command): void {
     .description('smallest fleet that picks up a target share of requests within a time limit (bisection over simulations), beside the clairvoyant bound');
   const settingsOf = addSettingOptions(cmd, FLEET_SIZE_SETTINGS);
   cmd
-    .option('--json <file>', 'write the curve, chosen fleet and bound as JSON')
+    .option(JSON_FLAGS, jsonHelp('the curve, chosen fleet and bound'))
     .option('--report <file>', 'write a self-contained HTML report')
-    .action(async (o: { json?: string; report?: string } & Record<string, unknown>) => {
+    .action(async (o: { json?: JsonOption; report?: string } & Record<string, unknown>) => {
       const t0 = performance.now();
       const settings = parseFleetSizeSettings(...(await settingsOf(o)));
-      checkOutputs([o.json === undefined ? undefined : { option: '--json', file: o.json }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
+      checkOutputs([jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
       const { targetPct, withinS, tolerance, min, max } = settings;
       const workers = settings.workers ?? defaultWorkerCount();
       const run: FleetRunOptions = { dispatcher: settings.dispatcher, withinS };
@@ -178,8 +179,8 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),
         };
-        process.stdout.write(`${formatFleetSize(out)}\n${tripRowsTable(scenario)}`);
-        if (o.json) writeOutputFile(o.json, `${JSON.stringify(out, null, 2)}\n`, '--json');
+        if (!jsonOnStdout(o.json)) process.stdout.write(`${formatFleetSize(out)}\n${tripRowsTable(scenario)}`);
+        emitJson(o.json, out);
         if (o.report) await writeReport(o.report, out, runner);
       } finally {
         await engine.close();

@@ -8,6 +8,7 @@ import { loadNetwork } from '../io/network-file.js';
 import { checkOutputs, writingFor } from '../io/output-file.js';
 import { parseClockS, parseLatLon, parseSpeeds, UsageError } from './args.js';
 import { progressBar } from './progress.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** Opens a network for a command, drawing a bar while a hierarchy is built. */
 export async function openForCommand(inputs: string[], speeds?: Record<string, number>) {
@@ -36,11 +37,11 @@ export function registerNetworkCommands(program: Command): void {
     .requiredOption('-o, --out <file>', 'output .baton file')
     .option('--speeds <json>', 'speed overrides in km/h by road class or source class, inline JSON or a file: {"residential":25,"S1400":35}')
     .option('--no-ch', 'do not store the contraction hierarchy (smaller file, slower first use)')
-    .option('--json', 'print the build report as JSON')
-    .action(async (inputs: string[], o: { out: string; speeds?: string; ch: boolean; json?: boolean }) => {
+    .option(JSON_FLAGS, jsonHelp('the build report'))
+    .action(async (inputs: string[], o: { out: string; speeds?: string; ch: boolean; json?: JsonOption }) => {
       const speeds = o.speeds ? parseSpeeds('--speeds', o.speeds) : undefined;
       const speedsFile = o.speeds && !o.speeds.trim().startsWith('{') ? [{ option: '--speeds', file: o.speeds }] : [];
-      checkOutputs([{ option: '--out', file: o.out }], [...inputs.filter((f) => !/^synthetic(:|$)/.test(f)).map((file) => ({ option: 'network input', file })), ...speedsFile]);
+      checkOutputs([{ option: '--out', file: o.out }, jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }], [...inputs.filter((f) => !/^synthetic(:|$)/.test(f)).map((file) => ({ option: 'network input', file })), ...speedsFile]);
       const t0 = performance.now();
       const imported = await importNetwork(inputs, { speeds });
       const importS = (performance.now() - t0) / 1000;
@@ -56,10 +57,8 @@ export function registerNetworkCommands(program: Command): void {
       const bytes = writingFor('--out', () => saveNetworkWithCh(o.out, imported.graph, ch));
       const r = imported.report;
       const summary = { out: o.out, bytes, nodes: r.nodesKept, edges: r.edgesKept, importS, chS, report: r, stats: imported.stats };
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        return;
-      }
+      emitJson(o.json, summary);
+      if (jsonOnStdout(o.json)) return;
       process.stdout.write(
         [
           `network      ${imported.graph.meta.source}`,
@@ -107,9 +106,9 @@ export function registerNetworkCommands(program: Command): void {
     .requiredOption('--to <lat,lon>', 'destination')
     .option('--depart <HH:MM>', 'departure time of day (applies the hourly speed factor)', '00:00')
     .option('--snap-cutoff <m>', 'farthest a point may be from a road, metres', '250')
-    .option('--json', 'print {"timeS":…,"distanceM":…}')
+    .option(JSON_FLAGS, jsonHelp('{"timeS":…,"distanceM":…}'))
     .option('--geojson', 'print the route as a GeoJSON FeatureCollection')
-    .action(async (inputs: string[], o: { from: string; to: string; depart: string; snapCutoff: string; json?: boolean; geojson?: boolean }) => {
+    .action(async (inputs: string[], o: { from: string; to: string; depart: string; snapCutoff: string; json?: JsonOption; geojson?: boolean }) => {
       const from = parseLatLon('--from', o.from);
       const to = parseLatLon('--to', o.to);
       const departS = parseClockS('--depart', o.depart);
@@ -135,9 +134,10 @@ export function registerNetworkCommands(program: Command): void {
           ],
         };
         process.stdout.write(`${JSON.stringify(fc)}\n`);
-      } else if (o.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } else if (jsonOnStdout(o.json)) {
+        emitJson(o.json, result, { pretty: false });
       } else {
+        emitJson(o.json, result);
         const min = Math.floor(result.timeS / 60);
         const sec = Math.round(result.timeS - min * 60);
         process.stdout.write(`time      ${min} min ${sec} s (${result.timeS} s)\ndistance  ${(result.distanceM / 1000).toFixed(2)} km\nsnapped   from ${a.distanceM.toFixed(0)} m, to ${b.distanceM.toFixed(0)} m off the road\n`);

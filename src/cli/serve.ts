@@ -13,6 +13,7 @@ import { startLiveService } from '../service/live-service.js';
 import { checkOutputFolder } from '../io/output-file.js';
 import { UsageError } from './args.js';
 import { addSettingOptions } from './scenario-cli.js';
+import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
 const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS'] as const;
@@ -153,16 +154,16 @@ export function registerServeCommand(program: Command): void {
     .option('--label <text>', 'a note to recognise the key by')
     .option('--data-dir <dir>', 'the service data directory', DEFAULT_DATA_DIR)
     .option('--db <url>', 'PostgreSQL store URL instead of the data directory')
-    .option('--json', 'print {tokenId, role, subject, apiKey} as JSON')
-    .action(async (o: { role: string; subject: string; label?: string; dataDir: string; db?: string; json?: boolean }) => {
+    .option(JSON_FLAGS, jsonHelp('{tokenId, role, subject, apiKey}'))
+    .action(async (o: { role: string; subject: string; label?: string; dataDir: string; db?: string; json?: JsonOption }) => {
       if (!(ROLES as readonly string[]).includes(o.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${o.role}"`);
       if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(o.subject)) throw new UsageError(`--subject must be 1–64 letters, digits or . _ : - (starting with a letter or digit), got "${o.subject}"`);
       if (!o.db) checkOutputFolder('--data-dir', o.dataDir);
       const store = await openStore({ dataDir: o.dataDir, db: o.db });
       try {
         const { token: t, apiKey } = await store.createToken({ role: o.role as Role, subject: o.subject, label: o.label });
-        if (o.json) process.stdout.write(`${JSON.stringify({ tokenId: t.id, role: t.role, subject: t.subject, apiKey })}\n`);
-        else process.stdout.write(`${apiKey}\n`);
+        emitJson(o.json, { tokenId: t.id, role: t.role, subject: t.subject, apiKey }, { pretty: false });
+        if (!jsonOnStdout(o.json)) process.stdout.write(`${apiKey}\n`);
         process.stderr.write(`token ${t.id}: ${t.role} ${t.subject} (store: ${store.kind}); the key is shown only now\n`);
       } finally {
         await store.close();

@@ -5,6 +5,7 @@ import { renderSimulationReport } from '../io/report/index.js';
 import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseSimSettings } from '../io/settings.js';
 import { addSettingOptions, formatCost, formatOperatingArea, kpiJson, openRunnerWithProgress, runCost, runWithProgress, scenarioLine, SCENARIO_SETTINGS, settingInputs, tripRowsTable } from './scenario-cli.js';
+import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 const min = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
@@ -77,13 +78,13 @@ export function registerSimulateCommand(program: Command): void {
   const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher'], { cost: true });
   cmd
     .option('--events <file>', 'write the event log as NDJSON')
-    .option('--json <file>', 'write the KPIs as JSON')
+    .option(JSON_FLAGS, jsonHelp('the KPIs'))
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
-    .action(async (o: { events?: string; json?: string; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
+    .action(async (o: { events?: string; json?: JsonOption; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(...(await settingsOf(o)));
       checkOutputs(
-        [o.json === undefined ? undefined : { option: '--json', file: o.json }, o.events === undefined ? undefined : { option: '--events', file: o.events }, o.report === undefined ? undefined : { option: '--report', file: o.report }],
+        [jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }, o.events === undefined ? undefined : { option: '--events', file: o.events }, o.report === undefined ? undefined : { option: '--report', file: o.report }],
         settingInputs(settings),
       );
       const runner = await openRunnerWithProgress(settings);
@@ -104,9 +105,11 @@ export function registerSimulateCommand(program: Command): void {
       const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       const cost = runCost(kpis, settings.cost);
-      process.stdout.write(`${formatKpis(kpis, wallS)}\n${formatCost(cost).join('\n')}\n${tripRowsTable(scenario)}`);
-      if (scenario.operatingArea) process.stdout.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
-      if (o.json) writeOutputFile(o.json, `${JSON.stringify(kpiJson(kpis, scenario, wallS, forecastSource, cost), null, 2)}\n`, '--json');
+      if (!jsonOnStdout(o.json)) {
+        process.stdout.write(`${formatKpis(kpis, wallS)}\n${formatCost(cost).join('\n')}\n${tripRowsTable(scenario)}`);
+        if (scenario.operatingArea) process.stdout.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
+      }
+      emitJson(o.json, kpiJson(kpis, scenario, wallS, forecastSource, cost));
       if (o.report) {
         const html = renderSimulationReport({
           scenario: { ...scenario.description, fleet: settings.fleet, dispatcher: settings.dispatcher, seed: settings.seed },
