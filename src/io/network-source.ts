@@ -8,7 +8,7 @@ import { buildContractionHierarchy, chArrays, chFromArrays, ChTravelTimes, type 
 import { FREE_FLOW, validateSpeedProfile, type SpeedProfile } from '../core/network/travel-times.js';
 import { importCsvNetwork } from './csv-network.js';
 import { importOsm } from './osm.js';
-import { SettingsError } from './settings.js';
+import { SettingsError } from './settings-error.js';
 import { describeFileError, InputFileError, peekFile } from './file-input.js';
 import { isNetworkFile, loadNetwork, saveNetwork } from './network-file.js';
 

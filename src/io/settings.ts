@@ -15,10 +15,8 @@ import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
 
-/** Bad settings: printed as `baton: message` without a stack trace. */
-export class SettingsError extends Error {
-  override name = 'SettingsError';
-}
+import { SettingsError } from './settings-error.js';
+export { SettingsError };
 
 export const MAX_FLEET = 10_000_000;
 const MAX_REQUESTS = 100_000_000;
