@@ -22,3 +22,32 @@ export async function launchChromium(profileDir: string, viewport = { width: 140
   const { chromium } = await import('playwright-core');
   return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, viewport, args: CHROMIUM_ARGS });
 }
+
+/** What a page under test did that it should not have: requests leaving our server, errors, and every request made. */
+export interface PageWatch {
+  leftTheMachine: string[];
+  problems: string[];
+  requested: string[];
+}
+
+/**
+ * A new page of `context` that may reach only `origin`: any other request is refused and remembered in
+ * `watch.leftTheMachine`; page errors and console errors/warnings go to `watch.problems` (SwiftShader's "GL Driver
+ * Message" performance notes, and the messages `ignore` matches, are not the page's problems).
+ */
+export async function openOfflinePage(context: BrowserContext, origin: string, watch: PageWatch, ignore?: RegExp): Promise<import('playwright-core').Page> {
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    watch.leftTheMachine.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('request', (r) => watch.requested.push(r.url()));
+  page.on('pageerror', (e) => watch.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (ignore?.test(m.text())) return;
+    if (m.type() === 'error' || (m.type() === 'warning' && !m.text().includes('GL Driver Message'))) watch.problems.push(`${m.type()}: ${m.text()}`);
+  });
+  return page;
+}

@@ -12,7 +12,7 @@ import { ACTIVITY_NAMES } from '../../src/core/replay/timeline.js';
 import { eventToJson, eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
 import { dashboardBuilt, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
-import { haveChromium, launchChromium } from '../browser.js';
+import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
 import { heatCells } from '../../web/src/heat.js';
 import type { DashboardHook } from '../../web/src/hook.js';
@@ -46,17 +46,7 @@ describe.skipIf(!runnable)('two runs side by side, with the map layers', () => {
     replays.push(first, await loadReplay(writeLog('b.ndjson', logs[1]), ['synthetic'], { serviceAreaFile: area }));
     server = await startReplayServer(replays, { port: 0 });
     context = await launchChromium(join(dir, 'profile'));
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(server.url)) return route.continue();
-      leftTheMachine.push(url);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || (m.type() === 'warning' && !m.text().includes('GL Driver Message'))) problems.push(`${m.type()}: ${m.text()}`);
-    });
+    page = await openOfflinePage(context, server.url, { leftTheMachine, problems, requested: [] });
     await page.goto(server.url);
     await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
   });

@@ -17,7 +17,7 @@ import { dashboardBuilt } from '../../src/io/replay-server.js';
 import { WallClock } from '../../src/io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
 import { startLiveService, type LiveService } from '../../src/service/live-service.js';
-import { haveChromium, launchChromium } from '../browser.js';
+import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 
 declare const window: { __baton?: DashboardHook };
@@ -86,20 +86,8 @@ describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chrom
     for (let i = 0; i < RIDES; i++) expect((await call('POST', '/v1/rides', keys.rider, ride(i))).status).toBe(201);
 
     context = await launchChromium(join(dir, 'profile'));
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u.startsWith(url)) return route.continue();
-      leftTheMachine.push(u);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.on('request', (r) => requested.push(r.url()));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // The refused actions below answer 4xx, which Chromium logs as failed resources: those are expected.
-      if (m.type() === 'error' && /Failed to load resource/.test(m.text())) return;
-      if (m.type() === 'error' || (m.type() === 'warning' && !m.text().includes('GL Driver Message'))) problems.push(`${m.type()}: ${m.text()}`);
-    });
+    // The refused actions below answer 4xx, which Chromium logs as failed resources: those are expected.
+    page = await openOfflinePage(context, url, { leftTheMachine, problems, requested }, /Failed to load resource/);
     await page.goto(url);
     await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
   });

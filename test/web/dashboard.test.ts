@@ -15,7 +15,7 @@ import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer 
 import { openEventLog } from '../../src/io/event-log-file.js';
 import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
-import { haveChromium, launchChromium } from '../browser.js';
+import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
 import { haveSharedData, SF_EDGES, SF_NODES, sharedData } from '../shared-data.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
 import type { DashboardHook } from '../../web/src/hook.js';
@@ -48,19 +48,7 @@ describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
     server = await startReplayServer(replay, { port: 0 });
     context = await launchChromium(join(dir, 'profile'));
     // Anything not for our server is refused and remembered: the page must not need it.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(server.url)) return route.continue();
-      leftTheMachine.push(url);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.on('request', (r) => requested.push(r.url()));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // SwiftShader's performance notes ("GPU stall due to ReadPixels") are not the page's problems.
-      if (m.type() === 'error' || (m.type() === 'warning' && !m.text().includes('GL Driver Message'))) problems.push(`${m.type()}: ${m.text()}`);
-    });
+    page = await openOfflinePage(context, server.url, { leftTheMachine, problems, requested });
     await page.goto(server.url);
     await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
   });
