@@ -13,6 +13,9 @@ import { forecastRebalancer, withRebalancing, type DemandForecast } from '../cor
 import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
 import type { BinaryProgramSolver } from '../core/solve/ilp.js';
 import type { ForecastPart } from './forecast.js';
+import { DISPATCHER_NAMES, type DispatcherName } from './dispatcher-names.js';
+
+export { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatcher-names.js';
 
 /** What a preset may need prepared by I/O before it is built (the scenario runner loads exactly the ones named). */
 export interface PresetParts {
@@ -47,7 +50,7 @@ export interface DispatcherPreset<Name extends string = string, Need extends Pre
 }
 
 /** A table row whose built dispatcher is wrapped in the servicing policy, outermost (see the file header). */
-const preset = <const Name extends string, Need extends PresetNeed = never>(p: DispatcherPreset<Name, Need>): DispatcherPreset<Name, Need> => ({
+const preset = <const Name extends DispatcherName, Need extends PresetNeed = never>(p: DispatcherPreset<Name, Need>): DispatcherPreset<Name, Need> => ({
   ...p,
   build: (parts) => withServicing(p.build(parts)),
 });
@@ -87,17 +90,10 @@ export const DISPATCHER_PRESETS = [
   }),
 ] as const;
 
-export type DispatcherName = (typeof DISPATCHER_PRESETS)[number]['name'];
-
-/** Every preset name, in table order. */
-export const DISPATCHER_NAMES = DISPATCHER_PRESETS.map((p) => p.name) as [DispatcherName, ...DispatcherName[]];
-
-/**
- * The preset users get when they do not choose: the best measured one (docs/BENCHMARKS.md: on SF it needs 0.34–0.38×
- * greedy's fleet for 95 % of pickups within 5 min, against 0.36–0.44× for batch+rebalance). `greedy` stays available
- * as the baseline.
- */
-export const DEFAULT_DISPATCHER: DispatcherName = 'pooled+rebalance';
+// Every name in src/io/dispatcher-names.ts has exactly one row, in the same order (checked when this compiles).
+type TableNames = (typeof DISPATCHER_PRESETS)[number]['name'];
+const _sameNames: [TableNames, DispatcherName] extends [DispatcherName, TableNames] ? true : never = true;
+void _sameNames;
 
 /** The table row of a preset; unknown names list the known ones. */
 export function dispatcherPreset(name: string): DispatcherPreset {

@@ -12,7 +12,7 @@ import { DEFAULT_COST_PARAMETERS, type CostParameters } from '../core/metrics/co
 import { DEFAULT_ASSISTANCE } from '../core/sim/assistance.js';
 import { DEFAULT_SERVICING } from '../core/sim/servicing.js';
 import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
-import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatchers.js';
+import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatcher-names.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
 
 import { SettingsError } from './settings-error.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
-import { DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
+import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
 import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
@@ -83,5 +83,11 @@ describe('ScenarioRunner', () => {
       }),
     });
     expect(calls).toBe(result.summary.dispatchCalls);
+  });
+});
+
+describe('the preset names', () => {
+  it('list the table rows in table order (the settings schema names presets without importing the table)', () => {
+    expect(DISPATCHER_PRESETS.map((p) => p.name)).toEqual([...DISPATCHER_NAMES]);
   });
 });
