@@ -24,6 +24,8 @@ export interface RunState {
   heatCells: number;
   chargingSites: number;
   serviceAreaPolygons: number;
+  /** Operator areas (pauses, live service areas) drawn at the replay's time; a recorded live run only. */
+  operatorAreas?: number;
   camera: { lon: number; lat: number; zoom: number };
 }
 
