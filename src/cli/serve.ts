@@ -1,11 +1,12 @@
 // `baton serve`: the live conductor over HTTP and WebSocket, and `baton token create`: issue an API key.
 import type { Command } from 'commander';
 import pino from 'pino';
+import { keepRebalancingWhere } from '../core/dispatch/rebalance-guard.js';
 import { RoadSnapper } from '../core/network/snap.js';
 import { startNodesFromDemand } from '../core/simulate.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES } from '../io/dispatchers.js';
 import { openScenarioRunner } from '../io/scenario-runner.js';
-import { parseSimSettings } from '../io/settings.js';
+import { ENERGY_SETTINGS, parseSimSettings } from '../io/settings.js';
 import { DEFAULT_DATA_DIR, openStore, ROLES, type Role } from '../io/store/index.js';
 import { HeldWallClock, WallClock } from '../io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../service/conductor.js';
@@ -16,7 +17,7 @@ import { addSettingOptions } from './scenario-cli.js';
 import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
-const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS'] as const;
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', ...ENERGY_SETTINGS] as const;
 
 /** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
 export const ENGINE_TIME_STATE = 'engine_time_s';
@@ -94,7 +95,9 @@ export function registerServeCommand(program: Command): void {
       // The scenario's demand (synthetic, or --trips) is the history the rebalancing presets forecast from and places
       // the fleet as simulate does (the first hour's pickups); no request is replayed.
       const runner = await openScenarioRunner(settings);
-      const dispatcher = await runner.dispatcher(settings.dispatcher);
+      // Rebalancing stays inside the service area an operator may set live (decision 0021); the conductor says which.
+      let insideArea = (_node: number) => true;
+      const dispatcher = keepRebalancingWhere(await runner.dispatcher(settings.dispatcher), (node) => insideArea(node));
       const now = Date.now();
       // An explicit start is an accelerated or replayed day: after a restart the clock carries on where it stopped.
       const storedS = Number((await store.getState(ENGINE_TIME_STATE)) ?? NaN);
@@ -108,8 +111,12 @@ export function registerServeCommand(program: Command): void {
         const at = v.lat !== null && v.lon !== null ? snapper.snap(v.lat, v.lon) : null;
         if (at) depots[i] = at.node;
       });
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      // With --chargers the live engine enforces energy as simulate does, and operators can send cars to the sites.
+      const chargingSites = runner.chargingSites(fleetSize);
+      const spec = { seats: settings.seats, ...(settings.batteryKwh !== undefined ? { batteryKwh: settings.batteryKwh } : {}), ...(settings.energyKwhPerKm !== undefined ? { energyKwhPerKm: settings.energyKwhPerKm } : {}), ...(settings.reserveKwh !== undefined ? { reserveKwh: settings.reserveKwh } : {}) };
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec, ...(chargingSites.length > 0 ? { chargingSites } : {}), maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
+      insideArea = (node) => conductor.nodeInServiceArea(node);
       for (const v of known) {
         conductor.registerVehicle(v.id, v.seats);
         if (!v.inService) conductor.setInService(v.id, false, v.outOfServiceReason ?? 'out of service');

@@ -2,15 +2,17 @@
 // is the thin adapter that drives the simulator's engine with requests arriving at run time, so the live service
 // makes the same decisions as `baton simulate`. Another conductor (a region's process on a bus) is one more class.
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
-import type { Stop } from '../core/dispatch/types.js';
+import type { ChargingSite, Command, Stop } from '../core/dispatch/types.js';
+import type { PolygonRings } from '../core/network/area.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import type { Snapper } from '../core/network/snap-types.js';
 import type { TravelTimes } from '../core/network/travel-times.js';
 import { KpiAccumulator, type Kpis } from '../core/metrics/kpis.js';
-import { Engine, type EngineOptions } from '../core/sim/engine.js';
-import type { SimEvent } from '../core/sim/events.js';
+import { Engine, type DistributiveOmit, type EngineOptions } from '../core/sim/engine.js';
+import type { OperatorActionEvent, SimEvent } from '../core/sim/events.js';
 import type { RideStatus } from '../io/store/store.js';
 import { LiveState, VEHICLE_STATES, type VehicleState } from './live-state.js';
+import { OperatorAreas, type PausedAreaView } from './operator-areas.js';
 import type { TelemetrySample, VehicleReport } from './schemas.js';
 
 export interface LatLon {
@@ -65,6 +67,19 @@ export interface AssistRequest {
   atMs: number;
 }
 
+/** A place an operator can send a car to: a charging site of the run. */
+export interface SiteView {
+  site: number;
+  kind: 'charger';
+  lat: number;
+  lon: number;
+  plugs: number;
+  powerKw: number;
+}
+
+/** Where an operator sends a car: a site (by number) or a position (snapped to the nearest road). */
+export type SendTarget = { site: number } | { position: LatLon };
+
 export interface ConductorStats {
   engineTimeS: number;
   /** Requests not yet terminal, by ride status. */
@@ -101,6 +116,18 @@ export interface Conductor {
   onEvent(listener: (ev: SimEvent) => void): () => void;
   /** Advances the engine to engine second `toS` (the live clock calls this). */
   advance(toS: number): void;
+  // Operator actions on areas and cars (decision 0021); each lands in the event log.
+  /** Pauses new requests with pickup in `polygons` (none: everywhere) under the name `area` (replacing one of that name). */
+  pauseRequests(area: string, polygons: PolygonRings[], by: string, reason: string): Decision;
+  /** Lifts a pause; not_found when there is none of that name. */
+  resumeRequests(area: string, by: string): Decision;
+  pausedAreas(): PausedAreaView[];
+  /** Sets the service area live (null: the whole network again); answers how many road nodes lie inside. */
+  setServiceArea(polygons: PolygonRings[] | null, by: string): { nodesInside: number };
+  serviceArea(): PolygonRings[] | null;
+  /** Sends a car to a charging site (charged full there) or to a position (it rebalances there). */
+  sendVehicle(vehicleId: string, to: SendTarget, by: string, reason: string): Decision;
+  sites(): SiteView[];
 }
 
 /**
@@ -121,6 +148,12 @@ export interface LiveEngine {
   setInService(vehicle: number, inService: boolean, reason: string): boolean;
   fault(vehicle: number, reason: string): boolean;
   isInService(vehicle: number): boolean;
+  /** An operator's command, validated like the dispatcher's; `note` is logged just before it applies. Null: applied. */
+  command(c: Command, note?: DistributiveOmit<OperatorActionEvent, 'timeS'>): string | null;
+  recordOperatorAction(ev: DistributiveOmit<OperatorActionEvent, 'timeS'>): void;
+  /** Charging sites, when the run has them. */
+  readonly energy?: { readonly sites: readonly ChargingSite[] };
+  readonly spec: { readonly batteryKwh: number };
 }
 
 export interface EngineConductorOptions {
@@ -158,6 +191,7 @@ export class EngineConductor implements Conductor {
   /** Recent waits, for the placeholder ETA. */
   private readonly recentWaitsS: number[] = [];
   private readonly nowMs: () => number;
+  private readonly areas = new OperatorAreas();
 
   constructor(private readonly o: EngineConductorOptions) {
     this.engine = o.engine;
@@ -167,6 +201,8 @@ export class EngineConductor implements Conductor {
   }
 
   check(order: RideOrder): Decision {
+    const area = this.areas.refusal(order.pickup, order.dropoff);
+    if (!area.ok) return area;
     if (order.riders > this.o.seats) return { ok: false, error: 'too_many_riders', reason: `a car seats ${this.o.seats}; ${order.riders} riders asked` };
     const p = this.o.snapper.snap(order.pickup.lat, order.pickup.lon);
     if (!p) return { ok: false, error: 'outside_service_area', reason: 'pickup is not near a road of the service area' };
@@ -327,6 +363,65 @@ export class EngineConductor implements Conductor {
       const plan = this.planStops(v);
       for (const l of this.planListeners) l(id, plan);
     }
+  }
+
+  pauseRequests(area: string, polygons: PolygonRings[], by: string, reason: string): Decision {
+    this.areas.pause({ area, polygons, by, reason, sinceS: this.engine.timeS });
+    this.engine.recordOperatorAction({ kind: 'RequestsPaused', area, polygons, by, reason });
+    return { ok: true };
+  }
+
+  resumeRequests(area: string, by: string): Decision {
+    if (!this.areas.resume(area)) return { ok: false, error: 'not_found', reason: `no pause named "${area}"` };
+    this.engine.recordOperatorAction({ kind: 'RequestsResumed', area, by });
+    return { ok: true };
+  }
+
+  pausedAreas(): PausedAreaView[] {
+    return this.areas.pausedAreas();
+  }
+
+  setServiceArea(polygons: PolygonRings[] | null, by: string): { nodesInside: number } {
+    const nodesInside = this.areas.setServiceArea(polygons, this.o.graph);
+    this.engine.recordOperatorAction({ kind: 'ServiceAreaChanged', polygons: polygons ?? [], nodesInside, by });
+    return { nodesInside };
+  }
+
+  serviceArea(): PolygonRings[] | null {
+    return this.areas.serviceArea();
+  }
+
+  /** Whether the live service area holds road node `node` (dispatchers' rebalancing is kept inside: withinServiceArea). */
+  nodeInServiceArea(node: number): boolean {
+    return this.areas.nodeInServiceArea(node);
+  }
+
+  sites(): SiteView[] {
+    const g = this.o.graph;
+    return (this.engine.energy?.sites ?? []).map((c, site) => ({ site, kind: 'charger' as const, lat: g.lat[c.node], lon: g.lon[c.node], plugs: c.plugs, powerKw: c.powerKw }));
+  }
+
+  sendVehicle(vehicleId: string, to: SendTarget, by: string, reason: string): Decision {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    let command: Command;
+    let site = -1;
+    let node: number;
+    if ('site' in to) {
+      const sites = this.engine.energy?.sites ?? [];
+      if (to.site >= sites.length) return { ok: false, error: 'no_such_site', reason: sites.length === 0 ? 'this service has no charging sites (serve --chargers)' : `site ${to.site} does not exist (${sites.length} sites: 0..${sites.length - 1})` };
+      site = to.site;
+      node = sites[site].node;
+      command = { kind: 'charge', vehicle: v, site, targetSocKwh: this.engine.spec.batteryKwh };
+    } else {
+      const at = this.o.snapper.snap(to.position.lat, to.position.lon);
+      if (!at) return { ok: false, error: 'off_network', reason: 'position is not near a road of the network' };
+      if (!this.areas.nodeInServiceArea(at.node)) return { ok: false, error: 'outside_service_area', reason: 'position is outside the service area (changed by the operator)' };
+      node = at.node;
+      command = { kind: 'rebalance', vehicle: v, node };
+    }
+    const refused = this.engine.command(command, { kind: 'VehicleSentByOperator', vehicle: v, site, node, by, reason });
+    return refused === null ? { ok: true } : { ok: false, error: 'refused', reason: refused };
   }
 
   private onEngineEvent(ev: SimEvent): void {

@@ -11,6 +11,7 @@ import type { Conductor } from './conductor.js';
 import { createServiceMetrics, DEFAULT_LIMITS, type ServiceClock, type ServiceContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
+import { operatorActionRoutes } from './routes/operator-actions.js';
 import { operatorRoutes } from './routes/operator.js';
 import { opsRoutes } from './routes/ops.js';
 import { dashboardRoutes, type DashboardOptions } from './routes/dashboard.js';
@@ -89,6 +90,7 @@ export async function buildServer(o: ServerOptions): Promise<BuiltServer> {
   riderRoutes(api, ctx);
   vehicleRoutes(api, ctx);
   operatorRoutes(api, ctx);
+  operatorActionRoutes(api, ctx);
   rideStreamRoute(api);
   if (o.dashboard) dashboardRoutes(app, api, ctx, o.dashboard);
   api.register(app, guards);

@@ -8,7 +8,7 @@ import { FrameSampler } from '../../src/core/replay/frame.js';
 import { roadLayer } from '../../src/core/replay/road-layer.js';
 import { Activity, KPI_SAMPLE_FIELDS, NEVER_S, ReplayTimelineBuilder, RequestOutcome, type ReplayTimeline } from '../../src/core/replay/timeline.js';
 import { vehiclePlanAt } from '../../src/core/replay/vehicle-plan.js';
-import type { SimEvent } from '../../src/core/sim/events.js';
+import { eventToJson, type SimEvent } from '../../src/core/sim/events.js';
 import { GraphBuilder, RoadClass } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { generateSyntheticDemand } from '../../src/core/demand/synthetic-demand.js';
@@ -346,4 +346,51 @@ describe('replay of simulated days', () => {
       }
     });
   }
+});
+
+describe('operator areas of a live log (decision 0021)', () => {
+  const square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] as const;
+  const ops: SimEvent[] = [
+    { kind: 'VehiclePlaced', timeS: 0, vehicle: 0, node: 0, seats: 2 },
+    { kind: 'RequestsPaused', timeS: 10, area: 'pier', polygons: [square as never], by: 'ops', reason: 'fair' },
+    { kind: 'RequestsPaused', timeS: 12, area: '*', polygons: [], by: 'ops', reason: 'storm' },
+    { kind: 'ServiceAreaChanged', timeS: 15, polygons: [square as never], nodesInside: 3, by: 'ops' },
+    { kind: 'VehicleSentByOperator', timeS: 16, vehicle: 0, site: -1, node: 2, by: 'ops', reason: 'x' },
+    { kind: 'VehicleRebalanced', timeS: 16, vehicle: 0, fromNode: 0, toNode: 2 },
+    { kind: 'RequestsResumed', timeS: 20, area: 'pier', by: 'ops' },
+    { kind: 'ServiceAreaChanged', timeS: 25, polygons: [], nodesInside: 8, by: 'ops' },
+    { kind: 'RequestsResumed', timeS: 30, area: '*', by: 'ops' },
+  ];
+
+  it('folds pauses and live service areas into intervals, kept through the bundle', () => {
+    const folded = new ReplayTimelineBuilder();
+    for (const ev of ops) folded.add(ev);
+    const tl = folded.result();
+    expect(tl.operatorAreas.map((a) => [a.kind, a.area, a.fromS, a.toS, a.polygons.length])).toEqual([
+      ['pause', 'pier', 10, 20, 1],
+      ['pause', '*', 12, 30, 0],
+      ['serviceArea', 'service-area', 15, 25, 1],
+    ]);
+    // An area still held at the log's end stays open.
+    const b = new ReplayTimelineBuilder();
+    for (const ev of ops.slice(0, 3)) b.add(ev);
+    expect(b.result().operatorAreas.map((a) => a.toS)).toEqual([NEVER_S, NEVER_S]);
+    const g = new GraphBuilder();
+    g.addNode(0, 0, 0);
+    g.addNode(1, 0, 0.001);
+    g.addEdge({ from: 0, to: 1, lengthM: 100, timeMs: 10_000, roadClass: RoadClass.residential });
+    g.addEdge({ from: 1, to: 0, lengthM: 100, timeMs: 10_000, roadClass: RoadClass.residential });
+    const { graph } = g.build({ source: 'pair', attribution: 'test data' });
+    const scene: ReplayScene = {
+      log: { name: 'live.ndjson', events: ops.length },
+      network: { source: 'pair', attribution: 'test data', bbox: graph.meta.bbox, nodeLon: Float32Array.from(graph.lon), nodeLat: Float32Array.from(graph.lat), roads: roadLayer(graph) },
+      timeline: tl,
+    };
+    expect(decodeReplayScene(encodeReplayScene(scene).slice().buffer).timeline.operatorAreas).toEqual(tl.operatorAreas);
+  });
+
+  it('writes the operator events as stable NDJSON lines', () => {
+    expect(eventToJson(ops[1])).toBe('{"kind":"RequestsPaused","timeS":10,"area":"pier","polygons":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]]],"by":"ops","reason":"fair"}');
+    expect(eventToJson(ops[4])).toBe('{"kind":"VehicleSentByOperator","timeS":16,"vehicle":0,"site":-1,"node":2,"by":"ops","reason":"x"}');
+  });
 });

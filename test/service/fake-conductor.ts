@@ -3,7 +3,9 @@
 import type { Kpis } from '../../src/core/metrics/kpis.js';
 import { computeKpis } from '../../src/core/metrics/kpis.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, PlanStop, RideOrder } from '../../src/service/conductor.js';
+import type { PolygonRings } from '../../src/core/network/area.js';
+import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, PlanStop, RideOrder, SendTarget, SiteView } from '../../src/service/conductor.js';
+import { OperatorAreas, type PausedAreaView } from '../../src/service/operator-areas.js';
 import type { TelemetrySample, VehicleReport } from '../../src/service/schemas.js';
 
 export class FakeConductor implements Conductor {
@@ -21,6 +23,8 @@ export class FakeConductor implements Conductor {
 
   /** Refuses pickups north of 80° (the fake's "outside the service area") and parties over 2. */
   check(o: RideOrder): Decision {
+    const area = this.areas.refusal(o.pickup, o.dropoff);
+    if (!area.ok) return area;
     if (o.riders > 2) return { ok: false, error: 'too_many_riders', reason: `a car seats 2; ${o.riders} riders asked` };
     if (o.pickup.lat > 80 || o.dropoff.lat > 80) return { ok: false, error: 'outside_service_area', reason: 'not near a road of the service area' };
     if (o.pickup.lat === o.dropoff.lat && o.pickup.lon === o.dropoff.lon) return { ok: false, error: 'trip_too_short', reason: 'pickup and drop-off are the same place' };
@@ -114,6 +118,39 @@ export class FakeConductor implements Conductor {
     return () => this.eventL.splice(this.eventL.indexOf(l), 1);
   }
   advance(): void {}
+
+  // Operator areas with the real rules (no network: nodes always count as inside); events at second 0.
+  private readonly areas = new OperatorAreas();
+  pauseRequests(area: string, polygons: PolygonRings[], by: string, reason: string): Decision {
+    this.areas.pause({ area, polygons, by, reason, sinceS: 0 });
+    this.emit({ kind: 'RequestsPaused', timeS: 0, area, polygons, by, reason });
+    return { ok: true };
+  }
+  resumeRequests(area: string, by: string): Decision {
+    if (!this.areas.resume(area)) return { ok: false, error: 'not_found', reason: `no pause named "${area}"` };
+    this.emit({ kind: 'RequestsResumed', timeS: 0, area, by });
+    return { ok: true };
+  }
+  pausedAreas(): PausedAreaView[] {
+    return this.areas.pausedAreas();
+  }
+  setServiceArea(polygons: PolygonRings[] | null, by: string): { nodesInside: number } {
+    this.areas.setServiceArea(polygons);
+    this.emit({ kind: 'ServiceAreaChanged', timeS: 0, polygons: polygons ?? [], nodesInside: 0, by });
+    return { nodesInside: 0 };
+  }
+  serviceArea(): PolygonRings[] | null {
+    return this.areas.serviceArea();
+  }
+  /** Sends only to site 0 (the fake's one site). */
+  sendVehicle(vehicleId: string, to: SendTarget): Decision {
+    if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    if ('site' in to && to.site !== 0) return { ok: false, error: 'no_such_site', reason: `site ${to.site} does not exist (1 site: 0..0)` };
+    return { ok: true };
+  }
+  sites(): SiteView[] {
+    return [{ site: 0, kind: 'charger', lat: 37.79, lon: -122.4, plugs: 4, powerKw: 50 }];
+  }
 
   // ---- test hooks ----
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { latLngToCell } from 'h3-js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
@@ -176,6 +177,40 @@ describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chrom
     await page.click('#operator [data-resume]');
     await expect.poll(() => page.textContent('#operator [data-op-msg]')).toBe('requests resumed');
     expect((await call('POST', '/v1/rides', keys.rider, ride(RIDES + 2))).status).toBe(201);
+  });
+
+  it('pauses requests in an area picked on the map: riders there are refused, the stored log holds it; a rider key gets no controls', async () => {
+    // A rider's key: the stream refuses it and the area controls stay hidden (the API answers 403: see the API tests).
+    await connect(keys.rider);
+    await page.waitForFunction(() => window.__baton!.live!().error?.startsWith('forbidden') === true, null, { timeout: 10_000 });
+    expect(await page.evaluate(() => window.__baton!.live!().operatorActions.shown)).toBe(false);
+    expect(await page.isVisible('#operator [data-pause-area]')).toBe(false);
+    await connect(keys.operator);
+    await page.waitForFunction(() => window.__baton!.live!().operatorActions.shown, null, { timeout: 20_000 });
+    // Pick the H3 cell under the middle of the map, then pause it.
+    await page.click('#operator [data-select]');
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => window.__baton!.live!().operatorActions.selectedCells.length === 1, null, { timeout: 10_000 });
+    const cell = (await page.evaluate(() => window.__baton!.live!().operatorActions.selectedCells))[0];
+    await page.click('#operator [data-pause-area]');
+    await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.message), { timeout: 10_000 }).toMatch(/^requests paused in area-\d+$/);
+    const area = (await page.evaluate(() => window.__baton!.live!().operatorActions.message)).replace('requests paused in ', '');
+    await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.paused), { timeout: 10_000 }).toContain(area);
+    // A rider whose pickup lies in the cell is refused; the action is in the stored event log.
+    const inCell = Array.from({ length: graphNodes.n }, (_, v) => v).find((v) => latLngToCell(graphNodes.lat[v], graphNodes.lon[v], 8) === cell);
+    expect(inCell, 'a road node in the middle cell of the synthetic city').toBeDefined();
+    const trip = { ...ride(0), pickup: { lat: graphNodes.lat[inCell!], lon: graphNodes.lon[inCell!] } };
+    expect((await call('POST', '/v1/rides', keys.rider, trip)).json).toMatchObject({ error: 'requests_paused' });
+    const paused = async () => {
+      const res = await fetch(new URL('/v1/operator/events', url), { headers: { authorization: `Bearer ${keys.operator}` } });
+      return (await res.text()).split('\n').filter((l) => l.includes('"kind":"RequestsPaused"')).map((l) => JSON.parse(l) as { area: string; by: string; polygons: unknown[] });
+    };
+    await expect.poll(async () => (await paused()).filter((e) => e.area === area).length, { timeout: 10_000 }).toBe(1);
+    expect((await paused()).find((e) => e.area === area)).toMatchObject({ by: 'ops-1', polygons: [expect.any(Array)] });
+    // Resumed from the page.
+    await page.click(`#operator [data-resume-area="${area}"]`);
+    await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.paused), { timeout: 10_000 }).not.toContain(area);
   });
 
   it("refuses the operator actions to a rider's key", async () => {

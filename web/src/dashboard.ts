@@ -218,6 +218,7 @@ export class Dashboard {
           heatCells: r.heatShown ? r.heatCellCount : 0,
           chargingSites: r.scene.timeline.chargingSites.length,
           serviceAreaPolygons: r.scene.serviceArea?.length ?? 0,
+          operatorAreas: r.operatorAreas?.shown ?? 0,
           camera: { lon: r.mapView.map.getCenter().lng, lat: r.mapView.map.getCenter().lat, zoom: r.mapView.map.getZoom() },
         };
       },

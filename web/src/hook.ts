@@ -1,6 +1,19 @@
 // What the dashboard offers its drivers on `window.__baton`: the browser tests and the frame-time benchmark read the
 // page's state through it and move its clock. Plain types only (no DOM), so Node-side code can import it.
 
+/** The live page's operator area and car controls (web/src/operator-actions.ts), as tests read them. */
+export interface OperatorActionsState {
+  /** Controls shown: the stream accepted an operator key. */
+  shown: boolean;
+  selectedCells: string[];
+  /** Names of the paused areas. */
+  paused: string[];
+  serviceArea: boolean;
+  sites: number;
+  /** The last action's answer, as shown. */
+  message: string;
+}
+
 /** What `window.__baton` offers the browser tests and the frame-time benchmark. */
 /** One run's state on the page (replay: run 0, or A = 0 and B = 1 in a comparison). */
 export interface RunState {
@@ -11,6 +24,8 @@ export interface RunState {
   heatCells: number;
   chargingSites: number;
   serviceAreaPolygons: number;
+  /** Operator areas (pauses, live service areas) drawn at the replay's time; a recorded live run only. */
+  operatorAreas?: number;
   camera: { lon: number; lat: number; zoom: number };
 }
 
@@ -41,7 +56,7 @@ export interface DashboardHook {
   framesDrawn: number;
   selectedVehicle: number | undefined;
   /** Live mode only: the stream's state and what it brought (messages and characters received). */
-  live?(): { connected: boolean; error: string | undefined; snapshots: number; deltas: number; bytes: number; ids: Record<string, string>; requestsPaused: boolean };
+  live?(): { connected: boolean; error: string | undefined; snapshots: number; deltas: number; bytes: number; ids: Record<string, string>; requestsPaused: boolean; operatorActions: OperatorActionsState };
   seek(timeS: number): void;
   play(): void;
   pause(): void;

@@ -6,6 +6,7 @@ import { LiveFrame, type LiveMessage } from '../../src/core/replay/live.js';
 import { ACTIVITY_COUNT, ACTIVITY_NAMES, type Activity } from '../../src/core/replay/timeline.js';
 import { clockText, esc, intText } from './format.js';
 import { heatCells, heatGeoJson } from './heat.js';
+import { OperatorActions } from './operator-actions.js';
 import type { DashboardHook } from './hook.js';
 import { chooseMarkerRenderer, MapView, webglRendererName, type OverlayName } from './map-view.js';
 import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
@@ -40,6 +41,7 @@ export class LiveDashboard {
   private lastAction: ActionResult | undefined;
   private nowCells: HTMLElement[] = [];
   private readonly webglRenderer: string;
+  private readonly ops: OperatorActions;
   private readonly el: Record<'clock' | 'title' | 'status' | 'operator' | 'vehicle' | 'now' | 'kpis', HTMLElement>;
 
   constructor(scene: ReplayScene) {
@@ -66,6 +68,7 @@ export class LiveDashboard {
       box.addEventListener('change', () => this.setOverlay(box.dataset.overlay as OverlayName, box.checked));
     }
     this.buildOperatorPanel();
+    this.ops = new OperatorActions({ map: this.mapView.map, panel: this.el.operator, token: () => this.token });
     this.buildNowPanel();
     this.renderKpis();
     this.setStatus('not connected: enter an operator API key', '');
@@ -106,6 +109,7 @@ export class LiveDashboard {
       if (m.type === 'error') {
         this.lastError = `${m.error}: ${m.reason}`;
         this.setStatus(`refused: ${this.lastError}`, 'bad');
+        this.ops.setConnected(false);
         return;
       }
       if (m.type === 'snapshot') this.stats.snapshots++;
@@ -115,6 +119,8 @@ export class LiveDashboard {
       if (!this.connected || m.type === 'snapshot') {
         this.connected = true;
         this.setStatus('● live', 'on');
+        this.ops.setConnected(true);
+        if (this.selected !== undefined) this.renderVehicle();
       }
       if (m.kpis) this.renderKpis();
       if (m.type === 'snapshot' || m.requestsPaused !== undefined) this.renderOperatorState();
@@ -122,6 +128,7 @@ export class LiveDashboard {
     ws.onclose = () => {
       if (this.socket !== ws) return;
       this.connected = false;
+      this.ops.setConnected(false);
       if (!this.lastError) this.setStatus('disconnected', 'bad');
     };
   }
@@ -170,6 +177,7 @@ export class LiveDashboard {
     this.framesDrawn++;
     this.el.clock.textContent = Number.isNaN(this.lastMessageMs) ? '--:--:--' : clockText(t);
     this.renderNow();
+    this.ops.tick(wallMs);
     if (this.heatShown && wallMs - this.lastHeatMs > HEAT_EVERY_MS) {
       const cells = heatCells(this.frame);
       this.heatCellCount = cells.length;
@@ -251,6 +259,12 @@ export class LiveDashboard {
       this.lastAction = r.ok ? { ...r, text: suffix === 'out-of-service' ? 'taken out of service' : 'back in service' } : r;
       this.renderVehicle();
     };
+    if (id) {
+      this.ops.vehicleControls(box, id, (r) => {
+        this.lastAction = r;
+        this.renderVehicle();
+      });
+    }
     box.querySelector('[data-out]')?.addEventListener('click', () => void act('out-of-service'));
     box.querySelector('[data-in]')?.addEventListener('click', () => void act('in-service'));
   }
@@ -352,7 +366,7 @@ export class LiveDashboard {
       get selectedVehicle() {
         return self.selected;
       },
-      live: () => ({ connected: self.connected, error: self.lastError, ...self.stats, ids: Object.fromEntries(self.frame.ids), requestsPaused: self.frame.requestsPaused }),
+      live: () => ({ connected: self.connected, error: self.lastError, ...self.stats, ids: Object.fromEntries(self.frame.ids), requestsPaused: self.frame.requestsPaused, operatorActions: self.ops.state() }),
       seek: unsupported,
       play: unsupported,
       pause: unsupported,

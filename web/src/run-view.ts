@@ -1,5 +1,6 @@
 // One recorded run on the page: its map, its selected vehicle, its "now" panel and KPI panel. The dashboard holds one
 // (replay) or two side by side (comparison), all driven by one clock.
+import { ReplayOperatorAreas } from './operator-areas-replay.js';
 import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import { FrameSampler } from '../../src/core/replay/frame.js';
 import { ACTIVITY_COUNT, ACTIVITY_NAMES, type Activity } from '../../src/core/replay/timeline.js';
@@ -50,6 +51,8 @@ export class RunView {
   private lastSample = -1;
   private lastPanelMs = 0;
   heatShown = false;
+  /** Operator pauses and live service areas of a recorded live run (none for a simulated one). */
+  readonly operatorAreas: ReplayOperatorAreas | undefined;
   private lastHeatMs = -Infinity;
   /** Heat cells drawn last (for the tests). */
   heatCellCount = 0;
@@ -66,6 +69,8 @@ export class RunView {
     this.nowEl = byId(runElementId('now', index));
     this.kpisEl = byId(runElementId('kpis', index));
     this.buildNowPanel();
+    const areas = scene.timeline.operatorAreas ?? [];
+    if (areas.length > 0) this.operatorAreas = new ReplayOperatorAreas(this.mapView.map, areas, byId(runElementId('map', index)));
   }
 
   /** Samples the run at t (clamped to its own span) and draws its map; the panels follow. Returns [ms sampling, ms drawing]. */
@@ -76,6 +81,7 @@ export class RunView {
     this.frame.sampleAt(at);
     const t1 = performance.now();
     this.mapView.draw(this.frame, this.selectionDrawing(at));
+    this.operatorAreas?.at(at);
     const split: [number, number] = [t1 - t0, performance.now() - t1];
     this.renderNow();
     const sample = Math.min(tl.kpiSamples.requests.length - 1, Math.max(0, Math.floor((at - tl.kpiStartS) / tl.kpiStepS)));

@@ -152,6 +152,12 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
       return `back in service at node ${ev.node}`;
     case 'RescueNeeded':
       return `${requestName(ev.request)} needs a rescue at node ${ev.node}`;
+    case 'VehicleSentByOperator':
+      return `sent by ${ev.by} to ${ev.site >= 0 ? `charging site ${ev.site}` : `node ${ev.node}`} (${ev.reason})`;
+    case 'RequestsPaused':
+    case 'RequestsResumed':
+    case 'ServiceAreaChanged':
+      return undefined;
     case 'ServiceCentreOpened':
     case 'AssistanceOpened':
     case 'ChargingSiteOpened':

@@ -407,6 +407,10 @@ export class KpiAccumulator {
       case 'RequestUnassigned':
       case 'VehicleRebalanced':
       case 'CommandInvalid':
+      case 'RequestsPaused': // refused requests never reach the engine: no request to count
+      case 'RequestsResumed':
+      case 'ServiceAreaChanged':
+      case 'VehicleSentByOperator':
         break;
       default: {
         const never: never = ev;

@@ -203,6 +203,10 @@ export class ReportSeriesAccumulator {
       case 'RequestUnassigned':
       case 'VehicleRebalanced': // the departure that follows carries the state change
       case 'CommandInvalid':
+      case 'RequestsPaused':
+      case 'RequestsResumed':
+      case 'ServiceAreaChanged':
+      case 'VehicleSentByOperator': // the command's own event follows
         break;
       default: {
         const never: never = ev;

@@ -61,6 +61,7 @@ interface BundleHeader {
     fleetStatus: FleetStatusSeries;
     hourly: HourlyFlows;
     chargingSites: ReplayTimeline['chargingSites'];
+    operatorAreas?: ReplayTimeline['operatorAreas'];
   };
   serviceArea?: PolygonRings[];
   arrays: ArrayEntry[];
@@ -130,6 +131,7 @@ export function encodeReplayScene(scene: ReplayScene): Uint8Array {
       fleetStatus: tl.fleetStatus,
       hourly: tl.hourly,
       chargingSites: tl.chargingSites,
+      operatorAreas: tl.operatorAreas,
     },
     serviceArea: scene.serviceArea,
     arrays: arrays.map(([name, a]) => ({ name, type: typeName(a), length: a.length })),
@@ -174,6 +176,7 @@ export function decodeReplayScene(buffer: ArrayBuffer): ReplayScene {
   const h = header.timeline;
   const timeline = {
     ...h,
+    operatorAreas: h.operatorAreas ?? [],
     ...Object.fromEntries(TIMELINE_ARRAYS.map((name) => [name, get(name)])),
     kpiSamples: Object.fromEntries(KPI_SAMPLE_FIELDS.map((f) => [f, get<Float64Array>(`kpi.${f}`)])) as Record<KpiSampleField, Float64Array>,
   } as ReplayTimeline;

@@ -4,6 +4,7 @@
 //
 // Index conventions: vehicles and requests are the log's own indices; keyframes are rows in CSR form by vehicle
 // (vehicle v owns rows keyFirst[v] .. keyFirst[v+1]-1, ordered by time); nodes are RoadGraph node indices.
+import type { PolygonRings } from '../network/area.js';
 import type { SimEvent } from '../sim/events.js';
 import { KpiAccumulator, type Kpis } from '../metrics/kpis.js';
 import { ReportSeriesAccumulator, type FleetStatusSeries, type HourlyFlows } from '../metrics/report-series.js';
@@ -61,6 +62,20 @@ export interface ChargingSiteView {
   openedS: number;
 }
 
+/**
+ * An area an operator acted on in a live run, and for how long: a pause of new requests (`pause`: `polygons` empty
+ * means everywhere) or the service area set live (`serviceArea`). `toS` is NEVER_S while it still holds at the log's end.
+ */
+export interface OperatorAreaView {
+  kind: 'pause' | 'serviceArea';
+  area: string;
+  polygons: PolygonRings[];
+  fromS: number;
+  toS: number;
+  by: string;
+  reason: string;
+}
+
 export interface ReplayTimeline {
   /** Times of the first and last event. */
   startS: number;
@@ -110,6 +125,8 @@ export interface ReplayTimeline {
   hourly: HourlyFlows;
   /** Charging sites the log opened, in site order (empty for a run without charging). */
   chargingSites: ChargingSiteView[];
+  /** Operator pauses and live service areas, in the order they began (empty for a simulated run). */
+  operatorAreas: OperatorAreaView[];
 }
 
 export interface ReplayTimelineOptions {
@@ -165,6 +182,7 @@ export class ReplayTimelineBuilder {
   private readonly rOutcome: Column = [];
   private readonly rVehicle: Column = [];
   private readonly chargingSites: ChargingSiteView[] = [];
+  private readonly operatorAreas: OperatorAreaView[] = [];
 
   constructor(options: ReplayTimelineOptions = {}) {
     this.kpiStepS = options.kpiStepS ?? 60;
@@ -364,6 +382,18 @@ export class ReplayTimelineBuilder {
       case 'ChargingStarted': // still charging, where it stands
       case 'ChargingEnded': // the VehicleIdle or departure that follows says what it does next
       case 'CommandInvalid':
+      case 'VehicleSentByOperator': // the command's own event follows
+        break;
+      case 'RequestsPaused':
+        this.endOperatorArea('pause', ev.area, t);
+        this.operatorAreas.push({ kind: 'pause', area: ev.area, polygons: ev.polygons, fromS: t, toS: NEVER_S, by: ev.by, reason: ev.reason });
+        break;
+      case 'RequestsResumed':
+        this.endOperatorArea('pause', ev.area, t);
+        break;
+      case 'ServiceAreaChanged':
+        this.endOperatorArea('serviceArea', 'service-area', t);
+        if (ev.polygons.length > 0) this.operatorAreas.push({ kind: 'serviceArea', area: 'service-area', polygons: ev.polygons, fromS: t, toS: NEVER_S, by: ev.by, reason: '' });
         break;
       default: {
         const never: never = ev;
@@ -437,7 +467,13 @@ export class ReplayTimelineBuilder {
       fleetStatus: series.fleetStatus,
       hourly: series.hourly,
       chargingSites: [...this.chargingSites],
+      operatorAreas: this.operatorAreas.map((a) => ({ ...a })),
     };
+  }
+
+  /** Ends the open operator area of this kind and name, if any, at `t`. */
+  private endOperatorArea(kind: OperatorAreaView['kind'], area: string, t: number): void {
+    for (const a of this.operatorAreas) if (a.kind === kind && a.area === area && a.toS === NEVER_S) a.toS = t;
   }
 
   /** Vehicles placed so far (the live feed reads the fold as it grows). */

@@ -93,6 +93,10 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'VehicleStopped':
       case 'VehicleInService':
       case 'CommandInvalid':
+      case 'RequestsPaused':
+      case 'RequestsResumed':
+      case 'ServiceAreaChanged':
+      case 'VehicleSentByOperator':
         break;
       default: {
         const never: never = ev;

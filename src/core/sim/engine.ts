@@ -46,7 +46,7 @@ import { CommandChecker, type CommandState, type EnergyCheckState } from './comm
 import { EnergyModel } from './energy.js';
 import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
 import { Phase, TimerQueue } from './event-queue.js';
-import type { CancelReason, LegPurpose, SimEvent } from './events.js';
+import type { CancelReason, LegPurpose, OperatorActionEvent, SimEvent } from './events.js';
 import { Movement } from './movement.js';
 import { RequestBook } from './request-book.js';
 import { ServiceCentres, ServiceState } from './servicing.js';
@@ -56,6 +56,9 @@ import { ChargeState, DEFAULT_VEHICLE_SPEC, FleetState, codeIsDropoff, codeReque
 export { DEFAULT_VEHICLE_SPEC, type VehicleSpec } from './vehicle-state.js';
 export type { DwellTimes } from './snapshot.js';
 export { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, type EngineOptions, type EngineStats, type InvalidCommandPolicy } from './engine-options.js';
+
+/** `Omit` applied to each member of a union (the plain one would merge the members). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Timer kinds in the queue; the subject is a vehicle (arrive, depart) or a request (submit, cancel). */
 const Timer = { arrive: 0, depart: 1, dispatch: 2, submit: 3, cancel: 4, unplug: 5, serviceEnd: 6, assistEnd: 7 } as const;
@@ -723,6 +726,35 @@ export class Engine {
    */
   private toFirstOpenSecond(): void {
     if (Number.isFinite(this.sealedS)) this.nowS = Math.max(this.nowS, this.sealedS + 1);
+  }
+
+  // ---- operator actions (live service, decision 0021) ----
+
+  /**
+   * Applies a command from outside the dispatcher (an operator's) now, in the first second not yet complete, after the
+   * same validation as the dispatcher's commands; `note` (what the operator did) is logged just before it applies.
+   * Returns why it was refused, or null once applied. Call between
+   * `runUntil` steps. The strategy may still act on the car later as on any other (a rebalancing car takes work).
+   */
+  command(c: Command, note?: DistributiveOmit<OperatorActionEvent, 'timeS'>): string | null {
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const reason = this.checker.check(this.commandState(), c);
+    if (reason !== null) return reason;
+    if (note) this.emit({ ...note, timeS: this.nowS } as OperatorActionEvent);
+    this.commandCount++;
+    this.apply(c);
+    return null;
+  }
+
+  /**
+   * Records what an operator did that the engine does not enforce itself (a pause of requests, a live service area, a
+   * car sent somewhere), stamped with the first second not yet complete, so the log says when it happened.
+   */
+  recordOperatorAction(ev: DistributiveOmit<OperatorActionEvent, 'timeS'>): void {
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    this.emit({ ...ev, timeS: this.nowS } as OperatorActionEvent);
   }
 
   /** Whether vehicle v is in service (false from `setInService(v, false)`/`fault` until it is put back). */

@@ -2,6 +2,7 @@
 //
 // Index conventions: `request` is the index into the scenario's request array, `vehicle` the fleet index, nodes are
 // RoadGraph node indices. -1 means "none" where a vehicle may be absent. All times are integer seconds (`timeS`).
+import type { PolygonRings } from '../network/area.js';
 
 /** A vehicle is placed at its start node (emitted once per vehicle at the start; makes a log self-contained). */
 export interface VehiclePlaced {
@@ -306,6 +307,57 @@ export interface CommandInvalid {
   reason: string;
 }
 
+/**
+ * An operator paused new ride requests whose pickup lies in `polygons` (GeoJSON rings, [lon, lat]; none: everywhere)
+ * under the name `area`. The live service refuses them before they reach the engine (decision 0021); live runs only.
+ */
+export interface RequestsPaused {
+  kind: 'RequestsPaused';
+  timeS: number;
+  area: string;
+  polygons: PolygonRings[];
+  by: string;
+  reason: string;
+}
+
+/** An operator lifted the pause of `area`. */
+export interface RequestsResumed {
+  kind: 'RequestsResumed';
+  timeS: number;
+  area: string;
+  by: string;
+}
+
+/**
+ * An operator changed the service area live: from now on requests with an end outside `polygons` are refused
+ * (`outside_service_area`) and no car is sent outside; none: the whole network again. Routing is not re-cut
+ * (decision 0021); `nodesInside` counts the road nodes inside.
+ */
+export interface ServiceAreaChanged {
+  kind: 'ServiceAreaChanged';
+  timeS: number;
+  polygons: PolygonRings[];
+  nodesInside: number;
+  by: string;
+}
+
+/**
+ * An operator sent a vehicle to charging site `site` (-1: to road node `node`); the command's own event follows
+ * (VehicleSentToCharge, or VehicleRebalanced for a node).
+ */
+export interface VehicleSentByOperator {
+  kind: 'VehicleSentByOperator';
+  timeS: number;
+  vehicle: number;
+  site: number;
+  node: number;
+  by: string;
+  reason: string;
+}
+
+/** The events an operator's action adds to a live run (the engine stamps the time: `Engine.recordOperatorAction`). */
+export type OperatorActionEvent = RequestsPaused | RequestsResumed | ServiceAreaChanged | VehicleSentByOperator;
+
 /** Everything that can happen in a run. */
 export type SimEvent =
   | VehiclePlaced
@@ -337,7 +389,8 @@ export type SimEvent =
   | VehicleStopped
   | VehicleInService
   | RescueNeeded
-  | CommandInvalid;
+  | CommandInvalid
+  | OperatorActionEvent;
 
 export type SimEventKind = SimEvent['kind'];
 
@@ -452,6 +505,14 @@ export function eventToJson(ev: SimEvent): string {
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, request: ev.request, rescue: ev.rescue, node: ev.node, riders: ev.riders });
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
+    case 'RequestsPaused':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, area: ev.area, polygons: ev.polygons, by: ev.by, reason: ev.reason });
+    case 'RequestsResumed':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, area: ev.area, by: ev.by });
+    case 'ServiceAreaChanged':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, polygons: ev.polygons, nodesInside: ev.nodesInside, by: ev.by });
+    case 'VehicleSentByOperator':
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, site: ev.site, node: ev.node, by: ev.by, reason: ev.reason });
     default: {
       const never: never = ev;
       throw new Error(`eventToJson: unknown event ${JSON.stringify(never)}`);

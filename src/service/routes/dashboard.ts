@@ -45,6 +45,9 @@ interface Client {
   stale: boolean;
 }
 
+/** The name the global pause has in the event log (no area name can start with "*"). */
+export const GLOBAL_PAUSE = '*';
+
 export const PauseBody = z.strictObject({ paused: z.boolean(), reason: z.string().min(1).max(200).optional() });
 
 /** Registers the dashboard on `app` (call before `api.register`: the pause route is in the API table). */
@@ -172,6 +175,9 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
     handler: async ({ body, principal }) => {
       const reason = body.reason ?? 'operator pause';
       paused = body.paused ? { by: principal!.subject, reason } : undefined;
+      // In the event log too, as the pause of every area (named "*", no polygons).
+      if (body.paused) ctx.conductor.pauseRequests(GLOBAL_PAUSE, [], principal!.subject, reason);
+      else ctx.conductor.resumeRequests(GLOBAL_PAUSE, principal!.subject);
       await ctx.store.setState('requestsPaused', body.paused ? `${principal!.subject}: ${reason}` : '');
       ctx.log.info({ paused: body.paused, reason, by: principal!.subject }, body.paused ? 'new ride requests paused' : 'new ride requests resumed');
       return { paused: body.paused, reason: paused ? paused.reason : null };

@@ -59,6 +59,8 @@ export function riderRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       const check = ctx.conductor.check(body);
       if (!check.ok) {
         ctx.metrics.rides.inc({ outcome: `refused:${check.error}` });
+        // A pause is temporary (retry later); anything else about the request will not change.
+        if (check.error === 'requests_paused') throw new ApiError(503, check.error, check.reason, { 'Retry-After': '60' });
         throw new ApiError(422, check.error, check.reason);
       }
       const { ride, created } = await ctx.store.createRideRequest(key, principal!.subject, body);
