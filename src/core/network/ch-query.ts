@@ -15,8 +15,8 @@ interface SearchSpace {
 }
 
 /**
- * Core size: 8·√n ranks, at most 4,500 (an 81 MB table). On the 300k-node synthetic metro 4,391 core ranks leave ~15
- * settled nodes and ~13 core entries per upward search, against ~270 settled and ~4,000 edges scanned for the full
+ * Core size: 8·√n ranks, at most 4,500 (an 81 MB table). On the 300k-node synthetic metro 4,391 core ranks leave ~14
+ * settled nodes and ~11 core entries per upward search, against ~270 settled and ~4,000 edges scanned for the full
  * search: the top of a hierarchy is where nodes have the most edges, and the table answers it at once. Measured
  * (decision 0023): 4·√n gave 0.6× the queries/s of 8·√n, 10·√n no more than 8·√n; the table costs size² × 4 bytes
  * and its computation grows with size².
