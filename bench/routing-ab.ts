@@ -4,12 +4,15 @@
 // alternated rounds, each round on a fresh engine (no cached searches carried over), so both see the same machine
 // load. Reports the median and best queries/s by CPU time and by wall time, the one-off core-table time of each
 // side, and checks that both give the same answer on every pair.
-//   npm run bench:routing-ab -- --base 08f8595 [--rounds 10] [--pairs 20000]
+//   npm run bench:routing-ab -- --base 08f8595 [--rounds 10] [--pairs 20000] [--network sf]
+// (--network sf: San Francisco from /work/shared/data instead of the metro; results go to routing-ab-sf-<date>.json.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
+import { importCsvNetwork } from '../src/io/csv-network.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import type { RoadGraph } from '../src/core/network/graph.js';
 import type { ContractionHierarchy } from '../src/core/network/ch-hierarchy.js';
@@ -25,6 +28,12 @@ const base = arg('base', 'HEAD~1');
 const rounds = Number(arg('rounds', '10'));
 const pairs = Number(arg('pairs', '20000'));
 const METRO_NODES = Number(process.env.METRO_NODES ?? 300_000);
+const SF = resolve(REPO, '../shared/data/san-francisco');
+const useSf = arg('network', 'metro') === 'sf';
+if (useSf && !existsSync(resolve(SF, 'sf_road_nodes.csv.gz'))) {
+  console.log(`--network sf: ${SF} not found; nothing to measure`);
+  process.exit(0);
+}
 
 type Engine = { timeS(from: number, to: number): number };
 type EngineClass = new (graph: RoadGraph, ch: ContractionHierarchy) => Engine;
@@ -37,11 +46,13 @@ symlinkSync(join(REPO, 'node_modules'), join(baseTree, 'node_modules'));
 try {
   const A = (await import(join(baseTree, 'src/core/network/ch.ts'))).ChTravelTimes as EngineClass;
   const B = ChTravelTimes as unknown as EngineClass;
-  const { graph } = buildSyntheticCity(syntheticCityOfNodes(METRO_NODES, 1));
+  const { graph } = useSf
+    ? await importCsvNetwork(resolve(SF, 'sf_road_nodes.csv.gz'), resolve(SF, 'sf_road_edges.csv.gz'))
+    : buildSyntheticCity(syntheticCityOfNodes(METRO_NODES, 1));
   let t = performance.now();
   const ch = buildContractionHierarchy(graph);
   const preprocessS = (performance.now() - t) / 1000;
-  console.log(`metro ${graph.nodeCount} nodes, hierarchy in ${preprocessS.toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`);
+  console.log(`${useSf ? 'san-francisco' : 'metro'} ${graph.nodeCount} nodes, hierarchy in ${preprocessS.toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`);
   const n = graph.nodeCount;
   const rng = new Rng(1);
   const from = new Uint32Array(pairs * rounds);
@@ -89,7 +100,7 @@ try {
   const sum = (xs: number[]) => ({ median: Math.round(median(xs)), best: Math.round(Math.max(...xs)) });
   const result = {
     base: baseSha,
-    network: `synthetic-${METRO_NODES}`,
+    network: useSf ? 'san-francisco' : `synthetic-${METRO_NODES}`,
     nodes: n,
     pairsPerRound: pairs,
     rounds,
@@ -104,7 +115,7 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
   if (mismatches > 0) throw new Error(`A and B differ on ${mismatches} pairs`);
-  console.log(`wrote ${writeResult('routing-ab', result)}`);
+  console.log(`wrote ${writeResult(useSf ? 'routing-ab-sf' : 'routing-ab', result)}`);
 } finally {
   execFileSync('git', ['-C', REPO, 'worktree', 'remove', '--force', baseTree], { stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
