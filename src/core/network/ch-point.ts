@@ -48,8 +48,8 @@ export interface PointLayout {
   readonly nodeCount: number;
   /** Offset of the first core block. */
   readonly coreFrom: number;
-  /** Block offset of each rank. */
-  readonly offsetOf: Int32Array;
+  /** Block offset of each graph node (not rank: a query then reads no rank array). */
+  readonly offsetOfNode: Int32Array;
   readonly mem: Int32Array;
   readonly core: CoreTable;
 }
@@ -118,7 +118,9 @@ export function buildPointLayout(ch: ContractionHierarchy, core: CoreTable, zKey
       mem[at++] = ch.downTimeMs[e];
     }
   }
-  return { nodeCount: n, coreFrom, offsetOf, mem, core };
+  const offsetOfNode = new Int32Array(n);
+  for (let r = 0; r < n; r++) offsetOfNode[ch.order[r]] = offsetOf[r];
+  return { nodeCount: n, coreFrom, offsetOfNode, mem, core };
 }
 
 /**
@@ -315,7 +317,7 @@ class CutSearch {
  *
  * @example
  * const q = new PointQueries(buildPointLayout(ch, core, zKey)!);
- * q.timeMs(ch.rank[a], ch.rank[b]);
+ * q.timeMs(a, b); // graph nodes
  */
 export class PointQueries {
   private readonly mem: Int32Array;
@@ -332,14 +334,14 @@ export class PointQueries {
   }
 
   /**
-   * Free-flow time in ms from rank s to rank t, Infinity if none. A search whose start is the same as last time is
-   * not run again (a dispatcher asks from one car to many pickups, or from many cars to one).
+   * Free-flow time in ms from graph node `fromNode` to `toNode`, Infinity if none. A search whose start is the same as last
+   * time is not run again (a dispatcher asks from one car to many pickups, or from many cars to one).
    */
-  timeMs(s: number, t: number): number {
-    if (s === t) return 0;
-    const { offsetOf, core } = this.layout;
-    const from = offsetOf[s];
-    const to = offsetOf[t];
+  timeMs(fromNode: number, toNode: number): number {
+    if (fromNode === toNode) return 0;
+    const { offsetOfNode, core } = this.layout;
+    const from = offsetOfNode[fromNode];
+    const to = offsetOfNode[toNode];
     const f = this.fwd;
     const b = this.bwd;
     if (from !== this.lastFrom) {

@@ -109,14 +109,12 @@ export class ChTravelTimes implements TravelTimes {
    * Paths still use the bidirectional query, which keeps parents for unpacking.
    */
   timeMs(from: number, to: number): number {
-    const s = this.ch.rank[from];
-    const t = this.ch.rank[to];
-    if (s === t) return 0;
+    if (from === to) return 0;
     if (this.points === undefined) {
       const layout = this.loadCore().layout;
       this.points = layout ? new PointQueries(layout) : null;
     }
-    return this.points ? this.points.timeMs(s, t) : this.pointQuery(s, t);
+    return this.points ? this.points.timeMs(from, to) : this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
   }
 
   /** This hierarchy's core table and point layout, computed on first use (once per process). */
