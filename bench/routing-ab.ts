@@ -5,7 +5,9 @@
 // load. Reports the median and best queries/s by CPU time and by wall time, the one-off core-table time of each
 // side, and checks that both give the same answer on every pair.
 //   npm run bench:routing-ab -- --base 08f8595 [--rounds 10] [--pairs 20000] [--network sf]
-// (--network sf: San Francisco from /work/shared/data instead of the metro; results go to routing-ab-sf-<date>.json.)
+// (--network sf: San Francisco from /work/shared/data instead of the metro; results go to routing-ab-sf-<date>.json.
+// --head-only: B alone, no A rounds in between (what one engine does without another one's arrays in the caches);
+// results go to routing-head-<date>.json.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ const pairs = Number(arg('pairs', '20000'));
 const METRO_NODES = Number(process.env.METRO_NODES ?? 300_000);
 const SF = resolve(REPO, '../shared/data/san-francisco');
 const useSf = arg('network', 'metro') === 'sf';
+const headOnly = process.argv.includes('--head-only');
 if (useSf && !existsSync(resolve(SF, 'sf_road_nodes.csv.gz'))) {
   console.log(`--network sf: ${SF} not found; nothing to measure`);
   process.exit(0);
@@ -63,7 +66,7 @@ try {
   }
   // One-off per process: each side's core table (and B's point layout), then a warm-up on other pairs.
   const oneOff: Record<string, { wallS: number; cpuS: number }> = {};
-  for (const [name, E] of [['A', A], ['B', B]] as const) {
+  for (const [name, E] of headOnly ? ([['B', B]] as const) : ([['A', A], ['B', B]] as const)) {
     const c0 = process.cpuUsage();
     t = performance.now();
     const e = new E(graph, ch);
@@ -78,7 +81,8 @@ try {
   let mismatches = 0;
   for (let r = 0; r < rounds; r++) {
     const answers: Record<string, Float64Array> = {};
-    for (const name of r % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
+    const sides = headOnly ? (['B'] as const) : r % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+    for (const name of sides) {
       const e = new (name === 'A' ? A : B)(graph, ch);
       const out = new Float64Array(pairs);
       const c0 = process.cpuUsage();
@@ -90,12 +94,10 @@ try {
       perS[name].wall.push(pairs / wallS);
       answers[name] = out;
     }
-    for (let i = 0; i < pairs; i++) if (answers.A[i] !== answers.B[i]) mismatches++;
+    if (!headOnly) for (let i = 0; i < pairs; i++) if (answers.A[i] !== answers.B[i]) mismatches++;
     loads.push(loadavg()[0]);
-    console.log(
-      `round ${r + 1}/${rounds}: A ${Math.round(perS.A.cpu[r])} q/s CPU (${Math.round(perS.A.wall[r])} wall), ` +
-        `B ${Math.round(perS.B.cpu[r])} q/s CPU (${Math.round(perS.B.wall[r])} wall), load ${loads[r].toFixed(1)}`,
-    );
+    const side = (name: 'A' | 'B') => `${name} ${Math.round(perS[name].cpu[r])} q/s CPU (${Math.round(perS[name].wall[r])} wall)`;
+    console.log(`round ${r + 1}/${rounds}: ${headOnly ? '' : `${side('A')}, `}${side('B')}, load ${loads[r].toFixed(1)}`);
   }
   const sum = (xs: number[]) => ({ median: Math.round(median(xs)), best: Math.round(Math.max(...xs)) });
   const result = {
@@ -106,16 +108,16 @@ try {
     rounds,
     preprocessS,
     coreTable: oneOff,
-    A: { cpuQueriesPerS: sum(perS.A.cpu), wallQueriesPerS: sum(perS.A.wall) },
+    A: headOnly ? null : { cpuQueriesPerS: sum(perS.A.cpu), wallQueriesPerS: sum(perS.A.wall) },
     B: { cpuQueriesPerS: sum(perS.B.cpu), wallQueriesPerS: sum(perS.B.wall) },
-    ratioCpuMedian: median(perS.B.cpu) / median(perS.A.cpu),
+    ratioCpuMedian: headOnly ? null : median(perS.B.cpu) / median(perS.A.cpu),
     mismatches,
     loadAverage: { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) },
     peakRssMb: peakRssMb(),
   };
   console.log(JSON.stringify(result, null, 2));
   if (mismatches > 0) throw new Error(`A and B differ on ${mismatches} pairs`);
-  console.log(`wrote ${writeResult(useSf ? 'routing-ab-sf' : 'routing-ab', result)}`);
+  console.log(`wrote ${writeResult(`${headOnly ? 'routing-head' : 'routing-ab'}${useSf ? '-sf' : ''}`, result)}`);
 } finally {
   execFileSync('git', ['-C', REPO, 'worktree', 'remove', '--force', baseTree], { stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
