@@ -40,6 +40,27 @@ describe('contraction hierarchy on the default synthetic city', () => {
     expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), timeS: 0, distanceM: 0 });
   });
 
+  it('point queries equal Dijkstra from one source to many, many to one, and with two engines interleaved', () => {
+    // timeMs skips a search whose start equals the last one, and every engine writes search state into its own copy
+    // of the shared point layout: repeats and interleaving must not leak state between queries or engines.
+    const a = new ChTravelTimes(city, cityCh);
+    const b = new ChTravelTimes(city, cityCh);
+    const ref = new DijkstraTravelTimes(city);
+    const rng = new Rng(7);
+    const n = city.nodeCount;
+    for (let round = 0; round < 5; round++) {
+      const hub = rng.int(n);
+      const others = Array.from({ length: 20 }, () => rng.int(n));
+      const fromHub = ref.oneToMany(hub, others);
+      others.forEach((v, i) => {
+        expect(a.timeS(hub, v)).toBe(fromHub[i]);
+        expect(b.timeS(v, hub)).toBe(ref.timeS(v, hub));
+        expect(a.timeS(v, hub)).toBe(ref.timeS(v, hub));
+        expect(b.timeS(hub, v)).toBe(fromHub[i]);
+      });
+    }
+  });
+
   it('scales times by the speed factor of the departure hour', () => {
     const factors = Array.from({ length: 24 }, (_, h) => (h >= 7 && h <= 9 ? 1.5 : 1));
     const profile: SpeedProfile = { hourlyFactors: factors };

@@ -1,9 +1,11 @@
 // Travel-time queries on a contraction hierarchy: a point query is two upward searches cut at the hierarchy's core (its
-// top ranks) joined through a table of the core's pairwise distances; paths use the bidirectional upward search with
-// stall-on-demand; tables use the bucket many-to-many algorithm (Knopp et al. 2007); all on preallocated typed arrays.
+// top ranks) joined through a table of the core's pairwise distances (ch-point.ts); paths use the bidirectional upward
+// search with stall-on-demand; tables use the bucket many-to-many algorithm (Knopp et al. 2007); all on preallocated
+// typed arrays.
 import { findEdge, type RoadGraph } from './graph.js';
 import { IndexedMinHeap } from './ch-heap.js';
 import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.js';
+import { buildPointLayout, NO_PATH_MS, PointQueries, type CoreTable, type PointLayout } from './ch-point.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
 /** The settled, unstalled ranks of one upward search and their distances (ms). */
@@ -13,43 +15,23 @@ interface SearchSpace {
 }
 
 /**
- * The part of an upward search below the core, as a point query uses it: settled, unstalled non-core ranks with their
- * distances, and the core ranks it reached (unstalled), as core slots (rank − first core rank) in ascending distance.
- */
-interface CutSpace {
-  ranks: Uint32Array;
-  distMs: Float64Array;
-  entrySlot: Uint32Array;
-  entryDistMs: Float64Array;
-}
-
-/**
- * The core: the top `size` ranks (from `firstRank`) and the exact distance between every two of them, row-major by
- * slot, in ms (NO_PATH_MS where none). Slots follow a Z-order curve over the nodes' coordinates (slotOf[rank −
- * firstRank]), so that the entries of one search, which lie near each other, read a few nearby stretches of a row.
- */
-interface CoreTable {
-  firstRank: number;
-  size: number;
-  slotOf: Uint32Array;
-  distMs: Uint32Array;
-}
-
-const NO_PATH_MS = 0xffffffff;
-
-/**
- * Core size: 4·√n ranks, at most 3,000 (a 36 MB table). On the 300k-node synthetic metro 2,000 core ranks leave ~28
- * settled nodes and ~21 core entries per upward search, against ~270 settled and ~4,000 edges scanned for the full
- * search: the top of a hierarchy is where nodes have the most edges, and the table answers it at once.
+ * Core size: 8·√n ranks, at most 4,500 (an 81 MB table). On the 300k-node synthetic metro 4,391 core ranks leave ~14
+ * settled nodes and ~11 core entries per upward search, against ~270 settled and ~4,000 edges scanned for the full
+ * search: the top of a hierarchy is where nodes have the most edges, and the table answers it at once. Measured
+ * (decision 0023): 4·√n gave 0.6× the queries/s of 8·√n, 10·√n no more than 8·√n; the table costs size² × 4 bytes
+ * and its computation grows with size².
  */
 function coreSizeOf(nodeCount: number): number {
   return Math.min(nodeCount, CORE_MAX_RANKS, Math.round(CORE_RANKS_PER_SQRT_NODE * Math.sqrt(nodeCount)));
 }
-const CORE_MAX_RANKS = 3000;
-const CORE_RANKS_PER_SQRT_NODE = 4;
+const CORE_MAX_RANKS = 4500;
+const CORE_RANKS_PER_SQRT_NODE = 8;
 
-/** One core table per hierarchy per process (the hierarchy is immutable; every engine over it shares the table). */
-const coreTables = new WeakMap<ContractionHierarchy, CoreTable>();
+/**
+ * One core table and point layout per hierarchy per process (the hierarchy is immutable; every engine over it shares
+ * them, each engine copying the layout's words it writes). layout is null where distances may not fit int32 ms.
+ */
+const coreTables = new WeakMap<ContractionHierarchy, { core: CoreTable; layout: PointLayout | null }>();
 
 /** Most settled entries kept in each search-space cache (≈ 12 bytes each: 4 M ≈ 48 MB). */
 const SEARCH_SPACE_CACHE_ENTRIES = 4_000_000;
@@ -82,8 +64,6 @@ export class ChTravelTimes implements TravelTimes {
   /** Settled ranks of one table search (not stalled), reused by every search. */
   private readonly settledRank: Uint32Array;
   private readonly settledDist: Float64Array;
-  /** Scratch distances by rank for intersecting search spaces (Infinity between uses). */
-  private readonly meetDist: Float64Array;
   /**
    * Upward search spaces of table queries by rank, one map per direction (0 backward, 1 forward). Dispatchers ask for
    * tables from the same car and pickup nodes batch after batch; a cached space turns a search into a lookup.
@@ -91,13 +71,8 @@ export class ChTravelTimes implements TravelTimes {
    */
   private readonly spaceCache = [new Map<number, SearchSpace>(), new Map<number, SearchSpace>()];
   private spaceCacheEntries = 0;
-  /** Cut search spaces of point queries by rank, one map per direction (0 backward, 1 forward), bounded likewise. */
-  private readonly cutCache = [new Map<number, CutSpace>(), new Map<number, CutSpace>()];
-  private cutCacheEntries = 0;
-  private core: CoreTable | null = null;
-  /** Core entries of one cut search (slot, distance), reused. */
-  private readonly entrySlot: Uint32Array;
-  private readonly entryDist: Float64Array;
+  /** Point queries through the core, made on first use (null: the layout does not fit, use pointQuery). */
+  private points: PointQueries | null | undefined = undefined;
   private unpackStack = new Int32Array(192);
   private pathBuf = new Uint32Array(256);
 
@@ -121,37 +96,31 @@ export class ChTravelTimes implements TravelTimes {
     this.bucketSlot = new Int32Array(n).fill(-1);
     this.settledRank = new Uint32Array(n);
     this.settledDist = new Float64Array(n);
-    this.meetDist = new Float64Array(n).fill(Infinity);
-    const coreSize = coreSizeOf(n);
-    this.entrySlot = new Uint32Array(coreSize);
-    this.entryDist = new Float64Array(coreSize);
   }
 
   /**
    * Free-flow time in integer milliseconds, Infinity if `to` cannot be reached. Exact: the hierarchy's answer is the
    * least forward + backward distance over the ranks both upward searches reach. Searches stop at the core (the top
-   * ranks): a meeting below it is found by intersecting the two cut search spaces; a meeting in the core lies on an
-   * up-down path that enters the core at some rank a reached forwards and leaves it at some rank b reached backwards,
-   * and its middle part is at least the distance a → b, which the core table holds exactly: so the least
+   * ranks): a meeting below it is found from the nodes both searches reach; a meeting in the core lies on an up-down
+   * path that enters the core at some rank a reached forwards and leaves it at some rank b reached backwards, and its
+   * middle part is at least the distance a → b, which the core table holds exactly: so the least
    * dF(a) + table(a, b) + dB(b) over the entries is the hierarchy's answer through the core (every term is a real path,
-   * so it never undercuts the true distance). Cut spaces are cached: dispatch asks about the same car and pickup nodes
-   * again and again, and a repeat costs two short scans. Paths still use the bidirectional query, which keeps parents
-   * for unpacking.
+   * so it never undercuts the true distance). The searches run on a layout of their own (ch-point.ts, decision 0023).
+   * Paths still use the bidirectional query, which keeps parents for unpacking.
    */
   timeMs(from: number, to: number): number {
-    const s = this.ch.rank[from];
-    const t = this.ch.rank[to];
-    if (s === t) return 0;
-    const core = this.core ?? this.loadCore();
-    const f = this.cutSpace(s, true, core);
-    const b = this.cutSpace(t, false, core);
-    return throughCore(f, b, core, this.intersect(f, b));
+    if (from === to) return 0;
+    if (this.points === undefined) {
+      const layout = this.loadCore().layout;
+      this.points = layout ? new PointQueries(layout) : null;
+    }
+    return this.points ? this.points.timeMs(from, to) : this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
   }
 
-  /** This hierarchy's core table, computed on first use (once per process) from the core's own upward searches. */
-  private loadCore(): CoreTable {
-    let core = coreTables.get(this.ch);
-    if (!core) {
+  /** This hierarchy's core table and point layout, computed on first use (once per process). */
+  private loadCore(): { core: CoreTable; layout: PointLayout | null } {
+    let loaded = coreTables.get(this.ch);
+    if (!loaded) {
       const size = coreSizeOf(this.nodeCount);
       const firstRank = this.nodeCount - size;
       const ranks = zOrder(this.graph, this.ch, firstRank);
@@ -170,28 +139,11 @@ export class ChTravelTimes implements TravelTimes {
           distMs[k] = NO_PATH_MS;
         } else distMs[k] = ms[k];
       }
-      core = { firstRank, size, slotOf, distMs };
-      coreTables.set(this.ch, core);
+      const core: CoreTable = { firstRank, size, slotOf, distMs };
+      loaded = { core, layout: buildPointLayout(this.ch, core, zKeys(this.graph, this.ch)) };
+      coreTables.set(this.ch, loaded);
     }
-    this.core = core;
-    return core;
-  }
-
-  /** Shortest distance through a common rank of a forward and a backward upward search space (ms). */
-  private intersect(forward: SearchSpace, backward: SearchSpace): number {
-    const mark = this.meetDist;
-    const fr = forward.ranks;
-    const fd = forward.distMs;
-    for (let k = 0; k < fr.length; k++) mark[fr[k]] = fd[k];
-    let best = Infinity;
-    const br = backward.ranks;
-    const bd = backward.distMs;
-    for (let k = 0; k < br.length; k++) {
-      const d = mark[br[k]] + bd[k];
-      if (d < best) best = d;
-    }
-    for (let k = 0; k < fr.length; k++) mark[fr[k]] = Infinity;
-    return best;
+    return loaded;
   }
 
   speedFactor(departS: number): number {
@@ -553,43 +505,11 @@ export class ChTravelTimes implements TravelTimes {
     return space;
   }
 
-  /** The cut search space of a rank (see timeMs), from the cache or searched now (and cached while the budget allows). */
-  private cutSpace(rank: number, forward: boolean, core: CoreTable): CutSpace {
-    const cache = this.cutCache[forward ? 1 : 0];
-    const hit = cache.get(rank);
-    if (hit) return hit;
-    const count = this.upwardSearch(rank, forward, core.firstRank, core.slotOf);
-    const entries = this.entryCount;
-    const space: CutSpace = {
-      ranks: this.settledRank.slice(0, count),
-      distMs: this.settledDist.slice(0, count),
-      entrySlot: this.entrySlot.slice(0, entries),
-      entryDistMs: this.entryDist.slice(0, entries),
-    };
-    const size = count + entries;
-    if (this.cutCacheEntries + size > SEARCH_SPACE_CACHE_ENTRIES) {
-      this.cutCache[0].clear();
-      this.cutCache[1].clear();
-      this.cutCacheEntries = 0;
-    }
-    cache.set(rank, space);
-    this.cutCacheEntries += size;
-    return space;
-  }
-
-  /** Core entries found by the last cut upward search. */
-  private entryCount = 0;
-
   /**
    * Upward search from rank `start` (forward over up edges, or backward over down edges) with stall-on-demand, to the
-   * end, or cut at `coreFirst`: a core rank it pops is not relaxed but recorded as a core entry (entrySlot/entryDist,
-   * in ascending distance, entryCount of them) unless stalled. Writes the settled, unstalled ranks below the cut and
-   * their distances to settledRank/settledDist; returns how many.
-   *
-   * NOTE: stalling an entry is exact: a higher rank w that reaches it more cheaply is itself an entry (it is reached
-   * and above the cut), and through the table w does at least as well (the table holds true distances).
+   * end. Writes the settled, unstalled ranks and their distances to settledRank/settledDist; returns how many.
    */
-  private upwardSearch(start: number, forward: boolean, coreFirst = Infinity, slotOf: Uint32Array | null = null): number {
+  private upwardSearch(start: number, forward: boolean): number {
     this.resetForward();
     const ch = this.ch;
     const relaxFirst = forward ? ch.upFirst : ch.downFirst;
@@ -603,11 +523,8 @@ export class ChTravelTimes implements TravelTimes {
     const heap = this.heapF;
     const settledRank = this.settledRank;
     const settledDist = this.settledDist;
-    const entrySlot = this.entrySlot;
-    const entryDist = this.entryDist;
     let tc = 0;
     let count = 0;
-    let entries = 0;
     dist[start] = 0;
     touched[tc++] = start;
     heap.set(start, 0);
@@ -622,11 +539,6 @@ export class ChTravelTimes implements TravelTimes {
         }
       }
       if (stalled) continue;
-      if (u >= coreFirst) {
-        entrySlot[entries] = slotOf![u - coreFirst];
-        entryDist[entries++] = k;
-        continue;
-      }
       settledRank[count] = u;
       settledDist[count++] = k;
       for (let e = relaxFirst[u], end = relaxFirst[u + 1]; e < end; e++) {
@@ -641,42 +553,25 @@ export class ChTravelTimes implements TravelTimes {
       }
     }
     this.touchedFCount = tc;
-    this.entryCount = entries;
     return count;
   }
-}
-
-/**
- * min(best, least dF(a) + core(a, b) + dB(b) over forward entries a and backward entries b). Entries come in ascending
- * distance, so a row stops once dF(a) + dB(b) alone reaches the best, and the scan once dF(a) + the least dB does.
- */
-function throughCore(f: CutSpace, b: CutSpace, core: CoreTable, best: number): number {
-  const fs = f.entrySlot;
-  const fd = f.entryDistMs;
-  const bs = b.entrySlot;
-  const bd = b.entryDistMs;
-  const nb = bs.length;
-  if (nb === 0) return best;
-  const table = core.distMs;
-  const size = core.size;
-  const minB = bd[0];
-  for (let i = 0; i < fs.length; i++) {
-    const df = fd[i];
-    if (df + minB >= best) break;
-    const row = fs[i] * size;
-    for (let j = 0; j < nb; j++) {
-      const partial = df + bd[j];
-      if (partial >= best) break;
-      const mid = table[row + bs[j]];
-      if (mid !== NO_PATH_MS && partial + mid < best) best = partial + mid;
-    }
-  }
-  return best;
 }
 
 /** The ranks from `firstRank` up, in Z-order of their nodes' coordinates (16 bits of latitude and longitude each). */
 function zOrder(graph: RoadGraph, ch: ContractionHierarchy, firstRank: number): Uint32Array {
   const size = ch.nodeCount - firstRank;
+  const zKey = zKeys(graph, ch, firstRank);
+  const key = new Float64Array(size);
+  for (let i = 0; i < size; i++) key[i] = zKey(firstRank + i) * size + i;
+  const idx = Array.from({ length: size }, (_, i) => i).sort((a, b) => key[a] - key[b]);
+  return Uint32Array.from(idx, (i) => firstRank + i);
+}
+
+/**
+ * The Z-order (Morton) key of a rank's node: 16 bits of latitude and longitude each, interleaved, over the bounding box
+ * of the ranks from `firstRank` up.
+ */
+function zKeys(graph: RoadGraph, ch: ContractionHierarchy, firstRank = 0): (rank: number) => number {
   let lat0 = Infinity;
   let lat1 = -Infinity;
   let lon0 = Infinity;
@@ -697,13 +592,10 @@ function zOrder(graph: RoadGraph, ch: ContractionHierarchy, firstRank: number): 
     return v >>> 0;
   };
   const quantise = (x: number, lo: number, hi: number): number => (hi > lo ? Math.floor(((x - lo) / (hi - lo)) * 0xffff) : 0);
-  const key = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    const v = ch.order[firstRank + i];
-    key[i] = (spread(quantise(graph.lat[v], lat0, lat1)) * 2 + spread(quantise(graph.lon[v], lon0, lon1))) * size + i;
-  }
-  const idx = Array.from({ length: size }, (_, i) => i).sort((a, b) => key[a] - key[b]);
-  return Uint32Array.from(idx, (i) => firstRank + i);
+  return (rank) => {
+    const v = ch.order[rank];
+    return spread(quantise(graph.lat[v], lat0, lat1)) * 2 + spread(quantise(graph.lon[v], lon0, lon1));
+  };
 }
 
 /** The CSR row that holds edge index e: the largest r with first[r] ≤ e (rows may be empty). */
