@@ -407,6 +407,7 @@ export class KpiAccumulator {
       case 'RequestUnassigned':
       case 'VehicleRebalanced':
       case 'CommandInvalid':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

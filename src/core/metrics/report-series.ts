@@ -203,6 +203,7 @@ export class ReportSeriesAccumulator {
       case 'RequestUnassigned':
       case 'VehicleRebalanced': // the departure that follows carries the state change
       case 'CommandInvalid':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

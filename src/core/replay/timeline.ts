@@ -364,6 +364,7 @@ export class ReplayTimelineBuilder {
       case 'ChargingStarted': // still charging, where it stands
       case 'ChargingEnded': // the VehicleIdle or departure that follows says what it does next
       case 'CommandInvalid':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

@@ -93,6 +93,7 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'VehicleStopped':
       case 'VehicleInService':
       case 'CommandInvalid':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

@@ -2,6 +2,7 @@
 //
 // Index conventions: `request` is the index into the scenario's request array, `vehicle` the fleet index, nodes are
 // RoadGraph node indices. -1 means "none" where a vehicle may be absent. All times are integer seconds (`timeS`).
+import type { DispatchReason, ReasonAlternative, ReasonKind } from '../dispatch/types.js';
 
 /** A vehicle is placed at its start node (emitted once per vehicle at the start; makes a log self-contained). */
 export interface VehiclePlaced {
@@ -306,6 +307,39 @@ export interface CommandInvalid {
   reason: string;
 }
 
+/**
+ * Why `vehicle` was just given its plan (only in runs with explaining on, decision 0022): the dispatcher's reason about
+ * one request of it — how it chose (`why`), the predicted pickup `pickupEtaS` seconds from now, and up to three cars it
+ * weighed for the same request, best first (`costS`/`took` as in DispatchReason). Follows the RequestAssigned events
+ * of the same assignment; KPIs and the replay fold ignore it.
+ */
+export interface PlanExplained {
+  kind: 'PlanExplained';
+  timeS: number;
+  vehicle: number;
+  request: number;
+  why: ReasonKind;
+  pickupEtaS: number;
+  alternatives: ReasonAlternative[];
+  costS?: number;
+  sharedWith?: number;
+}
+
+/** The PlanExplained event of an assign command's reason. */
+export function planExplained(timeS: number, vehicle: number, r: DispatchReason): PlanExplained {
+  return {
+    kind: 'PlanExplained',
+    timeS,
+    vehicle,
+    request: r.request,
+    why: r.kind,
+    pickupEtaS: r.pickupEtaS,
+    alternatives: r.alternatives,
+    ...(r.costS === undefined ? {} : { costS: r.costS }),
+    ...(r.sharedWith === undefined ? {} : { sharedWith: r.sharedWith }),
+  };
+}
+
 /** Everything that can happen in a run. */
 export type SimEvent =
   | VehiclePlaced
@@ -337,7 +371,8 @@ export type SimEvent =
   | VehicleStopped
   | VehicleInService
   | RescueNeeded
-  | CommandInvalid;
+  | CommandInvalid
+  | PlanExplained;
 
 export type SimEventKind = SimEvent['kind'];
 
@@ -452,6 +487,23 @@ export function eventToJson(ev: SimEvent): string {
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, request: ev.request, rescue: ev.rescue, node: ev.node, riders: ev.riders });
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
+    case 'PlanExplained':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        vehicle: ev.vehicle,
+        request: ev.request,
+        why: ev.why,
+        pickupEtaS: ev.pickupEtaS,
+        alternatives: ev.alternatives.map((a) => ({
+          vehicle: a.vehicle,
+          pickupEtaS: a.pickupEtaS,
+          ...(a.costS === undefined ? {} : { costS: fixed(a.costS, 1) }),
+          ...(a.took === undefined ? {} : { took: a.took }),
+        })),
+        ...(ev.costS === undefined ? {} : { costS: fixed(ev.costS, 1) }),
+        ...(ev.sharedWith === undefined ? {} : { sharedWith: ev.sharedWith }),
+      });
     default: {
       const never: never = ev;
       throw new Error(`eventToJson: unknown event ${JSON.stringify(never)}`);
