@@ -18,6 +18,24 @@ function parsePort(value: string): number {
   return n;
 }
 
+/**
+ * Checks `--basemap`: an http(s) URL, either a raster tile template with {z}, {x} and {y} or a MapLibre style URL.
+ *
+ * @example parseBasemap('https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+ */
+export function parseBasemap(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.replace(/\{([zxy]|r|s)\}/g, '0'));
+  } catch {
+    throw new UsageError(`--basemap "${value}": not a URL (expected a raster tile template like https://host/{z}/{x}/{y}.png, or a MapLibre style URL)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--basemap "${value}": expected an http or https URL, got ${url.protocol}`);
+  return value;
+}
+
+export const BASEMAP_HELP = 'draw a basemap under the roads: a raster tile template (https://…/{z}/{x}/{y}.png) or a MapLibre style URL; the page then fetches from it (without: nothing leaves this machine)';
+
 /** Opens the URL in the desktop's browser; says so and carries on where there is none. */
 function openBrowser(url: string): void {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
@@ -35,8 +53,10 @@ export function registerReplayCommand(program: Command): void {
   cmd
     .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', String(DEFAULT_REPLAY_PORT))
     .option('--no-open', 'do not open a browser (it opens only on an interactive terminal anyway)')
-    .action(async (eventsFiles: string[], o: { port: string; open: boolean } & Record<string, unknown>) => {
+    .option('--basemap <url>', BASEMAP_HELP)
+    .action(async (eventsFiles: string[], o: { port: string; open: boolean; basemap?: string } & Record<string, unknown>) => {
       const port = parsePort(o.port);
+      const basemap = o.basemap === undefined ? undefined : parseBasemap(o.basemap);
       if (eventsFiles.length > 2) throw new UsageError(`replay: ${eventsFiles.length} event logs given; it shows one, or two side by side`);
       const { network, serviceArea } = parseSimSettings(...(await settingsOf(o)));
       if (!dashboardBuilt()) throw new UsageError(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run npm run build`);
@@ -52,7 +72,7 @@ export function registerReplayCommand(program: Command): void {
       }
       let server;
       try {
-        server = await startReplayServer(replays, { port });
+        server = await startReplayServer(replays, { port, ...(basemap ? { basemap } : {}) });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--port ${port}: in use (try --port 0 for any free port)`);
         throw err;

@@ -169,7 +169,7 @@ export async function runWithProgress(
   runner: ScenarioRunner,
   fleet: number,
   dispatcher: DispatcherName,
-  o: { events?: string; series?: boolean } = {},
+  o: { events?: string; series?: boolean; explain?: boolean } = {},
 ): Promise<RunOutcome & { series?: ReportSeries; energy?: EnergySeries; forecastSource: ForecastSource | 'none' }> {
   const forecastSource = await forecastSourceWithNotice(runner, dispatcher);
   const lastRequestS = runner.scenario.requests.reduce((m, t) => Math.max(m, t.requestS), 0);
@@ -192,6 +192,7 @@ export async function runWithProgress(
         bar.update(Math.min(nowS, endS), { clock, handled, speed: wallS > 0 ? Math.round((nowS - origin.nowS) / wallS) : 0 });
       },
       keepLog: false,
+      ...(o.explain ? { explain: true } : {}),
       ...(log ? { eventSink: (ev) => log.write(ev) } : {}),
       ...(series ? { subscribers: energy ? [series, energy] : [series] } : {}),
     });

@@ -13,6 +13,7 @@ import { createLiveEngine, EngineConductor } from '../service/conductor.js';
 import { startLiveService } from '../service/live-service.js';
 import { checkOutputFolder } from '../io/output-file.js';
 import { UsageError } from './args.js';
+import { BASEMAP_HELP, parseBasemap } from './replay.js';
 import { addSettingOptions } from './scenario-cli.js';
 import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
@@ -36,6 +37,8 @@ interface ServeOptions {
   logLevel: string;
   start?: string;
   hold?: boolean;
+  explain: boolean;
+  basemap?: string;
 }
 
 /** Seconds since local midnight of `ms`: engine second 0 is the local midnight of the service's day. */
@@ -75,8 +78,11 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--start <HH:MM>', 'engine clock starts at this time of day (default: the local time now); after a restart it carries on from the last engine second reached')
     .option('--hold', 'with --start: the clock stands at the start until an operator starts it (POST /v1/operator/clock/start; baton emulate does once its cars are connected); not after a restart')
+    .option('--no-explain', 'do not keep why each car got its plan (PlanExplained events, shown when a car is selected on the dashboard)')
+    .option('--basemap <url>', BASEMAP_HELP)
     .action(async (o: ServeOptions & Record<string, unknown>) => {
       const port = intOption('--port', o.port, 0, 65535);
+      const basemap = o.basemap === undefined ? undefined : parseBasemap(o.basemap);
       const speed = Number(o.speed);
       if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed must be in (0, 1000], got "${o.speed}"`);
       const fleetSize = intOption('--fleet', o.fleet, 1, 1_000_000);
@@ -114,7 +120,7 @@ export function registerServeCommand(program: Command): void {
       // With --chargers the live engine enforces energy as simulate does, and operators can send cars to the sites.
       const chargingSites = runner.chargingSites(fleetSize);
       const spec = { seats: settings.seats, ...(settings.batteryKwh !== undefined ? { batteryKwh: settings.batteryKwh } : {}), ...(settings.energyKwhPerKm !== undefined ? { energyKwhPerKm: settings.energyKwhPerKm } : {}), ...(settings.reserveKwh !== undefined ? { reserveKwh: settings.reserveKwh } : {}) };
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec, ...(chargingSites.length > 0 ? { chargingSites } : {}), maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec, ...(chargingSites.length > 0 ? { chargingSites } : {}), maxWaitS: settings.maxWaitS, invalidCommands: 'record', explain: o.explain });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       insideArea = (node) => conductor.nodeInServiceArea(node);
       for (const v of known) {
@@ -135,7 +141,7 @@ export function registerServeCommand(program: Command): void {
         silenceS,
         speed,
         fleet: fleetSize,
-        dashboard: { graph, speed },
+        dashboard: { graph, speed, ...(basemap ? { basemap } : {}) },
         ...(held ? { holdClock: { held: () => held.held, start: () => held.start() } } : {}),
         onFlush: () => store.setState(ENGINE_TIME_STATE, String(clock.nowS())),
       });

@@ -78,10 +78,11 @@ export function registerSimulateCommand(program: Command): void {
   const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher'], { cost: true });
   cmd
     .option('--events <file>', 'write the event log as NDJSON')
+    .option('--explain', 'log why each car got its plan (PlanExplained events: pickup ETA, the cars it beat) for the dashboard; off by default, so logs stay as they were')
     .option(JSON_FLAGS, jsonHelp('the KPIs'))
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
     .option('--report <file>', 'write a self-contained HTML report with plots')
-    .action(async (o: { events?: string; json?: JsonOption; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
+    .action(async (o: { events?: string; explain?: boolean; json?: JsonOption; report?: string; scaleToDay?: boolean } & Record<string, unknown>) => {
       const settings = parseSimSettings(...(await settingsOf(o)));
       checkOutputs(
         [jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }, o.events === undefined ? undefined : { option: '--events', file: o.events }, o.report === undefined ? undefined : { option: '--report', file: o.report }],
@@ -102,7 +103,7 @@ export function registerSimulateCommand(program: Command): void {
         process.stderr.write(`servicing: ${centres.length} centres (${settings.serviceCentres === 'auto' ? 'placed like automatic charging sites' : settings.serviceCentres}), ${bays} bays\n`);
       }
       if (settings.assist) process.stderr.write(`remote assistance: ${settings.assistRate} per 1,000 km, ${settings.assistOperators} operators, ${settings.assistTimeS} s each\n`);
-      const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report) });
+      const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report), explain: o.explain === true });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       const cost = runCost(kpis, settings.cost);
       if (!jsonOnStdout(o.json)) {

@@ -1,5 +1,6 @@
 // The replay dashboard's HTTP server (node:http, loopback only): the built page from dist/web, the replay bundle, and
-// one vehicle's events on demand. Nothing is fetched from elsewhere, so the page works offline.
+// one vehicle's events on demand. Nothing is fetched from elsewhere, so the page works offline (unless the user gives
+// a basemap URL, which the page then draws under the roads).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -35,6 +36,8 @@ export interface ReplayServerOptions {
   host?: string;
   /** The built dashboard; default DEFAULT_WEB_ROOT. */
   webRoot?: string;
+  /** `--basemap`: a raster tile template or MapLibre style URL the page draws under the roads (the page then fetches it). */
+  basemap?: string;
 }
 
 export interface ReplayServer {
@@ -50,7 +53,7 @@ export function dashboardBuilt(webRoot = DEFAULT_WEB_ROOT): boolean {
 
 /**
  * Serves one loaded replay, or several side by side: `/` the dashboard, `/api/dashboard` what the page shows
- * (`{"mode":"replay","runs":n}`), `/api/runs/I/replay` run I's bundle and `/api/runs/I/vehicles/N` vehicle N's events
+ * (`{"mode":"replay","runs":n}`, with `basemap` when given), `/api/runs/I/replay` run I's bundle and `/api/runs/I/vehicles/N` vehicle N's events
  * in run I; `/api/replay` and `/api/vehicles/N` are run 0's.
  *
  * @example const server = await startReplayServer(await loadReplay('e.ndjson', ['synthetic']), { port: 0 });
@@ -71,7 +74,7 @@ export async function startReplayServer(replays: LoadedReplay | LoadedReplay[], 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (path === '/api/dashboard') return send(res, 200, 'application/json', JSON.stringify({ mode: 'replay', runs: runs.length }));
+    if (path === '/api/dashboard') return send(res, 200, 'application/json', JSON.stringify({ mode: 'replay', runs: runs.length, ...(options.basemap ? { basemap: options.basemap } : {}) }));
     const api = /^\/api(?:\/runs\/(\d+))?\/(replay|vehicles\/(\d+))$/.exec(path);
     const replay = api ? runs[Number(api[1] ?? 0)] : undefined;
     if (api && !replay) return send(res, 404, 'application/json', `{"error":"no run ${api[1]}: this server replays ${runs.length}"}`);

@@ -33,6 +33,8 @@ export interface RunExtras {
   progressEveryS?: number;
   /** Wraps the built dispatcher, e.g. to time its decisions (benchmarks). */
   wrapDispatcher?(d: Dispatcher): Dispatcher;
+  /** Log why each plan was given (PlanExplained events, decision 0022); default off. */
+  explain?: boolean;
 }
 
 export interface RunOutcome {
@@ -112,7 +114,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     async run(fleetSize, name, extra = {}) {
       const built = await runner.dispatcher(name);
       const dispatcher = extra.wrapDispatcher ? extra.wrapDispatcher(built) : built;
-      const { eventSink, keepLog, onProgress, progressEveryS, subscribers } = extra;
+      const { eventSink, keepLog, onProgress, progressEveryS, subscribers, explain } = extra;
       const chargingSites = sites(fleetSize);
       const serviceCentres = centres(fleetSize);
       const servicing: ServicingOptions | undefined =
@@ -134,6 +136,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
         maxWaitS: runner.settings.maxWaitS,
         ...(onProgress ? { onProgress, progressEveryS } : {}),
         ...(subscribers ? { subscribers } : {}),
+        ...(explain ? { explain } : {}),
         ...(eventSink ? { eventSink, keepLog: keepLog ?? false } : { keepLog: keepLog ?? true }),
       });
       return { result, wallS: (performance.now() - t0) / 1000 };

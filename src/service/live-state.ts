@@ -115,6 +115,7 @@ export class LiveState {
         return this.set(ev.request, 'accepted', -1, 'rescue: the car is out of service');
       }
       case 'CommandInvalid':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         return undefined;
       default: {
         // Events this service does not show yet (the union grows with the engine) change no ride.

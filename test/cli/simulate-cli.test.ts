@@ -37,6 +37,13 @@ describe('baton simulate', () => {
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toMatch(/<html/);
     expect(html).toContain('greedy');
+    // --explain adds one PlanExplained line per new plan and changes nothing else in the log.
+    const c = runCli([...args, '--events', join(dir, 'c.ndjson'), '--explain']);
+    expect(c.status).toBe(0);
+    const explained = readFileSync(join(dir, 'c.ndjson'), 'utf8').split('\n');
+    expect(log).not.toContain('"PlanExplained"');
+    expect(explained.filter((l) => l.includes('"kind":"PlanExplained"')).length).toBe(log.split('\n').filter((l) => l.includes('"kind":"RequestAssigned"')).length);
+    expect(explained.filter((l) => !l.includes('"kind":"PlanExplained"')).join('\n')).toBe(log);
   });
 
   it('compare runs several presets on one scenario and writes one KPI object per dispatcher', () => {

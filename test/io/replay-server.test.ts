@@ -153,4 +153,21 @@ describe('baton replay', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--port "x": expected an integer in 0\.\.65535/);
   });
+
+  it('says what is wrong with --basemap, and tells the page the basemap it was given', async () => {
+    const { runCli } = await import('../cli/run-cli.js');
+    const bad = runCli(['replay', logFile, '--basemap', 'tiles/{z}/{x}/{y}.png', '--no-open']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--basemap "tiles\/\{z\}\/\{x\}\/\{y\}\.png": not a URL/);
+    const file = runCli(['replay', logFile, '--basemap', 'file:///etc/style.json', '--no-open']);
+    expect(file.status).toBe(1);
+    expect(file.stderr).toMatch(/--basemap "file:\/\/\/etc\/style\.json": expected an http or https URL/);
+    expect(JSON.parse((await get('/api/dashboard')).body.toString())).toEqual({ mode: 'replay', runs: 1 });
+    const withBasemap = await startReplayServer(await loadReplay(logFile, ['synthetic']), { port: 0, basemap: 'https://tiles.example/{z}/{x}/{y}.png' });
+    try {
+      expect(await (await fetch(`${withBasemap.url}api/dashboard`)).json()).toEqual({ mode: 'replay', runs: 1, basemap: 'https://tiles.example/{z}/{x}/{y}.png' });
+    } finally {
+      await withBasemap.close();
+    }
+  });
 });

@@ -222,7 +222,10 @@ export class Dashboard {
           camera: { lon: r.mapView.map.getCenter().lng, lat: r.mapView.map.getCenter().lat, zoom: r.mapView.map.getZoom() },
         };
       },
-      layerShown: (id, i) => runAt(i).mapView.map.getLayoutProperty(id, 'visibility') !== 'none',
+      layerShown: (id, i) => {
+        const map = runAt(i).mapView.map;
+        return map.getLayer(id) !== undefined && map.getLayoutProperty(id, 'visibility') !== 'none';
+      },
       get framesDrawn() {
         return self.framesDrawn;
       },

@@ -46,7 +46,7 @@ export interface DashboardHook {
   vehicleCount: number;
   placedVehicles(run?: number): number;
   runState(run: number): RunState;
-  /** Whether a MapLibre layer of run's map is visible. */
+  /** Whether run's map has this MapLibre layer, visible. */
   layerShown(layerId: string, run?: number): boolean;
   setOverlay(name: 'heat' | 'chargers' | 'area', visible: boolean): void;
   /** Markers handed to the map in the last frame, and cars per activity. */

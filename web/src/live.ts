@@ -10,6 +10,7 @@ import { OperatorActions } from './operator-actions.js';
 import type { DashboardHook } from './hook.js';
 import { chooseMarkerRenderer, MapView, webglRendererName, type OverlayName } from './map-view.js';
 import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
+import { LiveWhy } from './live-why.js';
 import { buildRunElements, byId, kpiGrid } from './run-view.js';
 
 /** The page's clock runs ahead of the last message by at most this many wall seconds (then waits for the server). */
@@ -42,6 +43,11 @@ export class LiveDashboard {
   private nowCells: HTMLElement[] = [];
   private readonly webglRenderer: string;
   private readonly ops: OperatorActions;
+  /** The selected car's plan and the dispatcher's reason for it. */
+  private readonly why = new LiveWhy(
+    () => this.token,
+    () => this.renderWhy(),
+  );
   private readonly el: Record<'clock' | 'title' | 'status' | 'operator' | 'vehicle' | 'now' | 'kpis', HTMLElement>;
 
   constructor(scene: ReplayScene) {
@@ -135,6 +141,7 @@ export class LiveDashboard {
 
   select(v: number | undefined): void {
     this.selected = v;
+    this.why.select(v);
     this.lastAction = undefined;
     this.renderVehicle();
   }
@@ -184,6 +191,7 @@ export class LiveDashboard {
       this.mapView.setHeat(heatGeoJson(cells));
       this.lastHeatMs = wallMs;
     }
+    this.why.poll(wallMs);
     // Only the state line changes as the car moves (rebuilding the card would swap its buttons under the pointer).
     if (this.selected !== undefined && wallMs - this.lastPanelMs > 500) {
       this.lastPanelMs = wallMs;
@@ -196,7 +204,7 @@ export class LiveDashboard {
   private selectionDrawing(t: number) {
     if (this.selected === undefined) return undefined;
     const position = this.frame.position(this.selected, t);
-    return position ? { position, stops: [] } : undefined;
+    return position ? { position, stops: this.why.stops() } : undefined;
   }
 
   private setStatus(text: string, cls: '' | 'on' | 'bad'): void {
@@ -252,7 +260,8 @@ export class LiveDashboard {
       (id
         ? `<div class="row"><button type="button" data-out>Take out of service</button><button type="button" data-in>Back in service</button></div>`
         : `<div class="note">No vehicle has registered as this car yet: operator actions need its vehicle id.</div>`) +
-      `<div class="msg${this.lastAction ? (this.lastAction.ok ? ' ok' : ' error') : ''}" data-action-msg>${this.lastAction ? esc(this.lastAction.text) : ''}</div>`;
+      `<div class="msg${this.lastAction ? (this.lastAction.ok ? ' ok' : ' error') : ''}" data-action-msg>${this.lastAction ? esc(this.lastAction.text) : ''}</div>` +
+      `<div data-live-plan>${this.why.html()}</div>`;
     box.querySelector('[data-close]')!.addEventListener('click', () => this.select(undefined));
     const act = async (suffix: 'out-of-service' | 'in-service') => {
       const r = await this.action(`v1/operator/vehicles/${encodeURIComponent(id!)}/${suffix}`, suffix === 'out-of-service' ? { reason: 'taken out from the dashboard' } : {});
@@ -267,6 +276,12 @@ export class LiveDashboard {
     }
     box.querySelector('[data-out]')?.addEventListener('click', () => void act('out-of-service'));
     box.querySelector('[data-in]')?.addEventListener('click', () => void act('in-service'));
+  }
+
+  /** Rewrites only the plan section of the card (its buttons stay under the pointer). */
+  private renderWhy(): void {
+    const section = this.el.vehicle.querySelector<HTMLElement>('[data-live-plan]');
+    if (section) section.innerHTML = this.why.html();
   }
 
   private activityText(v: number): string {

@@ -1,12 +1,15 @@
 // Asks the server what to show (a replay of one or two runs, or the live service) and starts that dashboard.
 import './style.css';
 import { decodeReplayScene } from '../../src/core/replay/bundle.js';
+import { setBasemap } from './basemap.js';
 import { Dashboard } from './dashboard.js';
 import { LiveDashboard } from './live.js';
 
 interface DashboardInfo {
   mode: 'replay' | 'live';
   runs?: number;
+  /** `--basemap`: a raster tile template or a MapLibre style URL, drawn under the roads. */
+  basemap?: string;
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -17,6 +20,7 @@ async function fetchOk(url: string): Promise<Response> {
 
 async function start(): Promise<void> {
   const info = (await (await fetchOk('api/dashboard')).json()) as DashboardInfo;
+  setBasemap(info.basemap);
   if (info.mode === 'live') {
     const scene = decodeReplayScene(await (await fetchOk('api/live/network')).arrayBuffer());
     await new LiveDashboard(scene).whenLoaded();

@@ -1,4 +1,4 @@
-// The map: MapLibre with a blank style (no basemap, no tiles, no fonts: nothing to fetch) drawing the road network
+// The map: MapLibre with a blank style (no tiles, no fonts: nothing to fetch; a basemap only if given, basemap.ts) drawing the road network
 // as a vector layer, under deck.gl layers drawn from typed arrays every frame — cars, waiting riders, the selected
 // car's plan. NOTE: the roads live in MapLibre, not deck.gl, because MapLibre's canvas is only redrawn when the view
 // moves, while deck.gl's is redrawn every frame of playback; see docs/decisions/0011-replay-dashboard-rendering.md.
@@ -11,6 +11,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { FeatureCollection, MultiLineString, Point, Polygon } from 'geojson';
 import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import type { MarkerFrame } from '../../src/core/replay/frame.js';
+import { initialStyle } from './basemap.js';
 import { CanvasMarkers } from './canvas-markers.js';
 import { DotLayer } from './dot-layer.js';
 import { ACTIVITY_RGBA, AREA_COLOR, BACKGROUND, CHARGER_COLOR, HEAT_SHORT, HEAT_SPARE, CAR_MAX_RADIUS_PX, CAR_MIN_RADIUS_PX, CAR_RADIUS_M, rgba, RIDER_COLOR, riderAlpha, riderRadiusPx, ROAD_STYLES, roadStyleIndex } from './palette.js';
@@ -72,7 +73,7 @@ export class MapView {
     const [minLon, minLat, maxLon, maxLat] = scene.network.bbox;
     this.map = new maplibregl.Map({
       container,
-      style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }] },
+      style: initialStyle(BACKGROUND),
       bounds: [minLon, minLat, maxLon, maxLat],
       fitBoundsOptions: { padding: 24 },
       attributionControl: false,

@@ -3,6 +3,7 @@
 import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import { vehiclePlanAt, type VehiclePlan } from '../../src/core/replay/vehicle-plan.js';
 import type { RequestSubmitted, SimEvent } from '../../src/core/sim/events.js';
+import { currentReason, reasonHtml, reasonText } from './explain.js';
 import { clockText, durationText, esc } from './format.js';
 import { ACTIVITY_STYLE } from './palette.js';
 import { Activity } from '../../src/core/replay/timeline.js';
@@ -94,9 +95,18 @@ export class VehiclePanel {
       `<div>${esc(state)}${leg ? ` · ${leg}` : ''}</div>` +
       `<h2 style="margin-top:10px">Plan</h2>` +
       (stops.length ? `<ol class="plan">${stops.join('')}</ol><div class="note">The log records assignments, not the stop order the dispatcher chose: pickups are listed first.</div>` : '<div class="note plan-empty">no requests assigned</div>') +
+      this.whyHtml(plan, t) +
       `<h2 style="margin-top:10px">History</h2>` +
       (history.length ? `<ul class="history">${history.join('')}</ul>` : '<div class="note">nothing yet</div>');
     this.host.querySelector('[data-close]')?.addEventListener('click', () => this.onClose());
+  }
+
+  /** Why the car holds this plan (the dispatcher's reason, decision 0022), when the log has reasons. */
+  private whyHtml(plan: VehiclePlan, t: number): string {
+    if (plan.stops.length === 0) return '';
+    const onPlan = new Set(plan.stops.map((s) => s.request));
+    const reason = currentReason(this.data!.events, t, onPlan);
+    return reasonHtml(reason, this.data!.events.some((e) => e.kind === 'PlanExplained') ? 'no reason logged for this plan' : 'no reasons in this log (record it with simulate --explain)');
   }
 }
 
@@ -165,6 +175,8 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
     case 'RequestRejected':
     case 'CommandInvalid':
       return undefined;
+    case 'PlanExplained':
+      return esc(reasonText(ev, (r) => `request ${r}`));
     default: {
       const never: never = ev;
       return String(never);

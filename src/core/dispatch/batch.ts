@@ -5,7 +5,21 @@
 // index); `rows[i]` / `cols[j]` map them back to request and vehicle indices.
 import { makePlane, type Plane } from '../network/plane.js';
 import { AssignmentSolver, type AssignmentProblem } from '../solve/assignment.js';
-import { RequestStatus, VehicleStatus, dropoff, pickup, roundLegS, takesWork, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
+import {
+  MAX_REASON_ALTERNATIVES,
+  RequestStatus,
+  VehicleStatus,
+  dropoff,
+  pickup,
+  roundLegS,
+  takesWork,
+  type Command,
+  type DispatchReason,
+  type Dispatcher,
+  type FleetSnapshot,
+  type ReasonAlternative,
+  type Stop,
+} from './types.js';
 
 export interface BatchOptions {
   /** Seconds between batches (default 10: on SF 2008-05-21 mean wait 0.80 min vs 0.95 at 30 s, 170 cars, with
@@ -281,6 +295,7 @@ const sameStops = (a: readonly Stop[], b: readonly Stop[]): boolean =>
  */
 export function batchCommands(s: FleetSnapshot, b: BatchProblem, rowToCol: Int32Array): Command[] {
   const commands: Command[] = [];
+  const colToRow = s.explain ? invert(rowToCol, b.cols.length) : undefined;
   for (const r of b.reject) commands.push({ kind: 'reject', request: r, reason: 'too_many_riders' });
   const colTaken = new Uint8Array(b.cols.length);
   const rowPlaced = new Set<number>();
@@ -292,7 +307,7 @@ export function batchCommands(s: FleetSnapshot, b: BatchProblem, rowToCol: Int32
     rowPlaced.add(r);
     const v = b.cols[j];
     const stops = [...b.keep[j], pickup(r), dropoff(r)];
-    if (!sameStops(stops, s.plan(v))) commands.push({ kind: 'assign', vehicle: v, stops });
+    if (!sameStops(stops, s.plan(v))) commands.push(colToRow ? { kind: 'assign', vehicle: v, stops, reason: batchReason(s, b, i, j, colToRow) } : { kind: 'assign', vehicle: v, stops });
   }
   for (let j = 0; j < b.cols.length; j++) {
     const r = b.current[j];
@@ -300,6 +315,44 @@ export function batchCommands(s: FleetSnapshot, b: BatchProblem, rowToCol: Int32
     if (r >= 0 && !colTaken[j] && !rowPlaced.has(r)) commands.push({ kind: 'assign', vehicle: b.cols[j], stops: b.keep[j] });
   }
   return commands;
+}
+
+function invert(rowToCol: Int32Array, colCount: number): Int32Array {
+  const colToRow = new Int32Array(colCount).fill(-1);
+  rowToCol.forEach((j, i) => {
+    if (j >= 0) colToRow[j] = i;
+  });
+  return colToRow;
+}
+
+/** Cost of the candidate edge (row i, column j), or undefined where the problem has none. */
+function edgeCost(p: AssignmentProblem, i: number, j: number): number | undefined {
+  for (let k = p.rowFirst[i]; k < p.rowFirst[i + 1]; k++) if (p.col[k] === j) return p.cost[k];
+  return undefined;
+}
+
+/**
+ * Why row i went to column j (decision 0022): its pickup, and the row's next candidates by arrival with what taking
+ * each instead would add to the batch objective — the swap of the two cars' requests (the displaced request goes to
+ * column j if that is a candidate edge, else unserved). The solution is optimal, so no swap lowers the objective.
+ */
+function batchReason(s: FleetSnapshot, b: BatchProblem, i: number, j: number, colToRow: Int32Array): DispatchReason {
+  const p = b.problem;
+  const nowS = s.nowS;
+  let chosenK = -1;
+  const alternatives: ReasonAlternative[] = [];
+  for (let k = p.rowFirst[i]; k < p.rowFirst[i + 1]; k++) if (p.col[k] === j) chosenK = k;
+  const chosenCost = p.cost[chosenK];
+  // Edges within a row are in arrival order (buildBatchProblem), so the first others are the nearest.
+  for (let k = p.rowFirst[i]; k < p.rowFirst[i + 1] && alternatives.length < MAX_REASON_ALTERNATIVES; k++) {
+    const j2 = p.col[k];
+    if (j2 === j) continue;
+    const i2 = colToRow[j2];
+    let deltaS = p.cost[k] - chosenCost;
+    if (i2 >= 0) deltaS += (edgeCost(p, i2, j) ?? p.unassignedCost[i2]) - edgeCost(p, i2, j2)!;
+    alternatives.push({ vehicle: b.cols[j2], pickupEtaS: b.arrivalS[k] - nowS, costS: deltaS, ...(i2 >= 0 ? { took: b.rows[i2] } : {}) });
+  }
+  return { kind: 'batch', request: b.rows[i], pickupEtaS: b.arrivalS[chosenK] - nowS, alternatives, costS: chosenCost };
 }
 
 /**

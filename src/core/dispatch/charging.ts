@@ -210,6 +210,7 @@ export class PolicyView implements FleetSnapshot {
   pickupDwellS = 0;
   dropoffDwellS = 0;
   seats = 0;
+  explain = false;
   vehicleCount = 0;
   vehicleStatus: ArrayLike<number> = this.status;
   vehicleNode!: ArrayLike<number>;
@@ -241,6 +242,7 @@ export class PolicyView implements FleetSnapshot {
     this.pickupDwellS = s.pickupDwellS;
     this.dropoffDwellS = s.dropoffDwellS;
     this.seats = s.seats;
+    this.explain = s.explain === true;
     this.vehicleCount = s.vehicleCount;
     this.vehicleNode = s.vehicleNode;
     this.vehicleLoad = s.vehicleLoad;

@@ -2,7 +2,20 @@
 // that frees up. The heuristic the optimiser is measured against, so it is exact and fast rather than clever.
 import { BoundedSearch } from '../network/bounded-search.js';
 import type { RoadGraph } from '../network/graph.js';
-import { RequestStatus, VehicleStatus, dropoff, legTimeS, pickup, type Command, type Dispatcher, type FleetSnapshot } from './types.js';
+import {
+  MAX_REASON_ALTERNATIVES,
+  RequestStatus,
+  VehicleStatus,
+  dropoff,
+  legTimeS,
+  pickup,
+  roundLegS,
+  type Command,
+  type DispatchReason,
+  type Dispatcher,
+  type FleetSnapshot,
+  type ReasonAlternative,
+} from './types.js';
 
 export interface GreedyOptions {
   /**
@@ -85,6 +98,26 @@ class NearestIdleSearch {
     return this.searchFrom(target, radiusMs);
   }
 
+  /**
+   * Right after `nearest` returned `found` at `foundNode`: up to `k` more idle cars by travel time, continuing the same
+   * search (the found node's other cars first, lowest index first). For explaining only (decision 0022).
+   */
+  nextNearest(found: number, foundNode: number, radiusMs: number, k: number): number[] {
+    const out: number[] = [];
+    const takeAt = (node: number, except: number): void => {
+      const at: number[] = [];
+      for (let v = this.headAt[node]; v >= 0; v = this.next[v]) if (v !== except) at.push(v);
+      at.sort((a, b) => a - b);
+      for (const v of at) if (out.length < k) out.push(v);
+    };
+    takeAt(foundNode, found);
+    const search = this.search;
+    for (let u = out.length < k ? search.settleNext(radiusMs) : -1; u >= 0; u = out.length < k ? search.settleNext(radiusMs) : -1) {
+      if (this.headAt[u] >= 0) takeAt(u, -1);
+    }
+    return out;
+  }
+
   /** Reverse Dijkstra from `target`: stops at the first node holding an idle car (returning it), or beyond the radius. */
   private searchFrom(target: number, radiusMs: number): number {
     const search = this.search;
@@ -156,6 +189,16 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
     else idleSet!.remove(v);
   };
 
+  /** Set by nearestIdle when explaining: the other idle cars it weighed, best first (vehicle, pickup leg s). */
+  let weighed: ReasonAlternative[] = [];
+  /** Up to MAX_REASON_ALTERNATIVES of (vehicle, leg) pairs other than `chosen`, by leg then vehicle. */
+  const bestOthers = (vehicles: ArrayLike<number>, legsS: ArrayLike<number>, chosen: number): ReasonAlternative[] => {
+    const order: number[] = [];
+    for (let i = 0; i < vehicles.length; i++) if (vehicles[i] !== chosen && legsS[i] < Infinity) order.push(i);
+    order.sort((a, b) => legsS[a] - legsS[b] || vehicles[a] - vehicles[b]);
+    return order.slice(0, MAX_REASON_ALTERNATIVES).map((i) => ({ vehicle: vehicles[i], pickupEtaS: legsS[i] }));
+  };
+
   const nearestIdle = (s: FleetSnapshot, r: number, nowS: number): number => {
     const p = s.requestPickupNode[r];
     const slackS = s.requestS[r] + s.maxWaitS - nowS;
@@ -177,7 +220,12 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
           best = v;
         }
       }
-      return best >= 0 && legTimeS(s.travelTimes, s.vehicleNode[best], p, nowS) <= slackS ? best : -1;
+      const found = best >= 0 && legTimeS(s.travelTimes, s.vehicleNode[best], p, nowS) <= slackS ? best : -1;
+      if (found >= 0 && s.explain) {
+        const legsS = Array.from({ length: k }, (_, i) => (sources[i] === p ? 0 : roundLegS(times[i])));
+        weighed = bestOthers(search.idleList.subarray(0, k), legsS, found);
+      }
+      return found;
     }
     if (search) {
       // Radius in free-flow ms: a car is useful if its rounded arrival ≤ deadline, i.e. time < slack + 0.5 s.
@@ -185,7 +233,12 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
       const radiusMs = ((slackS + 0.5) / factor) * 1000;
       const v = search.nearest(p, radiusMs);
       if (v < 0) return -1;
-      return legTimeS(s.travelTimes, s.vehicleNode[v], p, nowS) <= slackS ? v : -1;
+      if (legTimeS(s.travelTimes, s.vehicleNode[v], p, nowS) > slackS) return -1;
+      if (s.explain) {
+        const others = search.nextNearest(v, s.vehicleNode[v], radiusMs, MAX_REASON_ALTERNATIVES);
+        weighed = bestOthers(others, others.map((u) => legTimeS(s.travelTimes, s.vehicleNode[u], p, nowS)), v);
+      }
+      return v;
     }
     const idle = idleSet!.members();
     if (idle.length === 0) return -1;
@@ -200,10 +253,16 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
         best = idle[i];
       }
     }
-    return bestS <= slackS ? best : -1;
+    if (bestS > slackS) return -1;
+    if (s.explain) {
+      const legsS = idle.map((_, i) => (sources[i] === p ? 0 : roundLegS(times[i])));
+      weighed = bestOthers(idle, legsS, best);
+    }
+    return best;
   };
 
-  const assignCommand = (v: number, r: number): Command => ({ kind: 'assign', vehicle: v, stops: [pickup(r), dropoff(r)] });
+  const assignCommand = (v: number, r: number, reason?: DispatchReason): Command =>
+    reason ? { kind: 'assign', vehicle: v, stops: [pickup(r), dropoff(r)], reason } : { kind: 'assign', vehicle: v, stops: [pickup(r), dropoff(r)] };
 
   return {
     name: 'greedy',
@@ -221,6 +280,7 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
           if (isWaiting(waiting[i])) candidates.push(i);
         }
         let chosen = -1;
+        let chosenLegS = 0;
         if (candidates.length > 0) {
           const targets = candidates.map((i) => s.requestPickupNode[waiting[i]]);
           if (etaOut.length < targets.length) etaOut = new Float64Array(targets.length);
@@ -230,12 +290,15 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
             const legS = targets[j] === node ? 0 : Math.max(1, Math.round(times[j]));
             if (nowS + legS <= s.requestS[r] + s.maxWaitS) {
               chosen = candidates[j];
+              chosenLegS = legS;
               break;
             }
           }
         }
         if (chosen >= 0) {
-          commands.push(assignCommand(v, waiting[chosen]));
+          // The only car free for it: no other car was weighed (the rest were busy when the request queued).
+          const r = waiting[chosen];
+          commands.push(assignCommand(v, r, s.explain ? { kind: 'queue', request: r, pickupEtaS: chosenLegS, alternatives: [] } : undefined));
           waiting[chosen] = -1; // taken this tick; the snapshot only shows it assigned after the commands apply
         } else {
           addIdle(v, node);
@@ -256,7 +319,10 @@ export function greedy(options: GreedyOptions = {}): Dispatcher {
         const v = nearestIdle(s, r, nowS);
         if (v >= 0) {
           removeIdle(v, s.vehicleNode[v]);
-          commands.push(assignCommand(v, r));
+          const reason: DispatchReason | undefined = s.explain
+            ? { kind: 'nearest', request: r, pickupEtaS: legTimeS(s.travelTimes, s.vehicleNode[v], s.requestPickupNode[r], nowS), alternatives: weighed }
+            : undefined;
+          commands.push(assignCommand(v, r, reason));
         } else {
           waiting.push(r);
         }

@@ -9,7 +9,19 @@ import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
-import { RequestStatus, legTimeS, roundLegS, takesWork, type Command, type Dispatcher, type FleetSnapshot, type Stop } from './types.js';
+import {
+  MAX_REASON_ALTERNATIVES,
+  RequestStatus,
+  legTimeS,
+  roundLegS,
+  takesWork,
+  type Command,
+  type DispatchReason,
+  type Dispatcher,
+  type FleetSnapshot,
+  type ReasonAlternative,
+  type Stop,
+} from './types.js';
 
 export interface PooledOptions {
   /** Exact 0/1 program solver (HiGHS from io/, or bruteForceBinaryProgram for tiny tests). */
@@ -691,6 +703,7 @@ export class PooledPlanner {
       for (const r of t.requests) objectiveS -= unservedS.get(r)!;
       t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
     }
+    const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
     const clearing: Command[] = [];
     for (let v = 0; v < s.vehicleCount; v++) {
@@ -699,7 +712,8 @@ export class PooledPlanner {
       if (!chosenCodes && current.every((st) => st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard)) continue;
       const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
-      (chosenCodes ? commands : clearing).push({ kind: 'assign', vehicle: v, stops: next.map(codeStop) });
+      const reason = chosenCodes ? reasons?.get(v) : undefined;
+      (chosenCodes ? commands : clearing).push(reason ? { kind: 'assign', vehicle: v, stops: next.map(codeStop), reason } : { kind: 'assign', vehicle: v, stops: next.map(codeStop) });
     }
     commands.push(...clearing);
     // Forget riders that are gone.
@@ -1014,6 +1028,43 @@ export class PooledPlanner {
 }
 
 const codeStop = (code: number): Stop => ({ action: (code & 1) === 1 ? 'dropoff' : 'pickup', request: code >>> 1 });
+
+/**
+ * Why each car got its chosen trip (decision 0022), about the trip's first request new to the car (else its first):
+ * the predicted pickup, the trip's marginal cost, and the other cars whose candidate trips held that request, by their
+ * pickup of it (each car's best trip with it), with the request each of them took instead.
+ */
+function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], chosen: readonly Trip[]): Map<number, DispatchReason> {
+  const tripsWith = new Map<number, Trip[]>();
+  for (const t of trips) {
+    for (const r of t.requests) {
+      const list = tripsWith.get(r);
+      if (list) list.push(t);
+      else tripsWith.set(r, [t]);
+    }
+  }
+  const tookBy = new Map<number, number>();
+  for (const t of chosen) tookBy.set(t.vehicle, t.requests[0]);
+  const pickupOf = (t: Trip, r: number): number => t.pickupS[t.requests.indexOf(r)];
+  const out = new Map<number, DispatchReason>();
+  for (const t of chosen) {
+    const r = t.requests.find((q) => s.requestVehicle[q] !== t.vehicle) ?? t.requests[0];
+    const others = (tripsWith.get(r) ?? []).filter((o) => o.vehicle !== t.vehicle);
+    others.sort((a, b) => pickupOf(a, r) - pickupOf(b, r) || a.marginalS - b.marginalS || a.vehicle - b.vehicle);
+    const alternatives: ReasonAlternative[] = [];
+    const seen = new Set<number>();
+    for (const o of others) {
+      if (alternatives.length >= MAX_REASON_ALTERNATIVES) break;
+      if (seen.has(o.vehicle)) continue;
+      seen.add(o.vehicle);
+      const took = tookBy.get(o.vehicle);
+      alternatives.push({ vehicle: o.vehicle, pickupEtaS: pickupOf(o, r) - nowS, costS: o.marginalS, ...(took === undefined ? {} : { took }) });
+    }
+    const other = t.requests.find((q) => q !== r);
+    out.set(t.vehicle, { kind: 'pooled', request: r, pickupEtaS: pickupOf(t, r) - nowS, alternatives, costS: t.marginalS, ...(other === undefined ? {} : { sharedWith: other }) });
+  }
+  return out;
+}
 
 function sameCodes(plan: readonly Stop[], codes: readonly number[]): boolean {
   if (plan.length !== codes.length) return false;

@@ -70,7 +70,44 @@ export interface AssignCommand {
   kind: 'assign';
   vehicle: number;
   stops: readonly Stop[];
+  /** Why this car got this plan; strategies fill it only when `snapshot.explain` is on (decision 0022). */
+  reason?: DispatchReason;
 }
+
+/** How a strategy chose: nearest idle car, a freed car taking the oldest queued request, a batch assignment, a pooled trip. */
+export type ReasonKind = 'nearest' | 'queue' | 'batch' | 'pooled';
+
+/** A car the strategy weighed for the same request and did not choose. */
+export interface ReasonAlternative {
+  vehicle: number;
+  /** Seconds from the decision to its predicted pickup of the request. */
+  pickupEtaS: number;
+  /** batch: how much the batch objective (total wait, s) would grow by swapping this car in (its own request, if any,
+   *  going to the chosen car or unserved); pooled: the marginal cost (s) of its trip with the request. */
+  costS?: number;
+  /** The request it took instead in the same decision, if any. */
+  took?: number;
+}
+
+/**
+ * Why a car was given a plan: about one request of it (the new pickup), its predicted pickup and up to
+ * `MAX_REASON_ALTERNATIVES` cars that were candidates for it, best first. Data only: the engine logs it as a
+ * PlanExplained event when explaining is on, and nothing reads it to decide.
+ */
+export interface DispatchReason {
+  kind: ReasonKind;
+  request: number;
+  /** Seconds from the decision to the predicted pickup. */
+  pickupEtaS: number;
+  alternatives: ReasonAlternative[];
+  /** batch: the chosen edge's cost (wait, s); pooled: the chosen trip's marginal cost (s). */
+  costS?: number;
+  /** pooled: the other request of a shared trip. */
+  sharedWith?: number;
+}
+
+/** Most alternatives a reason lists. */
+export const MAX_REASON_ALTERNATIVES = 3;
 /** Send a vehicle with an empty plan to `node` to wait there. */
 export interface RebalanceCommand {
   kind: 'rebalance';
@@ -181,6 +218,8 @@ export interface TimedNode {
  */
 export interface FleetSnapshot {
   readonly nowS: number;
+  /** True when the run logs why plans were given: strategies then fill `AssignCommand.reason` (cheap, but not free). */
+  readonly explain?: boolean;
   readonly travelTimes: TravelTimes;
   /** The road graph when the run has one (exact nearest-car searches use it). */
   readonly graph: RoadGraph | undefined;

@@ -411,6 +411,7 @@ export class KpiAccumulator {
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
       case 'VehicleSentByOperator':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

@@ -207,6 +207,7 @@ export class ReportSeriesAccumulator {
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
       case 'VehicleSentByOperator': // the command's own event follows
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

@@ -395,6 +395,8 @@ export class ReplayTimelineBuilder {
         this.endOperatorArea('serviceArea', 'service-area', t);
         if (ev.polygons.length > 0) this.operatorAreas.push({ kind: 'serviceArea', area: 'service-area', polygons: ev.polygons, fromS: t, toS: NEVER_S, by: ev.by, reason: '' });
         break;
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
+        break;
       default: {
         const never: never = ev;
         throw new Error(`ReplayTimelineBuilder: unknown event ${JSON.stringify(never)}`);

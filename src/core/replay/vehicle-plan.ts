@@ -97,6 +97,7 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
       case 'VehicleSentByOperator':
+      case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {
         const never: never = ev;

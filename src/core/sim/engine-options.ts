@@ -48,6 +48,12 @@ export interface EngineOptions {
   servicing?: ServicingOptions;
   /** Remote assistance (decision 0012). When given, cars ask for help as they drive and wait for an operator. */
   assistance?: AssistanceOptions;
+  /**
+   * Log why plans were given (decision 0022): strategies see `snapshot.explain` and attach a reason to their assign
+   * commands; the engine writes each as a PlanExplained event after the assignment. Default false: the log is then
+   * byte-identical to a run without the option.
+   */
+  explain?: boolean;
 }
 
 /** Engine counters. */

@@ -46,7 +46,7 @@ import { CommandChecker, type CommandState, type EnergyCheckState } from './comm
 import { EnergyModel } from './energy.js';
 import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
 import { Phase, TimerQueue } from './event-queue.js';
-import type { CancelReason, LegPurpose, OperatorActionEvent, SimEvent } from './events.js';
+import { planExplained, type CancelReason, type LegPurpose, type OperatorActionEvent, type SimEvent } from './events.js';
 import { Movement } from './movement.js';
 import { RequestBook } from './request-book.js';
 import { ServiceCentres, ServiceState } from './servicing.js';
@@ -161,6 +161,7 @@ export class Engine {
       maxWaitS: this.maxWaitS,
       dwell: this.dwell,
       seats: this.spec.seats,
+      explain: opts.explain === true,
       nowS: () => this.nowS,
       charging: energy && this.chargingView(energy),
       servicing: this.service,
@@ -1012,6 +1013,7 @@ export class Engine {
     if (plan.length > 0) f.rebalanceTarget[v] = -1;
     this.replan(v);
     for (const u of losers) this.replan(u);
+    if (c.reason && this.opts.explain) this.emit(planExplained(t, v, c.reason));
   }
 
   private applyRebalance(c: RebalanceCommand): void {

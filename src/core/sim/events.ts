@@ -3,6 +3,7 @@
 // Index conventions: `request` is the index into the scenario's request array, `vehicle` the fleet index, nodes are
 // RoadGraph node indices. -1 means "none" where a vehicle may be absent. All times are integer seconds (`timeS`).
 import type { PolygonRings } from '../network/area.js';
+import type { DispatchReason, ReasonAlternative, ReasonKind } from '../dispatch/types.js';
 
 /** A vehicle is placed at its start node (emitted once per vehicle at the start; makes a log self-contained). */
 export interface VehiclePlaced {
@@ -358,6 +359,39 @@ export interface VehicleSentByOperator {
 /** The events an operator's action adds to a live run (the engine stamps the time: `Engine.recordOperatorAction`). */
 export type OperatorActionEvent = RequestsPaused | RequestsResumed | ServiceAreaChanged | VehicleSentByOperator;
 
+/**
+ * Why `vehicle` was just given its plan (only in runs with explaining on, decision 0022): the dispatcher's reason about
+ * one request of it — how it chose (`why`), the predicted pickup `pickupEtaS` seconds from now, and up to three cars it
+ * weighed for the same request, best first (`costS`/`took` as in DispatchReason). Follows the RequestAssigned events
+ * of the same assignment; KPIs and the replay fold ignore it.
+ */
+export interface PlanExplained {
+  kind: 'PlanExplained';
+  timeS: number;
+  vehicle: number;
+  request: number;
+  why: ReasonKind;
+  pickupEtaS: number;
+  alternatives: ReasonAlternative[];
+  costS?: number;
+  sharedWith?: number;
+}
+
+/** The PlanExplained event of an assign command's reason. */
+export function planExplained(timeS: number, vehicle: number, r: DispatchReason): PlanExplained {
+  return {
+    kind: 'PlanExplained',
+    timeS,
+    vehicle,
+    request: r.request,
+    why: r.kind,
+    pickupEtaS: r.pickupEtaS,
+    alternatives: r.alternatives,
+    ...(r.costS === undefined ? {} : { costS: r.costS }),
+    ...(r.sharedWith === undefined ? {} : { sharedWith: r.sharedWith }),
+  };
+}
+
 /** Everything that can happen in a run. */
 export type SimEvent =
   | VehiclePlaced
@@ -390,7 +424,8 @@ export type SimEvent =
   | VehicleInService
   | RescueNeeded
   | CommandInvalid
-  | OperatorActionEvent;
+  | OperatorActionEvent
+  | PlanExplained;
 
 export type SimEventKind = SimEvent['kind'];
 
@@ -513,6 +548,23 @@ export function eventToJson(ev: SimEvent): string {
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, polygons: ev.polygons, nodesInside: ev.nodesInside, by: ev.by });
     case 'VehicleSentByOperator':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, site: ev.site, node: ev.node, by: ev.by, reason: ev.reason });
+    case 'PlanExplained':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        vehicle: ev.vehicle,
+        request: ev.request,
+        why: ev.why,
+        pickupEtaS: ev.pickupEtaS,
+        alternatives: ev.alternatives.map((a) => ({
+          vehicle: a.vehicle,
+          pickupEtaS: a.pickupEtaS,
+          ...(a.costS === undefined ? {} : { costS: fixed(a.costS, 1) }),
+          ...(a.took === undefined ? {} : { took: a.took }),
+        })),
+        ...(ev.costS === undefined ? {} : { costS: fixed(ev.costS, 1) }),
+        ...(ev.sharedWith === undefined ? {} : { sharedWith: ev.sharedWith }),
+      });
     default: {
       const never: never = ev;
       throw new Error(`eventToJson: unknown event ${JSON.stringify(never)}`);

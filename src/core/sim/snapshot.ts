@@ -43,6 +43,8 @@ export interface SnapshotSources {
   readonly maxWaitS: number;
   readonly dwell: DwellTimes;
   readonly seats: number;
+  /** Whether strategies should say why they gave each plan. */
+  readonly explain: boolean;
   /** The engine's current time. */
   nowS(): number;
   /** The charging sites as dispatchers see them, when the run enforces energy. */
@@ -132,6 +134,7 @@ export class EngineSnapshot implements FleetSnapshot {
   readonly pickupDwellS: number;
   readonly dropoffDwellS: number;
   readonly seats: number;
+  readonly explain: boolean;
   readonly vehicleCount: number;
   readonly vehicleStatus: Uint8Array;
   readonly vehicleNode: Uint32Array;
@@ -156,6 +159,7 @@ export class EngineSnapshot implements FleetSnapshot {
     this.pickupDwellS = src.dwell.pickupS;
     this.dropoffDwellS = src.dwell.dropoffS;
     this.seats = src.seats;
+    this.explain = src.explain;
     this.vehicleCount = src.fleet.size;
     this.vehicleStatus = src.fleet.status;
     this.vehicleNode = src.fleet.node;

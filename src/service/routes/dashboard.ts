@@ -1,5 +1,6 @@
 // The operator dashboard of the live service: the built page (dist/web) at `/`, the road network it draws, a
-// WebSocket feeding it the fleet (snapshot, then bounded deltas: decision 0015), and pausing new ride requests.
+// WebSocket feeding it the fleet (snapshot, then bounded deltas: decision 0015), pausing new ride requests, and a
+// selected car's plan with the dispatcher's reason for it (decision 0022).
 // Everything the page loads comes from this server, so it works without internet access.
 import type {} from '@fastify/websocket';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { RoadGraph } from '../../core/network/graph.js';
 import { encodeReplayScene } from '../../core/replay/bundle.js';
 import { LiveFleetFeed, type LiveAuth, type LiveError } from '../../core/replay/live.js';
 import { ReplayTimelineBuilder } from '../../core/replay/timeline.js';
+import type { PlanExplained } from '../../core/sim/events.js';
 import { networkLayer } from '../../io/replay-source.js';
 import { contentTypeOf, DEFAULT_WEB_ROOT } from '../../io/replay-server.js';
 import type { ApiRoutes } from '../api.js';
@@ -29,6 +31,8 @@ export interface DashboardOptions {
   hz?: number;
   /** A page with more than this many bytes unsent gets no deltas, and one snapshot once it has caught up; default 1 MiB. */
   maxBufferedBytes?: number;
+  /** `--basemap`: a raster tile template or MapLibre style URL the page draws under the roads. */
+  basemap?: string;
 }
 
 
@@ -49,6 +53,13 @@ interface Client {
 export const GLOBAL_PAUSE = '*';
 
 export const PauseBody = z.strictObject({ paused: z.boolean(), reason: z.string().min(1).max(200).optional() });
+const CarParams = z.strictObject({ car: z.coerce.number().int().min(0).max(1_000_000) });
+const CarWhy = z.object({
+  car: z.number(),
+  vehicleId: z.string().nullable(),
+  plan: z.array(z.object({ action: z.enum(['pickup', 'dropoff']), rideId: z.string(), lat: z.number(), lon: z.number() })),
+  reason: z.record(z.string(), z.unknown()).nullable(),
+});
 
 /** Registers the dashboard on `app` (call before `api.register`: the pause route is in the API table). */
 export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: ServiceContext, o: DashboardOptions): void {
@@ -57,7 +68,12 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
   const maxBuffered = o.maxBufferedBytes ?? 1 << 20;
   const speed = o.speed ?? 1;
   const feed = new LiveFleetFeed();
-  const unsubscribe = ctx.conductor.onEvent((ev) => feed.add(ev));
+  /** Per car: the dispatcher's last reason for its plan (decision 0022; only when the engine explains). */
+  const reasons = new Map<number, PlanExplained>();
+  const unsubscribe = ctx.conductor.onEvent((ev) => {
+    feed.add(ev);
+    if (ev.kind === 'PlanExplained') reasons.set(ev.vehicle, ev);
+  });
   const clients = new Set<Client>();
   let paused: { by: string; reason: string } | undefined;
   let network: Uint8Array | undefined;
@@ -83,7 +99,7 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
 
   app.get('/', (_req, reply) => sendFile(reply, resolve(webRoot, 'index.html'), webRoot));
   app.get('/assets/*', (req, reply) => sendFile(reply, resolve(webRoot, `.${decodeURIComponent(req.url.split('?')[0])}`), webRoot));
-  app.get('/api/dashboard', async () => ({ mode: 'live' }));
+  app.get('/api/dashboard', async () => ({ mode: 'live', ...(o.basemap ? { basemap: o.basemap } : {}) }));
   app.get('/api/live/network', (_req, reply) => {
     network ??= encodeReplayScene({ log: { name: 'live', events: 0 }, network: networkLayer(o.graph), timeline: new ReplayTimelineBuilder().result() });
     reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store').send(Buffer.from(network.buffer, network.byteOffset, network.byteLength));
@@ -162,6 +178,22 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
     clearInterval(tick);
     unsubscribe();
     for (const c of clients) c.socket.close(1001, 'server stopping');
+  });
+
+  api.add({
+    method: 'GET',
+    url: '/v1/operator/cars/:car/why',
+    summary: "A car of the dashboard's map (0-based, the k-th registered vehicle): its plan and the dispatcher's last reason for it",
+    tag: 'operator',
+    roles: ['operator'],
+    params: CarParams,
+    responses: { 200: { description: 'the plan and the reason (null when none was logged, e.g. serve --no-explain)', schema: CarWhy }, 400: { description: 'invalid car', schema: ErrorBody } },
+    handler: async ({ params }) => {
+      if (ids.length <= params.car) vehicleIds();
+      const vehicleId = ids[params.car]?.[1] ?? null;
+      const vehicle = vehicleId === null ? undefined : ctx.conductor.vehicle(vehicleId);
+      return { car: params.car, vehicleId, plan: vehicle?.plan ?? [], reason: reasons.get(params.car) ?? null };
+    },
   });
 
   api.add({
