@@ -23,6 +23,8 @@ import { writeResult } from './machine.js';
 const REPO = resolve(import.meta.dirname, '..');
 /** A ride request not answered within this counts as an error (code 0). */
 const RIDE_TIMEOUT_MS = 30_000;
+/** Seconds of telemetry without riders, measured before the riders start. */
+const TELEMETRY_ONLY_S = 15;
 
 const { values } = parseArgs({
   options: {
@@ -154,9 +156,11 @@ async function runVehicles(): Promise<void> {
   };
   const start = () => {
     // Ticks of 100 ms; car i sends in tick i mod (10 × batchS), so the cars' messages are spread evenly over time.
+    // A late timer (a busy machine) catches up on the ticks it missed, so every car keeps its 1 Hz on average.
     const slots = 10 * batchS;
     let tick = 0;
-    timer = setInterval(() => {
+    const t0 = performance.now();
+    const sendTick = () => {
       const slot = tick++ % slots;
       const nowMs = Date.now();
       for (let i = slot; i < keys.length; i += slots) {
@@ -166,7 +170,7 @@ async function runVehicles(): Promise<void> {
           ws.send(batch(i, nowMs));
         } else {
           const k = keys[i];
-          httpJson(telemetryAgent, `${url}/v1/vehicles/${k.id}/telemetry`, 'POST', k.key, batch(i, nowMs).replace('{"type":"telemetry",', '{')).then(
+          httpJson(telemetryAgent, `${url}/v1/vehicles/${k.id}/telemetry`, 'POST', k.key, batch(i, nowMs)).then(
             (r) => {
               if (r.status !== 200 && httpErrors++ < 3) fail(`telemetry ${k.id}: ${r.status} ${r.text.slice(0, 200)}`);
             },
@@ -178,6 +182,10 @@ async function runVehicles(): Promise<void> {
         fixesSent += batchS;
         messagesSent++;
       }
+    };
+    timer = setInterval(() => {
+      const due = Math.floor((performance.now() - t0) / 100) + 1;
+      while (tick < due) sendTick();
     }, 100);
   };
   process.on('message', (m: { type: string }) => {
@@ -276,7 +284,7 @@ async function runMain(): Promise<void> {
     writeFileSync(keysFile, JSON.stringify(cars));
 
     const profArgs = values.prof ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.prof)] : [];
-    const serveArgs = ['serve', '--port', '0', '--data-dir', dir, '--dispatcher', values.dispatcher!, '--fleet', String(vehicles), '--speed', '1', '--silence', '120', '--log-level', 'info'];
+    const serveArgs = ['serve', '--port', '0', '--data-dir', dir, '--dispatcher', values.dispatcher!, '--fleet', String(vehicles), '--speed', '1', '--silence', '600', '--log-level', 'info'];
     server = spawn(process.execPath, [...profArgs, '--max-old-space-size=4096', '--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...serveArgs], { stdio: ['ignore', 'pipe', 'inherit'], cwd: REPO });
     const serverLog: string[] = [];
     const url = await new Promise<string>((res, rej) => {
@@ -346,6 +354,24 @@ async function runMain(): Promise<void> {
     log(`telemetry started (${connected + httpCars} cars, batches of ${batchS} s); warm-up ${warmupS} s`);
     await new Promise((r) => setTimeout(r, warmupS * 1000));
 
+    // ---- telemetry alone: fixes ingested per second of server CPU (the ingest cost per core, rides apart)
+    const tA = performance.now();
+    const mA = await scrape();
+    const pA = procStat(server.pid!);
+    await new Promise((r) => setTimeout(r, TELEMETRY_ONLY_S * 1000));
+    const mB = await scrape();
+    const pB = procStat(server.pid!);
+    const telemetryOnlyS = (performance.now() - tA) / 1000;
+    const fixesOnly = (mB.get('baton_telemetry_samples_total') ?? 0) - (mA.get('baton_telemetry_samples_total') ?? 0);
+    const telemetryOnly = {
+      seconds: round1(telemetryOnlyS),
+      fixesIngestedPerS: round1(fixesOnly / telemetryOnlyS),
+      serverCpuCoresUsed: Math.round(((pB.cpuS - pA.cpuS) / telemetryOnlyS) * 100) / 100,
+      fixesPerCpuSecond: Math.round(fixesOnly / (pB.cpuS - pA.cpuS)),
+      eventLoopDelayMs: { p99: round1((mB.get('baton_event_loop_delay_seconds{quantile="0.99"}') ?? NaN) * 1000), max: round1((mB.get('baton_event_loop_delay_seconds{quantile="1"}') ?? NaN) * 1000) },
+    };
+    log(`telemetry alone: ${JSON.stringify(telemetryOnly)}`);
+
     // ---- the measured window: riders at `rate` per second, open loop
     const m0 = await scrape();
     log('measuring');
@@ -354,11 +380,16 @@ async function runMain(): Promise<void> {
     const load: number[][] = [loadavg()];
     const loadTimer = setInterval(() => load.push(loadavg()), 5000);
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const errors: string[] = [];
     const post = (body: string, headers: Record<string, string>) =>
       new Promise<number>((res, rej) => {
         const req = request(`${url}/v1/rides`, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (r) => {
-          r.resume();
-          r.on('end', () => res(r.statusCode ?? 0));
+          let text = '';
+          r.on('data', (d) => void (r.statusCode !== 201 && (text += d)));
+          r.on('end', () => {
+            if (r.statusCode !== 201 && errors.length < 5) errors.push(`${r.statusCode}: ${text.slice(0, 200)}`);
+            res(r.statusCode ?? 0);
+          });
         });
         req.on('error', rej);
         req.setTimeout(RIDE_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${RIDE_TIMEOUT_MS / 1000} s`)));
@@ -367,7 +398,6 @@ async function runMain(): Promise<void> {
     const total = rate * seconds;
     const latMs: number[] = [];
     const codes = new Map<number, number>();
-    const errors: string[] = [];
     const t0 = performance.now();
     const inflight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -410,6 +440,7 @@ async function runMain(): Promise<void> {
     const result = {
       options: { vehicles, wsVehicles, httpVehicles, rate, seconds, warmupS, batchS, gens, dispatcher: values.dispatcher, network: 'synthetic city (built in)', store: 'sqlite', profiled: Boolean(values.prof) },
       cars: { connectedSockets: connected, httpCars, openAtEnd: g1.reduce((a, r) => a + r.open, 0), closedByServer: g1.reduce((a, r) => a + r.closed, 0), registerS: Math.max(...ready.map((r) => r.registerS)), connectS: Math.max(...ready.map((r) => r.connectS)), failures: ready.flatMap((r) => r.failures) },
+      telemetryOnly,
       telemetry: {
         fixesSentPerS: round1((g1.reduce((a, r) => a + r.fixesSent, 0) - g0.reduce((a, r) => a + r.fixesSent, 0)) / wallS),
         fixesIngestedPerS: round1(fixes / wallS),

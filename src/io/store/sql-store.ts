@@ -322,7 +322,9 @@ export class SqlStore implements Store {
   }
 
   async setVehicleInService(id: string, inService: boolean, reason: string | null = null): Promise<boolean> {
-    return (await this.db.run('UPDATE vehicles SET in_service = ?, out_of_service_reason = ? WHERE id = ?', [inService ? 1 : 0, inService ? null : reason, id])) > 0;
+    // Grouped: many cars going silent at once (a network outage) must not queue one fsync each before ride commits.
+    const rows = await this.db.allGrouped<{ id: string }>('UPDATE vehicles SET in_service = ?, out_of_service_reason = ? WHERE id = ? RETURNING id', [inService ? 1 : 0, inService ? null : reason, id]);
+    return rows.length > 0;
   }
 
   async recordSightings(sightings: readonly VehicleSighting[]): Promise<void> {
