@@ -190,6 +190,7 @@ export class EngineConductor implements Conductor {
   private readonly eventListeners: ((ev: SimEvent) => void)[] = [];
   /** Recent waits, for the placeholder ETA. */
   private readonly recentWaitsS: number[] = [];
+  private medianWaitS: number | undefined;
   private readonly nowMs: () => number;
   private readonly areas = new OperatorAreas();
 
@@ -434,6 +435,7 @@ export class EngineConductor implements Conductor {
     if (ev.kind === 'PickedUp') {
       this.recentWaitsS.push(ev.waitS);
       if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();
+      this.medianWaitS = undefined;
     }
     const change = this.state.apply(ev);
     for (const l of this.eventListeners) l(ev);
@@ -443,12 +445,14 @@ export class EngineConductor implements Conductor {
     }
   }
 
-  /** Median of recent waits (or DEFAULT_ETA_S before any pickup). */
+  /** Median of recent waits (or DEFAULT_ETA_S before any pickup); kept until the next pickup (asked twice per ride request). */
   private placeholderEtaS(): number {
+    if (this.medianWaitS !== undefined) return this.medianWaitS;
     const w = this.recentWaitsS;
     if (w.length === 0) return DEFAULT_ETA_S;
     const sorted = [...w].sort((a, b) => a - b);
-    return sorted[sorted.length >> 1];
+    this.medianWaitS = sorted[sorted.length >> 1];
+    return this.medianWaitS;
   }
 
   /** Seconds until the car reaches request r's pickup along its plan (travel times + pickup dwells). */

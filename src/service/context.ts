@@ -1,4 +1,5 @@
 // What every route handler may use: the store, the conductor, authentication, limits, metrics and the logger.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Role, Store } from '../io/store/store.js';
 import type { Authenticator } from './auth.js';
@@ -48,6 +49,16 @@ export const DEFAULT_LIMITS: Record<Role, RateLimit> = {
   operator: { perSecond: 50, burst: 200 },
 };
 
+let loopMonitor: ReturnType<typeof monitorEventLoopDelay> | undefined;
+/** One event-loop delay monitor per process (servers built by tests share it). */
+function eventLoopDelay(): ReturnType<typeof monitorEventLoopDelay> {
+  if (!loopMonitor) {
+    loopMonitor = monitorEventLoopDelay({ resolution: 10 });
+    loopMonitor.enable();
+  }
+  return loopMonitor;
+}
+
 export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
   const registry = new MetricsRegistry();
   const m: ServiceMetrics = {
@@ -62,7 +73,18 @@ export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
   const requests = registry.gauge('baton_requests', 'requests of this run by ride status', ['status']);
   const vehicles = registry.gauge('baton_vehicles', 'registered vehicles by state', ['state']);
   const assists = registry.gauge('baton_assist_queue_length', 'vehicles waiting for remote assistance');
+  // Process figures for load tests and dashboards: CPU time of the whole process (worker threads included), resident
+  // memory, and how late the event loop ran timers since the previous scrape (what every request waits behind).
+  const cpuSeconds = registry.counter('process_cpu_seconds_total', 'user + system CPU time of the process (all threads), seconds');
+  const rssBytes = registry.gauge('process_resident_memory_bytes', 'resident set size, bytes');
+  const loopDelay = registry.gauge('baton_event_loop_delay_seconds', 'event-loop delay since the previous scrape (p50, p99, max)', ['quantile']);
+  const loop = eventLoopDelay();
   registry.onCollect(() => {
+    const cpu = process.cpuUsage();
+    cpuSeconds.setTotal(undefined, (cpu.user + cpu.system) / 1e6);
+    rssBytes.set(undefined, process.memoryUsage.rss());
+    for (const [q, v] of [['0.5', loop.percentile(50)], ['0.99', loop.percentile(99)], ['1', loop.max]] as const) loopDelay.set({ quantile: q }, v / 1e9);
+    loop.reset();
     const s = conductor.stats();
     engineTime.set(undefined, s.engineTimeS);
     requests.reset();

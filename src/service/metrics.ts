@@ -18,7 +18,10 @@ abstract class Metric {
     readonly help: string,
     readonly labelNames: readonly string[],
   ) {}
+  /** The one series of a metric without labels (the hot counters skip the key building below). */
+  protected plain: number[] | undefined;
   protected entry(labels: Labels | undefined, size: number): number[] {
+    if (this.plain && labels === undefined) return this.plain;
     const values = this.labelNames.map((n) => labels?.[n] ?? '');
     const key = values.join('\u0000');
     let e = this.series.get(key);
@@ -26,6 +29,7 @@ abstract class Metric {
       e = { values, data: new Array<number>(size).fill(0) };
       this.series.set(key, e);
     }
+    if (this.labelNames.length === 0 && labels === undefined) this.plain = e.data;
     return e.data;
   }
   abstract render(): string;
@@ -34,6 +38,10 @@ abstract class Metric {
 export class Counter extends Metric {
   inc(labels?: Labels, by = 1): void {
     this.entry(labels, 1)[0] += by;
+  }
+  /** Sets a total counted elsewhere (the process's CPU seconds); it must only grow. */
+  setTotal(labels: Labels | undefined, value: number): void {
+    this.entry(labels, 1)[0] = value;
   }
   render(): string {
     let s = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
@@ -49,6 +57,7 @@ export class Gauge extends Metric {
   /** Replaces every series (for gauges read from a snapshot, such as vehicles per status). */
   reset(): void {
     this.series.clear();
+    this.plain = undefined;
   }
   render(): string {
     let s = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;

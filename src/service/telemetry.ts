@@ -11,9 +11,13 @@ export interface TelemetryOptions {
   onSilent?(vehicleId: string): void;
 }
 
+/** Sightings per store write: a ride's commit queued behind a sightings write waits for one chunk, not for the fleet. */
+export const SIGHTING_CHUNK = 1000;
+
 export class TelemetryHub {
   private readonly lastSeenMs = new Map<string, number>();
-  private readonly pending = new Map<string, VehicleSighting>();
+  /** Per car heard from since the last flush: its last fix and when it arrived (the sighting is built at flush). */
+  private readonly pending = new Map<string, { sample: TelemetrySample; atMs: number }>();
   private readonly silenced = new Set<string>();
   private readonly nowMs: () => number;
   samples = 0;
@@ -32,9 +36,13 @@ export class TelemetryHub {
     const now = this.nowMs();
     this.samples += samples.length;
     this.lastSeenMs.set(vehicleId, now);
-    this.silenced.delete(vehicleId);
-    const last = samples[samples.length - 1];
-    this.pending.set(vehicleId, { id: vehicleId, atMs: now, lat: last.lat, lon: last.lon, socPct: last.socPct ?? null });
+    if (this.silenced.size > 0) this.silenced.delete(vehicleId);
+    const sample = samples[samples.length - 1];
+    const p = this.pending.get(vehicleId);
+    if (p) {
+      p.sample = sample;
+      p.atMs = now;
+    } else this.pending.set(vehicleId, { sample, atMs: now });
     this.conductor.telemetry(vehicleId, samples);
   }
 
@@ -58,11 +66,16 @@ export class TelemetryHub {
     return out;
   }
 
-  /** Writes the last fix of every car heard from since the previous flush. */
+  /**
+   * Writes the last fix of every car heard from since the previous flush, SIGHTING_CHUNK cars per write, one write
+   * after another: with 20,000 cars one write held the store's thread for the whole fleet while ride requests, whose
+   * answers wait for their commit, queued behind it.
+   */
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch: VehicleSighting[] = [];
+    for (const [id, { sample, atMs }] of this.pending) batch.push({ id, atMs, lat: sample.lat, lon: sample.lon, socPct: sample.socPct ?? null });
     this.pending.clear();
-    await this.store.recordSightings(batch);
+    for (let i = 0; i < batch.length; i += SIGHTING_CHUNK) await this.store.recordSightings(batch.slice(i, i + SIGHTING_CHUNK));
   }
 }

@@ -9,7 +9,7 @@ import { guard } from '../api.js';
 import type { Principal } from '../auth.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, describeIssues, parseOr400 } from '../errors.js';
-import { ErrorBody, LatLon, TelemetryBatch, VehicleParams, VehicleRegisterBody, VehicleReport } from '../schemas.js';
+import { ErrorBody, isTelemetryBatch, LatLon, TelemetryBatch, VehicleParams, VehicleRegisterBody, VehicleReport } from '../schemas.js';
 
 /** 403 unless the token is this vehicle's. */
 export function asSelf(principal: Principal, vehicleId: string): void {
@@ -175,10 +175,13 @@ export function handleVehicleMessage(ctx: ServiceContext, vehicleId: string, tex
   } catch {
     return JSON.stringify({ type: 'error', error: 'invalid_json', reason: 'message is not JSON' });
   }
-  const r = TelemetryBatch.safeParse(msg);
-  if (!r.success) return JSON.stringify({ type: 'error', error: 'invalid_message', reason: describeIssues('message', r.error.issues) });
-  ctx.telemetry.ingest(vehicleId, r.data.samples);
-  ctx.metrics.telemetrySamples.inc(undefined, r.data.samples.length);
+  if (!isTelemetryBatch(msg)) {
+    const r = TelemetryBatch.safeParse(msg);
+    const reason = r.success ? 'message is not a telemetry batch' : describeIssues('message', r.error.issues);
+    return JSON.stringify({ type: 'error', error: 'invalid_message', reason });
+  }
+  ctx.telemetry.ingest(vehicleId, msg.samples);
+  ctx.metrics.telemetrySamples.inc(undefined, msg.samples.length);
   return null;
 }
 
