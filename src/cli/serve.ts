@@ -16,7 +16,7 @@ import { addSettingOptions } from './scenario-cli.js';
 import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
-const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS'] as const;
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', 'assistOperators', 'assistTimeS'] as const;
 
 /** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
 export const ENGINE_TIME_STATE = 'engine_time_s';
@@ -108,7 +108,9 @@ export function registerServeCommand(program: Command): void {
         const at = v.lat !== null && v.lon !== null ? snapper.snap(v.lat, v.lon) : null;
         if (at) depots[i] = at.node;
       });
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record' });
+      // The operator pool holds the cars that report a need for remote assistance; none asks by itself (rate 0).
+      const assistance = { per1000Km: 0, operators: settings.assistOperators, serviceS: settings.assistTimeS };
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec: { seats: settings.seats }, maxWaitS: settings.maxWaitS, invalidCommands: 'record', assistance });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       for (const v of known) {
         conductor.registerVehicle(v.id, v.seats);

@@ -58,11 +58,26 @@ export interface LiveVehicle {
   socPct: number | null;
 }
 
+/**
+ * Where a car's request for remote assistance is: `asked` (reported; the car drives on to the next node of its path,
+ * or finishes its dwell, where it stops), `waiting` (stopped, in the operator queue), `helping` (an operator has it).
+ * It leaves the list when the operator is done.
+ */
+export const ASSIST_STATES = ['asked', 'waiting', 'helping'] as const;
+export type AssistState = (typeof ASSIST_STATES)[number];
+
 export interface AssistRequest {
   id: number;
   vehicleId: string;
   description: string;
+  /** Wall clock of the report, epoch ms. */
   atMs: number;
+  state: AssistState;
+  /** Engine seconds: when the car stopped and joined the queue, when an operator took it (null until then). */
+  queuedS: number | null;
+  startedS: number | null;
+  /** Riders on board, who wait with the car. */
+  onboard: number;
 }
 
 export interface ConductorStats {
@@ -70,7 +85,11 @@ export interface ConductorStats {
   /** Requests not yet terminal, by ride status. */
   requestsByStatus: Record<string, number>;
   vehiclesByState: Record<string, number>;
+  /** Cars that asked for remote assistance and no operator has yet (asked or waiting). */
   assistQueue: number;
+  /** Remote operators on duty, and those helping a car now. */
+  assistOperators: number;
+  assistOperatorsBusy: number;
 }
 
 /** The live service's view of the fleet conductor. All methods are synchronous and cheap enough for a request. */
@@ -121,6 +140,13 @@ export interface LiveEngine {
   setInService(vehicle: number, inService: boolean, reason: string): boolean;
   fault(vehicle: number, reason: string): boolean;
   isInService(vehicle: number): boolean;
+  /**
+   * The car asks for remote assistance: held at its next node until one of the operators is free, then for the
+   * service time; riders stay on board (decision 0012). False when it already asks or is held, or is out of service.
+   */
+  requestAssist(vehicle: number): boolean;
+  /** Remote operators on duty (0: the engine holds no car for assistance). */
+  readonly assistOperators: number;
 }
 
 export interface EngineConductorOptions {
@@ -149,8 +175,10 @@ export class EngineConductor implements Conductor {
   private readonly inService: boolean[] = [];
   private readonly outReason: (string | null)[] = [];
   private readonly lastSample: (TelemetrySample | null)[] = [];
-  private readonly assistQueue: AssistRequest[] = [];
+  /** Open requests for remote assistance by vehicle slot, oldest first (a car has at most one). */
+  private readonly assistOf = new Map<number, AssistRequest>();
   private nextAssist = 1;
+  private assistBusy = 0;
   private readonly kpiAcc: KpiAccumulator;
   private readonly rideListeners: ((rideId: string, ride: LiveRide) => void)[] = [];
   private readonly planListeners: ((vehicleId: string, plan: PlanStop[]) => void)[] = [];
@@ -248,9 +276,16 @@ export class EngineConductor implements Conductor {
       }
       case 'fault':
         return this.takeOut(v, `fault ${report.code}${report.description ? `: ${report.description}` : ''}`, true);
-      case 'assist':
-        this.assistQueue.push({ id: this.nextAssist++, vehicleId, description: report.description, atMs: this.nowMs() });
-        return { ok: true };
+      case 'assist': {
+        if (!this.inService[v]) return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} is out of service (${this.outReason[v]})` };
+        if (this.engine.assistOperators === 0) return { ok: false, error: 'no_operators', reason: 'this service runs no remote-assistance operators' };
+        if (this.assistOf.has(v)) return { ok: true }; // already asking or held: the same request
+        // In the book first: a standing car is held at once, and the fold then finds its request.
+        this.assistOf.set(v, this.newAssist(v, report.description));
+        if (this.engine.requestAssist(v)) return { ok: true };
+        this.assistOf.delete(v);
+        return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} cannot be held for assistance now` };
+      }
       default: {
         const never: never = report;
         return { ok: false, error: 'invalid_request', reason: `unknown report ${JSON.stringify(never)}` };
@@ -289,7 +324,7 @@ export class EngineConductor implements Conductor {
   }
 
   assists(): AssistRequest[] {
-    return [...this.assistQueue];
+    return [...this.assistOf.values()].map((a) => ({ ...a })).sort((a, b) => a.id - b.id);
   }
 
   kpis(): Kpis {
@@ -305,7 +340,9 @@ export class EngineConductor implements Conductor {
       const s = this.inService[v] ? (this.state.vehicles[v]?.state ?? 'unplaced') : 'out_of_service';
       vehiclesByState[s]++;
     }
-    return { engineTimeS: this.engine.timeS, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+    let assistQueue = 0;
+    for (const a of this.assistOf.values()) if (a.state !== 'helping') assistQueue++;
+    return { engineTimeS: this.engine.timeS, requestsByStatus, vehiclesByState, assistQueue, assistOperators: this.engine.assistOperators, assistOperatorsBusy: this.assistBusy };
   }
 
   onRideChange(listener: (rideId: string, ride: LiveRide) => void): () => void {
@@ -340,11 +377,44 @@ export class EngineConductor implements Conductor {
       this.recentWaitsS.push(ev.waitS);
       if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();
     }
+    this.foldAssist(ev);
     const change = this.state.apply(ev);
     for (const l of this.eventListeners) l(ev);
     if (change && this.rideListeners.length > 0) {
       const ride = this.ride(change.id);
       if (ride) for (const l of this.rideListeners) l(change.id, ride);
+    }
+  }
+
+  private newAssist(v: number, description: string): AssistRequest {
+    return { id: this.nextAssist++, vehicleId: this.vehicleIdOf[v] ?? `car-${v}`, description, atMs: this.nowMs(), state: 'asked', queuedS: null, startedS: null, onboard: 0 };
+  }
+
+  /** The remote-assistance book follows the engine's events (also for cars the engine holds by itself). */
+  private foldAssist(ev: SimEvent): void {
+    switch (ev.kind) {
+      case 'AssistRequested': {
+        let a = this.assistOf.get(ev.vehicle);
+        if (!a) this.assistOf.set(ev.vehicle, (a = this.newAssist(ev.vehicle, 'asked by the engine')));
+        Object.assign(a, { state: 'waiting', queuedS: ev.timeS, onboard: ev.onboard });
+        return;
+      }
+      case 'AssistStarted': {
+        this.assistBusy++;
+        const a = this.assistOf.get(ev.vehicle);
+        if (a) Object.assign(a, { state: 'helping', startedS: ev.timeS });
+        return;
+      }
+      case 'AssistEnded':
+        this.assistBusy--;
+        this.assistOf.delete(ev.vehicle);
+        return;
+      case 'VehicleOutOfService':
+        // Taken out before it stopped for the assist: the request is dropped with it (the engine stops it instead).
+        if (this.assistOf.get(ev.vehicle)?.state === 'asked') this.assistOf.delete(ev.vehicle);
+        return;
+      default:
+        return;
     }
   }
 

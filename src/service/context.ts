@@ -61,7 +61,8 @@ export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
   const engineTime = registry.gauge('baton_engine_time_seconds', 'engine clock, seconds since local midnight');
   const requests = registry.gauge('baton_requests', 'requests of this run by ride status', ['status']);
   const vehicles = registry.gauge('baton_vehicles', 'registered vehicles by state', ['state']);
-  const assists = registry.gauge('baton_assist_queue_length', 'vehicles waiting for remote assistance');
+  const assists = registry.gauge('baton_assist_queue_length', 'vehicles that asked for remote assistance and no operator has yet');
+  const operators = registry.gauge('baton_assist_operators', 'remote-assistance operators by state (busy: helping a car; free)', ['state']);
   registry.onCollect(() => {
     const s = conductor.stats();
     engineTime.set(undefined, s.engineTimeS);
@@ -70,6 +71,8 @@ export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
     vehicles.reset();
     for (const [k, n] of Object.entries(s.vehiclesByState)) vehicles.set({ state: k }, n);
     assists.set(undefined, s.assistQueue);
+    operators.set({ state: 'busy' }, s.assistOperatorsBusy);
+    operators.set({ state: 'free' }, s.assistOperators - s.assistOperatorsBusy);
   });
   return m;
 }

@@ -6,7 +6,7 @@
 import type { SimEvent } from '../core/sim/events.js';
 import type { RideStatus } from '../io/store/store.js';
 
-export const VEHICLE_STATES = ['unplaced', 'idle', 'driving', 'dwelling', 'rebalancing'] as const;
+export const VEHICLE_STATES = ['unplaced', 'idle', 'driving', 'dwelling', 'rebalancing', 'assisted'] as const;
 export type VehicleState = (typeof VEHICLE_STATES)[number];
 
 export interface RequestState {
@@ -107,6 +107,15 @@ export class LiveState {
       case 'VehicleOutOfService':
         this.planDirty.add(ev.vehicle);
         return undefined;
+      case 'AssistRequested': {
+        // Held where it stands for remote assistance, riders on board; its departure or idling afterwards says what next.
+        const v = this.vehicle(ev.vehicle);
+        v.state = 'assisted';
+        v.node = ev.node;
+        v.legToNode = ev.node;
+        v.legArriveS = ev.timeS;
+        return undefined;
+      }
       case 'RescueNeeded': {
         // The car stopped out of service with these riders on board: waiting again, for the rescue car.
         this.planDirty.add(ev.vehicle);

@@ -66,7 +66,7 @@ export class FakeConductor implements Conductor {
     if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: 'register first' };
     if (r.kind === 'fault') return this.setInService(vehicleId, false, `fault ${r.code}`);
     if (r.kind === 'assist') {
-      this.assistQueue.push({ id: this.assistQueue.length + 1, vehicleId, description: r.description, atMs: 0 });
+      this.assistQueue.push({ id: this.assistQueue.length + 1, vehicleId, description: r.description, atMs: 0, state: 'asked', queuedS: null, startedS: null, onboard: 0 });
       return { ok: true };
     }
     const ride = this.rides.get(r.rideId);
@@ -99,7 +99,7 @@ export class FakeConductor implements Conductor {
     for (const r of this.rides.values()) requestsByStatus[r.status] = (requestsByStatus[r.status] ?? 0) + 1;
     const vehiclesByState: Record<string, number> = {};
     for (const c of this.cars.values()) vehiclesByState[c.state] = (vehiclesByState[c.state] ?? 0) + 1;
-    return { engineTimeS: 0, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+    return { engineTimeS: 0, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length, assistOperators: 0, assistOperatorsBusy: 0 };
   }
   onRideChange(l: (id: string, r: LiveRide) => void): () => void {
     this.rideL.push(l);

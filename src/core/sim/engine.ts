@@ -19,7 +19,8 @@
 // first-served plug queue, charges along the curve (energy.ts) and frees up idle there; the energy invariant is part of
 // command validation. With service centres (decision 0012, servicing.ts) a car sent to service does the same with a
 // bay; with remote assistance (assistance.ts) a car that asks for help at the end of a leg is held there until an
-// operator is done with it. `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
+// operator is done with it (`requestAssist`: a car that asks from outside, the live service's reports, is held the same
+// way). `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
 // the next node and its riders on board become rescue requests.
 //
 // NOTE: ~1,000 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops,
@@ -88,6 +89,8 @@ export class Engine {
   /** Service centres and every car's service cycle, when the run has cleaning and maintenance. */
   readonly service: ServiceCentres | undefined;
   private readonly assist: RemoteAssistance | undefined;
+  /** Per vehicle (with assistance): 1 when it asked from outside and is held at its next node (`requestAssist`). */
+  private readonly assistAsked: Uint8Array | undefined;
   /** Per vehicle: Out state, and why it is out. */
   private readonly outState: Uint8Array;
   private readonly outReason: string[] = [];
@@ -135,6 +138,7 @@ export class Engine {
     const energyCheck: EnergyCheckState | undefined = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
     this.service = opts.servicing ? new ServiceCentres(opts.fleetSize, opts.servicing, opts.seed) : undefined;
     this.assist = opts.assistance ? new RemoteAssistance(opts.fleetSize, opts.assistance, opts.seed) : undefined;
+    this.assistAsked = opts.assistance ? new Uint8Array(opts.fleetSize) : undefined;
     this.outState = new Uint8Array(opts.fleetSize);
     this.validationState = {
       fleet: this.fleet,
@@ -428,7 +432,7 @@ export class Engine {
     });
     this.service?.drove(v, f.legEndS[v] - f.legStartS[v]);
     if (this.assist?.drove(v, distM) && this.outState[v] === Out.inService) {
-      this.requestAssist(v);
+      this.holdForAssist(v);
       return;
     }
     this.proceed(v);
@@ -443,6 +447,10 @@ export class Engine {
     const plan = f.plans[v];
     if (this.outState[v] !== Out.inService) {
       this.stopOutOfService(v);
+      return;
+    }
+    if (this.assistAsked !== undefined && this.assistAsked[v] === 1) {
+      this.holdForAssist(v);
       return;
     }
     if (plan.length > 0) {
@@ -655,10 +663,38 @@ export class Engine {
 
   // ---- remote assistance (assistance.ts) ----
 
-  /** The car asks for help where its leg ended: held there (riders on board) until an operator is done. */
-  private requestAssist(v: number): void {
+  /**
+   * Vehicle v asks for remote assistance from outside the loop (the live service: the car reported that it needs
+   * help). It is held as a car that asks by itself (decision 0012): at once where it stands idle; at the next node of
+   * its path when driving; when its dwell, plug or bay ends otherwise. There it joins the operator queue
+   * (AssistRequested), waits for a free operator, is held the service time and carries on with its plan; riders on board
+   * stay on board. Needs the `assistance` option (throws without). Returns false when nothing changes: the car is
+   * already asking or held, or out of service. Call between `runUntil` steps, like `setInService`.
+   */
+  requestAssist(v: number): boolean {
+    if (!this.assist || !this.assistAsked) throw new Error('engine: requestAssist needs the assistance option (an operator pool)');
+    if (!this.fleet.has(v)) return false;
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const f = this.fleet;
+    if (this.outState[v] !== Out.inService || this.assistAsked[v] === 1 || f.status[v] === VehicleStatus.assisted) return false;
+    this.assistAsked[v] = 1;
+    if (f.status[v] === VehicleStatus.idle) {
+      this.proceed(v);
+    } else if (f.node[v] !== f.legTarget[v]) {
+      // On a leg: finish the edge being driven; the arrival there holds it (proceed).
+      this.movement.cutAtNextNode(v, this.nowS);
+      this.scheduleArrival(v);
+    }
+    // Otherwise a dwell, a plug or a bay holds it: when that ends, proceed holds it for the assist.
+    return true;
+  }
+
+  /** The car asks for help where it stands (its leg ended): held there (riders on board) until an operator is done. */
+  private holdForAssist(v: number): void {
     const f = this.fleet;
     const t = this.nowS;
+    this.assistAsked![v] = 0;
     this.assist!.request(v, t, f.status[v]);
     f.status[v] = VehicleStatus.assisted;
     f.legStartS[v] = t;
@@ -725,6 +761,11 @@ export class Engine {
     if (Number.isFinite(this.sealedS)) this.nowS = Math.max(this.nowS, this.sealedS + 1);
   }
 
+  /** Remote operators on duty (0 without the `assistance` option). */
+  get assistOperators(): number {
+    return this.assist?.operators ?? 0;
+  }
+
   /** Whether vehicle v is in service (false from `setInService(v, false)`/`fault` until it is put back). */
   isInService(v: number): boolean {
     return this.outState[v] === Out.inService;
@@ -767,6 +808,7 @@ export class Engine {
     }
     this.outState[v] = Out.stopping;
     this.outReason[v] = reason;
+    if (this.assistAsked) this.assistAsked[v] = 0; // it stops instead
     this.emit({ kind: 'VehicleOutOfService', timeS: t, vehicle: v, reason, fault, abandoned });
     const moving = f.node[v] !== f.legTarget[v];
     if (st === VehicleStatus.idle) {
