@@ -152,6 +152,8 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
       return `back in service at node ${ev.node}`;
     case 'RescueNeeded':
       return `${requestName(ev.request)} needs a rescue at node ${ev.node}`;
+    case 'RequestResumed':
+      return `${requestName(ev.request)} still on board after a restart (picked up ${clockText(ev.pickedUpS)})`;
     case 'ServiceCentreOpened':
     case 'AssistanceOpened':
     case 'ChargingSiteOpened':

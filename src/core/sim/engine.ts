@@ -252,6 +252,65 @@ export class Engine {
   }
 
   /**
+   * Places riders already on board car v: a restarted live service carries on rides picked up before it stopped. Each
+   * trip enters the book on board v (RequestResumed, with its first request time and its pickup time `pickedUpS`; no
+   * second pickup), and v's plan becomes their drop-offs in the order given; the car sets off at once (strategies may
+   * later reorder the drop-offs, never drop them). For a car in service that stands idle with no plan and nobody on
+   * board, as every car does where the fleet is placed. Throws naming the problem otherwise (another state, seats
+   * exceeded, a malformed trip or times). Returns the requests' indices. Call between `runUntil` steps.
+   */
+  resumeOnboard(v: number, riders: readonly { trip: PlacedTrip; pickedUpS: number }[]): number[] {
+    if (this.closed) throw new Error(`engine: resumeOnboard after closeRequests (vehicle ${v})`);
+    if (!this.fleet.has(v)) throw new Error(`engine: resumeOnboard: ${v} is not a vehicle`);
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const f = this.fleet;
+    const b = this.book;
+    const t = this.nowS;
+    if (this.outState[v] !== Out.inService || f.status[v] !== VehicleStatus.idle || f.plans[v].length > 0 || f.load[v] > 0) {
+      throw new Error(`engine: resumeOnboard: vehicle ${v} must be in service, idle, with no plan and nobody on board`);
+    }
+    let seats = 0;
+    for (const { trip, pickedUpS } of riders) {
+      checkTrip(trip, this.travelTimes.nodeCount);
+      if (!Number.isInteger(pickedUpS) || pickedUpS < trip.requestS || pickedUpS > t) {
+        throw new Error(`engine: resumeOnboard: request ${trip.id}: pickedUpS ${pickedUpS} must be an integer in [requestS ${trip.requestS}, now ${t}]`);
+      }
+      seats += trip.riders;
+    }
+    if (seats > this.spec.seats) throw new Error(`engine: resumeOnboard: ${seats} riders do not fit the ${this.spec.seats} seats of vehicle ${v}`);
+    const requests: number[] = [];
+    const plan: number[] = [];
+    for (const { trip, pickedUpS } of riders) {
+      const r = b.add(trip, trip.requestS);
+      b.status[r] = RequestStatus.onboard;
+      b.vehicle[r] = v;
+      b.pickupS[r] = pickedUpS;
+      b.active++;
+      f.load[v] += trip.riders;
+      plan.push(stopCode({ action: 'dropoff', request: r }));
+      requests.push(r);
+      this.emit({
+        kind: 'RequestResumed',
+        timeS: t,
+        request: r,
+        id: trip.id,
+        vehicle: v,
+        pickupNode: trip.pickupNode,
+        dropoffNode: trip.dropoffNode,
+        riders: trip.riders,
+        acceptsSharing: trip.acceptsSharing,
+        requestS: trip.requestS,
+        pickedUpS,
+      });
+    }
+    f.plans[v] = plan;
+    f.rebalanceTarget[v] = -1;
+    this.replan(v);
+    return requests;
+  }
+
+  /**
    * Cancels a request that is not picked up yet (a rider's or operator's cancellation) now. Returns false if it is
    * already on board or terminal.
    */
