@@ -36,6 +36,16 @@ export interface LiveRide {
   vehicleId: string | null;
   /** Expected seconds until pickup; null once picked up or ended, or when unknown. */
   etaS: number | null;
+  /** On board: the engine second of the pickup (kept in the store, so a restart puts the riders back in the car). */
+  pickedUpS?: number;
+}
+
+/** A ride whose riders were on board when the service stopped (the store says which car and since when). */
+export interface OnboardRide {
+  rideId: string;
+  order: RideOrder;
+  /** Engine second of the pickup, before the restart. */
+  pickedUpS: number;
 }
 
 export interface PlanStop {
@@ -100,6 +110,11 @@ export interface Conductor {
   check(order: RideOrder): Decision;
   /** Hands an acknowledged, stored ride to the engine; returns a first pickup estimate. */
   submit(rideId: string, order: RideOrder): { etaS: number | null };
+  /**
+   * A restart: puts rides whose riders were on board `vehicleId` back in that car, which drops them off (no second
+   * pickup). Refused (nothing changes) when the car is not registered, out of service or not free to take them.
+   */
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision;
   cancel(rideId: string, reason: string): Decision;
   ride(rideId: string): LiveRide | undefined;
   /** Binds a vehicle id to a car of the fleet. Registering again is fine. */
@@ -145,6 +160,11 @@ export interface LiveEngine {
    * service time; riders stay on board (decision 0012). False when it already asks or is held, or is out of service.
    */
   requestAssist(vehicle: number): boolean;
+  /**
+   * Places riders already on board a standing, free car with their drop-offs in order (a restart; decision 0020);
+   * throws when it cannot. Returns their request indices.
+   */
+  resumeOnboard(vehicle: number, riders: readonly { trip: PlacedTrip; pickedUpS: number }[]): number[];
   /** Remote operators on duty (0: the engine holds no car for assistance). */
   readonly assistOperators: number;
 }
@@ -224,6 +244,44 @@ export class EngineConductor implements Conductor {
     return { etaS: this.placeholderEtaS() };
   }
 
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    if (!this.inService[v] || !this.engine.isInService(v)) return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} is out of service` };
+    const trips: PlacedTrip[] = [];
+    for (const { rideId, order, pickedUpS } of rides) {
+      const p = this.o.snapper.snap(order.pickup.lat, order.pickup.lon);
+      const d = this.o.snapper.snap(order.dropoff.lat, order.dropoff.lon);
+      if (!p || !d) return { ok: false, error: 'outside_service_area', reason: `ride ${rideId} is not near a road of the service area` };
+      // NOTE: the store keeps the pickup second, not the engine second of the request: the request time is unknown here.
+      trips.push({ id: rideId, requestS: pickedUpS, pickupNode: p.node, dropoffNode: d.node, pickupLat: order.pickup.lat, pickupLon: order.pickup.lon, dropoffLat: order.dropoff.lat, dropoffLon: order.dropoff.lon, riders: order.riders, acceptsSharing: order.acceptsSharing });
+    }
+    // Drop-offs nearest first from where the car stands (the order of its plan before the restart is not stored).
+    const ordered: { trip: PlacedTrip; pickedUpS: number }[] = [];
+    const left = trips.map((trip, i) => ({ trip, pickedUpS: rides[i].pickedUpS }));
+    let node = this.state.vehicles[v]?.node ?? -1;
+    while (left.length > 0) {
+      let best = 0;
+      if (node >= 0) {
+        let bestS = Infinity;
+        for (let i = 0; i < left.length; i++) {
+          const s = this.o.travelTimes.timeS(node, left[i].trip.dropoffNode, this.engine.timeS);
+          if (s < bestS) [best, bestS] = [i, s];
+        }
+      }
+      const [next] = left.splice(best, 1);
+      ordered.push(next);
+      node = next.trip.dropoffNode;
+    }
+    try {
+      const requests = this.engine.resumeOnboard(v, ordered);
+      requests.forEach((r, i) => this.requestOf.set(ordered[i].trip.id, r));
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: 'not_available', reason: (err as Error).message };
+    }
+  }
+
   cancel(rideId: string, reason: string): Decision {
     const r = this.requestOf.get(rideId);
     if (r === undefined) return { ok: false, error: 'not_found', reason: 'no such ride in this run' };
@@ -241,6 +299,7 @@ export class EngineConductor implements Conductor {
       reason: s.reason,
       vehicleId: s.vehicle >= 0 ? (this.vehicleIdOf[s.vehicle] ?? `car-${s.vehicle}`) : null,
       etaS: s.status === 'accepted' ? this.placeholderEtaS() : s.status === 'assigned' ? this.plannedPickupInS(r, s.vehicle) : null,
+      ...(s.status === 'onboard' && s.pickedUpS >= 0 ? { pickedUpS: s.pickedUpS } : {}),
     };
   }
 

@@ -3,7 +3,7 @@
 import type { Kpis } from '../../src/core/metrics/kpis.js';
 import { computeKpis } from '../../src/core/metrics/kpis.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, PlanStop, RideOrder } from '../../src/service/conductor.js';
+import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, OnboardRide, PlanStop, RideOrder } from '../../src/service/conductor.js';
 import type { TelemetrySample, VehicleReport } from '../../src/service/schemas.js';
 
 export class FakeConductor implements Conductor {
@@ -32,6 +32,12 @@ export class FakeConductor implements Conductor {
     this.rides.set(rideId, { status: 'accepted', reason: null, vehicleId: null, etaS: 120 });
     this.emit({ kind: 'RequestSubmitted', timeS: 0, request: this.request++, id: rideId, pickupNode: 0, dropoffNode: 1, riders: o.riders, acceptsSharing: o.acceptsSharing });
     return { etaS: 120 };
+  }
+
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision {
+    if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: 'register first' };
+    for (const r of rides) this.change(r.rideId, { status: 'onboard', reason: null, vehicleId, etaS: null, pickedUpS: r.pickedUpS });
+    return { ok: true };
   }
 
   cancel(rideId: string): Decision {
