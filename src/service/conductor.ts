@@ -256,26 +256,11 @@ export class EngineConductor implements Conductor {
       // NOTE: the store keeps the pickup second, not the engine second of the request: the request time is unknown here.
       trips.push({ id: rideId, requestS: pickedUpS, pickupNode: p.node, dropoffNode: d.node, pickupLat: order.pickup.lat, pickupLon: order.pickup.lon, dropoffLat: order.dropoff.lat, dropoffLon: order.dropoff.lon, riders: order.riders, acceptsSharing: order.acceptsSharing });
     }
-    // Drop-offs nearest first from where the car stands (the order of its plan before the restart is not stored).
-    const ordered: { trip: PlacedTrip; pickedUpS: number }[] = [];
-    const left = trips.map((trip, i) => ({ trip, pickedUpS: rides[i].pickedUpS }));
-    let node = this.state.vehicles[v]?.node ?? -1;
-    while (left.length > 0) {
-      let best = 0;
-      if (node >= 0) {
-        let bestS = Infinity;
-        for (let i = 0; i < left.length; i++) {
-          const s = this.o.travelTimes.timeS(node, left[i].trip.dropoffNode, this.engine.timeS);
-          if (s < bestS) [best, bestS] = [i, s];
-        }
-      }
-      const [next] = left.splice(best, 1);
-      ordered.push(next);
-      node = next.trip.dropoffNode;
-    }
+    // First picked up, first dropped off: the plan's order before the restart is not stored (a reassigning strategy
+    // reorders the drop-offs as it sees fit).
+    const ordered = trips.map((trip, i) => ({ trip, pickedUpS: rides[i].pickedUpS })).sort((a, b) => a.pickedUpS - b.pickedUpS);
     try {
-      const requests = this.engine.resumeOnboard(v, ordered);
-      requests.forEach((r, i) => this.requestOf.set(ordered[i].trip.id, r));
+      this.engine.resumeOnboard(v, ordered); // each ride's RequestResumed binds its id (onEngineEvent)
       return { ok: true };
     } catch (err) {
       return { ok: false, error: 'not_available', reason: (err as Error).message };
@@ -432,6 +417,8 @@ export class EngineConductor implements Conductor {
       const rideId = this.state.requestIds[ev.request];
       if (rideId !== undefined) this.requestOf.set(rideId, ev.rescue);
     }
+    // A ride put back on board after a restart: known by its id before its change is reported.
+    if (ev.kind === 'RequestResumed') this.requestOf.set(ev.id, ev.request);
     if (ev.kind === 'PickedUp') {
       this.recentWaitsS.push(ev.waitS);
       if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();

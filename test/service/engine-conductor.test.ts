@@ -150,6 +150,31 @@ describe('EngineConductor on the live engine', () => {
     expect(c.ride('r')).toMatchObject({ status: 'completed', vehicleId: 'car-b' });
   });
 
+  it('a restart puts rides on board back in their car, first picked up first dropped off; refuses cars it cannot use', () => {
+    const { c, events, rides } = conductor();
+    c.registerVehicle('car-a', 2);
+    c.registerVehicle('car-b', 2);
+    expect(c.setInService('car-b', false, 'operator: pulled')).toEqual({ ok: true });
+    c.advance(100);
+    const order = (from: number, to: number) => ({ pickup: at(from), dropoff: at(to), riders: 1, acceptsSharing: true });
+    expect(c.resumeOnboard('car-x', [{ rideId: 'x', order: order(1, 2), pickedUpS: 0 }])).toMatchObject({ ok: false, error: 'not_registered' });
+    expect(c.resumeOnboard('car-b', [{ rideId: 'x', order: order(1, 2), pickedUpS: 0 }])).toMatchObject({ ok: false, error: 'not_available' });
+    expect(
+      c.resumeOnboard('car-a', [
+        { rideId: 'late', order: order(3, 2), pickedUpS: 90 },
+        { rideId: 'early', order: order(2, 1), pickedUpS: 40 },
+      ]),
+    ).toEqual({ ok: true });
+    expect(c.ride('early')).toMatchObject({ status: 'onboard', vehicleId: 'car-a', pickedUpS: 40 });
+    expect(c.vehicle('car-a')?.plan.map((s) => s.rideId)).toEqual(['early', 'late']);
+    c.advance(2000);
+    expect(c.ride('early')).toMatchObject({ status: 'completed', vehicleId: 'car-a' });
+    expect(c.ride('late')).toMatchObject({ status: 'completed', vehicleId: 'car-a' });
+    expect(events.filter((e) => e.kind === 'PickedUp')).toEqual([]);
+    expect(rides.map(([id, r]) => `${id}:${r.status}`)).toEqual(['early:onboard', 'late:onboard', 'early:completed', 'late:completed']);
+    expect(c.kpis()).toMatchObject({ requests: 2, served: 2 });
+  });
+
   it('a car faulted or taken out: its waiting ride is re-dispatched, its rider on board rescued, every ride ends (event log)', () => {
     const { c, events } = conductor();
     c.registerVehicle('car-a', 2);
