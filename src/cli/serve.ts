@@ -18,7 +18,7 @@ import { addSettingOptions } from './scenario-cli.js';
 import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
-const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', ...ENERGY_SETTINGS] as const;
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', 'assistOperators', 'assistTimeS', ...ENERGY_SETTINGS] as const;
 
 /** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
 export const ENGINE_TIME_STATE = 'engine_time_s';
@@ -117,10 +117,12 @@ export function registerServeCommand(program: Command): void {
         const at = v.lat !== null && v.lon !== null ? snapper.snap(v.lat, v.lon) : null;
         if (at) depots[i] = at.node;
       });
+      // The operator pool holds the cars that report a need for remote assistance; none asks by itself (rate 0).
+      const assistance = { per1000Km: 0, operators: settings.assistOperators, serviceS: settings.assistTimeS };
       // With --chargers the live engine enforces energy as simulate does, and operators can send cars to the sites.
       const chargingSites = runner.chargingSites(fleetSize);
       const spec = { seats: settings.seats, ...(settings.batteryKwh !== undefined ? { batteryKwh: settings.batteryKwh } : {}), ...(settings.energyKwhPerKm !== undefined ? { energyKwhPerKm: settings.energyKwhPerKm } : {}), ...(settings.reserveKwh !== undefined ? { reserveKwh: settings.reserveKwh } : {}) };
-      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec, ...(chargingSites.length > 0 ? { chargingSites } : {}), maxWaitS: settings.maxWaitS, invalidCommands: 'record', explain: o.explain });
+      const engine = createLiveEngine({ graph, travelTimes, fleetSize, dispatcher, seed, startS, depots, spec, ...(chargingSites.length > 0 ? { chargingSites } : {}), maxWaitS: settings.maxWaitS, invalidCommands: 'record', explain: o.explain, assistance });
       const conductor = new EngineConductor({ engine, graph, travelTimes, snapper, seats: settings.seats, pickupDwellS: 30, dispatcherName: settings.dispatcher });
       insideArea = (node) => conductor.nodeInServiceArea(node);
       for (const v of known) {

@@ -309,8 +309,8 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   baysPerCar: { flags: '--bays-per-car <n>', help: 'automatic centres: bays over all centres per car' },
   assist: { flags: '--assist', help: 'model remote assistance: cars ask for help as they drive and wait for an operator' },
   assistRate: { flags: '--assist-rate <n>', help: 'with --assist: requests for remote help per 1,000 km driven' },
-  assistOperators: { flags: '--assist-operators <n>', help: 'with --assist: remote operators on duty' },
-  assistTimeS: { flags: '--assist-time <s>', help: 'with --assist: seconds an operator holds a car' },
+  assistOperators: { flags: '--assist-operators <n>', help: 'remote operators on duty (simulate: with --assist; serve: for the cars that report a need)' },
+  assistTimeS: { flags: '--assist-time <s>', help: 'seconds an operator holds a car (simulate: with --assist; serve: for the cars that report a need)' },
 };
 
 /** The option that sets a field, e.g. `--max-wait` for maxWaitS. */

@@ -38,6 +38,16 @@ export interface LiveRide {
   vehicleId: string | null;
   /** Expected seconds until pickup; null once picked up or ended, or when unknown. */
   etaS: number | null;
+  /** On board: the engine second of the pickup (kept in the store, so a restart puts the riders back in the car). */
+  pickedUpS?: number;
+}
+
+/** A ride whose riders were on board when the service stopped (the store says which car and since when). */
+export interface OnboardRide {
+  rideId: string;
+  order: RideOrder;
+  /** Engine second of the pickup, before the restart. */
+  pickedUpS: number;
 }
 
 export interface PlanStop {
@@ -60,11 +70,26 @@ export interface LiveVehicle {
   socPct: number | null;
 }
 
+/**
+ * Where a car's request for remote assistance is: `asked` (reported; the car drives on to the next node of its path,
+ * or finishes its dwell, where it stops), `waiting` (stopped, in the operator queue), `helping` (an operator has it).
+ * It leaves the list when the operator is done.
+ */
+export const ASSIST_STATES = ['asked', 'waiting', 'helping'] as const;
+export type AssistState = (typeof ASSIST_STATES)[number];
+
 export interface AssistRequest {
   id: number;
   vehicleId: string;
   description: string;
+  /** Wall clock of the report, epoch ms. */
   atMs: number;
+  state: AssistState;
+  /** Engine seconds: when the car stopped and joined the queue, when an operator took it (null until then). */
+  queuedS: number | null;
+  startedS: number | null;
+  /** Riders on board, who wait with the car. */
+  onboard: number;
 }
 
 /** A place an operator can send a car to: a charging site of the run. */
@@ -85,7 +110,11 @@ export interface ConductorStats {
   /** Requests not yet terminal, by ride status. */
   requestsByStatus: Record<string, number>;
   vehiclesByState: Record<string, number>;
+  /** Cars that asked for remote assistance and no operator has yet (asked or waiting). */
   assistQueue: number;
+  /** Remote operators on duty, and those helping a car now. */
+  assistOperators: number;
+  assistOperatorsBusy: number;
 }
 
 /** The live service's view of the fleet conductor. All methods are synchronous and cheap enough for a request. */
@@ -96,6 +125,11 @@ export interface Conductor {
   check(order: RideOrder): Decision;
   /** Hands an acknowledged, stored ride to the engine; returns a first pickup estimate. */
   submit(rideId: string, order: RideOrder): { etaS: number | null };
+  /**
+   * A restart: puts rides whose riders were on board `vehicleId` back in that car, which drops them off (no second
+   * pickup). Refused (nothing changes) when the car is not registered, out of service or not free to take them.
+   */
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision;
   cancel(rideId: string, reason: string): Decision;
   ride(rideId: string): LiveRide | undefined;
   /** Binds a vehicle id to a car of the fleet. Registering again is fine. */
@@ -154,6 +188,18 @@ export interface LiveEngine {
   /** Charging sites, when the run has them. */
   readonly energy?: { readonly sites: readonly ChargingSite[] };
   readonly spec: { readonly batteryKwh: number };
+  /**
+   * The car asks for remote assistance: held at its next node until one of the operators is free, then for the
+   * service time; riders stay on board (decision 0012). False when it already asks or is held, or is out of service.
+   */
+  requestAssist(vehicle: number): boolean;
+  /**
+   * Places riders already on board a standing, free car with their drop-offs in order (a restart; decision 0020);
+   * throws when it cannot. Returns their request indices.
+   */
+  resumeOnboard(vehicle: number, riders: readonly { trip: PlacedTrip; pickedUpS: number }[]): number[];
+  /** Remote operators on duty (0: the engine holds no car for assistance). */
+  readonly assistOperators: number;
 }
 
 export interface EngineConductorOptions {
@@ -182,8 +228,10 @@ export class EngineConductor implements Conductor {
   private readonly inService: boolean[] = [];
   private readonly outReason: (string | null)[] = [];
   private readonly lastSample: (TelemetrySample | null)[] = [];
-  private readonly assistQueue: AssistRequest[] = [];
+  /** Open requests for remote assistance by vehicle slot, oldest first (a car has at most one). */
+  private readonly assistOf = new Map<number, AssistRequest>();
   private nextAssist = 1;
+  private assistBusy = 0;
   private readonly kpiAcc: KpiAccumulator;
   private readonly rideListeners: ((rideId: string, ride: LiveRide) => void)[] = [];
   private readonly planListeners: ((vehicleId: string, plan: PlanStop[]) => void)[] = [];
@@ -233,6 +281,29 @@ export class EngineConductor implements Conductor {
     return { etaS: this.placeholderEtaS() };
   }
 
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision {
+    const v = this.slotOf.get(vehicleId);
+    if (v === undefined) return { ok: false, error: 'not_registered', reason: `vehicle ${vehicleId} is not registered` };
+    if (!this.inService[v] || !this.engine.isInService(v)) return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} is out of service` };
+    const trips: PlacedTrip[] = [];
+    for (const { rideId, order, pickedUpS } of rides) {
+      const p = this.o.snapper.snap(order.pickup.lat, order.pickup.lon);
+      const d = this.o.snapper.snap(order.dropoff.lat, order.dropoff.lon);
+      if (!p || !d) return { ok: false, error: 'outside_service_area', reason: `ride ${rideId} is not near a road of the service area` };
+      // NOTE: the store keeps the pickup second, not the engine second of the request: the request time is unknown here.
+      trips.push({ id: rideId, requestS: pickedUpS, pickupNode: p.node, dropoffNode: d.node, pickupLat: order.pickup.lat, pickupLon: order.pickup.lon, dropoffLat: order.dropoff.lat, dropoffLon: order.dropoff.lon, riders: order.riders, acceptsSharing: order.acceptsSharing });
+    }
+    // First picked up, first dropped off: the plan's order before the restart is not stored (a reassigning strategy
+    // reorders the drop-offs as it sees fit).
+    const ordered = trips.map((trip, i) => ({ trip, pickedUpS: rides[i].pickedUpS })).sort((a, b) => a.pickedUpS - b.pickedUpS);
+    try {
+      this.engine.resumeOnboard(v, ordered); // each ride's RequestResumed binds its id (onEngineEvent)
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: 'not_available', reason: (err as Error).message };
+    }
+  }
+
   cancel(rideId: string, reason: string): Decision {
     const r = this.requestOf.get(rideId);
     if (r === undefined) return { ok: false, error: 'not_found', reason: 'no such ride in this run' };
@@ -250,6 +321,7 @@ export class EngineConductor implements Conductor {
       reason: s.reason,
       vehicleId: s.vehicle >= 0 ? (this.vehicleIdOf[s.vehicle] ?? `car-${s.vehicle}`) : null,
       etaS: s.status === 'accepted' ? this.placeholderEtaS() : s.status === 'assigned' ? this.plannedPickupInS(r, s.vehicle) : null,
+      ...(s.status === 'onboard' && s.pickedUpS >= 0 ? { pickedUpS: s.pickedUpS } : {}),
     };
   }
 
@@ -285,9 +357,16 @@ export class EngineConductor implements Conductor {
       }
       case 'fault':
         return this.takeOut(v, `fault ${report.code}${report.description ? `: ${report.description}` : ''}`, true);
-      case 'assist':
-        this.assistQueue.push({ id: this.nextAssist++, vehicleId, description: report.description, atMs: this.nowMs() });
-        return { ok: true };
+      case 'assist': {
+        if (!this.inService[v]) return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} is out of service (${this.outReason[v]})` };
+        if (this.engine.assistOperators === 0) return { ok: false, error: 'no_operators', reason: 'this service runs no remote-assistance operators' };
+        if (this.assistOf.has(v)) return { ok: true }; // already asking or held: the same request
+        // In the book first: a standing car is held at once, and the fold then finds its request.
+        this.assistOf.set(v, this.newAssist(v, report.description));
+        if (this.engine.requestAssist(v)) return { ok: true };
+        this.assistOf.delete(v);
+        return { ok: false, error: 'not_available', reason: `vehicle ${vehicleId} cannot be held for assistance now` };
+      }
       default: {
         const never: never = report;
         return { ok: false, error: 'invalid_request', reason: `unknown report ${JSON.stringify(never)}` };
@@ -326,7 +405,7 @@ export class EngineConductor implements Conductor {
   }
 
   assists(): AssistRequest[] {
-    return [...this.assistQueue];
+    return [...this.assistOf.values()].map((a) => ({ ...a })).sort((a, b) => a.id - b.id);
   }
 
   kpis(): Kpis {
@@ -342,7 +421,9 @@ export class EngineConductor implements Conductor {
       const s = this.inService[v] ? (this.state.vehicles[v]?.state ?? 'unplaced') : 'out_of_service';
       vehiclesByState[s]++;
     }
-    return { engineTimeS: this.engine.timeS, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+    let assistQueue = 0;
+    for (const a of this.assistOf.values()) if (a.state !== 'helping') assistQueue++;
+    return { engineTimeS: this.engine.timeS, requestsByStatus, vehiclesByState, assistQueue, assistOperators: this.engine.assistOperators, assistOperatorsBusy: this.assistBusy };
   }
 
   onRideChange(listener: (rideId: string, ride: LiveRide) => void): () => void {
@@ -432,16 +513,51 @@ export class EngineConductor implements Conductor {
       const rideId = this.state.requestIds[ev.request];
       if (rideId !== undefined) this.requestOf.set(rideId, ev.rescue);
     }
+    // A ride put back on board after a restart: known by its id before its change is reported.
+    if (ev.kind === 'RequestResumed') this.requestOf.set(ev.id, ev.request);
     if (ev.kind === 'PickedUp') {
       this.recentWaitsS.push(ev.waitS);
       if (this.recentWaitsS.length > 200) this.recentWaitsS.shift();
       this.medianWaitS = undefined;
     }
+    this.foldAssist(ev);
     const change = this.state.apply(ev);
     for (const l of this.eventListeners) l(ev);
     if (change && this.rideListeners.length > 0) {
       const ride = this.ride(change.id);
       if (ride) for (const l of this.rideListeners) l(change.id, ride);
+    }
+  }
+
+  private newAssist(v: number, description: string): AssistRequest {
+    return { id: this.nextAssist++, vehicleId: this.vehicleIdOf[v] ?? `car-${v}`, description, atMs: this.nowMs(), state: 'asked', queuedS: null, startedS: null, onboard: 0 };
+  }
+
+  /** The remote-assistance book follows the engine's events (also for cars the engine holds by itself). */
+  private foldAssist(ev: SimEvent): void {
+    switch (ev.kind) {
+      case 'AssistRequested': {
+        let a = this.assistOf.get(ev.vehicle);
+        if (!a) this.assistOf.set(ev.vehicle, (a = this.newAssist(ev.vehicle, 'asked by the engine')));
+        Object.assign(a, { state: 'waiting', queuedS: ev.timeS, onboard: ev.onboard });
+        return;
+      }
+      case 'AssistStarted': {
+        this.assistBusy++;
+        const a = this.assistOf.get(ev.vehicle);
+        if (a) Object.assign(a, { state: 'helping', startedS: ev.timeS });
+        return;
+      }
+      case 'AssistEnded':
+        this.assistBusy--;
+        this.assistOf.delete(ev.vehicle);
+        return;
+      case 'VehicleOutOfService':
+        // Taken out before it stopped for the assist: the request is dropped with it (the engine stops it instead).
+        if (this.assistOf.get(ev.vehicle)?.state === 'asked') this.assistOf.delete(ev.vehicle);
+        return;
+      default:
+        return;
     }
   }
 

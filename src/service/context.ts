@@ -72,13 +72,14 @@ export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
   const engineTime = registry.gauge('baton_engine_time_seconds', 'engine clock, seconds since local midnight');
   const requests = registry.gauge('baton_requests', 'requests of this run by ride status', ['status']);
   const vehicles = registry.gauge('baton_vehicles', 'registered vehicles by state', ['state']);
-  const assists = registry.gauge('baton_assist_queue_length', 'vehicles waiting for remote assistance');
+  const assists = registry.gauge('baton_assist_queue_length', 'vehicles that asked for remote assistance and no operator has yet');
   // Process figures for load tests and dashboards: CPU time of the whole process (worker threads included), resident
   // memory, and how late the event loop ran timers since the previous scrape (what every request waits behind).
   const cpuSeconds = registry.counter('process_cpu_seconds_total', 'user + system CPU time of the process (all threads), seconds');
   const rssBytes = registry.gauge('process_resident_memory_bytes', 'resident set size, bytes');
   const loopDelay = registry.gauge('baton_event_loop_delay_seconds', 'event-loop delay since the previous scrape (p50, p99, max)', ['quantile']);
   const loop = eventLoopDelay();
+  const operators = registry.gauge('baton_assist_operators', 'remote-assistance operators by state (busy: helping a car; free)', ['state']);
   registry.onCollect(() => {
     const cpu = process.cpuUsage();
     cpuSeconds.setTotal(undefined, (cpu.user + cpu.system) / 1e6);
@@ -92,6 +93,8 @@ export function createServiceMetrics(conductor: Conductor): ServiceMetrics {
     vehicles.reset();
     for (const [k, n] of Object.entries(s.vehiclesByState)) vehicles.set({ state: k }, n);
     assists.set(undefined, s.assistQueue);
+    operators.set({ state: 'busy' }, s.assistOperatorsBusy);
+    operators.set({ state: 'free' }, s.assistOperators - s.assistOperatorsBusy);
   });
   return m;
 }

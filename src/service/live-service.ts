@@ -1,7 +1,7 @@
 // Runs the live service: the HTTP server, the live clock advancing the conductor, the recorder writing events and
 // ride statuses to the store, and the telemetry watch; resumes the open rides of a previous run on start.
 import type { Logger } from 'pino';
-import type { Role, Store } from '../io/store/store.js';
+import type { RideRecord, Role, Store } from '../io/store/store.js';
 import type { Conductor } from './conductor.js';
 import type { EngineClock } from '../core/sim/clock.js';
 import type { RateLimit } from './rate-limit.js';
@@ -44,32 +44,69 @@ export interface LiveServiceOptions {
 
 export interface LiveService {
   url: string;
-  /** Open rides of earlier runs handed to the engine again, and those it now refused. */
-  resumed: { resumed: number; refused: number };
+  /** Open rides of earlier runs handed to the engine again (riders on board back in their car), and those refused. */
+  resumed: ResumedRides;
   built: BuiltServer;
   recorder: Recorder;
   close(): Promise<void>;
 }
 
+/** What a restart handed back to the engine (resumeOpenRides). */
+export interface ResumedRides {
+  /** Open rides handed to the engine again (those placed on board included). */
+  resumed: number;
+  /** Rides it now refused (marked rejected). */
+  refused: number;
+  /** Rides whose riders were put back on board their car (dropped off, not picked up again). */
+  onboard: number;
+  /** Rides recorded on board that could not go back in their car (not registered again, out of service): from their pickup. */
+  onboardFromPickup: number;
+}
+
 /**
- * Hands every stored ride that is not terminal to the conductor again (a restart), oldest first; rides it now refuses
- * are marked rejected with its reason. Returns how many were resumed and refused.
+ * Hands every stored ride that is not terminal to the conductor again (a restart), oldest first. Rides whose riders
+ * were on board (the store records the car and the pickup second) go back into that car, which drops them off; when
+ * it cannot take them they are submitted from their pickup, as every other open ride. Rides it now refuses are marked
+ * rejected with its reason. NOTE: ride statuses are stored every recorder flush, so a pickup in the last interval
+ * before a crash is not known: that ride is served again from its pickup.
  */
-export async function resumeOpenRides(store: Store, conductor: Conductor): Promise<{ resumed: number; refused: number }> {
-  let resumed = 0;
-  let refused = 0;
-  for (const ride of await store.openRides()) {
+export async function resumeOpenRides(store: Store, conductor: Conductor): Promise<ResumedRides> {
+  const out: ResumedRides = { resumed: 0, refused: 0, onboard: 0, onboardFromPickup: 0 };
+  const open = await store.openRides();
+  const byCar = new Map<string, RideRecord[]>();
+  for (const ride of open) {
+    if (ride.status !== 'onboard' || ride.vehicleId === null || ride.pickedUpS === null) continue;
+    const list = byCar.get(ride.vehicleId) ?? [];
+    list.push(ride);
+    byCar.set(ride.vehicleId, list);
+  }
+  const placed = new Set<string>();
+  for (const [vehicleId, rides] of byCar) {
+    const d = conductor.resumeOnboard(
+      vehicleId,
+      rides.map((r) => ({ rideId: r.id, order: r.payload as RideRequestBody, pickedUpS: r.pickedUpS! })),
+    );
+    if (!d.ok) {
+      out.onboardFromPickup += rides.length;
+      continue;
+    }
+    for (const r of rides) placed.add(r.id);
+    out.onboard += rides.length;
+    out.resumed += rides.length;
+  }
+  for (const ride of open) {
+    if (placed.has(ride.id)) continue;
     const order = ride.payload as RideRequestBody;
     const check = conductor.check(order);
     if (!check.ok) {
       await store.setRideStatuses([{ id: ride.id, status: 'rejected', reason: `${check.error}: ${check.reason}` }]);
-      refused++;
+      out.refused++;
       continue;
     }
     conductor.submit(ride.id, order);
-    resumed++;
+    out.resumed++;
   }
-  return { resumed, refused };
+  return out;
 }
 
 /** Starts serving; the returned `close` stops the timers, the server, flushes the recorder (the store stays open). */

@@ -6,7 +6,7 @@
 import type { SimEvent } from '../core/sim/events.js';
 import type { RideStatus } from '../io/store/store.js';
 
-export const VEHICLE_STATES = ['unplaced', 'idle', 'driving', 'dwelling', 'rebalancing'] as const;
+export const VEHICLE_STATES = ['unplaced', 'idle', 'driving', 'dwelling', 'rebalancing', 'assisted'] as const;
 export type VehicleState = (typeof VEHICLE_STATES)[number];
 
 export interface RequestState {
@@ -16,6 +16,8 @@ export interface RequestState {
   requestS: number;
   pickupNode: number;
   dropoffNode: number;
+  /** Engine second its riders were picked up (before a restart, for a resumed ride); -1 before. */
+  pickedUpS: number;
 }
 
 export interface VehicleLive {
@@ -52,7 +54,15 @@ export class LiveState {
         // A rescue carries on the rider's ride: same ride id, so streams and the store follow one ride.
         const original = this.rescueOf.get(ev.request);
         this.requestIds[ev.request] = original === undefined ? ev.id : this.requestIds[original];
-        this.requests[ev.request] = { status: 'accepted', vehicle: -1, reason: null, requestS: ev.timeS, pickupNode: ev.pickupNode, dropoffNode: ev.dropoffNode };
+        this.requests[ev.request] = { status: 'accepted', vehicle: -1, reason: null, requestS: ev.timeS, pickupNode: ev.pickupNode, dropoffNode: ev.dropoffNode, pickedUpS: -1 };
+        return this.changed(ev.request);
+      }
+      case 'RequestResumed': {
+        // On board since before a restart: the same ride, in its car, not picked up again.
+        this.requestIds[ev.request] = ev.id;
+        this.requests[ev.request] = { status: 'onboard', vehicle: ev.vehicle, reason: null, requestS: ev.requestS, pickupNode: ev.pickupNode, dropoffNode: ev.dropoffNode, pickedUpS: ev.pickedUpS };
+        this.planDirty.add(ev.vehicle);
+        this.vehicle(ev.vehicle).onboard += ev.riders;
         return this.changed(ev.request);
       }
       case 'RequestAssigned':
@@ -62,11 +72,14 @@ export class LiveState {
       case 'RequestUnassigned':
         this.planDirty.add(ev.previousVehicle);
         return this.set(ev.request, 'accepted', -1, null);
-      case 'PickedUp':
+      case 'PickedUp': {
         this.planDirty.add(ev.vehicle);
         this.vehicle(ev.vehicle).onboard += ev.riders;
         this.vehicle(ev.vehicle).state = 'dwelling';
+        const r = this.requests[ev.request];
+        if (r) r.pickedUpS = ev.timeS;
         return this.set(ev.request, 'onboard', ev.vehicle, null);
+      }
       case 'DroppedOff':
         this.planDirty.add(ev.vehicle);
         this.vehicle(ev.vehicle).onboard -= ev.riders;
@@ -107,6 +120,15 @@ export class LiveState {
       case 'VehicleOutOfService':
         this.planDirty.add(ev.vehicle);
         return undefined;
+      case 'AssistRequested': {
+        // Held where it stands for remote assistance, riders on board; its departure or idling afterwards says what next.
+        const v = this.vehicle(ev.vehicle);
+        v.state = 'assisted';
+        v.node = ev.node;
+        v.legToNode = ev.node;
+        v.legArriveS = ev.timeS;
+        return undefined;
+      }
       case 'RescueNeeded': {
         // The car stopped out of service with these riders on board: waiting again, for the rescue car.
         this.planDirty.add(ev.vehicle);

@@ -18,7 +18,10 @@ export class Recorder {
     private readonly run: number,
   ) {
     this.unsubscribe.push(conductor.onEvent((ev) => void this.events.push(ev)));
-    this.unsubscribe.push(conductor.onRideChange((id, ride) => void this.rides.set(id, { id, status: ride.status, reason: ride.reason })));
+    // The car and pickup second go with the status, so a restart can put riders on board back in their car.
+    this.unsubscribe.push(
+      conductor.onRideChange((id, ride) => void this.rides.set(id, { id, status: ride.status, reason: ride.reason, vehicleId: ride.vehicleId, pickedUpS: ride.pickedUpS ?? null })),
+    );
   }
 
   /** Events and ride statuses buffered so far go to the store (flushes run one at a time, in order). */

@@ -100,6 +100,19 @@ export function logViolations(events: readonly SimEvent[], opts: { seats: number
         if (set.size > 1 && [...set].some((r) => !sharing.get(r))) bad.push(`vehicle ${ev.vehicle} shares a ride with a non-sharing rider at t=${ev.timeS}`);
         break;
       }
+      case 'RequestResumed': {
+        // On board since an earlier run: submitted and picked up before this log began.
+        if (requestS.has(ev.request)) bad.push(`request ${ev.request} submitted twice`);
+        requestS.set(ev.request, ev.requestS);
+        riders.set(ev.request, ev.riders);
+        sharing.set(ev.request, ev.acceptsSharing);
+        pickedBy.set(ev.request, ev.vehicle);
+        const l = (load.get(ev.vehicle) ?? 0) + ev.riders;
+        load.set(ev.vehicle, l);
+        if (l > opts.seats) bad.push(`vehicle ${ev.vehicle} carries ${l} > ${opts.seats} at t=${ev.timeS}`);
+        aboard.set(ev.vehicle, (aboard.get(ev.vehicle) ?? new Set<number>()).add(ev.request));
+        break;
+      }
       case 'DroppedOff':
         if (pickedBy.get(ev.request) !== ev.vehicle) bad.push(`request ${ev.request} dropped by ${ev.vehicle}, picked up by ${pickedBy.get(ev.request)}`);
         if (terminal.has(ev.request)) bad.push(`request ${ev.request} ends twice (${terminal.get(ev.request)}, dropped off)`);

@@ -4,7 +4,7 @@ import type { Kpis } from '../../src/core/metrics/kpis.js';
 import { computeKpis } from '../../src/core/metrics/kpis.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import type { PolygonRings } from '../../src/core/network/area.js';
-import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, PlanStop, RideOrder, SendTarget, SiteView } from '../../src/service/conductor.js';
+import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, OnboardRide, PlanStop, RideOrder, SendTarget, SiteView } from '../../src/service/conductor.js';
 import { OperatorAreas, type PausedAreaView } from '../../src/service/operator-areas.js';
 import type { TelemetrySample, VehicleReport } from '../../src/service/schemas.js';
 
@@ -36,6 +36,12 @@ export class FakeConductor implements Conductor {
     this.rides.set(rideId, { status: 'accepted', reason: null, vehicleId: null, etaS: 120 });
     this.emit({ kind: 'RequestSubmitted', timeS: 0, request: this.request++, id: rideId, pickupNode: 0, dropoffNode: 1, riders: o.riders, acceptsSharing: o.acceptsSharing });
     return { etaS: 120 };
+  }
+
+  resumeOnboard(vehicleId: string, rides: readonly OnboardRide[]): Decision {
+    if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: 'register first' };
+    for (const r of rides) this.change(r.rideId, { status: 'onboard', reason: null, vehicleId, etaS: null, pickedUpS: r.pickedUpS });
+    return { ok: true };
   }
 
   cancel(rideId: string): Decision {
@@ -70,7 +76,7 @@ export class FakeConductor implements Conductor {
     if (!this.cars.has(vehicleId)) return { ok: false, error: 'not_registered', reason: 'register first' };
     if (r.kind === 'fault') return this.setInService(vehicleId, false, `fault ${r.code}`);
     if (r.kind === 'assist') {
-      this.assistQueue.push({ id: this.assistQueue.length + 1, vehicleId, description: r.description, atMs: 0 });
+      this.assistQueue.push({ id: this.assistQueue.length + 1, vehicleId, description: r.description, atMs: 0, state: 'asked', queuedS: null, startedS: null, onboard: 0 });
       return { ok: true };
     }
     const ride = this.rides.get(r.rideId);
@@ -103,7 +109,7 @@ export class FakeConductor implements Conductor {
     for (const r of this.rides.values()) requestsByStatus[r.status] = (requestsByStatus[r.status] ?? 0) + 1;
     const vehiclesByState: Record<string, number> = {};
     for (const c of this.cars.values()) vehiclesByState[c.state] = (vehiclesByState[c.state] ?? 0) + 1;
-    return { engineTimeS: 0, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length };
+    return { engineTimeS: 0, requestsByStatus, vehiclesByState, assistQueue: this.assistQueue.length, assistOperators: 0, assistOperatorsBusy: 0 };
   }
   onRideChange(l: (id: string, r: LiveRide) => void): () => void {
     this.rideL.push(l);

@@ -9,6 +9,8 @@ export interface ServeProcess {
   url: string;
   /** The `resumed`/`refused` counts of its listening line (open rides handed to the new engine). */
   resumed: number;
+  /** Of those, rides whose riders were put back on board their car (`onboard` of the listening line). */
+  onboard: number;
 }
 
 /** Starts `baton serve <args>` and resolves once it listens (rejects if it exits first or takes over `timeoutMs`). */
@@ -33,7 +35,7 @@ export async function startServeProcess(args: string[], timeoutMs = 120_000): Pr
       clearTimeout(timer);
       const j = JSON.parse(line);
       out = '';
-      res({ child, url: j.url, resumed: j.resumed ?? 0 });
+      res({ child, url: j.url, resumed: j.resumed ?? 0, onboard: j.onboard ?? 0 });
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

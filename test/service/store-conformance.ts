@@ -100,6 +100,14 @@ export function storeConformance(name: string, harness: StoreHarness): void {
       expect(await s.getRide(ids[2])).toMatchObject({ status: 'rejected', reason: 'outside the service area', updatedAtMs: 5000 });
       expect((await s.listRides({ status: 'assigned' })).map((r) => r.id)).toEqual([ids[3]]);
       expect(await s.getRide('no-such-ride')).toBeUndefined();
+      // The car and pickup second of a ride on board (what a restart places back in the car); cleared when it ends.
+      expect(await s.getRide(ids[4])).toMatchObject({ vehicleId: null, pickedUpS: null });
+      await s.setRideStatuses([{ id: ids[4], status: 'onboard', vehicleId: 'car-7', pickedUpS: 30_125 }, { id: ids[5], status: 'assigned', vehicleId: 'car-8' }]);
+      expect(await s.getRide(ids[4])).toMatchObject({ status: 'onboard', vehicleId: 'car-7', pickedUpS: 30_125 });
+      expect(await s.getRide(ids[5])).toMatchObject({ status: 'assigned', vehicleId: 'car-8', pickedUpS: null });
+      expect((await s.openRides()).find((r) => r.id === ids[4])).toMatchObject({ vehicleId: 'car-7', pickedUpS: 30_125 });
+      await s.setRideStatuses([{ id: ids[4], status: 'completed' }]);
+      expect(await s.getRide(ids[4])).toMatchObject({ status: 'completed', vehicleId: null, pickedUpS: null });
       await s.close();
     });
 

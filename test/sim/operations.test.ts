@@ -145,6 +145,25 @@ describe('remote assistance', () => {
     // Off: none of it happens.
     expect(run().events.some((e) => e.kind.startsWith('Assist'))).toBe(false);
   });
+
+  it('requestAssist from outside: a dwelling car is held where its dwell ends, with its rider; a rate of 0 asks nothing by itself', () => {
+    const engine = new Engine({ graph: g, travelTimes: tt, fleetSize: 1, depots: [0], dispatcher: withServicing(greedy()), seed: 1, assistance: { per1000Km: 0, operators: 1, serviceS: 100 } });
+    const events: SimEvent[] = [];
+    engine.onEvent((e) => events.push(e));
+    engine.submit(trip('a', 0, 0, 2));
+    engine.runUntil(10); // picked up at 0, dwelling until 30
+    expect(engine.requestAssist(0)).toBe(true);
+    expect(engine.requestAssist(0)).toBe(false); // already asking
+    engine.closeRequests();
+    engine.runUntil(Infinity);
+    expect(of(events, 'AssistRequested')).toEqual([{ kind: 'AssistRequested', timeS: 30, vehicle: 0, node: 0, onboard: 1 }]);
+    expect(of(events, 'AssistEnded')).toEqual([{ kind: 'AssistEnded', timeS: 130, vehicle: 0, waitedS: 0, heldS: 100, onboard: 1 }]);
+    // Then on with the plan: 120 s to node 2.
+    expect(of(events, 'DroppedOff')).toEqual([expect.objectContaining({ timeS: 250, vehicle: 0, rideS: 250 })]);
+    expect(of(events, 'AssistRequested')).toHaveLength(1);
+    const without = new Engine({ graph: g, travelTimes: tt, fleetSize: 1, depots: [0], dispatcher: greedy(), seed: 1 });
+    expect(() => without.requestAssist(0)).toThrow(/requestAssist needs the assistance option/);
+  });
 });
 
 describe('out of service', () => {

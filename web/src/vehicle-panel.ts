@@ -168,6 +168,8 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
     case 'RequestsResumed':
     case 'ServiceAreaChanged':
       return undefined;
+    case 'RequestResumed':
+      return `${requestName(ev.request)} still on board after a restart (picked up ${clockText(ev.pickedUpS)})`;
     case 'ServiceCentreOpened':
     case 'AssistanceOpened':
     case 'ChargingSiteOpened':

@@ -394,6 +394,20 @@ export class KpiAccumulator {
       case 'RescueNeeded':
         this.rescues++;
         break;
+      case 'RequestResumed': {
+        // A request of an earlier run carried on with its riders on board (a restarted service): a request of this
+        // run, occupied from now; its wait belongs to the run that picked it up.
+        this.requests++;
+        const hour = Math.floor(ev.timeS / 3600);
+        this.requestHour[ev.request] = hour;
+        this.hourAcc(hour).requests++;
+        if (ev.timeS < this.firstRequestS) this.firstRequestS = ev.timeS;
+        if (ev.timeS > this.lastRequestS) this.lastRequestS = ev.timeS;
+        if ((this.load[ev.vehicle] ?? 0) === 0) this.occupiedSince[ev.vehicle] = ev.timeS;
+        this.load[ev.vehicle] = (this.load[ev.vehicle] ?? 0) + ev.riders;
+        this.markBusy(ev.vehicle, ev.timeS);
+        break;
+      }
       case 'VehicleStopped':
       case 'VehicleInService':
         break;

@@ -147,6 +147,12 @@ export class ReportSeriesAccumulator {
         this.setState(ev.vehicle, ev.timeS, FleetState.occupied);
         break;
       }
+      case 'RequestResumed': // on board since an earlier run: a request of this run, no pickup or wait here
+        bump(hourly.requests, ev.timeS);
+        this.pickupNodeOf[ev.request] = ev.pickupNode;
+        load[ev.vehicle] = (load[ev.vehicle] ?? 0) + ev.riders;
+        this.setState(ev.vehicle, ev.timeS, FleetState.occupied);
+        break;
       case 'DroppedOff':
         bump(hourly.dropoffs, ev.timeS);
         // The drop-off dwell still counts as occupied; the next departure or VehicleIdle changes the state.

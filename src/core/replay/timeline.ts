@@ -286,23 +286,20 @@ export class ReplayTimelineBuilder {
         this.stand(v, t, ev.node);
         break;
       }
-      case 'RequestSubmitted': {
-        const r = ev.request;
-        while (this.rSubmit.length <= r) {
-          this.rSubmit.push(NEVER_S);
-          this.rPickupNode.push(0);
-          this.rDropoffNode.push(0);
-          this.rRiders.push(0);
-          this.rPickup.push(-1);
-          this.rDropoff.push(-1);
-          this.rEndWait.push(NEVER_S);
-          this.rOutcome.push(RequestOutcome.waiting);
-          this.rVehicle.push(-1);
-        }
-        this.rSubmit[r] = t;
-        this.rPickupNode[r] = ev.pickupNode;
-        this.rDropoffNode[r] = ev.dropoffNode;
-        this.rRiders[r] = ev.riders;
+      case 'RequestSubmitted':
+        this.submitRequest(ev.request, t, ev.pickupNode, ev.dropoffNode, ev.riders);
+        break;
+      case 'RequestResumed': {
+        // On board since an earlier run (a restarted service): it enters this log picked up, with no wait here.
+        const r = this.submitRequest(ev.request, t, ev.pickupNode, ev.dropoffNode, ev.riders);
+        const v = this.vehicle(ev.vehicle, ev);
+        this.load[v] += ev.riders;
+        this.activity[v] = occupied(this.load[v]);
+        this.stand(v, t, this.node[v]);
+        this.rPickup[r] = t;
+        this.rEndWait[r] = t;
+        this.rOutcome[r] = RequestOutcome.onboard;
+        this.rVehicle[r] = v;
         break;
       }
       case 'RequestAssigned':
@@ -514,6 +511,26 @@ export class ReplayTimelineBuilder {
   private vehicle(v: number, ev: SimEvent): number {
     if (!(v >= 0 && v < this.placed.length && this.placed[v] >= 0)) throw new Error(`${ev.kind} at ${ev.timeS} s names vehicle ${v}, which was never placed`);
     return v;
+  }
+
+  /** A request enters the log at t (submitted, or resumed on board): its per-request rows. */
+  private submitRequest(r: number, t: number, pickupNode: number, dropoffNode: number, riders: number): number {
+    while (this.rSubmit.length <= r) {
+      this.rSubmit.push(NEVER_S);
+      this.rPickupNode.push(0);
+      this.rDropoffNode.push(0);
+      this.rRiders.push(0);
+      this.rPickup.push(-1);
+      this.rDropoff.push(-1);
+      this.rEndWait.push(NEVER_S);
+      this.rOutcome.push(RequestOutcome.waiting);
+      this.rVehicle.push(-1);
+    }
+    this.rSubmit[r] = t;
+    this.rPickupNode[r] = pickupNode;
+    this.rDropoffNode[r] = dropoffNode;
+    this.rRiders[r] = riders;
+    return r;
   }
 
   private request(r: number, ev: SimEvent): number {

@@ -48,6 +48,7 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
         if (ev.previousVehicle === vehicle) assigned.delete(ev.request);
         break;
       case 'PickedUp':
+      case 'RequestResumed': // on board since an earlier run
         if (ev.vehicle !== vehicle) break;
         assigned.set(ev.request, true);
         onboard += ev.riders;

@@ -1,13 +1,15 @@
 // Remote assistance (decision 0012): cars ask for remote help at a rate per 1,000 km driven, wait for one of a limited
 // pool of remote operators (first come, first served) and are then held for a service time, stopped where they are
 // with their riders on board. The distance to a car's next request is drawn from an exponential (a Poisson process in
-// kilometres), seeded, in event order, so a run is reproducible. The engine holds the car (status `assisted`).
+// kilometres), seeded, in event order, so a run is reproducible. The engine holds the car (status `assisted`). A car
+// may also ask from outside the loop (the live service: a vehicle's report, `Engine.requestAssist`); it joins the same
+// queue. With a rate of 0 no car asks by itself and no random number is drawn (the live service's pool).
 //
 // Index conventions: per-vehicle arrays are indexed by vehicle.
 import { Rng } from '../random.js';
 
 export interface AssistanceOptions {
-  /** Requests for remote help per 1,000 km driven (mean). */
+  /** Requests for remote help per 1,000 km driven (mean); 0: only cars that ask from outside (`Engine.requestAssist`). */
   readonly per1000Km: number;
   /** Remote operators on duty (each helps one car at a time). */
   readonly operators: number;
@@ -20,7 +22,7 @@ export const DEFAULT_ASSISTANCE = { per1000Km: 5, operators: 10, serviceS: 180 }
 
 /** Checks the options; throws naming the bad field. */
 export function checkAssistance(o: AssistanceOptions): void {
-  if (!(o.per1000Km > 0 && Number.isFinite(o.per1000Km))) throw new Error(`simulate: assistance.per1000Km ${o.per1000Km} must be > 0`);
+  if (!(o.per1000Km >= 0 && Number.isFinite(o.per1000Km))) throw new Error(`simulate: assistance.per1000Km ${o.per1000Km} must be ≥ 0`);
   if (!Number.isInteger(o.operators) || o.operators < 1) throw new Error(`simulate: assistance.operators ${o.operators} must be an integer ≥ 1`);
   if (!Number.isInteger(o.serviceS) || o.serviceS < 1) throw new Error(`simulate: assistance.serviceS ${o.serviceS} must be an integer ≥ 1`);
 }
@@ -45,14 +47,14 @@ export class RemoteAssistance {
   constructor(fleetSize: number, o: AssistanceOptions, seed: number) {
     this.operators = o.operators;
     this.serviceS = o.serviceS;
-    this.meanM = 1e6 / o.per1000Km;
+    this.meanM = o.per1000Km > 0 ? 1e6 / o.per1000Km : Infinity;
     this.rng = new Rng(seed ^ 0xa5515);
     this.drivenM = new Float64Array(fleetSize);
-    this.nextAtM = new Float64Array(fleetSize);
+    this.nextAtM = new Float64Array(fleetSize).fill(Infinity);
     this.requestedS = new Int32Array(fleetSize);
     this.startedS = new Int32Array(fleetSize);
     this.statusBefore = new Uint8Array(fleetSize);
-    for (let v = 0; v < fleetSize; v++) this.nextAtM[v] = this.drawM();
+    if (o.per1000Km > 0) for (let v = 0; v < fleetSize; v++) this.nextAtM[v] = this.drawM();
   }
 
   /** Metres to the next request: exponential with the configured mean. */

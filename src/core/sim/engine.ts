@@ -19,7 +19,8 @@
 // first-served plug queue, charges along the curve (energy.ts) and frees up idle there; the energy invariant is part of
 // command validation. With service centres (decision 0012, servicing.ts) a car sent to service does the same with a
 // bay; with remote assistance (assistance.ts) a car that asks for help at the end of a leg is held there until an
-// operator is done with it. `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
+// operator is done with it (`requestAssist`: a car that asks from outside, the live service's reports, is held the same
+// way). `setInService`/`fault` take a car out of service: its unpicked requests reopen, it stops at
 // the next node and its riders on board become rescue requests.
 //
 // NOTE: ~1,000 lines, above our ~400 guide: the loop and the kinds of step it orders (vehicle steps, charging stops,
@@ -91,6 +92,8 @@ export class Engine {
   /** Service centres and every car's service cycle, when the run has cleaning and maintenance. */
   readonly service: ServiceCentres | undefined;
   private readonly assist: RemoteAssistance | undefined;
+  /** Per vehicle (with assistance): 1 when it asked from outside and is held at its next node (`requestAssist`). */
+  private readonly assistAsked: Uint8Array | undefined;
   /** Per vehicle: Out state, and why it is out. */
   private readonly outState: Uint8Array;
   private readonly outReason: string[] = [];
@@ -138,6 +141,7 @@ export class Engine {
     const energyCheck: EnergyCheckState | undefined = energy && { model: energy, commitment: (v, target) => this.movement.commitment(v, target, this.nowS) };
     this.service = opts.servicing ? new ServiceCentres(opts.fleetSize, opts.servicing, opts.seed) : undefined;
     this.assist = opts.assistance ? new RemoteAssistance(opts.fleetSize, opts.assistance, opts.seed) : undefined;
+    this.assistAsked = opts.assistance ? new Uint8Array(opts.fleetSize) : undefined;
     this.outState = new Uint8Array(opts.fleetSize);
     this.validationState = {
       fleet: this.fleet,
@@ -249,6 +253,65 @@ export class Engine {
     this.pendingSubmits++;
     this.queue.push(atS, Phase.submit, Timer.submit, r, 0);
     return r;
+  }
+
+  /**
+   * Places riders already on board car v: a restarted live service carries on rides picked up before it stopped. Each
+   * trip enters the book on board v (RequestResumed, with its first request time and its pickup time `pickedUpS`; no
+   * second pickup), and v's plan becomes their drop-offs in the order given; the car sets off at once (strategies may
+   * later reorder the drop-offs, never drop them). For a car in service that stands idle with no plan and nobody on
+   * board, as every car does where the fleet is placed. Throws naming the problem otherwise (another state, seats
+   * exceeded, a malformed trip or times). Returns the requests' indices. Call between `runUntil` steps.
+   */
+  resumeOnboard(v: number, riders: readonly { trip: PlacedTrip; pickedUpS: number }[]): number[] {
+    if (this.closed) throw new Error(`engine: resumeOnboard after closeRequests (vehicle ${v})`);
+    if (!this.fleet.has(v)) throw new Error(`engine: resumeOnboard: ${v} is not a vehicle`);
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const f = this.fleet;
+    const b = this.book;
+    const t = this.nowS;
+    if (this.outState[v] !== Out.inService || f.status[v] !== VehicleStatus.idle || f.plans[v].length > 0 || f.load[v] > 0) {
+      throw new Error(`engine: resumeOnboard: vehicle ${v} must be in service, idle, with no plan and nobody on board`);
+    }
+    let seats = 0;
+    for (const { trip, pickedUpS } of riders) {
+      checkTrip(trip, this.travelTimes.nodeCount);
+      if (!Number.isInteger(pickedUpS) || pickedUpS < trip.requestS || pickedUpS > t) {
+        throw new Error(`engine: resumeOnboard: request ${trip.id}: pickedUpS ${pickedUpS} must be an integer in [requestS ${trip.requestS}, now ${t}]`);
+      }
+      seats += trip.riders;
+    }
+    if (seats > this.spec.seats) throw new Error(`engine: resumeOnboard: ${seats} riders do not fit the ${this.spec.seats} seats of vehicle ${v}`);
+    const requests: number[] = [];
+    const plan: number[] = [];
+    for (const { trip, pickedUpS } of riders) {
+      const r = b.add(trip, trip.requestS);
+      b.status[r] = RequestStatus.onboard;
+      b.vehicle[r] = v;
+      b.pickupS[r] = pickedUpS;
+      b.active++;
+      f.load[v] += trip.riders;
+      plan.push(stopCode({ action: 'dropoff', request: r }));
+      requests.push(r);
+      this.emit({
+        kind: 'RequestResumed',
+        timeS: t,
+        request: r,
+        id: trip.id,
+        vehicle: v,
+        pickupNode: trip.pickupNode,
+        dropoffNode: trip.dropoffNode,
+        riders: trip.riders,
+        acceptsSharing: trip.acceptsSharing,
+        requestS: trip.requestS,
+        pickedUpS,
+      });
+    }
+    f.plans[v] = plan;
+    f.rebalanceTarget[v] = -1;
+    this.replan(v);
+    return requests;
   }
 
   /**
@@ -432,7 +495,7 @@ export class Engine {
     });
     this.service?.drove(v, f.legEndS[v] - f.legStartS[v]);
     if (this.assist?.drove(v, distM) && this.outState[v] === Out.inService) {
-      this.requestAssist(v);
+      this.holdForAssist(v);
       return;
     }
     this.proceed(v);
@@ -447,6 +510,10 @@ export class Engine {
     const plan = f.plans[v];
     if (this.outState[v] !== Out.inService) {
       this.stopOutOfService(v);
+      return;
+    }
+    if (this.assistAsked !== undefined && this.assistAsked[v] === 1) {
+      this.holdForAssist(v);
       return;
     }
     if (plan.length > 0) {
@@ -659,10 +726,38 @@ export class Engine {
 
   // ---- remote assistance (assistance.ts) ----
 
-  /** The car asks for help where its leg ended: held there (riders on board) until an operator is done. */
-  private requestAssist(v: number): void {
+  /**
+   * Vehicle v asks for remote assistance from outside the loop (the live service: the car reported that it needs
+   * help). It is held as a car that asks by itself (decision 0012): at once where it stands idle; at the next node of
+   * its path when driving; when its dwell, plug or bay ends otherwise. There it joins the operator queue
+   * (AssistRequested), waits for a free operator, is held the service time and carries on with its plan; riders on board
+   * stay on board. Needs the `assistance` option (throws without). Returns false when nothing changes: the car is
+   * already asking or held, or out of service. Call between `runUntil` steps, like `setInService`.
+   */
+  requestAssist(v: number): boolean {
+    if (!this.assist || !this.assistAsked) throw new Error('engine: requestAssist needs the assistance option (an operator pool)');
+    if (!this.fleet.has(v)) return false;
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const f = this.fleet;
+    if (this.outState[v] !== Out.inService || this.assistAsked[v] === 1 || f.status[v] === VehicleStatus.assisted) return false;
+    this.assistAsked[v] = 1;
+    if (f.status[v] === VehicleStatus.idle) {
+      this.proceed(v);
+    } else if (f.node[v] !== f.legTarget[v]) {
+      // On a leg: finish the edge being driven; the arrival there holds it (proceed).
+      this.movement.cutAtNextNode(v, this.nowS);
+      this.scheduleArrival(v);
+    }
+    // Otherwise a dwell, a plug or a bay holds it: when that ends, proceed holds it for the assist.
+    return true;
+  }
+
+  /** The car asks for help where it stands (its leg ended): held there (riders on board) until an operator is done. */
+  private holdForAssist(v: number): void {
     const f = this.fleet;
     const t = this.nowS;
+    this.assistAsked![v] = 0;
     this.assist!.request(v, t, f.status[v]);
     f.status[v] = VehicleStatus.assisted;
     f.legStartS[v] = t;
@@ -758,6 +853,11 @@ export class Engine {
     this.emit({ ...ev, timeS: this.nowS } as OperatorActionEvent);
   }
 
+  /** Remote operators on duty (0 without the `assistance` option). */
+  get assistOperators(): number {
+    return this.assist?.operators ?? 0;
+  }
+
   /** Whether vehicle v is in service (false from `setInService(v, false)`/`fault` until it is put back). */
   isInService(v: number): boolean {
     return this.outState[v] === Out.inService;
@@ -800,6 +900,7 @@ export class Engine {
     }
     this.outState[v] = Out.stopping;
     this.outReason[v] = reason;
+    if (this.assistAsked) this.assistAsked[v] = 0; // it stops instead
     this.emit({ kind: 'VehicleOutOfService', timeS: t, vehicle: v, reason, fault, abandoned });
     const moving = f.node[v] !== f.legTarget[v];
     if (st === VehicleStatus.idle) {

@@ -300,6 +300,25 @@ export interface RescueNeeded {
   riders: number;
 }
 
+/**
+ * A request carried over from an earlier run with its riders already on board `vehicle` (a restarted live service:
+ * they were picked up at `pickedUpS`, before the restart, and are not picked up again). It enters this run here, on
+ * board; its drop-off follows as for any rider. `requestS` is when it was first requested.
+ */
+export interface RequestResumed {
+  kind: 'RequestResumed';
+  timeS: number;
+  request: number;
+  id: string;
+  vehicle: number;
+  pickupNode: number;
+  dropoffNode: number;
+  riders: number;
+  acceptsSharing: boolean;
+  requestS: number;
+  pickedUpS: number;
+}
+
 /** A dispatcher command failed validation and was ignored (only when the engine records instead of throwing). */
 export interface CommandInvalid {
   kind: 'CommandInvalid';
@@ -423,6 +442,7 @@ export type SimEvent =
   | VehicleStopped
   | VehicleInService
   | RescueNeeded
+  | RequestResumed
   | CommandInvalid
   | OperatorActionEvent
   | PlanExplained;
@@ -538,6 +558,20 @@ export function eventToJson(ev: SimEvent): string {
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, node: ev.node });
     case 'RescueNeeded':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, request: ev.request, rescue: ev.rescue, node: ev.node, riders: ev.riders });
+    case 'RequestResumed':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        request: ev.request,
+        id: ev.id,
+        vehicle: ev.vehicle,
+        pickupNode: ev.pickupNode,
+        dropoffNode: ev.dropoffNode,
+        riders: ev.riders,
+        acceptsSharing: ev.acceptsSharing,
+        requestS: ev.requestS,
+        pickedUpS: ev.pickedUpS,
+      });
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
     case 'RequestsPaused':

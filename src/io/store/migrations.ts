@@ -70,6 +70,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'rides: the car and the pickup second of a ride on board',
+    statements: [
+      // A restarted service places riders who were on board back in their car (decision 0020): which car carries
+      // the ride (assigned or on board) and when it picked the riders up (engine seconds; NULL until then).
+      `ALTER TABLE rides ADD COLUMN vehicle_id TEXT`,
+      `ALTER TABLE rides ADD COLUMN picked_up_s BIGINT`,
+    ],
+  },
 ];
 
 /** The table that records which migrations ran. */

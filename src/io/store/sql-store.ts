@@ -61,6 +61,8 @@ interface RideRow {
   status: string;
   reason: string | null;
   updated_at_ms: number;
+  vehicle_id: string | null;
+  picked_up_s: number | null;
 }
 interface TokenRow {
   id: string;
@@ -92,6 +94,8 @@ const rideOf = (r: RideRow): RideRecord => ({
   status: r.status as RideStatus,
   reason: r.reason,
   updatedAtMs: Number(r.updated_at_ms),
+  vehicleId: r.vehicle_id,
+  pickedUpS: r.picked_up_s === null ? null : Number(r.picked_up_s),
 });
 const tokenOf = (r: TokenRow): TokenRecord => ({
   id: r.id,
@@ -113,7 +117,8 @@ const vehicleOf = (r: VehicleRow): VehicleRecord => ({
   socPct: r.soc_pct,
 });
 
-const RIDE_COLUMNS = 'id, rider_id, idempotency_key, payload, payload_sha256, created_at_ms, status, reason, updated_at_ms';
+const RIDE_INSERT_COLUMNS = 'id, rider_id, idempotency_key, payload, payload_sha256, created_at_ms, status, reason, updated_at_ms';
+const RIDE_COLUMNS = `${RIDE_INSERT_COLUMNS}, vehicle_id, picked_up_s`;
 
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -156,7 +161,7 @@ export class SqlStore implements Store {
     const text = canonicalJson(payload);
     const now = opts.nowMs ?? Date.now();
     const inserted = await this.db.allGrouped<RideRow>(
-      `INSERT INTO rides (${RIDE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO rides (${RIDE_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (rider_id, idempotency_key) DO NOTHING RETURNING ${RIDE_COLUMNS}`,
       [opts.id ?? randomUUID(), riderId, idempotencyKey, text, sha256Hex(text), now, 'accepted', null, now],
     );
@@ -206,14 +211,24 @@ export class SqlStore implements Store {
     if (this.db.dialect === 'postgres') {
       // NOTE: PostgreSQL-only text: one statement instead of a round trip per ride (the recorder sends hundreds).
       await this.db.run(
-        `UPDATE rides AS r SET status = u.status, reason = u.reason, updated_at_ms = ?
-         FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, status, reason) WHERE r.id = u.id`,
-        [nowMs, pgArray(updates.map((u) => u.id)), pgArray(updates.map((u) => u.status)), pgArray(updates.map((u) => u.reason ?? null))],
+        `UPDATE rides AS r SET status = u.status, reason = u.reason, vehicle_id = u.vehicle_id, picked_up_s = u.picked_up_s, updated_at_ms = ?
+         FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS u(id, status, reason, vehicle_id, picked_up_s) WHERE r.id = u.id`,
+        [
+          nowMs,
+          pgArray(updates.map((u) => u.id)),
+          pgArray(updates.map((u) => u.status)),
+          pgArray(updates.map((u) => u.reason ?? null)),
+          pgArray(updates.map((u) => u.vehicleId ?? null)),
+          pgArray(updates.map((u) => (u.pickedUpS === undefined || u.pickedUpS === null ? null : String(u.pickedUpS)))),
+        ],
       );
       return;
     }
     await this.db.batch(
-      updates.map((u) => ({ sql: 'UPDATE rides SET status = ?, reason = ?, updated_at_ms = ? WHERE id = ?', params: [u.status, u.reason ?? null, nowMs, u.id] })),
+      updates.map((u) => ({
+        sql: 'UPDATE rides SET status = ?, reason = ?, vehicle_id = ?, picked_up_s = ?, updated_at_ms = ? WHERE id = ?',
+        params: [u.status, u.reason ?? null, u.vehicleId ?? null, u.pickedUpS ?? null, nowMs, u.id],
+      })),
     );
   }
 

@@ -25,6 +25,10 @@ export interface RideRecord {
   status: RideStatus;
   reason: string | null;
   updatedAtMs: number;
+  /** The car carrying the ride (assigned or on board), as last recorded; null otherwise. */
+  vehicleId: string | null;
+  /** Engine second its riders were picked up (on board or after); null before. */
+  pickedUpS: number | null;
 }
 
 export interface CreateRideResult {
@@ -37,6 +41,10 @@ export interface RideStatusUpdate {
   id: string;
   status: RideStatus;
   reason?: string | null;
+  /** The car carrying it now (null or absent: none). */
+  vehicleId?: string | null;
+  /** Engine second of its pickup (null or absent: not picked up). */
+  pickedUpS?: number | null;
 }
 
 export interface RideQuery {

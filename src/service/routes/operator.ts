@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ApiRoutes } from '../api.js';
+import { ASSIST_STATES } from '../conductor.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { Empty, ErrorBody, EventsQuery, Id, OutOfServiceBody, RequestsQuery, RideView, TokenCreateBody, TokenIssued, VehicleParams } from '../schemas.js';
@@ -105,11 +106,27 @@ export function operatorRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'GET',
     url: '/v1/operator/assists',
-    summary: 'Vehicles asking for remote assistance, oldest first',
+    summary: 'The remote-assistance queue, oldest first: cars that asked (driving on to the node where they stop), wait for an operator, or are being helped; a car leaves it when its operator is done. The engine holds each car until an operator is free, then for the service time; riders stay on board.',
     tag: 'operator',
     roles: OPERATOR,
     responses: {
-      200: { description: 'the queue', schema: z.object({ assists: z.array(z.object({ id: z.number(), vehicleId: z.string(), description: z.string(), atMs: z.number() })) }) },
+      200: {
+        description: 'the queue',
+        schema: z.object({
+          assists: z.array(
+            z.object({
+              id: z.number(),
+              vehicleId: z.string(),
+              description: z.string(),
+              atMs: z.number(),
+              state: z.enum(ASSIST_STATES),
+              queuedS: z.number().nullable(),
+              startedS: z.number().nullable(),
+              onboard: z.number(),
+            }),
+          ),
+        }),
+      },
     },
     handler: async () => ({ assists: ctx.conductor.assists() }),
   });
