@@ -33,6 +33,9 @@ export interface RunExtras {
   progressEveryS?: number;
   /** Wraps the built dispatcher, e.g. to time its decisions (benchmarks). */
   wrapDispatcher?(d: Dispatcher): Dispatcher;
+  /** Run with charging sites, service centres and remote assistance off, as if none of their options were given
+   *  (fleet-size's comparison: the same scenario without operations). */
+  withoutOperations?: boolean;
 }
 
 export interface RunOutcome {
@@ -113,8 +116,9 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
       const built = await runner.dispatcher(name);
       const dispatcher = extra.wrapDispatcher ? extra.wrapDispatcher(built) : built;
       const { eventSink, keepLog, onProgress, progressEveryS, subscribers } = extra;
-      const chargingSites = sites(fleetSize);
-      const serviceCentres = centres(fleetSize);
+      const operations = !extra.withoutOperations;
+      const chargingSites = operations ? sites(fleetSize) : [];
+      const serviceCentres = operations ? centres(fleetSize) : [];
       const servicing: ServicingOptions | undefined =
         serviceCentres.length > 0
           ? { centres: serviceCentres, cleanEveryTrips: ops.cleanEveryTrips, messProbability: ops.messProbability, maintainEveryS: Math.round(ops.maintainEveryH * 3600) }
@@ -128,7 +132,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
         spec: { seats: runner.settings.seats, batteryKwh: energy.batteryKwh, energyKwhPerKm: energy.energyKwhPerKm, reserveKwh: energy.reserveKwh },
         ...(chargingSites.length > 0 ? { chargingSites } : {}),
         ...(servicing ? { servicing } : {}),
-        ...(assistance ? { assistance } : {}),
+        ...(assistance && operations ? { assistance } : {}),
         dispatcher,
         seed: runner.settings.seed,
         maxWaitS: runner.settings.maxWaitS,
@@ -140,6 +144,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     },
   };
   return runner;
+}
+
+/** Whether runs of these settings have any fleet operation on: charging sites, service centres or remote assistance. */
+export function hasOperations(s: RunSettings): boolean {
+  return s.chargers !== undefined || s.serviceCentres !== undefined || s.assist === true;
 }
 
 /** The energy settings with their defaults filled in (runners built from bare run settings get the schema's). */

@@ -35,6 +35,19 @@ export const OPERATION_STATE_LABEL: Record<OperationState, string> = {
   outOfService: 'taken out of service',
 };
 
+/** The fleet operations a run can have on, and the states of the breakdown each one puts cars in. */
+export const OPERATION_GROUPS = {
+  charging: ['toCharger', 'plugQueue', 'plugged'],
+  servicing: ['toCentre', 'bayQueue', 'cleaning', 'maintenance'],
+  assistance: ['assistQueue', 'assistHeld'],
+} as const satisfies Record<string, readonly OperationState[]>;
+export type OperationName = keyof typeof OPERATION_GROUPS;
+
+/** The states worth listing for the operations that were on (and any other state cars spent time in). */
+export function breakdownStates(on: readonly OperationName[], b: Pick<OperationsBreakdown, 'carHours'>): OperationState[] {
+  return OPERATION_STATES.filter((s) => on.some((o) => (OPERATION_GROUPS[o] as readonly string[]).includes(s)) || b.carHours[s] > 0);
+}
+
 export interface OperationsBreakdown {
   /** The span the car-hours are averaged over (the KPI span by default), seconds. */
   spanS: number;
@@ -210,8 +223,9 @@ export class OperationsBreakdownAccumulator {
     }
   }
 
-  /** The breakdown of everything added so far (open states end at the last event). */
-  result(): OperationsBreakdown {
+  /** The breakdown of everything added so far (open states end at the last event); `spanS` overrides the option
+   *  (a caller that learns the KPI span only at the end of the run). */
+  result(spanS: number | undefined = this.spanS): OperationsBreakdown {
     const lastS = Number.isFinite(this.nowS) ? this.nowS : 0;
     const total = Float64Array.from(this.totalS);
     const bins = this.binSeconds.slice();
@@ -219,8 +233,7 @@ export class OperationsBreakdownAccumulator {
       const s = this.state[v];
       if (s !== undefined && s !== NONE) this.account(s, this.since[v], lastS, total, bins);
     }
-    const spanS =
-      this.spanS ??
+    spanS ??=
       (Number.isFinite(this.firstRequestS) ? (Math.floor(this.lastRequestS / 3600) + 1 - Math.floor(this.firstRequestS / 3600)) * 3600 : 3600);
     const spanH = spanS / 3600;
     const carHours = {} as Record<OperationState, number>;

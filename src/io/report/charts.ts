@@ -2,6 +2,7 @@
 import type { HourlyKpis } from '../../core/metrics/kpis.js';
 import type { OutOfServiceSeries, PlugSeries, SocBands } from '../../core/metrics/energy-series.js';
 import type { FleetStatusSeries, HourlyFlows, WaitHistogram } from '../../core/metrics/report-series.js';
+import { OPERATION_STATE_LABEL, type OperationState, type OperationsBreakdown } from '../../core/metrics/operations-breakdown.js';
 
 /** How axis ticks and legend values read: clock = hours since day start as HH:MM; minutes/percent add the unit. */
 export type ValueFormat = 'clock' | 'number' | 'integer' | 'percent' | 'minutes';
@@ -338,6 +339,40 @@ export function outOfServiceChart(id: string, oos: OutOfServiceSeries, plugs: Pl
     xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + oos.binS) / 3600] : undefined,
     xLabel: 'Time of day',
     yLabel: `Cars (mean per ${Math.round(oos.binS / 60)} min)`,
+    xFormat: 'clock',
+    yFormat: 'number',
+    yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],
+    series: layers,
+  };
+}
+
+/** Colours of the operations breakdown: charging greens, servicing blues, assists oranges, out of service grey. */
+export const OPERATION_STATE_COLOR: Record<OperationState, string> = {
+  toCharger: '#8cd17d',
+  plugQueue: '#e15759',
+  plugged: '#59a14f',
+  toCentre: '#a0cbe8',
+  bayQueue: '#ff9da7',
+  cleaning: '#4e79a7',
+  maintenance: '#2b4a6f',
+  assistQueue: '#f1ce63',
+  assistHeld: '#f28e2b',
+  outOfService: '#79706e',
+};
+
+/** Cars out of service over the day, stacked by what they were doing (the operations breakdown's series). */
+export function operationsOverDayChart(id: string, series: OperationsBreakdown['series'], states: readonly OperationState[], fleet: number, fromS = -Infinity): ChartSpec {
+  const first = firstFrom(series.startS, series.binS, fromS);
+  const starts = series.startS.slice(first);
+  const layers: SeriesSpec[] = states.map((s) => ({ label: OPERATION_STATE_LABEL[s], color: OPERATION_STATE_COLOR[s], values: series.byState[s].slice(first) }));
+  const peak = Math.max(1, ...starts.map((_, i) => layers.reduce((sum, l) => sum + (l.values[i] ?? 0), 0)));
+  return {
+    id,
+    kind: 'stacked',
+    x: starts.map((s) => (s + series.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + series.binS) / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `Cars out of service (mean per ${Math.round(series.binS / 60)} min)`,
     xFormat: 'clock',
     yFormat: 'number',
     yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],
