@@ -230,7 +230,8 @@ export class EnergySeriesAccumulator {
     };
 
     const soc: SocBands = { binS, atS: [], min: [], p10: [], p25: [], p50: [], p75: [], p90: [], batteryKwh: this.batteryKwh };
-    for (let k = Math.ceil(this.firstS / binS); k * binS <= this.lastS; k++) {
+    // Without charging sites the log has no SoC (energy is counted, not enforced): no bands.
+    for (let k = Math.ceil(this.firstS / binS); this.sites > 0 && k * binS <= this.lastS; k++) {
       const sorted = Float64Array.from(samples[k] ?? []).sort();
       if (sorted.length === 0) continue;
       soc.atS.push(k * binS);
