@@ -43,7 +43,8 @@ export interface BaySeries {
  * Mean number of cars out of service per bin, by reason. `charging` is the whole charging stop (driving to the site,
  * queued, plugged in: from VehicleSentToCharge until the car takes work again); `servicing` the whole cleaning or
  * maintenance visit (from VehicleSentToService until it leaves the bay), only in runs with service centres; `assist`
- * a remote-assistance stop (waiting for an operator and held), only in runs with remote assistance.
+ * a remote-assistance stop (waiting for an operator and held), only in runs with remote assistance. An assist on the
+ * way to charge or to service pauses that stop, so every car counts under one reason at a time (as in the fleet status).
  */
 export interface OutOfServiceSeries {
   binS: number;
@@ -116,6 +117,8 @@ export class EnergySeriesAccumulator {
   private readonly bayQueuedSeconds: number[] = [];
   private readonly servicingSeconds: number[] = [];
   private readonly assistSeconds: number[] = [];
+  /** The stop an assist interrupted, resumed when it ends. */
+  private readonly pausedStop: ('charging' | 'servicing' | undefined)[] = [];
 
   constructor(options: EnergySeriesOptions) {
     this.binS = options.binS ?? 600;
@@ -192,9 +195,18 @@ export class EnergySeriesAccumulator {
     } else if (ev.kind === 'AssistanceOpened') {
       this.assistance = true;
     } else if (ev.kind === 'AssistRequested') {
-      this.assistSince[ev.vehicle] = ev.timeS;
+      // An assist on the way to charge or to service pauses that stop: each car counts under one reason at a time.
+      const v = ev.vehicle;
+      this.pausedStop[v] = this.chargingSince[v] >= 0 ? 'charging' : this.servicingSince[v] >= 0 ? 'servicing' : undefined;
+      if (this.pausedStop[v] === 'charging') this.endCharging(v, ev.timeS);
+      if (this.pausedStop[v] === 'servicing') this.endSince(this.servicingSince, this.servicingSeconds, v, ev.timeS);
+      this.assistSince[v] = ev.timeS;
     } else if (ev.kind === 'AssistEnded') {
-      this.endSince(this.assistSince, this.assistSeconds, ev.vehicle, ev.timeS);
+      const v = ev.vehicle;
+      this.endSince(this.assistSince, this.assistSeconds, v, ev.timeS);
+      if (this.pausedStop[v] === 'charging') this.chargingSince[v] = ev.timeS;
+      if (this.pausedStop[v] === 'servicing') this.servicingSince[v] = ev.timeS;
+      this.pausedStop[v] = undefined;
     }
   }
 
