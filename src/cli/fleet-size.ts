@@ -262,7 +262,7 @@ export function formatFleetSize(r: FleetSizeOutput): string {
   if (r.humanFleet !== undefined) lines.push(row('human fleet', `${r.humanFleet} cabs served these requests that day (distinct cab ids in the source)`));
   for (const n of [...r.notes, ...(r.notes100 ?? []).map((x) => `100 %: ${x}`)]) lines.push(row('note', n));
   const without = r.operations?.curveWithout?.length ?? 0;
-  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length}${without > 0 ? ` + ${without} without operations` : ''} simulations on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
+  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length} simulations${without > 0 ? ` (+ ${without} without operations)` : ''} on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
   return lines.join('\n');
 }
 
@@ -285,7 +285,7 @@ export function formatOperations(o: FleetOperationsOutput, targetPct: number, wi
       row(
         'without operations',
         `${o.fleetWithout} cars for ${targetPct} % within ${withinS} s with every operation off: operations cost ` +
-          `${o.extraCars! >= 0 ? '+' : ''}${o.extraCars} cars (${o.extraPct! >= 0 ? '+' : ''}${o.extraPct!.toFixed(1)} %)`,
+          `${o.extraCars! >= 0 ? '+' : ''}${o.extraCars} car${Math.abs(o.extraCars!) === 1 ? '' : 's'} (${o.extraPct! >= 0 ? '+' : ''}${o.extraPct!.toFixed(1)} %)`,
       ),
     );
   }
