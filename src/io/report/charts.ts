@@ -407,7 +407,7 @@ export function operationsOverDayChart(id: string, series: OperationsBreakdown['
     x: starts.map((s) => (s + series.binS / 2) / 3600),
     xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + series.binS) / 3600] : undefined,
     xLabel: 'Time of day',
-    yLabel: `Cars out of service (mean per ${Math.round(series.binS / 60)} min)`,
+    yLabel: `Cars (mean per ${Math.round(series.binS / 60)} min)`,
     xFormat: 'clock',
     yFormat: 'number',
     yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],
