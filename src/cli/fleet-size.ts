@@ -6,6 +6,7 @@ import {
   defaultWorkerCount,
   scenarioFleetBound,
   scenarioServiceBound,
+  searchFleetWithoutOperations,
   searchSmallestFleet,
   simulateFleet,
   withPathCover,
@@ -18,7 +19,8 @@ import {
 } from '../io/fleet-size.js';
 import { formatSpan } from '../core/metrics/kpis.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
-import type { ScenarioRunner } from '../io/scenario-runner.js';
+import { hasOperations, type ScenarioRunner } from '../io/scenario-runner.js';
+import { breakdownStates, OPERATION_STATE_LABEL, type OperationName, type OperationsBreakdown } from '../core/metrics/operations-breakdown.js';
 import type { Scenario } from '../io/scenario.js';
 import { checkOutputs, writeOutputFile } from '../io/output-file.js';
 import { parseFleetSizeSettings, type OptionKey } from '../io/settings.js';
@@ -27,7 +29,25 @@ import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openR
 import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
-const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound'];
+const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'baseline'];
+
+/** What fleet operations cost in cars: the fleet with them and without, and where the car-hours out of service went. */
+export interface FleetOperationsOutput {
+  /** The operations that were on. */
+  on: OperationName[];
+  /** The chosen fleet (with the operations). */
+  fleetWith: number;
+  /** Smallest fleet meeting the same target with every operation off (null if none did; absent with --no-baseline). */
+  fleetWithout?: number | null;
+  /** fleetWith − fleetWithout, and that as a % of fleetWithout. */
+  extraCars?: number;
+  extraPct?: number;
+  /** Every fleet simulated without operations, and the notes of that search. */
+  curveWithout?: FleetPoint[];
+  notesWithout?: string[];
+  /** At the chosen fleet, folded from its run's events: car-hours per state, mean and peak cars out of service. */
+  breakdown: OperationsBreakdown;
+}
 
 /** Everything the command found, as written by --json. */
 export interface FleetSizeOutput {
@@ -59,6 +79,8 @@ export interface FleetSizeOutput {
   humanFleet?: number;
   /** With --service-area or --avoid: what was cut, requests rejected outside, trip time increase. */
   operatingArea?: OperatingAreaSummary;
+  /** With --chargers, --service-centres or --assist (and a fleet found): the fleet without them and why it differs. */
+  operations?: FleetOperationsOutput;
   workers: number;
   workerLoadS?: number[];
   wallS: number;
@@ -154,6 +176,13 @@ export function registerFleetSizeCommand(program: Command): void {
             known: search.curve,
           });
         }
+        const operations = hasOperations(runner.settings) && search.fleet !== undefined
+          ? await operationsComparison(search, runner, settings.baseline, { targetPct, tolerance, parallel: Math.max(1, workers), cap: max ?? cap }, async (fleets) => {
+              const points = await engine.simulate(fleets, { ...run, withoutOperations: true });
+              if (tell) for (const p of points) process.stderr.write(`  ${p.fleet} cars without operations: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
+              return points;
+            })
+          : undefined;
         const bound = await boundPromise;
         const serviceOnly = await servicePromise;
         const service = serviceOnly && bound ? withPathCover(serviceOnly, bound) : serviceOnly;
@@ -166,7 +195,7 @@ export function registerFleetSizeCommand(program: Command): void {
           tolerance,
           requests: scenario.requests.length,
           fleet: search.fleet ?? null,
-          curve,
+          curve: curve.map(withoutBreakdown),
           notes: search.notes,
           ...(bound ? { boundFleet: bound.fleet, bound } : {}),
           ...(bound && search.fleet !== undefined && bound.fleet > 0 ? { ratioToBound: round3(search.fleet / bound.fleet) } : {}),
@@ -175,6 +204,7 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
           ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
           ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
+          ...(operations ? { operations } : {}),
           workers,
           ...(engine.loadS ? { workerLoadS: engine.loadS.map(round3) } : {}),
           wallS: round3((performance.now() - t0) / 1000),
@@ -197,6 +227,7 @@ export function formatFleetSize(r: FleetSizeOutput): string {
   lines.push('');
   const row = (label: string, text: string): string => `${label.padEnd(20)} ${text}`;
   lines.push(row('chosen fleet', r.fleet !== null ? `${r.fleet} cars (simulated ${r.dispatcher}, ${r.targetPct} % within ${r.withinS} s)` : 'none: see the notes'));
+  if (r.operations) lines.push(...formatOperations(r.operations, r.targetPct, r.withinS));
   if (r.boundFleet !== undefined && r.bound) {
     lines.push(
       row(
@@ -230,11 +261,94 @@ export function formatFleetSize(r: FleetSizeOutput): string {
   }
   if (r.humanFleet !== undefined) lines.push(row('human fleet', `${r.humanFleet} cabs served these requests that day (distinct cab ids in the source)`));
   for (const n of [...r.notes, ...(r.notes100 ?? []).map((x) => `100 %: ${x}`)]) lines.push(row('note', n));
-  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length} simulations on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
+  const without = r.operations?.curveWithout?.length ?? 0;
+  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length} simulations${without > 0 ? ` (+ ${without} without operations)` : ''} on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
   return lines.join('\n');
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+const OPERATION_WORDS: Record<OperationName, string> = { charging: 'charging', servicing: 'cleaning and maintenance', assistance: 'remote assistance' };
+
+const clockOf = (t: number): string => `${String(Math.floor(t / 3600) % 24).padStart(2, '0')}:${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}`;
+
+/**
+ * The operations lines of the text output: the fleet without them, what they cost in cars, and why: a table of
+ * car-hours per state at the chosen fleet, each also as cars (car-hours / span hours), the mean and the peak.
+ */
+export function formatOperations(o: FleetOperationsOutput, targetPct: number, withinS: number): string[] {
+  const row = (label: string, text: string): string => `${label.padEnd(20)} ${text}`;
+  const lines = [row('operations on', o.on.map((x) => OPERATION_WORDS[x]).join(', '))];
+  if (o.fleetWithout === null) lines.push(row('without operations', 'no fleet met the target: see the notes'));
+  else if (o.fleetWithout !== undefined) {
+    lines.push(
+      row(
+        'without operations',
+        `${o.fleetWithout} cars for ${targetPct} % within ${withinS} s with every operation off: operations cost ` +
+          `${o.extraCars! >= 0 ? '+' : ''}${o.extraCars} car${Math.abs(o.extraCars!) === 1 ? '' : 's'} (${o.extraPct! >= 0 ? '+' : ''}${o.extraPct!.toFixed(1)} %)`,
+      ),
+    );
+  }
+  const b = o.breakdown;
+  const span = formatSpan(b.spanS);
+  lines.push(row(`why, at ${o.fleetWith} cars`, `car-hours out of service by what the cars were doing (cars = car-hours / ${span})`));
+  const states = breakdownStates(o.on, b);
+  const labels = [...states.map((s) => OPERATION_STATE_LABEL[s]), 'total out of service'];
+  const width = Math.max(...labels.map((l) => l.length));
+  const cell = (label: string, hours: number, cars: number): string => `  ${label.padEnd(width)}  ${hours.toFixed(1).padStart(8)} car-h  ${cars.toFixed(1).padStart(6)} cars`;
+  for (const s of states) lines.push(cell(OPERATION_STATE_LABEL[s], b.carHours[s], b.equivalentCars[s]));
+  lines.push(cell('total out of service', b.totalCarHours, b.meanCarsOut));
+  lines.push(
+    row(
+      'cars out of service',
+      `${b.meanCarsOut.toFixed(1)} on average over ${span}, ${b.peakCarsOut} at the peak (${clockOf(b.peakAtS)}); ` +
+        `${b.counts.chargingSessions} charging sessions, ${b.counts.cleanings} cleanings, ${b.counts.maintenances} maintenances, ${b.counts.assists} assists`,
+    ),
+  );
+  for (const n of o.notesWithout ?? []) lines.push(row('note', `without operations: ${n}`));
+  return lines;
+}
+
+/** A curve point as written out: the breakdown of every point would swamp the JSON; the chosen one's is kept apart. */
+function withoutBreakdown(p: FleetPoint): FleetPoint {
+  const { operations: _, ...rest } = p;
+  return rest;
+}
+
+/**
+ * The fleet with operations against the fleet without them (unless `baseline` is false), and the breakdown at the
+ * chosen fleet (from the run that chose it). The search without operations is bracketed by the chosen fleet and a
+ * fleet the peak of cars out of service below it.
+ */
+async function operationsComparison(
+  search: SearchResult,
+  runner: ScenarioRunner,
+  baseline: boolean,
+  o: { targetPct: number; tolerance: number; parallel: number; cap: number },
+  evaluateWithout: (fleets: number[]) => Promise<FleetPoint[]>,
+): Promise<FleetOperationsOutput | undefined> {
+  const fleetWith = search.fleet!;
+  const breakdown = search.curve.find((p) => p.fleet === fleetWith)?.operations;
+  if (!breakdown) return undefined;
+  const s = runner.settings;
+  const on: OperationName[] = [
+    ...(s.chargers !== undefined ? (['charging'] as const) : []),
+    ...(s.serviceCentres !== undefined ? (['servicing'] as const) : []),
+    ...(s.assist ? (['assistance'] as const) : []),
+  ];
+  if (!baseline) return { on, fleetWith, breakdown };
+  const without = await searchFleetWithoutOperations(evaluateWithout, { ...o, withOperations: fleetWith, firstStepDown: breakdown.peakCarsOut });
+  const fleetWithout = without.fleet ?? null;
+  return {
+    on,
+    fleetWith,
+    fleetWithout,
+    ...(fleetWithout !== null ? { extraCars: fleetWith - fleetWithout, extraPct: round3((100 * (fleetWith - fleetWithout)) / fleetWithout) } : {}),
+    curveWithout: without.curve,
+    notesWithout: without.notes,
+    breakdown,
+  };
+}
 
 /** The bound for the target, computed in this thread after the current tick (so jobs already posted start first). */
 function serviceBoundSoon(scenario: Scenario, o: { withinS: number; targetPct: number; maxWaitS: number; seats: number }): Promise<ScenarioServiceBound> {
@@ -321,6 +435,7 @@ async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRun
     humanFleet: r.humanFleet,
     withinS: r.withinS,
     scenario: { ...runner.scenario.description, dispatcher: r.dispatcher, seed: runner.settings.seed, fleet: r.fleet },
+    ...(r.operations ? { operations: r.operations } : {}),
   });
   writeOutputFile(file, html, '--report');
 }

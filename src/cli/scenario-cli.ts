@@ -12,7 +12,7 @@ import type { ForecastSource } from '../io/forecast.js';
 import { DEFAULT_SYNTHETIC_DEMAND } from '../core/demand/synthetic-demand.js';
 import { checkMemoryBudget } from '../io/memory-budget.js';
 import type { InputSource } from '../io/output-file.js';
-import { openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
+import { hasOperations, openScenarioRunner, type RunOutcome, type ScenarioRunner } from '../io/scenario-runner.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import type { Scenario } from '../io/scenario.js';
 import { costInputsFromKpis, costSummary, COST_ITEM_LABELS, DEFAULT_COST_PARAMETERS, type CostParameters, type CostSummary } from '../core/metrics/cost.js';
@@ -179,9 +179,9 @@ export async function runWithProgress(
   // Speed is measured from the first report, so that building the dispatcher (reading a forecast) does not count.
   let origin: { wallMs: number; nowS: number } | undefined;
   const series = o.series ? new ReportSeriesAccumulator() : undefined;
-  // With charging sites the report also plots SoC, plugs and cars out of service.
+  // With fleet operations the report also plots SoC and plugs (charging sites), bays (service centres) and cars out of service.
   const battery = runner.settings.batteryKwh ?? DEFAULT_VEHICLE_SPEC.batteryKwh;
-  const energy = o.series && runner.settings.chargers ? new EnergySeriesAccumulator({ batteryKwh: battery }) : undefined;
+  const energy = o.series && hasOperations(runner.settings) ? new EnergySeriesAccumulator({ batteryKwh: battery }) : undefined;
   try {
     const outcome = await runner.run(fleet, dispatcher, {
       progressEveryS: 300,

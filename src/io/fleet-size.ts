@@ -17,7 +17,8 @@ import type { DispatcherName } from './dispatchers.js';
 import type { ForecastPart } from './forecast.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
 import type { Scenario } from './scenario.js';
-import type { ScenarioRunner } from './scenario-runner.js';
+import { hasOperations, type ScenarioRunner } from './scenario-runner.js';
+import { OperationsBreakdownAccumulator, type OperationsBreakdown } from '../core/metrics/operations-breakdown.js';
 import type { RunSettings } from './settings.js';
 
 /** One simulated fleet size: the service level asked for and the KPIs that explain it. */
@@ -38,12 +39,16 @@ export interface FleetPoint {
   tripsPerVehiclePerDay: number;
   /** Wall time of this simulation (in its worker). */
   wallS: number;
+  /** Where the car-hours out of service went, in runs with fleet operations on (charging, servicing, assists). */
+  operations?: OperationsBreakdown;
 }
 
 /** How one simulation of the search is run besides the runner's settings (seed, seats, max wait) and the fleet size. */
 export interface FleetRunOptions {
   dispatcher: DispatcherName;
   withinS: number;
+  /** Charging, cleaning, maintenance and remote assistance off, whatever the settings say (the comparison run). */
+  withoutOperations?: boolean;
 }
 
 /**
@@ -52,11 +57,14 @@ export interface FleetRunOptions {
  */
 export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: FleetRunOptions): Promise<FleetPoint> {
   let within = 0;
+  const operations = !o.withoutOperations && hasOperations(runner.settings) ? new OperationsBreakdownAccumulator() : undefined;
   const { result, wallS } = await runner.run(fleet, o.dispatcher, {
     eventSink: (ev) => {
       if (ev.kind === 'PickedUp' && ev.waitS <= o.withinS) within++;
     },
     keepLog: false,
+    ...(operations ? { subscribers: [operations] } : {}),
+    ...(o.withoutOperations ? { withoutOperations: true } : {}),
   });
   const k = result.summary.kpis;
   return {
@@ -72,6 +80,7 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     spanS: k.spanS,
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
     wallS,
+    ...(operations ? { operations: operations.result(k.spanS) } : {}),
   };
 }
 
@@ -420,6 +429,59 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
   }
   notes.push(`the service level kept wobbling around the target; ${hi} cars is the smallest that met it`);
   return { fleet: hi, curve: curve(), notes };
+}
+
+/** What the search for the fleet without operations needs besides the evaluation. */
+export interface BaselineSearchOptions {
+  targetPct: number;
+  tolerance: number;
+  parallel: number;
+  /** Largest fleet the search may try when even the fleet with operations misses the target without them. */
+  cap: number;
+  /** The fleet found with operations on: without them it should meet the target too, so it brackets the search. */
+  withOperations: number;
+  /** How many fewer cars to try first (e.g. the peak of cars out of service); at least `tolerance`. */
+  firstStepDown: number;
+}
+
+/**
+ * The smallest fleet meeting the target with every operation off, searched with `searchSmallestFleet` inside a
+ * bracket: its upper end is the fleet found with operations on (which, without the cars' hours out of service, should
+ * meet the target too), its lower end a fleet `firstStepDown` cars below, simulated in the same round; while that one
+ * also meets the target, the step doubles. So the search costs a few simulations, not a search from scratch.
+ *
+ * @example
+ * const off = await searchFleetWithoutOperations((fleets) => engine.simulate(fleets, { ...run, withoutOperations: true }),
+ *   { targetPct: 95, tolerance: 10, parallel: 2, cap: 5000, withOperations: 356, firstStepDown: 30 });
+ * off.fleet; // e.g. 320
+ */
+export async function searchFleetWithoutOperations(evaluate: (fleets: number[]) => Promise<FleetPoint[]>, o: BaselineSearchOptions): Promise<SearchResult> {
+  const known = new Map<number, FleetPoint>();
+  const measure = async (fleets: number[]): Promise<void> => {
+    const todo = [...new Set(fleets)].filter((f) => f >= 1 && !known.has(f));
+    if (todo.length > 0) for (const p of await evaluate(todo)) known.set(p.fleet, p);
+  };
+  const passes = (f: number): boolean => known.get(f)!.servicePct >= o.targetPct;
+  const tolerance = Math.max(1, Math.floor(o.tolerance));
+  const upper = Math.max(1, o.withOperations);
+  let step = Math.max(tolerance, Math.ceil(o.firstStepDown));
+  let below = Math.max(1, upper - step);
+  await measure([upper, below]);
+  const base = { targetPct: o.targetPct, tolerance, parallel: o.parallel };
+  if (!passes(upper)) {
+    // Fewer cars never did better here: search upwards from the fleet with operations, as a fresh search would.
+    const up = await searchSmallestFleet(evaluate, { ...base, cap: o.cap, start: tolerance, known: [...known.values()] });
+    return { ...up, notes: [`${upper} cars miss the target even without operations`, ...up.notes] };
+  }
+  let hi = upper;
+  while (below > 1 && passes(below)) {
+    hi = below;
+    step *= 2;
+    below = Math.max(1, hi - step);
+    await measure([below]);
+  }
+  if (passes(below)) return { fleet: below, curve: [...known.values()].sort((a, b) => a.fleet - b.fleet), notes: [] };
+  return searchSmallestFleet(evaluate, { ...base, min: below, max: hi, known: [...known.values()] });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

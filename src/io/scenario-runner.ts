@@ -35,6 +35,9 @@ export interface RunExtras {
   wrapDispatcher?(d: Dispatcher): Dispatcher;
   /** Log why each plan was given (PlanExplained events, decision 0022); default off. */
   explain?: boolean;
+  /** Run with charging sites, service centres and remote assistance off, as if none of their options were given
+   *  (fleet-size's comparison: the same scenario without operations). */
+  withoutOperations?: boolean;
 }
 
 export interface RunOutcome {
@@ -115,8 +118,9 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
       const built = await runner.dispatcher(name);
       const dispatcher = extra.wrapDispatcher ? extra.wrapDispatcher(built) : built;
       const { eventSink, keepLog, onProgress, progressEveryS, subscribers, explain } = extra;
-      const chargingSites = sites(fleetSize);
-      const serviceCentres = centres(fleetSize);
+      const operations = !extra.withoutOperations;
+      const chargingSites = operations ? sites(fleetSize) : [];
+      const serviceCentres = operations ? centres(fleetSize) : [];
       const servicing: ServicingOptions | undefined =
         serviceCentres.length > 0
           ? { centres: serviceCentres, cleanEveryTrips: ops.cleanEveryTrips, messProbability: ops.messProbability, maintainEveryS: Math.round(ops.maintainEveryH * 3600) }
@@ -130,7 +134,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
         spec: { seats: runner.settings.seats, batteryKwh: energy.batteryKwh, energyKwhPerKm: energy.energyKwhPerKm, reserveKwh: energy.reserveKwh },
         ...(chargingSites.length > 0 ? { chargingSites } : {}),
         ...(servicing ? { servicing } : {}),
-        ...(assistance ? { assistance } : {}),
+        ...(assistance && operations ? { assistance } : {}),
         dispatcher,
         seed: runner.settings.seed,
         maxWaitS: runner.settings.maxWaitS,
@@ -143,6 +147,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     },
   };
   return runner;
+}
+
+/** Whether runs of these settings have any fleet operation on: charging sites, service centres or remote assistance. */
+export function hasOperations(s: RunSettings): boolean {
+  return s.chargers !== undefined || s.serviceCentres !== undefined || s.assist === true;
 }
 
 /** The energy settings with their defaults filled in (runners built from bare run settings get the schema's). */

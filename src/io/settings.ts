@@ -185,6 +185,8 @@ const fleetSearchShape = {
   workers: integer(0, 1024).optional(),
   also100: z.boolean().default(false),
   bound: z.boolean().default(true),
+  /** With any fleet operation on: also search the fleet with every operation off, to say what they cost in cars. */
+  baseline: z.boolean().default(true),
 };
 
 type TripInputs = { trips?: string; format?: string; date?: string; window?: string; bbox?: unknown };
@@ -283,6 +285,7 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   workers: { flags: '--workers <n>', help: 'worker threads running simulations (0 = in this thread)', shownDefault: 'one per core' },
   also100: { flags: '--also-100', help: 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)' },
   bound: { flags: '--no-bound', help: 'skip the clairvoyant lower bound' },
+  baseline: { flags: '--no-baseline', help: 'with --chargers, --service-centres or --assist: skip the search for the fleet with every operation off' },
   chargers: {
     flags: '--chargers <file|auto>',
     help: 'charging sites (GeoJSON points or CSV lon,lat,plugs[,powerKw]; or "auto": placed by k-means on the pickups); turns energy on',

@@ -54,4 +54,51 @@ describe('baton fleet-size', () => {
     expect(bad.stderr).toMatch(/--within 900 s exceeds --max-wait 600 s/);
     expect(runCli(['fleet-size', ...CITY, '--target', '1.5x']).stderr).toMatch(/--target "1.5x"/);
   });
+
+  it('with --service-centres auto also finds the fleet without operations and says why the two differ', () => {
+    const json = join(dir, 'ops.json');
+    const html = join(dir, 'ops.html');
+    const ops = ['--network', 'synthetic:nodes=600', '--requests', '150', '--dispatcher', 'greedy', '--service-centres', 'auto', '--clean-every', '4'];
+    const r = runCli(['fleet-size', ...ops, '--workers', '0', '--no-bound', '--tolerance', '2', '--json', json, '--report', html], { env: { BATON_NO_PROGRESS: '1' } });
+    expect(r.stderr).not.toMatch(/baton:/);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const o = out.operations;
+    expect(o.on).toEqual(['servicing']);
+    expect(o.fleetWith).toBe(out.fleet);
+    expect(o.fleetWithout).toBeGreaterThan(0);
+    expect(o.fleetWithout).toBeLessThanOrEqual(out.fleet);
+    expect(o.extraCars).toBe(out.fleet - o.fleetWithout);
+    // The search without operations met the target at its answer and missed it tolerance below (or at 1 car).
+    const off = new Map(o.curveWithout.map((p: { fleet: number; servicePct: number }) => [p.fleet, p.servicePct]));
+    expect(off.get(o.fleetWithout)).toBeGreaterThanOrEqual(95);
+    if (o.fleetWithout > 2) expect(off.get(o.fleetWithout - 2)).toBeLessThan(95);
+    // The breakdown of the chosen fleet: servicing car-hours, consistent means, no stray fields in the curve.
+    const b = o.breakdown;
+    expect(b.fleet).toBe(out.fleet);
+    expect(b.counts.cleanings).toBeGreaterThan(0);
+    expect(b.carHours.cleaning).toBeGreaterThan(0);
+    expect(b.carHours.plugged).toBe(0);
+    expect(b.meanCarsOut).toBeCloseTo(b.totalCarHours / (b.spanS / 3600), 9);
+    expect(b.peakCarsOut).toBeGreaterThanOrEqual(1);
+    expect(out.curve.every((p: object) => !('operations' in p))).toBe(true);
+    // The text says both fleets, the difference and why.
+    expect(r.stdout).toMatch(new RegExp(`without operations\\s+${o.fleetWithout} cars for 95 % within 300 s with every operation off: operations cost \\+${o.extraCars} cars? \\(\\+`));
+    expect(r.stdout).toMatch(/why, at \d+ cars\s+car-hours out of service/);
+    expect(r.stdout).toMatch(/in cleaning\s+\d+\.\d car-h\s+\d+\.\d cars/);
+    expect(r.stdout).toMatch(/waiting for a bay/);
+    expect(r.stdout).toMatch(/cars out of service\s+\d+\.\d on average over .*at the peak/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/What fleet operations cost in cars/);
+    expect(page).toMatch(/id="operations-breakdown"/);
+    expect(page).toMatch(/chart-operations-day/);
+
+    // --no-baseline: the breakdown stays, the second search goes.
+    const skip = runCli(['fleet-size', ...ops, '--workers', '0', '--no-bound', '--tolerance', '2', '--no-baseline', '--json'], { env: { BATON_NO_PROGRESS: '1' } });
+    expect(skip.status).toBe(0);
+    const lone = JSON.parse(skip.stdout);
+    expect(lone.fleet).toBe(out.fleet);
+    expect(lone.operations.breakdown).toEqual(b);
+    expect('fleetWithout' in lone.operations).toBe(false);
+  });
 });

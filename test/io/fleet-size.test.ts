@@ -9,6 +9,7 @@ import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import {
   FleetWorkerPool,
   scenarioFleetBound,
+  searchFleetWithoutOperations,
   searchSmallestFleet,
   simulateFleet,
   workerScenarioFor,
@@ -92,6 +93,26 @@ describe('searchSmallestFleet on hand-made scenarios', () => {
   });
 });
 
+describe('simulateFleet with fleet operations', () => {
+  it('breaks down the car-hours out of service, and withoutOperations runs exactly as if no operation were set', async () => {
+    const g = grid(6, 6);
+    const requests = Array.from({ length: 60 }, (_, i) => req(i, i * 120, (i * 7) % 36, (i * 11 + 5) % 36));
+    const scenario = scenarioOf(g, requests);
+    const ops = scenarioRunner(scenario, { ...SETTINGS, serviceCentres: 'auto', cleanEveryTrips: 2, assist: true, assistRate: 200 });
+    const withOps = await simulateFleet(ops, 4, RUN);
+    expect(withOps.operations!.counts.cleanings).toBeGreaterThan(0);
+    expect(withOps.operations!.counts.assists).toBeGreaterThan(0);
+    expect(withOps.operations!.fleet).toBe(4);
+    expect(withOps.operations!.spanS).toBe(withOps.spanS);
+    const off = await simulateFleet(ops, 4, { ...RUN, withoutOperations: true });
+    const plain = await simulateFleet(scenarioRunner(scenario, SETTINGS), 4, RUN);
+    expect(off.operations).toBeUndefined();
+    expect(plain.operations).toBeUndefined();
+    expect({ ...off, wallS: 0 }).toEqual({ ...plain, wallS: 0 });
+    expect(withOps.servicePct).not.toBe(plain.servicePct);
+  });
+});
+
 describe('searchSmallestFleet with a synthetic service curve', () => {
   const point = (fleet: number, servicePct: number): FleetPoint => ({
     fleet, servicePct, withinS: 300, servedPct: 100, waitMeanS: 0, waitP95S: 0, emptyShare: 0, utilization: 0, tripsPerVehicle: 0, spanS: 86_400, tripsPerVehiclePerDay: 0, wallS: 0,
@@ -116,6 +137,27 @@ describe('searchSmallestFleet with a synthetic service curve', () => {
     const r = await searchSmallestFleet(fake(service, []), { targetPct: 95, tolerance: 10, parallel: 1, min: 200, max: 300 });
     expect(r.fleet).toBeGreaterThanOrEqual(300);
     expect(r.notes.join()).toMatch(/non-monotone/);
+  });
+
+  it('the fleet without operations: bracketed by the fleet with them, a few simulations, same guarantees as the search', async () => {
+    const calls: number[][] = [];
+    const r = await searchFleetWithoutOperations(fake((f) => (f >= 320 ? 96 : 93), calls), { targetPct: 95, tolerance: 10, parallel: 1, cap: 5000, withOperations: 356, firstStepDown: 40 });
+    expect(r.fleet).toBeGreaterThanOrEqual(320);
+    expect(r.fleet).toBeLessThanOrEqual(330);
+    expect(calls[0]).toEqual([356, 316]); // the bracket first, in one round
+    expect(calls.flat().length).toBeLessThanOrEqual(8);
+    expect(Math.max(...calls.flat())).toBe(356);
+    // The step doubles while the lower end still meets the target; down to one car if it always does.
+    const far = await searchFleetWithoutOperations(fake((f) => (f >= 100 ? 96 : 93), []), { targetPct: 95, tolerance: 10, parallel: 2, cap: 5000, withOperations: 356, firstStepDown: 20 });
+    expect(far.fleet).toBeGreaterThanOrEqual(100);
+    expect(far.fleet).toBeLessThanOrEqual(110);
+    const one = await searchFleetWithoutOperations(fake(() => 96, []), { targetPct: 95, tolerance: 10, parallel: 2, cap: 5000, withOperations: 30, firstStepDown: 5 });
+    expect(one.fleet).toBe(1);
+    // Without operations even the fleet with them misses: the search goes up from there and says so.
+    const up = await searchFleetWithoutOperations(fake((f) => (f >= 400 ? 96 : 93), []), { targetPct: 95, tolerance: 10, parallel: 2, cap: 5000, withOperations: 356, firstStepDown: 20 });
+    expect(up.fleet).toBeGreaterThanOrEqual(400);
+    expect(up.fleet).toBeLessThanOrEqual(410);
+    expect(up.notes[0]).toBe('356 cars miss the target even without operations');
   });
 
   it('stops doubling at a ceiling below the target instead of simulating up to one car per request', async () => {

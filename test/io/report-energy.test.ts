@@ -168,3 +168,38 @@ describe.skipIf(!haveChromium())('energy and cost plots in headless Chromium', (
     }
   });
 });
+
+describe('the report of a run with cleaning, maintenance and remote assistance but no charging sites', () => {
+  it('plots bay occupancy and cars out of service by reason, and the new fleet states, without SoC or plugs', async () => {
+    const settings = parseSimSettings({ network: ['synthetic:nodes=400'], requests: 300, seed: 3, serviceCentres: 'auto', cleanEveryTrips: 3, assist: true, assistRate: 100 });
+    const ops = await openScenarioRunner(settings);
+    const fold = new ReportSeriesAccumulator({ fleetBinS: 600 });
+    const energyFold = new EnergySeriesAccumulator({ batteryKwh: 40 });
+    const { result } = await ops.run(15, 'greedy', { keepLog: false, subscribers: [fold, energyFold] });
+    const opsSeries = fold.result();
+    const opsEnergy = energyFold.result()!;
+    expect(result.summary.kpis.cleanings).toBeGreaterThan(0);
+    expect(result.summary.kpis.assists).toBeGreaterThan(0);
+    expect(opsEnergy.bays!.bays).toBe(result.summary.kpis.bays);
+    // Visits from being sent to leaving the bay, as the KPIs count them, less the assists on the way (their own layer).
+    const servicingH = (opsEnergy.outOfService.byReason.servicing.reduce((a, b) => a + b, 0) * opsEnergy.outOfService.binS) / 3600;
+    expect(servicingH).toBeGreaterThan(0);
+    expect(servicingH).toBeLessThanOrEqual(result.summary.kpis.serviceHours + 1e-9);
+    for (let i = 0; i < opsSeries.fleetStatus.startS.length - 1; i++) {
+      expect(opsSeries.fleetStatus.servicing[i]).toBeCloseTo(opsEnergy.outOfService.byReason.servicing[i], 9);
+    }
+    const page = renderSimulationReport({ scenario: { network: 'synthetic', trips: 'synthetic', fleet: 15, dispatcher: 'greedy' }, kpis: result.summary.kpis, series: opsSeries, graph: ops.scenario.network.graph, rejectedRows: {}, energy: opsEnergy });
+    const charts = embedded(page).charts;
+    expect(charts.map((c) => c.id).slice(-2)).toEqual(['chart-bays', 'chart-out-of-service']);
+    expect(charts.find((c) => c.id === 'chart-bays')!.hMarkers![0].value).toBe(result.summary.kpis.bays);
+    expect(charts.find((c) => c.id === 'chart-out-of-service')!.series.map((s) => s.label)).toEqual([
+      'Cleaning or maintenance (driving there, queued, in a bay)',
+      'Remote assistance (waiting for an operator, held)',
+    ]);
+    const status = charts.find((c) => c.id === 'chart-fleet-status')!.series.map((s) => s.label);
+    expect(status).toContain('Cleaning or maintenance (driving there, queued, in a bay)');
+    expect(status).toContain('Held for remote assistance');
+    expect(status).not.toContain('Charging (driving there, queued, plugged)');
+    expect(page).toContain('Fleet operations over the day');
+  }, 120_000);
+});

@@ -2,6 +2,7 @@
 // plug and queue occupancy and the charging stop as cars out of service; nothing for a run without charging sites.
 import { describe, expect, it } from 'vitest';
 import { energySeries } from '../../src/core/metrics/energy-series.js';
+import { reportSeries } from '../../src/core/metrics/report-series.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 
 /** Two cars, battery 10 kWh, one site with 2 plugs; car 0 drives, then charges; car 1 queues 150 s, then charges. */
@@ -60,5 +61,69 @@ describe('energySeries', () => {
   it('gives nothing for a run without charging sites', () => {
     expect(energySeries(LOG.filter((e) => e.kind !== 'ChargingSiteOpened'), { batteryKwh: 10 })).toBeUndefined();
     expect(() => energySeries(LOG, { batteryKwh: 10, binS: 0 })).toThrow(/positive/);
+  });
+});
+
+/** Two cars, one service centre with one bay, remote assistance, no charging sites. */
+const OPS_LOG: SimEvent[] = [
+  { kind: 'VehiclePlaced', timeS: 0, vehicle: 0, node: 0, seats: 2 },
+  { kind: 'VehiclePlaced', timeS: 0, vehicle: 1, node: 5, seats: 2 },
+  { kind: 'ServiceCentreOpened', timeS: 0, centre: 0, node: 5, bays: 1 },
+  { kind: 'AssistanceOpened', timeS: 0, operators: 1 },
+  { kind: 'VehicleSentToService', timeS: 100, vehicle: 0, centre: 0, task: 'cleaning' },
+  { kind: 'VehicleDeparted', timeS: 100, vehicle: 0, fromNode: 0, toNode: 5, arriveS: 200, onboard: 0, purpose: 'service' },
+  { kind: 'VehicleArrived', timeS: 200, vehicle: 0, node: 5, distanceM: 1000, energyKwh: 0.15, onboard: 0, diverted: false },
+  { kind: 'ServiceStarted', timeS: 200, vehicle: 0, centre: 0, task: 'cleaning', waitedS: 0 },
+  { kind: 'VehicleSentToService', timeS: 300, vehicle: 1, centre: 0, task: 'maintenance' }, // already there: queues
+  { kind: 'ServiceEnded', timeS: 800, vehicle: 0, centre: 0, task: 'cleaning', servicedS: 600, waitedS: 0 },
+  { kind: 'VehicleIdle', timeS: 800, vehicle: 0, node: 5 },
+  { kind: 'ServiceStarted', timeS: 800, vehicle: 1, centre: 0, task: 'maintenance', waitedS: 500 },
+  { kind: 'VehicleDeparted', timeS: 850, vehicle: 0, fromNode: 5, toNode: 2, arriveS: 950, onboard: 0, purpose: 'stop' },
+  { kind: 'VehicleArrived', timeS: 900, vehicle: 0, node: 3, distanceM: 500, energyKwh: 0.075, onboard: 0, diverted: false },
+  { kind: 'AssistRequested', timeS: 900, vehicle: 0, node: 3, onboard: 0 },
+  { kind: 'AssistStarted', timeS: 950, vehicle: 0, waitedS: 50 },
+  { kind: 'ServiceEnded', timeS: 1000, vehicle: 1, centre: 0, task: 'maintenance', servicedS: 200, waitedS: 500 },
+  { kind: 'VehicleIdle', timeS: 1000, vehicle: 1, node: 5 },
+  { kind: 'VehicleOutOfService', timeS: 1020, vehicle: 1, reason: 'operator', fault: false, abandoned: 'none' },
+  { kind: 'VehicleStopped', timeS: 1020, vehicle: 1, node: 5 },
+  { kind: 'VehicleIdle', timeS: 1030, vehicle: 1, node: 5 }, // ignored: the car stays out of service
+  { kind: 'AssistEnded', timeS: 1050, vehicle: 0, waitedS: 50, heldS: 100, onboard: 0 },
+];
+
+describe('energySeries and the fleet status with servicing and remote assistance', () => {
+  const s = energySeries(OPS_LOG, { batteryKwh: 10, binS: 100 })!;
+
+  it('plots bays in use and the queue for them, and servicing and assists as reasons for cars out of service', () => {
+    expect(s.plugs.plugs).toBe(0);
+    expect(s.soc.atS).toEqual([]);
+    expect(s.bays!.bays).toBe(1);
+    expect(s.bays!.startS).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    // Car 0 in the bay 200–800, car 1 800–1000; car 1 queued 300–800.
+    expect(s.bays!.inBay).toEqual([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    expect(s.bays!.queued).toEqual([0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0]);
+    expect(Object.keys(s.outOfService.byReason)).toEqual(['charging', 'servicing', 'assist']);
+    // Car 0 from being sent (100) to leaving its bay (800), car 1 from 300 to 1000.
+    expect(s.outOfService.byReason.servicing).toEqual([0, 1, 1, 2, 2, 2, 2, 2, 1, 1, 0]);
+    // Car 0 asks for help at 900 and is let go at 1050.
+    expect(s.outOfService.byReason.assist).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0.5]);
+    expect(s.outOfService.byReason.charging.every((x) => x === 0)).toBe(true);
+  });
+
+  it('the fleet status has servicing, assisted and out-of-service states that add up to the fleet with the others', () => {
+    const fs = reportSeries(OPS_LOG, { fleetBinS: 100 }).fleetStatus;
+    expect(fs.servicing).toEqual([0, 1, 1, 2, 2, 2, 2, 2, 1, 1, 0]);
+    expect(fs.assisted).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0.5]);
+    expect(fs.outOfService).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.8]); // car 1 from 1020, its idle at 1030 ignored
+    // The service drive is servicing, not a drive to a pickup; car 0 drives to a pickup 850–900 and after its assist.
+    expect(fs.toPickup).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0.5]);
+    for (let i = 0; i < fs.startS.length; i++) {
+      const all = fs.idle[i] + fs.toPickup[i] + fs.occupied[i] + fs.rebalancing[i] + fs.charging[i] + fs.servicing[i] + fs.assisted[i] + fs.outOfService[i];
+      expect(all).toBeCloseTo(2, 12);
+    }
+  });
+
+  it('a run with charging sites only has no bay series and no other reasons', () => {
+    expect(energySeries(LOG, { batteryKwh: 10 })!.bays).toBeUndefined();
+    expect(energySeries(OPS_LOG.filter((e) => e.kind !== 'ServiceCentreOpened' && e.kind !== 'AssistanceOpened'), { batteryKwh: 10 })).toBeUndefined();
   });
 });

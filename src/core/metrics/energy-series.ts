@@ -1,6 +1,8 @@
 // Energy and out-of-service series for reports, folded from the event log: the fleet's state of charge over the day
-// (percentile bands), plug occupancy and the queue for plugs, and cars out of service by reason. Pure data; the
-// report draws them (src/io/report). Runs without charging sites have no SoC in the log and get none of these.
+// (percentile bands), plug occupancy and the queue for plugs, bay occupancy and the queue for bays, and cars out of
+// service by reason (charging, servicing, remote assistance). Pure data; the report draws them (src/io/report). Runs
+// without charging sites have no SoC in the log (their SoC bands and plug series are empty); runs without any fleet
+// operation get none of these.
 import type { SimEvent } from '../sim/events.js';
 import { percentileSorted } from './kpis.js';
 
@@ -28,10 +30,21 @@ export interface PlugSeries {
   queued: number[];
 }
 
+/** Bays over all service centres and, per bin, the mean number of cars in a bay and of cars queued for one. */
+export interface BaySeries {
+  binS: number;
+  startS: number[];
+  bays: number;
+  inBay: number[];
+  queued: number[];
+}
+
 /**
  * Mean number of cars out of service per bin, by reason. `charging` is the whole charging stop (driving to the site,
- * queued, plugged in: from VehicleSentToCharge until the car takes work again). Other reasons (cleaning and
- * maintenance visits, remote-assistance holds) join as further keys when the engine logs them.
+ * queued, plugged in: from VehicleSentToCharge until the car takes work again); `servicing` the whole cleaning or
+ * maintenance visit (from VehicleSentToService until it leaves the bay), only in runs with service centres; `assist`
+ * a remote-assistance stop (waiting for an operator and held), only in runs with remote assistance. An assist on the
+ * way to charge or to service pauses that stop, so every car counts under one reason at a time (as in the fleet status).
  */
 export interface OutOfServiceSeries {
   binS: number;
@@ -39,10 +52,12 @@ export interface OutOfServiceSeries {
   byReason: { charging: number[] } & Record<string, number[]>;
 }
 
-/** What a run with charging sites adds to a report. */
+/** What a run with fleet operations adds to a report (SoC and plugs are empty without charging sites). */
 export interface EnergySeries {
   soc: SocBands;
   plugs: PlugSeries;
+  /** Only in runs with service centres. */
+  bays?: BaySeries;
   outOfService: OutOfServiceSeries;
 }
 
@@ -92,6 +107,18 @@ export class EnergySeriesAccumulator {
   private readonly pluggedSeconds: number[] = [];
   private readonly queuedSeconds: number[] = [];
   private readonly chargingSeconds: number[] = [];
+  private centres = 0;
+  private bayCount = 0;
+  private assistance = false;
+  private readonly servicingSince: number[] = [];
+  private readonly baySince: number[] = [];
+  private readonly assistSince: number[] = [];
+  private readonly inBaySeconds: number[] = [];
+  private readonly bayQueuedSeconds: number[] = [];
+  private readonly servicingSeconds: number[] = [];
+  private readonly assistSeconds: number[] = [];
+  /** The stop an assist interrupted, resumed when it ends. */
+  private readonly pausedStop: ('charging' | 'servicing' | undefined)[] = [];
 
   constructor(options: EnergySeriesOptions) {
     this.binS = options.binS ?? 600;
@@ -151,12 +178,47 @@ export class EnergySeriesAccumulator {
     } else if (ev.kind === 'VehicleIdle') {
       // A charging stop ends when the car frees up after unplugging (or drives off on other work, above).
       this.endCharging(ev.vehicle, ev.timeS);
+    } else if (ev.kind === 'ServiceCentreOpened') {
+      this.centres++;
+      this.bayCount += ev.bays;
+    } else if (ev.kind === 'VehicleSentToService') {
+      if (!(this.servicingSince[ev.vehicle] >= 0)) this.servicingSince[ev.vehicle] = ev.timeS;
+    } else if (ev.kind === 'ServiceStarted') {
+      addInterval(this.bayQueuedSeconds, this.binS, ev.timeS - ev.waitedS, ev.timeS);
+      this.baySince[ev.vehicle] = ev.timeS;
+    } else if (ev.kind === 'ServiceEnded') {
+      addInterval(this.inBaySeconds, this.binS, ev.timeS - ev.servicedS, ev.timeS);
+      this.baySince[ev.vehicle] = -1;
+      this.endSince(this.servicingSince, this.servicingSeconds, ev.vehicle, ev.timeS);
+    } else if (ev.kind === 'VehicleOutOfService' && ev.abandoned === 'service') {
+      this.endSince(this.servicingSince, this.servicingSeconds, ev.vehicle, ev.timeS);
+    } else if (ev.kind === 'AssistanceOpened') {
+      this.assistance = true;
+    } else if (ev.kind === 'AssistRequested') {
+      // An assist on the way to charge or to service pauses that stop: each car counts under one reason at a time.
+      const v = ev.vehicle;
+      this.pausedStop[v] = this.chargingSince[v] >= 0 ? 'charging' : this.servicingSince[v] >= 0 ? 'servicing' : undefined;
+      if (this.pausedStop[v] === 'charging') this.endCharging(v, ev.timeS);
+      if (this.pausedStop[v] === 'servicing') this.endSince(this.servicingSince, this.servicingSeconds, v, ev.timeS);
+      this.assistSince[v] = ev.timeS;
+    } else if (ev.kind === 'AssistEnded') {
+      const v = ev.vehicle;
+      this.endSince(this.assistSince, this.assistSeconds, v, ev.timeS);
+      if (this.pausedStop[v] === 'charging') this.chargingSince[v] = ev.timeS;
+      if (this.pausedStop[v] === 'servicing') this.servicingSince[v] = ev.timeS;
+      this.pausedStop[v] = undefined;
     }
   }
 
-  /** The series so far, or undefined for a run without charging sites (its log has no SoC to plot). */
+  /** Ends the interval a car opened in `since` at `timeS`, adding it to `seconds`. */
+  private endSince(since: number[], seconds: number[], v: number, timeS: number): void {
+    if (since[v] >= 0) addInterval(seconds, this.binS, since[v], timeS);
+    since[v] = -1;
+  }
+
+  /** The series so far, or undefined for a run without charging sites, service centres or remote assistance. */
   result(): EnergySeries | undefined {
-    if (this.sites === 0 || !Number.isFinite(this.lastS)) return undefined;
+    if ((this.sites === 0 && this.centres === 0 && !this.assistance) || !Number.isFinite(this.lastS)) return undefined;
     const { binS } = this;
     const endS = (Math.floor(this.lastS / binS) + 1) * binS;
     // Close what is still open at the end: every car's SoC holds, plugged-in and charging stops run to the last event.
@@ -173,9 +235,15 @@ export class EnergySeriesAccumulator {
     for (let v = 0; v < this.chargingSince.length; v++) {
       if (this.chargingSince[v] >= 0) addInterval(charging, binS, this.chargingSince[v], this.lastS);
     }
+    const closed = (since: readonly number[], seconds: readonly number[]): number[] => {
+      const out = seconds.slice();
+      for (let v = 0; v < since.length; v++) if (since[v] >= 0) addInterval(out, binS, since[v], this.lastS);
+      return out;
+    };
 
     const soc: SocBands = { binS, atS: [], min: [], p10: [], p25: [], p50: [], p75: [], p90: [], batteryKwh: this.batteryKwh };
-    for (let k = Math.ceil(this.firstS / binS); k * binS <= this.lastS; k++) {
+    // Without charging sites the log has no SoC (energy is counted, not enforced): no bands.
+    for (let k = Math.ceil(this.firstS / binS); this.sites > 0 && k * binS <= this.lastS; k++) {
       const sorted = Float64Array.from(samples[k] ?? []).sort();
       if (sorted.length === 0) continue;
       soc.atS.push(k * binS);
@@ -189,10 +257,16 @@ export class EnergySeriesAccumulator {
     const startS: number[] = [];
     const mean = (seconds: number[]): number[] => startS.map((s) => (seconds[s / binS] ?? 0) / binS);
     for (let bin = Math.max(0, Math.floor(this.firstS / binS)); bin * binS < endS; bin++) startS.push(bin * binS);
+    const byReason: OutOfServiceSeries['byReason'] = { charging: mean(charging) };
+    if (this.centres > 0) byReason.servicing = mean(closed(this.servicingSince, this.servicingSeconds));
+    if (this.assistance) byReason.assist = mean(closed(this.assistSince, this.assistSeconds));
     return {
       soc,
       plugs: { binS, startS, plugs: this.plugCount, plugged: mean(plugged), queued: mean(this.queuedSeconds) },
-      outOfService: { binS, startS, byReason: { charging: mean(charging) } },
+      ...(this.centres > 0
+        ? { bays: { binS, startS, bays: this.bayCount, inBay: mean(closed(this.baySince, this.inBaySeconds)), queued: mean(this.bayQueuedSeconds) } }
+        : {}),
+      outOfService: { binS, startS, byReason },
     };
   }
 }

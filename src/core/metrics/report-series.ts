@@ -4,9 +4,9 @@ import type { SimEvent } from '../sim/events.js';
 import { percentileSorted } from './kpis.js';
 
 /** What a vehicle is doing, as the fleet-status chart stacks it. */
-export const FleetState = { idle: 0, toPickup: 1, occupied: 2, rebalancing: 3, charging: 4 } as const;
+export const FleetState = { idle: 0, toPickup: 1, occupied: 2, rebalancing: 3, charging: 4, servicing: 5, assisted: 6, outOfService: 7 } as const;
 export type FleetState = (typeof FleetState)[keyof typeof FleetState];
-const STATE_COUNT = 5;
+const STATE_COUNT = 8;
 
 /** Counts per clock hour of the event (hour 0 = 00:00–00:59 of day 0). */
 export interface HourlyFlows {
@@ -38,9 +38,11 @@ export interface WaitHistogram {
 }
 
 /**
- * Mean number of vehicles in each state per time bin (time-weighted, so the five series add up to the fleet).
+ * Mean number of vehicles in each state per time bin (time-weighted, so the series add up to the fleet).
  * Pickup and drop-off dwells count as occupied; a vehicle is "to pickup" while driving a stop leg empty; "charging"
- * from being sent to charge until it frees up (driving there, queued, plugged in).
+ * from being sent to charge until it frees up (driving there, queued, plugged in); "servicing" the same for a cleaning
+ * or maintenance visit (driving there, queued, in a bay); "assisted" from asking for remote help until the operator is
+ * done (then back to what it was doing); "outOfService" from being taken out of service until put back.
  */
 export interface FleetStatusSeries {
   binS: number;
@@ -51,6 +53,9 @@ export interface FleetStatusSeries {
   occupied: number[];
   rebalancing: number[];
   charging: number[];
+  servicing: number[];
+  assisted: number[];
+  outOfService: number[];
 }
 
 /** Everything a report plots besides the KPIs. */
@@ -111,6 +116,9 @@ export class ReportSeriesAccumulator {
   private readonly state: number[] = [];
   private readonly since: number[] = [];
   private readonly load: number[] = [];
+  /** The state a remote assist interrupted, and whether a car is out of service (no other change applies then). */
+  private readonly beforeAssist: number[] = [];
+  private readonly stopped: boolean[] = [];
   private readonly stateSeconds: number[] = [];
   private firstS = Infinity;
   private lastS = -Infinity;
@@ -173,7 +181,9 @@ export class ReportSeriesAccumulator {
             ? FleetState.rebalancing
             : ev.purpose === 'charge'
               ? FleetState.charging
-              : ev.onboard > 0
+              : ev.purpose === 'service'
+                ? FleetState.servicing
+                : ev.onboard > 0
                 ? FleetState.occupied
                 : FleetState.toPickup,
         );
@@ -188,20 +198,31 @@ export class ReportSeriesAccumulator {
       case 'ChargingStarted':
       case 'ChargingEnded': // followed in the same second by VehicleIdle
         break;
-      // NOTE: servicing, assists and cars out of service are not states of the report's fleet series yet (issue 11.6):
-      // a car on a service visit counts as driving to a pickup, a held or stopped car keeps its last state.
+      case 'VehicleSentToService':
+        this.setState(ev.vehicle, ev.timeS, FleetState.servicing);
+        break;
+      case 'AssistRequested':
+        this.beforeAssist[ev.vehicle] = this.state[ev.vehicle] ?? FleetState.idle;
+        this.setState(ev.vehicle, ev.timeS, FleetState.assisted);
+        break;
+      case 'AssistEnded': // back to what it was doing; the departure or stop that follows carries any change
+        this.setState(ev.vehicle, ev.timeS, (this.beforeAssist[ev.vehicle] ?? FleetState.idle) as FleetState);
+        break;
+      case 'VehicleOutOfService':
+        this.setState(ev.vehicle, ev.timeS, FleetState.outOfService);
+        this.stopped[ev.vehicle] = true;
+        break;
+      case 'VehicleInService':
+        this.stopped[ev.vehicle] = false;
+        this.setState(ev.vehicle, ev.timeS, FleetState.idle);
+        break;
       case 'ServiceCentreOpened':
       case 'MessReported':
-      case 'VehicleSentToService':
       case 'ServiceStarted':
-      case 'ServiceEnded':
+      case 'ServiceEnded': // followed in the same second by VehicleIdle
       case 'AssistanceOpened':
-      case 'AssistRequested':
       case 'AssistStarted':
-      case 'AssistEnded':
-      case 'VehicleOutOfService':
       case 'VehicleStopped':
-      case 'VehicleInService':
       case 'RescueNeeded':
         break;
       case 'VehicleArrived': // always followed in the same second by a departure, a stop or VehicleIdle
@@ -230,7 +251,7 @@ export class ReportSeriesAccumulator {
     for (const list of [hourly.requests, hourly.pickups, hourly.dropoffs, hourly.cancelled, hourly.rejected]) grow(list, hours - 1);
     hourly.hour = Array.from({ length: hours }, (_, h) => h);
 
-    const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [], charging: [] };
+    const fleetStatus: FleetStatusSeries = { binS: fleetBinS, startS: [], idle: [], toPickup: [], occupied: [], rebalancing: [], charging: [], servicing: [], assisted: [], outOfService: [] };
     if (Number.isFinite(this.lastS)) {
       const firstBin = Math.max(0, Math.floor(this.firstS / fleetBinS));
       const endS = (Math.floor(this.lastS / fleetBinS) + 1) * fleetBinS;
@@ -244,6 +265,9 @@ export class ReportSeriesAccumulator {
         fleetStatus.occupied.push(at(FleetState.occupied));
         fleetStatus.rebalancing.push(at(FleetState.rebalancing));
         fleetStatus.charging.push(at(FleetState.charging));
+        fleetStatus.servicing.push(at(FleetState.servicing));
+        fleetStatus.assisted.push(at(FleetState.assisted));
+        fleetStatus.outOfService.push(at(FleetState.outOfService));
       }
     }
 
@@ -281,6 +305,7 @@ export class ReportSeriesAccumulator {
 
   private setState(v: number, timeS: number, s: FleetState): void {
     if (this.state[v] === undefined) return; // a vehicle never placed: nothing to account
+    if (this.stopped[v]) return; // out of service until put back, whatever its riders or holds do
     this.account(v, timeS);
     this.state[v] = s;
   }

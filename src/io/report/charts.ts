@@ -1,7 +1,8 @@
 // Chart specifications (plain JSON the page's client script draws with uPlot) and the builders the reports share.
 import type { HourlyKpis } from '../../core/metrics/kpis.js';
-import type { OutOfServiceSeries, PlugSeries, SocBands } from '../../core/metrics/energy-series.js';
+import type { BaySeries, OutOfServiceSeries, PlugSeries, SocBands } from '../../core/metrics/energy-series.js';
 import type { FleetStatusSeries, HourlyFlows, WaitHistogram } from '../../core/metrics/report-series.js';
+import { OPERATION_STATE_LABEL, type OperationState, type OperationsBreakdown } from '../../core/metrics/operations-breakdown.js';
 
 /** How axis ticks and legend values read: clock = hours since day start as HH:MM; minutes/percent add the unit. */
 export type ValueFormat = 'clock' | 'number' | 'integer' | 'percent' | 'minutes';
@@ -62,8 +63,14 @@ export const FLEET_STATE_STYLE = [
   { key: 'toPickup', label: 'Driving to pickup', color: '#f28e2b' },
   { key: 'rebalancing', label: 'Rebalancing', color: '#b07aa1' },
   { key: 'charging', label: 'Charging (driving there, queued, plugged)', color: '#59a14f' },
+  { key: 'servicing', label: 'Cleaning or maintenance (driving there, queued, in a bay)', color: '#76b7b2' },
+  { key: 'assisted', label: 'Held for remote assistance', color: '#edc948' },
+  { key: 'outOfService', label: 'Out of service', color: '#79706e' },
   { key: 'idle', label: 'Idle', color: '#cfd6de' },
 ] as const;
+
+/** States drawn only in runs that have them (charging sites, service centres, remote assistance, faults). */
+const OPTIONAL_FLEET_STATES: readonly string[] = ['charging', 'servicing', 'assisted', 'outOfService'];
 
 const hourCentres = (hours: readonly number[]): number[] => hours.map((h) => h + 0.5);
 const hourRange = (hours: readonly number[]): [number, number] | undefined =>
@@ -214,11 +221,12 @@ export function fleetStatusChart(id: string, fs: FleetStatusSeries, fleet: numbe
     xFormat: 'clock',
     yFormat: 'number',
     yRange: [0, Math.max(1, fleet)],
-    // Charging only appears in runs with charging sites.
-    series: FLEET_STATE_STYLE.filter((s) => s.key !== 'charging' || (fs.charging ?? []).some((x) => x > 0)).map((s) => ({
+    // Charging, servicing, assists and cars out of service only appear in runs that have them (series from older
+    // bundles may lack them).
+    series: FLEET_STATE_STYLE.filter((s) => !OPTIONAL_FLEET_STATES.includes(s.key) || (fs[s.key] ?? []).some((x) => x > 0)).map((s) => ({
       label: s.label,
       color: s.color,
-      values: fs[s.key].slice(first),
+      values: (fs[s.key] ?? []).slice(first),
     })),
   };
 }
@@ -307,7 +315,31 @@ const OUT_OF_SERVICE_STYLE: Record<string, { label: string; color: string }> = {
   plugged: { label: 'Charging: plugged in', color: '#59a14f' },
   queued: { label: 'Charging: queued for a plug', color: '#e15759' },
   toCharger: { label: 'Charging: driving to the site', color: '#8cd17d' },
+  servicing: { label: 'Cleaning or maintenance (driving there, queued, in a bay)', color: '#4e79a7' },
+  assist: { label: 'Remote assistance (waiting for an operator, held)', color: '#f28e2b' },
 };
+
+/** Cars in a bay and queued for one over the day (stacked), against the bays of all service centres. */
+export function bayOccupancyChart(id: string, bays: BaySeries, fromS = -Infinity): ChartSpec {
+  const first = firstFrom(bays.startS, bays.binS, fromS);
+  const starts = bays.startS.slice(first);
+  return {
+    id,
+    kind: 'stacked',
+    x: starts.map((s) => (s + bays.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + bays.binS) / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `Cars (mean per ${Math.round(bays.binS / 60)} min)`,
+    xFormat: 'clock',
+    yFormat: 'number',
+    yRange: [0, 1.1 * Math.max(bays.bays, ...bays.inBay.map((x, i) => x + (bays.queued[i] ?? 0)))],
+    series: [
+      { label: 'In a bay', color: '#4e79a7', values: bays.inBay.slice(first) },
+      { label: 'Queued for a bay', color: '#e15759', values: bays.queued.slice(first) },
+    ],
+    hMarkers: [{ value: bays.bays, label: `${bays.bays} bays`, color: '#1f2933' }],
+  };
+}
 
 /**
  * Cars out of service over the day, stacked by reason: the charging stop split into driving there, queued and
@@ -320,11 +352,15 @@ export function outOfServiceChart(id: string, oos: OutOfServiceSeries, plugs: Pl
   const plugged = cut(plugs.plugged);
   const queued = cut(plugs.queued);
   const toCharger = cut(oos.byReason.charging).map((c, i) => Math.max(0, c - (plugged[i] ?? 0) - (queued[i] ?? 0)));
-  const layers: SeriesSpec[] = [
-    { ...OUT_OF_SERVICE_STYLE.plugged, values: plugged },
-    { ...OUT_OF_SERVICE_STYLE.queued, values: queued },
-    { ...OUT_OF_SERVICE_STYLE.toCharger, values: toCharger },
-  ];
+  // The charging layers only in runs with charging sites.
+  const layers: SeriesSpec[] =
+    plugs.plugs > 0
+      ? [
+          { ...OUT_OF_SERVICE_STYLE.plugged, values: plugged },
+          { ...OUT_OF_SERVICE_STYLE.queued, values: queued },
+          { ...OUT_OF_SERVICE_STYLE.toCharger, values: toCharger },
+        ]
+      : [];
   let extra = 0;
   for (const [reason, values] of Object.entries(oos.byReason)) {
     if (reason === 'charging') continue;
@@ -338,6 +374,40 @@ export function outOfServiceChart(id: string, oos: OutOfServiceSeries, plugs: Pl
     xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + oos.binS) / 3600] : undefined,
     xLabel: 'Time of day',
     yLabel: `Cars (mean per ${Math.round(oos.binS / 60)} min)`,
+    xFormat: 'clock',
+    yFormat: 'number',
+    yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],
+    series: layers,
+  };
+}
+
+/** Colours of the operations breakdown: charging greens, servicing blues, assists oranges, out of service grey. */
+export const OPERATION_STATE_COLOR: Record<OperationState, string> = {
+  toCharger: '#8cd17d',
+  plugQueue: '#e15759',
+  plugged: '#59a14f',
+  toCentre: '#a0cbe8',
+  bayQueue: '#ff9da7',
+  cleaning: '#4e79a7',
+  maintenance: '#2b4a6f',
+  assistQueue: '#f1ce63',
+  assistHeld: '#f28e2b',
+  outOfService: '#79706e',
+};
+
+/** Cars out of service over the day, stacked by what they were doing (the operations breakdown's series). */
+export function operationsOverDayChart(id: string, series: OperationsBreakdown['series'], states: readonly OperationState[], fleet: number, fromS = -Infinity): ChartSpec {
+  const first = firstFrom(series.startS, series.binS, fromS);
+  const starts = series.startS.slice(first);
+  const layers: SeriesSpec[] = states.map((s) => ({ label: OPERATION_STATE_LABEL[s], color: OPERATION_STATE_COLOR[s], values: series.byState[s].slice(first) }));
+  const peak = Math.max(1, ...starts.map((_, i) => layers.reduce((sum, l) => sum + (l.values[i] ?? 0), 0)));
+  return {
+    id,
+    kind: 'stacked',
+    x: starts.map((s) => (s + series.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + series.binS) / 3600] : undefined,
+    xLabel: 'Time of day',
+    yLabel: `Cars (mean per ${Math.round(series.binS / 60)} min)`,
     xFormat: 'clock',
     yFormat: 'number',
     yRange: [0, Math.min(Math.max(1, fleet), Math.ceil(peak * 1.15))],

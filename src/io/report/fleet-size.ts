@@ -1,7 +1,8 @@
 // The HTML report of a fleet-size search: service level against fleet size with the target, the chosen fleet, the
 // clairvoyant lower bound and the source's human fleet marked, plus what the fleet size does to waits and vehicle use.
 import { formatSpan } from '../../core/metrics/kpis.js';
-import { formatDuration, type ChartSpec, type MarkerSpec, type SeriesSpec, type ValueFormat } from './charts.js';
+import { breakdownStates, OPERATION_STATE_LABEL, type OperationName, type OperationsBreakdown } from '../../core/metrics/operations-breakdown.js';
+import { formatDuration, operationsOverDayChart, type ChartSpec, type MarkerSpec, type SeriesSpec, type ValueFormat } from './charts.js';
 import { figure, grid, kpiCards, renderPage, section, table, type Cell } from './page.js';
 import { attributionLines, scenarioFacts, type ScenarioInfo } from './scenario.js';
 
@@ -36,9 +37,24 @@ export interface FleetSizeReportOptions {
   /** The service window behind `servicePct`, seconds (default 300), for labels. */
   withinS?: number;
   scenario?: ScenarioInfo;
+  /** With fleet operations on: the fleet without them and why the chosen fleet is larger. */
+  operations?: FleetSizeOperations;
 }
 
-const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', human: '#52606d' } as const;
+/** What fleet operations cost in cars (the shape of `FleetOperationsOutput` in src/cli/fleet-size.ts). */
+export interface FleetSizeOperations {
+  on: OperationName[];
+  /** Smallest fleet meeting the target with every operation off; null if none did, absent if not searched. */
+  fleetWithout?: number | null;
+  extraCars?: number;
+  extraPct?: number;
+  /** Every fleet simulated without operations. */
+  curveWithout?: FleetSizePoint[];
+  /** At the chosen fleet. */
+  breakdown: OperationsBreakdown;
+}
+
+const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', human: '#52606d', without: '#f28e2b' } as const;
 
 /** Vertical markers for the fleets worth pointing at, each only when given (`chosenOnly` for the small charts). */
 function fleetMarkers(o: FleetSizeReportOptions, chosenOnly = false): MarkerSpec[] {
@@ -46,6 +62,8 @@ function fleetMarkers(o: FleetSizeReportOptions, chosenOnly = false): MarkerSpec
   if (chosenOnly) return marks;
   if (o.boundFleet !== undefined) marks.push({ value: o.boundFleet, label: `lower bound ${o.boundFleet}`, color: MARK.bound });
   if (o.humanFleet !== undefined) marks.push({ value: o.humanFleet, label: `human fleet ${o.humanFleet}`, color: MARK.human });
+  const without = o.operations?.fleetWithout;
+  if (typeof without === 'number') marks.push({ value: without, label: `without operations ${without}`, color: MARK.without });
   return marks;
 }
 
@@ -54,7 +72,7 @@ const MAIN_CHART = 'chart-fleet-service';
 /** A chart over fleet size (every marker on the main chart, the chosen fleet on the others); the x extent covers the curve and every marker with a little margin. */
 function fleetChart(
   id: string,
-  curve: readonly FleetSizePoint[],
+  curve: readonly { fleet: number }[],
   o: FleetSizeReportOptions,
   yLabel: string,
   yFormat: ValueFormat,
@@ -82,6 +100,50 @@ function fleetChart(
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
+const OPERATION_WORDS: Record<OperationName, string> = { charging: 'charging', servicing: 'cleaning and maintenance', assistance: 'remote assistance' };
+
+/**
+ * The section on what fleet operations cost in cars: the fleet with and without them, then why, at the chosen fleet:
+ * cars out of service over the day stacked by what they were doing, and the car-hours of each as a table.
+ */
+function operationsSection(o: FleetSizeOperations, chosenFleet: number): { html: string; chart: ChartSpec } {
+  const b = o.breakdown;
+  const states = breakdownStates(o.on, b);
+  const chart = operationsOverDayChart('chart-operations-day', b.series, states, chosenFleet, b.series.startS.find((_, i) => states.some((s) => b.series.byState[s][i] > 0)) ?? -Infinity);
+  const spanH = b.spanS / 3600;
+  const signed = (x: number, digits = 0): string => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+  const cards = [
+    { label: 'Fleet with operations', value: `${chosenFleet}` },
+    { label: 'Fleet without operations', value: o.fleetWithout === undefined ? 'not searched' : o.fleetWithout === null ? 'none met the target' : `${o.fleetWithout}` },
+    { label: 'Extra cars for operations', value: o.extraCars !== undefined ? `${signed(o.extraCars)} (${signed(o.extraPct ?? NaN, 1)} %)` : '–' },
+    { label: `Cars out of service, mean over ${spanH.toFixed(0)} h`, value: b.meanCarsOut.toFixed(1) },
+    { label: 'Cars out of service at the peak', value: `${b.peakCarsOut}` },
+  ];
+  const total = b.totalCarHours;
+  const rows: Cell[][] = [
+    ...states.map((s) => [
+      { text: OPERATION_STATE_LABEL[s] },
+      { text: b.carHours[s].toFixed(1), num: true },
+      { text: b.equivalentCars[s].toFixed(2), num: true },
+      { text: total > 0 ? `${((100 * b.carHours[s]) / total).toFixed(1)} %` : '–', num: true },
+    ]),
+    [{ text: 'Total out of service' }, { text: total.toFixed(1), num: true }, { text: b.meanCarsOut.toFixed(2), num: true }, { text: total > 0 ? '100 %' : '–', num: true }],
+  ];
+  const headers: Cell[] = [{ text: `At ${chosenFleet} cars` }, { text: 'Car-hours', num: true }, { text: `Cars (car-hours / ${spanH.toFixed(0)} h)`, num: true }, { text: 'Share', num: true }];
+  const html = section(
+    'operations',
+    'What fleet operations cost in cars',
+    kpiCards(cards) +
+      grid([
+        figure('chart-operations-day', 'Cars out of service over the day', `At the chosen fleet of ${chosenFleet} cars: mean number of cars per ${Math.round(b.series.binS / 60)} min doing each thing, not available for riders.`),
+        table(headers, rows, { id: 'operations-breakdown', rowClasses: rows.map((_, i) => (i === rows.length - 1 ? 'total' : undefined)) }),
+      ]),
+    `Operations on: ${o.on.map((x) => OPERATION_WORDS[x]).join(', ')}. The fleet without operations is the smallest that meets the same target on the same scenario with every operation off. ` +
+      `Counts at the chosen fleet: ${b.counts.chargingSessions} charging sessions, ${b.counts.cleanings} cleanings, ${b.counts.maintenances} maintenances, ${b.counts.assists} assists.`,
+  );
+  return { html, chart };
+}
+
 /**
  * Renders the fleet-sizing report: the service-level curve with the target line and the chosen, bound and human
  * fleets marked, then waits, utilisation/empty share and trips per vehicle against fleet size, and the table of runs.
@@ -106,16 +168,27 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
   const hasServed = points.some((p) => p.servedPct !== undefined);
   const hasP95 = points.some((p) => p.waitP95S !== undefined);
 
+  // With operations compared, the main chart also draws the fleets simulated without them (x: both sets of fleets).
+  const without = new Map((options.operations?.curveWithout ?? []).map((p) => [p.fleet, p]));
+  const mainXs = [...new Set([...points.map((p) => p.fleet), ...without.keys()])].sort((a, b) => a - b);
+  const at = (f: number, pick: (p: FleetSizePoint) => number | undefined): number | null => {
+    const p = byFleet.get(f);
+    return p ? finiteOrNull(pick(p)) : null;
+  };
+  const ops = options.operations;
   const charts: ChartSpec[] = [
     fleetChart(
       MAIN_CHART,
-      points,
+      mainXs.map((fleet) => ({ fleet })),
       options,
       `Requests picked up ≤ ${withinMin} min (%)`,
       'percent',
       [
-        { label: `Picked up ≤ ${withinMin} min`, color: '#4e79a7', values: points.map((p) => finiteOrNull(p.servicePct)), points: true, width: 2.5 },
-        ...(hasServed ? [{ label: 'Served at all', color: '#76b7b2', values: points.map((p) => finiteOrNull(p.servedPct)), points: true, dash: true }] : []),
+        { label: `Picked up ≤ ${withinMin} min${ops ? ' (operations on)' : ''}`, color: '#4e79a7', values: mainXs.map((f) => at(f, (p) => p.servicePct)), points: true, width: 2.5 },
+        ...(hasServed ? [{ label: 'Served at all', color: '#76b7b2', values: mainXs.map((f) => at(f, (p) => p.servedPct)), points: true, dash: true }] : []),
+        ...(without.size > 0
+          ? [{ label: `Picked up ≤ ${withinMin} min, operations off`, color: MARK.without, values: mainXs.map((f) => finiteOrNull(without.get(f)?.servicePct)), points: true, dash: true }]
+          : []),
       ],
       { yRange: [0, 100], hMarkers: [{ value: options.target, label: `target ${options.target} %`, color: MARK.target }], height: 340 },
     ),
@@ -162,6 +235,8 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
     { text: Number.isFinite(trips(p)) ? trips(p).toFixed(1) : '–', num: true },
   ]);
 
+  const operations = ops ? operationsSection(ops, options.chosenFleet) : undefined;
+  if (operations) charts.push(operations.chart);
   const scenario = options.scenario;
   const sections = [
     section(
@@ -170,6 +245,7 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
       kpiCards(cards) + figure('chart-fleet-service', 'Service level', `Each point is one simulation of the whole scenario; the chosen fleet is the smallest that meets the ${options.target} % target.`),
       options.boundFleet !== undefined ? `The lower bound is proved for the same target: no dispatcher, even one knowing every request in advance, meets ${options.target} % with fewer vehicles.` : undefined,
     ),
+    ...(operations ? [operations.html] : []),
     section(
       'effects',
       'What fleet size does to waits and vehicle use',

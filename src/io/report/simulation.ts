@@ -5,7 +5,7 @@ import type { ReportSeries } from '../../core/metrics/report-series.js';
 import type { RoadGraph } from '../../core/network/graph.js';
 import type { CostSummary } from '../../core/metrics/cost.js';
 import type { EnergySeries } from '../../core/metrics/energy-series.js';
-import { firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, outOfServiceChart, plugOccupancyChart, socBandsChart, waitHistogramChart, type ChartSpec } from './charts.js';
+import { bayOccupancyChart, firstRequestHourS, fleetStatusChart, formatDuration, hourlyFlowChart, hourlyKpiChart, outOfServiceChart, plugOccupancyChart, socBandsChart, waitHistogramChart, type ChartSpec } from './charts.js';
 import { costBreakdownChart, costTable, operatorTable } from './cost.js';
 import { HEADLINE_KEYS, HEADLINE_LABELS, KPI_FIELDS, KPI_GROUPS, kpiField } from './kpi-fields.js';
 import { mapSpec } from './map.js';
@@ -29,7 +29,7 @@ export interface SimulationReportInput {
   operatingArea?: OperatingAreaSummary;
   /** The cost model's figures (costSummary): the cost section and its breakdown plot. */
   cost?: CostSummary;
-  /** From EnergySeriesAccumulator, in runs with charging sites: SoC, plug and out-of-service plots. */
+  /** From EnergySeriesAccumulator, in runs with fleet operations: SoC, plug, bay and out-of-service plots. */
   energy?: EnergySeries;
   /** The charging policy's threshold (share of the battery), drawn on the SoC plot. */
   chargeBelowShare?: number;
@@ -37,19 +37,31 @@ export interface SimulationReportInput {
 
 /** The energy section's figures and their charts (runs with charging sites). */
 function energySection(energy: EnergySeries, fleet: number, fromS: number, chargeBelowShare?: number): { html: string; charts: ChartSpec[] } {
+  const charging = energy.plugs.plugs > 0;
+  const bays = energy.bays;
   const charts = [
-    socBandsChart('chart-soc', energy.soc, fromS, chargeBelowShare),
-    plugOccupancyChart('chart-plugs', energy.plugs, fromS),
+    ...(charging ? [socBandsChart('chart-soc', energy.soc, fromS, chargeBelowShare), plugOccupancyChart('chart-plugs', energy.plugs, fromS)] : []),
+    ...(bays ? [bayOccupancyChart('chart-bays', bays, fromS)] : []),
     outOfServiceChart('chart-out-of-service', energy.outOfService, energy.plugs, fleet, fromS),
   ];
-  const min = Math.round(energy.soc.binS / 60);
+  const min = Math.round(energy.outOfService.binS / 60);
+  const reasons = [
+    ...(charging ? ['a charging stop lasts from being sent to charge until the car is free again'] : []),
+    ...(bays ? ['a cleaning or maintenance visit from being sent until the car leaves its bay'] : []),
+    ...('assist' in energy.outOfService.byReason ? ['a remote assist from the request until the operator is done'] : []),
+  ];
   const html = section(
     'energy',
-    'Energy and charging over the day',
+    charging ? 'Energy, charging and fleet operations over the day' : 'Fleet operations over the day',
     grid([
-      figure('chart-soc', 'State of charge of the fleet', `Percentiles of the ${fleet} cars' state of charge every ${min} min (between the events that give it, interpolated along drives and charges).`),
-      figure('chart-plugs', 'Plug occupancy', `Mean number of cars plugged in and queued for a plug per ${min} min, against the ${energy.plugs.plugs} plugs of all sites.`),
-      figure('chart-out-of-service', 'Cars out of service', `Mean number of cars not available for riders per ${min} min, by reason: a charging stop lasts from being sent to charge until the car is free again.`),
+      ...(charging
+        ? [
+            figure('chart-soc', 'State of charge of the fleet', `Percentiles of the ${fleet} cars' state of charge every ${min} min (between the events that give it, interpolated along drives and charges).`),
+            figure('chart-plugs', 'Plug occupancy', `Mean number of cars plugged in and queued for a plug per ${min} min, against the ${energy.plugs.plugs} plugs of all sites.`),
+          ]
+        : []),
+      ...(bays ? [figure('chart-bays', 'Bay occupancy', `Mean number of cars in a cleaning or maintenance bay and queued for one per ${min} min, against the ${bays.bays} bays of all service centres.`)] : []),
+      figure('chart-out-of-service', 'Cars out of service', `Mean number of cars not available for riders per ${min} min, by reason: ${reasons.join('; ')}.`),
     ]),
   );
   return { html, charts };
