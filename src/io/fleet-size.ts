@@ -38,12 +38,18 @@ export interface FleetPoint {
   tripsPerVehiclePerDay: number;
   /** Wall time of this simulation (in its worker). */
   wallS: number;
+  /** With --assist: remote operators on duty, the share of their time spent helping, and the mean wait for one. */
+  assistOperators?: number;
+  operatorUtilisation?: number;
+  assistWaitMeanS?: number;
 }
 
 /** How one simulation of the search is run besides the runner's settings (seed, seats, max wait) and the fleet size. */
 export interface FleetRunOptions {
   dispatcher: DispatcherName;
   withinS: number;
+  /** With --assist: remote operators on duty instead of --assist-operators (--search-operators). */
+  assistOperators?: number;
 }
 
 /**
@@ -57,6 +63,7 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
       if (ev.kind === 'PickedUp' && ev.waitS <= o.withinS) within++;
     },
     keepLog: false,
+    ...(o.assistOperators !== undefined ? { assistOperators: o.assistOperators } : {}),
   });
   const k = result.summary.kpis;
   return {
@@ -72,6 +79,7 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     spanS: k.spanS,
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
     wallS,
+    ...(k.assistOperators > 0 ? { assistOperators: k.assistOperators, operatorUtilisation: k.operatorUtilisation, assistWaitMeanS: k.assistWaitMeanS } : {}),
   };
 }
 
@@ -420,6 +428,71 @@ export async function searchSmallestFleet(evaluate: (fleets: number[]) => Promis
   }
   notes.push(`the service level kept wobbling around the target; ${hi} cars is the smallest that met it`);
   return { fleet: hi, curve: curve(), notes };
+}
+
+/** What the operator-pool search found (`fleet-size --search-operators`). */
+export interface OperatorSearchResult {
+  /** Smallest pool found that keeps the target at the fleet; undefined if even `max` operators miss it. */
+  operators?: number;
+  /** Every simulated pool (points of the same fleet), by `assistOperators`. */
+  curve: FleetPoint[];
+  notes: string[];
+}
+
+/**
+ * Smallest remote-operator pool, in 1..`max`, whose simulated service level meets the target at a fixed fleet: k-ary
+ * bisection (`parallel` pools per round), `evaluate` simulating the fleet with each pool. `known`: points already
+ * simulated at that fleet (the fleet search's point, run with `max` operators). Then one more check above the
+ * answer: the level is not strictly monotone in the pool either (other queueing, other dispatch), so if answer + 1
+ * misses, the search goes on above it (noted).
+ *
+ * @example
+ * const r = await searchSmallestPool((pools) => Promise.all(pools.map((k) => simulateFleet(runner, 356, { ...run, assistOperators: k }))), { targetPct: 95, max: 10, parallel: 2 });
+ * r.operators; // e.g. 3
+ */
+export async function searchSmallestPool(
+  evaluate: (pools: number[]) => Promise<FleetPoint[]>,
+  o: { targetPct: number; max: number; parallel: number; known?: readonly FleetPoint[] },
+): Promise<OperatorSearchResult> {
+  const max = Math.max(1, Math.floor(o.max));
+  const parallel = Math.max(1, o.parallel);
+  const measured = new Map<number, FleetPoint>();
+  for (const p of o.known ?? []) if (p.assistOperators !== undefined) measured.set(p.assistOperators, p);
+  const notes: string[] = [];
+  const curve = (): FleetPoint[] => [...measured.values()].sort((a, b) => a.assistOperators! - b.assistOperators!);
+  const measure = async (pools: number[]): Promise<void> => {
+    const todo = [...new Set(pools)].filter((k) => k >= 1 && k <= max && !measured.has(k));
+    if (todo.length === 0) return;
+    const points = await evaluate(todo);
+    points.forEach((p, i) => measured.set(p.assistOperators ?? todo[i], p));
+  };
+  const passes = (k: number): boolean => measured.get(k)!.servicePct >= o.targetPct;
+  /** Largest measured failing pool below `hi` (no operator at all helps nobody: 0 fails). */
+  const failingBelow = (hi: number): number => Math.max(0, ...[...measured.keys()].filter((k) => k < hi && !passes(k)));
+  await measure([max]);
+  if (!passes(max)) {
+    notes.push(`the target is not met even with ${max} operators`);
+    return { curve: curve(), notes };
+  }
+  let hi = Math.min(...[...measured.keys()].filter(passes));
+  let lo = failingBelow(hi);
+  for (let round = 0; round < 4; round++) {
+    while (hi - lo > 1) {
+      const span = hi - lo;
+      const points: number[] = [];
+      for (let k = 1; k <= parallel; k++) points.push(lo + Math.max(1, Math.round((span * k) / (parallel + 1))));
+      await measure(points.filter((p) => p > lo && p < hi));
+      for (const p of points) if (p > lo && p < hi && passes(p)) hi = p;
+      lo = failingBelow(hi);
+    }
+    if (hi >= max) break;
+    await measure([hi + 1]);
+    if (passes(hi + 1)) break;
+    notes.push(`non-monotone: ${hi} operators meet the target but ${hi + 1} do not; searched again above ${hi + 1}`);
+    lo = hi + 1;
+    hi = Math.min(...[...measured.keys()].filter((k) => k > lo && passes(k)));
+  }
+  return { operators: hi, curve: curve(), notes };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,6 +36,13 @@ export interface FleetSizeReportOptions {
   /** The service window behind `servicePct`, seconds (default 300), for labels. */
   withinS?: number;
   scenario?: ScenarioInfo;
+  /** With --search-operators: the remote-operator pools simulated at `fleet` and the smallest that met the target. */
+  operators?: {
+    fleet: number;
+    configured: number;
+    found: number | null;
+    points: { operators: number; servicePct: number; assistWaitMeanS?: number; operatorUtilisation?: number }[];
+  };
 }
 
 const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', human: '#52606d' } as const;
@@ -186,6 +193,30 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
       'The chosen fleet is highlighted.',
     ),
   ];
+  const ops = options.operators;
+  if (ops) {
+    const opRows: Cell[][] = [...ops.points]
+      .sort((a, b) => a.operators - b.operators)
+      .map((p) => [
+        { text: String(p.operators), num: true },
+        { text: pctText(p.servicePct), num: true },
+        { text: formatDuration(p.assistWaitMeanS ?? NaN), num: true },
+        { text: pctText(100 * (p.operatorUtilisation ?? NaN)), num: true },
+      ]);
+    const found = ops.found !== null ? `${ops.found} remote operators are the smallest pool that keeps the ${options.target} % target at ${ops.fleet} vehicles` : `Not even the ${ops.configured} configured operators keep the target at ${ops.fleet} vehicles`;
+    sections.push(
+      section(
+        'operators',
+        'Remote-operator pool at the chosen fleet',
+        table(
+          [{ text: 'Operators', num: true }, { text: `Picked up ≤ ${withinMin} min`, num: true }, { text: 'Mean wait for an operator', num: true }, { text: 'Operators busy', num: true }],
+          opRows,
+          { id: 'fleet-size-operators', rowClasses: [...ops.points].sort((a, b) => a.operators - b.operators).map((p) => (p.operators === ops.found ? 'chosen' : undefined)) },
+        ),
+        `${found} (searched 1–${ops.configured}, the pool the fleet was sized with).`,
+      ),
+    );
+  }
   if (scenario?.description) sections.unshift(section('scenario', 'Scenario', '', scenario.description));
   return renderPage({
     title: scenario?.title ?? `Fleet size: ${options.chosenFleet} vehicles for ${options.target} % within ${withinMin} min`,
