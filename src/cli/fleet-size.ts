@@ -116,6 +116,10 @@ export function registerFleetSizeCommand(program: Command): void {
 
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
+      // Charging sites and service centres from files are read and checked (snapping, the battery against every trip)
+      // here, before any worker starts; automatic ones depend on the fleet size and are checked by each run.
+      if (settings.chargers !== undefined && settings.chargers !== 'auto') runner.chargingSites(1);
+      if (settings.serviceCentres !== undefined && settings.serviceCentres !== 'auto') runner.serviceCentres(1);
       process.stderr.write(scenarioLine(scenario));
       if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.

@@ -18,6 +18,8 @@ import type { ForecastPart } from './forecast.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
 import type { Scenario } from './scenario.js';
 import type { ScenarioRunner } from './scenario-runner.js';
+import { InputFileError } from './file-input.js';
+import { SettingsError } from './settings-error.js';
 import type { RunSettings } from './settings.js';
 
 /** One simulated fleet size: the service level asked for and the KPIs that explain it. */
@@ -520,8 +522,26 @@ export type FleetJob =
 export type JobDone = { id: number; ok: true; point?: FleetPoint; bound?: ScenarioBound };
 export type WorkerReply =
   | JobDone
-  | { id: number; ok: false; error: string }
+  | { id: number; ok: false; error: string; userError?: UserErrorData }
   | { ready: true; loadS: number };
+
+/** A user's mistake met in a worker (a bad input file, a bad setting), sent as data: an Error's class does not cross threads. */
+export type UserErrorData = { kind: 'input'; file: string; problem: string } | { kind: 'settings'; message: string };
+
+/** The data of a user's mistake (undefined for any other error), for a worker's reply. */
+export function userErrorData(err: unknown): UserErrorData | undefined {
+  if (err instanceof InputFileError) return { kind: 'input', file: err.file, problem: err.problem };
+  if (err instanceof SettingsError) return { kind: 'settings', message: err.message };
+  return undefined;
+}
+
+/** The error a worker's failed reply stands for: the user's mistake as its own class (printed without a stack), else an Error. */
+function replyError(msg: { error: string; userError?: UserErrorData }): Error {
+  const u = msg.userError;
+  if (u?.kind === 'input') return new InputFileError(u.file, u.problem);
+  if (u?.kind === 'settings') return new SettingsError(u.message);
+  return new Error(msg.error);
+}
 
 /** The worker entry file next to this module: compiled `.js` under dist/, `.ts` when running from source. */
 function workerEntry(): { url: URL; fromSource: boolean } {
@@ -585,7 +605,7 @@ export class FleetWorkerPool {
             this.release(worker);
             if (!p) return;
             if (msg.ok) p.resolve(msg);
-            else p.reject(new Error(msg.error));
+            else p.reject(replyError(msg));
           });
           worker.on('error', (err) => {
             reject(err);
