@@ -47,6 +47,49 @@ const sim = new Map<string, number[]>([...runners.keys()].map((c) => [c, []]));
 const whole = new Map<string, number[]>([...runners.keys()].map((c) => [c, []]));
 const loads = new Map<string, number[]>([...runners.keys()].map((c) => [c, []]));
 const last = new Map<string, Figures>();
+/** Prints and writes the figures of the first `pairs` alternated pairs. */
+function report(pairs: number): void {
+  const rows = [...runners.keys()].map((config) => ({
+    config,
+    simS: sim.get(config)!,
+    simMedianS: median(sim.get(config)!),
+    wholeMedianS: median(whole.get(config)!),
+    loadAfterEachRun: loads.get(config)!,
+    kpis: last.get(config)!,
+  }));
+  const [off, on] = rows;
+  const ratio = on.simMedianS / off.simMedianS;
+  const wholeRatio = on.wholeMedianS / off.wholeMedianS;
+  for (const r of rows) {
+    const k = r.kpis;
+    console.log(
+      `${r.config.padEnd(4)} day ${r.simMedianS.toFixed(1)} s (${r.simS.map((w) => w.toFixed(1)).join(', ')}; with set-up ${r.wholeMedianS.toFixed(1)} s)  ` +
+        `within 5 min ${k.within5MinPct.toFixed(2)} %, cleanings ${k.cleanings}, maintenances ${k.maintenances}, charging sessions ${k.chargingSessions}, assists ${k.assists}`,
+    );
+  }
+  const loadAfter = load();
+  console.log(`ratio on / off: ${ratio.toFixed(2)} (with set-up ${wholeRatio.toFixed(2)}); acceptance ≤ ${LIMIT}: ${ratio <= LIMIT ? 'met' : 'NOT met'}; load ${loadAfter.join(' ')}; peak RSS ${peakRssMb()} MB`);
+  console.log(
+    `wrote ${writeResult('operations-overhead', {
+      runs: pairs,
+      runsPlanned: RUNS,
+      day: '2008-05-21',
+      network: NETWORK,
+      preset: PRESET,
+      fleet: FLEET,
+      on: ON,
+      rows,
+      ratio: Math.round(ratio * 1000) / 1000,
+      ratioWithSetUp: Math.round(wholeRatio * 1000) / 1000,
+      limit: LIMIT,
+      met: ratio <= LIMIT,
+      loadBefore,
+      loadAfter,
+      peakRssMb: peakRssMb(),
+    })}`,
+  );
+}
+
 for (let i = 0; i < RUNS; i++) {
   for (const [c, runner] of runners) {
     const t0 = performance.now();
@@ -58,42 +101,6 @@ for (let i = 0; i < RUNS; i++) {
     last.set(c, kpis);
     console.log(`  run ${i + 1} ${c}: ${wallS.toFixed(1)} s simulated day (load ${load()[0]})`);
   }
+  // Written after every pair, so a run stopped early (a deadline, a busy machine) still leaves its figures.
+  report(i + 1);
 }
-const rows = [...runners.keys()].map((config) => ({
-  config,
-  simS: sim.get(config)!,
-  simMedianS: median(sim.get(config)!),
-  wholeMedianS: median(whole.get(config)!),
-  loadAfterEachRun: loads.get(config)!,
-  kpis: last.get(config)!,
-}));
-const [off, on] = rows;
-const ratio = on.simMedianS / off.simMedianS;
-const wholeRatio = on.wholeMedianS / off.wholeMedianS;
-for (const r of rows) {
-  const k = r.kpis;
-  console.log(
-    `${r.config.padEnd(4)} day ${r.simMedianS.toFixed(1)} s (${r.simS.map((w) => w.toFixed(1)).join(', ')}; with set-up ${r.wholeMedianS.toFixed(1)} s)  ` +
-      `within 5 min ${k.within5MinPct.toFixed(2)} %, cleanings ${k.cleanings}, maintenances ${k.maintenances}, charging sessions ${k.chargingSessions}, assists ${k.assists}`,
-  );
-}
-const loadAfter = load();
-console.log(`ratio on / off: ${ratio.toFixed(2)} (with set-up ${wholeRatio.toFixed(2)}); acceptance ≤ ${LIMIT}: ${ratio <= LIMIT ? 'met' : 'NOT met'}; load ${loadAfter.join(' ')}; peak RSS ${peakRssMb()} MB`);
-console.log(
-  `wrote ${writeResult('operations-overhead', {
-    runs: RUNS,
-    day: '2008-05-21',
-    network: NETWORK,
-    preset: PRESET,
-    fleet: FLEET,
-    on: ON,
-    rows,
-    ratio: Math.round(ratio * 1000) / 1000,
-    ratioWithSetUp: Math.round(wholeRatio * 1000) / 1000,
-    limit: LIMIT,
-    met: ratio <= LIMIT,
-    loadBefore,
-    loadAfter,
-    peakRssMb: peakRssMb(),
-  })}`,
-);
