@@ -8,11 +8,13 @@ import {
   scenarioServiceBound,
   searchFleetWithoutOperations,
   searchSmallestFleet,
+  searchSmallestPool,
   simulateFleet,
   withPathCover,
   workerScenarioFor,
   type FleetPoint,
   type FleetRunOptions,
+  type OperatorSearchResult,
   type ScenarioBound,
   type ScenarioServiceBound,
   type SearchResult,
@@ -29,7 +31,7 @@ import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openR
 import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
-const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'baseline'];
+const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'baseline', 'searchOperators'];
 
 /** What fleet operations cost in cars: the fleet with them and without, and where the car-hours out of service went. */
 export interface FleetOperationsOutput {
@@ -75,6 +77,11 @@ export interface FleetSizeOutput {
   /** Smallest simulated fleet serving 100 % within `withinS` (--also-100; null if none did), comparable with the bound. */
   fleetFor100Pct?: number | null;
   notes100?: string[];
+  /**
+   * With --search-operators: the smallest remote-operator pool that keeps the target at the chosen fleet (null if
+   * even the configured pool, `configured`, misses it), and every pool simulated at that fleet.
+   */
+  operators?: { fleet: number; configured: number; found: number | null; curve: FleetPoint[]; notes: string[] };
   /** Distinct vehicles of the source that served the trips that day (SF cab_id). */
   humanFleet?: number;
   /** With --service-area or --avoid: what was cut, requests rejected outside, trip time increase. */
@@ -131,6 +138,10 @@ export function registerFleetSizeCommand(program: Command): void {
 
       const runner = await openRunnerWithProgress(settings);
       const scenario = runner.scenario;
+      // Charging sites and service centres from files are read and checked (snapping, the battery against every trip)
+      // here, before any worker starts; automatic ones depend on the fleet size and are checked by each run.
+      if (settings.chargers !== undefined && settings.chargers !== 'auto') runner.chargingSites(1);
+      if (settings.serviceCentres !== undefined && settings.serviceCentres !== 'auto') runner.serviceCentres(1);
       process.stderr.write(scenarioLine(scenario));
       if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       // Read once here (and handed to the workers), so every simulation of the search uses the same forecast source.
@@ -183,6 +194,21 @@ export function registerFleetSizeCommand(program: Command): void {
               return points;
             })
           : undefined;
+        // The operator pool at the fleet found, with the same target and limit (the fleet's own run is the largest pool).
+        let operators: FleetSizeOutput['operators'];
+        if (settings.searchOperators && search.fleet !== undefined) {
+          const fleet = search.fleet;
+          const configured = settings.assistOperators;
+          const pools: OperatorSearchResult = await searchSmallestPool(
+            async (ks) => {
+              const points = (await Promise.all(ks.map((k) => engine.simulate([fleet], { ...run, assistOperators: k })))).flat();
+              if (tell) for (const p of points) process.stderr.write(`  ${fleet} cars, ${p.assistOperators} operator${p.assistOperators === 1 ? '' : 's'}: ${pct(p.servicePct)} within ${withinS} s (${p.wallS.toFixed(1)} s)\n`);
+              return points;
+            },
+            { targetPct, max: configured, parallel: Math.max(1, workers), known: search.curve.filter((p) => p.fleet === fleet) },
+          );
+          operators = { fleet, configured, found: pools.operators ?? null, curve: pools.curve, notes: pools.notes };
+        }
         const bound = await boundPromise;
         const serviceOnly = await servicePromise;
         const service = serviceOnly && bound ? withPathCover(serviceOnly, bound) : serviceOnly;
@@ -202,6 +228,8 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(service ? { serviceBound: service } : {}),
           ...(service && search.fleet !== undefined && service.fleet > 0 ? { gapToBound: round3(search.fleet / service.fleet) } : {}),
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
+          ...(operators ? { operators } : {}),
+          ...(settings.searchOperators && !operators ? { notes: [...search.notes, 'no operator search: no fleet met the target'] } : {}),
           ...(scenario.humanFleet !== undefined ? { humanFleet: scenario.humanFleet } : {}),
           ...(scenario.operatingArea ? { operatingArea: scenario.operatingArea } : {}),
           ...(operations ? { operations } : {}),
@@ -259,10 +287,30 @@ export function formatFleetSize(r: FleetSizeOutput): string {
     const text = typeof r.fleetFor100Pct === 'number' ? `${r.fleetFor100Pct} cars (simulated ${r.dispatcher})` : 'not reached: see the notes';
     lines.push(row('fleet for 100 %', text + (typeof r.fleetFor100Pct === 'number' && r.boundFleet ? `, ${(r.fleetFor100Pct / r.boundFleet).toFixed(2)} × the bound` : '')));
   }
+  const ops = r.operators;
+  if (ops) {
+    const text =
+      ops.found !== null
+        ? `${ops.found} remote operator${ops.found === 1 ? '' : 's'} keep ≥ ${r.targetPct} % within ${r.withinS} s at ${ops.fleet} cars (of ${ops.configured} configured; ${ops.curve.length} pools simulated)`
+        : `not even the ${ops.configured} configured keep the target at ${ops.fleet} cars`;
+    lines.push(row('operators', text));
+    for (const p of ops.curve) {
+      const wait = p.assistWaitMeanS !== undefined && Number.isFinite(p.assistWaitMeanS) ? `${p.assistWaitMeanS.toFixed(0)} s` : '–';
+      lines.push(
+        row(
+          '',
+          `${String(p.assistOperators).padStart(4)}${p.assistOperators === ops.found ? ' ◀' : '  '}  ${pct(p.servicePct)}${p.servicePct >= r.targetPct ? ' ✓' : '  '}  ` +
+            `wait for an operator ${wait}, operators ${pct(100 * (p.operatorUtilisation ?? 0))} busy`,
+        ),
+      );
+    }
+    for (const n of ops.notes) lines.push(row('note', `operators: ${n}`));
+  }
   if (r.humanFleet !== undefined) lines.push(row('human fleet', `${r.humanFleet} cabs served these requests that day (distinct cab ids in the source)`));
   for (const n of [...r.notes, ...(r.notes100 ?? []).map((x) => `100 %: ${x}`)]) lines.push(row('note', n));
   const without = r.operations?.curveWithout?.length ?? 0;
-  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${r.curve.length} simulations${without > 0 ? ` (+ ${without} without operations)` : ''} on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
+  const simulations = r.curve.length + (r.operators ? r.operators.curve.length - 1 : 0);
+  lines.push(row('wall time', `${r.wallS.toFixed(1)} s, ${simulations} simulations${without > 0 ? ` (+ ${without} without operations)` : ''} on ${r.workers || 'no'} worker thread${r.workers === 1 ? '' : 's'}`));
   return lines.join('\n');
 }
 
@@ -434,6 +482,16 @@ async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRun
     boundFleet: r.serviceBound?.fleet ?? r.boundFleet,
     humanFleet: r.humanFleet,
     withinS: r.withinS,
+    ...(r.operators
+      ? {
+          operators: {
+            fleet: r.operators.fleet,
+            configured: r.operators.configured,
+            found: r.operators.found,
+            points: r.operators.curve.map((p) => ({ operators: p.assistOperators!, servicePct: p.servicePct, assistWaitMeanS: p.assistWaitMeanS, operatorUtilisation: p.operatorUtilisation })),
+          },
+        }
+      : {}),
     scenario: { ...runner.scenario.description, dispatcher: r.dispatcher, seed: runner.settings.seed, fleet: r.fleet },
     ...(r.operations ? { operations: r.operations } : {}),
   });

@@ -107,7 +107,7 @@ export function addSettingOptions(cmd: Command, keys: readonly OptionKey[], o: {
  * The files a scenario command reads, with the options that named them: outputs are checked against them (an output
  * must never overwrite an input).
  */
-export function settingInputs(settings: Partial<ScenarioSettings> & { chargers?: string }): InputSource[] {
+export function settingInputs(settings: Partial<ScenarioSettings> & { chargers?: string; serviceCentres?: string; assistAreas?: string }): InputSource[] {
   const inputs: InputSource[] = [];
   for (const file of settings.network ?? []) if (!/^synthetic(:|$)/.test(file)) inputs.push({ option: '--network', file });
   const single: [string, string | undefined][] = [
@@ -116,6 +116,8 @@ export function settingInputs(settings: Partial<ScenarioSettings> & { chargers?:
     ['--service-area', settings.serviceArea],
     ['--avoid', settings.avoid],
     ['--chargers', settings.chargers === 'auto' ? undefined : settings.chargers],
+    ['--service-centres', settings.serviceCentres === 'auto' ? undefined : settings.serviceCentres],
+    ['--assist-areas', settings.assistAreas],
   ];
   for (const [option, file] of single) if (file !== undefined) inputs.push({ option, file });
   return inputs;

@@ -102,7 +102,13 @@ export function registerSimulateCommand(program: Command): void {
         const bays = centres.reduce((n, c) => n + c.bays, 0);
         process.stderr.write(`servicing: ${centres.length} centres (${settings.serviceCentres === 'auto' ? 'placed like automatic charging sites' : settings.serviceCentres}), ${bays} bays\n`);
       }
-      if (settings.assist) process.stderr.write(`remote assistance: ${settings.assistRate} per 1,000 km, ${settings.assistOperators} operators, ${settings.assistTimeS} s each\n`);
+      if (settings.assist) {
+        const areas = runner.assistAreas;
+        const where = areas
+          ? ` (${areas.nodesOutside} nodes outside the areas of ${settings.assistAreas}; ${areas.areas.map((a) => `${a.name ?? `features[${a.feature}]`} ${a.ratePer1000Km} on ${a.nodes} nodes`).join(', ')})`
+          : '';
+        process.stderr.write(`remote assistance: ${settings.assistRate} per 1,000 km${where}, ${settings.assistOperators} operators, ${settings.assistTimeS} s each\n`);
+      }
       const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report), explain: o.explain === true });
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       const cost = runCost(kpis, settings.cost);

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openNetwork } from './network-source.js';
 import { scenarioRunner, type ScenarioRunner } from './scenario-runner.js';
 import { validateSpeedProfile } from '../core/network/travel-times.js';
-import { scenarioFleetBound, simulateFleet, type FleetJob, type WorkerReply, type WorkerScenario } from './fleet-size.js';
+import { scenarioFleetBound, simulateFleet, userErrorData, type FleetJob, type WorkerReply, type WorkerScenario } from './fleet-size.js';
 
 /** Rebuilds the runner from what the main thread sent: a network file, cloned requests and the run settings. */
 async function loadWorkerRunner(data: WorkerScenario): Promise<ScenarioRunner> {
@@ -39,6 +39,7 @@ port.on('message', async (msg: { id: number; job: FleetJob }) => {
       }
     }
   } catch (err) {
-    port.postMessage({ id, ok: false, error: (err as Error).message ?? String(err) } satisfies WorkerReply);
+    const userError = userErrorData(err);
+    port.postMessage({ id, ok: false, error: (err as Error).message ?? String(err), ...(userError ? { userError } : {}) } satisfies WorkerReply);
   }
 });

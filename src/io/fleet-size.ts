@@ -19,6 +19,8 @@ import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
 import type { Scenario } from './scenario.js';
 import { hasOperations, type ScenarioRunner } from './scenario-runner.js';
 import { OperationsBreakdownAccumulator, type OperationsBreakdown } from '../core/metrics/operations-breakdown.js';
+import { InputFileError } from './file-input.js';
+import { SettingsError } from './settings-error.js';
 import type { RunSettings } from './settings.js';
 
 /** One simulated fleet size: the service level asked for and the KPIs that explain it. */
@@ -41,6 +43,10 @@ export interface FleetPoint {
   wallS: number;
   /** Where the car-hours out of service went, in runs with fleet operations on (charging, servicing, assists). */
   operations?: OperationsBreakdown;
+  /** With --assist: remote operators on duty, the share of their time spent helping, and the mean wait for one. */
+  assistOperators?: number;
+  operatorUtilisation?: number;
+  assistWaitMeanS?: number;
 }
 
 /** How one simulation of the search is run besides the runner's settings (seed, seats, max wait) and the fleet size. */
@@ -49,6 +55,8 @@ export interface FleetRunOptions {
   withinS: number;
   /** Charging, cleaning, maintenance and remote assistance off, whatever the settings say (the comparison run). */
   withoutOperations?: boolean;
+  /** With --assist: remote operators on duty instead of --assist-operators (--search-operators). */
+  assistOperators?: number;
 }
 
 /**
@@ -65,6 +73,7 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     keepLog: false,
     ...(operations ? { subscribers: [operations] } : {}),
     ...(o.withoutOperations ? { withoutOperations: true } : {}),
+    ...(o.assistOperators !== undefined ? { assistOperators: o.assistOperators } : {}),
   });
   const k = result.summary.kpis;
   return {
@@ -81,6 +90,7 @@ export async function simulateFleet(runner: ScenarioRunner, fleet: number, o: Fl
     tripsPerVehiclePerDay: k.tripsPerVehiclePerDay,
     wallS,
     ...(operations ? { operations: operations.result(k.spanS) } : {}),
+    ...(k.assistOperators > 0 ? { assistOperators: k.assistOperators, operatorUtilisation: k.operatorUtilisation, assistWaitMeanS: k.assistWaitMeanS } : {}),
   };
 }
 
@@ -484,6 +494,71 @@ export async function searchFleetWithoutOperations(evaluate: (fleets: number[]) 
   return searchSmallestFleet(evaluate, { ...base, min: below, max: hi, known: [...known.values()] });
 }
 
+/** What the operator-pool search found (`fleet-size --search-operators`). */
+export interface OperatorSearchResult {
+  /** Smallest pool found that keeps the target at the fleet; undefined if even `max` operators miss it. */
+  operators?: number;
+  /** Every simulated pool (points of the same fleet), by `assistOperators`. */
+  curve: FleetPoint[];
+  notes: string[];
+}
+
+/**
+ * Smallest remote-operator pool, in 1..`max`, whose simulated service level meets the target at a fixed fleet: k-ary
+ * bisection (`parallel` pools per round), `evaluate` simulating the fleet with each pool. `known`: points already
+ * simulated at that fleet (the fleet search's point, run with `max` operators). Then one more check above the
+ * answer: the level is not strictly monotone in the pool either (other queueing, other dispatch), so if answer + 1
+ * misses, the search goes on above it (noted).
+ *
+ * @example
+ * const r = await searchSmallestPool((pools) => Promise.all(pools.map((k) => simulateFleet(runner, 356, { ...run, assistOperators: k }))), { targetPct: 95, max: 10, parallel: 2 });
+ * r.operators; // e.g. 3
+ */
+export async function searchSmallestPool(
+  evaluate: (pools: number[]) => Promise<FleetPoint[]>,
+  o: { targetPct: number; max: number; parallel: number; known?: readonly FleetPoint[] },
+): Promise<OperatorSearchResult> {
+  const max = Math.max(1, Math.floor(o.max));
+  const parallel = Math.max(1, o.parallel);
+  const measured = new Map<number, FleetPoint>();
+  for (const p of o.known ?? []) if (p.assistOperators !== undefined) measured.set(p.assistOperators, p);
+  const notes: string[] = [];
+  const curve = (): FleetPoint[] => [...measured.values()].sort((a, b) => a.assistOperators! - b.assistOperators!);
+  const measure = async (pools: number[]): Promise<void> => {
+    const todo = [...new Set(pools)].filter((k) => k >= 1 && k <= max && !measured.has(k));
+    if (todo.length === 0) return;
+    const points = await evaluate(todo);
+    points.forEach((p, i) => measured.set(p.assistOperators ?? todo[i], p));
+  };
+  const passes = (k: number): boolean => measured.get(k)!.servicePct >= o.targetPct;
+  /** Largest measured failing pool below `hi` (no operator at all helps nobody: 0 fails). */
+  const failingBelow = (hi: number): number => Math.max(0, ...[...measured.keys()].filter((k) => k < hi && !passes(k)));
+  await measure([max]);
+  if (!passes(max)) {
+    notes.push(`the target is not met even with ${max} operators`);
+    return { curve: curve(), notes };
+  }
+  let hi = Math.min(...[...measured.keys()].filter(passes));
+  let lo = failingBelow(hi);
+  for (let round = 0; round < 4; round++) {
+    while (hi - lo > 1) {
+      const span = hi - lo;
+      const points: number[] = [];
+      for (let k = 1; k <= parallel; k++) points.push(lo + Math.max(1, Math.round((span * k) / (parallel + 1))));
+      await measure(points.filter((p) => p > lo && p < hi));
+      for (const p of points) if (p > lo && p < hi && passes(p)) hi = p;
+      lo = failingBelow(hi);
+    }
+    if (hi >= max) break;
+    await measure([hi + 1]);
+    if (passes(hi + 1)) break;
+    notes.push(`non-monotone: ${hi} operators meet the target but ${hi + 1} do not; searched again above ${hi + 1}`);
+    lo = hi + 1;
+    hi = Math.min(...[...measured.keys()].filter((k) => k > lo && passes(k)));
+  }
+  return { operators: hi, curve: curve(), notes };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Worker threads
 
@@ -509,8 +584,26 @@ export type FleetJob =
 export type JobDone = { id: number; ok: true; point?: FleetPoint; bound?: ScenarioBound };
 export type WorkerReply =
   | JobDone
-  | { id: number; ok: false; error: string }
+  | { id: number; ok: false; error: string; userError?: UserErrorData }
   | { ready: true; loadS: number };
+
+/** A user's mistake met in a worker (a bad input file, a bad setting), sent as data: an Error's class does not cross threads. */
+export type UserErrorData = { kind: 'input'; file: string; problem: string } | { kind: 'settings'; message: string };
+
+/** The data of a user's mistake (undefined for any other error), for a worker's reply. */
+export function userErrorData(err: unknown): UserErrorData | undefined {
+  if (err instanceof InputFileError) return { kind: 'input', file: err.file, problem: err.problem };
+  if (err instanceof SettingsError) return { kind: 'settings', message: err.message };
+  return undefined;
+}
+
+/** The error a worker's failed reply stands for: the user's mistake as its own class (printed without a stack), else an Error. */
+function replyError(msg: { error: string; userError?: UserErrorData }): Error {
+  const u = msg.userError;
+  if (u?.kind === 'input') return new InputFileError(u.file, u.problem);
+  if (u?.kind === 'settings') return new SettingsError(u.message);
+  return new Error(msg.error);
+}
 
 /** The worker entry file next to this module: compiled `.js` under dist/, `.ts` when running from source. */
 function workerEntry(): { url: URL; fromSource: boolean } {
@@ -574,7 +667,7 @@ export class FleetWorkerPool {
             this.release(worker);
             if (!p) return;
             if (msg.ok) p.resolve(msg);
-            else p.reject(new Error(msg.error));
+            else p.reject(replyError(msg));
           });
           worker.on('error', (err) => {
             reject(err);

@@ -13,7 +13,7 @@ export interface ScenarioFile {
 }
 
 /** Settings whose value is a file path (resolved against the scenario file's folder). */
-const PATH_SETTINGS = ['trips', 'speedFactors', 'serviceArea', 'avoid', 'chargers', 'serviceCentres'] as const satisfies readonly SettingKey[];
+const PATH_SETTINGS = ['trips', 'speedFactors', 'serviceArea', 'avoid', 'chargers', 'serviceCentres', 'assistAreas'] as const satisfies readonly SettingKey[];
 
 /** Edit distance between two short strings (insertions, deletions, substitutions). */
 function editDistance(a: string, b: string): number {

@@ -13,6 +13,7 @@ import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
 import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
+import { readAssistRates, type AssistRates } from './assist-areas.js';
 import { readChargingSites } from './chargers.js';
 import { readServiceCentres } from './service-centres.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
@@ -38,6 +39,8 @@ export interface RunExtras {
   /** Run with charging sites, service centres and remote assistance off, as if none of their options were given
    *  (fleet-size's comparison: the same scenario without operations). */
   withoutOperations?: boolean;
+  /** With --assist: remote operators on duty in this run instead of --assist-operators (fleet-size --search-operators). */
+  assistOperators?: number;
 }
 
 export interface RunOutcome {
@@ -64,6 +67,8 @@ export interface ScenarioRunner {
   chargingSites(fleetSize: number): ChargingSite[];
   /** The service centres a run of `fleetSize` cars gets (none without --service-centres). */
   serviceCentres(fleetSize: number): ServiceCentre[];
+  /** With --assist-areas: what each area of the file covers (read, checked and turned into node rates up front). */
+  readonly assistAreas?: AssistRates;
 }
 
 /**
@@ -94,7 +99,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
   const sites = chargingSitesOf(scenario, settings.seed, energy);
   const ops = operationsSettings(settings);
   const centres = serviceCentresOf(scenario, settings.seed, ops, energy.carsPerSite);
-  const assistance: AssistanceOptions | undefined = ops.assist ? { per1000Km: ops.assistRate, operators: ops.assistOperators, serviceS: ops.assistTimeS } : undefined;
+  // Read here, before any run, so that a bad areas file stops the command at once (fleet-size: before the workers start).
+  const assistAreas = ops.assist && ops.assistAreas ? readAssistRates(ops.assistAreas, scenario.network.graph, ops.assistRate) : undefined;
+  const assistance: AssistanceOptions | undefined = ops.assist
+    ? { per1000Km: ops.assistRate, operators: ops.assistOperators, serviceS: ops.assistTimeS, ...(assistAreas ? { per1000KmByNode: assistAreas.per1000KmByNode } : {}) }
+    : undefined;
   const runner: ScenarioRunner = {
     scenario,
     settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...energy, ...ops },
@@ -104,6 +113,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     },
     chargingSites: sites,
     serviceCentres: centres,
+    ...(assistAreas ? { assistAreas } : {}),
     async dispatcher(name) {
       const preset = dispatcherPreset(name);
       // Filled with exactly the parts the preset names; its build function can read no others (see DispatcherPreset).
@@ -134,7 +144,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
         spec: { seats: runner.settings.seats, batteryKwh: energy.batteryKwh, energyKwhPerKm: energy.energyKwhPerKm, reserveKwh: energy.reserveKwh },
         ...(chargingSites.length > 0 ? { chargingSites } : {}),
         ...(servicing ? { servicing } : {}),
-        ...(assistance && operations ? { assistance } : {}),
+        ...(assistance && operations ? { assistance: extra.assistOperators !== undefined ? { ...assistance, operators: extra.assistOperators } : assistance } : {}),
         dispatcher,
         seed: runner.settings.seed,
         maxWaitS: runner.settings.maxWaitS,
@@ -183,6 +193,7 @@ function operationsSettings(s: RunSettings) {
     assistRate: s.assistRate ?? DEFAULT_ASSISTANCE.per1000Km,
     assistOperators: s.assistOperators ?? DEFAULT_ASSISTANCE.operators,
     assistTimeS: s.assistTimeS ?? DEFAULT_ASSISTANCE.serviceS,
+    ...(s.assistAreas !== undefined ? { assistAreas: s.assistAreas } : {}),
   };
 }
 

@@ -65,8 +65,11 @@ function polygon(file: string, v: unknown, where: string): PolygonRings {
 /** Where a member sits: `features[2].geometry`, or just the key at the top level. */
 const child = (where: string, key: string): string => (where ? `${where}.${key}` : key);
 
-/** The polygons of one GeoJSON object (geometry, Feature or collection), appended to `out`. */
-function collect(file: string, v: unknown, where: string, out: PolygonRings[], depth = 0): void {
+/**
+ * The polygons of one GeoJSON object (geometry, Feature or collection), appended to `out`; `what` names the thing
+ * read in errors ("a service area"). Also used for the areas of --assist-areas.
+ */
+export function collectPolygons(file: string, v: unknown, where: string, out: PolygonRings[], what = 'a service area', depth = 0): void {
   checkGeoJsonDepth(file, where, depth);
   const at = where ? `${where}: ` : '';
   if (!isObject(v) || typeof v.type !== 'string') throw new InputFileError(file, `${at}expected a GeoJSON object with a "type"`);
@@ -79,19 +82,19 @@ function collect(file: string, v: unknown, where: string, out: PolygonRings[], d
       v.coordinates.forEach((p, i) => out.push(polygon(file, p, `${child(where, 'coordinates')}[${i}]`)));
       return;
     case 'Feature':
-      if (v.geometry === null || v.geometry === undefined) throw new InputFileError(file, `${at}the Feature has no geometry; a service area needs a Polygon or MultiPolygon`);
-      collect(file, v.geometry, child(where, 'geometry'), out, depth + 1);
+      if (v.geometry === null || v.geometry === undefined) throw new InputFileError(file, `${at}the Feature has no geometry; ${what} needs a Polygon or MultiPolygon`);
+      collectPolygons(file, v.geometry, child(where, 'geometry'), out, what, depth + 1);
       return;
     case 'FeatureCollection':
       if (!Array.isArray(v.features) || v.features.length === 0) throw new InputFileError(file, `${at}the FeatureCollection has no features`);
-      v.features.forEach((f, i) => collect(file, f, `${child(where, 'features')}[${i}]`, out, depth + 1));
+      v.features.forEach((f, i) => collectPolygons(file, f, `${child(where, 'features')}[${i}]`, out, what, depth + 1));
       return;
     case 'GeometryCollection':
       if (!Array.isArray(v.geometries) || v.geometries.length === 0) throw new InputFileError(file, `${at}the GeometryCollection has no geometries`);
-      v.geometries.forEach((g, i) => collect(file, g, `${child(where, 'geometries')}[${i}]`, out, depth + 1));
+      v.geometries.forEach((g, i) => collectPolygons(file, g, `${child(where, 'geometries')}[${i}]`, out, what, depth + 1));
       return;
     default:
-      throw new InputFileError(file, `${at}a ${v.type}; a service area needs Polygon or MultiPolygon geometry (also inside a Feature or FeatureCollection)`);
+      throw new InputFileError(file, `${at}a ${v.type}; ${what} needs Polygon or MultiPolygon geometry (also inside a Feature or FeatureCollection)`);
   }
 }
 
@@ -107,7 +110,7 @@ export function parseServiceArea(text: string, file: string): ServiceArea {
 /** The polygons of GeoJSON service-area text, checked as parseServiceArea checks them (for drawing the area). */
 export function parseServiceAreaPolygons(text: string, file: string): PolygonRings[] {
   const polygons: PolygonRings[] = [];
-  collect(file, parseJsonFile(file, text), '', polygons);
+  collectPolygons(file, parseJsonFile(file, text), '', polygons);
   try {
     new ServiceArea(polygons);
   } catch (err) {

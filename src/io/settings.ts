@@ -142,6 +142,7 @@ function operationsShape() {
     assistRate: decimal(0, 1_000_000, 'expected requests per 1,000 km, > 0', true).default(DEFAULT_ASSISTANCE.per1000Km),
     assistOperators: integer(1, 1_000_000).default(DEFAULT_ASSISTANCE.operators),
     assistTimeS: integer(1, DAY_S).default(DEFAULT_ASSISTANCE.serviceS),
+    assistAreas: z.string({ error: 'expected a file' }).min(1, { error: 'expected a file' }).optional(),
   };
 }
 
@@ -163,6 +164,11 @@ function energyShape() {
 }
 
 type EnergyInputs = { batteryKwh: number; reserveKwh: number; chargeBelow: number; chargeTo: number };
+
+/** Checks between the operations fields: an areas file does nothing without --assist, so it is refused. */
+function checkOperations(s: { assist: boolean; assistAreas?: string }, ctx: z.RefinementCtx): void {
+  if (s.assistAreas !== undefined && !s.assist) ctx.addIssue({ code: 'custom', message: `--assist-areas ${quote(s.assistAreas)} applies to remote assistance: add --assist` });
+}
 
 /** Checks between the energy fields. */
 function checkEnergy(s: EnergyInputs, ctx: z.RefinementCtx): void {
@@ -187,6 +193,7 @@ const fleetSearchShape = {
   bound: z.boolean().default(true),
   /** With any fleet operation on: also search the fleet with every operation off, to say what they cost in cars. */
   baseline: z.boolean().default(true),
+  searchOperators: z.boolean().default(false),
 };
 
 type TripInputs = { trips?: string; format?: string; date?: string; window?: string; bbox?: unknown };
@@ -202,11 +209,14 @@ function checkTripInputs(s: TripInputs, ctx: z.RefinementCtx): void {
 export const simSettingsSchema = z.strictObject(simShape).superRefine((s, ctx) => {
   checkTripInputs(s, ctx);
   checkEnergy(s, ctx);
+  checkOperations(s, ctx);
 });
 
 export const fleetSizeSettingsSchema = z.strictObject({ ...simShape, ...fleetSearchShape }).superRefine((s, ctx) => {
   checkTripInputs(s, ctx);
   checkEnergy(s, ctx);
+  checkOperations(s, ctx);
+  if (s.searchOperators && !s.assist) ctx.addIssue({ code: 'custom', message: '--search-operators sizes the remote-operator pool: add --assist' });
   if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', message: `--min ${s.min} is larger than --max ${s.max}` });
   if (s.withinS > s.maxWaitS) {
     ctx.addIssue({ code: 'custom', message: `--within ${s.withinS} s exceeds --max-wait ${s.maxWaitS} s: requests are cancelled before they could count` });
@@ -234,7 +244,7 @@ export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'ener
  *  --service-centres and --assist). */
 export type OperationsSettings = Pick<
   SimSettings,
-  'serviceCentres' | 'cleanEveryTrips' | 'messProbability' | 'maintainEveryH' | 'cleaningS' | 'maintenanceS' | 'baysPerCar' | 'assist' | 'assistRate' | 'assistOperators' | 'assistTimeS'
+  'serviceCentres' | 'cleanEveryTrips' | 'messProbability' | 'maintainEveryH' | 'cleaningS' | 'maintenanceS' | 'baysPerCar' | 'assist' | 'assistRate' | 'assistOperators' | 'assistTimeS' | 'assistAreas'
 >;
 /** The setting keys of cleaning, maintenance and remote assistance, in help order. */
 export const OPERATIONS_SETTINGS = [
@@ -249,6 +259,7 @@ export const OPERATIONS_SETTINGS = [
   'assistRate',
   'assistOperators',
   'assistTimeS',
+  'assistAreas',
 ] as const satisfies readonly (keyof OperationsSettings)[];
 /** The setting keys of energy and charging, in help order. */
 export const ENERGY_SETTINGS = ['chargers', 'batteryKwh', 'energyKwhPerKm', 'reserveKwh', 'chargerPowerKw', 'plugsPerCar', 'carsPerSite', 'chargeBelow', 'chargeTo'] as const satisfies readonly (keyof EnergySettings)[];
@@ -286,6 +297,10 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   also100: { flags: '--also-100', help: 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)' },
   bound: { flags: '--no-bound', help: 'skip the clairvoyant lower bound' },
   baseline: { flags: '--no-baseline', help: 'with --chargers, --service-centres or --assist: skip the search for the fleet with every operation off' },
+  searchOperators: {
+    flags: '--search-operators',
+    help: 'with --assist: then find the smallest remote-operator pool (up to --assist-operators) that keeps the target at the fleet found',
+  },
   chargers: {
     flags: '--chargers <file|auto>',
     help: 'charging sites (GeoJSON points or CSV lon,lat,plugs[,powerKw]; or "auto": placed by k-means on the pickups); turns energy on',
@@ -314,6 +329,11 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   assistRate: { flags: '--assist-rate <n>', help: 'with --assist: requests for remote help per 1,000 km driven' },
   assistOperators: { flags: '--assist-operators <n>', help: 'remote operators on duty (simulate: with --assist; serve: for the cars that report a need)' },
   assistTimeS: { flags: '--assist-time <s>', help: 'seconds an operator holds a car (simulate: with --assist; serve: for the cars that report a need)' },
+  assistAreas: {
+    flags: '--assist-areas <file>',
+    help: 'with --assist: GeoJSON polygons with a property ratePer1000Km; a car driving inside one asks for help at its rate (the first listed where areas overlap)',
+    shownDefault: 'none: --assist-rate everywhere',
+  },
 };
 
 /** The option that sets a field, e.g. `--max-wait` for maxWaitS. */

@@ -4,6 +4,9 @@
 // kilometres), seeded, in event order, so a run is reproducible. The engine holds the car (status `assisted`). A car
 // may also ask from outside the loop (the live service: a vehicle's report, `Engine.requestAssist`); it joins the same
 // queue. With a rate of 0 no car asks by itself and no random number is drawn (the live service's pool).
+// With a rate per area (`per1000KmByNode`, io's --assist-areas) the process runs on weighted metres: each metre counts
+// rate-where-driven / base rate, so a car asks for help once it has driven an exponential draw of such metres (an
+// inhomogeneous Poisson process in distance). With no areas every weight is 1 and the draws are those of a single rate.
 //
 // Index conventions: per-vehicle arrays are indexed by vehicle.
 import { Rng } from '../random.js';
@@ -15,16 +18,41 @@ export interface AssistanceOptions {
   readonly operators: number;
   /** Seconds an operator holds a car once they take it. */
   readonly serviceS: number;
+  /**
+   * Requests per 1,000 km where each node lies (its area's rate, else `per1000Km`), indexed by node; a metre driven
+   * on an edge counts at the rate of the edge's start node. Omitted: `per1000Km` everywhere.
+   */
+  readonly per1000KmByNode?: Float64Array;
 }
 
 /** Defaults, documented with their sources in docs/fleet-operations.md (the rate is an assumption). */
 export const DEFAULT_ASSISTANCE = { per1000Km: 5, operators: 10, serviceS: 180 } as const;
 
 /** Checks the options; throws naming the bad field. */
-export function checkAssistance(o: AssistanceOptions): void {
+export function checkAssistance(o: AssistanceOptions, nodeCount: number): void {
   if (!(o.per1000Km >= 0 && Number.isFinite(o.per1000Km))) throw new Error(`simulate: assistance.per1000Km ${o.per1000Km} must be ≥ 0`);
   if (!Number.isInteger(o.operators) || o.operators < 1) throw new Error(`simulate: assistance.operators ${o.operators} must be an integer ≥ 1`);
   if (!Number.isInteger(o.serviceS) || o.serviceS < 1) throw new Error(`simulate: assistance.serviceS ${o.serviceS} must be an integer ≥ 1`);
+  const byNode = o.per1000KmByNode;
+  if (byNode) {
+    if (o.per1000Km === 0) throw new Error('simulate: assistance.per1000KmByNode needs a base rate per1000Km > 0 (its metres are weighted by it)');
+    if (byNode.length !== nodeCount) throw new Error(`simulate: assistance.per1000KmByNode has ${byNode.length} entries, the network ${nodeCount} nodes`);
+    for (let u = 0; u < byNode.length; u++) {
+      if (!(byNode[u] >= 0 && Number.isFinite(byNode[u]))) throw new Error(`simulate: assistance.per1000KmByNode[${u}] ${byNode[u]} must be ≥ 0`);
+    }
+  }
+}
+
+/**
+ * Per node, the weight of a metre driven there: its rate over the base rate (what the odometer of RemoteAssistance
+ * counts in), or undefined without rates per area.
+ */
+export function assistWeights(o: AssistanceOptions): Float64Array | undefined {
+  const byNode = o.per1000KmByNode;
+  if (!byNode) return undefined;
+  const w = new Float64Array(byNode.length);
+  for (let u = 0; u < byNode.length; u++) w[u] = byNode[u] / o.per1000Km;
+  return w;
 }
 
 /** The operator pool, its queue, and every car's distance to its next request for help. Only the engine writes it. */
@@ -33,7 +61,9 @@ export class RemoteAssistance {
   readonly serviceS: number;
   /** Operators helping a car now. */
   busy = 0;
-  /** Per vehicle: metres driven, and the odometer reading at which it next asks for help. */
+  /** Per node: the weight of a metre driven there (area rate / base rate); undefined: 1 everywhere. */
+  readonly weightByNode: Float64Array | undefined;
+  /** Per vehicle: metres driven (weighted by `weightByNode`), and the reading at which it next asks for help. */
   private readonly drivenM: Float64Array;
   private readonly nextAtM: Float64Array;
   /** Per vehicle: when it asked, when an operator took it, and its status before the hold (restored after). */
@@ -48,6 +78,7 @@ export class RemoteAssistance {
     this.operators = o.operators;
     this.serviceS = o.serviceS;
     this.meanM = o.per1000Km > 0 ? 1e6 / o.per1000Km : Infinity;
+    this.weightByNode = assistWeights(o);
     this.rng = new Rng(seed ^ 0xa5515);
     this.drivenM = new Float64Array(fleetSize);
     this.nextAtM = new Float64Array(fleetSize).fill(Infinity);
@@ -62,7 +93,10 @@ export class RemoteAssistance {
     return -Math.log(1 - this.rng.next()) * this.meanM;
   }
 
-  /** Vehicle v drove `distanceM`; returns whether it now asks for help (and draws the distance to its next request). */
+  /**
+   * Vehicle v drove `distanceM` (weighted metres with rates per area: see `weightByNode`); returns whether it now asks
+   * for help (and draws the distance to its next request).
+   */
   drove(v: number, distanceM: number): boolean {
     this.drivenM[v] += distanceM;
     if (this.drivenM[v] < this.nextAtM[v]) return false;

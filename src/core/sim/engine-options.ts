@@ -110,7 +110,7 @@ export function validateOptions(o: EngineOptions, spec: VehicleSpec, dwell: Dwel
     }
   }
   if (o.servicing) checkServicing(o.servicing, nodes);
-  if (o.assistance) checkAssistance(o.assistance);
+  if (o.assistance) checkAssistance(o.assistance, nodes);
   const depots = o.depots ?? [];
   for (let i = 0; i < depots.length; i++) {
     const d = depots[i];

@@ -481,6 +481,9 @@ export class Engine {
     else f.emptyM[v] += distM;
     f.energyKwh[v] += energy;
     f.socKwh[v] -= energy;
+    // With rates per area, the assistance odometer counts the leg's metres weighted by where they were driven.
+    const assistWeights = this.assist?.weightByNode;
+    const assistM = assistWeights ? this.movement.weightedLegM(v, assistWeights) : distM;
     this.movement.endLeg(v);
     this.emit({
       kind: 'VehicleArrived',
@@ -494,7 +497,7 @@ export class Engine {
       ...(this.energy ? { socKwh: f.socKwh[v] } : {}),
     });
     this.service?.drove(v, f.legEndS[v] - f.legStartS[v]);
-    if (this.assist?.drove(v, distM) && this.outState[v] === Out.inService) {
+    if (this.assist?.drove(v, assistM) && this.outState[v] === Out.inService) {
       this.holdForAssist(v);
       return;
     }

@@ -63,6 +63,18 @@ export class Movement {
     return durS;
   }
 
+  /**
+   * The current leg's metres, each weighted by `weightByNode` of the node it is driven from (the start node of its
+   * edge); without a path, the whole leg at its start node's weight. Call before `endLeg`.
+   */
+  weightedLegM(v: number, weightByNode: Float64Array): number {
+    const p = this.paths[v];
+    if (!p) return this.fleet.legDistanceM[v] * weightByNode[this.fleet.node[v]];
+    let m = 0;
+    for (let i = 1; i <= p.endIdx; i++) m += (p.cumM[i] - p.cumM[i - 1]) * weightByNode[p.nodes[i - 1]];
+    return m;
+  }
+
   /** The leg is over: the vehicle stands at its target. */
   endLeg(v: number): void {
     this.fleet.node[v] = this.fleet.legTarget[v];

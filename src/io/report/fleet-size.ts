@@ -39,6 +39,13 @@ export interface FleetSizeReportOptions {
   scenario?: ScenarioInfo;
   /** With fleet operations on: the fleet without them and why the chosen fleet is larger. */
   operations?: FleetSizeOperations;
+  /** With --search-operators: the remote-operator pools simulated at `fleet` and the smallest that met the target. */
+  operators?: {
+    fleet: number;
+    configured: number;
+    found: number | null;
+    points: { operators: number; servicePct: number; assistWaitMeanS?: number; operatorUtilisation?: number }[];
+  };
 }
 
 /** What fleet operations cost in cars (the shape of `FleetOperationsOutput` in src/cli/fleet-size.ts). */
@@ -262,6 +269,30 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
       'The chosen fleet is highlighted.',
     ),
   ];
+  const pools = options.operators;
+  if (pools) {
+    const opRows: Cell[][] = [...pools.points]
+      .sort((a, b) => a.operators - b.operators)
+      .map((p) => [
+        { text: String(p.operators), num: true },
+        { text: pctText(p.servicePct), num: true },
+        { text: formatDuration(p.assistWaitMeanS ?? NaN), num: true },
+        { text: pctText(100 * (p.operatorUtilisation ?? NaN)), num: true },
+      ]);
+    const found = pools.found !== null ? `${pools.found} remote operators are the smallest pool that keeps the ${options.target} % target at ${pools.fleet} vehicles` : `Not even the ${pools.configured} configured operators keep the target at ${pools.fleet} vehicles`;
+    sections.push(
+      section(
+        'operators',
+        'Remote-operator pool at the chosen fleet',
+        table(
+          [{ text: 'Operators', num: true }, { text: `Picked up ≤ ${withinMin} min`, num: true }, { text: 'Mean wait for an operator', num: true }, { text: 'Operators busy', num: true }],
+          opRows,
+          { id: 'fleet-size-operators', rowClasses: [...pools.points].sort((a, b) => a.operators - b.operators).map((p) => (p.operators === pools.found ? 'chosen' : undefined)) },
+        ),
+        `${found} (searched 1–${pools.configured}, the pool the fleet was sized with).`,
+      ),
+    );
+  }
   if (scenario?.description) sections.unshift(section('scenario', 'Scenario', '', scenario.description));
   return renderPage({
     title: scenario?.title ?? `Fleet size: ${options.chosenFleet} vehicles for ${options.target} % within ${withinMin} min`,
