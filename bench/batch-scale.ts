@@ -28,6 +28,8 @@ const SAMPLES = Number(process.env.BATCH_SAMPLES ?? 12);
 const NODES = Number(process.env.METRO_NODES ?? 300_000);
 const METRO_FILE = process.env.METRO_FILE;
 const MAX_WAIT_S = 600;
+/** BATCH_SWEEP_ABOVE=Infinity forces the CH-table candidates (the path below the sweep threshold), for comparison. */
+const OPTIONS = process.env.BATCH_SWEEP_ABOVE ? { sweepAbovePairs: Number(process.env.BATCH_SWEEP_ABOVE) } : {};
 const PEAK_S = 17 * 3600;
 
 const t0 = performance.now();
@@ -77,7 +79,7 @@ for (let k = -1; k < SAMPLES; k++) {
       if (nowS !== atS) return [];
       const cpu0 = process.cpuUsage();
       const a = performance.now();
-      const b = buildBatchProblem(s, nowS, {}, state);
+      const b = buildBatchProblem(s, nowS, OPTIONS, state);
       const m = performance.now();
       const { rowToCol, assignedCount } = solver.solve(b.problem);
       const e = performance.now();
@@ -115,6 +117,7 @@ for (let k = -1; k < SAMPLES; k++) {
 const sorted = samples.map((x) => x.totalMs).sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const row = {
+  options: OPTIONS,
   loadAverageAtEnd: loadavg().map((x) => Math.round(x * 10) / 10),
   nodes: graph.nodeCount,
   cars: CARS,
