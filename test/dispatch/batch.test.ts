@@ -6,7 +6,8 @@ import { batch, batchCommands, buildBatchProblem, newBatchState, type BatchOptio
 import { VehicleStatus, legTimeS, type Dispatcher } from '../../src/core/dispatch/types.js';
 import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
-import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
+import { DijkstraTravelTimes, type SpeedProfile } from '../../src/core/network/travel-times.js';
+import { buildContractionHierarchy, ChTravelTimes } from '../../src/core/network/ch.js';
 import { simulate } from '../../src/core/simulate.js';
 import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
 import { randomRequests, runDispatcherConformance } from './conformance.js';
@@ -83,6 +84,46 @@ describe('batch specifics', () => {
       simulate({ graph, travelTimes: tt, requests: randomRequests(graph, 60, 3600, 31), fleetSize: 4, dispatcher: checkedBatch(options, log), seed: 2, maxWaitS: 420 });
       expect(log.problems).toEqual([]);
       expect(log.checked).toBeGreaterThan(20);
+    }
+  });
+
+  it('finds the same candidates by reverse sweeps of the road graph as by CH tables (every batch, every edge)', () => {
+    // Two hours across an hour boundary with different factors, a cut at 3 candidates so the sweep stops early,
+    // chaining on so cars free later than now (other departure hours) and current cars beyond the cut take part.
+    const rush: SpeedProfile = { hourlyFactors: Array.from({ length: 24 }, (_, h) => (h % 2 === 0 ? 1.3 : 0.9)) };
+    const ch = buildContractionHierarchy(graph);
+    for (const tt of [new DijkstraTravelTimes(graph), new ChTravelTimes(graph, ch, rush)]) {
+      for (const maxCandidatesPerRequest of [3, 48]) {
+        const base: BatchOptions = { periodS: 20, chainAfterDropoff: true, soonFreeS: 300, maxCandidatesPerRequest };
+        const tables = newBatchState();
+        const sweeps = newBatchState();
+        const solver = new AssignmentSolver();
+        let compared = 0;
+        let edges = 0;
+        const problems: string[] = [];
+        const d: Dispatcher = {
+          name: 'batch-both',
+          periodS: 20,
+          decide(s, nowS) {
+            const a = buildBatchProblem(s, nowS, { ...base, sweepAbovePairs: Number.POSITIVE_INFINITY }, tables);
+            const b = buildBatchProblem(s, nowS, { ...base, sweepAbovePairs: 0 }, sweeps);
+            compared++;
+            edges += a.problem.col.length;
+            const same =
+              [...a.problem.rowFirst].join() === [...b.problem.rowFirst].join() &&
+              [...a.problem.col].join() === [...b.problem.col].join() &&
+              [...a.problem.cost].join() === [...b.problem.cost].join() &&
+              [...a.arrivalS].join() === [...b.arrivalS].join() &&
+              [...a.problem.unassignedCost].join() === [...b.problem.unassignedCost].join();
+            if (!same) problems.push(`t=${nowS}: tables ${[...a.problem.col].join()} / sweeps ${[...b.problem.col].join()}`);
+            return batchCommands(s, a, solver.solve(a.problem).rowToCol);
+          },
+        };
+        simulate({ graph, travelTimes: tt, requests: randomRequests(graph, 400, 7200, 33, 1), fleetSize: 14, dispatcher: d, seed: 5 });
+        expect(problems).toEqual([]);
+        expect(compared).toBeGreaterThan(300);
+        expect(edges).toBeGreaterThan(1000);
+      }
     }
   });
 

@@ -150,9 +150,15 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
     x[j] = 1;
     freeCost += cost[j];
   }
-  const available = (j: number): boolean => {
-    for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowState[rowIndex[k]] !== 0) return false;
-    return true;
+  // blocked[j]: rows of column j that are not open (covered or closed); j is available while it is 0. Kept by
+  // setRow, so that a node's bound scan tests each column in O(1) rather than walking its rows.
+  const blocked = new Int32Array(colCount);
+  const available = (j: number): boolean => blocked[j] === 0;
+  const setRow = (i: number, state: number): void => {
+    const was = rowState[i];
+    rowState[i] = state;
+    const d = (state !== 0 ? 1 : 0) - (was !== 0 ? 1 : 0);
+    if (d !== 0) for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) blocked[rowCols[k]] += d;
   };
   // With partition rows and only at-most-once rows besides, a Lagrangian bound: price the other rows (mu ≥ 0) and
   // let each partition row take its cheapest priced column, or none. Good prices come from a subgradient search at
@@ -220,17 +226,17 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
       x[j] = 1;
       let muTaken = 0;
       for (let q = colStart[j]; q < colStart[j + 1]; q++) {
-        rowState[rowIndex[q]] = 1;
+        setRow(rowIndex[q], 1);
         if (lag && rowIndex[q] >= parts) muTaken += lag.mu[rowIndex[q]];
       }
       go(acc + cost[j], muLeft - muTaken);
-      for (let q = colStart[j]; q < colStart[j + 1]; q++) rowState[rowIndex[q]] = 0;
+      for (let q = colStart[j]; q < colStart[j + 1]; q++) setRow(rowIndex[q], 0);
       x[j] = 0;
     }
     if (!branchMust) {
-      rowState[branchRow] = 2;
+      setRow(branchRow, 2);
       go(acc, muLeft - (lag && branchRow >= parts ? lag.mu[branchRow] : 0));
-      rowState[branchRow] = 0;
+      setRow(branchRow, 0);
     }
   };
   go(freeCost, muOpen);
