@@ -59,5 +59,5 @@ for (const date of DAYS) {
   }
 }
 console.log(`peak RSS ${peakRssMb()} MB`);
-console.log(`wrote ${writeResult('operations-check', { network: NETWORK, rows, peakRssMb: peakRssMb() })}`);
+console.log(`wrote ${writeResult(`operations-check-${DAYS.join('-')}${process.env.PRESETS ? '-part' : ''}`, { network: NETWORK, rows, peakRssMb: peakRssMb() })}`);
 if (rows.some((r) => r.violations > 0)) process.exitCode = 1;
