@@ -54,14 +54,15 @@ describe.skipIf(!runnable)('a rider card and the operator pause badge, in headle
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("a clicked waiting rider shows its request, the car assigned to it and the dispatcher's reason", async () => {
+  it.each(['canvas', 'deck'] as const)("a clicked waiting rider shows its request, the car assigned to it and the dispatcher's reason (markers: %s)", async (markers) => {
     const server = await startReplayServer(replay, { port: 0 });
     servers.push(server);
     const watch: PageWatch = { leftTheMachine: [], problems: [], requested: [] };
     const page = await openOfflinePage(context, server.url, watch);
     try {
-      await page.goto(server.url);
+      await page.goto(`${server.url}?markers=${markers}`);
       await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+      expect(await page.evaluate(() => window.__baton!.markerRenderer)).toBe(markers);
       const byRequest = new Map<number, SimEvent[]>();
       for (const ev of events) {
         if (!('request' in ev)) continue;
@@ -106,6 +107,7 @@ describe.skipIf(!runnable)('a rider card and the operator pause badge, in headle
       const why = await page.textContent('#rider [data-why]');
       expect(why).toBe(reasonText(h.reason!));
       expect(why).toMatch(new RegExp(`^car ${h.vehicle} chosen for request ${request}: pickup in \\d+\\.\\d min`));
+      if (process.env.BATON_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.BATON_SCREENSHOT_DIR, `rider-${markers}.png`) });
       const history = await page.textContent('#rider .history');
       expect(history).toContain('requested');
       expect(history).toContain(`car ${h.vehicle}`);
