@@ -84,6 +84,17 @@ describe('replay server', () => {
     for (const [r, ev] of Object.entries(body.requests)) expect(ev).toMatchObject({ kind: 'RequestSubmitted', request: Number(r) });
   });
 
+  it("serves one request's events in log order (the rider card), under /api/runs/0 too; 404 for a request not in the log", async () => {
+    const res = await get('/api/requests/7');
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body.toString()) as { request: number; events: SimEvent[] };
+    expect(body.request).toBe(7);
+    expect(body.events).toEqual(events.filter((ev) => 'request' in ev && ev.request === 7));
+    expect(body.events[0]).toMatchObject({ kind: 'RequestSubmitted', request: 7 });
+    expect((await get('/api/runs/0/requests/7')).body.equals(res.body)).toBe(true);
+    expect((await get('/api/requests/500')).status).toBe(404);
+  });
+
   it('answers 404 for a vehicle not in the log, an unknown API path, and files outside the dashboard', async () => {
     expect((await get('/api/vehicles/20')).status).toBe(404);
     expect((await get('/api/nothing')).status).toBe(404);
