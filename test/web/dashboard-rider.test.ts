@@ -114,13 +114,12 @@ describe.skipIf(!runnable)('a rider card and the operator pause badge, in headle
 
       // A car still wins: clicking a busy car closes the rider's card and opens the car's.
       const vehicle = await page.evaluate(() => window.__baton!.isolatedBusyVehicle());
-      if (vehicle !== undefined) {
-        const p = (await page.evaluate((v) => window.__baton!.vehiclePagePoint(v), vehicle))!;
-        await page.mouse.click(p.x, p.y);
-        await page.waitForFunction((v) => window.__baton!.selectedVehicle === v, vehicle, { timeout: 30_000 });
-        expect(await page.evaluate(() => window.__baton!.selectedRequest)).toBeUndefined();
-        expect(await page.isHidden('#rider')).toBe(true);
-      }
+      expect(vehicle, 'a busy car clear of other cars to click').toBeDefined();
+      const p = (await page.evaluate((v) => window.__baton!.vehiclePagePoint(v), vehicle!))!;
+      await page.mouse.click(p.x, p.y);
+      await page.waitForFunction((v) => window.__baton!.selectedVehicle === v, vehicle, { timeout: 30_000 });
+      expect(await page.evaluate(() => window.__baton!.selectedRequest)).toBeUndefined();
+      expect(await page.isHidden('#rider')).toBe(true);
       expect(watch.leftTheMachine).toEqual([]);
       expect(watch.problems).toEqual([]);
     } finally {
