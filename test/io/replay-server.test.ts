@@ -37,7 +37,9 @@ afterAll(async () => {
 /** GET over node:http with the path sent as written (fetch would normalise `..`). */
 function get(path: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
+    // A fresh connection each time: a test that blocks the loop (spawnSync) lets the server drop an idle kept-alive socket
+    // that Node's global agent would then reuse (ECONNRESET).
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET', agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
