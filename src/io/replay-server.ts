@@ -54,7 +54,7 @@ export function dashboardBuilt(webRoot = DEFAULT_WEB_ROOT): boolean {
 /**
  * Serves one loaded replay, or several side by side: `/` the dashboard, `/api/dashboard` what the page shows
  * (`{"mode":"replay","runs":n}`, with `basemap` when given), `/api/runs/I/replay` run I's bundle and `/api/runs/I/vehicles/N` vehicle N's events
- * in run I; `/api/replay` and `/api/vehicles/N` are run 0's.
+ * in run I, `/api/runs/I/requests/N` the events naming request N (the rider card); `/api/replay` and `/api/vehicles/N` are run 0's.
  *
  * @example const server = await startReplayServer(await loadReplay('e.ndjson', ['synthetic']), { port: 0 });
  */
@@ -75,10 +75,14 @@ export async function startReplayServer(replays: LoadedReplay | LoadedReplay[], 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path === '/api/dashboard') return send(res, 200, 'application/json', JSON.stringify({ mode: 'replay', runs: runs.length, ...(options.basemap ? { basemap: options.basemap } : {}) }));
-    const api = /^\/api(?:\/runs\/(\d+))?\/(replay|vehicles\/(\d+))$/.exec(path);
+    const api = /^\/api(?:\/runs\/(\d+))?\/(replay|vehicles\/(\d+)|requests\/(\d+))$/.exec(path);
     const replay = api ? runs[Number(api[1] ?? 0)] : undefined;
     if (api && !replay) return send(res, 404, 'application/json', `{"error":"no run ${api[1]}: this server replays ${runs.length}"}`);
     if (api?.[2] === 'replay') return send(res, 200, 'application/octet-stream', replay!.bundle);
+    if (api?.[4] !== undefined) {
+      const json = replay!.requestJson(Number(api[4]));
+      return json === undefined ? send(res, 404, 'application/json', '{"error":"no such request"}') : send(res, 200, 'application/json', json);
+    }
     if (api) {
       const json = replay!.vehicleJson(Number(api[3]));
       return json === undefined ? send(res, 404, 'application/json', '{"error":"no such vehicle"}') : send(res, 200, 'application/json', json);

@@ -20,6 +20,11 @@ export interface LoadedReplay {
    * vehicle the log does not have.
    */
   vehicleJson(vehicle: number): string | undefined;
+  /**
+   * JSON text `{"request":r,"events":[…]}`: every event naming request r (as `request`) in log order, for the rider
+   * card. Undefined for a request the log does not have.
+   */
+  requestJson(request: number): string | undefined;
 }
 
 const NODE_FIELDS = ['node', 'fromNode', 'toNode', 'pickupNode', 'dropoffNode'] as const;
@@ -39,6 +44,8 @@ export async function loadReplay(eventsFile: string, networkInputs: string[], op
   const builder = new ReplayTimelineBuilder();
   const vehicleLines: number[][] = [];
   const requestLine: number[] = [];
+  /** Per request, the starts of the lines naming it. */
+  const requestLines: number[][] = [];
   let maxNode = -1;
   let maxNodeLine = 0;
   let events = 0;
@@ -70,6 +77,7 @@ export async function loadReplay(eventsFile: string, networkInputs: string[], op
       if (v >= 0) linesOf(vehicleLines, v).push(start);
       if (pv >= 0 && pv !== v) linesOf(vehicleLines, pv).push(start);
       if (ev.kind === 'RequestSubmitted') requestLine[ev.request] = start;
+      if (typeof e.request === 'number' && Number.isInteger(e.request) && e.request >= 0) linesOf(requestLines, e.request).push(start);
     }
     start = end + 1;
   }
@@ -104,6 +112,10 @@ export async function loadReplay(eventsFile: string, networkInputs: string[], op
       }
       const submitted = [...requests].filter((r) => requestLine[r] !== undefined).map((r) => `"${r}":${lineAt(requestLine[r])}`);
       return `{"vehicle":${vehicle},"events":[${lines.join(',')}],"requests":{${submitted.join(',')}}}`;
+    },
+    requestJson(request) {
+      if (!(Number.isInteger(request) && request >= 0 && requestLines[request] !== undefined)) return undefined;
+      return `{"request":${request},"events":[${requestLines[request].map(lineAt).join(',')}]}`;
     },
   };
 }

@@ -37,7 +37,9 @@ afterAll(async () => {
 /** GET over node:http with the path sent as written (fetch would normalise `..`). */
 function get(path: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
+    // A fresh connection each time: a test that blocks the loop (spawnSync) lets the server drop an idle kept-alive socket
+    // that Node's global agent would then reuse (ECONNRESET).
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET', agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
@@ -82,6 +84,17 @@ describe('replay server', () => {
     const named = new Set(mine.flatMap((ev) => ('request' in ev ? [ev.request] : [])));
     expect(Object.keys(body.requests).map(Number).sort((a, b) => a - b)).toEqual([...named].sort((a, b) => a - b));
     for (const [r, ev] of Object.entries(body.requests)) expect(ev).toMatchObject({ kind: 'RequestSubmitted', request: Number(r) });
+  });
+
+  it("serves one request's events in log order (the rider card), under /api/runs/0 too; 404 for a request not in the log", async () => {
+    const res = await get('/api/requests/7');
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.body.toString()) as { request: number; events: SimEvent[] };
+    expect(body.request).toBe(7);
+    expect(body.events).toEqual(events.filter((ev) => 'request' in ev && ev.request === 7));
+    expect(body.events[0]).toMatchObject({ kind: 'RequestSubmitted', request: 7 });
+    expect((await get('/api/runs/0/requests/7')).body.equals(res.body)).toBe(true);
+    expect((await get('/api/requests/500')).status).toBe(404);
   });
 
   it('answers 404 for a vehicle not in the log, an unknown API path, and files outside the dashboard', async () => {

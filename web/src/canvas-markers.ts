@@ -35,6 +35,11 @@ export class CanvasMarkers {
   private carY = new Float32Array(0);
   private carRadiusPx = 0;
   private drawnCars = 0;
+  /** Screen position (CSS px in the map) and radius of each rider marker as last drawn, for picking. */
+  private riderX = new Float32Array(0);
+  private riderY = new Float32Array(0);
+  private riderR = new Float32Array(0);
+  private drawnRiders = 0;
   /** Colours as the canvas stores them (ABGR in a little-endian Uint32). */
   private readonly activityColors: Uint32Array;
   private readonly outlineColor: number;
@@ -71,12 +76,23 @@ export class CanvasMarkers {
 
     // Riders: translucent discs, growing and darkening with the wait (as in the deck.gl renderer).
     const [rr, rg, rb] = this.riderRgb;
+    if (this.riderX.length < frame.riderCount) {
+      this.riderX = new Float32Array(frame.riderWaitS.length);
+      this.riderY = new Float32Array(frame.riderWaitS.length);
+      this.riderR = new Float32Array(frame.riderWaitS.length);
+    }
     for (let i = 0; i < frame.riderCount; i++) {
-      const x = Math.round((frame.riderPositions[2 * i] * kx + bx) * dpr);
+      const sx = frame.riderPositions[2 * i] * kx + bx;
       const d = frame.riderPositions[2 * i + 1] - my.lat0;
-      const y = Math.round((my.y0 + d * (my.a + d * (my.b + d * my.c)) - y0) * dpr);
+      const sy = my.y0 + d * (my.a + d * (my.b + d * my.c)) - y0;
+      const x = Math.round(sx * dpr);
+      const y = Math.round(sy * dpr);
       const waitS = frame.riderWaitS[i];
-      const mask = this.mask(riderRadiusPx(waitS) * dpr, 0);
+      const radius = riderRadiusPx(waitS);
+      this.riderX[i] = sx;
+      this.riderY[i] = sy;
+      this.riderR[i] = radius;
+      const mask = this.mask(radius * dpr, 0);
       const alpha = riderAlpha(waitS) / 255;
       blendDisc(px, w, h, x, y, mask.fill, rr, rg, rb, alpha);
     }
@@ -111,6 +127,7 @@ export class CanvasMarkers {
       }
     }
     this.drawnCars = frame.carCount;
+    this.drawnRiders = frame.riderCount;
     this.carRadiusPx = radiusPx;
     this.ctx.putImageData(this.image!, 0, 0);
   }
@@ -126,6 +143,23 @@ export class CanvasMarkers {
       const dy = this.carY[i] - y;
       const d = dx * dx + dy * dy;
       if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best >= 0 ? best : undefined;
+  }
+
+  /** The marker index of the rider drawn nearest to a point of the map (CSS px), if one is within reach of a click. */
+  pickRider(x: number, y: number): number | undefined {
+    let best = -1;
+    let bestD = Infinity;
+    for (let i = this.drawnRiders - 1; i >= 0; i--) {
+      const dx = this.riderX[i] - x;
+      const dy = this.riderY[i] - y;
+      const d = dx * dx + dy * dy;
+      const reach = Math.max(6, this.riderR[i] + 3);
+      if (d < reach * reach && d < bestD) {
         bestD = d;
         best = i;
       }

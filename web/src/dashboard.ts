@@ -53,7 +53,7 @@ export class Dashboard {
     this.timeS = this.startS;
     this.webglRenderer = webglRendererName() ?? 'none';
     const markers = chooseMarkerRenderer(new URLSearchParams(location.search).get('markers'), this.webglRenderer === 'none' ? undefined : this.webglRenderer);
-    this.runs = scenes.map((scene, i) => new RunView(scene, i, markers, (v) => void this.select(v, i)));
+    this.runs = scenes.map((scene, i) => new RunView(scene, i, markers, (v) => void this.select(v, i), (r) => void this.selectRider(r, i)));
     if (this.runs.length > 1) syncCameras(this.runs);
     const first = scenes[0];
     const tl = first.timeline;
@@ -129,6 +129,11 @@ export class Dashboard {
 
   async select(vehicle: number | undefined, run = 0): Promise<void> {
     await this.runs[run].select(vehicle);
+    this.dirty = true;
+  }
+
+  async selectRider(request: number | undefined, run = 0): Promise<void> {
+    await this.runs[run].selectRider(request);
     this.dirty = true;
   }
 
@@ -231,6 +236,31 @@ export class Dashboard {
       },
       get selectedVehicle() {
         return run0.vehiclePanel.vehicle;
+      },
+      get selectedRequest() {
+        return run0.riderPanel.request;
+      },
+      selectRider: (r) => this.selectRider(r),
+      riderPagePoint: (r) => {
+        const node = run0.scene.timeline.requestPickupNode[r];
+        if (node === undefined) return undefined;
+        const { nodeLon, nodeLat } = run0.scene.network;
+        const pt = run0.mapView.pagePoint(nodeLon[node], nodeLat[node]);
+        return run0.mapView.onMap(pt.x, pt.y, 40) ? pt : undefined;
+      },
+      isolatedWaitingRider: (candidates, clearPx = 14) => {
+        const f = run0.frame;
+        f.sampleAt(Math.min(this.timeS, run0.scene.timeline.endS));
+        const cars = Array.from({ length: f.carCount }, (_, i) => run0.mapView.pagePoint(f.carPositions[2 * i], f.carPositions[2 * i + 1]));
+        const riders = Array.from({ length: f.riderCount }, (_, i) => ({ r: f.riderRequest[i], p: run0.mapView.pagePoint(f.riderPositions[2 * i], f.riderPositions[2 * i + 1]) }));
+        const wanted = new Set(candidates);
+        for (const { r, p } of riders) {
+          if (!wanted.has(r) || !run0.mapView.onMap(p.x, p.y, 40)) continue;
+          const near = (q: { x: number; y: number }) => Math.hypot(q.x - p.x, q.y - p.y) < clearPx;
+          if (cars.some(near) || riders.some((o) => o.r !== r && near(o.p))) continue;
+          return r;
+        }
+        return undefined;
       },
       seek: (t) => this.seek(t),
       play: () => this.play(),

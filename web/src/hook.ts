@@ -55,6 +55,8 @@ export interface DashboardHook {
   activityCounts: Record<string, number>;
   framesDrawn: number;
   selectedVehicle: number | undefined;
+  /** Replay only: the request of the rider whose card is open. */
+  selectedRequest?: number | undefined;
   /** Live mode only: the stream's state and what it brought (messages and characters received). */
   live?(): { connected: boolean; error: string | undefined; snapshots: number; deltas: number; bytes: number; ids: Record<string, string>; requestsPaused: boolean; operatorActions: OperatorActionsState };
   seek(timeS: number): void;
@@ -62,6 +64,12 @@ export interface DashboardHook {
   pause(): void;
   setSpeed(speed: number): void;
   select(vehicle: number | undefined): Promise<void>;
+  /** Replay only: opens the card of the rider of request r (undefined: closes it). */
+  selectRider?(request: number | undefined): Promise<void>;
+  /** Replay only: page coordinates of request r's pickup (where its waiting rider is drawn), undefined off the map. */
+  riderPagePoint?(request: number): { x: number; y: number } | undefined;
+  /** Replay only: one of `candidates` waiting on the map now with no car and no other rider within `clearPx`. */
+  isolatedWaitingRider?(candidates: number[], clearPx?: number): number | undefined;
   /** Page coordinates of vehicle v now (undefined if not placed or off the map). */
   vehiclePagePoint(v: number): { x: number; y: number } | undefined;
   /** A vehicle with riders assigned, on the map, with no other car within `clearPx` (to click without ambiguity). */

@@ -59,6 +59,8 @@ export class MapView {
   private riderRadii = new Float32Array(0);
   /** Vehicle of each car marker as last drawn (picking answers a marker index). */
   private drawnVehicles: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  /** Request of each rider marker as last drawn (empty where the frame has none, live). */
+  private drawnRiders: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   private readonly canvasMarkers: CanvasMarkers | undefined;
   private lastFrame: MarkerFrame | undefined;
@@ -69,6 +71,8 @@ export class MapView {
     scene: ReplayScene,
     readonly markers: MarkerRenderer,
     onPick: (vehicle: number | undefined) => void,
+    /** Called for a click on a waiting rider (and no car): riders are pickable only where given (replay). */
+    private readonly onPickRider?: (request: number) => void,
   ) {
     const [minLon, minLat, maxLon, maxLat] = scene.network.bbox;
     this.map = new maplibregl.Map({
@@ -102,7 +106,9 @@ export class MapView {
       pickingRadius: 6,
       onClick: (info: PickingInfo) => {
         if (markers !== 'deck') return;
+        // Cars are drawn over riders, so a car under the pointer wins.
         if (info.layer?.id === 'cars' && info.index >= 0 && info.index < this.carsDrawn) onPick(this.drawnVehicles[info.index]);
+        else if (info.layer?.id === 'riders' && onPickRider && info.index >= 0 && info.index < Math.min(this.ridersDrawn, this.drawnRiders.length)) onPickRider(this.drawnRiders[info.index]);
         else onPick(undefined);
       },
       getCursor: ({ isHovering, isDragging }) => (isHovering ? 'pointer' : isDragging ? 'grabbing' : 'grab'),
@@ -113,7 +119,11 @@ export class MapView {
       this.canvasMarkers = canvasMarkers;
       this.map.on('click', (e) => {
         const i = canvasMarkers.pick(e.point.x, e.point.y);
-        onPick(i === undefined ? undefined : this.drawnVehicles[i]);
+        if (i !== undefined) return onPick(this.drawnVehicles[i]);
+        // No car within reach: the nearest rider, if any.
+        const j = onPickRider ? canvasMarkers.pickRider(e.point.x, e.point.y) : undefined;
+        if (j !== undefined && j < this.drawnRiders.length) onPickRider!(this.drawnRiders[j]);
+        else onPick(undefined);
       });
       // Panning and zooming move the markers with the map, in the same frame.
       this.map.on('move', () => {
@@ -128,6 +138,7 @@ export class MapView {
     if (this.canvasMarkers) {
       this.canvasMarkers.draw(frame);
       this.drawnVehicles = frame.carVehicle;
+      this.drawnRiders = frame.riderRequest ?? this.drawnRiders.subarray(0, 0);
       this.carsDrawn = frame.carCount;
       this.ridersDrawn = frame.riderCount;
       // deck.gl redraws its whole canvas on every setProps: with no selection to show, leave it alone.
@@ -160,6 +171,7 @@ export class MapView {
       this.riderColors[4 * i + 3] = riderAlpha(w);
     }
     this.drawnVehicles = frame.carVehicle;
+    this.drawnRiders = frame.riderRequest ?? this.drawnRiders.subarray(0, 0);
     this.carsDrawn = cars;
     this.ridersDrawn = riders;
     // New views every frame: deck.gl re-uploads a binary attribute only when its array object changes.
@@ -175,6 +187,7 @@ export class MapView {
           },
         },
         radiusUnits: 'pixels',
+        pickable: this.onPickRider !== undefined,
       }),
       new DotLayer({
         id: 'cars',

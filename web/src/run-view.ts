@@ -8,13 +8,14 @@ import { clockText, esc, intText, minutesText, pctText } from './format.js';
 import { MapView, type MarkerRenderer, type OverlayName, type SelectionDrawing } from './map-view.js';
 import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
 import { VehiclePanel } from './vehicle-panel.js';
+import { RiderPanel } from './rider-panel.js';
 import { heatCells, heatGeoJson } from './heat.js';
 
 /** Wall ms between heat recomputations while the heat overlay is shown. */
 const HEAT_EVERY_MS = 500;
 
 /** The page elements of run i: run 0 keeps the plain ids (#map, #vehicle, #now, #kpis), run i > 0 gets "-i". */
-export function runElementId(name: 'map' | 'vehicle' | 'now' | 'kpis', run: number): string {
+export function runElementId(name: 'map' | 'vehicle' | 'rider' | 'now' | 'kpis', run: number): string {
   return run === 0 ? name : `${name}-${run}`;
 }
 
@@ -29,6 +30,7 @@ export function buildRunElements(runs: readonly ReplayScene[]): void {
     pane.dataset.run = String(i);
     pane.innerHTML =
       `<div id="${runElementId('map', i)}" class="map"></div><section id="${runElementId('vehicle', i)}" class="card vehicle" hidden></section>` +
+      `<section id="${runElementId('rider', i)}" class="card vehicle rider" hidden></section>` +
       (runs.length > 1 ? `<div class="pane-label">${String.fromCharCode(65 + i)} · ${esc(scene.log.name)}</div>` : '');
     area.appendChild(pane);
     const panel = document.createElement('div');
@@ -45,6 +47,8 @@ export class RunView {
   readonly frame: FrameSampler;
   readonly mapView: MapView;
   readonly vehiclePanel: VehiclePanel;
+  /** The selected rider's card (one card at a time: selecting a rider closes the car's, and the other way round). */
+  readonly riderPanel: RiderPanel;
   private readonly nowEl: HTMLElement;
   private readonly kpisEl: HTMLElement;
   private nowCells: HTMLElement[] = [];
@@ -62,10 +66,13 @@ export class RunView {
     readonly index: number,
     markers: MarkerRenderer,
     onSelect: (v: number | undefined) => void,
+    onSelectRider: (request: number | undefined) => void,
   ) {
     this.frame = new FrameSampler(scene.timeline, scene.network);
-    this.mapView = new MapView(byId(runElementId('map', index)), scene, markers, onSelect);
-    this.vehiclePanel = new VehiclePanel(byId(runElementId('vehicle', index)), scene, () => onSelect(undefined), index === 0 ? 'api/' : `api/runs/${index}/`);
+    this.mapView = new MapView(byId(runElementId('map', index)), scene, markers, onSelect, onSelectRider);
+    const api = index === 0 ? 'api/' : `api/runs/${index}/`;
+    this.vehiclePanel = new VehiclePanel(byId(runElementId('vehicle', index)), scene, () => onSelect(undefined), api);
+    this.riderPanel = new RiderPanel(byId(runElementId('rider', index)), () => onSelectRider(undefined), api);
     this.nowEl = byId(runElementId('now', index));
     this.kpisEl = byId(runElementId('kpis', index));
     this.buildNowPanel();
@@ -94,6 +101,10 @@ export class RunView {
       this.lastPanelMs = wallMs;
       this.vehiclePanel.render(at, this.activityOf(this.vehiclePanel.vehicle, at));
     }
+    if (this.riderPanel.request !== undefined && wallMs - this.lastPanelMs > 250) {
+      this.lastPanelMs = wallMs;
+      this.riderPanel.render(at);
+    }
     if (this.heatShown && wallMs - this.lastHeatMs > HEAT_EVERY_MS) this.drawHeat(wallMs);
     return split;
   }
@@ -115,7 +126,15 @@ export class RunView {
   }
 
   async select(vehicle: number | undefined): Promise<void> {
+    if (vehicle !== undefined) void this.riderPanel.select(undefined);
     await this.vehiclePanel.select(vehicle);
+    this.lastPanelMs = 0;
+  }
+
+  /** Selects a rider by request (undefined: none); the car's card closes. */
+  async selectRider(request: number | undefined): Promise<void> {
+    if (request !== undefined) void this.vehiclePanel.select(undefined);
+    await this.riderPanel.select(request);
     this.lastPanelMs = 0;
   }
 
@@ -125,6 +144,8 @@ export class RunView {
   }
 
   private selectionDrawing(t: number): SelectionDrawing | undefined {
+    const r = this.riderPanel.request;
+    if (r !== undefined) return this.riderDrawing(r, t);
     const v = this.vehiclePanel.vehicle;
     if (v === undefined) return undefined;
     const position = this.frame.vehiclePosition(v, t);
@@ -135,6 +156,16 @@ export class RunView {
       position,
       stops: (plan?.stops ?? []).map((s) => ({ position: [nodeLon[s.node], nodeLat[s.node]] as [number, number], kind: s.kind, next: s.next })),
     };
+  }
+
+  /** The selected rider ringed at its pickup, with a line to the car coming for it (while it waits for one). */
+  private riderDrawing(r: number, t: number): SelectionDrawing | undefined {
+    const node = this.scene.timeline.requestPickupNode[r];
+    if (node === undefined) return undefined;
+    const { nodeLon, nodeLat } = this.scene.network;
+    const h = this.riderPanel.historyAt(t);
+    const car = h && h.status === 'assigned' ? this.frame.vehiclePosition(h.vehicle, t) : undefined;
+    return { position: [nodeLon[node], nodeLat[node]], stops: car ? [{ position: car, kind: 'pickup', next: true }] : [] };
   }
 
   /** Builds the "now" panel once; each frame then only rewrites the numbers that changed. */

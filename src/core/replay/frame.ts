@@ -30,6 +30,8 @@ export interface MarkerFrame {
   readonly riderPositions: Float32Array;
   readonly riderWaitS: Float32Array;
   readonly riderCount: number;
+  /** Request index per waiting rider, where the frame knows it (replay), for picking a rider. */
+  readonly riderRequest?: Uint32Array;
 }
 
 export class FrameSampler implements MarkerFrame {
