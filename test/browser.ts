@@ -2,6 +2,7 @@
 // machines (../shared/docs/STACK.md): playwright-core, /usr/bin/chromium, no background networking.
 import { existsSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
+import { dashboardBuilt, DEFAULT_WEB_ROOT } from '../src/io/replay-server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -51,3 +52,14 @@ export async function openOfflinePage(context: BrowserContext, origin: string, w
   });
   return page;
 }
+
+/**
+ * Whether the dashboard's browser tests can run here (Debian Chromium installed, the page built into dist/web); when
+ * not, says why on the console, so a skipped browser test is never silent.
+ */
+export function dashboardRunnable(): boolean {
+  if (!haveChromium()) console.warn(`dashboard browser tests skipped: ${CHROMIUM} not found (Debian: apt-get install chromium)`);
+  else if (!dashboardBuilt()) console.warn(`dashboard browser tests skipped: ${DEFAULT_WEB_ROOT} not built (npm run build)`);
+  return haveChromium() && dashboardBuilt();
+}
+

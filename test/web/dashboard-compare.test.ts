@@ -11,15 +11,15 @@ import { FrameSampler } from '../../src/core/replay/frame.js';
 import { ACTIVITY_NAMES } from '../../src/core/replay/timeline.js';
 import { eventToJson, eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
-import { dashboardBuilt, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
-import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
+import { startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
+import { launchChromium, openOfflinePage, dashboardRunnable } from '../browser.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
 import { heatCells } from '../../web/src/heat.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 
 declare const window: { __baton?: DashboardHook };
 
-const runnable = haveChromium() && dashboardBuilt();
+const runnable = dashboardRunnable();
 
 describe.skipIf(!runnable)('two runs side by side, with the map layers', () => {
   let dir: string;

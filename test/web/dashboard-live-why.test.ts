@@ -12,18 +12,17 @@ import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import { openSqliteStore } from '../../src/io/store/sqlite.js';
 import type { SqlStore } from '../../src/io/store/sql-store.js';
-import { dashboardBuilt } from '../../src/io/replay-server.js';
 import { WallClock } from '../../src/io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
 import { startLiveService, type LiveService } from '../../src/service/live-service.js';
 import { reasonText } from '../../web/src/explain.js';
 import type { DashboardHook } from '../../web/src/hook.js';
-import { haveChromium, launchChromium, openOfflinePage, type PageWatch } from '../browser.js';
+import { launchChromium, openOfflinePage, type PageWatch, dashboardRunnable } from '../browser.js';
 
 declare const window: { __baton?: DashboardHook };
 
 const FLEET = 4;
-const runnable = haveChromium() && dashboardBuilt();
+const runnable = dashboardRunnable();
 
 describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", () => {
   let dir: string;

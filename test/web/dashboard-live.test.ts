@@ -14,18 +14,17 @@ import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import { openSqliteStore } from '../../src/io/store/sqlite.js';
 import type { SqlStore } from '../../src/io/store/sql-store.js';
-import { dashboardBuilt } from '../../src/io/replay-server.js';
 import { WallClock } from '../../src/io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
 import { startLiveService, type LiveService } from '../../src/service/live-service.js';
-import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
+import { launchChromium, openOfflinePage, dashboardRunnable } from '../browser.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 
 declare const window: { __baton?: DashboardHook };
 
 const FLEET = 12;
 const RIDES = 5;
-const runnable = haveChromium() && dashboardBuilt();
+const runnable = dashboardRunnable();
 
 describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chromium', () => {
   let dir: string;

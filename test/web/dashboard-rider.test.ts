@@ -9,21 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { riderHistoryAt } from '../../src/core/replay/rider-history.js';
 import { eventToJson, type SimEvent } from '../../src/core/sim/events.js';
-import { openEventLog } from '../../src/io/event-log-file.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
-import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
-import { openScenarioRunner } from '../../src/io/scenario-runner.js';
-import { parseSimSettings } from '../../src/io/settings.js';
+import { startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
 import { reasonText } from '../../web/src/explain.js';
 import type { DashboardHook } from '../../web/src/hook.js';
-import { haveChromium, launchChromium, openOfflinePage, type PageWatch } from '../browser.js';
+import { launchChromium, openOfflinePage, type PageWatch, dashboardRunnable } from '../browser.js';
+import { recordExplainedDay } from '../replay/synthetic-day.js';
 
 declare const window: { __baton?: DashboardHook };
 
 const FLEET = 30;
-const runnable = haveChromium() && dashboardBuilt();
-if (!haveChromium()) console.warn('dashboard browser tests skipped: /usr/bin/chromium not found (Debian: apt-get install chromium)');
-else if (!dashboardBuilt()) console.warn(`dashboard browser tests skipped: ${DEFAULT_WEB_ROOT} not built (npm run build)`);
+const runnable = dashboardRunnable();
 
 describe.skipIf(!runnable)('a rider card and the operator pause badge, in headless Chromium', () => {
   let dir: string;
@@ -36,13 +32,7 @@ describe.skipIf(!runnable)('a rider card and the operator pause badge, in headle
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-rider-'));
     file = join(dir, 'explained.ndjson');
-    const log = openEventLog(file);
-    try {
-      const runner = await openScenarioRunner(parseSimSettings({ requests: 1500, fleet: FLEET, dispatcher: 'batch' }));
-      await runner.run(FLEET, 'batch', { keepLog: false, explain: true, eventSink: (ev) => log.write(ev) });
-    } finally {
-      log.close();
-    }
+    await recordExplainedDay(file, { dispatcher: 'batch', fleet: FLEET, requests: 1500 });
     events = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SimEvent);
     replay = await loadReplay(file, ['synthetic']);
     context = await launchChromium(join(dir, 'profile'));

@@ -9,21 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { vehiclePlanAt } from '../../src/core/replay/vehicle-plan.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import { openEventLog } from '../../src/io/event-log-file.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
-import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
-import { openScenarioRunner } from '../../src/io/scenario-runner.js';
-import { parseSimSettings } from '../../src/io/settings.js';
+import { startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
 import { currentReason, reasonText } from '../../web/src/explain.js';
 import type { DashboardHook } from '../../web/src/hook.js';
-import { haveChromium, launchChromium, openOfflinePage, type PageWatch } from '../browser.js';
+import { launchChromium, openOfflinePage, type PageWatch, dashboardRunnable } from '../browser.js';
+import { recordExplainedDay } from '../replay/synthetic-day.js';
 
 declare const window: { __baton?: DashboardHook };
 
 const FLEET = 30;
-const runnable = haveChromium() && dashboardBuilt();
-if (!haveChromium()) console.warn('dashboard browser tests skipped: /usr/bin/chromium not found (Debian: apt-get install chromium)');
-else if (!dashboardBuilt()) console.warn(`dashboard browser tests skipped: ${DEFAULT_WEB_ROOT} not built (npm run build)`);
+const runnable = dashboardRunnable();
 
 /** A 1×1 PNG: the local stand-in for a basemap tile. */
 const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -37,13 +33,7 @@ describe.skipIf(!runnable)('why a car got its plan, and --basemap, in headless C
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-why-'));
     const file = join(dir, 'explained.ndjson');
-    const log = openEventLog(file);
-    try {
-      const runner = await openScenarioRunner(parseSimSettings({ requests: 1500, fleet: FLEET, dispatcher: 'greedy' }));
-      await runner.run(FLEET, 'greedy', { keepLog: false, explain: true, eventSink: (ev) => log.write(ev) });
-    } finally {
-      log.close();
-    }
+    await recordExplainedDay(file, { dispatcher: 'greedy', fleet: FLEET, requests: 1500 });
     replay = await loadReplay(file, ['synthetic']);
     context = await launchChromium(join(dir, 'profile'));
   });

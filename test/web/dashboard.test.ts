@@ -11,11 +11,11 @@ import { ACTIVITY_NAMES } from '../../src/core/replay/timeline.js';
 import { vehiclePlanAt } from '../../src/core/replay/vehicle-plan.js';
 import { eventToJson, eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
-import { dashboardBuilt, DEFAULT_WEB_ROOT, startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
+import { startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
 import { openEventLog } from '../../src/io/event-log-file.js';
 import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
-import { haveChromium, launchChromium, openOfflinePage } from '../browser.js';
+import { launchChromium, openOfflinePage, dashboardRunnable } from '../browser.js';
 import { haveSharedData, SF_EDGES, SF_NODES, sharedData } from '../shared-data.js';
 import { syntheticDayLog } from '../replay/synthetic-day.js';
 import type { DashboardHook } from '../../web/src/hook.js';
@@ -24,9 +24,7 @@ import type { DashboardHook } from '../../web/src/hook.js';
 declare const window: { __baton?: DashboardHook };
 
 const FLEET = 40;
-const runnable = haveChromium() && dashboardBuilt();
-if (!haveChromium()) console.warn('dashboard browser tests skipped: /usr/bin/chromium not found (Debian: apt-get install chromium)');
-else if (!dashboardBuilt()) console.warn(`dashboard browser tests skipped: ${DEFAULT_WEB_ROOT} not built (npm run build)`);
+const runnable = dashboardRunnable();
 
 describe.skipIf(!runnable)('replay dashboard in headless Chromium', () => {
   let dir: string;
