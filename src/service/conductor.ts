@@ -14,11 +14,9 @@ import type { RideStatus } from '../io/store/store.js';
 import { LiveState, VEHICLE_STATES, type VehicleState } from './live-state.js';
 import { OperatorAreas, type PausedAreaView } from './operator-areas.js';
 import type { TelemetrySample, VehicleReport } from './schemas.js';
+import type { Decision, LatLon } from './decision.js';
 
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
+export type { Decision, LatLon } from './decision.js';
 
 /** A ride request as the rider placed it. */
 export interface RideOrder {
@@ -28,8 +26,6 @@ export interface RideOrder {
   acceptsSharing: boolean;
 }
 
-/** Yes, or no with a stable code and a sentence (sent to the client as `{ error, reason }`). */
-export type Decision = { ok: true } | { ok: false; error: string; reason: string };
 
 /** What a conductor knows of a ride right now. */
 export interface LiveRide {

@@ -7,7 +7,7 @@ import { nodesInside, ServiceArea, type PolygonRings } from '../core/network/are
 import type { RoadGraph } from '../core/network/graph.js';
 import { InputFileError } from '../io/file-input.js';
 import { parseServiceAreaPolygons } from '../io/service-area.js';
-import type { Decision, LatLon } from './conductor.js';
+import type { Decision, LatLon } from './decision.js';
 
 /** Most H3 cells one area may list (a resolution-8 cell is ~0.7 km²: 2,000 cells cover a large city). */
 export const MAX_AREA_CELLS = 2000;
