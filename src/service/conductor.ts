@@ -26,7 +26,6 @@ export interface RideOrder {
   acceptsSharing: boolean;
 }
 
-
 /** What a conductor knows of a ride right now. */
 export interface LiveRide {
   status: RideStatus;
