@@ -12,6 +12,7 @@ import type { SimEvent } from '../../src/core/sim/events.js';
 import { loadReplay, type LoadedReplay } from '../../src/io/replay-source.js';
 import { startReplayServer, type ReplayServer } from '../../src/io/replay-server.js';
 import { currentReason, reasonText } from '../../web/src/explain.js';
+import { wholeRunCostText } from '../../web/src/run-cost.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 import { launchChromium, openOfflinePage, type PageWatch, dashboardRunnable } from '../browser.js';
 import { recordExplainedDay } from '../replay/synthetic-day.js';
@@ -72,6 +73,10 @@ describe.skipIf(!runnable)('why a car got its plan, and --basemap, in headless C
       const text = await page.textContent('#vehicle [data-why]');
       expect(text).toBe(reasonText(reason!));
       expect(text).toMatch(new RegExp(`^car ${vehicle} chosen for request \\d+: pickup in \\d+\\.\\d min`));
+      // The KPI panel's whole-run line: the cost model at its default prices over the run's KPIs.
+      const cost = await page.textContent('[data-run-cost]');
+      expect(cost).toBe(wholeRunCostText(tl.kpis));
+      expect(cost).toMatch(/^Cost \$\d+\.\d\d per vehicle mile \(\$\d+\.\d\d per trip, \d+ % of miles paid\)/);
       expect(watch.leftTheMachine).toEqual([]);
       expect(watch.problems).toEqual([]);
     } finally {

@@ -10,6 +10,7 @@ import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
 import { VehiclePanel } from './vehicle-panel.js';
 import { RiderPanel } from './rider-panel.js';
 import { heatCells, heatGeoJson } from './heat.js';
+import { wholeRunCostText } from './run-cost.js';
 
 /** Wall ms between heat recomputations while the heat overlay is shown. */
 const HEAT_EVERY_MS = 500;
@@ -209,7 +210,8 @@ export class RunView {
         utilization: k.utilization[i],
         emptyShare: k.emptyShare[i],
       }) +
-      `<div class="note">Whole run: ${pctText(tl.kpis.within5MinPct)} within 5 min, p95 wait ${minutesText(tl.kpis.waitP95S)}, utilisation ${pctText(100 * tl.kpis.utilization)}.</div>`;
+      `<div class="note">Whole run: ${pctText(tl.kpis.within5MinPct)} within 5 min, p95 wait ${minutesText(tl.kpis.waitP95S)}, utilisation ${pctText(100 * tl.kpis.utilization)}.</div>` +
+      `<div class="note" data-run-cost>${esc(wholeRunCostText(tl.kpis))}</div>`;
   }
 }
 
