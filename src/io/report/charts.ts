@@ -287,27 +287,37 @@ export function socBandsChart(id: string, soc: SocBands, fromS = -Infinity, char
   };
 }
 
-/** Cars plugged in and queued for a plug (bin means, stacked), with the number of plugs as a reference line. */
-export function plugOccupancyChart(id: string, plugs: PlugSeries, fromS = -Infinity): ChartSpec {
-  const first = firstFrom(plugs.startS, plugs.binS, fromS);
-  const starts = plugs.startS.slice(first);
+/** Places in use and cars queued for one over the day (bin means, stacked), with the number of places as a line. */
+function occupancyChart(
+  id: string,
+  o: { startS: number[]; binS: number; places: number; inUse: number[]; queued: number[]; inUseLabel: string; queuedLabel: string; inUseColor: string; placeWord: string },
+  fromS: number,
+): ChartSpec {
+  const first = firstFrom(o.startS, o.binS, fromS);
+  const starts = o.startS.slice(first);
   return {
     id,
     kind: 'stacked',
-    x: starts.map((s) => (s + plugs.binS / 2) / 3600),
-    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + plugs.binS) / 3600] : undefined,
+    x: starts.map((s) => (s + o.binS / 2) / 3600),
+    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + o.binS) / 3600] : undefined,
     xLabel: 'Time of day',
-    yLabel: `Cars (mean per ${Math.round(plugs.binS / 60)} min)`,
+    yLabel: `Cars (mean per ${Math.round(o.binS / 60)} min)`,
     xFormat: 'clock',
     yFormat: 'number',
-    // Up to the plugs (or the queue above them), so the plug line is always in view.
-    yRange: [0, 1.1 * Math.max(plugs.plugs, ...plugs.plugged.map((x, i) => x + (plugs.queued[i] ?? 0)))],
+    // Up to the places (or the queue above them), so the capacity line is always in view.
+    yRange: [0, 1.1 * Math.max(o.places, ...o.inUse.map((x, i) => x + (o.queued[i] ?? 0)))],
     series: [
-      { label: 'Plugged in', color: '#59a14f', values: plugs.plugged.slice(first) },
-      { label: 'Queued for a plug', color: '#e15759', values: plugs.queued.slice(first) },
+      { label: o.inUseLabel, color: o.inUseColor, values: o.inUse.slice(first) },
+      { label: o.queuedLabel, color: '#e15759', values: o.queued.slice(first) },
     ],
-    hMarkers: [{ value: plugs.plugs, label: `${plugs.plugs} plugs`, color: '#1f2933' }],
+    hMarkers: [{ value: o.places, label: `${o.places} ${o.placeWord}`, color: '#1f2933' }],
   };
+}
+
+/** Cars plugged in and queued for a plug (bin means, stacked), with the number of plugs as a reference line. */
+export function plugOccupancyChart(id: string, plugs: PlugSeries, fromS = -Infinity): ChartSpec {
+  const { startS, binS, plugged, queued } = plugs;
+  return occupancyChart(id, { startS, binS, places: plugs.plugs, inUse: plugged, queued, inUseLabel: 'Plugged in', queuedLabel: 'Queued for a plug', inUseColor: '#59a14f', placeWord: 'plugs' }, fromS);
 }
 
 /** How each out-of-service reason is drawn; reasons not listed (later features) get palette colours. */
@@ -321,24 +331,8 @@ const OUT_OF_SERVICE_STYLE: Record<string, { label: string; color: string }> = {
 
 /** Cars in a bay and queued for one over the day (stacked), against the bays of all service centres. */
 export function bayOccupancyChart(id: string, bays: BaySeries, fromS = -Infinity): ChartSpec {
-  const first = firstFrom(bays.startS, bays.binS, fromS);
-  const starts = bays.startS.slice(first);
-  return {
-    id,
-    kind: 'stacked',
-    x: starts.map((s) => (s + bays.binS / 2) / 3600),
-    xRange: starts.length > 0 ? [starts[0] / 3600, (starts[starts.length - 1] + bays.binS) / 3600] : undefined,
-    xLabel: 'Time of day',
-    yLabel: `Cars (mean per ${Math.round(bays.binS / 60)} min)`,
-    xFormat: 'clock',
-    yFormat: 'number',
-    yRange: [0, 1.1 * Math.max(bays.bays, ...bays.inBay.map((x, i) => x + (bays.queued[i] ?? 0)))],
-    series: [
-      { label: 'In a bay', color: '#4e79a7', values: bays.inBay.slice(first) },
-      { label: 'Queued for a bay', color: '#e15759', values: bays.queued.slice(first) },
-    ],
-    hMarkers: [{ value: bays.bays, label: `${bays.bays} bays`, color: '#1f2933' }],
-  };
+  const { startS, binS, inBay, queued } = bays;
+  return occupancyChart(id, { startS, binS, places: bays.bays, inUse: inBay, queued, inUseLabel: 'In a bay', queuedLabel: 'Queued for a bay', inUseColor: '#4e79a7', placeWord: 'bays' }, fromS);
 }
 
 /**
