@@ -242,6 +242,16 @@ export class KpiAccumulator {
 
   constructor(private readonly options: KpiOptions = {}) {}
 
+  /** A request of this run, in the hour of `timeS` (submitted, or carried on from a run before a restart). */
+  private countRequest(request: number, timeS: number): void {
+    this.requests++;
+    const hour = Math.floor(timeS / 3600);
+    this.requestHour[request] = hour;
+    this.hourAcc(hour).requests++;
+    if (timeS < this.firstRequestS) this.firstRequestS = timeS;
+    if (timeS > this.lastRequestS) this.lastRequestS = timeS;
+  }
+
   private hourAcc(hour: number): HourAcc {
     while (this.hours.length <= hour) this.hours.push(newHour());
     return this.hours[hour];
@@ -272,15 +282,9 @@ export class KpiAccumulator {
         this.occupiedSince[ev.vehicle] = -1;
         this.busySince[ev.vehicle] = -1;
         break;
-      case 'RequestSubmitted': {
-        this.requests++;
-        const hour = Math.floor(ev.timeS / 3600);
-        this.requestHour[ev.request] = hour;
-        this.hourAcc(hour).requests++;
-        if (ev.timeS < this.firstRequestS) this.firstRequestS = ev.timeS;
-        if (ev.timeS > this.lastRequestS) this.lastRequestS = ev.timeS;
+      case 'RequestSubmitted':
+        this.countRequest(ev.request, ev.timeS);
         break;
-      }
       case 'PickedUp': {
         this.waits.push(ev.waitS);
         this.waitSum += ev.waitS;
@@ -397,12 +401,7 @@ export class KpiAccumulator {
       case 'RequestResumed': {
         // A request of an earlier run carried on with its riders on board (a restarted service): a request of this
         // run, occupied from now; its wait belongs to the run that picked it up.
-        this.requests++;
-        const hour = Math.floor(ev.timeS / 3600);
-        this.requestHour[ev.request] = hour;
-        this.hourAcc(hour).requests++;
-        if (ev.timeS < this.firstRequestS) this.firstRequestS = ev.timeS;
-        if (ev.timeS > this.lastRequestS) this.lastRequestS = ev.timeS;
+        this.countRequest(ev.request, ev.timeS);
         if ((this.load[ev.vehicle] ?? 0) === 0) this.occupiedSince[ev.vehicle] = ev.timeS;
         this.load[ev.vehicle] = (this.load[ev.vehicle] ?? 0) + ev.riders;
         this.markBusy(ev.vehicle, ev.timeS);
