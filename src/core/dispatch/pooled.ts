@@ -91,7 +91,7 @@ class LegTimes {
   readonly minFactor: number;
   /** Largest hourly factor (Infinity without a road graph). */
   readonly maxFactor: number;
-  private readonly msCache = new Map<number, number>();
+  private readonly msCache = new MsCache();
   private readonly sCache = new Map<number, number>();
   private readonly n: number;
   /** This batch's dense free-flow table over its request nodes: slot per node (-1 none), row-major ms. */
@@ -143,7 +143,7 @@ class LegTimes {
     }
     const key = a * this.n + b;
     let ms = this.msCache.get(key);
-    if (ms === undefined) {
+    if (ms < 0) {
       const f = this.factor![0];
       ms = Math.round((this.tt.timeS(a, b, 0) * 1000) / f);
       this.msCache.set(key, ms);
@@ -167,6 +167,65 @@ class LegTimes {
   /** Leg seconds from a free-flow ms known exactly (fast mode). */
   legFromMs(ms: number, departS: number): number {
     return ms === 0 ? 0 : roundLegS((ms / 1000) * this.factor![hourOf(departS)]);
+  }
+}
+
+/**
+ * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
+ * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent.
+ */
+class MsCache {
+  size = 0;
+  private mask = (1 << 12) - 1;
+  /** Slot i: key at 2i (-1 empty), ms at 2i + 1 (one cache line per probe). */
+  private slots = new Float64Array(2 << 12).fill(-1);
+
+  private static slotOf(key: number, mask: number): number {
+    const lo = key % 0x100000000 | 0;
+    const hi = (key / 0x100000000) | 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x85ebca77);
+    h ^= h >>> 13;
+    return h & mask;
+  }
+
+  get(key: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = MsCache.slotOf(key, mask); ; i = (i + 1) & mask) {
+      const k = slots[2 * i];
+      if (k === key) return slots[2 * i + 1];
+      if (k < 0) return -1;
+    }
+  }
+
+  /** Stores a key known to be absent. */
+  set(key: number, ms: number): void {
+    if (4 * (this.size + 1) > this.slots.length) this.grow();
+    this.put(key, ms);
+    this.size++;
+  }
+
+  clear(): void {
+    this.slots.fill(-1);
+    this.size = 0;
+  }
+
+  private put(key: number, ms: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = MsCache.slotOf(key, mask);
+    while (slots[2 * i] >= 0) i = (i + 1) & mask;
+    slots[2 * i] = key;
+    slots[2 * i + 1] = ms;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2).fill(-1);
+    this.mask = this.slots.length / 2 - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i] >= 0) this.put(old[i], old[i + 1]);
   }
 }
 
@@ -217,14 +276,24 @@ function makeGrid(plane: Plane, vehicleCount: number): Grid {
 
 /** Landmark (ALT) lower bounds on free-flow ms between any two nodes, for pruning candidate cars and pairs. */
 class Landmarks {
-  /** Landmark tables: from[L][x] = ms L → x, to[L][x] = ms x → L. */
-  private readonly fromL: Float64Array[] = [];
-  private readonly toL: Float64Array[] = [];
+  /** Landmark count. */
+  private readonly k: number;
+  /**
+   * Per node x, 2k values in a row (one or two cache lines per bound instead of 2k scattered reads): ms L_i → x for
+   * i < k, then ms x → L_i.
+   */
+  private readonly table: Float64Array | Float32Array;
 
   /** Picks `count` landmarks by farthest-point selection (deterministic) and stores their full tables. */
   constructor(g: RoadGraph, count: number) {
     const n = g.nodeCount;
-    if (n === 0) return;
+    const k = n === 0 ? 0 : count;
+    this.k = k;
+    if (n === 0) {
+      this.table = new Float64Array(0);
+      return;
+    }
+    const table = new Float64Array(n * 2 * k);
     const search = new BoundedSearch(g);
     const minTo = new Float64Array(n).fill(Infinity);
     let next = 0;
@@ -235,8 +304,10 @@ class Landmarks {
       search.start(next, 'reverse');
       search.settleAll();
       const to = search.distancesMs();
-      this.fromL.push(from);
-      this.toL.push(to);
+      for (let x = 0; x < n; x++) {
+        table[x * 2 * k + i] = from[x];
+        table[x * 2 * k + k + i] = to[x];
+      }
       let best = -1;
       for (let x = 0; x < n; x++) {
         const d = Math.min(minTo[x], Number.isFinite(from[x]) ? from[x] : 0);
@@ -245,18 +316,25 @@ class Landmarks {
       }
       next = best;
     }
+    // Whole ms below 2^24 are exact in 32 bits: half the memory per node row, and the same bounds.
+    let exact32 = true;
+    for (let j = 0; j < table.length && exact32; j++) exact32 = table[j] === Infinity || (table[j] < 2 ** 24 && Number.isInteger(table[j]));
+    this.table = exact32 ? Float32Array.from(table) : table;
   }
 
   /** A lower bound on the free-flow ms a → b (0 without landmarks). */
   lowerBoundMs(a: number, b: number): number {
+    const k = this.k;
+    const tab = this.table;
+    const ra = a * 2 * k;
+    const rb = b * 2 * k;
     let lb = 0;
-    for (let i = 0; i < this.fromL.length; i++) {
-      const f = this.fromL[i];
-      const t = this.toL[i];
-      const d1 = f[b] - f[a];
-      const d2 = t[a] - t[b];
-      if (d1 > lb && Number.isFinite(d1)) lb = d1;
-      if (d2 > lb && Number.isFinite(d2)) lb = d2;
+    for (let i = 0; i < k; i++) {
+      const d1 = tab[rb + i] - tab[ra + i];
+      const d2 = tab[ra + k + i] - tab[rb + k + i];
+      // NaN (∞ − ∞) fails the comparison; +∞ (one side unreachable) is no bound.
+      if (d1 > lb && d1 !== Infinity) lb = d1;
+      if (d2 > lb && d2 !== Infinity) lb = d2;
     }
     return lb;
   }
@@ -308,6 +386,9 @@ const ORDERS_2: readonly (readonly number[])[] = [
   // indexes into [p1, d1, p2, d2]
   [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
 ];
+const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
+/** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
+const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
   // indexes into [p, d, dOnboard]
   [0, 1, 2], [0, 2, 1], [2, 0, 1],
@@ -334,6 +415,42 @@ export class PooledPlanner {
   /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
   private grid: Grid | null = null;
   private cars: CarState[] = [];
+  /** Free-flow ms of each request's direct ride (-1 unknown), fast mode. */
+  private directMs = new Float64Array(0);
+  /** Scratch of evalStops: the new pickups of the last evaluation. */
+  private pickR = new Int32Array(4);
+  private pickT = new Float64Array(4);
+  private pickN = 0;
+  /** Scratch of bestTrip: its stop codes, their orders, memoised legs (TRIP_NODES²) and bounds per order. */
+  private readonly items = new Int32Array(4);
+  private readonly orderCodes = new Int32Array(4);
+  private readonly orderIdx = new Int32Array(4);
+  private readonly orderBounds = new Float64Array(6);
+  private readonly orderRank = new Int32Array(6);
+  private readonly lowMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
+  private readonly msMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
+  /** Each car's candidate requests in the batch being planned (emptied as it is used). */
+  private requestsOf: number[][] = [];
+  /** Scratch of candidateCars: the best offers so far (see offer). */
+  private topV: number[] = [];
+  private topS: number[] = [];
+  /** Free-flow ms from the car's divert node to the pickup where computed (else NaN); candMs: the last result's. */
+  private topMs: number[] = [];
+  private candMs: number[] = [];
+  /** Each car's candidate requests' first-leg ms, parallel to requestsOf. */
+  private firstMsOf: number[][] = [];
+  private topN = 0;
+  private kthS = Infinity;
+  /** This batch's open cars (fast mode): divert time and node, end of current leg, hourly factor at the divert time. */
+  private carDivS = new Float64Array(0);
+  private carDivNode = new Int32Array(0);
+  private carEndNode = new Int32Array(0);
+  private carFactor = new Float64Array(0);
+  private carX = new Float64Array(0);
+  private carY = new Float64Array(0);
+  /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
+  private readonly pairNode = new Int32Array(4);
+  private readonly pairLow = new Float64Array(16);
   /** Open cars by the node their current leg ends at (this batch). */
   private endingAt = new Map<number, number[]>();
 
@@ -367,8 +484,49 @@ export class PooledPlanner {
     return s.requestS[r] + s.maxWaitS;
   }
 
+  /** In-vehicle seconds of r's solo ride picked up at pickupS (its free-flow ms cached per request). */
   private direct(s: FleetSnapshot, r: number, pickupS: number): number {
-    return s.pickupDwellS + this.legs!.legS(s.requestPickupNode[r], s.requestDropoffNode[r], pickupS + s.pickupDwellS);
+    const legs = this.legs!;
+    const p = s.requestPickupNode[r];
+    const d = s.requestDropoffNode[r];
+    const departS = pickupS + s.pickupDwellS;
+    if (!legs.factor || p === d) return s.pickupDwellS + legs.legS(p, d, departS);
+    if (r >= this.directMs.length) this.growDirect(s.requestCount);
+    let ms = this.directMs[r];
+    if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
+    // As legs.legS(p, d, departS).
+    return s.pickupDwellS + roundLegS((ms / 1000) * legs.factor[hourOf(departS)]);
+  }
+
+  private growDirect(count: number): void {
+    const next = new Float64Array(Math.max(count, 2 * this.directMs.length, 1024)).fill(-1);
+    next.set(this.directMs);
+    this.directMs = next;
+  }
+
+  /**
+   * The engine's seconds (or, with `lower`, a lower bound on them) for the leg a → b departing at departS. With
+   * `ia`, `ib` ≥ 0 the leg is memoised per trip (see bestTrip) under stop indexes ia → ib.
+   */
+  private leg(a: number, b: number, departS: number, ia: number, ib: number, lower: boolean): number {
+    if (a === b) return 0;
+    const legs = this.legs!;
+    const slot = ia >= 0 ? ia * TRIP_NODES + ib : -1;
+    if (lower) {
+      if (slot < 0) return this.lowerLegS(a, b);
+      let lb = this.lowMemo[slot];
+      if (lb !== lb) this.lowMemo[slot] = lb = this.lowerLegS(a, b);
+      return lb;
+    }
+    if (!legs.factor) return legs.legS(a, b, departS);
+    let ms: number;
+    if (slot < 0) ms = legs.ms(a, b);
+    else {
+      ms = this.msMemo[slot];
+      if (ms !== ms) this.msMemo[slot] = ms = legs.ms(a, b);
+    }
+    // As legs.legS(a, b, departS).
+    return roundLegS((ms / 1000) * legs.factor[hourOf(departS)]);
   }
 
   /**
@@ -377,25 +535,43 @@ export class PooledPlanner {
    * is measured against the direct ride at another hour's speed or against an exact direct ride). Writes predicted pickup times into `pickupOut` (request → time).
    */
   evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true, lower = false): number {
+    const cost = this.evalStops(s, v, codes, null, codes.length, enforce, lower);
+    if (pickupOut) for (let k = 0; k < this.pickN; k++) pickupOut.set(this.pickR[k], this.pickT[k]);
+    return cost;
+  }
+
+  /**
+   * `evaluate` without allocation: the first `count` codes, legs memoised per trip under `memoIdx` (stop → index of
+   * its node in the trip, the car's divert node being 0) when given. Leaves the new pickups in pickR / pickT (pickN).
+   */
+  private evalStops(s: FleetSnapshot, v: number, codes: ArrayLike<number>, memoIdx: ArrayLike<number> | null, count: number, enforce: boolean, lower: boolean): number {
     const car = this.cars[v];
-    const legs = this.legs!;
+    if (this.pickR.length < count) {
+      this.pickR = new Int32Array(count);
+      this.pickT = new Float64Array(count);
+    }
+    const pickR = this.pickR;
+    const pickT = this.pickT;
+    let pickN = 0;
+    this.pickN = 0;
     let t = 0;
     let node = -1;
+    let prevIdx = -1;
     let load = car.load;
     let aboard = car.onboard.length;
     let solo = 0;
-    for (const r of car.onboard) if (!s.requestAcceptsSharing[r]) solo++;
+    for (let k = 0; k < car.onboard.length; k++) if (!s.requestAcceptsSharing[car.onboard[k]]) solo++;
     let cost = 0;
-    const picked: number[] = [];
-    const pickedS: number[] = [];
-    for (let i = 0; i < codes.length; i++) {
-      const r = codes[i] >>> 1;
-      const isDrop = (codes[i] & 1) === 1;
+    for (let i = 0; i < count; i++) {
+      const code = codes[i];
+      const r = code >>> 1;
+      const isDrop = (code & 1) === 1;
       const x = isDrop ? s.requestDropoffNode[r] : s.requestPickupNode[r];
+      const idx = memoIdx ? memoIdx[i] : -1;
       let arriveS: number;
       // With `lower`, legs are lower bounds, so the result bounds the exact cost (and infeasibility is certain).
-      if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + (lower ? this.lowerLegS(car.divNode, x) : legs.legS(car.divNode, x, car.divS));
-      else arriveS = t + (lower ? this.lowerLegS(node, x) : legs.legS(node, x, t));
+      if (i === 0) arriveS = x === car.endNode ? car.endS : car.divS + this.leg(car.divNode, x, car.divS, memoIdx ? 0 : -1, idx, lower);
+      else arriveS = t + this.leg(node, x, t, prevIdx, idx, lower);
       if (!isDrop) {
         if (enforce && arriveS > this.deadlineS(s, r)) return Infinity;
         cost += arriveS - s.requestS[r];
@@ -403,12 +579,13 @@ export class PooledPlanner {
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
         if (enforce && (load > s.seats || (solo > 0 && aboard > 1))) return Infinity;
-        picked.push(r);
-        pickedS.push(arriveS);
+        pickR[pickN] = r;
+        pickT[pickN++] = arriveS;
         t = arriveS + s.pickupDwellS;
       } else {
-        const k = picked.indexOf(r);
-        const pickS = k >= 0 ? pickedS[k] : this.pickupAtS.get(r);
+        let k = 0;
+        while (k < pickN && pickR[k] !== r) k++;
+        const pickS = k < pickN ? pickT[k] : this.pickupAtS.get(r);
         if (pickS === undefined) return Infinity;
         const rideS = arriveS - pickS;
         const directS = this.direct(s, r, pickS);
@@ -420,8 +597,9 @@ export class PooledPlanner {
         t = arriveS + s.dropoffDwellS;
       }
       node = x;
+      prevIdx = idx;
     }
-    if (pickupOut) for (let k = 0; k < picked.length; k++) pickupOut.set(picked[k], pickedS[k]);
+    this.pickN = pickN;
     return cost;
   }
 
@@ -433,27 +611,35 @@ export class PooledPlanner {
 
   /** Car states, the requests to plan, and which of them must stay served (already promised a car). */
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
-    this.cars = new Array<CarState>(s.vehicleCount);
+    // Car states are reused between batches (nothing keeps one past its batch).
+    if (this.cars.length !== s.vehicleCount) {
+      this.cars = Array.from({ length: s.vehicleCount }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], open: false, stops: [] }));
+    }
     const baseS = new Float64Array(s.vehicleCount);
     for (let v = 0; v < s.vehicleCount; v++) {
       const d = s.divertAt(v);
       const e = s.legEnd(v);
-      const onboard: number[] = [];
+      const c = this.cars[v];
+      const onboard = c.onboard;
+      onboard.length = 0;
       const stops = s.plan(v);
-      for (const st of stops) if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) onboard.push(st.request);
-      const known = onboard.every((r) => this.pickupAtS.has(r));
-      this.cars[v] = {
-        divS: d.timeS,
-        divNode: d.node,
-        endS: e.timeS,
-        endNode: e.node,
-        load: s.vehicleLoad[v],
-        onboard,
-        // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
-        // A charging car takes no work (see takesWork).
-        open: known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(s.vehicleStatus[v]),
-        stops,
-      };
+      let known = true;
+      for (let i = 0; i < stops.length; i++) {
+        const st = stops[i];
+        if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
+          onboard.push(st.request);
+          if (!this.pickupAtS.has(st.request)) known = false;
+        }
+      }
+      c.divS = d.timeS;
+      c.divNode = d.node;
+      c.endS = e.timeS;
+      c.endNode = e.node;
+      c.load = s.vehicleLoad[v];
+      // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
+      // A charging car takes no work (see takesWork).
+      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(s.vehicleStatus[v]);
+      c.stops = stops;
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboard.length === 0 ? 0 : NaN;
     }
@@ -472,10 +658,8 @@ export class PooledPlanner {
   private candidateCars(s: FleetSnapshot, r: number, nowS: number): number[] {
     const deadline = this.deadlineS(s, r);
     const p = s.requestPickupNode[r];
-    const found: { v: number; arriveS: number }[] = [];
-    const consider = (v: number, arriveS: number): void => {
-      if (arriveS <= deadline) found.push({ v, arriveS });
-    };
+    this.topN = 0;
+    this.kthS = Infinity;
     const landmarks = this.landmarks;
     const legs = this.legs!;
     const grid = this.grid;
@@ -483,22 +667,15 @@ export class PooledPlanner {
       // Grid rings outward from the pickup. Every car with an exact arrival ≤ the maxCars-th found so far is tried:
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
-      for (const v of this.endingAt.get(p) ?? []) consider(v, this.cars[v].endS);
-      let kthS = Infinity;
-      // Keeps `found` to the best maxCars (same order as the final sort) once it has that many, and kthS the last.
-      const add = (v: number, arriveS: number): void => {
-        if (arriveS > deadline || arriveS > kthS) return;
-        found.push({ v, arriveS });
-        if (found.length >= this.maxCars) {
-          found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
-          found.length = this.maxCars;
-          kthS = found[this.maxCars - 1].arriveS;
-        }
-      };
-      if (found.length >= this.maxCars) {
-        found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
-        kthS = found[this.maxCars - 1].arriveS;
-      }
+      const ending = this.endingAt.get(p);
+      if (ending) for (const v of ending) if (this.cars[v].endS <= deadline) this.offer(v, this.cars[v].endS, NaN);
+      const carDivS = this.carDivS;
+      const carDivNode = this.carDivNode;
+      const carEndNode = this.carEndNode;
+      const carFactor = this.carFactor;
+      const carX = this.carX;
+      const carY = this.carY;
+      const maxMPerMs = this.plane.maxMPerMs;
       const px = this.plane.x[p];
       const py = this.plane.y[p];
       const cx = Math.min(grid.nx - 1, Math.max(0, Math.floor((px - grid.x0) / grid.cellM)));
@@ -507,7 +684,7 @@ export class PooledPlanner {
       for (let ring = 0; ring <= maxRing; ring++) {
         // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
         const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
-        if (boundS > kthS || boundS > deadline) break;
+        if (boundS > this.kthS || boundS > deadline) break;
         for (let y = cy - ring; y <= cy + ring; y++) {
           if (y < 0 || y >= grid.ny) continue;
           const edge = y === cy - ring || y === cy + ring;
@@ -516,15 +693,28 @@ export class PooledPlanner {
             const cell = y * grid.nx + x;
             for (let k = grid.cellFirst[cell]; k < grid.cellFirst[cell + 1]; k++) {
               const v = grid.cellCar[k];
-              const c = this.cars[v];
-              if (c.endNode === p) {
-                // Cars whose leg ends here but diverts elsewhere were added above.
-                if (c.divNode === p) add(v, c.endS);
+              const divS = carDivS[v];
+              if (carEndNode[v] === p) {
+                // Cars whose leg ends here but diverts elsewhere were offered above.
+                if (carDivNode[v] === p) {
+                  const endS = this.cars[v].endS;
+                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN);
+                }
                 continue;
               }
-              const low = c.divS + legs.legFromMs(landmarks.lowerBoundMs(c.divNode, p), c.divS);
-              if (low > deadline || low > kthS) continue;
-              add(v, c.divS + legs.legFromMs(legs.ms(c.divNode, p), c.divS));
+              // Straight-line bound first (the car's coordinates are at hand; the landmark rows are a cache miss each).
+              const dx = carX[v] - px;
+              const dy = carY[v] - py;
+              const lineMs = (Math.sqrt(dx * dx + dy * dy) / maxMPerMs) * (1 - 1e-9);
+              const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * carFactor[v]));
+              if (line > deadline || line > this.kthS) continue;
+              // As legs.legFromMs(ms, divS), with the car's hourly factor looked up once per batch.
+              const lowMs = landmarks.lowerBoundMs(carDivNode[v], p);
+              const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
+              if (low > deadline || low > this.kthS) continue;
+              const ms = legs.ms(carDivNode[v], p);
+              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
+              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms);
             }
           }
         }
@@ -533,37 +723,86 @@ export class PooledPlanner {
       for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.cars[v];
         if (!c.open) continue;
-        consider(v, c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS));
+        const arriveS = c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS);
+        if (arriveS <= deadline) this.offer(v, arriveS, NaN);
       }
     }
-    found.sort((a, b) => a.arriveS - b.arriveS || a.v - b.v);
-    const out = found.slice(0, this.maxCars).map((f) => f.v);
+    const out = this.topV.slice(0, this.topN);
+    this.candMs = this.topMs.slice(0, this.topN);
     const cur = s.requestVehicle[r];
-    if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) out.push(cur);
+    if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) {
+      out.push(cur);
+      this.candMs.push(NaN);
+    }
     return out;
+  }
+
+  /**
+   * Keeps the best maxCars offers by (arrival, car) in topV / topS, sorted, and kthS the last one's arrival once
+   * there are maxCars (the same set and order as sorting every offer and keeping the first maxCars).
+   */
+  private offer(v: number, arriveS: number, ms: number): void {
+    const topV = this.topV;
+    const topS = this.topS;
+    const topMs = this.topMs;
+    let n = this.topN;
+    if (n >= this.maxCars) {
+      const lastS = topS[n - 1];
+      if (arriveS > lastS || (arriveS === lastS && v > topV[n - 1])) return;
+      n--;
+    }
+    let j = n;
+    while (j > 0 && (topS[j - 1] > arriveS || (topS[j - 1] === arriveS && topV[j - 1] > v))) {
+      topS[j] = topS[j - 1];
+      topV[j] = topV[j - 1];
+      topMs[j] = topMs[j - 1];
+      j--;
+    }
+    topS[j] = arriveS;
+    topV[j] = v;
+    topMs[j] = ms;
+    this.topN = n + 1;
+    if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
 
   /** Whether r1 and r2 could ride in one car in some order, by lower-bound legs (a necessary condition). */
   private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): boolean {
-    const nodes = [s.requestPickupNode[r1], s.requestDropoffNode[r1], s.requestPickupNode[r2], s.requestDropoffNode[r2]];
-    const req = [r1, r1, r2, r2];
+    const nodes = this.pairNode;
+    nodes[0] = s.requestPickupNode[r1];
+    nodes[1] = s.requestDropoffNode[r1];
+    nodes[2] = s.requestPickupNode[r2];
+    nodes[3] = s.requestDropoffNode[r2];
+    // Lower-bound legs between the four stops and each ride's upper bound, shared by the orders.
+    const low = this.pairLow;
+    low.fill(NaN);
+    let up1 = NaN;
+    let up2 = NaN;
     for (const order of ORDERS_2) {
       let t = nowS;
       let ok = true;
-      const pickS = [0, 0];
+      let pick1 = 0;
+      let pick2 = 0;
       for (let i = 0; i < 4 && ok; i++) {
         const k = order[i];
-        if (i > 0) t += this.lowerLegS(nodes[order[i - 1]], nodes[k]);
-        const which = k < 2 ? 0 : 1;
-        const r = req[k];
+        if (i > 0) {
+          const slot = order[i - 1] * 4 + k;
+          let lb = low[slot];
+          if (lb !== lb) low[slot] = lb = this.lowerLegS(nodes[order[i - 1]], nodes[k]);
+          t += lb;
+        }
+        const first = k < 2;
+        const r = first ? r1 : r2;
         if ((k & 1) === 0) {
           if (t > this.deadlineS(s, r)) ok = false;
-          pickS[which] = t;
+          if (first) pick1 = t;
+          else pick2 = t;
           t += s.pickupDwellS;
         } else {
           // Upper bound of the allowed ride: the direct ride is at most its time at the slowest hour.
-          const directUp = this.directUpper(s, r);
-          if (t - pickS[which] > directUp + maxDetourS(directUp, this.limits)) ok = false;
+          if (first && up1 !== up1) up1 = this.directUpper(s, r1);
+          if (!first && up2 !== up2) up2 = this.directUpper(s, r2);
+          const directUp = first ? up1 : up2;
+          if (t - (first ? pick1 : pick2) > directUp + maxDetourS(directUp, this.limits)) ok = false;
           t += s.dropoffDwellS;
         }
       }
@@ -599,10 +838,24 @@ export class PooledPlanner {
       grid.cellFirst.fill(0);
       grid.minDivS = Infinity;
       let maxReach = 0;
+      if (this.carDivS.length !== s.vehicleCount) {
+        this.carDivS = new Float64Array(s.vehicleCount);
+        this.carDivNode = new Int32Array(s.vehicleCount);
+        this.carEndNode = new Int32Array(s.vehicleCount);
+        this.carFactor = new Float64Array(s.vehicleCount);
+        this.carX = new Float64Array(s.vehicleCount);
+        this.carY = new Float64Array(s.vehicleCount);
+      }
       for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.cars[v];
         cellOf[v] = -1;
         if (!c.open) continue;
+        this.carDivS[v] = c.divS;
+        this.carDivNode[v] = c.divNode;
+        this.carEndNode[v] = c.endNode;
+        this.carFactor[v] = this.legs!.factor ? this.legs!.factor[hourOf(c.divS)] : NaN;
+        this.carX[v] = plane.x[c.divNode];
+        this.carY[v] = plane.y[c.divNode];
         if (c.endNode !== c.divNode) {
           const list = this.endingAt.get(c.endNode);
           if (list) list.push(v);
@@ -621,16 +874,20 @@ export class PooledPlanner {
       fill.set(grid.cellFirst.subarray(0, grid.nx * grid.ny));
       for (let v = 0; v < s.vehicleCount; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
     }
-    // Request–vehicle candidates.
-    const carsOf = new Map<number, number[]>();
-    const requestsOf = new Map<number, number[]>();
+    // Request–vehicle candidates: each car's requests, in request order.
+    if (this.requestsOf.length !== s.vehicleCount) {
+      this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
+      this.firstMsOf = Array.from({ length: s.vehicleCount }, () => []);
+    }
+    const vehicles: number[] = [];
     for (const r of requests) {
-      const vs = this.candidateCars(s, r, nowS);
-      carsOf.set(r, vs);
-      for (const v of vs) {
-        let list = requestsOf.get(v);
-        if (!list) requestsOf.set(v, (list = []));
+      const cars = this.candidateCars(s, r, nowS);
+      for (let k = 0; k < cars.length; k++) {
+        const v = cars[k];
+        const list = this.requestsOf[v];
+        if (list.length === 0) vehicles.push(v);
         list.push(r);
+        this.firstMsOf[v].push(this.candMs[k]);
       }
     }
     // Trips per car.
@@ -642,30 +899,38 @@ export class PooledPlanner {
       if (ok === undefined) pairMemo.set(key, (ok = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)));
       return ok;
     };
-    const vehicles = [...requestsOf.keys()].sort((a, b) => a - b);
+    vehicles.sort((a, b) => a - b);
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
-    const pairCandidates = new Map<number, [number, number][]>();
+    // Per car: the two requests and their first-leg ms.
+    const pairCandidates = new Map<number, [number, number, number, number][]>();
     const pairNodes = new Set<number>();
     for (const v of vehicles) {
       const car = this.cars[v];
       const singles: number[] = [];
-      for (const r of requestsOf.get(v)!) {
-        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS));
+      const singlesMs: number[] = [];
+      const reqs = this.requestsOf[v];
+      const firstMs = this.firstMsOf[v];
+      for (let k = 0; k < reqs.length; k++) {
+        const r = reqs[k];
+        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN);
         if (t) {
           trips.push(t);
           singles.push(r);
+          singlesMs.push(firstMs[k]);
         }
       }
+      reqs.length = 0;
+      firstMs.length = 0;
       if (car.onboard.length > 0) continue;
-      const list: [number, number][] = [];
+      const list: [number, number, number, number][] = [];
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
           if (!mayPair(singles[i], singles[j])) continue;
-          list.push([singles[i], singles[j]]);
-          for (const r of [singles[i], singles[j]]) {
-            pairNodes.add(s.requestPickupNode[r]);
-            pairNodes.add(s.requestDropoffNode[r]);
-          }
+          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j]]);
+          pairNodes.add(s.requestPickupNode[singles[i]]);
+          pairNodes.add(s.requestDropoffNode[singles[i]]);
+          pairNodes.add(s.requestPickupNode[singles[j]]);
+          pairNodes.add(s.requestDropoffNode[singles[j]]);
         }
       }
       if (list.length > 0) pairCandidates.set(v, list);
@@ -674,8 +939,8 @@ export class PooledPlanner {
     if (this.legs!.factor && pairNodes.size > 4) this.legs!.setBatchNodes([...pairNodes].sort((a, b) => a - b));
     for (const [v, list] of pairCandidates) {
       const pairs: Trip[] = [];
-      for (const [a, b] of list) {
-        const t = this.bestTrip(s, v, [a, b], baseS[v]);
+      for (const [a, b, msA, msB] of list) {
+        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB);
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
@@ -709,7 +974,8 @@ export class PooledPlanner {
     for (let v = 0; v < s.vehicleCount; v++) {
       const current = this.cars[v].stops;
       const chosenCodes = newPlan.get(v);
-      if (!chosenCodes && current.every((st) => st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard)) continue;
+      // Every stop a drop-off of a rider on board (onboard lists exactly those stops).
+      if (!chosenCodes && this.cars[v].onboard.length === current.length) continue;
       const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
       const reason = chosenCodes ? reasons?.get(v) : undefined;
@@ -732,39 +998,98 @@ export class PooledPlanner {
   }
 
   /** The cheapest feasible stop order for car v and the new requests rs, or null. */
-  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number): Trip | null {
+  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN): Trip | null {
     const car = this.cars[v];
-    let orders: number[][];
+    const items = this.items;
+    let orders: readonly (readonly number[])[];
     if (rs.length === 1) {
       const r = rs[0];
-      if (car.onboard.length === 0) orders = [[r * 2, r * 2 + 1]];
+      items[0] = r * 2;
+      items[1] = r * 2 + 1;
+      if (car.onboard.length === 0) orders = ORDERS_1;
       else {
-        const o = car.onboard[0];
-        const items = [r * 2, r * 2 + 1, o * 2 + 1];
-        orders = ORDERS_ONBOARD.map((ord) => ord.map((k) => items[k]));
+        items[2] = car.onboard[0] * 2 + 1;
+        orders = ORDERS_ONBOARD;
       }
     } else {
       const [a, b] = rs;
-      const items = [a * 2, a * 2 + 1, b * 2, b * 2 + 1];
-      orders = ORDERS_2.map((ord) => ord.map((k) => items[k]));
+      items[0] = a * 2;
+      items[1] = a * 2 + 1;
+      items[2] = b * 2;
+      items[3] = b * 2 + 1;
+      orders = ORDERS_2;
     }
-    let best: Trip | null = null;
-    const pick = new Map<number, number>();
+    // Legs memoised over this trip's nodes (the car's divert node, then the items): every order reuses them.
+    this.lowMemo.fill(NaN);
+    const msMemo = this.msMemo;
+    msMemo.fill(NaN);
+    // Legs known already: the car to each pickup (candidateCars), and each ride's direct leg (direct).
+    msMemo[1] = firstMs0;
+    msMemo[TRIP_NODES + 2] = rs[0] < this.directMs.length ? this.directMs[rs[0]] : -1;
+    if (rs.length > 1) {
+      msMemo[3] = firstMs1;
+      msMemo[3 * TRIP_NODES + 4] = rs[1] < this.directMs.length ? this.directMs[rs[1]] : -1;
+    }
+    if (msMemo[TRIP_NODES + 2] < 0) msMemo[TRIP_NODES + 2] = NaN;
+    if (msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
+    const codes = this.orderCodes;
+    const memoIdx = this.orderIdx;
+    const m = orders.length;
+    const len = orders[0].length;
     // Lower bounds first (cheap, no routing queries): skip orders that cannot be feasible or cannot beat the best.
-    const bounds = orders.map((codes) => this.evaluate(s, v, codes, null, true, true));
-    const rank = orders.map((_, i) => i).filter((i) => bounds[i] !== Infinity).sort((a, b) => bounds[a] - bounds[b] || a - b);
-    for (const i of rank) {
-      const codes = orders[i];
-      if (best !== null && bounds[i] - baseS >= best.marginalS) break;
-      pick.clear();
-      const c = this.evaluate(s, v, codes, pick);
+    const bounds = this.orderBounds;
+    const rank = this.orderRank;
+    let ranked = 0;
+    for (let o = 0; o < m; o++) {
+      const ord = orders[o];
+      for (let i = 0; i < len; i++) {
+        codes[i] = items[ord[i]];
+        memoIdx[i] = ord[i] + 1;
+      }
+      const lb = this.evalStops(s, v, codes, memoIdx, len, true, true);
+      bounds[o] = lb;
+      if (lb === Infinity) continue;
+      // Insertion by (bound, order index), as a sort of the feasible orders.
+      let j = ranked++;
+      while (j > 0 && bounds[rank[j - 1]] > lb) {
+        rank[j] = rank[j - 1];
+        j--;
+      }
+      rank[j] = o;
+    }
+    let bestO = -1;
+    let bestMarginalS = 0;
+    let bestPick0 = 0;
+    let bestPick1 = 0;
+    for (let q = 0; q < ranked; q++) {
+      const o = rank[q];
+      if (bestO >= 0 && bounds[o] - baseS >= bestMarginalS) break;
+      const ord = orders[o];
+      for (let i = 0; i < len; i++) {
+        codes[i] = items[ord[i]];
+        memoIdx[i] = ord[i] + 1;
+      }
+      const c = this.evalStops(s, v, codes, memoIdx, len, true, false);
       if (c === Infinity) continue;
       const marginalS = c - baseS;
-      if (best === null || marginalS < best.marginalS) {
-        best = { vehicle: v, requests: rs, codes, marginalS, pickupS: rs.map((r) => pick.get(r)!) };
+      if (bestO < 0 || marginalS < bestMarginalS) {
+        bestO = o;
+        bestMarginalS = marginalS;
+        bestPick0 = this.pickupOf(rs[0]);
+        if (rs.length > 1) bestPick1 = this.pickupOf(rs[1]);
       }
     }
-    return best;
+    if (bestO < 0) return null;
+    const ord = orders[bestO];
+    const bestCodes = new Array<number>(len);
+    for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
+    return { vehicle: v, requests: rs, codes: bestCodes, marginalS: bestMarginalS, pickupS: rs.length > 1 ? [bestPick0, bestPick1] : [bestPick0] };
+  }
+
+  /** The last evaluation's predicted pickup of new request r (as the Map evaluate fills: the last one wins). */
+  private pickupOf(r: number): number {
+    for (let k = this.pickN - 1; k >= 0; k--) if (this.pickR[k] === r) return this.pickT[k];
+    return NaN;
   }
 
   /**

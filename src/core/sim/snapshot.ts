@@ -7,7 +7,7 @@ import { energyViolation, type CommandState } from './commands.js';
 import type { Movement } from './movement.js';
 import type { RequestBook } from './request-book.js';
 import { ServiceState, type ServiceCentres } from './servicing.js';
-import { ChargeState, codeIsDropoff, codeRequest, type FleetState } from './vehicle-state.js';
+import { ChargeState, codeIsDropoff, codeRequest, codeStop, type FleetState } from './vehicle-state.js';
 
 /** Stop durations in seconds. */
 export interface DwellTimes {
@@ -152,6 +152,10 @@ export class EngineSnapshot implements FleetSnapshot {
   requestStatus!: Uint8Array;
   requestVehicle!: Int32Array;
 
+  /** The last plan made per vehicle (see plan) and the codes it was made from. */
+  private readonly planStops: (readonly Stop[])[] = [];
+  private readonly planCodes: (readonly number[] | undefined)[] = [];
+
   constructor(private readonly src: SnapshotSources) {
     this.travelTimes = src.travelTimes;
     this.graph = src.graph;
@@ -188,8 +192,23 @@ export class EngineSnapshot implements FleetSnapshot {
   get nowS(): number {
     return this.src.nowS();
   }
-  plan(v: number): Stop[] {
-    return this.src.fleet.plan(v);
+  /**
+   * The vehicle's plan as stops. Dispatchers read every car's plan every batch, and most plans did not change since the
+   * last call: the stop list made then is returned again while the plan's codes are the same (callers must not change
+   * it, as FleetSnapshot's readonly type says).
+   */
+  plan(v: number): readonly Stop[] {
+    const codes = this.src.fleet.plans[v];
+    const was = this.planCodes[v];
+    if (was !== undefined && was.length === codes.length) {
+      let same = true;
+      for (let i = 0; i < codes.length && same; i++) same = codes[i] === was[i];
+      if (same) return this.planStops[v];
+    }
+    const stops = codes.map(codeStop);
+    this.planCodes[v] = codes.slice();
+    this.planStops[v] = stops;
+    return stops;
   }
   divertAt(v: number): TimedNode {
     return this.src.movement.divertAt(v, this.src.nowS());
