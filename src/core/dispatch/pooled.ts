@@ -322,6 +322,29 @@ class Landmarks {
     this.table = exact32 ? Float32Array.from(table) : table;
   }
 
+  /** Values per node row (2 × landmarks). */
+  get rowLength(): number {
+    return 2 * this.k;
+  }
+
+  /** Copies node x's row to out[at…]. */
+  copyRow(x: number, out: Float64Array, at: number): void {
+    const k2 = 2 * this.k;
+    for (let i = 0; i < k2; i++) out[at + i] = this.table[x * k2 + i];
+  }
+
+  /** lowerBoundMs(a, b) from copies of the two rows (the same arithmetic, so the same bound). */
+  static lowerBoundFromRows(k: number, rows: Float64Array, ra: number, rb: number): number {
+    let lb = 0;
+    for (let i = 0; i < k; i++) {
+      const d1 = rows[rb + i] - rows[ra + i];
+      const d2 = rows[ra + k + i] - rows[rb + k + i];
+      if (d1 > lb && d1 !== Infinity) lb = d1;
+      if (d2 > lb && d2 !== Infinity) lb = d2;
+    }
+    return lb;
+  }
+
   /** A lower bound on the free-flow ms a → b (0 without landmarks). */
   lowerBoundMs(a: number, b: number): number {
     const k = this.k;
@@ -447,6 +470,8 @@ export class PooledPlanner {
   private carEndNode = new Int32Array(0);
   private carFactor = new Float64Array(0);
   private carX = new Float64Array(0);
+  /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
+  private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
   /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
   private readonly pairNode = new Int32Array(4);
@@ -673,6 +698,12 @@ export class PooledPlanner {
       const carDivNode = this.carDivNode;
       const carEndNode = this.carEndNode;
       const carFactor = this.carFactor;
+      // The pickup's landmark row goes after the cars' rows (copied per batch, read in cell order: no cache misses).
+      const carLm = this.carLm;
+      const lmRow = landmarks.rowLength;
+      const lmK = lmRow / 2;
+      const pRow = s.vehicleCount * lmRow;
+      landmarks.copyRow(p, carLm, pRow);
       const carX = this.carX;
       const carY = this.carY;
       const maxMPerMs = this.plane.maxMPerMs;
@@ -709,7 +740,7 @@ export class PooledPlanner {
               const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * carFactor[v]));
               if (line > deadline || line > this.kthS) continue;
               // As legs.legFromMs(ms, divS), with the car's hourly factor looked up once per batch.
-              const lowMs = landmarks.lowerBoundMs(carDivNode[v], p);
+              const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
               const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
               if (low > deadline || low > this.kthS) continue;
               const ms = legs.ms(carDivNode[v], p);
@@ -844,6 +875,7 @@ export class PooledPlanner {
         this.carEndNode = new Int32Array(s.vehicleCount);
         this.carFactor = new Float64Array(s.vehicleCount);
         this.carX = new Float64Array(s.vehicleCount);
+        this.carLm = new Float64Array((s.vehicleCount + 1) * this.landmarks.rowLength);
         this.carY = new Float64Array(s.vehicleCount);
       }
       for (let v = 0; v < s.vehicleCount; v++) {
@@ -854,6 +886,7 @@ export class PooledPlanner {
         this.carDivNode[v] = c.divNode;
         this.carEndNode[v] = c.endNode;
         this.carFactor[v] = this.legs!.factor ? this.legs!.factor[hourOf(c.divS)] : NaN;
+        this.landmarks.copyRow(c.divNode, this.carLm, v * this.landmarks.rowLength);
         this.carX[v] = plane.x[c.divNode];
         this.carY[v] = plane.y[c.divNode];
         if (c.endNode !== c.divNode) {

@@ -174,10 +174,17 @@ export class Movement {
     if (!p) return -1;
     const start = this.fleet.legStartS[v];
     const atMs = (nowS - start) / p.scale;
-    for (let k = 1; k < p.endIdx; k++) {
-      if (start + Math.round(p.cumMs[k] * p.scale) > nowS && p.cumMs[k] > atMs) return k;
+    // The first k in [1, endIdx) past both now and the position now, else endIdx. Both tests only turn true as k grows
+    // (cumMs never decreases), so a binary search finds the same k as a scan (dispatchers ask for every car each batch).
+    if (p.endIdx <= 1) return p.endIdx;
+    let lo = 1;
+    let hi = p.endIdx;
+    while (lo < hi) {
+      const k = (lo + hi) >>> 1;
+      if (start + Math.round(p.cumMs[k] * p.scale) > nowS && p.cumMs[k] > atMs) hi = k;
+      else lo = k + 1;
     }
-    return p.endIdx;
+    return lo;
   }
 
   private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
