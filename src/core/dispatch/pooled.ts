@@ -174,11 +174,15 @@ class LegTimes {
  * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
  * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent.
  */
+const NEAR_MASK = (1 << 13) - 1;
+
 class MsCache {
   size = 0;
   private mask = (1 << 12) - 1;
   /** Slot i: key at 2i (-1 empty), ms at 2i + 1 (one cache line per probe). */
   private slots = new Float64Array(2 << 12).fill(-1);
+  /** Direct-mapped copies of recent hits: key at 2i (-1 empty), ms at 2i + 1. */
+  private readonly near = new Float64Array(2 * (NEAR_MASK + 1)).fill(-1);
 
   private static slotOf(key: number, mask: number): number {
     const lo = key % 0x100000000 | 0;
@@ -191,11 +195,21 @@ class MsCache {
   }
 
   get(key: number): number {
+    // A small direct-mapped table in front (fits a core's cache; a batch asks for a few thousand legs, mostly the last
+    // batch's again), then the large one.
+    const h = MsCache.slotOf(key, 0x7fffffff);
+    const near = this.near;
+    const j = 2 * (h & NEAR_MASK);
+    if (near[j] === key) return near[j + 1];
     const slots = this.slots;
     const mask = this.mask;
-    for (let i = MsCache.slotOf(key, mask); ; i = (i + 1) & mask) {
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       const k = slots[2 * i];
-      if (k === key) return slots[2 * i + 1];
+      if (k === key) {
+        near[j] = key;
+        near[j + 1] = slots[2 * i + 1];
+        return near[j + 1];
+      }
       if (k < 0) return -1;
     }
   }
@@ -209,13 +223,14 @@ class MsCache {
 
   clear(): void {
     this.slots.fill(-1);
+    this.near.fill(-1);
     this.size = 0;
   }
 
   private put(key: number, ms: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    let i = MsCache.slotOf(key, mask);
+    let i = MsCache.slotOf(key, 0x7fffffff) & mask;
     while (slots[2 * i] >= 0) i = (i + 1) & mask;
     slots[2 * i] = key;
     slots[2 * i + 1] = ms;
