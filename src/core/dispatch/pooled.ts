@@ -94,10 +94,6 @@ class LegTimes {
   private readonly msCache = new MsCache();
   private readonly sCache = new Map<number, number>();
   private readonly n: number;
-  /** This batch's dense free-flow table over its request nodes: slot per node (-1 none), row-major ms. */
-  private slot = new Int32Array(0);
-  private slotted: number[] = [];
-  private tableMs: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly tt: TravelTimes,
@@ -111,36 +107,19 @@ class LegTimes {
     this.minFactor = this.factor ? Math.min(...this.factor) : 0;
   }
 
-  /**
-   * Replaces the batch table with one CH many-to-many table over `nodes` (fast mode only): one bucket query instead of
-   * a point query per leg.
-   */
-  setBatchNodes(nodes: readonly number[]): void {
-    if (this.slot.length !== this.n) this.slot = new Int32Array(this.n).fill(-1);
-    for (const u of this.slotted) this.slot[u] = -1;
-    this.slotted = [...nodes];
-    nodes.forEach((u, i) => (this.slot[u] = i));
-    const f = this.factor![0];
-    const t = this.tt.manyToMany(nodes, nodes, 0);
-    for (let k = 0; k < t.length; k++) t[k] = Math.round((t[k] * 1000) / f);
-    this.tableMs = t;
-  }
-
-  /** Forgets the previous batch's table, and the point cache once it grows large (memory stays bounded over a day). */
+  /** Forgets the point cache once it grows large (memory stays bounded over a day). */
   boundCache(): void {
-    for (const u of this.slotted) this.slot[u] = -1;
-    this.slotted = [];
     if (this.msCache.size > 1_000_000) this.msCache.clear();
     if (this.sCache.size > 1_000_000) this.sCache.clear();
   }
 
-  /** Free-flow ms (fast mode only), from the batch table or cached point queries. */
+  /**
+   * Free-flow ms (fast mode only), from cached point queries. NOTE: the legs between a batch's pair stops came from
+   * one CH many-to-many table per batch until session 19; with legs memoised per trip and the cache kept across
+   * batches (a request waits ~10 batches), point queries for the legs not seen before cost less (SF day, 320 cars:
+   * −1.6 s and −2.3 s CPU in two A/B runs, docs/BENCHMARKS.md).
+   */
   ms(a: number, b: number): number {
-    const sa = this.slot.length > 0 ? this.slot[a] : -1;
-    if (sa >= 0) {
-      const sb = this.slot[b];
-      if (sb >= 0) return this.tableMs[sa * this.slotted.length + sb];
-    }
     const key = a * this.n + b;
     let ms = this.msCache.get(key);
     if (ms < 0) {
@@ -951,7 +930,6 @@ export class PooledPlanner {
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
     // Per car: the two requests and their first-leg ms.
     const pairCandidates = new Map<number, [number, number, number, number][]>();
-    const pairNodes = new Set<number>();
     for (const v of vehicles) {
       const car = this.cars[v];
       const singles: number[] = [];
@@ -975,16 +953,10 @@ export class PooledPlanner {
         for (let j = i + 1; j < singles.length; j++) {
           if (!mayPair(singles[i], singles[j])) continue;
           list.push([singles[i], singles[j], singlesMs[i], singlesMs[j]]);
-          pairNodes.add(s.requestPickupNode[singles[i]]);
-          pairNodes.add(s.requestDropoffNode[singles[i]]);
-          pairNodes.add(s.requestPickupNode[singles[j]]);
-          pairNodes.add(s.requestDropoffNode[singles[j]]);
         }
       }
       if (list.length > 0) pairCandidates.set(v, list);
     }
-    // The legs between pair stops from one CH table (a point query each would cost more beyond a few requests).
-    if (this.legs!.factor && pairNodes.size > 4) this.legs!.setBatchNodes([...pairNodes].sort((a, b) => a - b));
     for (const [v, list] of pairCandidates) {
       const pairs: Trip[] = [];
       for (const [a, b, msA, msB] of list) {
