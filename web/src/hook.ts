@@ -64,9 +64,9 @@ export interface DashboardHook {
   pause(): void;
   setSpeed(speed: number): void;
   select(vehicle: number | undefined): Promise<void>;
-  /** Replay only: opens the card of the rider of request r (undefined: closes it). */
+  /** Opens the card of the rider of request r (undefined: closes it). */
   selectRider?(request: number | undefined): Promise<void>;
-  /** Replay only: page coordinates of request r's pickup (where its waiting rider is drawn), undefined off the map. */
+  /** Page coordinates of request r's pickup (where its waiting rider is drawn), undefined off the map (live: while it waits). */
   riderPagePoint?(request: number): { x: number; y: number } | undefined;
   /** Replay only: one of `candidates` waiting on the map now with no car and no other rider within `clearPx`. */
   isolatedWaitingRider?(candidates: number[], clearPx?: number): number | undefined;

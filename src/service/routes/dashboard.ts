@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { RoadGraph } from '../../core/network/graph.js';
 import { encodeReplayScene } from '../../core/replay/bundle.js';
 import { LiveFleetFeed, type LiveAuth, type LiveError } from '../../core/replay/live.js';
+import { RequestEventBook } from '../../core/replay/request-events.js';
 import { ReplayTimelineBuilder } from '../../core/replay/timeline.js';
 import type { PlanExplained } from '../../core/sim/events.js';
 import { networkLayer } from '../../io/replay-source.js';
@@ -54,6 +55,11 @@ export const GLOBAL_PAUSE = '*';
 
 export const PauseBody = z.strictObject({ paused: z.boolean(), reason: z.string().min(1).max(200).optional() });
 const CarParams = z.strictObject({ car: z.coerce.number().int().min(0).max(1_000_000) });
+const RequestParams = z.strictObject({ request: z.coerce.number().int().min(0).max(2_147_483_647) });
+const RequestEvents = z.object({
+  request: z.number(),
+  events: z.array(z.record(z.string(), z.unknown())),
+});
 const CarWhy = z.object({
   car: z.number(),
   vehicleId: z.string().nullable(),
@@ -70,8 +76,11 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
   const feed = new LiveFleetFeed();
   /** Per car: the dispatcher's last reason for its plan (decision 0022; only when the engine explains). */
   const reasons = new Map<number, PlanExplained>();
+  /** Per request, the events naming it since this process started (the rider card; open requests and recent others). */
+  const requestEvents = new RequestEventBook();
   const unsubscribe = ctx.conductor.onEvent((ev) => {
     feed.add(ev);
+    requestEvents.add(ev);
     if (ev.kind === 'PlanExplained') reasons.set(ev.vehicle, ev);
   });
   const clients = new Set<Client>();
@@ -193,6 +202,26 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
       const vehicleId = ids[params.car]?.[1] ?? null;
       const vehicle = vehicleId === null ? undefined : ctx.conductor.vehicle(vehicleId);
       return { car: params.car, vehicleId, plan: vehicle?.plan ?? [], reason: reasons.get(params.car) ?? null };
+    },
+  });
+
+  api.add({
+    method: 'GET',
+    url: '/v1/operator/requests/:request/events',
+    summary:
+      "A rider of the dashboard's map (the engine's request index): the events naming its request since the service started, for the rider card (every open request, and the 20,000 most recently finished; the whole log is GET /v1/operator/events)",
+    tag: 'operator',
+    roles: ['operator'],
+    params: RequestParams,
+    responses: {
+      200: { description: "the request's events, oldest first, as in the exported event log", schema: RequestEvents },
+      400: { description: 'invalid request index', schema: ErrorBody },
+      404: { description: 'no such request since the service started (or finished long ago)', schema: ErrorBody },
+    },
+    handler: async ({ params }) => {
+      const events = requestEvents.events(params.request);
+      if (!events) throw new ApiError(404, 'not_found', `request ${params.request} is not open and did not finish recently; GET /v1/operator/events has the whole log`);
+      return { request: params.request, events: events as unknown as Record<string, unknown>[] };
     },
   });
 
