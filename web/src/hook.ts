@@ -12,6 +12,8 @@ export interface OperatorActionsState {
   sites: number;
   /** The last action's answer, as shown. */
   message: string;
+  /** The running dispatcher's preset and parameters, as the form shows them (null until fetched). */
+  dispatcher: { preset: string; parameters: Record<string, number | boolean> } | null;
 }
 
 /** What `window.__baton` offers the browser tests and the frame-time benchmark. */

@@ -167,6 +167,7 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
     case 'RequestsPaused':
     case 'RequestsResumed':
     case 'ServiceAreaChanged':
+    case 'DispatcherParametersChanged':
       return undefined;
     case 'RequestResumed':
       return `${requestName(ev.request)} still on board after a restart (picked up ${clockText(ev.pickedUpS)})`;

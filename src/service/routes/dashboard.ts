@@ -20,6 +20,8 @@ import type { ApiRoutes } from '../api.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
+import type { PausedAreaView } from '../operator-areas.js';
+import { saveOperatorState } from '../operator-state.js';
 
 export interface DashboardOptions {
   /** The network the engine runs on (the page draws its roads). */
@@ -84,7 +86,8 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
     if (ev.kind === 'PlanExplained') reasons.set(ev.vehicle, ev);
   });
   const clients = new Set<Client>();
-  let paused: { by: string; reason: string } | undefined;
+  /** The global pause: the conductor's pause of area "*" (so a restart that puts it back restores this too). */
+  const globalPause = (): PausedAreaView | undefined => ctx.conductor.pausedAreas().find((a) => a.area === GLOBAL_PAUSE);
   let network: Uint8Array | undefined;
   let ids: [number, string][] = [];
   let idsAtMs = -Infinity;
@@ -101,7 +104,8 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
 
   // New ride requests are refused while paused (riders get the reason; nothing reaches the engine).
   app.addHook('onRequest', async (req) => {
-    if (paused && req.method === 'POST' && req.url.split('?')[0] === '/v1/rides') {
+    const paused = req.method === 'POST' && req.url.split('?')[0] === '/v1/rides' ? globalPause() : undefined;
+    if (paused) {
       throw new ApiError(503, 'requests_paused', `new ride requests are paused by the operator: ${paused.reason}`, { 'Retry-After': '60' });
     }
   });
@@ -141,7 +145,7 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
           clients.add(client);
           ctx.metrics.wsConnections.set({ kind: 'dashboard' }, clients.size);
           ctx.log.info({ by: principal.subject }, 'dashboard connected');
-          socket.send(JSON.stringify(feed.snapshot(engineTimeS(), speed, vehicleIds(), paused !== undefined)));
+          socket.send(JSON.stringify(feed.snapshot(engineTimeS(), speed, vehicleIds(), globalPause() !== undefined)));
         },
         (err: unknown) => refuse(socket, err instanceof ApiError ? err.error : 'unauthorized', err instanceof ApiError ? err.reason : 'authentication failed'),
       );
@@ -163,8 +167,9 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
       const known = ids.length;
       delta.ids = vehicleIds().slice(known);
     }
-    if (pausedSent !== (paused !== undefined)) {
-      pausedSent = paused !== undefined;
+    const pausedNow = globalPause() !== undefined;
+    if (pausedSent !== pausedNow) {
+      pausedSent = pausedNow;
       delta.requestsPaused = pausedSent;
     }
     const text = JSON.stringify(delta);
@@ -176,7 +181,7 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
         continue;
       }
       if (c.stale) {
-        snapshot ??= JSON.stringify(feed.snapshot(nowS, speed, ids, paused !== undefined));
+        snapshot ??= JSON.stringify(feed.snapshot(nowS, speed, ids, globalPause() !== undefined));
         c.socket.send(snapshot);
         c.stale = false;
       } else c.socket.send(text);
@@ -235,13 +240,13 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
     responses: { 200: { description: 'the new state', schema: z.object({ paused: z.boolean(), reason: z.string().nullable() }) }, 400: { description: 'invalid body', schema: ErrorBody } },
     handler: async ({ body, principal }) => {
       const reason = body.reason ?? 'operator pause';
-      paused = body.paused ? { by: principal!.subject, reason } : undefined;
       // In the event log too, as the pause of every area (named "*", no polygons).
       if (body.paused) ctx.conductor.pauseRequests(GLOBAL_PAUSE, [], principal!.subject, reason);
       else ctx.conductor.resumeRequests(GLOBAL_PAUSE, principal!.subject);
       await ctx.store.setState('requestsPaused', body.paused ? `${principal!.subject}: ${reason}` : '');
+      await saveOperatorState(ctx.store, ctx.conductor);
       ctx.log.info({ paused: body.paused, reason, by: principal!.subject }, body.paused ? 'new ride requests paused' : 'new ride requests resumed');
-      return { paused: body.paused, reason: paused ? paused.reason : null };
+      return { paused: body.paused, reason: globalPause()?.reason ?? null };
     },
   });
 }
