@@ -5,6 +5,7 @@
 import { riderHistoryAt, type RiderHistory, type RiderStep } from '../../src/core/replay/rider-history.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import { reasonHtml } from './explain.js';
+import { loadJson } from './fetch-json.js';
 import { clockText, durationText, esc } from './format.js';
 
 interface RequestEvents {
@@ -36,13 +37,13 @@ export class RiderPanel {
     const ticket = ++this.loading;
     this.host.hidden = false;
     this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">loading its events…</div>`;
-    const res = await this.fetchEvents(request);
+    const got = await loadJson<RequestEvents>(() => this.load(request));
     if (ticket !== this.loading) return;
-    if (!(res instanceof Response)) {
-      this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">could not load its events (${esc(res)})</div>`;
+    if (!got.ok) {
+      this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">could not load its events (${esc(got.why)})</div>`;
       return;
     }
-    this.data = (await res.json()) as RequestEvents;
+    this.data = got.data;
   }
 
   /** Fetches the selected request's events again, keeping the card as it is until they come (live: new events). */
@@ -50,31 +51,14 @@ export class RiderPanel {
     const request = this.request;
     if (request === undefined || !this.data) return;
     const ticket = ++this.loading;
-    const res = await this.fetchEvents(request);
-    if (ticket === this.loading && res instanceof Response) this.data = (await res.json()) as RequestEvents;
+    const got = await loadJson<RequestEvents>(() => this.load(request));
+    if (ticket === this.loading && got.ok) this.data = got.data;
   }
 
   /** The request's pickup node (from its submission), once its events are in and hold it. */
   get pickupNode(): number | undefined {
     for (const ev of this.data?.events ?? []) if (ev.kind === 'RequestSubmitted') return ev.pickupNode;
     return undefined;
-  }
-
-  private async fetchEvents(request: number): Promise<Response | string> {
-    try {
-      const res = await this.load(request);
-      if (res.ok) return res;
-      let why = String(res.status);
-      try {
-        const body = (await res.json()) as { reason?: string };
-        if (body.reason) why = `${res.status}: ${body.reason}`;
-      } catch {
-        /* not JSON: the status says enough */
-      }
-      return why;
-    } catch (err) {
-      return `the server did not answer: ${(err as Error).message}`;
-    }
   }
 
   /** The rider's history at time t, once the events are in. */
