@@ -2,70 +2,32 @@
 // pooled preset and charging sites, the real conductor, a SQLite store and the recorder. A lowered max wait gives up a
 // ride that was waiting; the change is in the stored event log and in the stored operator state; riders and cars are
 // refused; bad bodies get a 400 that names the field.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoadGraph } from '../../src/core/network/graph.js';
-import { RoadSnapper } from '../../src/core/network/snap.js';
-import { openScenarioRunner } from '../../src/io/scenario-runner.js';
-import { parseSimSettings } from '../../src/io/settings.js';
-import { openSqliteStore } from '../../src/io/store/sqlite.js';
-import type { SqlStore } from '../../src/io/store/sql-store.js';
-import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
+import type { EngineConductor } from '../../src/service/conductor.js';
 import { loadOperatorState } from '../../src/service/operator-state.js';
-import { Recorder } from '../../src/service/recorder.js';
-import { buildServer, type BuiltServer } from '../../src/service/server.js';
+import type { SqlStore } from '../../src/io/store/sql-store.js';
+import { ENGINE_START_S, startEngineServer, type EngineServer } from './engine-server.js';
 
-const START_S = 8 * 3600;
-let dir: string;
-let store: SqlStore;
-let built: BuiltServer;
+const START_S = ENGINE_START_S;
+let server: EngineServer;
 let url: string;
 let graph: RoadGraph;
 let conductor: EngineConductor;
-let recorder: Recorder;
+let store: SqlStore;
 const keys = { operator: '', rider: '', vehicle: '' };
-let rideNo = 0;
-
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (path === '/v1/rides') headers['idempotency-key'] = `ride-${++rideNo}`;
-  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
+const call: EngineServer['call'] = (...a) => server.call(...a);
+const storedEvents = (): Promise<any[]> => server.storedEvents();
 const at = (node: number) => ({ lat: graph.lat[node], lon: graph.lon[node] });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baton-dispatcher-parameters-'));
-  store = await openSqliteStore(join(dir, 'baton.sqlite'));
-  const settings = parseSimSettings({ seed: 1, dispatcher: 'pooled', fleet: 1, chargers: 'auto' });
-  const runner = await openScenarioRunner(settings);
-  graph = runner.scenario.network.graph;
-  const travelTimes = runner.scenario.network.travelTimes;
-  // One car, so that a ride waits while it is out of service.
-  const engine = createLiveEngine({ graph, travelTimes, fleetSize: 1, dispatcher: await runner.dispatcher('pooled'), seed: 1, startS: START_S, chargingSites: runner.chargingSites(1), invalidCommands: 'record', maxWaitS: 600 });
-  conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: 2, pickupDwellS: 30, dispatcherName: 'pooled' });
-  built = await buildServer({ store, conductor, logger: pino({ level: 'silent' }) });
-  recorder = new Recorder(store, conductor, 1);
-  await built.app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(built.app.server.address() as { port: number }).port}`;
-  keys.operator = (await store.createToken({ role: 'operator', subject: 'ops-1' })).apiKey;
-  keys.rider = (await store.createToken({ role: 'rider', subject: 'rita' })).apiKey;
-  keys.vehicle = (await store.createToken({ role: 'vehicle', subject: 'car-1' })).apiKey;
-  expect((await call('POST', '/v1/vehicles/car-1/register', keys.vehicle, { seats: 2 })).status).toBe(200);
-  conductor.advance(START_S);
+  server = await startEngineServer({ dispatcher: 'pooled', fleet: 1, maxWaitS: 600 });
+  ({ url, graph, conductor, store } = server);
+  Object.assign(keys, server.keys);
 }, 120_000);
 
 afterAll(async () => {
-  await recorder?.close();
-  await built?.app.close();
-  await store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('live dispatcher parameters', () => {
@@ -167,9 +129,3 @@ describe('live dispatcher parameters', () => {
   });
 });
 
-/** The stored event log (after a flush), parsed. */
-async function storedEvents(): Promise<any[]> {
-  await recorder.flush();
-  const res = await fetch(`${url}/v1/operator/events`, { headers: { authorization: `Bearer ${keys.operator}` } });
-  return (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
-}
