@@ -44,6 +44,16 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why, and
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   }
 
+  /** The dashboard page, loaded and connected with the operator's key. */
+  async function connectedPage(watch: PageWatch) {
+    const page = await openOfflinePage(context, url, watch);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+    await page.fill('#op-token', keys.operator);
+    await page.click('#operator button[type="submit"]');
+    return page;
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-live-why-'));
     store = await openSqliteStore(join(dir, 'baton.sqlite'));
@@ -106,12 +116,8 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why, and
     expect((await call('GET', '/v1/operator/cars/x/why', keys.operator)).status).toBe(400);
 
     const watch: PageWatch = { leftTheMachine: [], problems: [], requested: [] };
-    const page = await openOfflinePage(context, url, watch);
+    const page = await connectedPage(watch);
     try {
-      await page.goto(url);
-      await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
-      await page.fill('#op-token', keys.operator);
-      await page.click('#operator button[type="submit"]');
       await page.waitForFunction((n) => window.__baton!.live!().connected && window.__baton!.carMarkers === n, FLEET, { timeout: 20_000 });
       await page.evaluate((c) => window.__baton!.select(c), car);
       await page.waitForSelector('#vehicle [data-why]', { timeout: 15_000 });
@@ -152,13 +158,8 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why, and
     expect((await call('GET', '/v1/operator/requests/-1/events', keys.operator)).status).toBe(400);
 
     const watch: PageWatch = { leftTheMachine: [], problems: [], requested: [] };
-    const page = await openOfflinePage(context, url, watch);
+    const page = await connectedPage(watch);
     try {
-      await page.goto(url);
-      await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
-      await page.fill('#op-token', keys.operator);
-      await page.click('#operator button[type="submit"]');
-      await page.waitForFunction(() => window.__baton!.live!().connected, null, { timeout: 20_000 });
       await page.waitForFunction((r) => window.__baton!.live!().connected && window.__baton!.riderPagePoint!(r) !== undefined, request, { timeout: 20_000 });
       // Click the rider's dot where no car is drawn near it (a click there would pick the car); else open it by hook.
       const at = await page.evaluate((r) => window.__baton!.riderPagePoint!(r), request);
