@@ -149,7 +149,7 @@ export function registerServeCommand(program: Command): void {
       });
       // Cars bound from the store count as silent from now until they speak again.
       for (const v of known) service.built.ctx.telemetry.watch(v.id);
-      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed, vehiclesRebound: known.length }, 'baton serve: listening');
+      logger.info({ url: service.url, run, store: store.kind, network: graph.meta.source, dispatcher: o.dispatcher, fleet: fleetSize, speed, ...service.resumed, vehiclesRebound: known.length, restoredPauses: service.restored.pausedAreas, restoredServiceArea: service.restored.serviceArea, restoredParameters: service.restored.dispatcherParameters }, 'baton serve: listening');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'baton serve: stopping');
         await service.close();

@@ -31,7 +31,7 @@ export interface HandlerContext<P, Q, B> {
 }
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Fastify path, `:name` parameters. */
   url: string;
   summary: string;

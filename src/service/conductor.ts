@@ -2,6 +2,7 @@
 // is the thin adapter that drives the simulator's engine with requests arriving at run time, so the live service
 // makes the same decisions as `baton simulate`. Another conductor (a region's process on a bus) is one more class.
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
+import type { DispatcherParameters } from '../core/dispatch/parameters.js';
 import type { ChargingSite, Command, Stop } from '../core/dispatch/types.js';
 import type { PolygonRings } from '../core/network/area.js';
 import type { RoadGraph } from '../core/network/graph.js';
@@ -13,6 +14,7 @@ import type { OperatorActionEvent, SimEvent } from '../core/sim/events.js';
 import type { RideStatus } from '../io/store/store.js';
 import { LiveState, VEHICLE_STATES, type VehicleState } from './live-state.js';
 import { OperatorAreas, type PausedAreaView } from './operator-areas.js';
+import type { OperatorState, RestoredOperatorState } from './operator-state.js';
 import type { TelemetrySample, VehicleReport } from './schemas.js';
 import type { Decision, LatLon } from './decision.js';
 
@@ -100,6 +102,17 @@ export interface SiteView {
 /** Where an operator sends a car: a site (by number) or a position (snapped to the nearest road). */
 export type SendTarget = { site: number } | { position: LatLon };
 
+/** The running dispatcher as operators see it (decision 0025). */
+export interface DispatcherView {
+  /** The preset (serve --dispatcher). */
+  preset: string;
+  /** Every parameter an operator may change, with its value now. */
+  parameters: DispatcherParameters;
+  /** Who changed a parameter last and when (engine second); null: nobody since start. */
+  changedBy: string | null;
+  changedAtS: number | null;
+}
+
 export interface ConductorStats {
   engineTimeS: number;
   /** Requests not yet terminal, by ride status. */
@@ -157,6 +170,15 @@ export interface Conductor {
   /** Sends a car to a charging site (charged full there) or to a position (it rebalances there). */
   sendVehicle(vehicleId: string, to: SendTarget, by: string, reason: string): Decision;
   sites(): SiteView[];
+  // Live dispatcher parameters and what a restart puts back (decision 0025).
+  /** The running dispatcher's preset and parameters. */
+  dispatcher(): DispatcherView;
+  /** Changes some parameters from the next decision on (logged: DispatcherParametersChanged); refused naming the field. */
+  tuneDispatcher(change: Partial<DispatcherParameters>, by: string): Decision;
+  /** What operators set live: pauses, the live service area, the dispatcher parameters they changed. */
+  operatorState(): OperatorState;
+  /** Puts a stored operator state back after a restart (each part logged again, marked restored). */
+  restoreOperatorState(state: OperatorState): RestoredOperatorState;
 }
 
 /**
@@ -195,6 +217,10 @@ export interface LiveEngine {
   resumeOnboard(vehicle: number, riders: readonly { trip: PlacedTrip; pickedUpS: number }[]): number[];
   /** Remote operators on duty (0: the engine holds no car for assistance). */
   readonly assistOperators: number;
+  /** The dispatcher's live parameters (decision 0025). */
+  dispatcherParameters(): DispatcherParameters;
+  /** Changes them now and logs it; throws naming the field when refused (nothing changes then). */
+  tuneDispatcher(change: Partial<DispatcherParameters>, by: string, restored?: boolean): DispatcherParameters;
 }
 
 export interface EngineConductorOptions {
@@ -236,6 +262,12 @@ export class EngineConductor implements Conductor {
   private medianWaitS: number | undefined;
   private readonly nowMs: () => number;
   private readonly areas = new OperatorAreas();
+  /** Who set the live service area (for the stored operator state). */
+  private serviceAreaBy = '';
+  /** The parameters operators changed since start (or restored), who changed them last and when. */
+  private tuned: Partial<DispatcherParameters> = {};
+  private tunedBy: string | null = null;
+  private tunedAtS: number | null = null;
 
   constructor(private readonly o: EngineConductorOptions) {
     this.engine = o.engine;
@@ -460,8 +492,73 @@ export class EngineConductor implements Conductor {
 
   setServiceArea(polygons: PolygonRings[] | null, by: string): { nodesInside: number } {
     const nodesInside = this.areas.setServiceArea(polygons, this.o.graph);
+    this.serviceAreaBy = by;
     this.engine.recordOperatorAction({ kind: 'ServiceAreaChanged', polygons: polygons ?? [], nodesInside, by });
     return { nodesInside };
+  }
+
+  dispatcher(): DispatcherView {
+    return { preset: this.o.dispatcherName, parameters: this.engine.dispatcherParameters(), changedBy: this.tunedBy, changedAtS: this.tunedAtS };
+  }
+
+  tuneDispatcher(change: Partial<DispatcherParameters>, by: string): Decision {
+    try {
+      this.engine.tuneDispatcher(change, by);
+    } catch (err) {
+      return { ok: false, error: 'invalid_parameter', reason: (err as Error).message };
+    }
+    this.noteTuned(change, by);
+    return { ok: true };
+  }
+
+  private noteTuned(change: Partial<DispatcherParameters>, by: string): void {
+    this.tuned = { ...this.tuned, ...change };
+    this.tunedBy = by;
+    this.tunedAtS = this.engine.timeS;
+  }
+
+  operatorState(): OperatorState {
+    const area = this.areas.serviceArea();
+    return {
+      paused: this.areas.pausedAreas(),
+      serviceArea: area === null ? null : { polygons: area, by: this.serviceAreaBy },
+      dispatcher: this.tunedBy === null ? null : { parameters: { ...this.tuned }, by: this.tunedBy },
+    };
+  }
+
+  restoreOperatorState(state: OperatorState): RestoredOperatorState {
+    const out: RestoredOperatorState = { pausedAreas: 0, serviceArea: false, dispatcherParameters: [], skipped: [] };
+    for (const p of state.paused) {
+      this.areas.pause(p);
+      this.engine.recordOperatorAction({ kind: 'RequestsPaused', area: p.area, polygons: p.polygons, by: p.by, reason: p.reason, restored: true });
+      out.pausedAreas++;
+    }
+    if (state.serviceArea && state.serviceArea.polygons.length > 0) {
+      const { polygons, by } = state.serviceArea;
+      const nodesInside = this.areas.setServiceArea(polygons, this.o.graph);
+      this.serviceAreaBy = by;
+      this.engine.recordOperatorAction({ kind: 'ServiceAreaChanged', polygons, nodesInside, by, restored: true });
+      out.serviceArea = true;
+    }
+    if (state.dispatcher) {
+      // Only what the preset now running has, each checked as an operator's change would be.
+      const has = this.engine.dispatcherParameters();
+      const change: Partial<DispatcherParameters> = {};
+      for (const [name, value] of Object.entries(state.dispatcher.parameters)) {
+        if (!(name in has)) out.skipped.push(`${name}: the ${this.o.dispatcherName} dispatcher has no such parameter`);
+        else (change as Record<string, unknown>)[name] = value;
+      }
+      if (Object.keys(change).length > 0) {
+        try {
+          this.engine.tuneDispatcher(change, state.dispatcher.by, true);
+          this.noteTuned(change, state.dispatcher.by);
+          out.dispatcherParameters = Object.keys(change);
+        } catch (err) {
+          out.skipped.push((err as Error).message);
+        }
+      }
+    }
+    return out;
   }
 
   serviceArea(): PolygonRings[] | null {

@@ -1,10 +1,12 @@
 // Runs the live service: the HTTP server, the live clock advancing the conductor, the recorder writing events and
-// ride statuses to the store, and the telemetry watch; resumes the open rides of a previous run on start.
+// ride statuses to the store, and the telemetry watch; resumes the open rides of a previous run on start, then puts
+// back what operators had set live (area pauses, the live service area, dispatcher parameters: decision 0025).
 import type { Logger } from 'pino';
 import type { RideRecord, Role, Store } from '../io/store/store.js';
 import type { Conductor } from './conductor.js';
 import type { EngineClock } from '../core/sim/clock.js';
 import type { RateLimit } from './rate-limit.js';
+import { restoreOperatorState, type RestoredOperatorState } from './operator-state.js';
 import { Recorder } from './recorder.js';
 import type { RideRequestBody } from './schemas.js';
 import { buildServer, type BuiltServer, type ServerOptions } from './server.js';
@@ -46,6 +48,8 @@ export interface LiveService {
   url: string;
   /** Open rides of earlier runs handed to the engine again (riders on board back in their car), and those refused. */
   resumed: ResumedRides;
+  /** What operators had set live before the restart and was put back. */
+  restored: RestoredOperatorState;
   built: BuiltServer;
   recorder: Recorder;
   close(): Promise<void>;
@@ -117,6 +121,9 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
   // The recorder listens before anything happens, so the log holds the fleet's placement and resumed submissions.
   const recorder = new Recorder(o.store, o.conductor, o.run);
   const resumed = await resumeOpenRides(o.store, o.conductor);
+  // After the open rides: a pause or a smaller service area refuses new requests, not those already accepted.
+  const restored = await restoreOperatorState(o.store, o.conductor);
+  for (const why of restored.skipped) o.logger.warn({ why }, 'operator state not restored');
   o.conductor.advance(o.clock.nowS());
   const timers: NodeJS.Timeout[] = [];
   let advancing = false;
@@ -159,6 +166,7 @@ export async function startLiveService(o: LiveServiceOptions): Promise<LiveServi
   return {
     url,
     resumed,
+    restored,
     built,
     recorder,
     async close() {

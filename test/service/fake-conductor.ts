@@ -4,7 +4,9 @@ import type { Kpis } from '../../src/core/metrics/kpis.js';
 import { computeKpis } from '../../src/core/metrics/kpis.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import type { PolygonRings } from '../../src/core/network/area.js';
-import type { AssistRequest, Conductor, ConductorStats, Decision, LiveRide, LiveVehicle, OnboardRide, PlanStop, RideOrder, SendTarget, SiteView } from '../../src/service/conductor.js';
+import { changeRefusal, type DispatcherParameters } from '../../src/core/dispatch/parameters.js';
+import type { OperatorState, RestoredOperatorState } from '../../src/service/operator-state.js';
+import type { AssistRequest, Conductor, ConductorStats, Decision, DispatcherView, LiveRide, LiveVehicle, OnboardRide, PlanStop, RideOrder, SendTarget, SiteView } from '../../src/service/conductor.js';
 import { OperatorAreas, type PausedAreaView } from '../../src/service/operator-areas.js';
 import type { TelemetrySample, VehicleReport } from '../../src/service/schemas.js';
 
@@ -156,6 +158,31 @@ export class FakeConductor implements Conductor {
   }
   sites(): SiteView[] {
     return [{ site: 0, kind: 'charger', lat: 37.79, lon: -122.4, plugs: 4, powerKw: 50 }];
+  }
+
+  // Dispatcher parameters of a pooled preset without rebalancing or chargers, checked by the real rules.
+  parameters: DispatcherParameters = { maxWaitS: 600, pooling: true, minDetourS: 180, detourShare: 0.5 };
+  private changedBy: string | null = null;
+  dispatcher(): DispatcherView {
+    return { preset: 'pooled', parameters: { ...this.parameters }, changedBy: this.changedBy, changedAtS: this.changedBy === null ? null : 0 };
+  }
+  tuneDispatcher(change: Partial<DispatcherParameters>, by: string): Decision {
+    const refused = changeRefusal(this.parameters, change);
+    if (refused !== null) return { ok: false, error: 'invalid_parameter', reason: refused };
+    this.parameters = { ...this.parameters, ...change };
+    this.changedBy = by;
+    this.emit({ kind: 'DispatcherParametersChanged', timeS: 0, dispatcher: 'pooled', parameters: { ...this.parameters }, changed: Object.keys(change).sort(), by });
+    return { ok: true };
+  }
+  operatorState(): OperatorState {
+    const area = this.areas.serviceArea();
+    return { paused: this.areas.pausedAreas(), serviceArea: area && { polygons: area, by: 'ops' }, dispatcher: this.changedBy === null ? null : { parameters: { ...this.parameters }, by: this.changedBy } };
+  }
+  restoreOperatorState(state: OperatorState): RestoredOperatorState {
+    for (const p of state.paused) this.areas.pause(p);
+    if (state.serviceArea) this.areas.setServiceArea(state.serviceArea.polygons);
+    if (state.dispatcher) this.parameters = { ...this.parameters, ...state.dispatcher.parameters };
+    return { pausedAreas: state.paused.length, serviceArea: state.serviceArea !== null, dispatcherParameters: Object.keys(state.dispatcher?.parameters ?? {}), skipped: [] };
   }
 
   // ---- test hooks ----

@@ -1,49 +1,23 @@
 // Operator actions on areas and cars (issue 15.5, decision 0021) over real sockets: a real engine on the synthetic city
 // with charging sites, the real conductor, a SQLite store and the recorder, so each action is checked where it lands
 // (riders refused or not, the car's plan, the stored event log).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { latLngToCell } from 'h3-js';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoadGraph } from '../../src/core/network/graph.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
-import { openScenarioRunner } from '../../src/io/scenario-runner.js';
-import { parseSimSettings } from '../../src/io/settings.js';
-import { openSqliteStore } from '../../src/io/store/sqlite.js';
+import type { EngineConductor } from '../../src/service/conductor.js';
 import type { SqlStore } from '../../src/io/store/sql-store.js';
-import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
-import { Recorder } from '../../src/service/recorder.js';
-import { buildServer, type BuiltServer } from '../../src/service/server.js';
+import { ENGINE_START_S, startEngineServer, type EngineServer } from './engine-server.js';
 
-const START_S = 8 * 3600;
-let dir: string;
-let store: SqlStore;
-let built: BuiltServer;
+const START_S = ENGINE_START_S;
+let server: EngineServer;
 let url: string;
 let graph: RoadGraph;
 let conductor: EngineConductor;
-let recorder: Recorder;
+let store: SqlStore;
 const keys = { operator: '', rider: '', vehicle: '' };
-let rideNo = 0;
-
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (path === '/v1/rides') headers['idempotency-key'] = `ride-${++rideNo}`;
-  const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-/** The stored event log (after a flush), parsed. */
-async function storedEvents(): Promise<any[]> {
-  await recorder.flush();
-  const res = await fetch(`${url}/v1/operator/events`, { headers: { authorization: `Bearer ${keys.operator}` } });
-  return (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
-}
-
+const call: EngineServer['call'] = (...a) => server.call(...a);
+const storedEvents = (): Promise<any[]> => server.storedEvents();
 const at = (node: number) => ({ lat: graph.lat[node], lon: graph.lon[node] });
 /** A square of ±d degrees around a node, as a GeoJSON Polygon. */
 const squareAround = (node: number, d = 0.002) => {
@@ -58,31 +32,13 @@ const farFrom = (node: number, minDeg = 0.01): number => {
 const ride = (from: number, to: number) => ({ pickup: at(from), dropoff: at(to), riders: 1, acceptsSharing: false });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baton-operator-actions-'));
-  store = await openSqliteStore(join(dir, 'baton.sqlite'));
-  const settings = parseSimSettings({ seed: 1, dispatcher: 'greedy', fleet: 4, chargers: 'auto' });
-  const runner = await openScenarioRunner(settings);
-  graph = runner.scenario.network.graph;
-  const travelTimes = runner.scenario.network.travelTimes;
-  const chargingSites = runner.chargingSites(4);
-  const engine = createLiveEngine({ graph, travelTimes, fleetSize: 4, dispatcher: await runner.dispatcher('greedy'), seed: 1, startS: START_S, chargingSites, invalidCommands: 'record' });
-  conductor = new EngineConductor({ engine, graph, travelTimes, snapper: new RoadSnapper(graph), seats: 2, pickupDwellS: 30, dispatcherName: 'greedy' });
-  built = await buildServer({ store, conductor, logger: pino({ level: 'silent' }) });
-  recorder = new Recorder(store, conductor, 1);
-  await built.app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(built.app.server.address() as { port: number }).port}`;
-  keys.operator = (await store.createToken({ role: 'operator', subject: 'ops-1' })).apiKey;
-  keys.rider = (await store.createToken({ role: 'rider', subject: 'rita' })).apiKey;
-  keys.vehicle = (await store.createToken({ role: 'vehicle', subject: 'car-1' })).apiKey;
-  expect((await call('POST', '/v1/vehicles/car-1/register', keys.vehicle, { seats: 2 })).status).toBe(200);
-  conductor.advance(START_S);
+  server = await startEngineServer({ dispatcher: 'greedy', fleet: 4 });
+  ({ url, graph, conductor, store } = server);
+  Object.assign(keys, server.keys);
 }, 120_000);
 
 afterAll(async () => {
-  await recorder?.close();
-  await built?.app.close();
-  await store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('operator actions', () => {

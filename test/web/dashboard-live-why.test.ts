@@ -1,5 +1,6 @@
 // The live dashboard's selected car: its plan listed from the service and the dispatcher's reason for it (serve
-// explains by default, decision 0022), through GET /v1/operator/cars/:car/why, in headless Chromium on a real service.
+// explains by default, decision 0022), through GET /v1/operator/cars/:car/why; and a waiting rider clicked on the map:
+// its card from GET /v1/operator/requests/:request/events. In headless Chromium on a real service.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import type { SqlStore } from '../../src/io/store/sql-store.js';
 import { WallClock } from '../../src/io/wall-clock.js';
 import { createLiveEngine, EngineConductor } from '../../src/service/conductor.js';
 import { startLiveService, type LiveService } from '../../src/service/live-service.js';
+import { riderHistoryAt } from '../../src/core/replay/rider-history.js';
+import type { SimEvent } from '../../src/core/sim/events.js';
 import { reasonText } from '../../web/src/explain.js';
 import type { DashboardHook } from '../../web/src/hook.js';
 import { launchChromium, openOfflinePage, type PageWatch, dashboardRunnable } from '../browser.js';
@@ -24,7 +27,7 @@ declare const window: { __baton?: DashboardHook };
 const FLEET = 4;
 const runnable = dashboardRunnable();
 
-describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", () => {
+describe.skipIf(!runnable)("live dashboard: the selected car's plan and why, and a waiting rider's card", () => {
   let dir: string;
   let store: SqlStore;
   let service: LiveService;
@@ -39,6 +42,16 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", ()
     const res = await fetch(new URL(path, url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+
+  /** The dashboard page, loaded and connected with the operator's key. */
+  async function connectedPage(watch: PageWatch) {
+    const page = await openOfflinePage(context, url, watch);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
+    await page.fill('#op-token', keys.operator);
+    await page.click('#operator button[type="submit"]');
+    return page;
   }
 
   beforeAll(async () => {
@@ -60,7 +73,11 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", ()
       const key = (await store.createToken({ role: 'vehicle', subject: `car-${i}` })).apiKey;
       expect((await call('POST', `/v1/vehicles/car-${i}/register`, key, { seats: 2 })).status).toBe(200);
     }
-    const [a, b] = [7 % graph.nodeCount, Math.floor(graph.nodeCount / 2)];
+    // The pickup nearest the middle of the city (its rider is drawn well inside the map), the drop-off at a corner.
+    const [midLat, midLon] = [(Math.min(...graph.lat) + Math.max(...graph.lat)) / 2, (Math.min(...graph.lon) + Math.max(...graph.lon)) / 2];
+    let a = 0;
+    for (let n = 1; n < graph.nodeCount; n++) if (Math.hypot(graph.lat[n] - midLat, graph.lon[n] - midLon) < Math.hypot(graph.lat[a] - midLat, graph.lon[a] - midLon)) a = n;
+    const b = 7 % graph.nodeCount;
     const ride = { pickup: { lat: graph.lat[a], lon: graph.lon[a] }, dropoff: { lat: graph.lat[b], lon: graph.lon[b] }, riders: 1, acceptsSharing: false };
     expect((await call('POST', '/v1/rides', keys.rider, ride, 'ride-1')).status).toBe(201);
     context = await launchChromium(join(dir, 'profile'));
@@ -99,12 +116,8 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", ()
     expect((await call('GET', '/v1/operator/cars/x/why', keys.operator)).status).toBe(400);
 
     const watch: PageWatch = { leftTheMachine: [], problems: [], requested: [] };
-    const page = await openOfflinePage(context, url, watch);
+    const page = await connectedPage(watch);
     try {
-      await page.goto(url);
-      await page.waitForFunction(() => window.__baton?.ready === true, null, { timeout: 90_000 });
-      await page.fill('#op-token', keys.operator);
-      await page.click('#operator button[type="submit"]');
       await page.waitForFunction((n) => window.__baton!.live!().connected && window.__baton!.carMarkers === n, FLEET, { timeout: 20_000 });
       await page.evaluate((c) => window.__baton!.select(c), car);
       await page.waitForSelector('#vehicle [data-why]', { timeout: 15_000 });
@@ -112,6 +125,60 @@ describe.skipIf(!runnable)("live dashboard: the selected car's plan and why", ()
       const stops = await page.locator('#vehicle [data-live-plan] .plan li').allTextContents();
       expect(stops.length).toBeGreaterThan(0);
       expect(stops[stops.length - 1]).toMatch(/^drop off ride /);
+      expect(watch.leftTheMachine).toEqual([]);
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+  it("a waiting rider clicked on the map opens its card: the request, the car coming for it and the dispatcher's reason", async () => {
+    // The request the service gave a car, from the reason it logged.
+    let reason: PlanExplained | undefined;
+    await expect
+      .poll(
+        async () => {
+          for (let c = 0; c < FLEET; c++) {
+            const r = await call('GET', `/v1/operator/cars/${c}/why`, keys.operator);
+            if (r.status === 200 && r.json.reason) reason = r.json.reason;
+          }
+          return reason !== undefined;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const request = reason!.request;
+    const served = await call('GET', `/v1/operator/requests/${request}/events`, keys.operator);
+    expect(served.status).toBe(200);
+    const kinds = (served.json.events as SimEvent[]).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['RequestSubmitted', 'RequestAssigned', 'PlanExplained']));
+    expect((served.json.events as SimEvent[]).every((e) => 'request' in e && e.request === request)).toBe(true);
+    expect((await call('GET', `/v1/operator/requests/${request}/events`, keys.rider)).status).toBe(403);
+    expect((await call('GET', `/v1/operator/requests/${request}/events`, '')).status).toBe(401);
+    expect((await call('GET', '/v1/operator/requests/999999/events', keys.operator)).status).toBe(404);
+    expect((await call('GET', '/v1/operator/requests/-1/events', keys.operator)).status).toBe(400);
+
+    const watch: PageWatch = { leftTheMachine: [], problems: [], requested: [] };
+    const page = await connectedPage(watch);
+    try {
+      await page.waitForFunction((r) => window.__baton!.live!().connected && window.__baton!.riderPagePoint!(r) !== undefined, request, { timeout: 20_000 });
+      // Click the rider's dot where no car is drawn near it (a click there would pick the car); else open it by hook.
+      const at = await page.evaluate((r) => window.__baton!.riderPagePoint!(r), request);
+      const cars = await page.evaluate((n) => Array.from({ length: n }, (_, c) => window.__baton!.vehiclePagePoint(c)), FLEET);
+      const clear = cars.every((p) => !p || Math.hypot(p.x - at!.x, p.y - at!.y) > 16);
+      if (clear) await page.mouse.click(at!.x, at!.y);
+      else await page.evaluate((r) => window.__baton!.selectRider!(r), request);
+      await page.waitForSelector(`#rider [data-request="${request}"]`, { timeout: 15_000 });
+      expect(await page.locator('#vehicle').isHidden()).toBe(true);
+      // The card says what the service's events say at the page's time: assigned to the reason's car, with that reason.
+      const h = riderHistoryAt(request, served.json.events as SimEvent[], Number.MAX_SAFE_INTEGER);
+      expect(h.vehicle).toBe(reason!.vehicle);
+      await page.waitForSelector(`#rider [data-car="${reason!.vehicle}"]`, { timeout: 15_000 });
+      expect(await page.getAttribute('#rider [data-status]', 'data-status')).toMatch(/^(assigned|on board|dropped off)$/);
+      expect(h.reason).toBeDefined();
+      expect(await page.textContent('#rider [data-why]')).toBe(reasonText(h.reason!));
+      // Selecting a car closes the rider's card.
+      await page.evaluate((c) => window.__baton!.select(c), reason!.vehicle);
+      await page.waitForSelector('#rider', { state: 'hidden', timeout: 5_000 });
       expect(watch.leftTheMachine).toEqual([]);
       expect(watch.problems).toEqual([]);
     } finally {

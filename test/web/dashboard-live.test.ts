@@ -212,6 +212,29 @@ describe.skipIf(!runnable)('live dashboard on a running serve, in headless Chrom
     await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.paused), { timeout: 10_000 }).not.toContain(area);
   });
 
+  it('changes a dispatcher parameter from the page: the running engine takes it and the stored log records it', async () => {
+    await connect(keys.operator);
+    await page.waitForFunction(() => window.__baton!.live!().operatorActions.dispatcher !== null, null, { timeout: 20_000 });
+    expect(await page.evaluate(() => window.__baton!.live!().operatorActions.dispatcher)).toEqual({ preset: 'greedy', parameters: { maxWaitS: 600 } });
+    // greedy has the max wait only (no charging sites: no thresholds either).
+    expect(await page.locator('#operator [data-parameter]').count()).toBe(1);
+    await page.fill('#operator [data-parameter="maxWaitS"]', '300');
+    await page.click('#operator [data-apply-dispatcher]');
+    await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.message), { timeout: 10_000 }).toBe('dispatcher: maxWaitS 300');
+    expect((await call('GET', '/v1/operator/dispatcher', keys.operator)).json).toMatchObject({ parameters: { maxWaitS: 300 }, changedBy: 'ops-1' });
+    const changes = async () => {
+      const res = await fetch(new URL('/v1/operator/events', url), { headers: { authorization: `Bearer ${keys.operator}` } });
+      return (await res.text()).split('\n').filter((l) => l.includes('"kind":"DispatcherParametersChanged"')).map((l) => JSON.parse(l) as { parameters: unknown; by: string });
+    };
+    await expect.poll(async () => (await changes()).length, { timeout: 10_000 }).toBe(1);
+    expect((await changes())[0]).toMatchObject({ parameters: { maxWaitS: 300 }, by: 'ops-1' });
+    // Out of range: the server's reason is shown and nothing changes.
+    await page.fill('#operator [data-parameter="maxWaitS"]', '0');
+    await page.click('#operator [data-apply-dispatcher]');
+    await expect.poll(() => page.evaluate(() => window.__baton!.live!().operatorActions.message), { timeout: 10_000 }).toBe('400 invalid_request: invalid body: maxWaitS: expected an integer in 1..86400');
+    expect(conductor.dispatcher().parameters.maxWaitS).toBe(300);
+  });
+
   it("refuses the operator actions to a rider's key", async () => {
     expect((await call('POST', '/v1/operator/vehicles/car-1/out-of-service', keys.rider, { reason: 'x' })).status).toBe(403);
     const pause = await call('POST', '/v1/operator/requests/pause', keys.rider, { paused: true });

@@ -12,6 +12,8 @@ export interface OperatorActionsState {
   sites: number;
   /** The last action's answer, as shown. */
   message: string;
+  /** The running dispatcher's preset and parameters, as the form shows them (null until fetched). */
+  dispatcher: { preset: string; parameters: Record<string, number | boolean> } | null;
 }
 
 /** What `window.__baton` offers the browser tests and the frame-time benchmark. */
@@ -64,9 +66,9 @@ export interface DashboardHook {
   pause(): void;
   setSpeed(speed: number): void;
   select(vehicle: number | undefined): Promise<void>;
-  /** Replay only: opens the card of the rider of request r (undefined: closes it). */
+  /** Opens the card of the rider of request r (undefined: closes it). */
   selectRider?(request: number | undefined): Promise<void>;
-  /** Replay only: page coordinates of request r's pickup (where its waiting rider is drawn), undefined off the map. */
+  /** Page coordinates of request r's pickup (where its waiting rider is drawn), undefined off the map (live: while it waits). */
   riderPagePoint?(request: number): { x: number; y: number } | undefined;
   /** Replay only: one of `candidates` waiting on the map now with no car and no other rider within `clearPx`. */
   isolatedWaitingRider?(candidates: number[], clearPx?: number): number | undefined;

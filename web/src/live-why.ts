@@ -4,6 +4,7 @@
 import type { PlanExplained } from '../../src/core/sim/events.js';
 import { reasonHtml } from './explain.js';
 import { esc } from './format.js';
+import { loadJson } from './fetch-json.js';
 
 interface CarWhy {
   car: number;
@@ -43,18 +44,13 @@ export class LiveWhy {
     this.lastMs = wallMs;
     this.inFlight = true;
     const car = this.car;
-    void fetch(`v1/operator/cars/${car}/why`, { headers: { authorization: `Bearer ${token}` } })
-      .then(async (res) => {
+    void loadJson<CarWhy>(() => fetch(`v1/operator/cars/${car}/why`, { headers: { authorization: `Bearer ${token}` } }))
+      .then((got) => {
         if (car !== this.car) return;
-        if (!res.ok) {
-          this.error = `could not load its plan (${res.status})`;
-          return;
-        }
-        this.data = (await res.json()) as CarWhy;
-        this.error = undefined;
-      })
-      .catch((err: unknown) => {
-        this.error = `could not load its plan (${(err as Error).message})`;
+        if (got.ok) {
+          this.data = got.data;
+          this.error = undefined;
+        } else this.error = `could not load its plan (${got.why})`;
       })
       .finally(() => {
         this.inFlight = false;

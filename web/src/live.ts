@@ -8,14 +8,17 @@ import { clockText, esc, intText } from './format.js';
 import { heatCells, heatGeoJson } from './heat.js';
 import { OperatorActions } from './operator-actions.js';
 import type { DashboardHook } from './hook.js';
-import { chooseMarkerRenderer, MapView, webglRendererName, type OverlayName } from './map-view.js';
+import { chooseMarkerRenderer, MapView, webglRendererName, type OverlayName, type SelectionDrawing } from './map-view.js';
 import { ACTIVITY_STYLE, RIDER_COLOR } from './palette.js';
 import { LiveWhy } from './live-why.js';
+import { RiderPanel } from './rider-panel.js';
 import { buildRunElements, byId, kpiGrid } from './run-view.js';
 
 /** The page's clock runs ahead of the last message by at most this many wall seconds (then waits for the server). */
 const EXTRAPOLATE_MAX_S = 3;
 const HEAT_EVERY_MS = 500;
+/** The selected rider's events are fetched again this often (its story goes on while the card is open). */
+const RIDER_RELOAD_MS = 2000;
 
 interface ActionResult {
   ok: boolean;
@@ -49,8 +52,11 @@ export class LiveDashboard {
     () => this.renderWhy(),
   );
   private readonly el: Record<'clock' | 'title' | 'status' | 'operator' | 'vehicle' | 'now' | 'kpis', HTMLElement>;
+  /** The selected rider's card (one card at a time: selecting a rider closes the car's, and the other way round). */
+  private readonly riderPanel: RiderPanel;
+  private lastRiderLoadMs = 0;
 
-  constructor(scene: ReplayScene) {
+  constructor(private readonly scene: ReplayScene) {
     buildRunElements([scene]);
     this.el = {
       clock: byId('clock'),
@@ -69,7 +75,18 @@ export class LiveDashboard {
     this.frame = new LiveFrame(scene.network);
     this.webglRenderer = webglRendererName() ?? 'none';
     const markers = chooseMarkerRenderer(new URLSearchParams(location.search).get('markers'), this.webglRenderer === 'none' ? undefined : this.webglRenderer);
-    this.mapView = new MapView(byId('map'), scene, markers, (v) => this.select(v));
+    this.mapView = new MapView(
+      byId('map'),
+      scene,
+      markers,
+      (v) => this.select(v),
+      (r) => void this.selectRider(r),
+    );
+    this.riderPanel = new RiderPanel(
+      byId('rider'),
+      () => void this.selectRider(undefined),
+      (r) => fetch(`v1/operator/requests/${r}/events`, { headers: { authorization: `Bearer ${this.token ?? ''}` } }),
+    );
     for (const box of document.querySelectorAll<HTMLInputElement>('#layers input[data-overlay]')) {
       box.addEventListener('change', () => this.setOverlay(box.dataset.overlay as OverlayName, box.checked));
     }
@@ -140,10 +157,19 @@ export class LiveDashboard {
   }
 
   select(v: number | undefined): void {
+    if (v !== undefined && this.riderPanel.request !== undefined) void this.riderPanel.select(undefined);
     this.selected = v;
     this.why.select(v);
     this.lastAction = undefined;
     this.renderVehicle();
+  }
+
+  /** Selects a waiting rider by request (undefined: none); the car's card closes. Its events come from the service. */
+  async selectRider(request: number | undefined): Promise<void> {
+    if (request !== undefined && this.selected !== undefined) this.select(undefined);
+    this.lastRiderLoadMs = performance.now();
+    await this.riderPanel.select(request);
+    this.lastPanelMs = 0;
   }
 
   /** POSTs to an operator endpoint with the key; the answer (or the refusal) is shown on the page. */
@@ -199,12 +225,34 @@ export class LiveDashboard {
       const text = this.activityText(this.selected);
       if (line && line.textContent !== text) line.textContent = text;
     }
+    if (this.riderPanel.request !== undefined) {
+      if (wallMs - this.lastRiderLoadMs > RIDER_RELOAD_MS) {
+        this.lastRiderLoadMs = wallMs;
+        void this.riderPanel.reload();
+      }
+      if (wallMs - this.lastPanelMs > 500) {
+        this.lastPanelMs = wallMs;
+        this.riderPanel.render(t);
+      }
+    }
   }
 
-  private selectionDrawing(t: number) {
+  private selectionDrawing(t: number): SelectionDrawing | undefined {
+    const r = this.riderPanel.request;
+    if (r !== undefined) return this.riderDrawing(r, t);
     if (this.selected === undefined) return undefined;
     const position = this.frame.position(this.selected, t);
     return position ? { position, stops: this.why.stops() } : undefined;
+  }
+
+  /** The selected rider ringed at its pickup, with a line to the car coming for it (while it waits for one). */
+  private riderDrawing(r: number, t: number): SelectionDrawing | undefined {
+    const node = this.frame.waitingRiderNode(r) ?? this.riderPanel.pickupNode;
+    if (node === undefined) return undefined;
+    const { nodeLon, nodeLat } = this.scene.network;
+    const h = this.riderPanel.historyAt(t);
+    const car = h && h.status === 'assigned' ? this.frame.position(h.vehicle, t) : undefined;
+    return { position: [nodeLon[node], nodeLat[node]], stops: car ? [{ position: car, kind: 'pickup', next: true }] : [] };
   }
 
   private setStatus(text: string, cls: '' | 'on' | 'bad'): void {
@@ -387,6 +435,13 @@ export class LiveDashboard {
       pause: unsupported,
       setSpeed: unsupported,
       select: async (v) => this.select(v),
+      selectRider: (r) => this.selectRider(r),
+      riderPagePoint: (r) => {
+        const node = this.frame.waitingRiderNode(r);
+        if (node === undefined) return undefined;
+        const pt = this.mapView.pagePoint(this.scene.network.nodeLon[node], this.scene.network.nodeLat[node]);
+        return this.mapView.onMap(pt.x, pt.y, 40) ? pt : undefined;
+      },
       vehiclePagePoint: (v) => {
         const p = this.frame.position(v, this.timeS);
         if (!p) return undefined;

@@ -71,7 +71,7 @@ export class MapView {
     scene: ReplayScene,
     readonly markers: MarkerRenderer,
     onPick: (vehicle: number | undefined) => void,
-    /** Called for a click on a waiting rider (and no car): riders are pickable only where given (replay). */
+    /** Called for a click on a waiting rider (and no car): riders are pickable only where given. */
     private readonly onPickRider?: (request: number) => void,
   ) {
     const [minLon, minLat, maxLon, maxLat] = scene.network.bbox;

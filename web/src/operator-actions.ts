@@ -1,7 +1,8 @@
 // Operator actions on areas and cars in the live dashboard (issue 15.5, decision 0021): pick H3 cells on the map (the
 // heat overlay's cells) or upload GeoJSON, then pause new requests there or make it the service area; resume a pause;
-// send the selected car to a charging site. Shown only while the stream has accepted an operator key; the server checks
-// the key again on every call. The paused areas and the live service area are drawn on the map.
+// send the selected car to a charging site; change the running dispatcher's parameters (decision 0025). Shown only
+// while the stream has accepted an operator key; the server checks the key again on every call. The paused areas and
+// the live service area are drawn on the map.
 import { cellsToMultiPolygon, latLngToCell } from 'h3-js';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import type * as maplibregl from 'maplibre-gl';
@@ -25,6 +26,25 @@ interface Site {
   plugs: number;
 }
 
+/** GET /v1/operator/dispatcher. */
+interface DispatcherView {
+  preset: string;
+  parameters: Record<string, number | boolean>;
+  changedBy: string | null;
+}
+
+/** How each parameter is labelled and stepped in the form (the server checks the ranges). */
+const PARAMETER_FORM: Record<string, { label: string; step?: number }> = {
+  maxWaitS: { label: 'Max wait (s)', step: 10 },
+  pooling: { label: 'Pooling' },
+  minDetourS: { label: 'Min detour (s)', step: 10 },
+  detourShare: { label: 'Detour share', step: 0.05 },
+  rebalancing: { label: 'Rebalancing' },
+  rebalanceShare: { label: 'Rebalance share', step: 0.05 },
+  chargeBelowShare: { label: 'Charge below (share)', step: 0.05 },
+  chargeToShare: { label: 'Charge to (share)', step: 0.05 },
+};
+
 export interface ActionAnswer {
   ok: boolean;
   status: number;
@@ -46,7 +66,7 @@ const SERVICE_COLOR = '#7fb0ff';
 const SELECT_COLOR = '#f5d04a';
 
 /** Calls an operator endpoint with the key; refusals come back as `status error: reason`. */
-async function call(token: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ActionAnswer> {
+async function call(token: string | undefined, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ActionAnswer> {
   if (!token) return { ok: false, status: 0, text: 'enter an operator API key first' };
   let res: Response;
   try {
@@ -80,6 +100,9 @@ export class OperatorActions {
   private paused: PausedArea[] = [];
   private serviceArea: Polygons | null = null;
   private sites: Site[] = [];
+  private dispatcher: DispatcherView | null = null;
+  /** Parameters the operator edited in the form and has not applied yet (a refresh leaves them alone). */
+  private readonly edited = new Set<string>();
   private message = '';
   private lastAreasMs = -Infinity;
   private readonly box: HTMLElement;
@@ -119,6 +142,9 @@ export class OperatorActions {
       this.uploaded = undefined;
       this.paused = [];
       this.serviceArea = null;
+      this.dispatcher = null;
+      this.edited.clear();
+      this.renderDispatcher();
       this.renderSelection();
       this.drawAreas();
       return;
@@ -152,7 +178,15 @@ export class OperatorActions {
   }
 
   state(): OperatorActionsState {
-    return { shown: this.shown, selectedCells: [...this.selected], paused: this.paused.map((a) => a.area), serviceArea: this.serviceArea !== null, sites: this.sites.length, message: this.message };
+    return {
+      shown: this.shown,
+      selectedCells: [...this.selected],
+      paused: this.paused.map((a) => a.area),
+      serviceArea: this.serviceArea !== null,
+      sites: this.sites.length,
+      message: this.message,
+      dispatcher: this.dispatcher && { preset: this.dispatcher.preset, parameters: { ...this.dispatcher.parameters } },
+    };
   }
 
   private build(): void {
@@ -162,7 +196,11 @@ export class OperatorActions {
       `<label>or a GeoJSON area <input type="file" accept=".geojson,.json,application/geo+json,application/json" data-upload /></label>` +
       `<div class="note" data-selection>No area picked.</div>` +
       `<div class="row"><button type="button" data-pause-area>Pause requests here</button><button type="button" data-service-area>Make it the service area</button><button type="button" data-lift-area>Lift service area</button></div>` +
-      `<div data-paused></div><div class="msg" data-areas-msg></div>`;
+      `<div data-paused></div>` +
+      `<h2>Dispatcher</h2><div class="note" data-preset></div><div data-dispatcher></div>` +
+      `<div class="row"><button type="button" data-apply-dispatcher>Apply</button></div>` +
+      // One line for the answer to the last action of this box (areas or dispatcher).
+      `<div class="msg" data-areas-msg></div>`;
     const q = <T extends HTMLElement>(sel: string) => this.box.querySelector<T>(sel)!;
     q('[data-select]').addEventListener('click', () => {
       this.selecting = !this.selecting;
@@ -188,6 +226,55 @@ export class OperatorActions {
     q('[data-pause-area]').addEventListener('click', () => void this.pauseHere());
     q('[data-service-area]').addEventListener('click', () => void this.setServiceArea(true));
     q('[data-lift-area]').addEventListener('click', () => void this.setServiceArea(false));
+    q('[data-apply-dispatcher]').addEventListener('click', () => void this.applyDispatcher());
+  }
+
+  /** Sends the edited parameters (only those) to PATCH /v1/operator/dispatcher. */
+  private async applyDispatcher(): Promise<void> {
+    const change: Record<string, number | boolean> = {};
+    for (const name of this.edited) {
+      const input = this.box.querySelector<HTMLInputElement>(`[data-parameter="${name}"]`);
+      if (input) change[name] = input.type === 'checkbox' ? input.checked : Number(input.value);
+    }
+    if (Object.keys(change).length === 0) return this.show({ ok: false, status: 0, text: 'change a dispatcher parameter first' });
+    const r = await call(this.host.token(), 'PATCH', 'v1/operator/dispatcher', change);
+    this.show(r.ok ? { ...r, text: `dispatcher: ${Object.entries(change).map(([k, v]) => `${k} ${v}`).join(', ')}` } : r);
+    if (r.ok) {
+      this.edited.clear();
+      this.dispatcher = r.json as DispatcherView;
+      this.renderDispatcher();
+    }
+  }
+
+  /** The form: one input per parameter the preset has; inputs the operator is editing keep their value. */
+  private renderDispatcher(): void {
+    const box = this.box.querySelector<HTMLElement>('[data-dispatcher]')!;
+    const d = this.dispatcher;
+    this.box.querySelector<HTMLElement>('[data-preset]')!.textContent = d ? `${d.preset}${d.changedBy ? ` · last changed by ${d.changedBy}` : ''}` : '';
+    if (!d) {
+      box.innerHTML = '';
+      delete box.dataset.names;
+      return;
+    }
+    const names = Object.keys(d.parameters);
+    if (box.dataset.names !== names.join()) {
+      box.dataset.names = names.join();
+      box.innerHTML = names
+        .map((name) => {
+          const f = PARAMETER_FORM[name] ?? { label: name };
+          const input = typeof d.parameters[name] === 'boolean' ? `<input type="checkbox" data-parameter="${esc(name)}" />` : `<input type="number" step="${f.step ?? 'any'}" data-parameter="${esc(name)}" />`;
+          return `<label class="row">${esc(f.label)} ${input}</label>`;
+        })
+        .join('');
+      for (const input of box.querySelectorAll<HTMLInputElement>('[data-parameter]')) input.addEventListener('input', () => this.edited.add(input.dataset.parameter!));
+    }
+    for (const input of box.querySelectorAll<HTMLInputElement>('[data-parameter]')) {
+      const name = input.dataset.parameter!;
+      if (this.edited.has(name)) continue;
+      const value = d.parameters[name];
+      if (typeof value === 'boolean') input.checked = value;
+      else input.value = String(value);
+    }
   }
 
   /** The picked area as the API takes it, or undefined when nothing is picked. */
@@ -237,8 +324,16 @@ export class OperatorActions {
   /** Fetches the paused areas, the service area and the sites. */
   private async refresh(): Promise<void> {
     const token = this.host.token();
-    const [areas, sites] = await Promise.all([call(token, 'GET', 'v1/operator/areas'), this.sites.length === 0 ? call(token, 'GET', 'v1/operator/sites') : undefined]);
+    const [areas, sites, dispatcher] = await Promise.all([
+      call(token, 'GET', 'v1/operator/areas'),
+      this.sites.length === 0 ? call(token, 'GET', 'v1/operator/sites') : undefined,
+      call(token, 'GET', 'v1/operator/dispatcher'),
+    ]);
     if (!this.shown) return;
+    if (dispatcher.ok) {
+      this.dispatcher = dispatcher.json as DispatcherView;
+      this.renderDispatcher();
+    }
     if (areas.ok) {
       const a = areas.json as { paused: PausedArea[]; serviceArea: Polygons | null };
       this.paused = a.paused;

@@ -1,9 +1,11 @@
 // The selected rider (a request): who asked when, how long they have waited, the car they are assigned to and when
 // the dispatcher expected it, why that car (the PlanExplained about the request, decision 0022) and the request's
-// history, all rebuilt from the events naming it (fetched once from the server) up to the replay's current time.
+// history, all rebuilt from the events naming it (fetched from the server: once in a replay, again every few seconds
+// on the live page) up to the page's current time.
 import { riderHistoryAt, type RiderHistory, type RiderStep } from '../../src/core/replay/rider-history.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 import { reasonHtml } from './explain.js';
+import { loadJson } from './fetch-json.js';
 import { clockText, durationText, esc } from './format.js';
 
 interface RequestEvents {
@@ -19,8 +21,8 @@ export class RiderPanel {
   constructor(
     private readonly host: HTMLElement,
     private readonly onClose: () => void,
-    /** Where this run's API lives ('api/' for run 0, 'api/runs/I/' for run I of a comparison). */
-    private readonly apiBase = 'api/',
+    /** Fetches `{request, events}` for a request (the replay's `api/requests/N`, the live service's operator endpoint). */
+    private readonly load: (request: number) => Promise<Response>,
   ) {}
 
   /** Selects a request (undefined: none) and fetches its events. */
@@ -35,13 +37,28 @@ export class RiderPanel {
     const ticket = ++this.loading;
     this.host.hidden = false;
     this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">loading its events…</div>`;
-    const res = await fetch(`${this.apiBase}requests/${request}`);
+    const got = await loadJson<RequestEvents>(() => this.load(request));
     if (ticket !== this.loading) return;
-    if (!res.ok) {
-      this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">could not load its events (${res.status})</div>`;
+    if (!got.ok) {
+      this.host.innerHTML = `<div class="head"><b>Request ${request}</b></div><div class="note">could not load its events (${esc(got.why)})</div>`;
       return;
     }
-    this.data = (await res.json()) as RequestEvents;
+    this.data = got.data;
+  }
+
+  /** Fetches the selected request's events again, keeping the card as it is until they come (live: new events). */
+  async reload(): Promise<void> {
+    const request = this.request;
+    if (request === undefined || !this.data) return;
+    const ticket = ++this.loading;
+    const got = await loadJson<RequestEvents>(() => this.load(request));
+    if (ticket === this.loading && got.ok) this.data = got.data;
+  }
+
+  /** The request's pickup node (from its submission), once its events are in and hold it. */
+  get pickupNode(): number | undefined {
+    for (const ev of this.data?.events ?? []) if (ev.kind === 'RequestSubmitted') return ev.pickupNode;
+    return undefined;
   }
 
   /** The rider's history at time t, once the events are in. */

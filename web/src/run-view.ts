@@ -73,7 +73,7 @@ export class RunView {
     this.mapView = new MapView(byId(runElementId('map', index)), scene, markers, onSelect, onSelectRider);
     const api = index === 0 ? 'api/' : `api/runs/${index}/`;
     this.vehiclePanel = new VehiclePanel(byId(runElementId('vehicle', index)), scene, () => onSelect(undefined), api);
-    this.riderPanel = new RiderPanel(byId(runElementId('rider', index)), () => onSelectRider(undefined), api);
+    this.riderPanel = new RiderPanel(byId(runElementId('rider', index)), () => onSelectRider(undefined), (r) => fetch(`${api}requests/${r}`));
     this.nowEl = byId(runElementId('now', index));
     this.kpisEl = byId(runElementId('kpis', index));
     this.buildNowPanel();

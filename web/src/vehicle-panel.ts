@@ -4,6 +4,7 @@ import type { ReplayScene } from '../../src/core/replay/bundle.js';
 import { vehiclePlanAt, type VehiclePlan } from '../../src/core/replay/vehicle-plan.js';
 import type { RequestSubmitted, SimEvent } from '../../src/core/sim/events.js';
 import { currentReason, reasonHtml, reasonText } from './explain.js';
+import { loadJson } from './fetch-json.js';
 import { clockText, durationText, esc } from './format.js';
 import { ACTIVITY_STYLE } from './palette.js';
 import { Activity } from '../../src/core/replay/timeline.js';
@@ -42,13 +43,13 @@ export class VehiclePanel {
     const ticket = ++this.loading;
     this.host.hidden = false;
     this.host.innerHTML = `<div class="head"><b>Vehicle ${vehicle}</b></div><div class="note">loading its events…</div>`;
-    const res = await fetch(`${this.apiBase}vehicles/${vehicle}`);
+    const got = await loadJson<VehicleEvents>(() => fetch(`${this.apiBase}vehicles/${vehicle}`));
     if (ticket !== this.loading) return;
-    if (!res.ok) {
-      this.host.innerHTML = `<div class="head"><b>Vehicle ${vehicle}</b></div><div class="note">could not load its events (${res.status})</div>`;
+    if (!got.ok) {
+      this.host.innerHTML = `<div class="head"><b>Vehicle ${vehicle}</b></div><div class="note">could not load its events (${esc(got.why)})</div>`;
       return;
     }
-    this.data = (await res.json()) as VehicleEvents;
+    this.data = got.data;
   }
 
   /** The plan at time t, once the events are in. */
@@ -167,6 +168,7 @@ function historyLine(ev: SimEvent, vehicle: number, requestName: (r: number) => 
     case 'RequestsPaused':
     case 'RequestsResumed':
     case 'ServiceAreaChanged':
+    case 'DispatcherParametersChanged':
       return undefined;
     case 'RequestResumed':
       return `${requestName(ev.request)} still on board after a restart (picked up ${clockText(ev.pickedUpS)})`;

@@ -3,6 +3,7 @@
 // Every dispatcher preset is wrapped in it (src/io/dispatchers.ts); without charging sites it passes straight through.
 //
 // Index conventions: vehicles, requests, nodes as in types.ts; sites index the run's ChargingSite list.
+import type { TunableParameters } from './parameters.js';
 import { expectedDemand, type DemandForecast } from './rebalance.js';
 import {
   RequestStatus,
@@ -31,7 +32,7 @@ export interface ChargingPolicyOptions {
 export const DEFAULT_CHARGING_POLICY = { chargeBelowShare: 0.3, chargeToShare: 0.8, troughBelowShare: 0.6, troughDemandShare: 0.7 } as const;
 
 /** Checks policy options; throws naming the bad one. */
-function checkedOptions(o: ChargingPolicyOptions): Required<Omit<ChargingPolicyOptions, 'forecast'>> {
+function checkedOptions(o: ChargingPolicyOptions): { -readonly [K in keyof typeof DEFAULT_CHARGING_POLICY]: number } {
   const r = { ...DEFAULT_CHARGING_POLICY, ...definedOnly(o) };
   for (const [k, v] of Object.entries(r)) if (!(v >= 0 && v <= 1)) throw new Error(`charging policy: ${k} ${v} must be in 0..1`);
   if (!(r.chargeToShare > r.chargeBelowShare)) throw new Error(`charging policy: chargeToShare ${r.chargeToShare} must exceed chargeBelowShare ${r.chargeBelowShare}`);
@@ -137,6 +138,13 @@ export function withCharging(inner: Dispatcher, options: ChargingPolicyOptions =
         }
       }
       return out;
+    },
+    // Offered on every preset; the engine leaves them out of a run without charging sites, where they do nothing.
+    parameters: () => ({ ...inner.parameters?.(), chargeBelowShare: o.chargeBelowShare, chargeToShare: o.chargeToShare }),
+    tune(change: TunableParameters): void {
+      if (change.chargeBelowShare !== undefined) o.chargeBelowShare = change.chargeBelowShare;
+      if (change.chargeToShare !== undefined) o.chargeToShare = change.chargeToShare;
+      inner.tune?.(change);
     },
   };
   return { ...d, ...(inner.periodS !== undefined ? { periodS: inner.periodS } : {}), ...(inner.eventDriven !== undefined ? { eventDriven: inner.eventDriven } : {}) };

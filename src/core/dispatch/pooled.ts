@@ -8,6 +8,7 @@ import { BoundedSearch } from '../network/bounded-search.js';
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
+import type { TunableParameters } from './parameters.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
 import {
   MAX_REASON_ALTERNATIVES,
@@ -418,6 +419,8 @@ const ORDERS_ONBOARD: readonly (readonly number[])[] = [
  */
 export class PooledPlanner {
   readonly limits: RideLimits;
+  /** False: one request per car at a time, sharing or not (an operator turned pooling off, decision 0025). */
+  pooling = true;
   private readonly maxCars: number;
   private readonly maxPairs: number;
   private readonly unassignedBaseS: number;
@@ -597,7 +600,7 @@ export class PooledPlanner {
         load += s.requestRiders[r];
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
-        if (enforce && (load > s.seats || (solo > 0 && aboard > 1))) return Infinity;
+        if (enforce && (load > s.seats || ((solo > 0 || !this.pooling) && aboard > 1))) return Infinity;
         pickR[pickN] = r;
         pickT[pickN++] = arriveS;
         t = arriveS + s.pickupDwellS;
@@ -1431,6 +1434,12 @@ export function pooled(options: PooledOptions): Dispatcher & { readonly planner:
     planner,
     decide(s: FleetSnapshot, nowS: number): Command[] {
       return planner.plan(s, nowS).commands;
+    },
+    parameters: () => ({ pooling: planner.pooling, minDetourS: planner.limits.minDetourS, detourShare: planner.limits.detourShare }),
+    tune(change: TunableParameters): void {
+      if (change.pooling !== undefined) planner.pooling = change.pooling;
+      if (change.minDetourS !== undefined) planner.limits.minDetourS = change.minDetourS;
+      if (change.detourShare !== undefined) planner.limits.detourShare = change.detourShare;
     },
   };
 }

@@ -1,5 +1,6 @@
 // Keeps a strategy's rebalancing inside an area that can change during a live run (the operator's service area,
 // decision 0021): rebalance commands to nodes the predicate refuses are dropped, everything else passes unchanged.
+import type { TunableParameters } from './parameters.js';
 import type { Command, Dispatcher, FleetSnapshot } from './types.js';
 
 /**
@@ -14,6 +15,8 @@ export function keepRebalancingWhere(inner: Dispatcher, allow: (node: number) =>
     name: inner.name,
     ...(inner.periodS === undefined ? {} : { periodS: inner.periodS }),
     ...(inner.eventDriven === undefined ? {} : { eventDriven: inner.eventDriven }),
+    ...(inner.parameters ? { parameters: () => inner.parameters!() } : {}),
+    ...(inner.tune ? { tune: (change: TunableParameters) => inner.tune!(change) } : {}),
     decide(s: FleetSnapshot, nowS: number): Command[] {
       const commands = inner.decide(s, nowS);
       let kept: Command[] | undefined;

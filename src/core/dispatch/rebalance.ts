@@ -5,6 +5,7 @@
 // is forecast.nodeCell[node] (-1 = a node in no forecast cell).
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { OnlineDemandForecast } from './causal-forecast.js';
+import type { TunableParameters } from './parameters.js';
 import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
 
 /**
@@ -62,6 +63,9 @@ export interface Rebalancer {
   observe?(s: FleetSnapshot, nowS: number): void;
   /** `taken[v] = 1` for cars given work in this same decision. */
   plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[];
+  /** Share of the gap closed per round, when the policy has one; `setShare` changes it live (decision 0025). */
+  share?(): number;
+  setShare?(share: number): void;
 }
 
 /**
@@ -82,7 +86,7 @@ export interface Rebalancer {
  * @example withRebalancing(batch(), forecastRebalancer(forecast))
  */
 export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForecast, options: RebalanceOptions = {}): Rebalancer {
-  const o = { ...DEFAULTS, ...options };
+  const o: { everyS: number; horizonS: number; share: number; maxDriveS: number } = { ...DEFAULTS, ...options };
   const online = 'kind' in forecast && forecast.kind === 'online' ? forecast : undefined;
   if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
   const solver = new AssignmentSolver();
@@ -91,6 +95,11 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
     name: 'rebalance',
     everyS: o.everyS,
     ...(online ? { observe: (s: FleetSnapshot) => online.observe(s) } : {}),
+    share: () => o.share,
+    setShare(share: number): void {
+      if (!(share >= 0 && share <= 1)) throw new Error(`rebalance: share ${share} must be 0–1`);
+      o.share = share;
+    },
     plan(s: FleetSnapshot, nowS: number, taken: Uint8Array): RebalanceCommand[] {
       const demand = online ? online.expected(nowS, nowS + o.horizonS) : expectedDemand(forecast as DemandForecast, nowS, nowS + o.horizonS);
       let totalDemand = 0;
@@ -223,16 +232,24 @@ function largestRemainder(x: Float64Array): Int32Array {
  */
 export function withRebalancing(inner: Dispatcher, rebalancer: Rebalancer): Dispatcher {
   let nextS = -Infinity;
+  /** Turned off by an operator (decision 0025): the forecast still learns, no car is moved. */
+  let rebalancing = true;
   const d: Dispatcher = {
     name: `${inner.name}+${rebalancer.name}`,
     decide(s: FleetSnapshot, nowS: number): Command[] {
       rebalancer.observe?.(s, nowS);
       const commands = inner.decide(s, nowS);
-      if (nowS < nextS) return commands;
+      if (nowS < nextS || !rebalancing) return commands;
       nextS = (Math.floor(nowS / rebalancer.everyS) + 1) * rebalancer.everyS;
       const taken = new Uint8Array(s.vehicleCount);
       for (const c of commands) if (c.kind === 'assign') taken[c.vehicle] = 1;
       return [...commands, ...rebalancer.plan(s, nowS, taken)];
+    },
+    parameters: () => ({ ...inner.parameters?.(), rebalancing, ...(rebalancer.share ? { rebalanceShare: rebalancer.share() } : {}) }),
+    tune(change: TunableParameters): void {
+      if (change.rebalancing !== undefined) rebalancing = change.rebalancing;
+      if (change.rebalanceShare !== undefined) rebalancer.setShare?.(change.rebalanceShare);
+      inner.tune?.(change);
     },
   };
   return { ...d, ...(inner.periodS !== undefined ? { periodS: inner.periodS } : {}), ...(inner.eventDriven !== undefined ? { eventDriven: inner.eventDriven } : {}) };

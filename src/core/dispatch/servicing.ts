@@ -4,6 +4,7 @@
 // dispatcher preset is wrapped in it (src/io/dispatchers.ts), outside the charging policy.
 //
 // Index conventions: vehicles, requests, nodes as in types.ts; centres index the run's ServiceCentre list.
+import type { TunableParameters } from './parameters.js';
 import { PolicyView } from './charging.js';
 import { RequestStatus, VehicleStatus, takesWork, type Command, type Dispatcher, type FleetSnapshot, type ServiceCommand, type ServiceTask, type ServicingView } from './types.js';
 
@@ -88,6 +89,8 @@ export function withServicing(inner: Dispatcher): Dispatcher {
       }
       return out;
     },
+    ...(inner.parameters ? { parameters: () => inner.parameters!() } : {}),
+    ...(inner.tune ? { tune: (change: TunableParameters) => inner.tune!(change) } : {}),
   };
   return { ...d, ...(inner.periodS !== undefined ? { periodS: inner.periodS } : {}), ...(inner.eventDriven !== undefined ? { eventDriven: inner.eventDriven } : {}) };
 }

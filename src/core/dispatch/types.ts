@@ -4,6 +4,7 @@
 // RoadGraph node indices. A stop is one pickup or drop-off of one request.
 import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
+import type { TunableParameters } from './parameters.js';
 
 /** What a vehicle is doing. */
 export const VehicleStatus = {
@@ -293,6 +294,16 @@ export interface Dispatcher {
   /** Whether to call `decide` at ticks with changes; default: true iff `periodS` is absent. */
   readonly eventDriven?: boolean;
   decide(snapshot: FleetSnapshot, nowS: number): Command[];
+  /**
+   * The parameters an operator may change live (decision 0025) that this strategy and those it wraps read, with their
+   * values now. Absent: none. A wrapper adds its own to its inner strategy's.
+   */
+  parameters?(): TunableParameters;
+  /**
+   * Sets some of them (already checked: `changeRefusal`); they apply from the next `decide`. A wrapper takes its own
+   * and passes the change on to its inner strategy, which ignores names it does not have.
+   */
+  tune?(change: TunableParameters): void;
 }
 
 /** The engine's rounding of a travel time: whole seconds, at least 1 (Infinity stays Infinity). */

@@ -424,6 +424,7 @@ export class KpiAccumulator {
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
       case 'VehicleSentByOperator':
+      case 'DispatcherParametersChanged': // the rides it affects are counted as they end (a max_wait cancellation, …)
       case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;
       default: {

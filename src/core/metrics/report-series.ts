@@ -233,6 +233,7 @@ export class ReportSeriesAccumulator {
       case 'RequestsPaused':
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
+      case 'DispatcherParametersChanged':
       case 'VehicleSentByOperator': // the command's own event follows
       case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;

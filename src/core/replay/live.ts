@@ -241,6 +241,11 @@ export class LiveFrame implements MarkerFrame {
     this.riderCount = i;
   }
 
+  /** The pickup node of request r while its rider waits; undefined otherwise. */
+  waitingRiderNode(r: number): number | undefined {
+    return this.riders.get(r)?.[0];
+  }
+
   /** Activity of car v now (undefined before it is placed). */
   activityOf(v: number): number | undefined {
     return this.keys[v]?.[0];

@@ -380,6 +380,7 @@ export class ReplayTimelineBuilder {
       case 'ChargingEnded': // the VehicleIdle or departure that follows says what it does next
       case 'CommandInvalid':
       case 'VehicleSentByOperator': // the command's own event follows
+      case 'DispatcherParametersChanged': // the decisions that follow show its effect; nothing to draw
         break;
       case 'RequestsPaused':
         this.endOperatorArea('pause', ev.area, t);

@@ -97,6 +97,7 @@ export function vehiclePlanAt(vehicle: number, events: readonly SimEvent[], requ
       case 'RequestsPaused':
       case 'RequestsResumed':
       case 'ServiceAreaChanged':
+      case 'DispatcherParametersChanged':
       case 'VehicleSentByOperator':
       case 'PlanExplained': // why a plan was given (decision 0022): changes nothing here
         break;

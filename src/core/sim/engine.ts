@@ -47,6 +47,7 @@ import { CommandChecker, type CommandState, type EnergyCheckState } from './comm
 import { EnergyModel } from './energy.js';
 import { DEFAULT_DWELL, DEFAULT_MAX_WAIT_S, InvalidCommandError, checkTrip, validateOptions, type EngineOptions, type EngineStats } from './engine-options.js';
 import { Phase, TimerQueue } from './event-queue.js';
+import { changeRefusal, orderedParameters, type DispatcherParameters } from '../dispatch/parameters.js';
 import { planExplained, type CancelReason, type LegPurpose, type OperatorActionEvent, type SimEvent } from './events.js';
 import { Movement } from './movement.js';
 import { RequestBook } from './request-book.js';
@@ -75,7 +76,8 @@ const Out = { inService: 0, stopping: 1, stopped: 2 } as const;
 export class Engine {
   readonly spec: VehicleSpec;
   readonly dwell: DwellTimes;
-  readonly maxWaitS: number;
+  /** A request not picked up this long after its request time is cancelled; an operator may change it (decision 0025). */
+  private maxWait: number;
   readonly fleetSize: number;
   /** Vehicle state (read it; only the engine writes it). */
   readonly fleet: FleetState;
@@ -123,10 +125,10 @@ export class Engine {
   constructor(private readonly opts: EngineOptions) {
     this.spec = { ...DEFAULT_VEHICLE_SPEC, ...opts.spec };
     this.dwell = { ...DEFAULT_DWELL, ...opts.dwell };
-    this.maxWaitS = opts.maxWaitS ?? DEFAULT_MAX_WAIT_S;
+    this.maxWait = opts.maxWaitS ?? DEFAULT_MAX_WAIT_S;
     this.fleetSize = opts.fleetSize;
     this.travelTimes = opts.travelTimes;
-    validateOptions(opts, this.spec, this.dwell, this.maxWaitS);
+    validateOptions(opts, this.spec, this.dwell, this.maxWait);
     this.fleet = new FleetState(opts.fleetSize, this.spec);
     this.book = new RequestBook(opts.requestCapacity);
     this.movement = new Movement(this.fleet, opts.travelTimes, opts.graph, opts.trackPaths ?? opts.graph !== undefined);
@@ -162,7 +164,7 @@ export class Engine {
       deltas: this.deltas,
       travelTimes: opts.travelTimes,
       graph: opts.graph,
-      maxWaitS: this.maxWaitS,
+      maxWaitS: this.maxWait,
       dwell: this.dwell,
       seats: this.spec.seats,
       explain: opts.explain === true,
@@ -188,6 +190,11 @@ export class Engine {
       reserveKwh: this.spec.reserveKwh,
       chargeDurationS: (site, fromKwh, toKwh) => energy.chargeDurationS(site, fromKwh, toKwh),
     };
+  }
+
+  /** Requests not picked up this long after their request time are cancelled (seconds). */
+  get maxWaitS(): number {
+    return this.maxWait;
   }
 
   /** Current engine time. */
@@ -388,7 +395,8 @@ export class Engine {
           this.admit(subject);
           break;
         case Timer.cancel:
-          if (this.book.isWaiting(subject)) this.cancelWaiting(subject, 'max_wait');
+          // A timer set before an operator raised the max wait finds the request still within it (decision 0025).
+          if (this.book.isWaiting(subject) && this.book.requestS[subject] + this.maxWait <= this.nowS) this.cancelWaiting(subject, 'max_wait');
           break;
         case Timer.unplug:
           this.unplug(subject);
@@ -856,6 +864,44 @@ export class Engine {
     this.emit({ ...ev, timeS: this.nowS } as OperatorActionEvent);
   }
 
+  /**
+   * The dispatcher's parameters an operator may change (decision 0025): the max wait and those of the preset's
+   * policies (`Dispatcher.parameters`); the charging thresholds only in a run with charging sites.
+   */
+  dispatcherParameters(): DispatcherParameters {
+    const own = { ...this.opts.dispatcher.parameters?.() };
+    if (!this.energy) {
+      delete own.chargeBelowShare;
+      delete own.chargeToShare;
+    }
+    return orderedParameters({ maxWaitS: this.maxWait, ...own });
+  }
+
+  /**
+   * Changes dispatcher parameters now, in the first second not yet complete, and logs DispatcherParametersChanged
+   * with every parameter after the change; the dispatcher reads them from its next decision. A new max wait holds
+   * for every request still waiting: each gets a cancellation timer at its new deadline (at once if that has passed).
+   * Throws, changing nothing, when `changeRefusal` refuses the change (the message names the field). Returns the
+   * parameters after the change.
+   */
+  tuneDispatcher(change: Partial<DispatcherParameters>, by: string, restored = false): DispatcherParameters {
+    const refused = changeRefusal(this.dispatcherParameters(), change);
+    if (refused !== null) throw new Error(refused);
+    this.placeFleetOnce();
+    this.toFirstOpenSecond();
+    const { maxWaitS, ...rest } = change;
+    if (maxWaitS !== undefined && maxWaitS !== this.maxWait) {
+      this.maxWait = maxWaitS;
+      this.snapshot.maxWaitS = maxWaitS;
+      const b = this.book;
+      for (const r of b.waitingRequests()) this.queue.push(Math.max(this.nowS, b.requestS[r] + maxWaitS), Phase.cancel, Timer.cancel, r, 0);
+    }
+    if (Object.keys(rest).length > 0) this.opts.dispatcher.tune?.(rest);
+    const parameters = this.dispatcherParameters();
+    this.emit({ kind: 'DispatcherParametersChanged', timeS: this.nowS, dispatcher: this.opts.dispatcher.name, parameters, changed: Object.keys(change).sort(), by, ...(restored ? { restored: true } : {}) });
+    return parameters;
+  }
+
   /** Remote operators on duty (0 without the `assistance` option). */
   get assistOperators(): number {
     return this.assist?.operators ?? 0;
@@ -1012,7 +1058,7 @@ export class Engine {
     }
     b.open(r);
     this.deltas.newRequests.push(r);
-    this.queue.push(b.requestS[r] + this.maxWaitS, Phase.cancel, Timer.cancel, r, 0);
+    this.queue.push(b.requestS[r] + this.maxWait, Phase.cancel, Timer.cancel, r, 0);
     if (this.periodS !== undefined && !this.tickerRunning) {
       this.tickerRunning = true;
       this.queue.push(Math.ceil(this.nowS / this.periodS) * this.periodS, Phase.dispatch, Timer.dispatch, -1, 0);

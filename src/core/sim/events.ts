@@ -4,6 +4,7 @@
 // RoadGraph node indices. -1 means "none" where a vehicle may be absent. All times are integer seconds (`timeS`).
 import type { PolygonRings } from '../network/area.js';
 import type { DispatchReason, ReasonAlternative, ReasonKind } from '../dispatch/types.js';
+import { orderedParameters, type DispatcherParameters } from '../dispatch/parameters.js';
 
 /** A vehicle is placed at its start node (emitted once per vehicle at the start; makes a log self-contained). */
 export interface VehiclePlaced {
@@ -338,6 +339,8 @@ export interface RequestsPaused {
   polygons: PolygonRings[];
   by: string;
   reason: string;
+  /** A restarted service put back a pause still in force when it stopped (decision 0025); `by` paused it then. */
+  restored?: true;
 }
 
 /** An operator lifted the pause of `area`. */
@@ -359,6 +362,8 @@ export interface ServiceAreaChanged {
   polygons: PolygonRings[];
   nodesInside: number;
   by: string;
+  /** A restarted service put back the area in force when it stopped (decision 0025); `by` set it then. */
+  restored?: true;
 }
 
 /**
@@ -375,8 +380,25 @@ export interface VehicleSentByOperator {
   reason: string;
 }
 
+/**
+ * An operator changed the running dispatcher's parameters (decision 0025): `parameters` holds every one after the
+ * change (the preset's own and the max wait), `changed` the names given; the dispatcher reads them from its next
+ * decision. Live runs only.
+ */
+export interface DispatcherParametersChanged {
+  kind: 'DispatcherParametersChanged';
+  timeS: number;
+  /** The running dispatcher's name (the preset, e.g. pooled+rebalance). */
+  dispatcher: string;
+  parameters: DispatcherParameters;
+  changed: string[];
+  by: string;
+  /** A restarted service put back parameters an operator had set before it stopped; `by` set them then. */
+  restored?: true;
+}
+
 /** The events an operator's action adds to a live run (the engine stamps the time: `Engine.recordOperatorAction`). */
-export type OperatorActionEvent = RequestsPaused | RequestsResumed | ServiceAreaChanged | VehicleSentByOperator;
+export type OperatorActionEvent = RequestsPaused | RequestsResumed | ServiceAreaChanged | VehicleSentByOperator | DispatcherParametersChanged;
 
 /**
  * Why `vehicle` was just given its plan (only in runs with explaining on, decision 0022): the dispatcher's reason about
@@ -575,11 +597,21 @@ export function eventToJson(ev: SimEvent): string {
     case 'CommandInvalid':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, command: ev.command, reason: ev.reason });
     case 'RequestsPaused':
-      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, area: ev.area, polygons: ev.polygons, by: ev.by, reason: ev.reason });
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, area: ev.area, polygons: ev.polygons, by: ev.by, reason: ev.reason, ...(ev.restored ? { restored: true } : {}) });
     case 'RequestsResumed':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, area: ev.area, by: ev.by });
     case 'ServiceAreaChanged':
-      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, polygons: ev.polygons, nodesInside: ev.nodesInside, by: ev.by });
+      return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, polygons: ev.polygons, nodesInside: ev.nodesInside, by: ev.by, ...(ev.restored ? { restored: true } : {}) });
+    case 'DispatcherParametersChanged':
+      return JSON.stringify({
+        kind: ev.kind,
+        timeS: ev.timeS,
+        dispatcher: ev.dispatcher,
+        parameters: orderedParameters(ev.parameters),
+        changed: ev.changed,
+        by: ev.by,
+        ...(ev.restored ? { restored: true } : {}),
+      });
     case 'VehicleSentByOperator':
       return JSON.stringify({ kind: ev.kind, timeS: ev.timeS, vehicle: ev.vehicle, site: ev.site, node: ev.node, by: ev.by, reason: ev.reason });
     case 'PlanExplained':

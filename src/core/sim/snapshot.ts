@@ -130,7 +130,8 @@ function servicingFreeAt(src: SnapshotSources, v: number): TimedNode {
 export class EngineSnapshot implements FleetSnapshot {
   readonly travelTimes: TravelTimes;
   readonly graph: RoadGraph | undefined;
-  readonly maxWaitS: number;
+  /** Written by the engine only, when an operator changes the max wait (decision 0025). */
+  maxWaitS: number;
   readonly pickupDwellS: number;
   readonly dropoffDwellS: number;
   readonly seats: number;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { RoadGraph } from '../../core/network/graph.js';
 import { encodeReplayScene } from '../../core/replay/bundle.js';
 import { LiveFleetFeed, type LiveAuth, type LiveError } from '../../core/replay/live.js';
+import { RequestEventBook } from '../../core/replay/request-events.js';
 import { ReplayTimelineBuilder } from '../../core/replay/timeline.js';
 import type { PlanExplained } from '../../core/sim/events.js';
 import { networkLayer } from '../../io/replay-source.js';
@@ -19,6 +20,8 @@ import type { ApiRoutes } from '../api.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ErrorBody } from '../schemas.js';
+import type { PausedAreaView } from '../operator-areas.js';
+import { saveOperatorState } from '../operator-state.js';
 
 export interface DashboardOptions {
   /** The network the engine runs on (the page draws its roads). */
@@ -54,6 +57,11 @@ export const GLOBAL_PAUSE = '*';
 
 export const PauseBody = z.strictObject({ paused: z.boolean(), reason: z.string().min(1).max(200).optional() });
 const CarParams = z.strictObject({ car: z.coerce.number().int().min(0).max(1_000_000) });
+const RequestParams = z.strictObject({ request: z.coerce.number().int().min(0).max(2_147_483_647) });
+const RequestEvents = z.object({
+  request: z.number(),
+  events: z.array(z.record(z.string(), z.unknown())),
+});
 const CarWhy = z.object({
   car: z.number(),
   vehicleId: z.string().nullable(),
@@ -70,12 +78,16 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
   const feed = new LiveFleetFeed();
   /** Per car: the dispatcher's last reason for its plan (decision 0022; only when the engine explains). */
   const reasons = new Map<number, PlanExplained>();
+  /** Per request, the events naming it since this process started (the rider card; open requests and recent others). */
+  const requestEvents = new RequestEventBook();
   const unsubscribe = ctx.conductor.onEvent((ev) => {
     feed.add(ev);
+    requestEvents.add(ev);
     if (ev.kind === 'PlanExplained') reasons.set(ev.vehicle, ev);
   });
   const clients = new Set<Client>();
-  let paused: { by: string; reason: string } | undefined;
+  /** The global pause: the conductor's pause of area "*" (so a restart that puts it back restores this too). */
+  const globalPause = (): PausedAreaView | undefined => ctx.conductor.pausedAreas().find((a) => a.area === GLOBAL_PAUSE);
   let network: Uint8Array | undefined;
   let ids: [number, string][] = [];
   let idsAtMs = -Infinity;
@@ -92,7 +104,8 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
 
   // New ride requests are refused while paused (riders get the reason; nothing reaches the engine).
   app.addHook('onRequest', async (req) => {
-    if (paused && req.method === 'POST' && req.url.split('?')[0] === '/v1/rides') {
+    const paused = req.method === 'POST' && req.url.split('?')[0] === '/v1/rides' ? globalPause() : undefined;
+    if (paused) {
       throw new ApiError(503, 'requests_paused', `new ride requests are paused by the operator: ${paused.reason}`, { 'Retry-After': '60' });
     }
   });
@@ -132,7 +145,7 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
           clients.add(client);
           ctx.metrics.wsConnections.set({ kind: 'dashboard' }, clients.size);
           ctx.log.info({ by: principal.subject }, 'dashboard connected');
-          socket.send(JSON.stringify(feed.snapshot(engineTimeS(), speed, vehicleIds(), paused !== undefined)));
+          socket.send(JSON.stringify(feed.snapshot(engineTimeS(), speed, vehicleIds(), globalPause() !== undefined)));
         },
         (err: unknown) => refuse(socket, err instanceof ApiError ? err.error : 'unauthorized', err instanceof ApiError ? err.reason : 'authentication failed'),
       );
@@ -154,8 +167,9 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
       const known = ids.length;
       delta.ids = vehicleIds().slice(known);
     }
-    if (pausedSent !== (paused !== undefined)) {
-      pausedSent = paused !== undefined;
+    const pausedNow = globalPause() !== undefined;
+    if (pausedSent !== pausedNow) {
+      pausedSent = pausedNow;
       delta.requestsPaused = pausedSent;
     }
     const text = JSON.stringify(delta);
@@ -167,7 +181,7 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
         continue;
       }
       if (c.stale) {
-        snapshot ??= JSON.stringify(feed.snapshot(nowS, speed, ids, paused !== undefined));
+        snapshot ??= JSON.stringify(feed.snapshot(nowS, speed, ids, globalPause() !== undefined));
         c.socket.send(snapshot);
         c.stale = false;
       } else c.socket.send(text);
@@ -197,6 +211,26 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
   });
 
   api.add({
+    method: 'GET',
+    url: '/v1/operator/requests/:request/events',
+    summary:
+      "A rider of the dashboard's map (the engine's request index): the events naming its request since the service started, for the rider card (every open request, and the 20,000 most recently finished; the whole log is GET /v1/operator/events)",
+    tag: 'operator',
+    roles: ['operator'],
+    params: RequestParams,
+    responses: {
+      200: { description: "the request's events, oldest first, as in the exported event log", schema: RequestEvents },
+      400: { description: 'invalid request index', schema: ErrorBody },
+      404: { description: 'no such request since the service started (or finished long ago)', schema: ErrorBody },
+    },
+    handler: async ({ params }) => {
+      const events = requestEvents.events(params.request);
+      if (!events) throw new ApiError(404, 'not_found', `request ${params.request} is not open and did not finish recently; GET /v1/operator/events has the whole log`);
+      return { request: params.request, events: events as unknown as Record<string, unknown>[] };
+    },
+  });
+
+  api.add({
     method: 'POST',
     url: '/v1/operator/requests/pause',
     summary: 'Pause (or resume) new ride requests: while paused, POST /v1/rides answers 503 requests_paused',
@@ -206,13 +240,13 @@ export function dashboardRoutes(app: FastifyInstance, api: ApiRoutes, ctx: Servi
     responses: { 200: { description: 'the new state', schema: z.object({ paused: z.boolean(), reason: z.string().nullable() }) }, 400: { description: 'invalid body', schema: ErrorBody } },
     handler: async ({ body, principal }) => {
       const reason = body.reason ?? 'operator pause';
-      paused = body.paused ? { by: principal!.subject, reason } : undefined;
       // In the event log too, as the pause of every area (named "*", no polygons).
       if (body.paused) ctx.conductor.pauseRequests(GLOBAL_PAUSE, [], principal!.subject, reason);
       else ctx.conductor.resumeRequests(GLOBAL_PAUSE, principal!.subject);
       await ctx.store.setState('requestsPaused', body.paused ? `${principal!.subject}: ${reason}` : '');
+      await saveOperatorState(ctx.store, ctx.conductor);
       ctx.log.info({ paused: body.paused, reason, by: principal!.subject }, body.paused ? 'new ride requests paused' : 'new ride requests resumed');
-      return { paused: body.paused, reason: paused ? paused.reason : null };
+      return { paused: body.paused, reason: globalPause()?.reason ?? null };
     },
   });
 }

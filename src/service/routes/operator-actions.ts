@@ -1,12 +1,16 @@
 // Operator actions on areas and cars (issue 15.5, decision 0021): pause new requests in an area (GeoJSON or H3 cells)
-// and lift it, change the service area live, send a car to a charging site or a position. Each is one API call and
-// lands in the event log (RequestsPaused, RequestsResumed, ServiceAreaChanged, VehicleSentByOperator).
+// and lift it, change the service area live, send a car to a charging site or a position; and change the running
+// dispatcher's parameters (decision 0025). Each is one API call and lands in the event log (RequestsPaused,
+// RequestsResumed, ServiceAreaChanged, VehicleSentByOperator, DispatcherParametersChanged); pauses, the service area
+// and parameters are also stored as the operator state a restart puts back (operator-state.ts).
 import { z } from 'zod';
 import type { ApiRoutes } from '../api.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { ErrorBody, Id, LatLon, VehicleParams } from '../schemas.js';
 import { MAX_AREA_CELLS, operatorAreaPolygons } from '../operator-areas.js';
+import { saveOperatorState } from '../operator-state.js';
+import { PARAMETER_RANGES, rangeText } from '../../core/dispatch/parameters.js';
 import { VehicleViewSchema } from './vehicle.js';
 
 const OPERATOR = ['operator'] as const;
@@ -29,6 +33,38 @@ export const SendBody = z.strictObject({
   site: z.number().int().min(0).optional().meta(describe('a charging site (GET /v1/operator/sites): the car drives there, charges full and waits idle there')),
   position: LatLon.optional().meta(describe('a point: the car drives to the nearest road node and waits there (it may take a ride on the way)')),
   reason: z.string().min(1).max(200).optional(),
+});
+
+/** A numeric dispatcher parameter in its range, refused with the range in words. */
+function parameter(name: keyof typeof PARAMETER_RANGES, text: string) {
+  const r = PARAMETER_RANGES[name];
+  const error = `expected ${rangeText(name)}`;
+  let n = z.number({ error });
+  if (r.integer) n = n.int({ error });
+  n = r.above ? n.gt(r.min, { error }) : n.min(r.min, { error });
+  return n.max(r.max, { error }).meta(describe(text));
+}
+
+/** Every parameter an operator may change; a preset has some of them (GET /v1/operator/dispatcher lists which). */
+const DispatcherParametersShape = {
+  maxWaitS: parameter('maxWaitS', 'every preset: a request not picked up this many seconds after it was made is given up (cancelled, reason max_wait); holds for requests already waiting'),
+  pooling: z.boolean().meta(describe('pooled presets: riders who accept sharing may share a car; false: one request per car at a time (riders already sharing finish their rides)')),
+  minDetourS: parameter('minDetourS', 'pooled presets: a shared rider\'s extra in-car time is at most the larger of this (seconds) …'),
+  detourShare: parameter('detourShare', 'pooled presets: … and this share of the direct ride'),
+  rebalancing: z.boolean().meta(describe('+rebalance presets: idle cars are moved toward forecast demand every 5 min; false: they wait where they are')),
+  rebalanceShare: parameter('rebalanceShare', '+rebalance presets: share of the gap to the forecast spread of idle cars closed per round (more: more empty driving, closer to demand)'),
+  chargeBelowShare: parameter('chargeBelowShare', 'with charging sites (serve --chargers): a car that frees up below this share of its battery goes to charge …'),
+  chargeToShare: parameter('chargeToShare', '… and charges up to this share (above chargeBelowShare)'),
+};
+const OptionalParameters = Object.fromEntries(Object.entries(DispatcherParametersShape).map(([k, v]) => [k, v.optional()])) as {
+  [K in keyof typeof DispatcherParametersShape]: z.ZodOptional<(typeof DispatcherParametersShape)[K]>;
+};
+export const DispatcherPatchBody = z.strictObject(OptionalParameters).refine((b) => Object.keys(b).length > 0, { error: 'give at least one parameter to change' });
+const DispatcherViewSchema = z.object({
+  preset: z.string().meta(describe('serve --dispatcher')),
+  parameters: z.object({ ...OptionalParameters, maxWaitS: DispatcherParametersShape.maxWaitS }).meta(describe('the parameters this preset has (and charging thresholds only with charging sites)')),
+  changedBy: z.string().nullable().meta(describe('who changed a parameter last (null: nobody since start)')),
+  changedAtS: z.number().nullable().meta(describe('engine second of that change')),
 });
 
 const PausedArea = z.object({ area: z.string(), polygons: Polygons, by: z.string(), reason: z.string(), sinceS: z.number() });
@@ -59,6 +95,7 @@ export function operatorActionRoutes(api: ApiRoutes, ctx: ServiceContext): void 
       const area = body.name ?? `area-${nextArea++}`;
       const reason = body.reason ?? 'operator pause';
       ctx.conductor.pauseRequests(area, polygons, principal!.subject, reason);
+      await saveOperatorState(ctx.store, ctx.conductor);
       ctx.log.info({ area, polygons: polygons.length, reason, by: principal!.subject }, 'ride requests paused in an area');
       return reply.code(201).send(ctx.conductor.pausedAreas().find((a) => a.area === area));
     },
@@ -75,6 +112,7 @@ export function operatorActionRoutes(api: ApiRoutes, ctx: ServiceContext): void 
     handler: async ({ body, principal }) => {
       const d = ctx.conductor.resumeRequests(body.name, principal!.subject);
       if (!d.ok) throw new ApiError(404, d.error, d.reason);
+      await saveOperatorState(ctx.store, ctx.conductor);
       ctx.log.info({ area: body.name, by: principal!.subject }, 'ride requests resumed in an area');
       return { resumed: body.name };
     },
@@ -101,8 +139,39 @@ export function operatorActionRoutes(api: ApiRoutes, ctx: ServiceContext): void 
     handler: async ({ body, principal }) => {
       const polygons = body.area === null ? null : polygonsOr400({ area: body.area });
       const { nodesInside } = ctx.conductor.setServiceArea(polygons, principal!.subject);
+      await saveOperatorState(ctx.store, ctx.conductor);
       ctx.log.info({ polygons: polygons?.length ?? 0, nodesInside, by: principal!.subject }, 'service area changed');
       return { serviceArea: ctx.conductor.serviceArea(), nodesInside };
+    },
+  });
+
+  api.add({
+    method: 'GET',
+    url: '/v1/operator/dispatcher',
+    summary: 'The running dispatcher: its preset and the parameters an operator may change, with their values now',
+    tag: 'operator',
+    roles: OPERATOR,
+    responses: { 200: { description: 'the dispatcher', schema: DispatcherViewSchema } },
+    handler: async () => ctx.conductor.dispatcher(),
+  });
+
+  api.add({
+    method: 'PATCH',
+    url: '/v1/operator/dispatcher',
+    summary: 'Change dispatcher parameters live: they apply from the next decision, are logged (DispatcherParametersChanged) and kept across a restart',
+    tag: 'operator',
+    roles: OPERATOR,
+    body: DispatcherPatchBody,
+    responses: {
+      200: { description: 'the dispatcher after the change', schema: DispatcherViewSchema },
+      400: errors('a value out of range, a parameter this preset does not have, or charging thresholds out of order: the reason names the field'),
+    },
+    handler: async ({ body, principal }) => {
+      const d = ctx.conductor.tuneDispatcher(body, principal!.subject);
+      if (!d.ok) throw new ApiError(400, d.error, d.reason);
+      await saveOperatorState(ctx.store, ctx.conductor);
+      ctx.log.info({ ...body, by: principal!.subject }, 'dispatcher parameters changed');
+      return ctx.conductor.dispatcher();
     },
   });
 

@@ -78,7 +78,7 @@ const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton live API</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 h2{margin-top:2em;border-bottom:1px solid #ddd}.op{margin:1em 0;padding:.6em .8em;border:1px solid #e3e3e3;border-radius:6px}
-.m{display:inline-block;min-width:4.5em;font-weight:600}.GET{color:#0a7}.POST{color:#06c}.DELETE{color:#c30}
+.m{display:inline-block;min-width:4.5em;font-weight:600}.GET{color:#0a7}.POST{color:#06c}.PATCH{color:#a60}.DELETE{color:#c30}
 code,pre{font:12px ui-monospace,monospace;background:#f6f6f6}pre{padding:.5em;overflow:auto;max-height:22em}.roles{color:#777}</style></head>
 <body><h1>Baton live API</h1><p id="desc"></p><p><a href="/openapi.json">openapi.json</a></p><div id="ops"></div>
 <script>
