@@ -54,6 +54,13 @@ export interface RebalanceOptions {
 
 const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as const;
 
+/**
+ * The rebalancer settings of the `pooled+anticipate` preset (decision 0027): a round every minute, the next 15 min of
+ * forecast demand, the whole gap closed. On SF they cut the fleet for 95 % of pickups within 5 min far more than any
+ * change to the pooling objective did (docs/BENCHMARKS.md, "Anticipation").
+ */
+export const ANTICIPATE_REBALANCE: Readonly<RebalanceOptions> = { everyS: 60, horizonS: 900, share: 1 };
+
 /** A rebalancing policy: which idle cars to move where, given the cars another strategy just gave work. */
 export interface Rebalancer {
   readonly name: string;
