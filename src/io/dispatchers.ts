@@ -92,8 +92,12 @@ export const DISPATCHER_PRESETS = [
     name: 'pooled+anticipate',
     description: 'pooled aiming at the 5-min service level: a pickup later than 5 min costs 10 min more (riders who can still make it go first; none is left unserved that a car can reach), and every minute idle cars follow the next 15 min of forecast demand in full (decision 0027)',
     needs: ['solver', 'forecast', 'charging'],
+    // Named after the preset (withRebalancing alone would call it pooled+rebalance), so its KPIs and logs say which.
     build: ({ solver, forecast, charging }) =>
-      withCharging(withRebalancing(pooled({ solver, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), { ...charging, forecast: historyOf(forecast) }),
+      withCharging(
+        { ...withRebalancing(pooled({ solver, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
+        { ...charging, forecast: historyOf(forecast) },
+      ),
   }),
 ] as const;
 

@@ -29,9 +29,10 @@ runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
 );
 
 describe('pooled+anticipate', () => {
-  it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap', () => {
+  it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap, under its own name', () => {
     expect(ANTICIPATE_REBALANCE).toEqual({ everyS: 60, horizonS: 900, share: 1 });
     expect(anticipate.needs).toEqual(['solver', 'forecast', 'charging']);
+    expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }).name).toBe('pooled+anticipate');
   });
 });
 
