@@ -56,8 +56,8 @@ const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as 
 
 /**
  * The rebalancer settings of the `pooled+anticipate` preset (decision 0027): a round every minute, the next 15 min of
- * forecast demand, the whole gap closed. On SF they cut the fleet for 95 % of pickups within 5 min far more than any
- * change to the pooling objective did (docs/BENCHMARKS.md, "Anticipation").
+ * forecast demand, the whole gap closed. On SF they lift the share picked up within 5 min by 9 points at 290 cars
+ * (docs/BENCHMARKS.md, "Issue 13: anticipation").
  */
 export const ANTICIPATE_REBALANCE: Readonly<RebalanceOptions> = { everyS: 60, horizonS: 900, share: 1 };
 
