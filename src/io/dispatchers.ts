@@ -7,9 +7,9 @@ import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charg
 import { withServicing } from '../core/dispatch/servicing.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
-import { pooled } from '../core/dispatch/pooled.js';
+import { ANTICIPATE_POOLING, pooled } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
-import { forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
+import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
 import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
 import type { BinaryProgramSolver } from '../core/solve/ilp.js';
 import type { ForecastPart } from './forecast.js';
@@ -87,6 +87,17 @@ export const DISPATCHER_PRESETS = [
     description: 'batch, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
     needs: ['forecast', 'charging'],
     build: ({ forecast, charging }) => withCharging(withRebalancing(batch(), forecastRebalancer(demandOf(forecast))), { ...charging, forecast: historyOf(forecast) }),
+  }),
+  preset({
+    name: 'pooled+anticipate',
+    description: 'pooled aiming at the 5-min service level: a pickup later than 5 min costs 10 min more (riders who can still make it go first; none is left unserved that a car can reach), and every minute idle cars follow the next 15 min of forecast demand in full (decision 0027)',
+    needs: ['solver', 'forecast', 'charging'],
+    // Named after the preset (withRebalancing alone would call it pooled+rebalance), so its KPIs and logs say which.
+    build: ({ solver, forecast, charging }) =>
+      withCharging(
+        { ...withRebalancing(pooled({ solver, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
+        { ...charging, forecast: historyOf(forecast) },
+      ),
   }),
 ] as const;
 

@@ -16,7 +16,7 @@ describe('the preset table', () => {
   it('has unique names, and lookup of an unknown name lists the known ones', () => {
     const names = DISPATCHER_PRESETS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(() => dispatcherPreset('magic')).toThrow(/unknown dispatcher "magic" \(known: greedy, batch, pooled, pooled\+rebalance, batch\+rebalance\)/);
+    expect(() => dispatcherPreset('magic')).toThrow(/unknown dispatcher "magic" \(known: greedy, batch, pooled, pooled\+rebalance, batch\+rebalance, pooled\+anticipate\)/);
   });
 
   it.each(DISPATCHER_PRESETS.map((p) => [p.name, p] as const))('%s reads only the parts it declares', async (_name, preset) => {

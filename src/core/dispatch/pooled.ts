@@ -50,7 +50,18 @@ export interface PooledOptions {
    * speed bound (Alonso-Mora et al. cap trips per vehicle too); Infinity keeps all and the choice is exact over them.
    */
   maxPairTripsPerVehicle?: number;
+  /**
+   * Service-target shaping of the objective (decision 0027; off by default): a pickup later than `serviceTargetS`
+   * after the request costs `lateS` more, and every request's unserved penalty grows by `lateS` too, so a request
+   * is still served whenever a car can make it within the max wait, but cars go first to the requests that can still
+   * be picked up within the target. Defaults: target 300 s, lateS 0 (off).
+   */
+  serviceTargetS?: number;
+  lateS?: number;
 }
+
+/** The pooling objective of the `pooled+anticipate` preset (decision 0027): pickups after 5 min cost 10 min more. */
+export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS'>> = { serviceTargetS: 300, lateS: 600 };
 
 /** The ride limits the pooled dispatcher promises each rider. */
 export interface RideLimits {
@@ -425,6 +436,8 @@ export class PooledPlanner {
   private readonly maxPairs: number;
   private readonly unassignedBaseS: number;
   private readonly ageWeight: number;
+  private readonly serviceTargetS: number;
+  private readonly lateS: number;
   private readonly assignment = new AssignmentSolver();
   private legs: LegTimes | null = null;
   private landmarks: Landmarks | null = null;
@@ -482,6 +495,9 @@ export class PooledPlanner {
     this.maxPairs = options.maxPairTripsPerVehicle ?? 24;
     this.unassignedBaseS = options.unassignedBaseS ?? 60;
     this.ageWeight = options.ageWeight ?? 2;
+    this.serviceTargetS = options.serviceTargetS ?? 300;
+    this.lateS = options.lateS ?? 0;
+    if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
   }
 
   private init(s: FleetSnapshot): void {
@@ -597,6 +613,8 @@ export class PooledPlanner {
       if (!isDrop) {
         if (enforce && arriveS > this.deadlineS(s, r)) return Infinity;
         cost += arriveS - s.requestS[r];
+        // Monotone in arriveS, so a lower bound on the arrival still bounds the cost.
+        if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
         load += s.requestRiders[r];
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
@@ -1014,7 +1032,7 @@ export class PooledPlanner {
   private unservedPenalties(s: FleetSnapshot, nowS: number, requests: readonly number[], mustServe: ReadonlySet<number>): Map<number, number> {
     const out = new Map<number, number>();
     for (const r of requests) {
-      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]);
+      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]) + this.lateS;
       out.set(r, baseS + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
     }
     return out;

@@ -55,6 +55,13 @@ export interface RebalanceOptions {
 
 const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as const;
 
+/**
+ * The rebalancer settings of the `pooled+anticipate` preset (decision 0027): a round every minute, the next 15 min of
+ * forecast demand, the whole gap closed. On SF they lift the share picked up within 5 min by 9 points at 290 cars
+ * (docs/BENCHMARKS.md, "Issue 13: anticipation").
+ */
+export const ANTICIPATE_REBALANCE: Readonly<RebalanceOptions> = { everyS: 60, horizonS: 900, share: 1 };
+
 /** A rebalancing policy: which idle cars to move where, given the cars another strategy just gave work. */
 export interface Rebalancer {
   readonly name: string;

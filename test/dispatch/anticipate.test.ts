@@ -1,0 +1,78 @@
+// Anticipation (decision 0027): the pooled+anticipate preset passes the shared conformance suite, and the pooling
+// objective's service-target shaping (lateS) keeps each batch exact and serves more riders within the target.
+import { describe, expect, it } from 'vitest';
+import { pooled } from '../../src/core/dispatch/pooled.js';
+import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing } from '../../src/core/dispatch/rebalance.js';
+import type { Dispatcher } from '../../src/core/dispatch/types.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
+import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
+import { simulate } from '../../src/core/simulate.js';
+import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
+import { dispatcherPreset } from '../../src/io/dispatchers.js';
+import { buildForecast, forecastZones } from '../../src/io/forecast.js';
+import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
+
+const solver = packingBranchAndBound(await loadHighsBinarySolver());
+// The conformance suite's city (same options), with a forecast from three earlier random "days" on it.
+const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
+const cityForecast = buildForecast(
+  city,
+  [0, 1, 2].map((k) => ({ date: `2024-01-0${k + 1}`, weight: 1, trips: randomRequests(city, 400, 3600, 90 + k) })),
+  { date: '2024-01-04' },
+  { resolution: 9 },
+);
+const anticipate = dispatcherPreset('pooled+anticipate');
+runDispatcherConformance('pooled+anticipate (forecast from history)', () => anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }));
+runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
+  anticipate.build({ solver, forecast: { source: 'causal', zones: forecastZones(city, { resolution: 9 }), reason: 'test' }, charging: {} }),
+);
+
+describe('pooled+anticipate', () => {
+  it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap, under its own name', () => {
+    expect(ANTICIPATE_REBALANCE).toEqual({ everyS: 60, horizonS: 900, share: 1 });
+    expect(anticipate.needs).toEqual(['solver', 'forecast', 'charging']);
+    expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }).name).toBe('pooled+anticipate');
+  });
+});
+
+describe('pooled: service-target shaping (lateS)', () => {
+  const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+  const tt = new DijkstraTravelTimes(graph);
+
+  it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
+    const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
+    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity, lateS: 600, serviceTargetS: 120 });
+    const mismatches: string[] = [];
+    let batches = 0;
+    const checked: Dispatcher = {
+      name: 'pooled-late-checked',
+      periodS: inner.periodS,
+      decide(s, nowS) {
+        const brute = inner.planner.bruteForce(s, nowS);
+        const got = inner.planner.plan(s, nowS);
+        if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
+        if (got.tripCount > 0) batches++;
+        return got.commands;
+      },
+    };
+    const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
+    expect(logViolations(events, { seats: 2, maxWaitS: 480 })).toEqual([]);
+    expect(mismatches).toEqual([]);
+    expect(batches).toBeGreaterThan(10);
+  });
+
+  it('on an undersupplied day, picks more riders up within the target and serves about as many', () => {
+    const requests = randomRequests(graph, 300, 3600, 43);
+    const run = (lateS: number) => {
+      const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 5, dispatcher: pooled({ solver, lateS, serviceTargetS: 180 }), seed: 3, maxWaitS: 600 });
+      expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
+      const picked = events.filter((e) => e.kind === 'PickedUp');
+      return { within: picked.filter((e) => e.waitS <= 180).length, served: picked.length };
+    };
+    const plain = run(0);
+    const shaped = run(600);
+    expect(shaped.within).toBeGreaterThan(plain.within);
+    expect(shaped.served).toBeGreaterThanOrEqual(plain.served * 0.95);
+  });
+});
