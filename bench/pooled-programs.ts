@@ -20,9 +20,9 @@ const arg = (name: string, dflt?: string): string => {
 const programs: BinaryProgram[] = [];
 let highsCalls = 0;
 const highsSolve = HighsBinarySolver.prototype.solve;
-HighsBinarySolver.prototype.solve = function (p) {
+HighsBinarySolver.prototype.solve = function (p, start) {
   highsCalls++;
-  return highsSolve.call(this, p);
+  return highsSolve.call(this, p, start);
 };
 // Wrap each planner's solver once, at its first program.
 type Exposed = { options: { solver: BinaryProgramSolver }; solveProgram: (...a: unknown[]) => unknown; wrapped?: boolean };
@@ -31,7 +31,7 @@ const solveProgram = proto.solveProgram;
 proto.solveProgram = function (this: Exposed, ...a: unknown[]) {
   if (!this.wrapped) {
     const inner = this.options.solver;
-    this.options.solver = { solve: (p) => (programs.push(p), inner.solve(p)) };
+    this.options.solver = { solve: (p, start) => (programs.push(p), inner.solve(p, start)) };
     this.wrapped = true;
   }
   return solveProgram.apply(this, a);

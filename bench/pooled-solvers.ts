@@ -1,9 +1,10 @@
 // Replays recorded pooled programs (bench/pooled-programs.ts) through solver chains: CPU time, HiGHS calls, and the
-// objective of each program compared with HiGHS's.
-//   node --import tsx bench/pooled-solvers.ts PROGRAMS.json
+// objective of each program compared with HiGHS's. Optional: a regular expression selecting chains by name, and
+// `starts` to print how good the packing branch and bound's incumbent is when it hands a program on.
+//   node --import tsx bench/pooled-solvers.ts PROGRAMS.json ['preset|before'] [starts]
 import { readFileSync } from 'node:fs';
 import { type BinaryProgram, type BinaryProgramSolver, packingBranchAndBound } from '../src/core/solve/ilp.js';
-import { pairPackingBranchAndBound } from '../src/core/solve/pair-packing.js';
+import { pairPackingBranchAndBound, twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver } from '../src/io/highs-ilp.js';
 
 const raw = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Array<Record<string, number | number[]>>;
@@ -24,7 +25,7 @@ const countedNp: BinaryProgramSolver = { solve: (p, start) => (calls++, noPresol
 const want = programs.map((p) => highs.solve(p)!.objective);
 const chains: Record<string, () => BinaryProgramSolver> = {
   'highs': () => counted,
-  'packing(2000)→highs': () => packingBranchAndBound(counted),
+  'packing(2000)→highs (presets before 0026)': () => packingBranchAndBound(counted),
   'packing(2000)→pair(200)→highs': () => packingBranchAndBound(pairPackingBranchAndBound(counted)),
   'packing(50)→highs': () => packingBranchAndBound(counted, 50),
   'packing(2000)→highs(presolve off)': () => packingBranchAndBound(countedNp),
@@ -33,44 +34,9 @@ const chains: Record<string, () => BinaryProgramSolver> = {
   'packing(200)→highs': () => packingBranchAndBound(counted, 200),
   'packing(500)→highs': () => packingBranchAndBound(counted, 500),
 };
-export function withTriangles(p: BinaryProgram): BinaryProgram {
-  const parts = p.partitionRows!;
-  const key = (a: number, b: number) => a * 100000 + b;
-  const pairCols = new Map<number, number[]>();
-  const adj = new Map<number, Set<number>>();
-  for (let j = 0; j < p.colCount; j++) {
-    if (p.colStart[j + 1] - p.colStart[j] !== 3) continue;
-    let a = p.rowIndex[p.colStart[j] + 1], b = p.rowIndex[p.colStart[j] + 2];
-    if (a > b) [a, b] = [b, a];
-    const k = key(a, b);
-    if (!pairCols.has(k)) { pairCols.set(k, []); (adj.get(a) ?? adj.set(a, new Set()).get(a)!).add(b); (adj.get(b) ?? adj.set(b, new Set()).get(b)!).add(a); }
-    pairCols.get(k)!.push(j);
-  }
-  const extra: number[][] = [];
-  for (const [a, na] of adj) for (const b of na) if (b > a) for (const c of adj.get(b)!) if (c > b && na.has(c)) {
-    extra.push([...pairCols.get(key(a, b))!, ...pairCols.get(key(b, c))!, ...pairCols.get(key(a, c))!]);
-  }
-  const colRows: number[][] = [];
-  for (let j = 0; j < p.colCount; j++) colRows.push(Array.from(p.rowIndex.subarray(p.colStart[j], p.colStart[j + 1])));
-  extra.forEach((cols, t) => { for (const j of cols) colRows[j].push(p.rowCount + t); });
-  const colStart = new Int32Array(p.colCount + 1); const ri: number[] = [];
-  colRows.forEach((rs, j) => { ri.push(...rs); colStart[j + 1] = ri.length; });
-  const rowCount = p.rowCount + extra.length;
-  return { ...p, rowCount, colStart, rowIndex: Int32Array.from(ri), value: new Float64Array(ri.length).fill(1), rowLower: new Float64Array(rowCount), rowUpper: new Float64Array(rowCount).fill(1) };
-}
-
-const triChain = (budget: number, fb: BinaryProgramSolver): BinaryProgramSolver => ({
-  solve(p) {
-    const inner = packingBranchAndBound({ solve: (_q, start) => fb.solve(p, start) }, budget);
-    return inner.solve(withTriangles(p));
-  },
-});
 const nullSolver: BinaryProgramSolver = { solve: () => (calls++, null) };
-for (const b of [5, 20, 60]) chains[`packing(50)→pair(${b})→highs(presolve off)`] = () => packingBranchAndBound(pairPackingBranchAndBound(countedNp, b), 50);
-chains['packing(1)→none'] = () => packingBranchAndBound(nullSolver, 1);
-chains['packing(50)→none'] = () => packingBranchAndBound(nullSolver, 50);
-chains['tri+packing(50)→highs(presolve off)'] = () => triChain(50, countedNp);
-chains['tri+packing(500)→highs(presolve off)'] = () => triChain(500, countedNp);
+chains['packing(1)→none (the root alone)'] = () => packingBranchAndBound(nullSolver, 1);
+chains['preset: twoSeatSolverChain(highs presolve off)'] = () => twoSeatSolverChain(countedNp);
 const only = process.argv[3];
 for (const [name, make] of Object.entries(chains)) {
   if (only && !new RegExp(only).test(name)) continue;
