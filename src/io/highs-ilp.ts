@@ -1,12 +1,21 @@
 // BinaryProgramSolver backed by HiGHS (WASM): loaded once, warmed up once, then every solve is synchronous.
 import highsLoader, { type Highs } from 'highs';
 import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '../core/solve/ilp.js';
+import { twoSeatSolverChain } from '../core/solve/pair-packing.js';
 
 /** HiGHS through its structured (CSC) model API; the LP-text API was ~8× slower (STACK.md). */
 export class HighsBinarySolver implements BinaryProgramSolver {
-  constructor(private readonly highs: Highs) {}
+  constructor(
+    private readonly highs: Highs,
+    private readonly options: Record<string, string | number | boolean> = {},
+  ) {}
 
-  solve(p: BinaryProgram): BinaryProgramSolution | null {
+  /** The same WASM instance with other HiGHS options (e.g. `{ presolve: 'off' }`). */
+  withOptions(options: Record<string, string | number | boolean>): HighsBinarySolver {
+    return new HighsBinarySolver(this.highs, options);
+  }
+
+  solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null {
     if (p.colCount === 0) {
       for (let i = 0; i < p.rowCount; i++) if (p.rowLower[i] > 0 || p.rowUpper[i] < 0) return null;
       return { x: new Uint8Array(0), objective: 0 };
@@ -26,7 +35,9 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     });
     try {
       // Exact: no relative gap. Callers give integer costs, so an absolute gap below 1 proves optimality.
-      model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5 });
+      model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, ...this.options });
+      // A feasible start (the branch and bound's incumbent) lets the MIP prune from its first node.
+      if (start) model.setSolution({ colValue: Float64Array.from(start) });
       model.run();
       const status = model.getModelStatus();
       if (status === h.constants.modelStatus.infeasible) return null;
@@ -62,4 +73,14 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
     return s;
   });
   return shared;
+}
+
+/**
+ * The solver chain of the `pooled` presets (decision 0026): packing branch and bound → two-seat dives → HiGHS with
+ * presolve off (on these ~100-row programs presolve costs more than it saves) started from the best incumbent.
+ *
+ * @example pooled({ solver: await loadPooledSolver() })
+ */
+export async function loadPooledSolver(): Promise<BinaryProgramSolver> {
+  return twoSeatSolverChain((await loadHighsBinarySolver()).withOptions({ presolve: 'off' }));
 }

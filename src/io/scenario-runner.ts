@@ -10,7 +10,6 @@ import { DEFAULT_ASSISTANCE, type AssistanceOptions } from '../core/sim/assistan
 import { DEFAULT_SERVICING, type ServicingOptions } from '../core/sim/servicing.js';
 import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
 import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
-import { packingBranchAndBound } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { readAssistRates, type AssistRates } from './assist-areas.js';
@@ -18,7 +17,7 @@ import { readChargingSites } from './chargers.js';
 import { readServiceCentres } from './service-centres.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
 import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
-import { loadHighsBinarySolver } from './highs-ilp.js';
+import { loadPooledSolver } from './highs-ilp.js';
 import { loadScenario, type Scenario, type ScenarioProgress } from './scenario.js';
 import { SettingsError, type RunSettings, type ScenarioSettings } from './settings.js';
 
@@ -91,8 +90,8 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
   let forecast: Promise<ForecastPart> | undefined = preloaded.forecast ? Promise.resolve(preloaded.forecast) : undefined;
   const energy = energySettings(settings);
   const parts: { [K in keyof PresetParts]: () => Promise<PresetParts[K]> } = {
-    // A fresh branch-and-bound wrapper per dispatcher around the process-wide HiGHS instance.
-    solver: async () => packingBranchAndBound(await loadHighsBinarySolver()),
+    // A fresh solver chain per dispatcher around the process-wide HiGHS instance (decision 0026).
+    solver: () => loadPooledSolver(),
     forecast: () => (forecast ??= loadForecastPart(scenario)),
     charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
   };

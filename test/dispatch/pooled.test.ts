@@ -10,12 +10,26 @@ import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/tr
 import { Rng } from '../../src/core/random.js';
 import { simulate } from '../../src/core/simulate.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
-import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram } from '../../src/core/solve/ilp.js';
-import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
+import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
+import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
 import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
 
 const highs = await loadHighsBinarySolver();
-const solver = packingBranchAndBound(highs);
+// The presets' chain (decision 0026), checked against HiGHS alone on every program it is given: it may return another
+// optimum where there are several, never another objective.
+const preset = await loadPooledSolver();
+let checkedPrograms = 0;
+const solver: BinaryProgramSolver = {
+  solve(p) {
+    checkedPrograms++;
+    const got = preset.solve(p);
+    const want = highs.solve(p);
+    if (got?.objective !== want?.objective) throw new Error(`solver chain: objective ${got?.objective}, HiGHS ${want?.objective}`);
+    if (got && !isFeasibleBinary(p, got.x)) throw new Error('solver chain: infeasible choice');
+    return got;
+  },
+};
 
 runDispatcherConformance('pooled', () => pooled({ solver }));
 
@@ -121,6 +135,7 @@ describe('pooled: exact per-batch choice', () => {
     expect(logViolations(events, { seats: 2, maxWaitS: 480 })).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
+    expect(checkedPrograms).toBeGreaterThan(0);
   });
 
   it('HiGHS adapter and the packing branch and bound (also at a tiny node budget) match the exhaustive solver', () => {
@@ -204,7 +219,10 @@ describe('pooled: exact per-batch choice', () => {
       const atRoot = packingBranchAndBound(counting, 1).solve(p)!;
       if (fellBack === 0) provedAtRoot++;
       const full = packingBranchAndBound(counting, 1_000_000).solve(p)!;
-      for (const got of [atRoot, full]) {
+      // The presets' chain, and HiGHS started from a poor feasible point (choose nothing).
+      const chain = twoSeatSolverChain(highs.withOptions({ presolve: 'off' })).solve(p)!;
+      const started = highs.solve(p, new Uint8Array(p.colCount))!;
+      for (const got of [atRoot, full, chain, started]) {
         expect(got.objective).toBe(want.objective);
         expect(isFeasibleBinary(p, got.x)).toBe(true);
         let sum = 0;

@@ -3,8 +3,8 @@
 // fallback for programs of another shape or beyond the node budget.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
-import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
-import { pairPackingBranchAndBound } from '../../src/core/solve/pair-packing.js';
+import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
+import { pairPackingBranchAndBound, twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
 
 const highs = await loadHighsBinarySolver();
@@ -105,5 +105,36 @@ describe('pairPackingBranchAndBound', () => {
     }
     expect(hard).not.toBeNull();
     expect(pairPackingBranchAndBound(counting, 1).solve(hard!)!.objective).toBe(bruteForceBinaryProgram.solve(hard!)!.objective);
+  });
+
+  it('beyond their budgets, the chain hands HiGHS a feasible start no worse than the packing incumbent', () => {
+    const rng = new Rng(77);
+    let handed = 0;
+    let pairImproved = 0;
+    for (let k = 0; k < 40; k++) {
+      const p = twoSeatProgram(rng, 10 + rng.int(20), 12 + rng.int(30), 4, 5 + rng.int(5));
+      const want = highs.solve(p)!;
+      let packingStart: Uint8Array | undefined;
+      const last: BinaryProgramSolver = {
+        solve(q, start) {
+          handed++;
+          expect(start).toBeDefined();
+          expect(isFeasibleBinary(q, start!)).toBe(true);
+          const objective = (x: Uint8Array): number => x.reduce((s, v, j) => s + (v ? q.cost[j] : 0), 0);
+          expect(objective(start!)).toBeGreaterThanOrEqual(want.objective);
+          if (packingStart && objective(start!) < objective(packingStart)) pairImproved++;
+          return highs.solve(q, start);
+        },
+      };
+      // The pair stage sees the packing stage's start first: record it on the way through.
+      const spy: BinaryProgramSolver = { solve: (q, start) => ((packingStart = start), pairPackingBranchAndBound(last, 1).solve(q, start)) };
+      const got = packingBranchAndBound(spy, 1).solve(p)!;
+      expect(got.objective).toBe(want.objective);
+      expectConsistent(p, got);
+      packingStart = undefined;
+      expect(twoSeatSolverChain(highs).solve(p)!.objective).toBe(want.objective);
+    }
+    expect(handed).toBeGreaterThan(0);
+    expect(pairImproved).toBeGreaterThan(0);
   });
 });

@@ -33,7 +33,11 @@ export interface BinaryProgramSolution {
  * is infeasible. Implementations may be impure (WASM, workers); the dispatcher calling them stays pure.
  */
 export interface BinaryProgramSolver {
-  solve(p: BinaryProgram): BinaryProgramSolution | null;
+  /**
+   * `start`, when given, is a feasible x (e.g. a branch and bound's incumbent before it handed the program on): a
+   * solver may use it as its first incumbent. It changes no optimum value, only possibly which optimum is returned.
+   */
+  solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null;
 }
 
 /** Row activities of x. */
@@ -76,8 +80,12 @@ export const bruteForceBinaryProgram: BinaryProgramSolver = {
   },
 };
 
-/** Thrown inside the branch and bound when its node budget runs out. */
-class NodeBudgetExceeded extends Error {}
+/** Thrown inside the branch and bound when its node budget runs out, with the incumbent so far (if any). */
+class NodeBudgetExceeded extends Error {
+  constructor(readonly incumbent: Uint8Array | undefined) {
+    super('node budget exceeded');
+  }
+}
 
 /** Whether p is a packing program: 0/1 coefficients, every row 0..1 or exactly 1. */
 function isPacking(p: BinaryProgram): boolean {
@@ -104,12 +112,13 @@ function isPacking(p: BinaryProgram): boolean {
  */
 export function packingBranchAndBound(fallback: BinaryProgramSolver, nodeBudget = 2_000): BinaryProgramSolver {
   return {
-    solve(p: BinaryProgram): BinaryProgramSolution | null {
-      if (!isPacking(p)) return fallback.solve(p);
+    solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null {
+      if (!isPacking(p)) return fallback.solve(p, start);
       try {
         return branchAndBound(p, nodeBudget);
       } catch (e) {
-        if (e instanceof NodeBudgetExceeded) return fallback.solve(p);
+        // The fallback starts from our incumbent: it then only has to prove it or improve on it.
+        if (e instanceof NodeBudgetExceeded) return fallback.solve(p, e.incumbent ?? start);
         throw e;
       }
     },
@@ -178,7 +187,7 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
   // With integer costs every objective is an integer, so a subtree must reach best − 1 to matter.
   const slack = isIntegral(cost) ? 1 - 1e-6 : 1e-9;
   const go = (acc: number, muLeft: number): void => {
-    if (++nodes > nodeBudget) throw new NodeBudgetExceeded();
+    if (++nodes > nodeBudget) throw new NodeBudgetExceeded(best?.x);
     let bound = acc;
     let partBound = acc;
     let lagBound = acc - muLeft;

@@ -3,7 +3,7 @@
 // branch and bound keeps the assignment as its workhorse and branches only on pairs that its duals price as improving.
 
 import { AssignmentSolver } from './assignment.js';
-import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from './ilp.js';
+import { type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver, packingBranchAndBound } from './ilp.js';
 
 /**
  * Exact solver for the two-seat trip program: every column has value 1 in exactly one car row (rows
@@ -26,14 +26,34 @@ import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '
 export function pairPackingBranchAndBound(fallback: BinaryProgramSolver, nodeBudget = 200): BinaryProgramSolver {
   const assignment = new AssignmentSolver();
   return {
-    solve(p: BinaryProgram): BinaryProgramSolution | null {
+    solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null {
       const shape = twoSeatShape(p);
-      if (!shape) return fallback.solve(p);
-      const result = search(p, shape, assignment, nodeBudget);
-      return result ?? fallback.solve(p);
+      if (!shape) return fallback.solve(p, start);
+      const { best, proven } = search(p, shape, assignment, nodeBudget);
+      if (proven) return best;
+      // Hand on the better of the two incumbents (ours is an assignment-optimal completion of some pairs).
+      return fallback.solve(p, best && (!start || best.objective < objectiveOf(p, start)) ? best.x : start);
     },
   };
 }
+
+/**
+ * The exact chain for pooled's two-seat programs (decision 0026): the packing branch and bound with a small budget
+ * (its Lagrangian root proves most programs at once; deeper searches rarely finish), then a short two-seat search
+ * whose dives (take the pair the assignment duals price lowest, solve the rest as an assignment) give a good
+ * incumbent, then `fallback` (HiGHS) started from the best incumbent so far, which it only has to prove or improve.
+ * Measured on the recorded programs of an SF tight-fleet day (`bench/pooled-solvers.ts`): the same objective as HiGHS
+ * on every one, in ~60 % of the previous chain's CPU time.
+ *
+ * @example pooled({ solver: twoSeatSolverChain(highs) })
+ */
+export function twoSeatSolverChain(fallback: BinaryProgramSolver): BinaryProgramSolver {
+  return packingBranchAndBound(pairPackingBranchAndBound(fallback, CHAIN_PAIR_NODES), CHAIN_PACKING_NODES);
+}
+
+/** Node budgets of twoSeatSolverChain (measured best on SF at a tight fleet: see docs/BENCHMARKS.md, Issue 13). */
+export const CHAIN_PACKING_NODES = 50;
+export const CHAIN_PAIR_NODES = 20;
 
 /** Columns as (car, first request, second request or -1), when p has the two-seat shape; else null. */
 interface TwoSeatShape {
@@ -72,10 +92,21 @@ function twoSeatShape(p: BinaryProgram): TwoSeatShape | null {
   return { car, r1, r2, cars: parts };
 }
 
+function objectiveOf(p: BinaryProgram, x: Uint8Array): number {
+  let o = 0;
+  for (let j = 0; j < p.colCount; j++) if (x[j]) o += p.cost[j];
+  return o;
+}
+
 /** Thrown when the node budget runs out. */
 class BudgetExceeded extends Error {}
 
-function search(p: BinaryProgram, shape: TwoSeatShape, assignment: AssignmentSolver, nodeBudget: number): BinaryProgramSolution | null {
+function search(
+  p: BinaryProgram,
+  shape: TwoSeatShape,
+  assignment: AssignmentSolver,
+  nodeBudget: number,
+): { best: BinaryProgramSolution | null; proven: boolean } {
   const { car, r1, r2, cars } = shape;
   const cost = p.cost;
   const n = p.colCount;
@@ -257,8 +288,8 @@ function search(p: BinaryProgram, shape: TwoSeatShape, assignment: AssignmentSol
   try {
     node(0);
   } catch (e) {
-    if (e instanceof BudgetExceeded) return null;
+    if (e instanceof BudgetExceeded) return { best, proven: false };
     throw e;
   }
-  return best;
+  return { best, proven: true };
 }
