@@ -4,15 +4,18 @@
 // src/io/dispatchers.ts, built from the same table with the same HiGHS wiring as the scenario runner). Presets that
 // rebalance get a forecast from synthetic days drawn with OTHER seeds (the simulated day's seed + 101/202/303, as
 // src/io/forecast.ts does for synthetic scenarios), never from the simulated day's own requests.
+// STRESS_BB_ALWAYS=1 gives every 0/1 program to the branch and bound first (the wiring before presetSolver's column
+// limit), STRESS_HOURS=h stops the day after h hours (probes).
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
 import { simulate } from '../src/core/simulate.js';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
-import { packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
+import { packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../src/io/highs-ilp.js';
+import { presetSolver } from '../src/io/scenario-runner.js';
 import { peakRssMb, writeResult } from './machine.js';
 
 const CARS = Number(process.env.STRESS_CARS ?? 20_000);
@@ -46,7 +49,7 @@ const preset = dispatcherPreset(DISPATCHER);
 const needs = preset.needs as readonly string[];
 t = performance.now();
 const parts: Partial<PresetParts> = { charging: {} };
-if (needs.includes('solver')) parts.solver = packingBranchAndBound(await loadHighsBinarySolver());
+if (needs.includes('solver')) parts.solver = process.env.STRESS_BB_ALWAYS ? packingBranchAndBound(await loadHighsBinarySolver()) : presetSolver(await loadHighsBinarySolver());
 if (needs.includes('forecast')) {
   const days: HistoryDay[] = SYNTHETIC_HISTORY_SEED_OFFSETS.map((off) => ({
     seed: SEED + off,

@@ -10,7 +10,7 @@ import { DEFAULT_ASSISTANCE, type AssistanceOptions } from '../core/sim/assistan
 import { DEFAULT_SERVICING, type ServicingOptions } from '../core/sim/servicing.js';
 import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
 import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
-import { packingBranchAndBound } from '../core/solve/ilp.js';
+import { packingBranchAndBound, type BinaryProgramSolver } from '../core/solve/ilp.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
 import { readAssistRates, type AssistRates } from './assist-areas.js';
@@ -84,6 +84,23 @@ export async function openScenarioRunner(settings: ScenarioSettings & RunSetting
 }
 
 /**
+ * Programs with more columns than this skip the packing branch and bound and go straight to the exact MIP solver.
+ * Each branch-and-bound node scans every row, so on a saturated batch's giant component (thousands of trips) it spends
+ * its whole node budget and then hands the program over anyway: on the stress city at 4,000 cars and 200,000
+ * requests, 162 of 168 programs above 1,000 columns ran out of budget, the wasted search costing as much as the HiGHS
+ * solve after it (about a third of the dispatcher's CPU up to 08:30; BENCHMARKS.md, "Stress day with
+ * pooled+rebalance"). Below it the branch and bound proves most programs optimal in microseconds.
+ */
+export const BRANCH_AND_BOUND_MAX_COLUMNS = 1_000;
+
+/** The presets' exact 0/1 program solver: packing branch and bound for small programs, `mip` (HiGHS) beyond it or
+ *  beyond BRANCH_AND_BOUND_MAX_COLUMNS. Both are exact, so the objective is the same either way. */
+export function presetSolver(mip: BinaryProgramSolver): BinaryProgramSolver {
+  const small = packingBranchAndBound(mip);
+  return { solve: (p) => (p.colCount > BRANCH_AND_BOUND_MAX_COLUMNS ? mip.solve(p) : small.solve(p)) };
+}
+
+/**
  * A runner for a scenario already loaded (fleet-size workers rebuild theirs from a network file and cloned requests,
  * and are handed the forecast the main thread read, `preloaded`, instead of reading the trip file again).
  */
@@ -92,7 +109,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
   const energy = energySettings(settings);
   const parts: { [K in keyof PresetParts]: () => Promise<PresetParts[K]> } = {
     // A fresh branch-and-bound wrapper per dispatcher around the process-wide HiGHS instance.
-    solver: async () => packingBranchAndBound(await loadHighsBinarySolver()),
+    solver: async () => presetSolver(await loadHighsBinarySolver()),
     forecast: () => (forecast ??= loadForecastPart(scenario)),
     charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
   };

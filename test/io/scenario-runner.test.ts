@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
 import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
-import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
+import { BRANCH_AND_BOUND_MAX_COLUMNS, openScenarioRunner, presetSolver, type ScenarioRunner } from '../../src/io/scenario-runner.js';
+import type { BinaryProgram, BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 
@@ -83,6 +84,59 @@ describe('ScenarioRunner', () => {
       }),
     });
     expect(calls).toBe(result.summary.dispatchCalls);
+  });
+});
+
+describe('the presets\' solver', () => {
+  // n cars each with its own single (cost −1) and, for car k < n − 1, a pair with the next car's request (cost −3): a
+  // packing program with partition rows whose optimum takes every other pair.
+  const chain = (n: number): BinaryProgram => {
+    const colStart = [0];
+    const rowIndex: number[] = [];
+    const cost: number[] = [];
+    for (let k = 0; k < n; k++) {
+      rowIndex.push(k, n + k);
+      cost.push(-1);
+      colStart.push(rowIndex.length);
+      if (k < n - 1) {
+        rowIndex.push(k, n + k, n + k + 1);
+        cost.push(-3);
+        colStart.push(rowIndex.length);
+      }
+    }
+    const rowCount = 2 * n;
+    return {
+      colCount: cost.length,
+      rowCount,
+      cost: Float64Array.from(cost),
+      colStart: Int32Array.from(colStart),
+      rowIndex: Int32Array.from(rowIndex),
+      value: new Float64Array(rowIndex.length).fill(1),
+      rowLower: new Float64Array(rowCount),
+      rowUpper: new Float64Array(rowCount).fill(1),
+      partitionRows: n,
+    };
+  };
+  const counting = (inner: BinaryProgramSolver): BinaryProgramSolver & { calls: number } => {
+    const c = { calls: 0, solve: (p: BinaryProgram) => (c.calls++, inner.solve(p)) };
+    return c;
+  };
+
+  it('keeps small programs in the branch and bound and sends programs above the column limit straight to the MIP, with the same optimum', async () => {
+    const highs = await loadHighsBinarySolver();
+    const small = chain(6);
+    const mip = counting(highs);
+    const solver = presetSolver(mip);
+    expect(solver.solve(small)!.objective).toBe(highs.solve(small)!.objective);
+    expect(mip.calls).toBe(0);
+    const n = Math.ceil(BRANCH_AND_BOUND_MAX_COLUMNS / 2) + 1;
+    const large = chain(n);
+    expect(large.colCount).toBeGreaterThan(BRANCH_AND_BOUND_MAX_COLUMNS);
+    const got = solver.solve(large)!;
+    expect(mip.calls).toBe(1);
+    // Every pair of an alternating pattern: ⌊n/2⌋ pairs (−3 each) plus a single for a car left over (−1) when n is odd.
+    expect(got.objective).toBe(-3 * Math.floor(n / 2) - (n % 2));
+    expect(got.objective).toBe(packingBranchAndBound(highs, 1_000_000).solve(large)!.objective);
   });
 });
 
