@@ -73,6 +73,7 @@ const dispatcher: Dispatcher = {
   },
 };
 
+const simulated = HOURS < 24 ? requests.filter((r) => r.requestS < HOURS * 3600) : requests;
 let events = 0;
 t = performance.now();
 const cpu0 = cpuS();
@@ -80,7 +81,7 @@ let lastLog = 0;
 const result = simulate({
   graph,
   travelTimes: tt,
-  requests: HOURS < 24 ? requests.filter((r) => r.requestS < HOURS * 3600) : requests,
+  requests: simulated,
   fleetSize: CARS,
   dispatcher,
   seed: SEED,
@@ -107,9 +108,10 @@ const q = (p: number): number => Math.round((decideMs[Math.min(decideMs.length -
 const k = result.summary.kpis;
 const row = {
   dispatcher: DISPATCHER,
+  ...(process.env.STRESS_BB_ALWAYS ? { solver: 'branch and bound first at every size (STRESS_BB_ALWAYS)' } : {}),
   cars: CARS,
   requests: requests.length,
-  ...(HOURS < 24 ? { hours: HOURS } : {}),
+  ...(HOURS < 24 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
   nodes: graph.nodeCount,
   simWallS: Math.round(simS * 10) / 10,
   simCpuS: Math.round(simCpuS * 10) / 10,
@@ -131,5 +133,5 @@ const row = {
   kpis: k,
 };
 console.log(JSON.stringify({ ...row, kpis: undefined }, null, 2));
-const name = `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}`;
+const name = `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}`;
 console.log(`wrote ${writeResult(name, row)}`);
