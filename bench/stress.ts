@@ -1,36 +1,87 @@
-// Stress day: 20,000 cars and 1,000,000 requests on a large synthetic city, in one process, reporting wall time, peak
-// memory and bytes of engine state per vehicle. Sizes can be lowered with STRESS_CARS / STRESS_TRIPS.
+// Stress day: 20,000 cars and 1,000,000 requests on a large synthetic city, in one process, reporting wall time, CPU
+// time, peak memory, bytes of engine state per vehicle, decision-time percentiles and the service KPIs. Sizes can be
+// lowered with STRESS_CARS / STRESS_TRIPS; STRESS_DISPATCHER picks the preset (default greedy; any name of
+// src/io/dispatchers.ts, built from the same table with the same HiGHS wiring as the scenario runner). Presets that
+// rebalance get a forecast from synthetic days drawn with OTHER seeds (the simulated day's seed + 101/202/303, as
+// src/io/forecast.ts does for synthetic scenarios), never from the simulated day's own requests.
+// STRESS_HOURS=h stops the day after h hours (probes).
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
 import { simulate } from '../src/core/simulate.js';
-import { greedy } from '../src/core/dispatch/greedy.js';
+import type { Dispatcher } from '../src/core/dispatch/types.js';
+import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
+import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
+import { loadPooledSolver } from '../src/io/highs-ilp.js';
 import { peakRssMb, writeResult } from './machine.js';
 
 const CARS = Number(process.env.STRESS_CARS ?? 20_000);
 const TRIPS = Number(process.env.STRESS_TRIPS ?? 1_000_000);
 const NODES = Number(process.env.STRESS_NODES ?? 20_000);
+const DISPATCHER = process.env.STRESS_DISPATCHER ?? 'greedy';
+/** Stop after this many simulated hours (default: the whole day); for probes. */
+const HOURS = Number(process.env.STRESS_HOURS ?? 24);
+const SEED = 7;
+if (!(DISPATCHER_NAMES as readonly string[]).includes(DISPATCHER)) {
+  throw new Error(`STRESS_DISPATCHER: unknown dispatcher "${DISPATCHER}" (known: ${DISPATCHER_NAMES.join(', ')})`);
+}
+
+const cpuS = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 let t = performance.now();
-const { graph } = buildSyntheticCity(syntheticCityOfNodes(NODES, 7));
+const { graph } = buildSyntheticCity(syntheticCityOfNodes(NODES, SEED));
 const ch = buildContractionHierarchy(graph);
 const tt = new ChTravelTimes(graph, ch);
 const setupS = (performance.now() - t) / 1000;
 t = performance.now();
-const requests = generateSyntheticDemand(graph, { seed: 7, trips: TRIPS, ridersShares: [0.85, 0.15, 0, 0] });
+const requests = generateSyntheticDemand(graph, { seed: SEED, trips: TRIPS, ridersShares: [0.85, 0.15, 0, 0] });
 const demandS = (performance.now() - t) / 1000;
 console.log(`city ${graph.nodeCount} nodes, ${graph.edgeCount} edges; CH ${setupS.toFixed(1)} s; ${requests.length} requests generated in ${demandS.toFixed(1)} s; RSS so far ${peakRssMb()} MB`);
 
+// The preset's parts, prepared as src/io/scenario-runner.ts does (only those it needs).
+const preset = dispatcherPreset(DISPATCHER);
+const needs = preset.needs as readonly string[];
+t = performance.now();
+const parts: Partial<PresetParts> = { charging: {} };
+if (needs.includes('solver')) parts.solver = await loadPooledSolver();
+if (needs.includes('forecast')) {
+  const days: HistoryDay[] = SYNTHETIC_HISTORY_SEED_OFFSETS.map((off) => ({
+    seed: SEED + off,
+    weight: 1,
+    trips: generateSyntheticDemand(graph, { seed: SEED + off, trips: TRIPS, ridersShares: [0.85, 0.15, 0, 0] }).map((r) => ({ requestS: r.requestS, pickupNode: r.pickupNode })),
+  }));
+  parts.forecast = { source: 'history', forecast: buildForecast(graph, days, { seed: SEED }) };
+}
+const partsS = (performance.now() - t) / 1000;
+if (needs.length > 1) console.log(`${DISPATCHER}: parts (${needs.join(', ')}) prepared in ${partsS.toFixed(1)} s; RSS so far ${peakRssMb()} MB`);
+
+const decideMs: number[] = [];
+const inner: Dispatcher = preset.build(parts as PresetParts);
+const dispatcher: Dispatcher = {
+  ...inner,
+  decide(s, nowS) {
+    const t0 = performance.now();
+    const commands = inner.decide(s, nowS);
+    decideMs.push(performance.now() - t0);
+    return commands;
+  },
+};
+
+const simulated = HOURS < 24 ? requests.filter((r) => r.requestS < HOURS * 3600) : requests;
 let events = 0;
 t = performance.now();
+const cpu0 = cpuS();
 let lastLog = 0;
 const result = simulate({
   graph,
   travelTimes: tt,
-  requests,
+  requests: simulated,
   fleetSize: CARS,
-  dispatcher: greedy(),
-  seed: 7,
+  dispatcher,
+  seed: SEED,
   keepLog: false,
   eventSink: () => {
     events++;
@@ -40,23 +91,44 @@ const result = simulate({
     const wall = (performance.now() - t) / 1000;
     if (wall - lastLog > 10) {
       lastLog = wall;
-      console.log(`  ${(nowS / 3600).toFixed(0).padStart(2)} h simulated, ${handled} requests, ${wall.toFixed(0)} s wall, RSS ${peakRssMb()} MB`);
+      console.log(
+        `  ${(nowS / 3600).toFixed(0).padStart(2)} h simulated, ${handled} requests, ${wall.toFixed(0)} s wall, ${(cpuS() - cpu0).toFixed(0)} s CPU, ` +
+          `${decideMs.length} decisions, RSS ${peakRssMb()} MB`,
+      );
     }
   },
 });
 const simS = (performance.now() - t) / 1000;
+const simCpuS = cpuS() - cpu0;
+decideMs.sort((a, b) => a - b);
+const q = (p: number): number => Math.round((decideMs[Math.min(decideMs.length - 1, Math.floor(p * decideMs.length))] ?? 0) * 10) / 10;
 const k = result.summary.kpis;
 const row = {
+  dispatcher: DISPATCHER,
+  ...(process.env.STRESS_BB_ALWAYS ? { solver: 'branch and bound first at every size (STRESS_BB_ALWAYS)' } : {}),
   cars: CARS,
   requests: requests.length,
+  ...(HOURS < 24 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
   nodes: graph.nodeCount,
   simWallS: Math.round(simS * 10) / 10,
+  simCpuS: Math.round(simCpuS * 10) / 10,
   setupS: Math.round(setupS * 10) / 10,
+  partsS: Math.round(partsS * 10) / 10,
   events,
   peakRssMb: peakRssMb(),
   stateBytesPerVehicle: result.summary.stateBytesPerVehicle,
+  decisions: decideMs.length,
+  decideP50Ms: q(0.5),
+  decideP95Ms: q(0.95),
+  decideP99Ms: q(0.99),
+  decideMaxMs: q(1),
+  decideTotalS: Math.round(decideMs.reduce((a, b) => a + b, 0) / 100) / 10,
   servedPct: k.servedPct,
   within5MinPct: k.within5MinPct,
+  waitMeanS: k.waitMeanS,
+  waitP95S: k.waitP95S,
+  kpis: k,
 };
-console.log(JSON.stringify(row, null, 2));
-console.log(`wrote ${writeResult('stress', row)}`);
+console.log(JSON.stringify({ ...row, kpis: undefined }, null, 2));
+const name = `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}`;
+console.log(`wrote ${writeResult(name, row)}`);

@@ -2,9 +2,10 @@
 // scenario; runs are reproducible; the runner passes the settings through to the engine.
 import { describe, expect, it } from 'vitest';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
-import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
 import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
 import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
+import type { BinaryProgram, BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 
@@ -84,6 +85,56 @@ describe('ScenarioRunner', () => {
     });
     expect(calls).toBe(result.summary.dispatchCalls);
   });
+});
+
+describe('the presets\' solver', () => {
+  // n cars each with its own single (cost −1) and, for car k < n − 1, a pair with the next car's request (cost −3): a
+  // packing program with partition rows whose optimum takes every other pair.
+  const chain = (n: number): BinaryProgram => {
+    const colStart = [0];
+    const rowIndex: number[] = [];
+    const cost: number[] = [];
+    for (let k = 0; k < n; k++) {
+      rowIndex.push(k, n + k);
+      cost.push(-1);
+      colStart.push(rowIndex.length);
+      if (k < n - 1) {
+        rowIndex.push(k, n + k, n + k + 1);
+        cost.push(-3);
+        colStart.push(rowIndex.length);
+      }
+    }
+    const rowCount = 2 * n;
+    return {
+      colCount: cost.length,
+      rowCount,
+      cost: Float64Array.from(cost),
+      colStart: Int32Array.from(colStart),
+      rowIndex: Int32Array.from(rowIndex),
+      value: new Float64Array(rowIndex.length).fill(1),
+      rowLower: new Float64Array(rowCount),
+      rowUpper: new Float64Array(rowCount).fill(1),
+      partitionRows: n,
+    };
+  };
+  const counting = (inner: BinaryProgramSolver): BinaryProgramSolver & { calls: number } => {
+    const c = { calls: 0, solve: (p: BinaryProgram) => (c.calls++, inner.solve(p)) };
+    return c;
+  };
+
+  it("the presets' solver chain (decision 0026) solves small programs and ones above a thousand columns to the same optimum as an exhaustive branch and bound", async () => {
+    const highs = await loadHighsBinarySolver();
+    const solver = await loadPooledSolver();
+    for (const n of [6, 501, 1200]) {
+      const program = chain(n);
+      const got = solver.solve(program)!;
+      // Every pair of an alternating pattern: ⌊n/2⌋ pairs (−3 each) plus a single for a car left over (−1) when n is odd.
+      expect(got.objective, `n = ${n}`).toBe(-3 * Math.floor(n / 2) - (n % 2));
+      expect(got.objective).toBe(packingBranchAndBound(highs, 1_000_000).solve(program)!.objective);
+    }
+    expect(chain(1200).colCount).toBeGreaterThan(1000);
+  });
+
 });
 
 describe('the preset names', () => {
