@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { PARAMETER_NAMES, type DispatcherParameters } from '../core/dispatch/parameters.js';
 import type { PolygonRings } from '../core/network/area.js';
 import type { Store } from '../io/store/store.js';
-import type { Conductor } from './conductor.js';
 import type { PausedAreaView } from './operator-areas.js';
 
 /** The store's state key. */
@@ -29,8 +28,14 @@ const StoredState = z.object({
     .nullable(),
 });
 
+/** What holds the live operator state: the conductor (this file names only what it needs, so that it does not import it). */
+export interface OperatorStateHolder {
+  operatorState(): OperatorState;
+  restoreOperatorState(state: OperatorState): RestoredOperatorState;
+}
+
 /** Writes the conductor's operator state to the store (durable when it resolves). */
-export async function saveOperatorState(store: Store, conductor: Conductor): Promise<void> {
+export async function saveOperatorState(store: Store, conductor: OperatorStateHolder): Promise<void> {
   await store.setState(OPERATOR_STATE_KEY, JSON.stringify(conductor.operatorState()));
 }
 
@@ -59,7 +64,7 @@ export interface RestoredOperatorState {
 }
 
 /** Puts the stored operator state back into the conductor (each part logged again, marked restored). */
-export async function restoreOperatorState(store: Store, conductor: Conductor): Promise<RestoredOperatorState> {
+export async function restoreOperatorState(store: Store, conductor: OperatorStateHolder): Promise<RestoredOperatorState> {
   let state: OperatorState | undefined;
   try {
     state = await loadOperatorState(store);
