@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Dispatcher } from '../src/core/dispatch/types.js';
 
 export function machine(): Record<string, unknown> {
   return { cpu: cpus()[0]?.model, cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
@@ -27,4 +28,17 @@ export function writeResult(name: string, result: Record<string, unknown>): stri
   const file = join(dir, `${name}-${day}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...result }, null, 2)}\n`);
   return file;
+}
+
+/** `inner` with the wall time of each decision pushed onto `decideMs` (milliseconds). */
+export function timedDispatcher(inner: Dispatcher, decideMs: number[]): Dispatcher {
+  return {
+    ...inner,
+    decide(s, nowS) {
+      const t0 = performance.now();
+      const commands = inner.decide(s, nowS);
+      decideMs.push(performance.now() - t0);
+      return commands;
+    },
+  };
 }

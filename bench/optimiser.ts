@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
 import { openScenarioRunner } from '../src/io/scenario-runner.js';
 import { parseSimSettings } from '../src/io/settings.js';
-import { median, peakRssMb, writeResult } from './machine.js';
+import { median, peakRssMb, timedDispatcher, writeResult } from './machine.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Fleet and presets, validated like the CLI's --fleet and --dispatchers. */
@@ -43,15 +43,7 @@ try {
     const decideMs: number[] = [];
     let kpis;
     for (let i = 0; i < RUNS; i++) {
-      const timed = (inner: Dispatcher): Dispatcher => ({
-        ...inner,
-        decide(s, nowS) {
-          const t0 = performance.now();
-          const commands = inner.decide(s, nowS);
-          decideMs.push(performance.now() - t0);
-          return commands;
-        },
-      });
+      const timed = (inner: Dispatcher): Dispatcher => timedDispatcher(inner, decideMs);
       const { result, wallS } = await runner.run(FLEET, preset, { wrapDispatcher: timed, keepLog: false, eventSink: () => undefined });
       wall.push(wallS);
       kpis = result.summary.kpis;

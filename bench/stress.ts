@@ -13,7 +13,7 @@ import type { Dispatcher } from '../src/core/dispatch/types.js';
 import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
 import { loadPooledSolver } from '../src/io/highs-ilp.js';
-import { peakRssMb, writeResult } from './machine.js';
+import { peakRssMb, timedDispatcher, writeResult } from './machine.js';
 
 const CARS = Number(process.env.STRESS_CARS ?? 20_000);
 const TRIPS = Number(process.env.STRESS_TRIPS ?? 1_000_000);
@@ -60,15 +60,7 @@ if (needs.length > 1) console.log(`${DISPATCHER}: parts (${needs.join(', ')}) pr
 
 const decideMs: number[] = [];
 const inner: Dispatcher = preset.build(parts as PresetParts);
-const dispatcher: Dispatcher = {
-  ...inner,
-  decide(s, nowS) {
-    const t0 = performance.now();
-    const commands = inner.decide(s, nowS);
-    decideMs.push(performance.now() - t0);
-    return commands;
-  },
-};
+const dispatcher: Dispatcher = timedDispatcher(inner, decideMs);
 
 const simulated = HOURS < 24 ? requests.filter((r) => r.requestS < HOURS * 3600) : requests;
 let events = 0;

@@ -11,17 +11,11 @@ import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { dispatcherPreset } from '../../src/io/dispatchers.js';
 import { buildForecast, forecastZones } from '../../src/io/forecast.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
-import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
+import { conformanceCityForecast, logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
 
 const solver = packingBranchAndBound(await loadHighsBinarySolver());
-// The conformance suite's city (same options), with a forecast from three earlier random "days" on it.
-const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
-const cityForecast = buildForecast(
-  city,
-  [0, 1, 2].map((k) => ({ date: `2024-01-0${k + 1}`, weight: 1, trips: randomRequests(city, 400, 3600, 90 + k) })),
-  { date: '2024-01-04' },
-  { resolution: 9 },
-);
+// The conformance suite's city, with a forecast from three earlier random "days" on it.
+const { city, forecast: cityForecast } = conformanceCityForecast();
 const anticipate = dispatcherPreset('pooled+anticipate');
 runDispatcherConformance('pooled+anticipate (forecast from history)', () => anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }));
 runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
@@ -41,23 +35,8 @@ describe('pooled: service-target shaping (lateS)', () => {
   const tt = new DijkstraTravelTimes(graph);
 
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
-    const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
-    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity, lateS: 600, serviceTargetS: 120 });
-    const mismatches: string[] = [];
-    let batches = 0;
-    const checked: Dispatcher = {
-      name: 'pooled-late-checked',
-      periodS: inner.periodS,
-      decide(s, nowS) {
-        const brute = inner.planner.bruteForce(s, nowS);
-        const got = inner.planner.plan(s, nowS);
-        if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
-        if (got.tripCount > 0) batches++;
-        return got.commands;
-      },
-    };
-    const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
-    expect(logViolations(events, { seats: 2, maxWaitS: 480 })).toEqual([]);
+    const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, lateS: 600, serviceTargetS: 120 });
+    expect(violations).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
   });

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { withCharging } from '../../src/core/dispatch/charging.js';
+import { pooled, type PooledOptions } from '../../src/core/dispatch/pooled.js';
+import type { DemandForecast } from '../../src/core/dispatch/rebalance.js';
 import { withServicing } from '../../src/core/dispatch/servicing.js';
 import type { ChargingSite, Dispatcher, ServiceCentre } from '../../src/core/dispatch/types.js';
 import type { RoadGraph } from '../../src/core/network/graph.js';
@@ -13,6 +15,7 @@ import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
 import { Simulation, simulate, type SimResult, type SimulateOptions } from '../../src/core/simulate.js';
 import { eventsToNdjson, type SimEvent } from '../../src/core/sim/events.js';
+import { buildForecast } from '../../src/io/forecast.js';
 
 /** Seeded random requests over `spanS` seconds on `g` (distinct pickup/drop-off; some 2-rider, some sharing). */
 export function randomRequests(g: RoadGraph, count: number, spanS: number, seed: number, maxRiders = 2): PlacedTrip[] {
@@ -397,4 +400,41 @@ export function runDispatcherConformance(name: string, makeDispatcher: () => Dis
       });
     }
   });
+}
+
+/** The conformance suite's city with a forecast from three earlier random "days" on it (for the rebalancing presets). */
+export function conformanceCityForecast(): { city: RoadGraph; forecast: DemandForecast } {
+  const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
+  const forecast = buildForecast(
+    city,
+    [0, 1, 2].map((k) => ({ date: `2024-01-0${k + 1}`, weight: 1, trips: randomRequests(city, 400, 3600, 90 + k) })),
+    { date: '2024-01-04' },
+    { resolution: 9 },
+  );
+  return { city, forecast };
+}
+
+/**
+ * Runs `pooled(options)` (unlimited candidates, so the choice is exact over every trip) on a small city with 3 cars and
+ * 60 requests, comparing every batch's objective with brute force over every trip and stop order.
+ */
+export function pooledAgainstBruteForce(options: PooledOptions): { violations: string[]; mismatches: string[]; batches: number } {
+  const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+  const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
+  const inner = pooled({ maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity, ...options });
+  const mismatches: string[] = [];
+  let batches = 0;
+  const checked: Dispatcher = {
+    name: 'pooled-checked',
+    periodS: inner.periodS,
+    decide(s, nowS) {
+      const brute = inner.planner.bruteForce(s, nowS);
+      const got = inner.planner.plan(s, nowS);
+      if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
+      if (got.tripCount > 0) batches++;
+      return got.commands;
+    },
+  };
+  const { events } = simulate({ graph, travelTimes: new DijkstraTravelTimes(graph), requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
+  return { violations: logViolations(events, { seats: 2, maxWaitS: 480 }), mismatches, batches };
 }

@@ -13,7 +13,7 @@ import type { SimEvent } from '../../src/core/sim/events.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
-import { logViolations, randomRequests, runDispatcherConformance } from './conformance.js';
+import { logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
 
 const highs = await loadHighsBinarySolver();
 // The presets' chain (decision 0026), checked against HiGHS alone on every program it is given: it may return another
@@ -114,25 +114,8 @@ describe('pooled: hand-made street', () => {
 
 describe('pooled: exact per-batch choice', () => {
   it('each batch reaches the least objective (cost + unserved penalties) of brute force over every trip and stop order', () => {
-    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
-    const tt = new DijkstraTravelTimes(graph);
-    const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
-    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity });
-    const mismatches: string[] = [];
-    let batches = 0;
-    const checked: Dispatcher = {
-      name: 'pooled-checked',
-      periodS: inner.periodS,
-      decide(s, nowS) {
-        const brute = inner.planner.bruteForce(s, nowS);
-        const got = inner.planner.plan(s, nowS);
-        if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
-        if (got.tripCount > 0) batches++;
-        return got.commands;
-      },
-    };
-    const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
-    expect(logViolations(events, { seats: 2, maxWaitS: 480 })).toEqual([]);
+    const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver });
+    expect(violations).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
     expect(checkedPrograms).toBeGreaterThan(0);

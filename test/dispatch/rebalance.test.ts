@@ -13,16 +13,10 @@ import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { simulate } from '../../src/core/simulate.js';
 import { ForecastLeakError, buildForecast, historyDates, loadForecast } from '../../src/io/forecast.js';
 import type { Scenario } from '../../src/io/scenario.js';
-import { randomRequests, runDispatcherConformance } from './conformance.js';
+import { conformanceCityForecast, randomRequests, runDispatcherConformance } from './conformance.js';
 
-// The conformance suite's city (same options), with a forecast from three earlier random "days" on it.
-const { graph: city } = buildSyntheticCity({ seed: 3, widthM: 2400, heightM: 2400, blockM: 200 });
-const cityForecast = buildForecast(
-  city,
-  [0, 1, 2].map((k) => ({ date: `2024-01-0${k + 1}`, weight: 1, trips: randomRequests(city, 400, 3600, 90 + k) })),
-  { date: '2024-01-04' },
-  { resolution: 9 },
-);
+// The conformance suite's city, with a forecast from three earlier random "days" on it.
+const { city, forecast: cityForecast } = conformanceCityForecast();
 runDispatcherConformance('batch+rebalance', () => withRebalancing(batch(), forecastRebalancer(cityForecast, { everyS: 120, horizonS: 900 })));
 const pooledSolver = packingBranchAndBound(await loadHighsBinarySolver());
 runDispatcherConformance('pooled+rebalance', () =>
