@@ -35,11 +35,18 @@ async function call(url: string, method: string, path: string, token: string, bo
   return { status: res.status, text, json: (res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : undefined };
 }
 
-const events = async (url: string, token: string, run: number) =>
-  (await call(url, 'GET', `/v1/operator/events?run=${run}`, token)).text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+const events = async (url: string, token: string, run: number): Promise<any[]> => {
+  const text = (await call(url, 'GET', `/v1/operator/events?run=${run}`, token)).text.trim();
+  return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l));
+};
+
+/** The run's stored log once `ready` holds for it: the recorder flushes events in batches, not before each answer. */
+async function eventsOnceStored(url: string, token: string, run: number, ready: (log: any[]) => boolean): Promise<any[]> {
+  for (const t0 = Date.now(); ; await sleep(100)) {
+    const log = await events(url, token, run);
+    if (ready(log) || Date.now() - t0 > 20_000) return log;
+  }
+}
 
 describe('restart with live operator state', () => {
   it('puts back dispatcher parameters, pauses and the live service area after SIGKILL, and logs them as restored', async () => {
@@ -78,6 +85,8 @@ describe('restart with live operator state', () => {
     expect((await call(serve.url, 'POST', '/v1/operator/requests/pause-area', ops, { area: pier, name: 'gone' })).status).toBe(201);
     expect((await call(serve.url, 'POST', '/v1/operator/requests/resume-area', ops, { name: 'gone' })).status).toBe(200);
     const areasBefore = (await call(serve.url, 'GET', '/v1/operator/areas', ops)).json;
+    // Run 1's log is checked after the restart: let the recorder store it first (a SIGKILL loses an unflushed batch).
+    await eventsOnceStored(serve.url, ops, 1, (log) => log.some((ev) => ev.kind === 'RequestsResumed'));
     await killServe(serve);
 
     serve = await startServeProcess(args('batch+rebalance'));
@@ -101,8 +110,7 @@ describe('restart with live operator state', () => {
     expect((await ride(b, d)).json).toEqual({ error: 'outside_service_area', reason: 'drop-off is outside the service area (changed by the operator)' });
     expect((await ride(b, c)).status).toBe(201);
 
-    await sleep(600); // one recorder flush
-    const run2 = await events(serve.url, ops, 2);
+    const run2 = await eventsOnceStored(serve.url, ops, 2, (log) => log.filter((ev) => ev.restored === true).length >= 4);
     const restored = run2.filter((ev) => ev.restored === true);
     expect(restored.map((ev) => ev.kind).sort()).toEqual(['DispatcherParametersChanged', 'RequestsPaused', 'RequestsPaused', 'ServiceAreaChanged']);
     expect(restored.find((ev) => ev.kind === 'DispatcherParametersChanged')).toMatchObject({
