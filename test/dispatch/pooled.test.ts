@@ -14,6 +14,7 @@ import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type 
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
 import { logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
+import { packingProgram } from '../solve/programs.js';
 
 const highs = await loadHighsBinarySolver();
 // The presets' chain (decision 0026), checked against HiGHS alone on every program it is given: it may return another
@@ -184,18 +185,7 @@ describe('pooled: exact per-batch choice', () => {
           colStart.push(rowIndex.length);
         }
       }
-      const rows = cars + requests;
-      const p: BinaryProgram = {
-        colCount: cost.length,
-        rowCount: rows,
-        cost: Float64Array.from(cost),
-        colStart: Int32Array.from(colStart),
-        rowIndex: Int32Array.from(rowIndex),
-        value: new Float64Array(rowIndex.length).fill(1),
-        rowLower: new Float64Array(rows),
-        rowUpper: new Float64Array(rows).fill(1),
-        partitionRows: cars,
-      };
+      const p = packingProgram(colStart, rowIndex, cost, cars + requests, cars);
       const want = highs.solve(p)!;
       let fellBack = 0;
       const counting = { solve: (q: BinaryProgram) => (fellBack++, highs.solve(q)) };

@@ -5,8 +5,9 @@ import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
 import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
 import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
-import type { BinaryProgram, BinaryProgramSolver } from '../../src/core/solve/ilp.js';
+import type { BinaryProgram } from '../../src/core/solve/ilp.js';
 import { parseSimSettings } from '../../src/io/settings.js';
+import { packingProgram } from '../solve/programs.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
 
 const TINY = parseSimSettings({ network: ['synthetic:nodes=400'], requests: 300, seed: 4, maxWaitS: 900 });
@@ -104,22 +105,7 @@ describe('the presets\' solver', () => {
         colStart.push(rowIndex.length);
       }
     }
-    const rowCount = 2 * n;
-    return {
-      colCount: cost.length,
-      rowCount,
-      cost: Float64Array.from(cost),
-      colStart: Int32Array.from(colStart),
-      rowIndex: Int32Array.from(rowIndex),
-      value: new Float64Array(rowIndex.length).fill(1),
-      rowLower: new Float64Array(rowCount),
-      rowUpper: new Float64Array(rowCount).fill(1),
-      partitionRows: n,
-    };
-  };
-  const counting = (inner: BinaryProgramSolver): BinaryProgramSolver & { calls: number } => {
-    const c = { calls: 0, solve: (p: BinaryProgram) => (c.calls++, inner.solve(p)) };
-    return c;
+    return packingProgram(colStart, rowIndex, cost, 2 * n, n);
   };
 
   it("the presets' solver chain (decision 0026) solves small programs and ones above a thousand columns to the same optimum as an exhaustive branch and bound", async () => {

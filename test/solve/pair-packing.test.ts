@@ -6,6 +6,7 @@ import { Rng } from '../../src/core/random.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { pairPackingBranchAndBound, twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
+import { packingProgram } from './programs.js';
 
 const highs = await loadHighsBinarySolver();
 
@@ -31,18 +32,7 @@ function twoSeatProgram(rng: Rng, cars: number, requests: number, pairsPerCar: n
       colStart.push(rowIndex.length);
     }
   }
-  const rows = cars + requests;
-  return {
-    colCount: cost.length,
-    rowCount: rows,
-    cost: Float64Array.from(cost),
-    colStart: Int32Array.from(colStart),
-    rowIndex: Int32Array.from(rowIndex),
-    value: new Float64Array(rowIndex.length).fill(1),
-    rowLower: new Float64Array(rows),
-    rowUpper: new Float64Array(rows).fill(1),
-    partitionRows: cars,
-  };
+  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
 }
 
 function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: number }): void {
