@@ -4,6 +4,9 @@
 // (e(g, h) = τ(p_g, d_g) + τ(d_g, d_h) − τ(p_g, d_h)), or boarding while c is aboard and c leaving first
 // (τ(p_g, d_c) + τ(d_c, d_g) − τ(p_g, d_g)) — against its own ride. Free-flow seconds.
 // BOUND_HOST_WINDOW_S limits hosts to requests this long before the guest (default 1,200 s; E1–E5 set no limit).
+// It also counts, for the "E6" idea of that section, the requests that could share at all if every shared ride kept
+// pooled's limit (extra in-car time ≤ max(180 s, 0.5 × direct)), taking every time at the window's least factor:
+// an estimate of how rare shareable pairs become, not a proof.
 import { resolve } from 'node:path';
 import { loadScenario } from '../src/io/scenario.js';
 import { parseSimSettings } from '../src/io/settings.js';
@@ -37,12 +40,18 @@ const hostPick = window.map((r) => r.pickupNode);
 const fromGuest = ff([...guests.map((g) => g.pickupNode), ...guests.map((g) => g.dropoffNode)], hostDrop);
 const toGuest = ff(hostPick, guests.map((g) => g.pickupNode));
 const ride = ff(guests.map((g) => g.pickupNode), guests.map((g) => g.dropoffNode));
+const hostRide = window.map((r) => travelTimes.timeS(r.pickupNode, r.dropoffNode, 0) / factor);
+const windowFactor = Math.min(...speedProfile.hourlyFactors.slice(FROM_S / 3600, TO_S / 3600));
+/** Extra in-car time pooled allows a rider with this free-flow ride, in free-flow seconds at the window's factor. */
+const allowS = (rideFfS: number): number => Math.max(180, 0.5 * rideFfS * windowFactor) / windowFactor;
+const dwellFfS = (2 * PICKUP_DWELL_S) / windowFactor;
 
 const rows = guests.map((g, k) => {
   const rideS = ride[k * guests.length + k];
   let nested = Infinity;
   let crossing = Infinity;
   let hosts = 0;
+  let limited = Infinity;
   for (let h = 0; h < window.length; h++) {
     const host = window[h];
     if (host === g || host.requestS < g.requestS - HOST_WINDOW_S || host.requestS > g.requestS + WITHIN_S) continue;
@@ -53,8 +62,17 @@ const rows = guests.map((g, k) => {
     const dgToDh = fromGuest[(guests.length + k) * window.length + h];
     nested = Math.min(nested, rideS + dgToDh - pgToDh);
     crossing = Math.min(crossing, pgToDh + dgToDh - rideS);
+    // Within pooled's limits: the host's extra (reaching g's pickup, waiting for its request, the detour) and, when g
+    // boards while h is aboard and h leaves first, g's own extra.
+    const phToPg = toGuest[h * guests.length + k];
+    const waitS = Math.max(0, (g.requestS - (host.requestS + WITHIN_S + PICKUP_DWELL_S)) / windowFactor - phToPg);
+    const hostNestedExtra = phToPg + waitS + rideS + dgToDh - hostRide[h] + dwellFfS;
+    const hostCrossExtra = phToPg + waitS + pgToDh - hostRide[h] + dwellFfS / 2;
+    const guestCrossExtra = pgToDh + dgToDh - rideS + dwellFfS / 2;
+    if (hostNestedExtra <= allowS(hostRide[h])) limited = Math.min(limited, rideS + dgToDh - pgToDh);
+    if (hostCrossExtra <= allowS(hostRide[h]) && guestCrossExtra <= allowS(rideS)) limited = Math.min(limited, guestCrossExtra);
   }
-  return { rideS, hosts, nestedS: nested, crossingS: crossing, leastS: Math.min(nested, crossing) };
+  return { rideS, hosts, nestedS: nested, crossingS: crossing, leastS: Math.min(nested, crossing), limitedS: limited };
 });
 
 const quantile = (xs: number[], q: number): number => {
@@ -76,6 +94,10 @@ const summary = {
   shareUnder60S: finite.filter((r) => r.leastS < 60).length / rows.length,
   shareUnderTenthOfRide: finite.filter((r) => r.leastS < 0.1 * r.rideS).length / rows.length,
   meanLeastDetourOverRide: finite.reduce((a, r) => a + r.leastS, 0) / finite.reduce((a, r) => a + r.rideS, 0),
+  withinPooledLimits: {
+    shareWithAPartner: rows.filter((r) => Number.isFinite(r.limitedS)).length / rows.length,
+    shareUnder60S: rows.filter((r) => r.limitedS < 60).length / rows.length,
+  },
   wallS: (performance.now() - t0) / 1000,
 };
 console.log(summary);
