@@ -167,6 +167,23 @@ describe('carTimeFleetBound', () => {
     expect(part.windows.reduce((s, w) => s + w.skips, 0)).toBeGreaterThan(4);
   });
 
+  it('lets one two-seat car carry a rider whose trip holds two others in turn (docs/fleet-bound.md, "Seats")', () => {
+    // Nodes 0–5 on one street, 60 s apart. The host rides 0 → 5 from 0 s; one guest rides 1 → 2 from 60 s, another
+    // 3 → 4 from 180 s, each inside the host's trip. One car carries all three on time: a sharing-aware bound that lets
+    // a request share with at most one other would price the second guest as riding alone and claim two cars.
+    const requests = [
+      { requestS: 0, pickupNode: 0, dropoffNode: 5 },
+      { requestS: 60, pickupNode: 1, dropoffNode: 2 },
+      { requestS: 180, pickupNode: 3, dropoffNode: 4 },
+    ];
+    const s: Scenario = { ...base, seats: 2, requests };
+    expect(trueFleet(s)).toBe(1);
+    expect(trueFleet({ ...s, seats: 1 })).toBe(2);
+    const b = bound(s, small);
+    expect(b.singleRiderFleet).toBe(2);
+    expect(b.fleet).toBe(1);
+  });
+
   it('rejects bad options and handles no requests', () => {
     expect(bound({ ...base, requests: [] }).fleet).toBe(0);
     expect(() => bound({ ...base, requests: [] }, { targetShare: 0 })).toThrow(/targetShare/);
