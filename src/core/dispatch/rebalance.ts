@@ -103,7 +103,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
   const classOfNode = new Map<number, number>();
   // Edge arrays kept between rounds (a round at 20,000 idle cars has ~600,000 edges).
   let edgeCol = new Uint32Array(0);
-  let edgeCost = new Float64Array(0);
+  let edgeDriveS = new Float64Array(0);
   return {
     name: 'rebalance',
     everyS: o.everyS,
@@ -200,17 +200,17 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         if (edgeCol.length < e + nT + 1) {
           const size = Math.max(2 * edgeCol.length, e + nT + 1, 1024);
           const grownCol = new Uint32Array(size);
-          const grownCost = new Float64Array(size);
+          const grownDriveS = new Float64Array(size);
           grownCol.set(edgeCol.subarray(0, e));
-          grownCost.set(edgeCost.subarray(0, e));
+          grownDriveS.set(edgeDriveS.subarray(0, e));
           edgeCol = grownCol;
-          edgeCost = grownCost;
+          edgeDriveS = grownDriveS;
         }
         const node = classNodes[k];
         const here = forecast.nodeCell[node];
         if (here >= 0 && colOf[here] >= 0) {
           edgeCol[e] = colOf[here];
-          edgeCost[e++] = 0;
+          edgeDriveS[e++] = 0;
         }
         for (let ii = 0; ii < nT; ii++) {
           const c = importCells[ii];
@@ -218,7 +218,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
           const driveS = node === targets[ii] ? 0 : roundLegS(table[k * nT + ii]);
           if (driveS <= o.maxDriveS) {
             edgeCol[e] = colOf[c];
-            edgeCost[e++] = driveS;
+            edgeDriveS[e++] = driveS;
           }
         }
         classFirst[k + 1] = e;
@@ -230,7 +230,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         rowClass,
         classFirst,
         col: edgeCol,
-        cost: edgeCost,
+        cost: edgeDriveS,
         unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),
         colCapacity: Int32Array.from(colCell, (c) => slots[c]),
       });
