@@ -4,7 +4,7 @@
 // src/io/dispatchers.ts, built from the same table with the same HiGHS wiring as the scenario runner). Presets that
 // rebalance get a forecast from synthetic days drawn with OTHER seeds (the simulated day's seed + 101/202/303, as
 // src/io/forecast.ts does for synthetic scenarios), never from the simulated day's own requests.
-// STRESS_HOURS=h stops the day after h hours (probes).
+// STRESS_HOURS=h stops the day after h hours (probes); STRESS_TAG=name is appended to the result file's name.
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
@@ -22,6 +22,9 @@ const DISPATCHER = process.env.STRESS_DISPATCHER ?? 'greedy';
 /** Stop after this many simulated hours (default: the whole day); for probes. */
 const HOURS = Number(process.env.STRESS_HOURS ?? 24);
 const SEED = 7;
+/** Appended to the result file's name, so that probes of two code versions on the same day keep both files. */
+const TAG = process.env.STRESS_TAG ?? '';
+if (!/^[a-z0-9-]*$/.test(TAG)) throw new Error(`STRESS_TAG: "${TAG}" may hold only a-z, 0-9 and -`);
 if (!(DISPATCHER_NAMES as readonly string[]).includes(DISPATCHER)) {
   throw new Error(`STRESS_DISPATCHER: unknown dispatcher "${DISPATCHER}" (known: ${DISPATCHER_NAMES.join(', ')})`);
 }
@@ -122,5 +125,7 @@ const row = {
   kpis: k,
 };
 console.log(JSON.stringify({ ...row, kpis: undefined }, null, 2));
-const name = `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}`;
+const name =
+  `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}` +
+  `${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}${TAG ? `-${TAG}` : ''}`;
 console.log(`wrote ${writeResult(name, row)}`);

@@ -3,7 +3,7 @@
 //
 // Index conventions: forecast cells are 0..cellCount-1; slots are 0..slotCount-1 from local midnight; a node's cell
 // is forecast.nodeCell[node] (-1 = a node in no forecast cell).
-import { AssignmentSolver } from '../solve/assignment.js';
+import { ClassAssignmentSolver } from './rebalance-flow.js';
 import type { OnlineDemandForecast } from './causal-forecast.js';
 import type { TunableParameters } from './parameters.js';
 import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
@@ -84,7 +84,9 @@ export interface Rebalancer {
  * capacities (a min-cost flow): one row per idle car, one column per cell with goal slots, taking as many cars as it
  * has slots; a car already in the cell takes a slot at cost 0 (it stays), another car at its drive time to the cell's
  * node if ≤ maxDriveS; a car left without a slot costs more than any drive, so as many slots are filled as possible
- * (the same as leaving the fewest slots empty), then with the least driving.
+ * (the same as leaving the fewest slots empty), then with the least driving. Cars on the same road node share their
+ * edges (one drive-time row and one edge list per node: `ClassAssignmentSolver`, `rebalance-flow.ts`), which gives
+ * the same plan as one edge list per car with less work where idle cars gather on few nodes.
  *
  * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
  * the requests submitted so far (OnlineDemandForecast, `causal-forecast.ts`): the rebalancer then feeds it every
@@ -96,8 +98,12 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
   const o: { everyS: number; horizonS: number; share: number; maxDriveS: number } = { ...DEFAULTS, ...options };
   const online = 'kind' in forecast && forecast.kind === 'online' ? forecast : undefined;
   if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
-  const solver = new AssignmentSolver();
+  const solver = new ClassAssignmentSolver();
   const nC = forecast.cellCount;
+  const classOfNode = new Map<number, number>();
+  // Edge arrays kept between rounds (a round at 20,000 idle cars has ~600,000 edges).
+  let edgeCol = new Uint32Array(0);
+  let edgeDriveS = new Float64Array(0);
   return {
     name: 'rebalance',
     everyS: o.everyS,
@@ -155,12 +161,28 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
       for (let c = 0; c < nC; c++) goal[c] = movableCount[c] + o.share * ((need[c] * m) / needTotal - movableCount[c]);
       const slots = largestRemainder(goal);
 
-      // Drive times from each movable car to the node of each cell that wants more cars than it has.
+      // Drive times to the node of each cell that wants more cars than it has, once per road node that idle cars
+      // stand on (a class: its cars have the same edges).
       const importCells: number[] = [];
       for (let c = 0; c < nC; c++) if (slots[c] > movableCount[c]) importCells.push(c);
       const sources = movable.map((v) => s.vehicleNode[v]);
+      const rowClass = new Int32Array(m);
+      const classNodes: number[] = [];
+      for (let j = 0; j < m; j++) {
+        const node = sources[j];
+        let k = classOfNode.get(node);
+        if (k === undefined) {
+          k = classNodes.length;
+          classOfNode.set(node, k);
+          classNodes.push(node);
+        }
+        rowClass[j] = k;
+      }
+      classOfNode.clear();
+      const nK = classNodes.length;
       const targets = importCells.map((c) => forecast.cellNode[c]);
-      const table = importCells.length > 0 ? s.travelTimes.manyToMany(sources, targets, nowS) : new Float64Array(0);
+      const nT = targets.length;
+      const table = nT > 0 ? s.travelTimes.manyToMany(classNodes, targets, nowS) : new Float64Array(0);
 
       // Columns: the cells with goal slots, each taking as many cars as it has slots.
       const colCell: number[] = [];
@@ -171,33 +193,45 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         colCell.push(c);
       }
       if (colCell.length === 0) return [];
-      const rowFirst = new Uint32Array(m + 1);
-      const col: number[] = [];
-      const cost: number[] = [];
-      for (let j = 0; j < m; j++) {
-        const here = forecast.nodeCell[sources[j]];
-        if (here >= 0 && colOf[here] >= 0) {
-          col.push(colOf[here]);
-          cost.push(0);
+      // Edges per class: the cell it is in at cost 0 (it stays), then every import cell within maxDriveS.
+      const classFirst = new Uint32Array(nK + 1);
+      let e = 0;
+      for (let k = 0; k < nK; k++) {
+        if (edgeCol.length < e + nT + 1) {
+          const size = Math.max(2 * edgeCol.length, e + nT + 1, 1024);
+          const grownCol = new Uint32Array(size);
+          const grownDriveS = new Float64Array(size);
+          grownCol.set(edgeCol.subarray(0, e));
+          grownDriveS.set(edgeDriveS.subarray(0, e));
+          edgeCol = grownCol;
+          edgeDriveS = grownDriveS;
         }
-        for (let ii = 0; ii < importCells.length; ii++) {
+        const node = classNodes[k];
+        const here = forecast.nodeCell[node];
+        if (here >= 0 && colOf[here] >= 0) {
+          edgeCol[e] = colOf[here];
+          edgeDriveS[e++] = 0;
+        }
+        for (let ii = 0; ii < nT; ii++) {
           const c = importCells[ii];
           if (c === here) continue;
-          const driveS = sources[j] === targets[ii] ? 0 : roundLegS(table[j * targets.length + ii]);
+          const driveS = node === targets[ii] ? 0 : roundLegS(table[k * nT + ii]);
           if (driveS <= o.maxDriveS) {
-            col.push(colOf[c]);
-            cost.push(driveS);
+            edgeCol[e] = colOf[c];
+            edgeDriveS[e++] = driveS;
           }
         }
-        rowFirst[j + 1] = col.length;
+        classFirst[k + 1] = e;
       }
-      const { rowToCol } = solver.solve({
+      const rowToCol = solver.solve({
         rowCount: m,
         colCount: colCell.length,
-        rowFirst,
-        col: Uint32Array.from(col),
-        cost: Float64Array.from(cost),
-        unassignedCost: new Float64Array(m).fill(o.maxDriveS + 1),
+        classCount: nK,
+        rowClass,
+        classFirst,
+        col: edgeCol,
+        cost: edgeDriveS,
+        unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),
         colCapacity: Int32Array.from(colCell, (c) => slots[c]),
       });
       const commands: RebalanceCommand[] = [];
