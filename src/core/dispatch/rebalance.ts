@@ -3,7 +3,7 @@
 //
 // Index conventions: forecast cells are 0..cellCount-1; slots are 0..slotCount-1 from local midnight; a node's cell
 // is forecast.nodeCell[node] (-1 = a node in no forecast cell).
-import { ClassAssignmentSolver } from './rebalance-flow.js';
+import { AssignmentSolver } from '../solve/assignment.js';
 import type { OnlineDemandForecast } from './causal-forecast.js';
 import type { TunableParameters } from './parameters.js';
 import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
@@ -85,7 +85,7 @@ export interface Rebalancer {
  * has slots; a car already in the cell takes a slot at cost 0 (it stays), another car at its drive time to the cell's
  * node if ≤ maxDriveS; a car left without a slot costs more than any drive, so as many slots are filled as possible
  * (the same as leaving the fewest slots empty), then with the least driving. Cars on the same road node share their
- * edges (one drive-time row and one edge list per node: `ClassAssignmentSolver`, `rebalance-flow.ts`), which gives
+ * edges (one drive-time row and one edge list per node: `AssignmentProblem.rowClass`), which gives
  * the same plan as one edge list per car with less work where idle cars gather on few nodes.
  *
  * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
@@ -98,7 +98,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
   const o: { everyS: number; horizonS: number; share: number; maxDriveS: number } = { ...DEFAULTS, ...options };
   const online = 'kind' in forecast && forecast.kind === 'online' ? forecast : undefined;
   if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
-  const solver = new ClassAssignmentSolver();
+  const solver = new AssignmentSolver();
   const nC = forecast.cellCount;
   const classOfNode = new Map<number, number>();
   // Edge arrays kept between rounds (a round at 20,000 idle cars has ~600,000 edges).
@@ -223,12 +223,11 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         }
         classFirst[k + 1] = e;
       }
-      const rowToCol = solver.solve({
+      const { rowToCol } = solver.solve({
         rowCount: m,
         colCount: colCell.length,
-        classCount: nK,
         rowClass,
-        classFirst,
+        rowFirst: classFirst,
         col: edgeCol,
         cost: edgeDriveS,
         unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),

@@ -23,6 +23,13 @@ export interface AssignmentProblem {
   unassignedCost: CostArray;
   /** rows each column may take, integers ≥ 0 (default 1 each): a min-cost flow with capacitated sinks, exactly */
   colCapacity?: Uint32Array | Int32Array;
+  /**
+   * Rows in classes that share their edges and penalty (e.g. idle cars standing on one road node): when given, `rowFirst`
+   * and `unassignedCost` are indexed by class (`rowFirst` has classCount + 1 entries) and row r has the edges of class
+   * `rowClass[r]`. The answer is the same, row for row, as with every row's edges written out; a search then scans a
+   * class once unless it reaches it again from a lower base, so the work grows with classes rather than rows.
+   */
+  rowClass?: Int32Array;
 }
 
 export interface AssignmentResult {
@@ -92,13 +99,22 @@ export class AssignmentSolver {
   private heap = new Int32Array(0);
   private heapPos = new Int32Array(0);
   private heapSize = 0;
+  // Per class (rows without classes are each their own class).
+  private classCap = -1;
+  private classBest = new Float64Array(0);
+  private classBestCol = new Int32Array(0);
+  /** `classMark[k] === stamp`: a row of class k was scanned in the current search, from base `classBase[k]` */
+  private classMark = new Uint32Array(0);
+  private classBase = new Float64Array(0);
 
   /** Solves one problem to optimality. Throws on malformed input, naming the field. */
   solve(p: AssignmentProblem): AssignmentResult {
     validate(p);
     const n = p.rowCount;
     const m = p.colCount;
-    this.ensure(n, m);
+    const rowClass = p.rowClass;
+    const classCount = p.rowFirst.length - 1;
+    this.ensure(n, m, classCount);
     const { rowFirst, col, cost, unassignedCost } = p;
     const rowState = this.rowState;
     const matchCost = this.matchCost;
@@ -113,24 +129,33 @@ export class AssignmentSolver {
     v.fill(0, 0, m);
 
     // Greedy start with v = 0: a row takes its cheapest option when that option still has room. This keeps the dual
-    // feasible (u_r = that minimum) and typically settles most rows without any search.
-    for (let r = 0; r < n; r++) {
-      let best = unassignedCost[r];
+    // feasible (u_r = that minimum) and typically settles most rows without any search. The cheapest option is a
+    // property of the row's class, found once per class.
+    const classBest = this.classBest;
+    const classBestCol = this.classBestCol;
+    for (let k = 0; k < classCount; k++) {
+      let best = unassignedCost[k];
       let bestCol = -1;
-      for (let k = rowFirst[r]; k < rowFirst[r + 1]; k++) {
-        const c = cost[k];
+      for (let e = rowFirst[k]; e < rowFirst[k + 1]; e++) {
+        const c = cost[e];
         // a tie with the penalty prefers serving the request
         if (c < best || (c === best && bestCol < 0)) {
           best = c;
-          bestCol = col[k];
+          bestCol = col[e];
         }
       }
+      classBest[k] = best;
+      classBestCol[k] = bestCol;
+    }
+    for (let r = 0; r < n; r++) {
+      const k = rowClass ? rowClass[r] : r;
+      const bestCol = classBestCol[k];
       if (bestCol < 0) {
         rowState[r] = ON_DUMMY;
-        matchCost[r] = unassignedCost[r];
+        matchCost[r] = unassignedCost[k];
       } else if (colLoad[bestCol] < capacity[bestCol]) {
         this.attach(r, bestCol);
-        matchCost[r] = best;
+        matchCost[r] = classBest[k];
       } else {
         rowState[r] = FREE;
       }
@@ -171,14 +196,15 @@ export class AssignmentSolver {
     this.colLoad[c]--;
   }
 
-  /** Relaxes every edge of `row`, reached at distance `base` minus its potential. */
+  /** Relaxes every edge of `row` (of its class), reached at distance `base` minus its potential. */
   private scan(row: number, base: number, p: AssignmentProblem, stamp: number): void {
     const { rowFirst, col, cost } = p;
+    const k0 = p.rowClass ? p.rowClass[row] : row;
     const v = this.v;
     const dist = this.dist;
     const seen = this.seen;
     const done = this.done;
-    for (let k = rowFirst[row]; k < rowFirst[row + 1]; k++) {
+    for (let k = rowFirst[k0]; k < rowFirst[k0 + 1]; k++) {
       const c = col[k];
       if (done[c] === stamp) continue;
       const ck = cost[k];
@@ -200,7 +226,7 @@ export class AssignmentSolver {
 
   /** Dijkstra from free row `root` to the nearest column with room (real or a dummy), then potential update and flip. */
   private augment(root: number, p: AssignmentProblem): void {
-    const { unassignedCost } = p;
+    const { unassignedCost, rowClass } = p;
     const rowState = this.rowState;
     const matchCost = this.matchCost;
     const colLoad = this.colLoad;
@@ -218,8 +244,14 @@ export class AssignmentSolver {
 
     // The root's row potential is taken as 0, so its outgoing arcs may be negative: harmless, they are the first hop.
     // Dummy columns are never entered except as a terminal (free dummies keep v = 0), so one best value covers them.
-    let bestDummy = unassignedCost[root];
+    let bestDummy = unassignedCost[rowClass ? rowClass[root] : root];
     let bestDummyRow = root;
+    const classMark = this.classMark;
+    const classBase = this.classBase;
+    if (rowClass) {
+      classMark[rowClass[root]] = stamp;
+      classBase[rowClass[root]] = 0;
+    }
     let terminalCol = -1;
     let delta = 0;
     this.scan(root, 0, p, stamp);
@@ -241,7 +273,17 @@ export class AssignmentSolver {
       // Each row i that j holds is reached through its matched edge at reduced cost 0; u_i = matchCost - v[j].
       for (let i = this.colHead[j]; i >= 0; i = rowNext[i]) {
         const base = d - (matchCost[i] - v[j]);
-        const viaDummy = base + unassignedCost[i];
+        let k = i;
+        if (rowClass) {
+          // A row whose class was scanned in this search from a base as low has the same edges: every label it would
+          // offer is one already offered, and labels (and the dummy) change only on a strict improvement, so skipping
+          // it changes nothing. Rows without classes are each scanned at most once per search anyway.
+          k = rowClass[i];
+          if (classMark[k] === stamp && base >= classBase[k]) continue;
+          classMark[k] = stamp;
+          classBase[k] = base;
+        }
+        const viaDummy = base + unassignedCost[k];
         if (viaDummy < bestDummy) {
           bestDummy = viaDummy;
           bestDummyRow = i;
@@ -260,7 +302,7 @@ export class AssignmentSolver {
     let j = terminalCol;
     if (terminalCol < 0) {
       const t = bestDummyRow;
-      matchCost[t] = unassignedCost[t];
+      matchCost[t] = unassignedCost[rowClass ? rowClass[t] : t];
       if (t === root) {
         rowState[t] = ON_DUMMY;
         return;
@@ -280,7 +322,14 @@ export class AssignmentSolver {
     }
   }
 
-  private ensure(n: number, m: number): void {
+  private ensure(n: number, m: number, classes: number): void {
+    if (classes > this.classCap) {
+      this.classCap = classes;
+      this.classBest = new Float64Array(classes);
+      this.classBestCol = new Int32Array(classes);
+      this.classMark = new Uint32Array(classes);
+      this.classBase = new Float64Array(classes);
+    }
     if (n > this.rowCap) {
       this.rowCap = n;
       this.rowState = new Int32Array(n);
@@ -300,6 +349,7 @@ export class AssignmentSolver {
       this.seen = new Uint32Array(m);
       this.done = new Uint32Array(m);
       this.stamp = 0;
+      this.classMark.fill(0);
       this.settled = new Uint32Array(m);
       this.heap = new Int32Array(m);
       this.heapPos = new Int32Array(m);
@@ -307,6 +357,7 @@ export class AssignmentSolver {
     if (this.stamp > 0xfffffff0) {
       this.seen.fill(0);
       this.done.fill(0);
+      this.classMark.fill(0);
       this.stamp = 0;
     }
   }
@@ -379,22 +430,29 @@ export function solveAssignment(p: AssignmentProblem): AssignmentResult {
 }
 
 function validate(p: AssignmentProblem): void {
-  const { rowCount: n, colCount: m, rowFirst, col, cost, unassignedCost } = p;
+  const { rowCount: n, colCount: m, rowFirst, col, cost, unassignedCost, rowClass } = p;
   if (!Number.isInteger(n) || n < 0) throw new Error(`assignment: rowCount is ${n}; it must be an integer ≥ 0`);
   if (!Number.isInteger(m) || m < 0) throw new Error(`assignment: colCount is ${m}; it must be an integer ≥ 0`);
-  if (rowFirst.length !== n + 1) throw new Error(`assignment: rowFirst has length ${rowFirst.length}; need rowCount + 1 = ${n + 1}`);
+  // Without classes every row is its own class.
+  const classes = rowClass ? rowFirst.length - 1 : n;
+  if (rowClass) {
+    if (rowClass.length < n) throw new Error(`assignment: rowClass has ${rowClass.length} entries; need rowCount ${n}`);
+    for (let r = 0; r < n; r++) {
+      if (!(rowClass[r] >= 0 && rowClass[r] < classes)) throw new Error(`assignment: rowClass[${r}] is ${rowClass[r]}; it must be 0–${classes - 1} (rowFirst has ${classes} classes)`);
+    }
+  } else if (rowFirst.length !== n + 1) throw new Error(`assignment: rowFirst has length ${rowFirst.length}; need rowCount + 1 = ${n + 1}`);
   if (rowFirst[0] !== 0) throw new Error(`assignment: rowFirst[0] is ${rowFirst[0]}; it must be 0`);
-  for (let r = 0; r < n; r++) {
-    if (rowFirst[r + 1] < rowFirst[r]) throw new Error(`assignment: rowFirst decreases at row ${r}`);
+  for (let r = 0; r < classes; r++) {
+    if (rowFirst[r + 1] < rowFirst[r]) throw new Error(`assignment: rowFirst decreases at ${rowClass ? 'class' : 'row'} ${r}`);
   }
-  const e = rowFirst[n];
+  const e = rowFirst[classes];
   if (col.length < e || cost.length < e) throw new Error(`assignment: col/cost have ${col.length}/${cost.length} entries; rowFirst says ${e}`);
-  if (unassignedCost.length < n) throw new Error(`assignment: unassignedCost has ${unassignedCost.length} entries; need ${n}`);
+  if (unassignedCost.length < classes) throw new Error(`assignment: unassignedCost has ${unassignedCost.length} entries; need ${classes}`);
   for (let k = 0; k < e; k++) {
     if (col[k] >= m) throw new Error(`assignment: col[${k}] is ${col[k]}; it must be < colCount ${m}`);
     if (!Number.isFinite(cost[k])) throw new Error(`assignment: cost[${k}] is ${cost[k]}; it must be finite`);
   }
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < classes; r++) {
     if (!Number.isFinite(unassignedCost[r])) throw new Error(`assignment: unassignedCost[${r}] is ${unassignedCost[r]}; it must be finite`);
   }
   const capacity = p.colCapacity;
