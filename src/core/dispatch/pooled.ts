@@ -13,6 +13,7 @@ import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
 import {
   MAX_REASON_ALTERNATIVES,
   RequestStatus,
+  VehicleStatus,
   legTimeS,
   roundLegS,
   takesWork,
@@ -405,6 +406,8 @@ interface CarState {
   load: number;
   /** Requests on board (drop-off codes kept in current plan order). */
   onboard: number[];
+  /** Of them, those that do not accept sharing. */
+  solo: number;
   /** May take new requests. */
   open: boolean;
   /** The car's plan at this batch (the snapshot's copy). */
@@ -448,6 +451,10 @@ export class PooledPlanner {
   /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
   private grid: Grid | null = null;
   private cars: CarState[] = [];
+  /** Cost of each car's plan without new requests (see baseOf), reused between batches. */
+  private baseS = new Float64Array(0);
+  /** This batch's cars whose plan holds more than their riders' drop-offs (ascending; see prepare). */
+  private planned: number[] = [];
   /** Free-flow ms of each request's direct ride (-1 unknown), fast mode. */
   private directMs = new Float64Array(0);
   /** Scratch of evalStops: the new pickups of the last evaluation. */
@@ -486,8 +493,12 @@ export class PooledPlanner {
   /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
   private readonly pairNode = new Int32Array(4);
   private readonly pairLow = new Float64Array(16);
-  /** Open cars by the node their current leg ends at (this batch). */
+  /** Open cars by the node their current leg ends at (this batch; lists emptied, not dropped, between batches). */
   private endingAt = new Map<number, number[]>();
+  /** The nodes of endingAt whose lists are not empty. */
+  private endingUsed: number[] = [];
+  /** Grid cell of each open car's divert node (valid while carDivNode holds that node). */
+  private carCellNow = new Int32Array(0);
 
   constructor(private readonly options: PooledOptions) {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
@@ -597,8 +608,7 @@ export class PooledPlanner {
     let prevIdx = -1;
     let load = car.load;
     let aboard = car.onboard.length;
-    let solo = 0;
-    for (let k = 0; k < car.onboard.length; k++) if (!s.requestAcceptsSharing[car.onboard[k]]) solo++;
+    let solo = car.solo;
     let cost = 0;
     for (let i = 0; i < count; i++) {
       const code = codes[i];
@@ -653,33 +663,54 @@ export class PooledPlanner {
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
     // Car states are reused between batches (nothing keeps one past its batch).
     if (this.cars.length !== s.vehicleCount) {
-      this.cars = Array.from({ length: s.vehicleCount }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], open: false, stops: [] }));
+      this.cars = Array.from({ length: s.vehicleCount }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], solo: 0, open: false, stops: [] }));
+      this.baseS = new Float64Array(s.vehicleCount);
     }
-    const baseS = new Float64Array(s.vehicleCount);
+    const baseS = this.baseS;
+    const planned = this.planned;
+    planned.length = 0;
+    const status = s.vehicleStatus;
+    const vehicleNode = s.vehicleNode;
+    const snapshotS = s.nowS;
     for (let v = 0; v < s.vehicleCount; v++) {
-      const d = s.divertAt(v);
-      const e = s.legEnd(v);
       const c = this.cars[v];
       const onboard = c.onboard;
       onboard.length = 0;
       const stops = s.plan(v);
+      c.stops = stops;
+      c.load = s.vehicleLoad[v];
+      if (status[v] === VehicleStatus.idle && stops.length === 0) {
+        // Most cars of a large fleet, most of the day: divertAt and legEnd of an idle car are now and here (the
+        // snapshot's contract), read without the two objects they return; open, and nothing on board.
+        c.divS = c.endS = snapshotS;
+        c.divNode = c.endNode = vehicleNode[v];
+        c.solo = 0;
+        c.open = true;
+        baseS[v] = 0;
+        continue;
+      }
+      const d = s.divertAt(v);
+      const e = s.legEnd(v);
       let known = true;
+      let solo = 0;
       for (let i = 0; i < stops.length; i++) {
         const st = stops[i];
         if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
           onboard.push(st.request);
+          if (!s.requestAcceptsSharing[st.request]) solo++;
           if (!this.pickupAtS.has(st.request)) known = false;
         }
       }
+      // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
+      if (onboard.length !== stops.length) planned.push(v);
       c.divS = d.timeS;
       c.divNode = d.node;
       c.endS = e.timeS;
       c.endNode = e.node;
-      c.load = s.vehicleLoad[v];
+      c.solo = solo;
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).
-      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(s.vehicleStatus[v]);
-      c.stops = stops;
+      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(status[v]);
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboard.length === 0 ? 0 : NaN;
     }
@@ -875,53 +906,7 @@ export class PooledPlanner {
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
     const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
     this.legs!.boundCache();
-    // Index open cars by grid cell of their divert node, and by the end of their current leg.
-    this.endingAt.clear();
-    if (this.landmarks && this.grid) {
-      const grid = this.grid;
-      const plane = this.plane!;
-      const cellOf = grid.carCell;
-      grid.cellFirst.fill(0);
-      grid.minDivS = Infinity;
-      let maxReach = 0;
-      if (this.carDivS.length !== s.vehicleCount) {
-        this.carDivS = new Float64Array(s.vehicleCount);
-        this.carDivNode = new Int32Array(s.vehicleCount);
-        this.carEndNode = new Int32Array(s.vehicleCount);
-        this.carFactor = new Float64Array(s.vehicleCount);
-        this.carX = new Float64Array(s.vehicleCount);
-        this.carLm = new Float64Array((s.vehicleCount + 1) * this.landmarks.rowLength);
-        this.carY = new Float64Array(s.vehicleCount);
-      }
-      for (let v = 0; v < s.vehicleCount; v++) {
-        const c = this.cars[v];
-        cellOf[v] = -1;
-        if (!c.open) continue;
-        this.carDivS[v] = c.divS;
-        this.carDivNode[v] = c.divNode;
-        this.carEndNode[v] = c.endNode;
-        this.carFactor[v] = this.legs!.factor ? this.legs!.factor[hourOf(c.divS)] : NaN;
-        this.landmarks.copyRow(c.divNode, this.carLm, v * this.landmarks.rowLength);
-        this.carX[v] = plane.x[c.divNode];
-        this.carY[v] = plane.y[c.divNode];
-        if (c.endNode !== c.divNode) {
-          const list = this.endingAt.get(c.endNode);
-          if (list) list.push(v);
-          else this.endingAt.set(c.endNode, [v]);
-        }
-        const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[c.divNode] - grid.x0) / grid.cellM)));
-        const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[c.divNode] - grid.y0) / grid.cellM)));
-        cellOf[v] = y * grid.nx + x;
-        grid.cellFirst[cellOf[v] + 1]++;
-        grid.minDivS = Math.min(grid.minDivS, c.divS);
-        if (this.legs!.factor) maxReach = Math.max(maxReach, (plane.maxMPerMs * 1000) / this.legs!.factor[hourOf(c.divS)]);
-      }
-      grid.maxReachMPerS = maxReach > 0 ? maxReach : Infinity;
-      for (let k = 0; k < grid.nx * grid.ny; k++) grid.cellFirst[k + 1] += grid.cellFirst[k];
-      const fill = grid.fill;
-      fill.set(grid.cellFirst.subarray(0, grid.nx * grid.ny));
-      for (let v = 0; v < s.vehicleCount; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
-    }
+    this.indexCars(s);
     // Request–vehicle candidates: each car's requests, in request order.
     if (this.requestsOf.length !== s.vehicleCount) {
       this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
@@ -1010,13 +995,13 @@ export class PooledPlanner {
       t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
-    // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
+    // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
+    // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    for (let v = 0; v < s.vehicleCount; v++) {
+    const touched = mergeAscending(Array.from(newPlan.keys()).sort((a, b) => a - b), this.planned);
+    for (const v of touched) {
       const current = this.cars[v].stops;
       const chosenCodes = newPlan.get(v);
-      // Every stop a drop-off of a rider on board (onboard lists exactly those stops).
-      if (!chosenCodes && this.cars[v].onboard.length === current.length) continue;
       const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
       const reason = chosenCodes ? reasons?.get(v) : undefined;
@@ -1026,6 +1011,84 @@ export class PooledPlanner {
     // Forget riders that are gone.
     for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
     return { commands, served, costS, tripCount: trips.length, objectiveS };
+  }
+
+  /**
+   * Indexes this batch's open cars by grid cell of their divert node, and by the end of their current leg. A car's
+   * cell, coordinates and landmark row are kept from the last batch while its divert node stays (an idle car's does),
+   * so a large, mostly idle fleet costs a few array reads per car here.
+   */
+  private indexCars(s: FleetSnapshot): void {
+    for (const node of this.endingUsed) this.endingAt.get(node)!.length = 0;
+    this.endingUsed.length = 0;
+    const landmarks = this.landmarks;
+    const grid = this.grid;
+    if (!landmarks || !grid) return;
+    const plane = this.plane!;
+    const n = s.vehicleCount;
+    const cellOf = grid.carCell;
+    grid.cellFirst.fill(0);
+    if (this.carDivS.length !== n) {
+      this.carDivS = new Float64Array(n);
+      // -1: no cell, coordinates or landmark row copied yet.
+      this.carDivNode = new Int32Array(n).fill(-1);
+      this.carCellNow = new Int32Array(n);
+      this.carEndNode = new Int32Array(n);
+      this.carFactor = new Float64Array(n);
+      this.carX = new Float64Array(n);
+      this.carLm = new Float64Array((n + 1) * landmarks.rowLength);
+      this.carY = new Float64Array(n);
+    }
+    const carDivS = this.carDivS;
+    const carDivNode = this.carDivNode;
+    const carCellNow = this.carCellNow;
+    const carEndNode = this.carEndNode;
+    const carFactor = this.carFactor;
+    const factor = this.legs!.factor;
+    const lmRow = landmarks.rowLength;
+    const cellCounts = grid.cellFirst;
+    let minDivS = Infinity;
+    let minFactor = Infinity;
+    for (let v = 0; v < n; v++) {
+      const c = this.cars[v];
+      if (!c.open) {
+        cellOf[v] = -1;
+        continue;
+      }
+      const node = c.divNode;
+      carDivS[v] = c.divS;
+      carEndNode[v] = c.endNode;
+      const f = factor ? factor[hourOf(c.divS)] : NaN;
+      carFactor[v] = f;
+      if (carDivNode[v] !== node) {
+        carDivNode[v] = node;
+        landmarks.copyRow(node, this.carLm, v * lmRow);
+        this.carX[v] = plane.x[node];
+        this.carY[v] = plane.y[node];
+        const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[node] - grid.x0) / grid.cellM)));
+        const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[node] - grid.y0) / grid.cellM)));
+        carCellNow[v] = y * grid.nx + x;
+      }
+      if (c.endNode !== node) {
+        let list = this.endingAt.get(c.endNode);
+        if (!list) this.endingAt.set(c.endNode, (list = []));
+        if (list.length === 0) this.endingUsed.push(c.endNode);
+        list.push(v);
+      }
+      const cell = carCellNow[v];
+      cellOf[v] = cell;
+      cellCounts[cell + 1]++;
+      if (c.divS < minDivS) minDivS = c.divS;
+      if (f < minFactor) minFactor = f;
+    }
+    grid.minDivS = minDivS;
+    // The fastest reach over the open cars: x / f falls as f grows, so it is the reach at the smallest factor.
+    const maxReach = factor && minFactor < Infinity ? (plane.maxMPerMs * 1000) / minFactor : 0;
+    grid.maxReachMPerS = maxReach > 0 ? maxReach : Infinity;
+    for (let k = 0; k < grid.nx * grid.ny; k++) cellCounts[k + 1] += cellCounts[k];
+    const fill = grid.fill;
+    fill.set(cellCounts.subarray(0, grid.nx * grid.ny));
+    for (let v = 0; v < n; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
   }
 
   /** Each request's cost of staying unserved this batch (batch's rule; promised requests far above everything). */
@@ -1081,7 +1144,13 @@ export class PooledPlanner {
     const bounds = this.orderBounds;
     const rank = this.orderRank;
     let ranked = 0;
-    for (let o = 0; o < m; o++) {
+    if (m === 1 && (this.limits.minDetourS >= 0 || this.limits.detourShare >= 0)) {
+      // A single for an empty car has one order, and its bound could only find it infeasible where the exact
+      // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
+      // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
+      rank[ranked++] = 0;
+    }
+    for (let o = ranked; o < m; o++) {
       const ord = orders[o];
       for (let i = 0; i < len; i++) {
         codes[i] = items[ord[i]];
@@ -1428,6 +1497,22 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
     }
     const other = t.requests.find((q) => q !== r);
     out.set(t.vehicle, { kind: 'pooled', request: r, pickupEtaS: pickupOf(t, r) - nowS, alternatives, costS: t.marginalS, ...(other === undefined ? {} : { sharedWith: other }) });
+  }
+  return out;
+}
+
+/** The union of two ascending lists of distinct numbers, ascending. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
   }
   return out;
 }
