@@ -477,8 +477,16 @@ export class PooledPlanner {
   /** Free-flow ms from the car's divert node to the pickup where computed (else NaN); candMs: the last result's. */
   private topMs: number[] = [];
   private candMs: number[] = [];
-  /** Each car's candidate requests' first-leg ms, parallel to requestsOf. */
+  /** The landmark lower bound (ms) on that leg where computed (else NaN); candLowMs: the last result's. */
+  private topLowMs: number[] = [];
+  private candLowMs: number[] = [];
+  /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
+  private firstLowMsOf: number[][] = [];
+  /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
+  private directLowS = new Float64Array(0);
+  /** This batch's pairs that may pair: the lower-bound legs among their four stops that mayPair computed (16 each). */
+  private pairLows = new Float64Array(1024);
   private topN = 0;
   private kthS = Infinity;
   /** This batch's open cars (fast mode): divert time and node, end of current leg, hourly factor at the divert time. */
@@ -675,7 +683,7 @@ export class PooledPlanner {
     for (let v = 0; v < s.vehicleCount; v++) {
       const c = this.cars[v];
       const onboard = c.onboard;
-      onboard.length = 0;
+      if (onboard.length !== 0) onboard.length = 0;
       const stops = s.plan(v);
       c.stops = stops;
       c.load = s.vehicleLoad[v];
@@ -739,7 +747,7 @@ export class PooledPlanner {
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
       const ending = this.endingAt.get(p);
-      if (ending) for (const v of ending) if (this.cars[v].endS <= deadline) this.offer(v, this.cars[v].endS, NaN);
+      if (ending) for (const v of ending) if (this.cars[v].endS <= deadline) this.offer(v, this.cars[v].endS, NaN, NaN);
       const carDivS = this.carDivS;
       const carDivNode = this.carDivNode;
       const carEndNode = this.carEndNode;
@@ -775,7 +783,7 @@ export class PooledPlanner {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
                 if (carDivNode[v] === p) {
                   const endS = this.cars[v].endS;
-                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN);
+                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
                 }
                 continue;
               }
@@ -791,7 +799,7 @@ export class PooledPlanner {
               if (low > deadline || low > this.kthS) continue;
               const ms = legs.ms(carDivNode[v], p);
               const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
-              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms);
+              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
             }
           }
         }
@@ -801,15 +809,17 @@ export class PooledPlanner {
         const c = this.cars[v];
         if (!c.open) continue;
         const arriveS = c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS);
-        if (arriveS <= deadline) this.offer(v, arriveS, NaN);
+        if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
       }
     }
     const out = this.topV.slice(0, this.topN);
     this.candMs = this.topMs.slice(0, this.topN);
+    this.candLowMs = this.topLowMs.slice(0, this.topN);
     const cur = s.requestVehicle[r];
     if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) {
       out.push(cur);
       this.candMs.push(NaN);
+      this.candLowMs.push(NaN);
     }
     return out;
   }
@@ -818,10 +828,11 @@ export class PooledPlanner {
    * Keeps the best maxCars offers by (arrival, car) in topV / topS, sorted, and kthS the last one's arrival once
    * there are maxCars (the same set and order as sorting every offer and keeping the first maxCars).
    */
-  private offer(v: number, arriveS: number, ms: number): void {
+  private offer(v: number, arriveS: number, ms: number, lowMs: number): void {
     const topV = this.topV;
     const topS = this.topS;
     const topMs = this.topMs;
+    const topLowMs = this.topLowMs;
     let n = this.topN;
     if (n >= this.maxCars) {
       const lastS = topS[n - 1];
@@ -833,11 +844,13 @@ export class PooledPlanner {
       topS[j] = topS[j - 1];
       topV[j] = topV[j - 1];
       topMs[j] = topMs[j - 1];
+      topLowMs[j] = topLowMs[j - 1];
       j--;
     }
     topS[j] = arriveS;
     topV[j] = v;
     topMs[j] = ms;
+    topLowMs[j] = lowMs;
     this.topN = n + 1;
     if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
@@ -911,6 +924,7 @@ export class PooledPlanner {
     if (this.requestsOf.length !== s.vehicleCount) {
       this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
       this.firstMsOf = Array.from({ length: s.vehicleCount }, () => []);
+      this.firstLowMsOf = Array.from({ length: s.vehicleCount }, () => []);
     }
     const vehicles: number[] = [];
     for (const r of requests) {
@@ -921,52 +935,73 @@ export class PooledPlanner {
         if (list.length === 0) vehicles.push(v);
         list.push(r);
         this.firstMsOf[v].push(this.candMs[k]);
+        this.firstLowMsOf[v].push(this.candLowMs[k]);
       }
     }
     // Trips per car.
     const trips: Trip[] = [];
-    const pairMemo = new Map<number, boolean>();
-    const mayPair = (a: number, b: number): boolean => {
+    // Per pair: -1 if it cannot pair, else the offset of its lower-bound legs in pairLows.
+    const pairMemo = new Map<number, number>();
+    let pairLowsN = 0;
+    const mayPair = (a: number, b: number): number => {
       const key = a < b ? a * s.requestCount + b : b * s.requestCount + a;
-      let ok = pairMemo.get(key);
-      if (ok === undefined) pairMemo.set(key, (ok = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)));
-      return ok;
+      let at = pairMemo.get(key);
+      if (at === undefined) {
+        at = -1;
+        if (this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)) {
+          at = pairLowsN;
+          pairLowsN += 16;
+          if (pairLowsN > this.pairLows.length) {
+            const grown = new Float64Array(2 * pairLowsN);
+            grown.set(this.pairLows);
+            this.pairLows = grown;
+          }
+          this.pairLows.set(this.pairLow, at);
+        }
+        pairMemo.set(key, at);
+      }
+      return at;
     };
     vehicles.sort((a, b) => a - b);
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
-    // Per car: the two requests and their first-leg ms.
-    const pairCandidates = new Map<number, [number, number, number, number][]>();
+    // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
+    const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
     for (const v of vehicles) {
       const car = this.cars[v];
       const singles: number[] = [];
       const singlesMs: number[] = [];
+      const singlesLowMs: number[] = [];
       const reqs = this.requestsOf[v];
       const firstMs = this.firstMsOf[v];
+      const firstLowMs = this.firstLowMsOf[v];
       for (let k = 0; k < reqs.length; k++) {
         const r = reqs[k];
-        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN);
+        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
         if (t) {
           trips.push(t);
           singles.push(r);
           singlesMs.push(firstMs[k]);
+          singlesLowMs.push(firstLowMs[k]);
         }
       }
       reqs.length = 0;
       firstMs.length = 0;
+      firstLowMs.length = 0;
       if (car.onboard.length > 0) continue;
-      const list: [number, number, number, number][] = [];
+      const list: [number, number, number, number, number, number, number][] = [];
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
-          if (!mayPair(singles[i], singles[j])) continue;
-          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j]]);
+          const at = mayPair(singles[i], singles[j]);
+          if (at < 0) continue;
+          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at]);
         }
       }
       if (list.length > 0) pairCandidates.set(v, list);
     }
     for (const [v, list] of pairCandidates) {
       const pairs: Trip[] = [];
-      for (const [a, b, msA, msB] of list) {
-        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB);
+      for (const [a, b, msA, msB, lowA, lowB, at] of list) {
+        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB, lowA, lowB, at);
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
@@ -1101,8 +1136,12 @@ export class PooledPlanner {
     return out;
   }
 
-  /** The cheapest feasible stop order for car v and the new requests rs, or null. */
-  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN): Trip | null {
+  /**
+   * The cheapest feasible stop order for car v and the new requests rs, or null. Legs known already may be given:
+   * the car to each pickup (exact ms and landmark bound ms, from candidateCars) and, for a pair, the offset of the
+   * lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
+   */
+  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
     const car = this.cars[v];
     const items = this.items;
     let orders: readonly (readonly number[])[];
@@ -1149,7 +1188,7 @@ export class PooledPlanner {
       // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
       // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
       rank[ranked++] = 0;
-    }
+    } else this.knownLowerLegs(s, rs, firstLowMs0, firstLowMs1, pairAt);
     for (let o = ranked; o < m; o++) {
       const ord = orders[o];
       for (let i = 0; i < len; i++) {
@@ -1194,6 +1233,44 @@ export class PooledPlanner {
     const bestCodes = new Array<number>(len);
     for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
     return { vehicle: v, requests: rs, codes: bestCodes, marginalS: bestMarginalS, pickupS: rs.length > 1 ? [bestPick0, bestPick1] : [bestPick0] };
+  }
+
+  /**
+   * Fills bestTrip's lower-bound memo (lowMemo, stop indexes as there) with the bounds known already, each the value
+   * lowerLegS would compute: the car to each pickup from its landmark bound ms, each ride's direct leg (kept per
+   * request), and a pair's legs among its stops from mayPair (stops there in the order of the lower request first).
+   */
+  private knownLowerLegs(s: FleetSnapshot, rs: readonly number[], firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
+    const low = this.lowMemo;
+    const minFactor = this.legs!.minFactor;
+    // As lowerLegS (the leg a → b with a = b never reads its memo slot).
+    if (firstLowMs0 === firstLowMs0) low[1] = Math.round(((firstLowMs0 / 1000) * minFactor) * (1 - 1e-12));
+    low[TRIP_NODES + 2] = this.directLower(s, rs[0]);
+    if (rs.length < 2) return;
+    if (firstLowMs1 === firstLowMs1) low[3] = Math.round(((firstLowMs1 / 1000) * minFactor) * (1 - 1e-12));
+    low[3 * TRIP_NODES + 4] = this.directLower(s, rs[1]);
+    if (pairAt < 0) return;
+    const pairLows = this.pairLows;
+    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if rs[0] is the higher.
+    const flip = rs[0] > rs[1] ? 2 : 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        const lb = pairLows[pairAt + (i ^ flip) * 4 + (j ^ flip)];
+        if (i !== j && lb === lb) low[(i + 1) * TRIP_NODES + j + 1] = lb;
+      }
+    }
+  }
+
+  /** lowerLegS of request r's direct leg, kept per request. */
+  private directLower(s: FleetSnapshot, r: number): number {
+    if (r >= this.directLowS.length) {
+      const next = new Float64Array(Math.max(s.requestCount, 2 * this.directLowS.length, 1024)).fill(NaN);
+      next.set(this.directLowS);
+      this.directLowS = next;
+    }
+    let lb = this.directLowS[r];
+    if (lb !== lb) this.directLowS[r] = lb = this.lowerLegS(s.requestPickupNode[r], s.requestDropoffNode[r]);
+    return lb;
   }
 
   /** The last evaluation's predicted pickup of new request r (as the Map evaluate fills: the last one wins). */
