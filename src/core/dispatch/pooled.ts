@@ -419,6 +419,9 @@ const ORDERS_2: readonly (readonly number[])[] = [
   [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
 ];
 const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
+/** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
+const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
+const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
@@ -487,6 +490,8 @@ export class PooledPlanner {
   private directLowS = new Float64Array(0);
   /** This batch's pairs that may pair: the lower-bound legs among their four stops that mayPair computed (16 each). */
   private pairLows = new Float64Array(1024);
+  /** The orders mayPair found possible, per pair of pairLows (bit o: ORDERS_2[o] in its stop numbering). */
+  private pairMasks = new Int32Array(1024 / 16);
   private topN = 0;
   private kthS = Infinity;
   /** This batch's open cars (fast mode): divert time and node, end of current leg, hourly factor at the divert time. */
@@ -855,8 +860,11 @@ export class PooledPlanner {
     if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
 
-  /** Whether r1 and r2 could ride in one car in some order, by lower-bound legs (a necessary condition). */
-  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): boolean {
+  /**
+   * The orders (bit o: ORDERS_2[o], stops of r1 < r2 first) in which r1 and r2 could ride in one car, by lower-bound
+   * legs from now on (a necessary condition, for any car: a car reaches its first stop no earlier than now); 0: none.
+   */
+  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): number {
     const nodes = this.pairNode;
     nodes[0] = s.requestPickupNode[r1];
     nodes[1] = s.requestDropoffNode[r1];
@@ -867,7 +875,9 @@ export class PooledPlanner {
     low.fill(NaN);
     let up1 = NaN;
     let up2 = NaN;
-    for (const order of ORDERS_2) {
+    let mask = 0;
+    for (let o = 0; o < ORDERS_2.length; o++) {
+      const order = ORDERS_2[o];
       let t = nowS;
       let ok = true;
       let pick1 = 0;
@@ -896,9 +906,9 @@ export class PooledPlanner {
           t += s.dropoffDwellS;
         }
       }
-      if (ok) return true;
+      if (ok) mask |= 1 << o;
     }
-    return false;
+    return mask;
   }
 
   private directUpper(s: FleetSnapshot, r: number): number {
@@ -948,15 +958,20 @@ export class PooledPlanner {
       let at = pairMemo.get(key);
       if (at === undefined) {
         at = -1;
-        if (this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)) {
+        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS);
+        if (mask !== 0) {
           at = pairLowsN;
           pairLowsN += 16;
           if (pairLowsN > this.pairLows.length) {
             const grown = new Float64Array(2 * pairLowsN);
             grown.set(this.pairLows);
             this.pairLows = grown;
+            const masks = new Int32Array(grown.length / 16);
+            masks.set(this.pairMasks);
+            this.pairMasks = masks;
           }
           this.pairLows.set(this.pairLow, at);
+          this.pairMasks[at / 16] = mask;
         }
         pairMemo.set(key, at);
       }
@@ -1189,7 +1204,12 @@ export class PooledPlanner {
       // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
       rank[ranked++] = 0;
     } else this.knownLowerLegs(s, rs, firstLowMs0, firstLowMs1, pairAt);
+    // A pair's orders that mayPair found impossible from now on are impossible for this car too (its lower bound
+    // only starts later): skipped, as their bound would be infinite.
+    const possible = pairAt >= 0 ? this.pairMasks[pairAt / 16] : -1;
+    const orderBit = rs.length > 1 && rs[0] > rs[1] ? ORDER_BIT_FLIPPED : ORDER_BIT;
     for (let o = ranked; o < m; o++) {
+      if ((possible & orderBit[o]) === 0) continue;
       const ord = orders[o];
       for (let i = 0; i < len; i++) {
         codes[i] = items[ord[i]];
