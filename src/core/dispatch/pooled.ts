@@ -419,6 +419,8 @@ const ORDERS_2: readonly (readonly number[])[] = [
   [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
 ];
 const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
+/** The plan of an idle car. */
+const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
@@ -689,12 +691,11 @@ export class PooledPlanner {
       const c = this.cars[v];
       const onboard = c.onboard;
       if (onboard.length !== 0) onboard.length = 0;
-      const stops = s.plan(v);
-      c.stops = stops;
       c.load = s.vehicleLoad[v];
-      if (status[v] === VehicleStatus.idle && stops.length === 0) {
-        // Most cars of a large fleet, most of the day: divertAt and legEnd of an idle car are now and here (the
-        // snapshot's contract), read without the two objects they return; open, and nothing on board.
+      if (status[v] === VehicleStatus.idle) {
+        // Most cars of a large fleet, most of the day. An idle car has no plan, and its divertAt and legEnd are now and
+        // here (the snapshot's contract): read without its plan and the two objects they return; open, nothing on board.
+        c.stops = NO_STOPS;
         c.divS = c.endS = snapshotS;
         c.divNode = c.endNode = vehicleNode[v];
         c.solo = 0;
@@ -702,6 +703,8 @@ export class PooledPlanner {
         baseS[v] = 0;
         continue;
       }
+      const stops = s.plan(v);
+      c.stops = stops;
       const d = s.divertAt(v);
       const e = s.legEnd(v);
       let known = true;
