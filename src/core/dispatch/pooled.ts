@@ -496,10 +496,23 @@ export class PooledPlanner {
   private pairMasks = new Int32Array(1024 / 16);
   private topN = 0;
   private kthS = Infinity;
-  /** This batch's open cars (fast mode): divert time and node, end of current leg, hourly factor at the divert time. */
+  /**
+   * Every car's divert time and node, end of its current leg and whether it is open, this batch (prepare writes them
+   * for every car, as CarState holds them for the cars it was filled for).
+   */
   private carDivS = new Float64Array(0);
-  private carDivNode = new Int32Array(0);
+  private carDivAt = new Int32Array(0);
+  private carEndS = new Float64Array(0);
   private carEndNode = new Int32Array(0);
+  private carOpen = new Uint8Array(0);
+  /** Batch number at which cars[v] was last filled (an idle car's is filled on first use: see car). */
+  private carFilled = new Int32Array(0);
+  private batchNo = 0;
+  /** The snapshot of the batch being planned (for car). */
+  private snap: FleetSnapshot | null = null;
+  /** The node each open car's landmark row, coordinates and grid cell were taken at (-1 none yet). */
+  private carRowNode = new Int32Array(0);
+  /** Hourly factor at each open car's divert time (fast mode). */
   private carFactor = new Float64Array(0);
   private carX = new Float64Array(0);
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
@@ -512,7 +525,7 @@ export class PooledPlanner {
   private endingAt = new Map<number, number[]>();
   /** The nodes of endingAt whose lists are not empty. */
   private endingUsed: number[] = [];
-  /** Grid cell of each open car's divert node (valid while carDivNode holds that node). */
+  /** Grid cell of each open car's divert node (valid while carRowNode holds that node). */
   private carCellNow = new Int32Array(0);
 
   constructor(private readonly options: PooledOptions) {
@@ -609,7 +622,7 @@ export class PooledPlanner {
    * its node in the trip, the car's divert node being 0) when given. Leaves the new pickups in pickR / pickT (pickN).
    */
   private evalStops(s: FleetSnapshot, v: number, codes: ArrayLike<number>, memoIdx: ArrayLike<number> | null, count: number, enforce: boolean, lower: boolean): number {
-    const car = this.cars[v];
+    const car = this.car(v);
     if (this.pickR.length < count) {
       this.pickR = new Int32Array(count);
       this.pickT = new Float64Array(count);
@@ -670,39 +683,57 @@ export class PooledPlanner {
 
   /** Cost of car v's plan without new requests (its riders on board in current order), memoised in baseS. */
   private baseOf(s: FleetSnapshot, v: number, baseS: Float64Array): number {
-    if (Number.isNaN(baseS[v])) baseS[v] = this.evaluate(s, v, this.cars[v].onboard.map((r) => r * 2 + 1), null, false);
+    if (Number.isNaN(baseS[v])) baseS[v] = this.evaluate(s, v, this.car(v).onboard.map((r) => r * 2 + 1), null, false);
     return baseS[v];
   }
 
-  /** Car states, the requests to plan, and which of them must stay served (already promised a car). */
+  /**
+   * Car states, the requests to plan, and which of them must stay served (already promised a car). Every car's divert
+   * and leg end and whether it is open go to typed arrays (all the candidate scan reads); a CarState is filled here
+   * for a car that is not idle, and for an idle car only if it is read (see car): most cars of a large fleet are idle
+   * most of the day, and touching one object per car per batch is most of this loop's time at 20,000 cars.
+   */
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
+    const n = s.vehicleCount;
     // Car states are reused between batches (nothing keeps one past its batch).
-    if (this.cars.length !== s.vehicleCount) {
-      this.cars = Array.from({ length: s.vehicleCount }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], solo: 0, open: false, stops: [] }));
-      this.baseS = new Float64Array(s.vehicleCount);
+    if (this.cars.length !== n) {
+      this.cars = Array.from({ length: n }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], solo: 0, open: false, stops: [] }));
+      this.baseS = new Float64Array(n);
+      this.carDivS = new Float64Array(n);
+      this.carDivAt = new Int32Array(n);
+      this.carEndS = new Float64Array(n);
+      this.carEndNode = new Int32Array(n);
+      this.carOpen = new Uint8Array(n);
+      this.carFilled = new Int32Array(n).fill(-1);
     }
+    this.snap = s;
+    const batch = ++this.batchNo;
     const baseS = this.baseS;
     const planned = this.planned;
     planned.length = 0;
     const status = s.vehicleStatus;
     const vehicleNode = s.vehicleNode;
     const snapshotS = s.nowS;
-    for (let v = 0; v < s.vehicleCount; v++) {
-      const c = this.cars[v];
-      const onboard = c.onboard;
-      if (onboard.length !== 0) onboard.length = 0;
-      c.load = s.vehicleLoad[v];
+    const carDivS = this.carDivS;
+    const carDivAt = this.carDivAt;
+    const carEndS = this.carEndS;
+    const carEndNode = this.carEndNode;
+    const carOpen = this.carOpen;
+    for (let v = 0; v < n; v++) {
       if (status[v] === VehicleStatus.idle) {
-        // Most cars of a large fleet, most of the day. An idle car has no plan, and its divertAt and legEnd are now and
-        // here (the snapshot's contract): read without its plan and the two objects they return; open, nothing on board.
-        c.stops = NO_STOPS;
-        c.divS = c.endS = snapshotS;
-        c.divNode = c.endNode = vehicleNode[v];
-        c.solo = 0;
-        c.open = true;
+        // An idle car has no plan, and its divertAt and legEnd are now and here (the snapshot's contract): open,
+        // nothing on board; its CarState is filled from these if read (see car).
+        carDivS[v] = carEndS[v] = snapshotS;
+        carDivAt[v] = carEndNode[v] = vehicleNode[v];
+        carOpen[v] = 1;
         baseS[v] = 0;
         continue;
       }
+      const c = this.cars[v];
+      this.carFilled[v] = batch;
+      const onboard = c.onboard;
+      if (onboard.length !== 0) onboard.length = 0;
+      c.load = s.vehicleLoad[v];
       const stops = s.plan(v);
       c.stops = stops;
       const d = s.divertAt(v);
@@ -719,14 +750,15 @@ export class PooledPlanner {
       }
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
       if (onboard.length !== stops.length) planned.push(v);
-      c.divS = d.timeS;
-      c.divNode = d.node;
-      c.endS = e.timeS;
-      c.endNode = e.node;
+      carDivS[v] = c.divS = d.timeS;
+      carDivAt[v] = c.divNode = d.node;
+      carEndS[v] = c.endS = e.timeS;
+      carEndNode[v] = c.endNode = e.node;
       c.solo = solo;
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).
       c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(status[v]);
+      carOpen[v] = c.open ? 1 : 0;
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboard.length === 0 ? 0 : NaN;
     }
@@ -739,6 +771,24 @@ export class PooledPlanner {
       if (st === RequestStatus.assigned) mustServe.add(r);
     }
     return { requests, mustServe, baseS };
+  }
+
+  /** Car v's state this batch: an idle car's is filled on first use, from what prepare wrote for it. */
+  private car(v: number): CarState {
+    const c = this.cars[v];
+    if (this.carFilled[v] !== this.batchNo) {
+      this.carFilled[v] = this.batchNo;
+      c.onboard.length = 0;
+      c.solo = 0;
+      c.load = this.snap!.vehicleLoad[v];
+      c.stops = NO_STOPS;
+      c.divS = this.carDivS[v];
+      c.divNode = this.carDivAt[v];
+      c.endS = this.carEndS[v];
+      c.endNode = this.carEndNode[v];
+      c.open = this.carOpen[v] === 1;
+    }
+    return c;
   }
 
   /** Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current). */
@@ -755,9 +805,10 @@ export class PooledPlanner {
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
       const ending = this.endingAt.get(p);
-      if (ending) for (const v of ending) if (this.cars[v].endS <= deadline) this.offer(v, this.cars[v].endS, NaN, NaN);
+      const carEndS = this.carEndS;
+      if (ending) for (const v of ending) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
       const carDivS = this.carDivS;
-      const carDivNode = this.carDivNode;
+      const carDivNode = this.carDivAt;
       const carEndNode = this.carEndNode;
       const carFactor = this.carFactor;
       // The pickup's landmark row goes after the cars' rows (copied per batch, read in cell order: no cache misses).
@@ -790,7 +841,7 @@ export class PooledPlanner {
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
                 if (carDivNode[v] === p) {
-                  const endS = this.cars[v].endS;
+                  const endS = carEndS[v];
                   if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
                 }
                 continue;
@@ -814,7 +865,7 @@ export class PooledPlanner {
       }
     } else {
       for (let v = 0; v < s.vehicleCount; v++) {
-        const c = this.cars[v];
+        const c = this.car(v);
         if (!c.open) continue;
         const arriveS = c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS);
         if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
@@ -824,7 +875,7 @@ export class PooledPlanner {
     this.candMs = this.topMs.slice(0, this.topN);
     this.candLowMs = this.topLowMs.slice(0, this.topN);
     const cur = s.requestVehicle[r];
-    if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) {
+    if (cur >= 0 && this.carOpen[cur] === 1 && !out.includes(cur)) {
       out.push(cur);
       this.candMs.push(NaN);
       this.candLowMs.push(NaN);
@@ -985,7 +1036,7 @@ export class PooledPlanner {
     // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
     const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
     for (const v of vehicles) {
-      const car = this.cars[v];
+      const car = this.car(v);
       const singles: number[] = [];
       const singlesMs: number[] = [];
       const singlesLowMs: number[] = [];
@@ -1053,9 +1104,10 @@ export class PooledPlanner {
     const clearing: Command[] = [];
     const touched = mergeAscending(Array.from(newPlan.keys()).sort((a, b) => a - b), this.planned);
     for (const v of touched) {
-      const current = this.cars[v].stops;
+      const car = this.car(v);
+      const current = car.stops;
       const chosenCodes = newPlan.get(v);
-      const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
+      const next = chosenCodes ?? car.onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
       const reason = chosenCodes ? reasons?.get(v) : undefined;
       (chosenCodes ? commands : clearing).push(reason ? { kind: 'assign', vehicle: v, stops: next.map(codeStop), reason } : { kind: 'assign', vehicle: v, stops: next.map(codeStop) });
@@ -1081,21 +1133,22 @@ export class PooledPlanner {
     const n = s.vehicleCount;
     const cellOf = grid.carCell;
     grid.cellFirst.fill(0);
-    if (this.carDivS.length !== n) {
-      this.carDivS = new Float64Array(n);
+    if (this.carRowNode.length !== n) {
       // -1: no cell, coordinates or landmark row copied yet.
-      this.carDivNode = new Int32Array(n).fill(-1);
+      this.carRowNode = new Int32Array(n).fill(-1);
       this.carCellNow = new Int32Array(n);
-      this.carEndNode = new Int32Array(n);
       this.carFactor = new Float64Array(n);
       this.carX = new Float64Array(n);
       this.carLm = new Float64Array((n + 1) * landmarks.rowLength);
       this.carY = new Float64Array(n);
     }
+    // What prepare wrote for every car.
     const carDivS = this.carDivS;
-    const carDivNode = this.carDivNode;
-    const carCellNow = this.carCellNow;
+    const carDivAt = this.carDivAt;
     const carEndNode = this.carEndNode;
+    const carOpen = this.carOpen;
+    const carRowNode = this.carRowNode;
+    const carCellNow = this.carCellNow;
     const carFactor = this.carFactor;
     const factor = this.legs!.factor;
     const lmRow = landmarks.rowLength;
@@ -1103,18 +1156,16 @@ export class PooledPlanner {
     let minDivS = Infinity;
     let minFactor = Infinity;
     for (let v = 0; v < n; v++) {
-      const c = this.cars[v];
-      if (!c.open) {
+      if (carOpen[v] === 0) {
         cellOf[v] = -1;
         continue;
       }
-      const node = c.divNode;
-      carDivS[v] = c.divS;
-      carEndNode[v] = c.endNode;
-      const f = factor ? factor[hourOf(c.divS)] : NaN;
+      const node = carDivAt[v];
+      const divS = carDivS[v];
+      const f = factor ? factor[hourOf(divS)] : NaN;
       carFactor[v] = f;
-      if (carDivNode[v] !== node) {
-        carDivNode[v] = node;
+      if (carRowNode[v] !== node) {
+        carRowNode[v] = node;
         landmarks.copyRow(node, this.carLm, v * lmRow);
         this.carX[v] = plane.x[node];
         this.carY[v] = plane.y[node];
@@ -1122,16 +1173,17 @@ export class PooledPlanner {
         const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[node] - grid.y0) / grid.cellM)));
         carCellNow[v] = y * grid.nx + x;
       }
-      if (c.endNode !== node) {
-        let list = this.endingAt.get(c.endNode);
-        if (!list) this.endingAt.set(c.endNode, (list = []));
-        if (list.length === 0) this.endingUsed.push(c.endNode);
+      const endNode = carEndNode[v];
+      if (endNode !== node) {
+        let list = this.endingAt.get(endNode);
+        if (!list) this.endingAt.set(endNode, (list = []));
+        if (list.length === 0) this.endingUsed.push(endNode);
         list.push(v);
       }
       const cell = carCellNow[v];
       cellOf[v] = cell;
       cellCounts[cell + 1]++;
-      if (c.divS < minDivS) minDivS = c.divS;
+      if (divS < minDivS) minDivS = divS;
       if (f < minFactor) minFactor = f;
     }
     grid.minDivS = minDivS;
@@ -1160,7 +1212,7 @@ export class PooledPlanner {
    * lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
    */
   private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
-    const car = this.cars[v];
+    const car = this.car(v);
     const items = this.items;
     let orders: readonly (readonly number[])[];
     if (rs.length === 1) {
@@ -1522,7 +1574,7 @@ export class PooledPlanner {
     const options: Trip[][] = [];
     for (let v = 0; v < s.vehicleCount; v++) {
       const list: Trip[] = [];
-      const car = this.cars[v];
+      const car = this.car(v);
       if (car.open) {
         for (let i = 0; i < requests.length; i++) {
           const t = this.bestTrip(s, v, [requests[i]], this.baseOf(s, v, baseS));
