@@ -808,7 +808,7 @@ export class PooledPlanner {
       const carEndS = this.carEndS;
       if (ending) for (const v of ending) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
       const carDivS = this.carDivS;
-      const carDivNode = this.carDivAt;
+      const carDivAt = this.carDivAt;
       const carEndNode = this.carEndNode;
       const carFactor = this.carFactor;
       // The pickup's landmark row goes after the cars' rows (copied per batch, read in cell order: no cache misses).
@@ -840,7 +840,7 @@ export class PooledPlanner {
               const divS = carDivS[v];
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
-                if (carDivNode[v] === p) {
+                if (carDivAt[v] === p) {
                   const endS = carEndS[v];
                   if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
                 }
@@ -856,7 +856,7 @@ export class PooledPlanner {
               const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
               const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
               if (low > deadline || low > this.kthS) continue;
-              const ms = legs.ms(carDivNode[v], p);
+              const ms = legs.ms(carDivAt[v], p);
               const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
               if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
             }
