@@ -13,6 +13,7 @@ import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
 import {
   MAX_REASON_ALTERNATIVES,
   RequestStatus,
+  VehicleStatus,
   legTimeS,
   roundLegS,
   takesWork,
@@ -405,6 +406,8 @@ interface CarState {
   load: number;
   /** Requests on board (drop-off codes kept in current plan order). */
   onboard: number[];
+  /** Of them, those that do not accept sharing. */
+  solo: number;
   /** May take new requests. */
   open: boolean;
   /** The car's plan at this batch (the snapshot's copy). */
@@ -416,6 +419,11 @@ const ORDERS_2: readonly (readonly number[])[] = [
   [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
 ];
 const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
+/** The plan of an idle car. */
+const NO_STOPS: readonly Stop[] = Object.freeze([]);
+/** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
+const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
+const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
@@ -448,6 +456,10 @@ export class PooledPlanner {
   /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
   private grid: Grid | null = null;
   private cars: CarState[] = [];
+  /** Cost of each car's plan without new requests (see baseOf), reused between batches. */
+  private baseS = new Float64Array(0);
+  /** This batch's cars whose plan holds more than their riders' drop-offs (ascending; see prepare). */
+  private planned: number[] = [];
   /** Free-flow ms of each request's direct ride (-1 unknown), fast mode. */
   private directMs = new Float64Array(0);
   /** Scratch of evalStops: the new pickups of the last evaluation. */
@@ -470,14 +482,37 @@ export class PooledPlanner {
   /** Free-flow ms from the car's divert node to the pickup where computed (else NaN); candMs: the last result's. */
   private topMs: number[] = [];
   private candMs: number[] = [];
-  /** Each car's candidate requests' first-leg ms, parallel to requestsOf. */
+  /** The landmark lower bound (ms) on that leg where computed (else NaN); candLowMs: the last result's. */
+  private topLowMs: number[] = [];
+  private candLowMs: number[] = [];
+  /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
+  private firstLowMsOf: number[][] = [];
+  /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
+  private directLowS = new Float64Array(0);
+  /** This batch's pairs that may pair: the lower-bound legs among their four stops that mayPair computed (16 each). */
+  private pairLows = new Float64Array(1024);
+  /** The orders mayPair found possible, per pair of pairLows (bit o: ORDERS_2[o] in its stop numbering). */
+  private pairMasks = new Int32Array(1024 / 16);
   private topN = 0;
   private kthS = Infinity;
-  /** This batch's open cars (fast mode): divert time and node, end of current leg, hourly factor at the divert time. */
+  /**
+   * Every car's divert time and node, end of its current leg and whether it is open, this batch (prepare writes them
+   * for every car, as CarState holds them for the cars it was filled for).
+   */
   private carDivS = new Float64Array(0);
-  private carDivNode = new Int32Array(0);
+  private carDivAt = new Int32Array(0);
+  private carEndS = new Float64Array(0);
   private carEndNode = new Int32Array(0);
+  private carOpen = new Uint8Array(0);
+  /** Batch number at which cars[v] was last filled (an idle car's is filled on first use: see car). */
+  private carFilled = new Int32Array(0);
+  private batchNo = 0;
+  /** The snapshot of the batch being planned (for car). */
+  private snap: FleetSnapshot | null = null;
+  /** The node each open car's landmark row, coordinates and grid cell were taken at (-1 none yet). */
+  private carRowNode = new Int32Array(0);
+  /** Hourly factor at each open car's divert time (fast mode). */
   private carFactor = new Float64Array(0);
   private carX = new Float64Array(0);
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
@@ -486,8 +521,12 @@ export class PooledPlanner {
   /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
   private readonly pairNode = new Int32Array(4);
   private readonly pairLow = new Float64Array(16);
-  /** Open cars by the node their current leg ends at (this batch). */
+  /** Open cars by the node their current leg ends at (this batch; lists emptied, not dropped, between batches). */
   private endingAt = new Map<number, number[]>();
+  /** The nodes of endingAt whose lists are not empty. */
+  private endingUsed: number[] = [];
+  /** Grid cell of each open car's divert node (valid while carRowNode holds that node). */
+  private carCellNow = new Int32Array(0);
 
   constructor(private readonly options: PooledOptions) {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
@@ -583,7 +622,7 @@ export class PooledPlanner {
    * its node in the trip, the car's divert node being 0) when given. Leaves the new pickups in pickR / pickT (pickN).
    */
   private evalStops(s: FleetSnapshot, v: number, codes: ArrayLike<number>, memoIdx: ArrayLike<number> | null, count: number, enforce: boolean, lower: boolean): number {
-    const car = this.cars[v];
+    const car = this.car(v);
     if (this.pickR.length < count) {
       this.pickR = new Int32Array(count);
       this.pickT = new Float64Array(count);
@@ -597,8 +636,7 @@ export class PooledPlanner {
     let prevIdx = -1;
     let load = car.load;
     let aboard = car.onboard.length;
-    let solo = 0;
-    for (let k = 0; k < car.onboard.length; k++) if (!s.requestAcceptsSharing[car.onboard[k]]) solo++;
+    let solo = car.solo;
     let cost = 0;
     for (let i = 0; i < count; i++) {
       const code = codes[i];
@@ -645,41 +683,82 @@ export class PooledPlanner {
 
   /** Cost of car v's plan without new requests (its riders on board in current order), memoised in baseS. */
   private baseOf(s: FleetSnapshot, v: number, baseS: Float64Array): number {
-    if (Number.isNaN(baseS[v])) baseS[v] = this.evaluate(s, v, this.cars[v].onboard.map((r) => r * 2 + 1), null, false);
+    if (Number.isNaN(baseS[v])) baseS[v] = this.evaluate(s, v, this.car(v).onboard.map((r) => r * 2 + 1), null, false);
     return baseS[v];
   }
 
-  /** Car states, the requests to plan, and which of them must stay served (already promised a car). */
+  /**
+   * Car states, the requests to plan, and which of them must stay served (already promised a car). Every car's divert
+   * and leg end and whether it is open go to typed arrays (all the candidate scan reads); a CarState is filled here
+   * for a car that is not idle, and for an idle car only if it is read (see car): most cars of a large fleet are idle
+   * most of the day, and touching one object per car per batch is most of this loop's time at 20,000 cars.
+   */
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
+    const n = s.vehicleCount;
     // Car states are reused between batches (nothing keeps one past its batch).
-    if (this.cars.length !== s.vehicleCount) {
-      this.cars = Array.from({ length: s.vehicleCount }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], open: false, stops: [] }));
+    if (this.cars.length !== n) {
+      this.cars = Array.from({ length: n }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], solo: 0, open: false, stops: [] }));
+      this.baseS = new Float64Array(n);
+      this.carDivS = new Float64Array(n);
+      this.carDivAt = new Int32Array(n);
+      this.carEndS = new Float64Array(n);
+      this.carEndNode = new Int32Array(n);
+      this.carOpen = new Uint8Array(n);
+      this.carFilled = new Int32Array(n).fill(-1);
     }
-    const baseS = new Float64Array(s.vehicleCount);
-    for (let v = 0; v < s.vehicleCount; v++) {
+    this.snap = s;
+    const batch = ++this.batchNo;
+    const baseS = this.baseS;
+    const planned = this.planned;
+    planned.length = 0;
+    const status = s.vehicleStatus;
+    const vehicleNode = s.vehicleNode;
+    const snapshotS = s.nowS;
+    const carDivS = this.carDivS;
+    const carDivAt = this.carDivAt;
+    const carEndS = this.carEndS;
+    const carEndNode = this.carEndNode;
+    const carOpen = this.carOpen;
+    for (let v = 0; v < n; v++) {
+      if (status[v] === VehicleStatus.idle) {
+        // An idle car has no plan, and its divertAt and legEnd are now and here (the snapshot's contract): open,
+        // nothing on board; its CarState is filled from these if read (see car).
+        carDivS[v] = carEndS[v] = snapshotS;
+        carDivAt[v] = carEndNode[v] = vehicleNode[v];
+        carOpen[v] = 1;
+        baseS[v] = 0;
+        continue;
+      }
+      const c = this.cars[v];
+      this.carFilled[v] = batch;
+      const onboard = c.onboard;
+      if (onboard.length !== 0) onboard.length = 0;
+      c.load = s.vehicleLoad[v];
+      const stops = s.plan(v);
+      c.stops = stops;
       const d = s.divertAt(v);
       const e = s.legEnd(v);
-      const c = this.cars[v];
-      const onboard = c.onboard;
-      onboard.length = 0;
-      const stops = s.plan(v);
       let known = true;
+      let solo = 0;
       for (let i = 0; i < stops.length; i++) {
         const st = stops[i];
         if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
           onboard.push(st.request);
+          if (!s.requestAcceptsSharing[st.request]) solo++;
           if (!this.pickupAtS.has(st.request)) known = false;
         }
       }
-      c.divS = d.timeS;
-      c.divNode = d.node;
-      c.endS = e.timeS;
-      c.endNode = e.node;
-      c.load = s.vehicleLoad[v];
+      // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
+      if (onboard.length !== stops.length) planned.push(v);
+      carDivS[v] = c.divS = d.timeS;
+      carDivAt[v] = c.divNode = d.node;
+      carEndS[v] = c.endS = e.timeS;
+      carEndNode[v] = c.endNode = e.node;
+      c.solo = solo;
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).
-      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(s.vehicleStatus[v]);
-      c.stops = stops;
+      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(status[v]);
+      carOpen[v] = c.open ? 1 : 0;
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboard.length === 0 ? 0 : NaN;
     }
@@ -692,6 +771,24 @@ export class PooledPlanner {
       if (st === RequestStatus.assigned) mustServe.add(r);
     }
     return { requests, mustServe, baseS };
+  }
+
+  /** Car v's state this batch: an idle car's is filled on first use, from what prepare wrote for it. */
+  private car(v: number): CarState {
+    const c = this.cars[v];
+    if (this.carFilled[v] !== this.batchNo) {
+      this.carFilled[v] = this.batchNo;
+      c.onboard.length = 0;
+      c.solo = 0;
+      c.load = this.snap!.vehicleLoad[v];
+      c.stops = NO_STOPS;
+      c.divS = this.carDivS[v];
+      c.divNode = this.carDivAt[v];
+      c.endS = this.carEndS[v];
+      c.endNode = this.carEndNode[v];
+      c.open = this.carOpen[v] === 1;
+    }
+    return c;
   }
 
   /** Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current). */
@@ -708,9 +805,10 @@ export class PooledPlanner {
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
       const ending = this.endingAt.get(p);
-      if (ending) for (const v of ending) if (this.cars[v].endS <= deadline) this.offer(v, this.cars[v].endS, NaN);
+      const carEndS = this.carEndS;
+      if (ending) for (const v of ending) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
       const carDivS = this.carDivS;
-      const carDivNode = this.carDivNode;
+      const carDivAt = this.carDivAt;
       const carEndNode = this.carEndNode;
       const carFactor = this.carFactor;
       // The pickup's landmark row goes after the cars' rows (copied per batch, read in cell order: no cache misses).
@@ -742,9 +840,9 @@ export class PooledPlanner {
               const divS = carDivS[v];
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
-                if (carDivNode[v] === p) {
-                  const endS = this.cars[v].endS;
-                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN);
+                if (carDivAt[v] === p) {
+                  const endS = carEndS[v];
+                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
                 }
                 continue;
               }
@@ -758,27 +856,29 @@ export class PooledPlanner {
               const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
               const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
               if (low > deadline || low > this.kthS) continue;
-              const ms = legs.ms(carDivNode[v], p);
+              const ms = legs.ms(carDivAt[v], p);
               const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
-              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms);
+              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
             }
           }
         }
       }
     } else {
       for (let v = 0; v < s.vehicleCount; v++) {
-        const c = this.cars[v];
+        const c = this.car(v);
         if (!c.open) continue;
         const arriveS = c.endNode === p ? c.endS : c.divS + legs.legS(c.divNode, p, c.divS);
-        if (arriveS <= deadline) this.offer(v, arriveS, NaN);
+        if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
       }
     }
     const out = this.topV.slice(0, this.topN);
     this.candMs = this.topMs.slice(0, this.topN);
+    this.candLowMs = this.topLowMs.slice(0, this.topN);
     const cur = s.requestVehicle[r];
-    if (cur >= 0 && this.cars[cur].open && !out.includes(cur)) {
+    if (cur >= 0 && this.carOpen[cur] === 1 && !out.includes(cur)) {
       out.push(cur);
       this.candMs.push(NaN);
+      this.candLowMs.push(NaN);
     }
     return out;
   }
@@ -787,10 +887,11 @@ export class PooledPlanner {
    * Keeps the best maxCars offers by (arrival, car) in topV / topS, sorted, and kthS the last one's arrival once
    * there are maxCars (the same set and order as sorting every offer and keeping the first maxCars).
    */
-  private offer(v: number, arriveS: number, ms: number): void {
+  private offer(v: number, arriveS: number, ms: number, lowMs: number): void {
     const topV = this.topV;
     const topS = this.topS;
     const topMs = this.topMs;
+    const topLowMs = this.topLowMs;
     let n = this.topN;
     if (n >= this.maxCars) {
       const lastS = topS[n - 1];
@@ -802,17 +903,22 @@ export class PooledPlanner {
       topS[j] = topS[j - 1];
       topV[j] = topV[j - 1];
       topMs[j] = topMs[j - 1];
+      topLowMs[j] = topLowMs[j - 1];
       j--;
     }
     topS[j] = arriveS;
     topV[j] = v;
     topMs[j] = ms;
+    topLowMs[j] = lowMs;
     this.topN = n + 1;
     if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
 
-  /** Whether r1 and r2 could ride in one car in some order, by lower-bound legs (a necessary condition). */
-  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): boolean {
+  /**
+   * The orders (bit o: ORDERS_2[o], stops of r1 < r2 first) in which r1 and r2 could ride in one car, by lower-bound
+   * legs from now on (a necessary condition, for any car: a car reaches its first stop no earlier than now); 0: none.
+   */
+  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): number {
     const nodes = this.pairNode;
     nodes[0] = s.requestPickupNode[r1];
     nodes[1] = s.requestDropoffNode[r1];
@@ -823,7 +929,9 @@ export class PooledPlanner {
     low.fill(NaN);
     let up1 = NaN;
     let up2 = NaN;
-    for (const order of ORDERS_2) {
+    let mask = 0;
+    for (let o = 0; o < ORDERS_2.length; o++) {
+      const order = ORDERS_2[o];
       let t = nowS;
       let ok = true;
       let pick1 = 0;
@@ -852,9 +960,9 @@ export class PooledPlanner {
           t += s.dropoffDwellS;
         }
       }
-      if (ok) return true;
+      if (ok) mask |= 1 << o;
     }
-    return false;
+    return mask;
   }
 
   private directUpper(s: FleetSnapshot, r: number): number {
@@ -875,57 +983,12 @@ export class PooledPlanner {
     const { requests, mustServe, baseS } = this.prepare(s, nowS);
     const unservedS = this.unservedPenalties(s, nowS, requests, mustServe);
     this.legs!.boundCache();
-    // Index open cars by grid cell of their divert node, and by the end of their current leg.
-    this.endingAt.clear();
-    if (this.landmarks && this.grid) {
-      const grid = this.grid;
-      const plane = this.plane!;
-      const cellOf = grid.carCell;
-      grid.cellFirst.fill(0);
-      grid.minDivS = Infinity;
-      let maxReach = 0;
-      if (this.carDivS.length !== s.vehicleCount) {
-        this.carDivS = new Float64Array(s.vehicleCount);
-        this.carDivNode = new Int32Array(s.vehicleCount);
-        this.carEndNode = new Int32Array(s.vehicleCount);
-        this.carFactor = new Float64Array(s.vehicleCount);
-        this.carX = new Float64Array(s.vehicleCount);
-        this.carLm = new Float64Array((s.vehicleCount + 1) * this.landmarks.rowLength);
-        this.carY = new Float64Array(s.vehicleCount);
-      }
-      for (let v = 0; v < s.vehicleCount; v++) {
-        const c = this.cars[v];
-        cellOf[v] = -1;
-        if (!c.open) continue;
-        this.carDivS[v] = c.divS;
-        this.carDivNode[v] = c.divNode;
-        this.carEndNode[v] = c.endNode;
-        this.carFactor[v] = this.legs!.factor ? this.legs!.factor[hourOf(c.divS)] : NaN;
-        this.landmarks.copyRow(c.divNode, this.carLm, v * this.landmarks.rowLength);
-        this.carX[v] = plane.x[c.divNode];
-        this.carY[v] = plane.y[c.divNode];
-        if (c.endNode !== c.divNode) {
-          const list = this.endingAt.get(c.endNode);
-          if (list) list.push(v);
-          else this.endingAt.set(c.endNode, [v]);
-        }
-        const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[c.divNode] - grid.x0) / grid.cellM)));
-        const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[c.divNode] - grid.y0) / grid.cellM)));
-        cellOf[v] = y * grid.nx + x;
-        grid.cellFirst[cellOf[v] + 1]++;
-        grid.minDivS = Math.min(grid.minDivS, c.divS);
-        if (this.legs!.factor) maxReach = Math.max(maxReach, (plane.maxMPerMs * 1000) / this.legs!.factor[hourOf(c.divS)]);
-      }
-      grid.maxReachMPerS = maxReach > 0 ? maxReach : Infinity;
-      for (let k = 0; k < grid.nx * grid.ny; k++) grid.cellFirst[k + 1] += grid.cellFirst[k];
-      const fill = grid.fill;
-      fill.set(grid.cellFirst.subarray(0, grid.nx * grid.ny));
-      for (let v = 0; v < s.vehicleCount; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
-    }
+    this.indexCars(s);
     // Request–vehicle candidates: each car's requests, in request order.
     if (this.requestsOf.length !== s.vehicleCount) {
       this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
       this.firstMsOf = Array.from({ length: s.vehicleCount }, () => []);
+      this.firstLowMsOf = Array.from({ length: s.vehicleCount }, () => []);
     }
     const vehicles: number[] = [];
     for (const r of requests) {
@@ -936,52 +999,78 @@ export class PooledPlanner {
         if (list.length === 0) vehicles.push(v);
         list.push(r);
         this.firstMsOf[v].push(this.candMs[k]);
+        this.firstLowMsOf[v].push(this.candLowMs[k]);
       }
     }
     // Trips per car.
     const trips: Trip[] = [];
-    const pairMemo = new Map<number, boolean>();
-    const mayPair = (a: number, b: number): boolean => {
+    // Per pair: -1 if it cannot pair, else the offset of its lower-bound legs in pairLows.
+    const pairMemo = new Map<number, number>();
+    let pairLowsN = 0;
+    const mayPair = (a: number, b: number): number => {
       const key = a < b ? a * s.requestCount + b : b * s.requestCount + a;
-      let ok = pairMemo.get(key);
-      if (ok === undefined) pairMemo.set(key, (ok = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS)));
-      return ok;
+      let at = pairMemo.get(key);
+      if (at === undefined) {
+        at = -1;
+        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS);
+        if (mask !== 0) {
+          at = pairLowsN;
+          pairLowsN += 16;
+          if (pairLowsN > this.pairLows.length) {
+            const grown = new Float64Array(2 * pairLowsN);
+            grown.set(this.pairLows);
+            this.pairLows = grown;
+            const masks = new Int32Array(grown.length / 16);
+            masks.set(this.pairMasks);
+            this.pairMasks = masks;
+          }
+          this.pairLows.set(this.pairLow, at);
+          this.pairMasks[at / 16] = mask;
+        }
+        pairMemo.set(key, at);
+      }
+      return at;
     };
     vehicles.sort((a, b) => a - b);
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
-    // Per car: the two requests and their first-leg ms.
-    const pairCandidates = new Map<number, [number, number, number, number][]>();
+    // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
+    const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
     for (const v of vehicles) {
-      const car = this.cars[v];
+      const car = this.car(v);
       const singles: number[] = [];
       const singlesMs: number[] = [];
+      const singlesLowMs: number[] = [];
       const reqs = this.requestsOf[v];
       const firstMs = this.firstMsOf[v];
+      const firstLowMs = this.firstLowMsOf[v];
       for (let k = 0; k < reqs.length; k++) {
         const r = reqs[k];
-        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN);
+        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
         if (t) {
           trips.push(t);
           singles.push(r);
           singlesMs.push(firstMs[k]);
+          singlesLowMs.push(firstLowMs[k]);
         }
       }
       reqs.length = 0;
       firstMs.length = 0;
+      firstLowMs.length = 0;
       if (car.onboard.length > 0) continue;
-      const list: [number, number, number, number][] = [];
+      const list: [number, number, number, number, number, number, number][] = [];
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
-          if (!mayPair(singles[i], singles[j])) continue;
-          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j]]);
+          const at = mayPair(singles[i], singles[j]);
+          if (at < 0) continue;
+          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at]);
         }
       }
       if (list.length > 0) pairCandidates.set(v, list);
     }
     for (const [v, list] of pairCandidates) {
       const pairs: Trip[] = [];
-      for (const [a, b, msA, msB] of list) {
-        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB);
+      for (const [a, b, msA, msB, lowA, lowB, at] of list) {
+        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB, lowA, lowB, at);
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
@@ -1010,14 +1099,15 @@ export class PooledPlanner {
       t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
-    // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car.
+    // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
+    // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    for (let v = 0; v < s.vehicleCount; v++) {
-      const current = this.cars[v].stops;
+    const touched = mergeAscending(Array.from(newPlan.keys()).sort((a, b) => a - b), this.planned);
+    for (const v of touched) {
+      const car = this.car(v);
+      const current = car.stops;
       const chosenCodes = newPlan.get(v);
-      // Every stop a drop-off of a rider on board (onboard lists exactly those stops).
-      if (!chosenCodes && this.cars[v].onboard.length === current.length) continue;
-      const next = chosenCodes ?? this.cars[v].onboard.map((r) => r * 2 + 1);
+      const next = chosenCodes ?? car.onboard.map((r) => r * 2 + 1);
       if (sameCodes(current, next)) continue;
       const reason = chosenCodes ? reasons?.get(v) : undefined;
       (chosenCodes ? commands : clearing).push(reason ? { kind: 'assign', vehicle: v, stops: next.map(codeStop), reason } : { kind: 'assign', vehicle: v, stops: next.map(codeStop) });
@@ -1026,6 +1116,84 @@ export class PooledPlanner {
     // Forget riders that are gone.
     for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
     return { commands, served, costS, tripCount: trips.length, objectiveS };
+  }
+
+  /**
+   * Indexes this batch's open cars by grid cell of their divert node, and by the end of their current leg. A car's
+   * cell, coordinates and landmark row are kept from the last batch while its divert node stays (an idle car's does),
+   * so a large, mostly idle fleet costs a few array reads per car here.
+   */
+  private indexCars(s: FleetSnapshot): void {
+    for (const node of this.endingUsed) this.endingAt.get(node)!.length = 0;
+    this.endingUsed.length = 0;
+    const landmarks = this.landmarks;
+    const grid = this.grid;
+    if (!landmarks || !grid) return;
+    const plane = this.plane!;
+    const n = s.vehicleCount;
+    const cellOf = grid.carCell;
+    grid.cellFirst.fill(0);
+    if (this.carRowNode.length !== n) {
+      // -1: no cell, coordinates or landmark row copied yet.
+      this.carRowNode = new Int32Array(n).fill(-1);
+      this.carCellNow = new Int32Array(n);
+      this.carFactor = new Float64Array(n);
+      this.carX = new Float64Array(n);
+      this.carLm = new Float64Array((n + 1) * landmarks.rowLength);
+      this.carY = new Float64Array(n);
+    }
+    // What prepare wrote for every car.
+    const carDivS = this.carDivS;
+    const carDivAt = this.carDivAt;
+    const carEndNode = this.carEndNode;
+    const carOpen = this.carOpen;
+    const carRowNode = this.carRowNode;
+    const carCellNow = this.carCellNow;
+    const carFactor = this.carFactor;
+    const factor = this.legs!.factor;
+    const lmRow = landmarks.rowLength;
+    const cellCounts = grid.cellFirst;
+    let minDivS = Infinity;
+    let minFactor = Infinity;
+    for (let v = 0; v < n; v++) {
+      if (carOpen[v] === 0) {
+        cellOf[v] = -1;
+        continue;
+      }
+      const node = carDivAt[v];
+      const divS = carDivS[v];
+      const f = factor ? factor[hourOf(divS)] : NaN;
+      carFactor[v] = f;
+      if (carRowNode[v] !== node) {
+        carRowNode[v] = node;
+        landmarks.copyRow(node, this.carLm, v * lmRow);
+        this.carX[v] = plane.x[node];
+        this.carY[v] = plane.y[node];
+        const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[node] - grid.x0) / grid.cellM)));
+        const y = Math.min(grid.ny - 1, Math.max(0, Math.floor((plane.y[node] - grid.y0) / grid.cellM)));
+        carCellNow[v] = y * grid.nx + x;
+      }
+      const endNode = carEndNode[v];
+      if (endNode !== node) {
+        let list = this.endingAt.get(endNode);
+        if (!list) this.endingAt.set(endNode, (list = []));
+        if (list.length === 0) this.endingUsed.push(endNode);
+        list.push(v);
+      }
+      const cell = carCellNow[v];
+      cellOf[v] = cell;
+      cellCounts[cell + 1]++;
+      if (divS < minDivS) minDivS = divS;
+      if (f < minFactor) minFactor = f;
+    }
+    grid.minDivS = minDivS;
+    // The fastest reach over the open cars: x / f falls as f grows, so it is the reach at the smallest factor.
+    const maxReach = factor && minFactor < Infinity ? (plane.maxMPerMs * 1000) / minFactor : 0;
+    grid.maxReachMPerS = maxReach > 0 ? maxReach : Infinity;
+    for (let k = 0; k < grid.nx * grid.ny; k++) cellCounts[k + 1] += cellCounts[k];
+    const fill = grid.fill;
+    fill.set(cellCounts.subarray(0, grid.nx * grid.ny));
+    for (let v = 0; v < n; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
   }
 
   /** Each request's cost of staying unserved this batch (batch's rule; promised requests far above everything). */
@@ -1038,9 +1206,13 @@ export class PooledPlanner {
     return out;
   }
 
-  /** The cheapest feasible stop order for car v and the new requests rs, or null. */
-  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN): Trip | null {
-    const car = this.cars[v];
+  /**
+   * The cheapest feasible stop order for car v and the new requests rs, or null. Legs known already may be given:
+   * the car to each pickup (exact ms and landmark bound ms, from candidateCars) and, for a pair, the offset of the
+   * lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
+   */
+  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
+    const car = this.car(v);
     const items = this.items;
     let orders: readonly (readonly number[])[];
     if (rs.length === 1) {
@@ -1081,7 +1253,18 @@ export class PooledPlanner {
     const bounds = this.orderBounds;
     const rank = this.orderRank;
     let ranked = 0;
-    for (let o = 0; o < m; o++) {
+    if (m === 1 && (this.limits.minDetourS >= 0 || this.limits.detourShare >= 0)) {
+      // A single for an empty car has one order, and its bound could only find it infeasible where the exact
+      // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
+      // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
+      rank[ranked++] = 0;
+    } else this.knownLowerLegs(s, rs, firstLowMs0, firstLowMs1, pairAt);
+    // A pair's orders that mayPair found impossible from now on are impossible for this car too (its lower bound
+    // only starts later): skipped, as their bound would be infinite.
+    const possible = pairAt >= 0 ? this.pairMasks[pairAt / 16] : -1;
+    const orderBit = rs.length > 1 && rs[0] > rs[1] ? ORDER_BIT_FLIPPED : ORDER_BIT;
+    for (let o = ranked; o < m; o++) {
+      if ((possible & orderBit[o]) === 0) continue;
       const ord = orders[o];
       for (let i = 0; i < len; i++) {
         codes[i] = items[ord[i]];
@@ -1125,6 +1308,44 @@ export class PooledPlanner {
     const bestCodes = new Array<number>(len);
     for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
     return { vehicle: v, requests: rs, codes: bestCodes, marginalS: bestMarginalS, pickupS: rs.length > 1 ? [bestPick0, bestPick1] : [bestPick0] };
+  }
+
+  /**
+   * Fills bestTrip's lower-bound memo (lowMemo, stop indexes as there) with the bounds known already, each the value
+   * lowerLegS would compute: the car to each pickup from its landmark bound ms, each ride's direct leg (kept per
+   * request), and a pair's legs among its stops from mayPair (stops there in the order of the lower request first).
+   */
+  private knownLowerLegs(s: FleetSnapshot, rs: readonly number[], firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
+    const low = this.lowMemo;
+    const minFactor = this.legs!.minFactor;
+    // As lowerLegS (the leg a → b with a = b never reads its memo slot).
+    if (firstLowMs0 === firstLowMs0) low[1] = Math.round(((firstLowMs0 / 1000) * minFactor) * (1 - 1e-12));
+    low[TRIP_NODES + 2] = this.directLower(s, rs[0]);
+    if (rs.length < 2) return;
+    if (firstLowMs1 === firstLowMs1) low[3] = Math.round(((firstLowMs1 / 1000) * minFactor) * (1 - 1e-12));
+    low[3 * TRIP_NODES + 4] = this.directLower(s, rs[1]);
+    if (pairAt < 0) return;
+    const pairLows = this.pairLows;
+    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if rs[0] is the higher.
+    const flip = rs[0] > rs[1] ? 2 : 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        const lb = pairLows[pairAt + (i ^ flip) * 4 + (j ^ flip)];
+        if (i !== j && lb === lb) low[(i + 1) * TRIP_NODES + j + 1] = lb;
+      }
+    }
+  }
+
+  /** lowerLegS of request r's direct leg, kept per request. */
+  private directLower(s: FleetSnapshot, r: number): number {
+    if (r >= this.directLowS.length) {
+      const next = new Float64Array(Math.max(s.requestCount, 2 * this.directLowS.length, 1024)).fill(NaN);
+      next.set(this.directLowS);
+      this.directLowS = next;
+    }
+    let lb = this.directLowS[r];
+    if (lb !== lb) this.directLowS[r] = lb = this.lowerLegS(s.requestPickupNode[r], s.requestDropoffNode[r]);
+    return lb;
   }
 
   /** The last evaluation's predicted pickup of new request r (as the Map evaluate fills: the last one wins). */
@@ -1353,7 +1574,7 @@ export class PooledPlanner {
     const options: Trip[][] = [];
     for (let v = 0; v < s.vehicleCount; v++) {
       const list: Trip[] = [];
-      const car = this.cars[v];
+      const car = this.car(v);
       if (car.open) {
         for (let i = 0; i < requests.length; i++) {
           const t = this.bestTrip(s, v, [requests[i]], this.baseOf(s, v, baseS));
@@ -1428,6 +1649,22 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
     }
     const other = t.requests.find((q) => q !== r);
     out.set(t.vehicle, { kind: 'pooled', request: r, pickupEtaS: pickupOf(t, r) - nowS, alternatives, costS: t.marginalS, ...(other === undefined ? {} : { sharedWith: other }) });
+  }
+  return out;
+}
+
+/** The union of two ascending lists of distinct numbers, ascending. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
   }
   return out;
 }
