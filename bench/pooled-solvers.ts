@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type BinaryProgram, type BinaryProgramSolver, packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { pairPackingBranchAndBound, twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
-import { loadHighsBinarySolver } from '../src/io/highs-ilp.js';
+import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS } from '../src/io/highs-ilp.js';
 
 const raw = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Array<Record<string, number | number[]>>;
 const programs: BinaryProgram[] = raw.map((r) => {
@@ -22,6 +22,8 @@ let calls = 0;
 const counted: BinaryProgramSolver = { solve: (p, start) => (calls++, highs.solve(p, start)) };
 const noPresolve = highs.withOptions({ presolve: 'off' });
 const countedNp: BinaryProgramSolver = { solve: (p, start) => (calls++, noPresolve.solve(p, start)) };
+const tuned = highs.withOptions(POOLED_HIGHS_OPTIONS);
+const countedTuned: BinaryProgramSolver = { solve: (p, start) => (calls++, tuned.solve(p, start)) };
 const want = programs.map((p) => highs.solve(p)!.objective);
 const chains: Record<string, () => BinaryProgramSolver> = {
   'highs': () => counted,
@@ -36,7 +38,9 @@ const chains: Record<string, () => BinaryProgramSolver> = {
 };
 const nullSolver: BinaryProgramSolver = { solve: () => (calls++, null) };
 chains['packing(1)→none (the root alone)'] = () => packingBranchAndBound(nullSolver, 1);
-chains['preset: twoSeatSolverChain(highs presolve off)'] = () => twoSeatSolverChain(countedNp);
+chains['before 0028: twoSeatSolverChain(highs presolve off)'] = () => twoSeatSolverChain(countedNp);
+chains['preset: twoSeatSolverChain(highs POOLED_HIGHS_OPTIONS)'] = () => twoSeatSolverChain(countedTuned);
+chains['highs POOLED_HIGHS_OPTIONS alone'] = () => countedTuned;
 const only = process.argv[3];
 for (const [name, make] of Object.entries(chains)) {
   if (only && !new RegExp(only).test(name)) continue;

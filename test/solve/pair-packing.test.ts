@@ -128,3 +128,52 @@ describe('pairPackingBranchAndBound', () => {
     expect(pairImproved).toBeGreaterThan(0);
   });
 });
+
+describe('packingBranchAndBound hand-off (reduced-cost fixing, decision 0028)', () => {
+  it('hands its fallback only the columns that can beat its incumbent, and the optimum stays that of the whole program', () => {
+    const rng = new Rng(13);
+    let handed = 0;
+    let dropped = 0;
+    for (let k = 0; k < 300; k++) {
+      const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 2, 3 + rng.int(2));
+      if (p.colCount > 16) continue;
+      const want = bruteForceBinaryProgram.solve(p)!;
+      const checking: BinaryProgramSolver = {
+        solve(q, start) {
+          handed++;
+          expect(q.colCount).toBeLessThanOrEqual(p.colCount);
+          if (q.colCount < p.colCount) dropped++;
+          // The start is feasible in the reduced program, and the reduced program keeps the whole program's optimum.
+          expect(isFeasibleBinary(q, start!)).toBe(true);
+          const got = bruteForceBinaryProgram.solve(q);
+          expect(got!.objective).toBe(want.objective);
+          return got;
+        },
+      };
+      const got = packingBranchAndBound(checking, 1).solve(p)!;
+      expect(got.objective).toBe(want.objective);
+      expectConsistent(p, got);
+    }
+    // The test must see hand-offs that drop columns, or it checks nothing.
+    expect(handed).toBeGreaterThan(20);
+    expect(dropped).toBeGreaterThan(10);
+  });
+
+  it('matches HiGHS on pooled-sized programs when every program is handed on after the root', () => {
+    const rng = new Rng(31);
+    let before = 0;
+    let after = 0;
+    const counting: BinaryProgramSolver = { solve: (q, start) => ((after += q.colCount), highs.solve(q, start)) };
+    for (let k = 0; k < 40; k++) {
+      const p = twoSeatProgram(rng, 10 + rng.int(25), 12 + rng.int(40), 4, 5 + rng.int(5));
+      const want = highs.solve(p)!;
+      const was = after;
+      const got = packingBranchAndBound(counting, 1).solve(p)!;
+      if (after > was) before += p.colCount;
+      expect(got.objective).toBe(want.objective);
+      expectConsistent(p, got);
+    }
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeLessThan(before);
+  });
+});
