@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { RoadGraph } from '../../src/core/network/graph.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import type { DispatcherName } from '../../src/io/dispatcher-names.js';
@@ -95,4 +96,32 @@ export async function startEngineServer(o: { dispatcher: DispatcherName; fleet: 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The server of {@link useEngineServer}, filled in before the file's first test, with a node's coordinates. */
+export type EngineServerFixture = EngineServer & { at(node: number): { lat: number; lon: number } };
+
+/**
+ * Starts one engine server for the calling test file (before its first test, closed after its last) and returns it:
+ * its fields are there from the first test on.
+ *
+ * @example const env = useEngineServer({ dispatcher: 'greedy', fleet: 4 }); it('…', () => env.call('GET', '/v1/…', env.keys.operator));
+ */
+export function useEngineServer(o: Parameters<typeof startEngineServer>[0]): EngineServerFixture {
+  let server: EngineServer | undefined;
+  const env = {
+    call: (...a: Parameters<EngineServer['call']>) => server!.call(...a),
+    storedEvents: () => server!.storedEvents(),
+    close: () => server!.close(),
+    at: (node: number) => ({ lat: env.graph.lat[node], lon: env.graph.lon[node] }),
+  } as EngineServerFixture;
+  beforeAll(async () => {
+    server = await startEngineServer(o);
+    const { call, storedEvents, close, ...fields } = server;
+    Object.assign(env, fields);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return env;
 }

@@ -2,23 +2,13 @@
 // with charging sites, the real conductor, a SQLite store and the recorder, so each action is checked where it lands
 // (riders refused or not, the car's plan, the stored event log).
 import { latLngToCell } from 'h3-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoadGraph } from '../../src/core/network/graph.js';
+import { describe, expect, it } from 'vitest';
 import { RoadSnapper } from '../../src/core/network/snap.js';
-import type { EngineConductor } from '../../src/service/conductor.js';
-import type { SqlStore } from '../../src/io/store/sql-store.js';
-import { ENGINE_START_S, startEngineServer, type EngineServer } from './engine-server.js';
+import { ENGINE_START_S, useEngineServer } from './engine-server.js';
 
 const START_S = ENGINE_START_S;
-let server: EngineServer;
-let url: string;
-let graph: RoadGraph;
-let conductor: EngineConductor;
-let store: SqlStore;
-const keys = { operator: '', rider: '', vehicle: '' };
-const call: EngineServer['call'] = (...a) => server.call(...a);
-const storedEvents = (): Promise<any[]> => server.storedEvents();
-const at = (node: number) => ({ lat: graph.lat[node], lon: graph.lon[node] });
+const env = useEngineServer({ dispatcher: 'greedy', fleet: 4 });
+const { call, storedEvents, at } = env;
 /** A square of ±d degrees around a node, as a GeoJSON Polygon. */
 const squareAround = (node: number, d = 0.002) => {
   const { lat, lon } = at(node);
@@ -26,20 +16,10 @@ const squareAround = (node: number, d = 0.002) => {
 };
 /** A node at least `minDeg` degrees (in lat or lon) from `node`. */
 const farFrom = (node: number, minDeg = 0.01): number => {
-  for (let v = 0; v < graph.nodeCount; v++) if (Math.abs(graph.lat[v] - graph.lat[node]) > minDeg || Math.abs(graph.lon[v] - graph.lon[node]) > minDeg) return v;
+  for (let v = 0; v < env.graph.nodeCount; v++) if (Math.abs(env.graph.lat[v] - env.graph.lat[node]) > minDeg || Math.abs(env.graph.lon[v] - env.graph.lon[node]) > minDeg) return v;
   throw new Error('no far node');
 };
 const ride = (from: number, to: number) => ({ pickup: at(from), dropoff: at(to), riders: 1, acceptsSharing: false });
-
-beforeAll(async () => {
-  server = await startEngineServer({ dispatcher: 'greedy', fleet: 4 });
-  ({ url, graph, conductor, store } = server);
-  Object.assign(keys, server.keys);
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-});
 
 describe('operator actions', () => {
   const actions: [string, string, unknown][] = [
@@ -53,14 +33,14 @@ describe('operator actions', () => {
 
   it('are refused to rider and vehicle tokens (403) and to no token (401)', async () => {
     for (const [method, path, body] of actions) {
-      for (const key of [keys.rider, keys.vehicle]) {
+      for (const key of [env.keys.rider, env.keys.vehicle]) {
         const r = await call(method, path, key, body);
         expect(r.status, `${method} ${path}`).toBe(403);
         expect(r.json.error).toBe('forbidden');
       }
-      expect((await fetch(url + path, { method })).status).toBe(401);
+      expect((await fetch(env.url + path, { method })).status).toBe(401);
     }
-    expect(conductor.pausedAreas()).toEqual([]);
+    expect(env.conductor.pausedAreas()).toEqual([]);
   });
 
   it('refuse bad bodies with 400 and a reason that names the field', async () => {
@@ -80,30 +60,30 @@ describe('operator actions', () => {
       ['/v1/operator/vehicles/car-1/send', { position: { lat: 95, lon: 0 } }, /position\.lat/],
     ];
     for (const [path, body, reason] of bad) {
-      const r = await call('POST', path, keys.operator, body);
+      const r = await call('POST', path, env.keys.operator, body);
       expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(400);
       expect(r.json.error).toBe('invalid_request');
       expect(r.json.reason, `${path} ${JSON.stringify(body)}`).toMatch(reason);
     }
-    expect(conductor.pausedAreas()).toEqual([]);
+    expect(env.conductor.pausedAreas()).toEqual([]);
   });
 
   it('pause requests with pickup in a GeoJSON area: refused there with 503 requests_paused, taken elsewhere, logged, resumed', async () => {
     const inside = 0;
     const outside = farFrom(inside);
-    const r = await call('POST', '/v1/operator/requests/pause-area', keys.operator, { area: squareAround(inside), name: 'pier', reason: 'street fair' });
+    const r = await call('POST', '/v1/operator/requests/pause-area', env.keys.operator, { area: squareAround(inside), name: 'pier', reason: 'street fair' });
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ area: 'pier', by: 'ops-1', reason: 'street fair' });
     expect(r.json.polygons).toHaveLength(1);
-    const refused = await call('POST', '/v1/rides', keys.rider, ride(inside, outside));
+    const refused = await call('POST', '/v1/rides', env.keys.rider, ride(inside, outside));
     expect(refused.status).toBe(503);
     expect(refused.json).toEqual({ error: 'requests_paused', reason: 'new ride requests with pickup in area "pier" are paused by the operator: street fair' });
     // A drop-off in the area is fine: only pickups are paused.
-    expect((await call('POST', '/v1/rides', keys.rider, ride(outside, inside))).status).toBe(201);
-    expect((await call('GET', '/v1/operator/areas', keys.operator)).json.paused.map((a: { area: string }) => a.area)).toEqual(['pier']);
-    expect((await call('POST', '/v1/operator/requests/resume-area', keys.operator, { name: 'nowhere' })).status).toBe(404);
-    expect((await call('POST', '/v1/operator/requests/resume-area', keys.operator, { name: 'pier' })).json).toEqual({ resumed: 'pier' });
-    expect((await call('POST', '/v1/rides', keys.rider, ride(inside, outside))).status).toBe(201);
+    expect((await call('POST', '/v1/rides', env.keys.rider, ride(outside, inside))).status).toBe(201);
+    expect((await call('GET', '/v1/operator/areas', env.keys.operator)).json.paused.map((a: { area: string }) => a.area)).toEqual(['pier']);
+    expect((await call('POST', '/v1/operator/requests/resume-area', env.keys.operator, { name: 'nowhere' })).status).toBe(404);
+    expect((await call('POST', '/v1/operator/requests/resume-area', env.keys.operator, { name: 'pier' })).json).toEqual({ resumed: 'pier' });
+    expect((await call('POST', '/v1/rides', env.keys.rider, ride(inside, outside))).status).toBe(201);
     const log = await storedEvents();
     const paused = log.filter((e) => e.kind === 'RequestsPaused');
     expect(paused).toEqual([{ kind: 'RequestsPaused', timeS: expect.any(Number), area: 'pier', polygons: r.json.polygons, by: 'ops-1', reason: 'street fair' }]);
@@ -115,65 +95,65 @@ describe('operator actions', () => {
   it('pause by H3 cells (as the dashboard picks them from its heat cells)', async () => {
     const node = 5;
     const cell = latLngToCell(at(node).lat, at(node).lon, 8);
-    const r = await call('POST', '/v1/operator/requests/pause-area', keys.operator, { cells: [cell] });
+    const r = await call('POST', '/v1/operator/requests/pause-area', env.keys.operator, { cells: [cell] });
     expect(r.status).toBe(201);
     expect(r.json.area).toMatch(/^area-\d+$/);
-    const refused = await call('POST', '/v1/rides', keys.rider, ride(node, farFrom(node)));
+    const refused = await call('POST', '/v1/rides', env.keys.rider, ride(node, farFrom(node)));
     expect(refused.status).toBe(503);
     expect(refused.json.reason).toContain(`area "${r.json.area}"`);
-    await call('POST', '/v1/operator/requests/resume-area', keys.operator, { name: r.json.area });
+    await call('POST', '/v1/operator/requests/resume-area', env.keys.operator, { name: r.json.area });
   });
 
   it('change the service area live: requests with an end outside are refused, sends outside too; lifted with null', async () => {
     const inside = 0;
     const outside = farFrom(inside);
-    const r = await call('POST', '/v1/operator/service-area', keys.operator, { area: { type: 'Feature', properties: {}, geometry: squareAround(inside, 0.004) } });
+    const r = await call('POST', '/v1/operator/service-area', env.keys.operator, { area: { type: 'Feature', properties: {}, geometry: squareAround(inside, 0.004) } });
     expect(r.status).toBe(200);
     expect(r.json.nodesInside).toBeGreaterThan(0);
-    expect(r.json.nodesInside).toBeLessThan(graph.nodeCount);
-    const refused = await call('POST', '/v1/rides', keys.rider, ride(inside, outside));
+    expect(r.json.nodesInside).toBeLessThan(env.graph.nodeCount);
+    const refused = await call('POST', '/v1/rides', env.keys.rider, ride(inside, outside));
     expect(refused.status).toBe(422);
     expect(refused.json).toEqual({ error: 'outside_service_area', reason: 'drop-off is outside the service area (changed by the operator)' });
-    const sendOut = await call('POST', '/v1/operator/vehicles/car-1/send', keys.operator, { position: at(outside) });
+    const sendOut = await call('POST', '/v1/operator/vehicles/car-1/send', env.keys.operator, { position: at(outside) });
     expect(sendOut.status).toBe(422);
     expect(sendOut.json.error).toBe('outside_service_area');
-    expect((await call('GET', '/v1/operator/areas', keys.operator)).json.serviceArea).toEqual(r.json.serviceArea);
-    const lifted = await call('POST', '/v1/operator/service-area', keys.operator, { area: null });
-    expect(lifted.json).toEqual({ serviceArea: null, nodesInside: graph.nodeCount });
-    expect((await call('POST', '/v1/rides', keys.rider, ride(inside, outside))).status).toBe(201);
+    expect((await call('GET', '/v1/operator/areas', env.keys.operator)).json.serviceArea).toEqual(r.json.serviceArea);
+    const lifted = await call('POST', '/v1/operator/service-area', env.keys.operator, { area: null });
+    expect(lifted.json).toEqual({ serviceArea: null, nodesInside: env.graph.nodeCount });
+    expect((await call('POST', '/v1/rides', env.keys.rider, ride(inside, outside))).status).toBe(201);
     const changes = (await storedEvents()).filter((e) => e.kind === 'ServiceAreaChanged');
     expect(changes.map((e) => [e.polygons.length, e.nodesInside, e.by])).toEqual([
       [1, r.json.nodesInside, 'ops-1'],
-      [0, graph.nodeCount, 'ops-1'],
+      [0, env.graph.nodeCount, 'ops-1'],
     ]);
   });
 
   it('send a car to a position: it rebalances there', async () => {
-    const car2 = (await store.createToken({ role: 'vehicle', subject: 'car-2' })).apiKey;
+    const car2 = (await env.store.createToken({ role: 'vehicle', subject: 'car-2' })).apiKey;
     expect((await call('POST', '/v1/vehicles/car-2/register', car2, { seats: 2 })).status).toBe(200);
     const target = farFrom(0, 0.005);
-    const r = await call('POST', '/v1/operator/vehicles/car-2/send', keys.operator, { position: at(target) });
+    const r = await call('POST', '/v1/operator/vehicles/car-2/send', env.keys.operator, { position: at(target) });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const log = await storedEvents();
     const i = log.findIndex((e) => e.kind === 'VehicleSentByOperator' && e.vehicle === 1);
     expect(log[i]).toMatchObject({ site: -1, reason: 'sent by the operator' });
-    expect(log[i].node).toBe(new RoadSnapper(graph).snap(at(target).lat, at(target).lon)!.node);
+    expect(log[i].node).toBe(new RoadSnapper(env.graph).snap(at(target).lat, at(target).lon)!.node);
     expect(log[i + 1]).toMatchObject({ kind: 'VehicleRebalanced', vehicle: 1, toNode: log[i].node, timeS: log[i].timeS });
   });
 
   it('send a car to a charging site: the engine executes a charge command and the log shows who sent it', async () => {
-    const sites = (await call('GET', '/v1/operator/sites', keys.operator)).json.sites;
+    const sites = (await call('GET', '/v1/operator/sites', env.keys.operator)).json.sites;
     expect(sites.length).toBeGreaterThan(0);
     expect(sites[0]).toMatchObject({ site: 0, kind: 'charger' });
-    const car3 = (await store.createToken({ role: 'vehicle', subject: 'car-3' })).apiKey;
+    const car3 = (await env.store.createToken({ role: 'vehicle', subject: 'car-3' })).apiKey;
     expect((await call('POST', '/v1/vehicles/car-3/register', car3, { seats: 2 })).status).toBe(200);
-    expect((await call('POST', '/v1/operator/vehicles/car-3/send', keys.operator, { site: sites.length })).status).toBe(404);
-    expect((await call('POST', '/v1/operator/vehicles/nobody/send', keys.operator, { site: 0 })).status).toBe(404);
-    const r = await call('POST', '/v1/operator/vehicles/car-3/send', keys.operator, { site: 0, reason: 'end of shift' });
+    expect((await call('POST', '/v1/operator/vehicles/car-3/send', env.keys.operator, { site: sites.length })).status).toBe(404);
+    expect((await call('POST', '/v1/operator/vehicles/nobody/send', env.keys.operator, { site: 0 })).status).toBe(404);
+    const r = await call('POST', '/v1/operator/vehicles/car-3/send', env.keys.operator, { site: 0, reason: 'end of shift' });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     expect(r.json.vehicleId).toBe('car-3');
     // Now charging: a second send is refused with the engine's reason.
-    const again = await call('POST', '/v1/operator/vehicles/car-3/send', keys.operator, { position: at(0) });
+    const again = await call('POST', '/v1/operator/vehicles/car-3/send', env.keys.operator, { position: at(0) });
     expect(again.status).toBe(409);
     expect(again.json.reason).toMatch(/charging/);
     const log = await storedEvents();
@@ -181,7 +161,7 @@ describe('operator actions', () => {
     expect(log[i]).toMatchObject({ vehicle: 2, site: 0, by: 'ops-1', reason: 'end of shift' });
     expect(log[i + 1]).toMatchObject({ kind: 'VehicleSentToCharge', vehicle: 2, site: 0, timeS: log[i].timeS });
     // The engine carries it out: the car drives to the site (or is there already).
-    conductor.advance(START_S + 3600);
+    env.conductor.advance(START_S + 3600);
     const after = await storedEvents();
     expect(after.some((e) => (e.kind === 'ChargingStarted' || e.kind === 'ChargingEnded') && e.vehicle === 2)).toBe(true);
   });
