@@ -133,20 +133,21 @@ export function packingBranchAndBound(fallback: BinaryProgramSolver, nodeBudget 
 
 function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolution | null {
   const { colCount, rowCount, colStart, rowIndex, cost, rowLower } = p;
-  // Row → columns (CSR), columns of a row in ascending cost so good solutions come first.
+  const parts = p.partitionRows ?? 0;
+  // Row → columns (CSR).
   const rowFirst = new Int32Array(rowCount + 1);
   for (let k = 0; k < rowIndex.length; k++) rowFirst[rowIndex[k] + 1]++;
   for (let i = 0; i < rowCount; i++) rowFirst[i + 1] += rowFirst[i];
   const rowCols = new Int32Array(rowIndex.length);
   const fill = rowFirst.slice(0, rowCount);
   for (let j = 0; j < colCount; j++) for (let k = colStart[j]; k < colStart[j + 1]; k++) rowCols[fill[rowIndex[k]]++] = j;
-  for (let i = 0; i < rowCount; i++) {
-    const seg = Array.from(rowCols.subarray(rowFirst[i], rowFirst[i + 1])).sort((a, b) => cost[a] - cost[b] || a - b);
-    rowCols.set(seg, rowFirst[i]);
-  }
+  // A row's columns are put in branching order (ascending cost, or priced cost with the Lagrangian bound; column index on
+  // ties) when the search first branches on it: most rows never are (the root proves most programs). Only the
+  // partition rows are sorted by cost up front, for the Lagrangian's tie order (its cheapest column per car).
+  const willPrice = parts > 0 && rowLower.every((v) => v === 0);
+  if (willPrice) for (let i = 0; i < parts; i++) sortColumns(rowCols, rowFirst[i], rowFirst[i + 1], cost);
   // A column's cost split over its rows (outside the partition rows when there are any): each row takes ≤ 1 column,
   // so Σ over open rows of the cheapest share bounds the rest; with partition rows, each of them takes ≤ 1 column.
-  const parts = p.partitionRows ?? 0;
   const share = new Float64Array(colCount);
   for (let j = 0; j < colCount; j++) {
     let n = 0;
@@ -184,12 +185,10 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
   if (lag) {
     best = { x: lag.incumbent, objective: lag.incumbentObjective };
     for (let i = parts; i < rowCount; i++) muOpen += lag.mu[i];
-    // Branch on the cheapest priced column first: the Lagrangian choice, usually the optimum.
-    for (let i = 0; i < rowCount; i++) {
-      const seg = Array.from(rowCols.subarray(rowFirst[i], rowFirst[i + 1])).sort((a, b) => redCost[a] - redCost[b] || a - b);
-      rowCols.set(seg, rowFirst[i]);
-    }
   }
+  // Branch on the cheapest (priced) column first: with prices, the Lagrangian choice, usually the optimum.
+  const branchKey = lag ? redCost : cost;
+  const sorted = new Uint8Array(rowCount);
   // With integer costs every objective is an integer, so a subtree must reach best − 1 to matter.
   const slack = isIntegral(cost) ? 1 - 1e-6 : 1e-9;
   const go = (acc: number, muLeft: number): void => {
@@ -234,6 +233,10 @@ function branchAndBound(p: BinaryProgram, nodeBudget: number): BinaryProgramSolu
     if (branchRow < 0) {
       if (best === null || acc < best.objective - 1e-9) best = { x: x.slice(), objective: acc };
       return;
+    }
+    if (!sorted[branchRow]) {
+      sortColumns(rowCols, rowFirst[branchRow], rowFirst[branchRow + 1], branchKey);
+      sorted[branchRow] = 1;
     }
     for (let k = rowFirst[branchRow]; k < rowFirst[branchRow + 1]; k++) {
       const j = rowCols[k];
@@ -364,6 +367,15 @@ function lagrangianPrices(
       }
     }
   }
+  // Each column's rows outside the partition (CSR, in the column's own order so that priced costs add up as before).
+  const reqStart = new Int32Array(colCount + 1);
+  for (let j = 0; j < colCount; j++) {
+    let n = 0;
+    for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) n++;
+    reqStart[j + 1] = reqStart[j] + n;
+  }
+  const req = new Int32Array(reqStart[colCount]);
+  for (let j = 0, q = 0; j < colCount; j++) for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) req[q++] = rowIndex[k];
   const bestMu = new Float64Array(rowCount);
   const g = new Float64Array(rowCount);
   let bestL = -Infinity;
@@ -372,17 +384,23 @@ function lagrangianPrices(
   let gapS = -1;
   let stale = 0;
   // The greedy packing by priced cost: where the LP is integral this is usually the optimum itself.
+  // Packing again with the same prices gives the same packing: bestMuVersion counts changes of bestMu.
   const priced2 = new Float64Array(colCount);
-  const tryPricedPacking = (prices: Float64Array): void => {
+  let bestMuVersion = 0;
+  let packedVersion = -1;
+  const tryPricedPacking = (): void => {
+    if (packedVersion === bestMuVersion) return;
+    packedVersion = bestMuVersion;
     for (let j = 0; j < colCount; j++) {
-      priced2[j] = cost[j];
-      for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) priced2[j] += prices[rowIndex[k]];
+      let c = cost[j];
+      for (let q = reqStart[j]; q < reqStart[j + 1]; q++) c += bestMu[req[q]];
+      priced2[j] = c;
     }
     const byPrice = greedyPacking(p, priced2, freeCost);
     if (byPrice.objective < ub) ({ x: incumbent, objective: ub } = byPrice);
   };
   for (let it = 0; it < LAGRANGIAN_ITERATIONS; it++) {
-    if (it > 0 && it % INCUMBENT_EVERY === 0) tryPricedPacking(bestMu);
+    if (it > 0 && it % INCUMBENT_EVERY === 0) tryPricedPacking();
     let l = freeCost;
     for (let i = parts; i < rowCount; i++) {
       l -= mu[i];
@@ -394,18 +412,19 @@ function lagrangianPrices(
       for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
         const j = rowCols[k];
         let c = cost[j];
-        for (let q = colStart[j]; q < colStart[j + 1]; q++) if (rowIndex[q] >= parts) c += mu[rowIndex[q]];
+        for (let q = reqStart[j]; q < reqStart[j + 1]; q++) c += mu[req[q]];
         if (c < min) {
           min = c;
           arg = j;
         }
       }
       l += min;
-      if (arg >= 0) for (let q = colStart[arg]; q < colStart[arg + 1]; q++) if (rowIndex[q] >= parts) g[rowIndex[q]] += 1;
+      if (arg >= 0) for (let q = reqStart[arg]; q < reqStart[arg + 1]; q++) g[req[q]] += 1;
     }
     if (l > bestL + 1e-9) {
       bestL = l;
       bestMu.set(mu);
+      bestMuVersion++;
       stale = 0;
     } else if (++stale >= STALE_STEPS) {
       gapS /= 2;
@@ -422,7 +441,7 @@ function lagrangianPrices(
     const step = (Math.min(ub, bestL + gapS) - l) / norm;
     for (let i = parts; i < rowCount; i++) mu[i] = Math.max(0, mu[i] + step * g[i]);
   }
-  tryPricedPacking(bestMu); // leaves priced2 = the costs priced by bestMu
+  tryPricedPacking(); // leaves priced2 = the costs priced by bestMu
   return { mu: bestMu, pricedCost: priced2, incumbent, incumbentObjective: ub };
 }
 
@@ -434,13 +453,18 @@ function isIntegral(xs: Float64Array): boolean {
 /** Packs columns of negative cost greedily in ascending `key` order; returns x and its objective (true costs). */
 function greedyPacking(p: BinaryProgram, key: Float64Array, freeCost: number): { x: Uint8Array; objective: number } {
   const { colCount, rowCount, colStart, rowIndex, cost } = p;
-  const order = Array.from({ length: colCount }, (_, j) => j).sort((a, b) => key[a] - key[b] || a - b);
+  // Only columns of negative cost with rows can be packed: sort those.
+  let n = 0;
+  for (let j = 0; j < colCount; j++) if (cost[j] < 0 && colStart[j + 1] !== colStart[j]) n++;
+  const order = new Int32Array(n);
+  n = 0;
+  for (let j = 0; j < colCount; j++) if (cost[j] < 0 && colStart[j + 1] !== colStart[j]) order[n++] = j;
+  sortColumns(order, 0, n, key);
   const used = new Uint8Array(rowCount);
   const x = new Uint8Array(colCount);
   let objective = freeCost;
   for (let j = 0; j < colCount; j++) if (colStart[j + 1] === colStart[j] && cost[j] < 0) x[j] = 1;
   for (const j of order) {
-    if (cost[j] >= 0 || colStart[j + 1] === colStart[j]) continue;
     let free = true;
     for (let k = colStart[j]; k < colStart[j + 1] && free; k++) if (used[rowIndex[k]]) free = false;
     if (!free) continue;
@@ -449,6 +473,46 @@ function greedyPacking(p: BinaryProgram, key: Float64Array, freeCost: number): {
     for (let k = colStart[j]; k < colStart[j + 1]; k++) used[rowIndex[k]] = 1;
   }
   return { x, objective };
+}
+
+/**
+ * Sorts cols[from..to) by ascending key, column index on ties (the order `key[a] − key[b] || a − b` gives): insertion
+ * sort for a row's few columns, a merge sort beyond, without the comparator calls of Array.prototype.sort.
+ */
+export function sortColumns(cols: Int32Array, from: number, to: number, key: Float64Array): void {
+  const n = to - from;
+  if (n <= 24) {
+    for (let i = from + 1; i < to; i++) {
+      const j = cols[i];
+      const kj = key[j];
+      let t = i - 1;
+      while (t >= from && (key[cols[t]] > kj || (key[cols[t]] === kj && cols[t] > j))) {
+        cols[t + 1] = cols[t];
+        t--;
+      }
+      cols[t + 1] = j;
+    }
+    return;
+  }
+  const mid = from + (n >> 1);
+  sortColumns(cols, from, mid, key);
+  sortColumns(cols, mid, to, key);
+  const left = cols.slice(from, mid);
+  let a = 0;
+  let b = mid;
+  let o = from;
+  while (a < left.length && b < to) {
+    const x = left[a];
+    const y = cols[b];
+    if (key[y] < key[x] || (key[y] === key[x] && y < x)) {
+      cols[o++] = y;
+      b++;
+    } else {
+      cols[o++] = x;
+      a++;
+    }
+  }
+  while (a < left.length) cols[o++] = left[a++];
 }
 
 /** Subgradient steps at the root of the packing branch and bound (each costs one pass over the columns). */
