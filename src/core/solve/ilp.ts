@@ -80,15 +80,16 @@ export const bruteForceBinaryProgram: BinaryProgramSolver = {
   },
 };
 
-/** Thrown inside the branch and bound when its node budget runs out, with the incumbent so far (if any). */
-class NodeBudgetExceeded extends Error {
+/**
+ * Thrown inside the branch and bound when its node budget runs out, with the incumbent so far (if any). Not an Error:
+ * it never leaves packingBranchAndBound, and an Error would record a stack trace on each of the day's ~800 hand-offs.
+ */
+class NodeBudgetExceeded {
   constructor(
     readonly incumbent: Uint8Array | undefined,
     /** Columns that may still be in a solution better than the incumbent (all of them without a Lagrangian bound). */
     readonly useful: Uint8Array | undefined,
-  ) {
-    super('node budget exceeded');
-  }
+  ) {}
 }
 
 /** Whether p is a packing program: 0/1 coefficients, every row 0..1 or exactly 1. */
@@ -346,7 +347,10 @@ function lagrangianPrices(
   for (let i = 0; i < rowCount; i++) if (rowLower[i] !== 0) return null;
   const integral = isIntegral(cost);
   // Greedy packing by cost (free columns as in the caller): the first incumbent, and the Polyak target.
-  let { x: incumbent, objective: ub } = greedyPacking(p, cost, freeCost);
+  // The greedy packings' candidates, kept in the last packing's order: the next prices order them about the same, and
+  // sortColumns is quick on a nearly sorted run.
+  const candidates = packingCandidates(p);
+  let { x: incumbent, objective: ub } = greedyPacking(p, cost, freeCost, candidates);
   // Start from the prices that make every single-row column (one row besides its partition row) cost at least 0,
   // or, for a row in no such column, every column containing it once shared over its rows: L is then about the bound
   // of serving each row by its cheapest column, ignoring the partition; the search adds the partition back.
@@ -376,6 +380,17 @@ function lagrangianPrices(
   }
   const req = new Int32Array(reqStart[colCount]);
   for (let j = 0, q = 0; j < colCount; j++) for (let k = colStart[j]; k < colStart[j + 1]; k++) if (rowIndex[k] >= parts) req[q++] = rowIndex[k];
+  // The same, laid out in the partition rows' column order (entry k of rowCols), which each subgradient step walks.
+  const kEnd = rowFirst[parts];
+  const costK = new Float64Array(kEnd);
+  const reqStartK = new Int32Array(kEnd + 1);
+  for (let k = 0; k < kEnd; k++) reqStartK[k + 1] = reqStartK[k] + reqStart[rowCols[k] + 1] - reqStart[rowCols[k]];
+  const reqK = new Int32Array(reqStartK[kEnd]);
+  for (let k = 0, q = 0; k < kEnd; k++) {
+    const j = rowCols[k];
+    costK[k] = cost[j];
+    for (let t = reqStart[j]; t < reqStart[j + 1]; t++) reqK[q++] = req[t];
+  }
   const bestMu = new Float64Array(rowCount);
   const g = new Float64Array(rowCount);
   let bestL = -Infinity;
@@ -396,7 +411,7 @@ function lagrangianPrices(
       for (let q = reqStart[j]; q < reqStart[j + 1]; q++) c += bestMu[req[q]];
       priced2[j] = c;
     }
-    const byPrice = greedyPacking(p, priced2, freeCost);
+    const byPrice = greedyPacking(p, priced2, freeCost, candidates);
     if (byPrice.objective < ub) ({ x: incumbent, objective: ub } = byPrice);
   };
   for (let it = 0; it < LAGRANGIAN_ITERATIONS; it++) {
@@ -410,16 +425,15 @@ function lagrangianPrices(
       let min = 0;
       let arg = -1;
       for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
-        const j = rowCols[k];
-        let c = cost[j];
-        for (let q = reqStart[j]; q < reqStart[j + 1]; q++) c += mu[req[q]];
+        let c = costK[k];
+        for (let q = reqStartK[k]; q < reqStartK[k + 1]; q++) c += mu[reqK[q]];
         if (c < min) {
           min = c;
-          arg = j;
+          arg = k;
         }
       }
       l += min;
-      if (arg >= 0) for (let q = reqStart[arg]; q < reqStart[arg + 1]; q++) g[req[q]] += 1;
+      if (arg >= 0) for (let q = reqStartK[arg]; q < reqStartK[arg + 1]; q++) g[reqK[q]] += 1;
     }
     if (l > bestL + 1e-9) {
       bestL = l;
@@ -450,16 +464,21 @@ function isIntegral(xs: Float64Array): boolean {
   return true;
 }
 
-/** Packs columns of negative cost greedily in ascending `key` order; returns x and its objective (true costs). */
-function greedyPacking(p: BinaryProgram, key: Float64Array, freeCost: number): { x: Uint8Array; objective: number } {
-  const { colCount, rowCount, colStart, rowIndex, cost } = p;
-  // Only columns of negative cost with rows can be packed: sort those.
+/** The columns a greedy packing may take: negative cost, at least one row. */
+function packingCandidates(p: BinaryProgram): Int32Array {
+  const { colCount, colStart, cost } = p;
   let n = 0;
   for (let j = 0; j < colCount; j++) if (cost[j] < 0 && colStart[j + 1] !== colStart[j]) n++;
   const order = new Int32Array(n);
   n = 0;
   for (let j = 0; j < colCount; j++) if (cost[j] < 0 && colStart[j + 1] !== colStart[j]) order[n++] = j;
-  sortColumns(order, 0, n, key);
+  return order;
+}
+
+/** Packs the candidate columns (packingCandidates, sorted here in place) in ascending `key` order; returns x and its objective (true costs). */
+function greedyPacking(p: BinaryProgram, key: Float64Array, freeCost: number, order: Int32Array): { x: Uint8Array; objective: number } {
+  const { colCount, rowCount, colStart, rowIndex, cost } = p;
+  sortColumns(order, 0, order.length, key);
   const used = new Uint8Array(rowCount);
   const x = new Uint8Array(colCount);
   let objective = freeCost;
@@ -497,6 +516,10 @@ export function sortColumns(cols: Int32Array, from: number, to: number, key: Flo
   const mid = from + (n >> 1);
   sortColumns(cols, from, mid, key);
   sortColumns(cols, mid, to, key);
+  // Already in order (a nearly sorted run): nothing to merge.
+  const last = cols[mid - 1];
+  const next = cols[mid];
+  if (key[last] < key[next] || (key[last] === key[next] && last < next)) return;
   const left = cols.slice(from, mid);
   let a = 0;
   let b = mid;

@@ -98,8 +98,8 @@ function objectiveOf(p: BinaryProgram, x: Uint8Array): number {
   return o;
 }
 
-/** Thrown when the node budget runs out. */
-class BudgetExceeded extends Error {}
+/** Thrown when the node budget runs out; caught inside search (not an Error: no stack trace to record). */
+class BudgetExceeded {}
 
 function search(
   p: BinaryProgram,
