@@ -354,7 +354,7 @@ function lagrangianPrices(
   // Start from the prices that make every single-row column (one row besides its partition row) cost at least 0,
   // or, for a row in no such column, every column containing it once shared over its rows: L is then about the bound
   // of serving each row by its cheapest column, ignoring the partition; the search adds the partition back.
-  const mu = new Float64Array(rowCount);
+  const mu = new Float64Array(rowCount + 1);
   const priced = new Uint8Array(rowCount);
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < colCount; j++) {
@@ -391,8 +391,20 @@ function lagrangianPrices(
     costK[k] = cost[j];
     for (let t = reqStart[j]; t < reqStart[j + 1]; t++) reqK[q++] = req[t];
   }
-  const bestMu = new Float64Array(rowCount);
-  const g = new Float64Array(rowCount);
+  // Two-seat programs (every column of a car row has one or two other rows): the step reads both rows' prices straight
+  // from r1K / r2K, a missing second row pointing at an extra price slot (index rowCount) that stays 0.
+  let twoRows = true;
+  for (let k = 0; k < kEnd && twoRows; k++) if (reqStartK[k + 1] - reqStartK[k] > 2 || reqStartK[k + 1] === reqStartK[k]) twoRows = false;
+  const r1K = new Int32Array(twoRows ? kEnd : 0);
+  const r2K = new Int32Array(twoRows ? kEnd : 0);
+  if (twoRows) {
+    for (let k = 0; k < kEnd; k++) {
+      r1K[k] = reqK[reqStartK[k]];
+      r2K[k] = reqStartK[k + 1] - reqStartK[k] === 2 ? reqK[reqStartK[k] + 1] : rowCount;
+    }
+  }
+  const bestMu = new Float64Array(rowCount + 1);
+  const g = new Float64Array(rowCount + 1);
   let bestL = -Infinity;
   // Polyak steps toward bestL + gapS rather than toward the incumbent, which may be far off (a greedy packing can miss a
   // heavily weighted row); gapS shrinks when the bound stops improving.
@@ -421,7 +433,24 @@ function lagrangianPrices(
       l -= mu[i];
       g[i] = -1;
     }
-    for (let i = 0; i < parts; i++) {
+    if (twoRows) {
+      for (let i = 0; i < parts; i++) {
+        let min = 0;
+        let arg = -1;
+        for (let k = rowFirst[i], end = rowFirst[i + 1]; k < end; k++) {
+          const c = costK[k] + mu[r1K[k]] + mu[r2K[k]];
+          if (c < min) {
+            min = c;
+            arg = k;
+          }
+        }
+        l += min;
+        if (arg >= 0) {
+          g[r1K[arg]] += 1;
+          g[r2K[arg]] += 1;
+        }
+      }
+    } else for (let i = 0; i < parts; i++) {
       let min = 0;
       let arg = -1;
       for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
@@ -456,7 +485,7 @@ function lagrangianPrices(
     for (let i = parts; i < rowCount; i++) mu[i] = Math.max(0, mu[i] + step * g[i]);
   }
   tryPricedPacking(); // leaves priced2 = the costs priced by bestMu
-  return { mu: bestMu, pricedCost: priced2, incumbent, incumbentObjective: ub };
+  return { mu: bestMu.subarray(0, rowCount), pricedCost: priced2, incumbent, incumbentObjective: ub };
 }
 
 function isIntegral(xs: Float64Array): boolean {
