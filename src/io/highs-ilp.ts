@@ -79,7 +79,7 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
 /**
  * The solver chain of the `pooled` presets (decision 0026): packing branch and bound → two-seat dives → HiGHS with
  * POOLED_HIGHS_OPTIONS started from the best incumbent; programs of GIANT_PROGRAM_COLUMNS or more go to that HiGHS
- * directly (decision 0029).
+ * directly (decision 0030).
  *
  * @example pooled({ solver: await loadPooledSolver() })
  */
@@ -90,7 +90,7 @@ export async function loadPooledSolver(): Promise<BinaryProgramSolver> {
 
 /**
  * Programs of this many columns or more skip the packing and two-seat searches and go straight to HiGHS (decision
- * 0029): at metro density (the 1,000,000-request stress day's morning peak) the searches never prove one, and HiGHS
+ * 0030): at metro density (the 1,000,000-request stress day's morning peak) the searches never prove one, and HiGHS
  * alone took 33–43 % less CPU on them. San Francisco's programs stay below it (at most ~690 columns on a 320-car
  * day), so its decisions do not change.
  */

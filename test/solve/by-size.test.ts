@@ -1,4 +1,4 @@
-// Routing programs by size (decision 0029): the presets' solver sends giant programs straight to HiGHS and keeps the
+// Routing programs by size (decision 0030): the presets' solver sends giant programs straight to HiGHS and keeps the
 // chain for the rest, with the optimum either way.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/core/random.js';
@@ -54,12 +54,12 @@ describe('bySize', () => {
   });
 });
 
-describe('loadPooledSolver routing (decision 0029)', () => {
+describe('loadPooledSolver routing (decision 0030)', () => {
   it('solves giant programs with HiGHS directly (no start from the searches) and smaller ones through the chain, to the same optimum as HiGHS', async () => {
     const highs = await loadHighsBinarySolver();
     const preset = await loadPooledSolver();
     const rng = new Rng(29);
-    const giant = twoSeatProgram(rng, 160, 260, 4, 6);
+    const giant = twoSeatProgram(rng, 120, 240, 1, 10);
     expect(giant.colCount).toBeGreaterThanOrEqual(GIANT_PROGRAM_COLUMNS);
     let small = twoSeatProgram(rng, 40, 60, 4, 5);
     // A small program that the chain's searches do not prove, so that HiGHS sees it (with their start).
