@@ -1,5 +1,5 @@
-// Routing programs by size (decision 0030): the presets' solver sends giant programs straight to HiGHS and keeps the
-// chain for the rest, with the optimum either way.
+// Routing programs by size (decision 0030): the presets' solver splits giant programs by their LP (no search over the
+// whole of them) and keeps the chain for the rest, with the optimum either way.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { bySize } from '../../src/core/solve/by-size.js';
@@ -55,39 +55,32 @@ describe('bySize', () => {
 });
 
 describe('loadPooledSolver routing (decision 0030)', () => {
-  it('solves giant programs with HiGHS directly (no start from the searches) and smaller ones through the chain, to the same optimum as HiGHS', async () => {
+  it('splits giant programs by their LP first and keeps the chain for smaller ones, to the same optimum as HiGHS', async () => {
     const highs = await loadHighsBinarySolver();
     const preset = await loadPooledSolver();
     const rng = new Rng(29);
     const giant = twoSeatProgram(rng, 120, 240, 1, 10);
     expect(giant.colCount).toBeGreaterThanOrEqual(GIANT_PROGRAM_COLUMNS);
-    let small = twoSeatProgram(rng, 40, 60, 4, 5);
-    // A small program that the chain's searches do not prove, so that HiGHS sees it (with their start).
-    for (let k = 0; k < 50; k++) {
-      const calls: (Uint8Array | undefined)[] = [];
-      const original = HighsBinarySolver.prototype.solve;
-      vi.spyOn(HighsBinarySolver.prototype, 'solve').mockImplementation(function (this: HighsBinarySolver, q, start) {
-        calls.push(start);
-        return original.call(this, q, start);
-      });
-      preset.solve(small);
-      vi.restoreAllMocks();
-      if (calls.length > 0) break;
-      small = twoSeatProgram(rng, 40, 60, 4, 5);
-    }
+    const small = twoSeatProgram(rng, 40, 60, 4, 5);
     expect(small.colCount).toBeLessThan(GIANT_PROGRAM_COLUMNS);
-    for (const [p, direct] of [[giant, true], [small, false]] as const) {
-      const calls: (Uint8Array | undefined)[] = [];
-      const original = HighsBinarySolver.prototype.solve;
+    for (const [p, giantRoute] of [[giant, true], [small, false]] as const) {
+      const relaxed: number[] = [];
+      const solved: number[] = [];
+      const relax = HighsBinarySolver.prototype.relax;
+      const solve = HighsBinarySolver.prototype.solve;
+      vi.spyOn(HighsBinarySolver.prototype, 'relax').mockImplementation(function (this: HighsBinarySolver, q) {
+        relaxed.push(q.colCount);
+        return relax.call(this, q);
+      });
       vi.spyOn(HighsBinarySolver.prototype, 'solve').mockImplementation(function (this: HighsBinarySolver, q, start) {
-        calls.push(start);
-        return original.call(this, q, start);
+        solved.push(q.colCount);
+        return solve.call(this, q, start);
       });
       const got = preset.solve(p)!;
       vi.restoreAllMocks();
-      expect(calls.length).toBe(1);
-      // Straight to HiGHS: no start; through the chain: the searches' incumbent as start.
-      expect(calls[0] === undefined).toBe(direct);
+      // The giant program's LP, once, and no MIP over the whole of it; the small one never sees an LP.
+      expect(relaxed).toEqual(giantRoute ? [p.colCount] : []);
+      if (giantRoute) expect(solved.every((n) => n < p.colCount)).toBe(true);
       expect(got.objective).toBe(highs.solve(p)!.objective);
       expect(isFeasibleBinary(p, got.x)).toBe(true);
     }
