@@ -193,6 +193,8 @@ const row = {
   partsS: Math.round(partsS * 10) / 10,
   events,
   peakRssMb: peakRssMb(),
+  /** at the end of the run: V8's heap and the memory outside it (WASM included), MB */
+  endMemoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
   stateBytesPerVehicle: result.summary.stateBytesPerVehicle,
   decisions: decideMs.length,
   decideP50Ms: q(0.5),
