@@ -128,8 +128,8 @@ export async function loadPooledSolver(): Promise<BinaryProgramSolver> {
 /**
  * Programs of this many columns or more skip the packing and two-seat searches (decision 0030): at metro density (the
  * 1,000,000-request stress day's morning peak) the searches never prove one, and HiGHS alone took 33–43 % less CPU
- * on them; split by splitByLp first, a third less again. San Francisco's programs stay below it (at most ~690 columns on a 320-car
- * day), so its decisions do not change.
+ * on them; split by splitByLp first, a third less again. San Francisco's programs stay below it (at most ~690 columns
+ * on a 320-car day), so its decisions do not change.
  */
 export const GIANT_PROGRAM_COLUMNS = 1_000;
 
