@@ -5,10 +5,19 @@
 // rebalance get a forecast from synthetic days drawn with OTHER seeds (the simulated day's seed + 101/202/303, as
 // src/io/forecast.ts does for synthetic scenarios), never from the simulated day's own requests.
 // STRESS_HOURS=h stops the day after h hours (probes); STRESS_TAG=name is appended to the result file's name.
+// STRESS_FROM_H=h is a PROBE, not the acceptance day: only the requests made from hour h on are simulated (the cars
+// start spread over the city at midnight as usual, idle until then), so that a busy hour such as the morning peak can
+// be measured without the ~12 min of CPU the hours before it cost; its KPIs are the window's, not the day's.
+// STRESS_PROGRAMS=1 also reports the 0/1 programs pooled hands its solver (count, columns, rows, the solver's CPU)
+// per simulated hour, and the largest ones; STRESS_RECORD=FILE writes every program of ≥ 200 columns to FILE (JSON,
+// the format bench/pooled-solvers.ts replays).
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
+import { writeFileSync } from 'node:fs';
 import { simulate } from '../src/core/simulate.js';
+import type { BinaryProgram } from '../src/core/solve/ilp.js';
+import { PooledPlanner } from '../src/core/dispatch/pooled.js';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
 import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
@@ -21,6 +30,10 @@ const NODES = Number(process.env.STRESS_NODES ?? 20_000);
 const DISPATCHER = process.env.STRESS_DISPATCHER ?? 'greedy';
 /** Stop after this many simulated hours (default: the whole day); for probes. */
 const HOURS = Number(process.env.STRESS_HOURS ?? 24);
+/** Simulate only the requests made from this hour on (a probe of a busy window; default 0: the whole day). */
+const FROM_H = Number(process.env.STRESS_FROM_H ?? 0);
+if (!(FROM_H >= 0 && FROM_H < HOURS)) throw new Error(`STRESS_FROM_H: ${process.env.STRESS_FROM_H} must be ≥ 0 and below STRESS_HOURS (${HOURS})`);
+const PROGRAMS = process.env.STRESS_PROGRAMS === '1' || process.env.STRESS_RECORD !== undefined;
 const SEED = 7;
 /** Appended to the result file's name, so that probes of two code versions on the same day keep both files. */
 const TAG = process.env.STRESS_TAG ?? '';
@@ -50,6 +63,67 @@ const needs = preset.needs as readonly string[];
 t = performance.now();
 const parts: Partial<PresetParts> = { charging: {} };
 if (needs.includes('solver')) parts.solver = await loadPooledSolver();
+/** Per simulated hour: programs, Σ columns, largest columns, Σ rows, the solver's CPU (s). */
+const programStats = new Map<number, { programs: number; columns: number; maxColumns: number; rows: number; solverCpuS: number }>();
+const largest: { hour: number; columns: number; rows: number; cpuMs: number }[] = [];
+const recorded: BinaryProgram[] = [];
+/** pooled's exact choice (components, singles' assignment and pricing, programs), timed per simulated hour. */
+const chooseStats = new Map<number, { calls: number; cpuS: number; singlesCpuS: number; maxTrips: number; trips: number }>();
+if (PROGRAMS) {
+  type Exposed = { choose: (...a: unknown[]) => unknown; solveSingles: (...a: unknown[]) => unknown };
+  const proto = PooledPlanner.prototype as unknown as Exposed;
+  const stat = () => {
+    const hour = Math.floor(simNowS / 3600);
+    let st = chooseStats.get(hour);
+    if (!st) chooseStats.set(hour, (st = { calls: 0, cpuS: 0, singlesCpuS: 0, maxTrips: 0, trips: 0 }));
+    return st;
+  };
+  const choose = proto.choose;
+  proto.choose = function (this: unknown, ...a: unknown[]) {
+    const c0 = process.cpuUsage();
+    const out = choose.apply(this, a);
+    const c = process.cpuUsage(c0);
+    const st = stat();
+    st.calls++;
+    st.cpuS += (c.user + c.system) / 1e6;
+    const n = (a[0] as unknown[]).length;
+    st.trips += n;
+    st.maxTrips = Math.max(st.maxTrips, n);
+    return out;
+  };
+  const solveSingles = proto.solveSingles;
+  proto.solveSingles = function (this: unknown, ...a: unknown[]) {
+    const c0 = process.cpuUsage();
+    const out = solveSingles.apply(this, a);
+    const c = process.cpuUsage(c0);
+    stat().singlesCpuS += (c.user + c.system) / 1e6;
+    return out;
+  };
+}
+let simNowS = 0;
+if (PROGRAMS && parts.solver) {
+  const inner = parts.solver;
+  parts.solver = {
+    solve(p, start) {
+      const c0 = process.cpuUsage();
+      const sol = inner.solve(p, start);
+      const c = process.cpuUsage(c0);
+      const cpuS = (c.user + c.system) / 1e6;
+      const hour = Math.floor(simNowS / 3600);
+      let st = programStats.get(hour);
+      if (!st) programStats.set(hour, (st = { programs: 0, columns: 0, maxColumns: 0, rows: 0, solverCpuS: 0 }));
+      st.programs++;
+      st.columns += p.colCount;
+      st.rows += p.rowCount;
+      st.maxColumns = Math.max(st.maxColumns, p.colCount);
+      st.solverCpuS += cpuS;
+      largest.push({ hour, columns: p.colCount, rows: p.rowCount, cpuMs: Math.round(cpuS * 1e4) / 10 });
+      if (largest.length > 200) largest.sort((a, b) => b.columns - a.columns).splice(20);
+      if (process.env.STRESS_RECORD && p.colCount >= 200) recorded.push(p);
+      return sol;
+    },
+  };
+}
 if (needs.includes('forecast')) {
   const days: HistoryDay[] = SYNTHETIC_HISTORY_SEED_OFFSETS.map((off) => ({
     seed: SEED + off,
@@ -63,9 +137,16 @@ if (needs.length > 1) console.log(`${DISPATCHER}: parts (${needs.join(', ')}) pr
 
 const decideMs: number[] = [];
 const inner: Dispatcher = preset.build(parts as PresetParts);
-const dispatcher: Dispatcher = timedDispatcher(inner, decideMs);
+const timed = timedDispatcher(inner, decideMs);
+const dispatcher: Dispatcher = {
+  ...timed,
+  decide(s, nowS) {
+    simNowS = nowS;
+    return timed.decide(s, nowS);
+  },
+};
 
-const simulated = HOURS < 24 ? requests.filter((r) => r.requestS < HOURS * 3600) : requests;
+const simulated = HOURS < 24 || FROM_H > 0 ? requests.filter((r) => r.requestS < HOURS * 3600 && r.requestS >= FROM_H * 3600) : requests;
 let events = 0;
 t = performance.now();
 const cpu0 = cpuS();
@@ -103,7 +184,8 @@ const row = {
   ...(process.env.STRESS_BB_ALWAYS ? { solver: 'branch and bound first at every size (STRESS_BB_ALWAYS)' } : {}),
   cars: CARS,
   requests: requests.length,
-  ...(HOURS < 24 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
+  ...(HOURS < 24 || FROM_H > 0 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
+  ...(FROM_H > 0 ? { fromHour: FROM_H, probe: 'only the requests from fromHour on: a probe of a busy window, not the acceptance day' } : {}),
   nodes: graph.nodeCount,
   simWallS: Math.round(simS * 10) / 10,
   simCpuS: Math.round(simCpuS * 10) / 10,
@@ -111,6 +193,8 @@ const row = {
   partsS: Math.round(partsS * 10) / 10,
   events,
   peakRssMb: peakRssMb(),
+  /** at the end of the run: V8's heap and the memory outside it (WASM included), MB */
+  endMemoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
   stateBytesPerVehicle: result.summary.stateBytesPerVehicle,
   decisions: decideMs.length,
   decideP50Ms: q(0.5),
@@ -123,9 +207,20 @@ const row = {
   waitMeanS: k.waitMeanS,
   waitP95S: k.waitP95S,
   kpis: k,
+  ...(PROGRAMS
+    ? {
+        programsPerHour: Object.fromEntries([...programStats].map(([h, st]) => [h, { ...st, solverCpuS: Math.round(st.solverCpuS * 10) / 10 }])),
+        choosePerHour: Object.fromEntries([...chooseStats].map(([h, st]) => [h, { ...st, cpuS: Math.round(st.cpuS * 10) / 10, singlesCpuS: Math.round(st.singlesCpuS * 10) / 10 }])),
+        largestPrograms: largest.sort((a, b) => b.columns - a.columns).slice(0, 20),
+      }
+    : {}),
 };
 console.log(JSON.stringify({ ...row, kpis: undefined }, null, 2));
 const name =
-  `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 ? '' : `-${TRIPS}-${CARS}${HOURS < 24 ? `-${HOURS}h` : ''}`}` +
+  `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 && FROM_H === 0 ? '' : `-${TRIPS}-${CARS}${FROM_H > 0 ? `-from${FROM_H}h` : ''}${HOURS < 24 ? `-${HOURS}h` : ''}`}` +
   `${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}${TAG ? `-${TAG}` : ''}`;
 console.log(`wrote ${writeResult(name, row)}`);
+if (process.env.STRESS_RECORD) {
+  writeFileSync(process.env.STRESS_RECORD, JSON.stringify(recorded.map((p) => ({ colCount: p.colCount, rowCount: p.rowCount, partitionRows: p.partitionRows, cost: [...p.cost], colStart: [...p.colStart], rowIndex: [...p.rowIndex] }))));
+  console.log(`wrote ${recorded.length} programs of ≥ 200 columns to ${process.env.STRESS_RECORD}`);
+}

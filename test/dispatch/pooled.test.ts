@@ -2,7 +2,7 @@
 // exactness of each batch's choice against brute force (and of the HiGHS adapter against an exhaustive solver).
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
-import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled } from '../../src/core/dispatch/pooled.js';
+import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled, PooledPlanner } from '../../src/core/dispatch/pooled.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
@@ -206,5 +206,19 @@ describe('pooled: exact per-batch choice', () => {
     // A one-node budget proves optimality only when the root bound meets the incumbent: the Lagrangian bound does
     // for most of these (the cheapest-share bound alone almost never does).
     expect(provedAtRoot).toBeGreaterThan(programs / 2);
+  });
+});
+
+describe('pooled components (union–find over cars and requests)', () => {
+  it('keeps a pair whose two requests are already linked to other cars in one component, so no request is served twice', () => {
+    // Cars 0 and 1 each reach one request alone; car 2 reaches both as a pair, the cheapest choice. Linking car 2 to
+    // request 0 moves its root; a stale root would then cut request 0's set loose, and request 0 would sit in two
+    // components (car 0's single there, car 2's pair here), both chosen.
+    const planner = new PooledPlanner({ solver: bruteForceBinaryProgram });
+    const trip = (vehicle: number, requests: number[], marginalS: number) => ({ vehicle, requests, codes: [], marginalS, pickupS: requests.map(() => 0) });
+    type Choose = (t: unknown[], r: number[], u: Map<number, number>) => { vehicle: number; requests: number[] }[];
+    const choose = (planner as unknown as { choose: Choose }).choose.bind(planner);
+    const chosen = choose([trip(0, [0], 100), trip(1, [1], 100), trip(2, [0, 1], 100)], [0, 1], new Map([[0, 1000], [1, 1000]]));
+    expect(chosen.map((t) => [t.vehicle, t.requests])).toEqual([[2, [0, 1]]]);
   });
 });

@@ -1377,8 +1377,10 @@ export class PooledPlanner {
       return x;
     };
     for (const t of trips) {
-      const a = find(carId.get(t.vehicle)!);
       for (const r of t.requests) {
+        // The car's root afresh for each request: linking the first request may have moved it, and linking a stale
+        // root would cut it from its set (a pair's request could then sit in two components and be served twice).
+        const a = find(carId.get(t.vehicle)!);
         const b = find(carCount + reqId.get(r)!);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }

@@ -1,0 +1,178 @@
+// The exact split of large two-seat programs (LP prices, reduced-cost fixing, then components; decision 0030) against
+// the exhaustive solver and HiGHS: the same objective whatever the LP says, feasible choices, and a Lagrangian bound
+// that never exceeds the optimum.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
+import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
+import { lagrangianBound, splitByFixing, splitByLp, type LpRelaxation, type SplitStats } from '../../src/core/solve/split-by-fixing.js';
+import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
+import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../../src/io/highs-ilp.js';
+import { packingProgram } from './programs.js';
+
+const highs = await loadHighsBinarySolver();
+
+/** Pooled-like programs: car rows first, each column one car plus one request (single) or two (pair). */
+function twoSeatProgram(rng: Rng, cars: number, requests: number, pairsPerCar: number, singlesPerCar: number): BinaryProgram {
+  const penalty = Array.from({ length: requests }, () => 660 + rng.int(300) + (rng.next() < 0.2 ? 1e7 : 0));
+  const colStart: number[] = [0];
+  const rowIndex: number[] = [];
+  const cost: number[] = [];
+  for (let v = 0; v < cars; v++) {
+    const reach = Array.from({ length: singlesPerCar }, () => rng.int(requests));
+    for (const r of new Set(reach)) {
+      rowIndex.push(v, cars + r);
+      cost.push(rng.int(400) - penalty[r]);
+      colStart.push(rowIndex.length);
+    }
+    for (let t = 0; t < pairsPerCar; t++) {
+      const [a, b] = [reach[rng.int(reach.length)], reach[rng.int(reach.length)]];
+      if (a === b) continue;
+      rowIndex.push(v, cars + Math.min(a, b), cars + Math.max(a, b));
+      cost.push(200 + rng.int(500) - penalty[a] - penalty[b]);
+      colStart.push(rowIndex.length);
+    }
+  }
+  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
+}
+
+/** A metro-like program: cars and requests on a line, each car reaching the requests near it (a long chain of overlaps). */
+function lineProgram(rng: Rng, cars: number, requests: number, reach: number): BinaryProgram {
+  const penalty = Array.from({ length: requests }, () => 660 + rng.int(300));
+  const colStart: number[] = [0];
+  const rowIndex: number[] = [];
+  const cost: number[] = [];
+  for (let v = 0; v < cars; v++) {
+    const at = Math.floor((v / cars) * requests);
+    const near: number[] = [];
+    for (let r = Math.max(0, at - reach); r < Math.min(requests, at + reach); r++) near.push(r);
+    for (const r of near) {
+      rowIndex.push(v, cars + r);
+      cost.push(20 * Math.abs(r - at) + rng.int(200) - penalty[r]);
+      colStart.push(rowIndex.length);
+    }
+    for (let t = 0; t < 3; t++) {
+      const a = near[rng.int(near.length)];
+      const b = near[rng.int(near.length)];
+      if (a === b) continue;
+      rowIndex.push(v, cars + Math.min(a, b), cars + Math.max(a, b));
+      cost.push(20 * (Math.abs(a - at) + Math.abs(b - at)) + 300 + rng.int(300) - penalty[a] - penalty[b]);
+      colStart.push(rowIndex.length);
+    }
+  }
+  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
+}
+
+const carOf = (p: BinaryProgram): Int32Array => Int32Array.from({ length: p.colCount }, (_, j) => p.rowIndex[p.colStart[j]]);
+
+function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: number }): void {
+  expect(isFeasibleBinary(p, got.x)).toBe(true);
+  let sum = 0;
+  for (let j = 0; j < p.colCount; j++) if (got.x[j]) sum += p.cost[j];
+  expect(sum).toBe(got.objective);
+}
+
+const emptyStats = (): SplitStats => ({ programs: 0, columns: 0, keptColumns: 0, parts: 0, largestPart: 0, secondRounds: 0 });
+/** LP prices from HiGHS's duals, as splitByLp takes them. */
+const lpPrices = (p: BinaryProgram): Float64Array => {
+  const r = relaxWithHighs(highs).relax(p)!;
+  return Float64Array.from(r.rowDual, (d, i) => (i < (p.partitionRows ?? 0) ? 0 : Math.max(0, -d)));
+};
+
+describe('lagrangianBound', () => {
+  it('never exceeds the optimum, for any prices ≥ 0, and equals the LP bound at the LP prices', () => {
+    const rng = new Rng(3);
+    for (let k = 0; k < 40; k++) {
+      const p = twoSeatProgram(rng, 2 + rng.int(3), 3 + rng.int(4), 2, 3);
+      if (p.colCount > 20) continue;
+      const want = bruteForceBinaryProgram.solve(p)!.objective;
+      const mu = Float64Array.from({ length: p.rowCount }, () => rng.int(2000));
+      expect(lagrangianBound(p, carOf(p), mu).bound).toBeLessThanOrEqual(want + 1e-9);
+      const atLp = lagrangianBound(p, carOf(p), lpPrices(p)).bound;
+      expect(atLp).toBeLessThanOrEqual(want + 1e-6);
+      const r = relaxWithHighs(highs).relax(p)!;
+      let lpValue = 0;
+      for (let j = 0; j < p.colCount; j++) lpValue += p.cost[j] * r.x[j];
+      // The car rows kept as a partition: at least the LP's value (up to its tolerances).
+      expect(atLp).toBeGreaterThanOrEqual(lpValue - 1e-3);
+    }
+  });
+});
+
+describe('splitByFixing', () => {
+  it('keeps an optimum: the parts solved on their own add up to the whole optimum, with any prices and incumbent', () => {
+    const rng = new Rng(8);
+    let dropped = 0;
+    for (let k = 0; k < 60; k++) {
+      const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 2, 3);
+      if (p.colCount > 20) continue;
+      const want = bruteForceBinaryProgram.solve(p)!.objective;
+      const mu = k % 2 === 0 ? lpPrices(p) : Float64Array.from({ length: p.rowCount }, () => rng.int(1500));
+      // Incumbent: nothing taken (objective 0), or the optimum itself (the tightest fixing).
+      const inc = k % 3 === 0 ? bruteForceBinaryProgram.solve(p)! : { x: new Uint8Array(p.colCount), objective: 0 };
+      const parts = splitByFixing(p, carOf(p), mu, inc.x, inc.objective);
+      let total = 0;
+      let kept = 0;
+      for (const part of parts) {
+        expect(isFeasibleBinary(part.program, part.start)).toBe(true);
+        expect(part.program.partitionRows).toBeGreaterThan(0);
+        total += bruteForceBinaryProgram.solve(part.program)!.objective;
+        kept += part.columns.length;
+      }
+      expect(total).toBe(want);
+      dropped += p.colCount - kept;
+    }
+    // The fixing does something on these programs (else this test would not test it).
+    expect(dropped).toBeGreaterThan(0);
+  });
+});
+
+describe('splitByLp', () => {
+  it('matches the exhaustive solver on small programs, with the LP of HiGHS or with a nonsense one', () => {
+    const rng = new Rng(11);
+    const nonsense: LpRelaxation = {
+      relax: (q) => ({ x: Float64Array.from({ length: q.colCount }, () => rng.next()), rowDual: Float64Array.from({ length: q.rowCount }, () => -rng.int(3000)) }),
+    };
+    let proofs = 0;
+    for (let k = 0; k < 30; k++) {
+      const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 2, 3);
+      if (p.colCount > 20) continue;
+      const want = bruteForceBinaryProgram.solve(p)!.objective;
+      // restrictS 0: the restricted first round is as small as it can be, so the proof (or the second round) decides.
+      for (const [lp, restrictS] of [[relaxWithHighs(highs), 500], [relaxWithHighs(highs), 0], [nonsense, 0], [nonsense, 500]] as const) {
+        const stats = emptyStats();
+        const got = splitByLp(lp, bruteForceBinaryProgram, stats, restrictS).solve(p)!;
+        expect(got.objective).toBe(want);
+        expectConsistent(p, got);
+        proofs += stats.secondRounds;
+      }
+    }
+    // Some restricted first rounds could not be proven and took the exact second round.
+    expect(proofs).toBeGreaterThan(0);
+  });
+
+  it('matches HiGHS on large metro-like programs, splitting them into smaller parts', () => {
+    const rng = new Rng(12);
+    const stats = emptyStats();
+    const tuned = highs.withOptions(POOLED_HIGHS_OPTIONS);
+    const split = splitByLp(relaxWithHighs(tuned), twoSeatSolverChain(tuned), stats);
+    for (let k = 0; k < 6; k++) {
+      const p = lineProgram(rng, 60 + rng.int(60), 80 + rng.int(60), 6);
+      const want = highs.solve(p)!.objective;
+      const got = split.solve(p)!;
+      expect(got.objective).toBe(want);
+      expectConsistent(p, got);
+    }
+    expect(stats.parts).toBeGreaterThan(stats.programs);
+    expect(stats.keptColumns).toBeLessThan(stats.columns);
+  });
+
+  it('hands programs of another shape to the MIP untouched', () => {
+    const rng = new Rng(13);
+    const p = twoSeatProgram(rng, 3, 5, 2, 3);
+    const seen: BinaryProgram[] = [];
+    const spy: BinaryProgramSolver = { solve: (q) => (seen.push(q), bruteForceBinaryProgram.solve(q)) };
+    const noPartition = { ...p, partitionRows: undefined };
+    splitByLp(relaxWithHighs(highs), spy).solve(noPartition);
+    expect(seen).toEqual([noPartition]);
+  });
+});
