@@ -1,5 +1,5 @@
 // Replays large pooled programs recorded by the stress probe (STRESS_RECORD=FILE, bench/stress.ts) through HiGHS alone
-// (the route of programs ≥ GIANT_PROGRAM_COLUMNS since decision 0030) and through splitByLp in front of it: CPU time,
+// (the route of programs ≥ GIANT_PROGRAM_COLUMNS since decision 0029) and through splitByLp in front of it: CPU time,
 // HiGHS calls, objectives compared, and how the split cut the programs (columns kept by the fixing, parts, largest part).
 //   node --import tsx bench/split-programs.ts PROGRAMS.json [minColumns=1000]
 import { readFileSync } from 'node:fs';

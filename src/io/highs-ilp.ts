@@ -85,7 +85,7 @@ export class HighsBinarySolver implements BinaryProgramSolver {
 
 /**
  * The LP relaxation of p (x in [0, 1]) with this solver's options: x and the row duals, or null when HiGHS does not
- * report it optimal. For splitByLp (decision 0030), which trusts neither for exactness.
+ * report it optimal. For splitByLp (decision 0029), which trusts neither for exactness.
  */
 export function relaxWithHighs(solver: HighsBinarySolver): LpRelaxation {
   return { relax: (p) => solver.relax(p) };
@@ -113,7 +113,7 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
 /**
  * The solver chain of the `pooled` presets (decision 0026): packing branch and bound → two-seat dives → HiGHS with
  * POOLED_HIGHS_OPTIONS started from the best incumbent. Programs of GIANT_PROGRAM_COLUMNS or more skip the searches
- * (decision 0030): they are split exactly by LP reduced-cost fixing (splitByLp) and each part goes to the chain when
+ * (decision 0029): they are split exactly by LP reduced-cost fixing (splitByLp) and each part goes to the chain when
  * small or to HiGHS directly when it is itself giant.
  *
  * @example pooled({ solver: await loadPooledSolver() })
@@ -126,7 +126,7 @@ export async function loadPooledSolver(): Promise<BinaryProgramSolver> {
 }
 
 /**
- * Programs of this many columns or more skip the packing and two-seat searches (decision 0030): at metro density (the
+ * Programs of this many columns or more skip the packing and two-seat searches (decision 0029): at metro density (the
  * 1,000,000-request stress day's morning peak) the searches never prove one, and HiGHS alone took 33–43 % less CPU
  * on them; split by splitByLp first, a third less again. San Francisco's programs stay below it (at most ~690 columns
  * on a 320-car day), so its decisions do not change.

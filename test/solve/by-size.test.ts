@@ -1,4 +1,4 @@
-// Routing programs by size (decision 0030): the presets' solver splits giant programs by their LP (no search over the
+// Routing programs by size (decision 0029): the presets' solver splits giant programs by their LP (no search over the
 // whole of them) and keeps the chain for the rest, with the optimum either way.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/core/random.js';
@@ -54,7 +54,7 @@ describe('bySize', () => {
   });
 });
 
-describe('loadPooledSolver routing (decision 0030)', () => {
+describe('loadPooledSolver routing (decision 0029)', () => {
   it('splits giant programs by their LP first and keeps the chain for smaller ones, to the same optimum as HiGHS', async () => {
     const highs = await loadHighsBinarySolver();
     const preset = await loadPooledSolver();

@@ -1,4 +1,4 @@
-// The exact split of large two-seat programs (LP prices, reduced-cost fixing, then components; decision 0030) against
+// The exact split of large two-seat programs (LP prices, reduced-cost fixing, then components; decision 0029) against
 // the exhaustive solver and HiGHS: the same objective whatever the LP says, feasible choices, and a Lagrangian bound
 // that never exceeds the optimum.
 import { describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '
  * must be exact: the objective is then the optimum either way, and only which of equal optima is returned may depend
  * on the route (decision 0026's tie rule).
  *
- * Used by the presets (decision 0030): pooled's giant programs at metro density (thousands of columns, many
+ * Used by the presets (decision 0029): pooled's giant programs at metro density (thousands of columns, many
  * must-serve requests at a 10⁷ s penalty) go straight to HiGHS, where the packing search's Lagrangian root and the
  * two-seat dives never prove one and only add their own cost.
  *

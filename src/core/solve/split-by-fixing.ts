@@ -1,6 +1,6 @@
 // Exact decomposition of large two-seat trip programs (pooled at metro density): prices from the LP relaxation's duals,
 // reduced-cost fixing with the Lagrangian bound of those prices, then the connected components of the columns that
-// survive, each solved on its own (decision 0030).
+// survive, each solved on its own (decision 0029).
 
 import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from './ilp.js';
 
