@@ -166,7 +166,7 @@ class LegTimes {
  * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
  * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent.
  */
-const NEAR_MASK = (1 << 13) - 1;
+const NEAR_MASK = (1 << 16) - 1;
 
 class MsCache {
   size = 0;
@@ -449,8 +449,8 @@ export class PooledPlanner {
   private readonly assignment = new AssignmentSolver();
   private legs: LegTimes | null = null;
   private landmarks: Landmarks | null = null;
-  /** Predicted (then actual) pickup time per request. */
-  private readonly pickupAtS = new Map<number, number>();
+  /** Predicted (then actual) pickup time per request (NaN: none; a typed array, as it is read per drop-off evaluated). */
+  private pickupAtS = new Float64Array(0);
   /** Straight-line lower bounds (fast mode only). */
   private plane: Plane | null = null;
   /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
@@ -575,6 +575,15 @@ export class PooledPlanner {
     return s.pickupDwellS + roundLegS((ms / 1000) * legs.factor[hourOf(departS)]);
   }
 
+  private setPickupS(s: FleetSnapshot, r: number, pickupS: number): void {
+    if (r >= this.pickupAtS.length) {
+      const next = new Float64Array(Math.max(s.requestCount, r + 1, 2 * this.pickupAtS.length, 1024)).fill(NaN);
+      next.set(this.pickupAtS);
+      this.pickupAtS = next;
+    }
+    this.pickupAtS[r] = pickupS;
+  }
+
   private growDirect(count: number): void {
     const next = new Float64Array(Math.max(count, 2 * this.directMs.length, 1024)).fill(-1);
     next.set(this.directMs);
@@ -663,8 +672,8 @@ export class PooledPlanner {
       } else {
         let k = 0;
         while (k < pickN && pickR[k] !== r) k++;
-        const pickS = k < pickN ? pickT[k] : this.pickupAtS.get(r);
-        if (pickS === undefined) return Infinity;
+        const pickS = k < pickN ? pickT[k] : r < this.pickupAtS.length ? this.pickupAtS[r] : NaN;
+        if (pickS !== pickS) return Infinity;
         const rideS = arriveS - pickS;
         const directS = this.direct(s, r, pickS);
         if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return Infinity;
@@ -745,7 +754,7 @@ export class PooledPlanner {
         if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
           onboard.push(st.request);
           if (!s.requestAcceptsSharing[st.request]) solo++;
-          if (!this.pickupAtS.has(st.request)) known = false;
+          if (!(st.request < this.pickupAtS.length && this.pickupAtS[st.request] === this.pickupAtS[st.request])) known = false;
         }
       }
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
@@ -825,18 +834,42 @@ export class PooledPlanner {
       const cx = Math.min(grid.nx - 1, Math.max(0, Math.floor((px - grid.x0) / grid.cellM)));
       const cy = Math.min(grid.ny - 1, Math.max(0, Math.floor((py - grid.y0) / grid.cellM)));
       const maxRing = Math.max(cx, grid.nx - 1 - cx, cy, grid.ny - 1 - cy);
+      const nx = grid.nx;
+      const cellFirst = grid.cellFirst;
+      const cellCar = grid.cellCar;
       for (let ring = 0; ring <= maxRing; ring++) {
         // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
         const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
         if (boundS > this.kthS || boundS > deadline) break;
         for (let y = cy - ring; y <= cy + ring; y++) {
           if (y < 0 || y >= grid.ny) continue;
-          const edge = y === cy - ring || y === cy + ring;
-          for (let x = cx - ring; x <= cx + ring; x += edge || ring === 0 ? 1 : 2 * ring) {
-            if (x < 0 || x >= grid.nx) continue;
-            const cell = y * grid.nx + x;
-            for (let k = grid.cellFirst[cell]; k < grid.cellFirst[cell + 1]; k++) {
-              const v = grid.cellCar[k];
+          // The ring's cells of this row, left to right: all of an edge row, else its two ends. Cells of one row are
+          // adjacent in the CSR, so a run of cells is one run of cars (the same cars in the same order, without a loop
+          // over the empty cells between them).
+          const row = y * nx;
+          let from0: number;
+          let to0: number;
+          let from1 = 0;
+          let to1 = 0;
+          if (ring === 0 || y === cy - ring || y === cy + ring) {
+            from0 = cellFirst[row + Math.max(0, cx - ring)];
+            to0 = cellFirst[row + Math.min(nx - 1, cx + ring) + 1];
+          } else {
+            from0 = to0 = 0;
+            if (cx - ring >= 0) {
+              from0 = cellFirst[row + cx - ring];
+              to0 = cellFirst[row + cx - ring + 1];
+            }
+            if (cx + ring < nx) {
+              from1 = cellFirst[row + cx + ring];
+              to1 = cellFirst[row + cx + ring + 1];
+            }
+          }
+          for (let run = 0; run < 2; run++) {
+            const from = run === 0 ? from0 : from1;
+            const to = run === 0 ? to0 : to1;
+            for (let k = from; k < to; k++) {
+              const v = cellCar[k];
               const divS = carDivS[v];
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
@@ -1031,11 +1064,12 @@ export class PooledPlanner {
       }
       return at;
     };
-    vehicles.sort((a, b) => a - b);
+    // Ascending (a typed array sorts numerically without a comparator call per comparison).
+    const carsInOrder = Int32Array.from(vehicles).sort();
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
     // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
     const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
-    for (const v of vehicles) {
+    for (const v of carsInOrder) {
       const car = this.car(v);
       const singles: number[] = [];
       const singlesMs: number[] = [];
@@ -1096,13 +1130,13 @@ export class PooledPlanner {
       costS += t.marginalS;
       objectiveS += t.marginalS;
       for (const r of t.requests) objectiveS -= unservedS.get(r)!;
-      t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
+      t.requests.forEach((r, k) => this.setPickupS(s, r, t.pickupS[k]));
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
     // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    const touched = mergeAscending(Array.from(newPlan.keys()).sort((a, b) => a - b), this.planned);
+    const touched = mergeAscending(Int32Array.from(newPlan.keys()).sort(), this.planned);
     for (const v of touched) {
       const car = this.car(v);
       const current = car.stops;
@@ -1114,7 +1148,7 @@ export class PooledPlanner {
     }
     commands.push(...clearing);
     // Forget riders that are gone.
-    for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
+    for (const r of s.cancelledRequests) if (r < this.pickupAtS.length) this.pickupAtS[r] = NaN;
     return { commands, served, costS, tripCount: trips.length, objectiveS };
   }
 
@@ -1654,7 +1688,7 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
 }
 
 /** The union of two ascending lists of distinct numbers, ascending. */
-function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+function mergeAscending(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;
