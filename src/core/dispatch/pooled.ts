@@ -424,6 +424,8 @@ const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
+/** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pairLows offset). */
+const PAIR_FIELDS = 7;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
@@ -479,12 +481,10 @@ export class PooledPlanner {
   /** Scratch of candidateCars: the best offers so far (see offer). */
   private topV: number[] = [];
   private topS: number[] = [];
-  /** Free-flow ms from the car's divert node to the pickup where computed (else NaN); candMs: the last result's. */
+  /** Free-flow ms from the car's divert node to the pickup where computed (else NaN). */
   private topMs: number[] = [];
-  private candMs: number[] = [];
-  /** The landmark lower bound (ms) on that leg where computed (else NaN); candLowMs: the last result's. */
+  /** The landmark lower bound (ms) on that leg where computed (else NaN). */
   private topLowMs: number[] = [];
-  private candLowMs: number[] = [];
   /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
   private firstLowMsOf: number[][] = [];
@@ -518,12 +518,25 @@ export class PooledPlanner {
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
   private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
+  /** Scratch of plan: one car's feasible singles (request, first-leg ms and bound), and the batch's pair candidates. */
+  private readonly singles: number[] = [];
+  private readonly singlesMs: number[] = [];
+  private readonly singlesLowMs: number[] = [];
+  private readonly pairCand: number[] = [];
+  private readonly pairCars: number[] = [];
+  private readonly pairEnd: number[] = [];
   /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
   private readonly pairNode = new Int32Array(4);
   private readonly pairLow = new Float64Array(16);
-  /** Open cars by the node their current leg ends at (this batch; lists emptied, not dropped, between batches). */
-  private endingAt = new Map<number, number[]>();
-  /** The nodes of endingAt whose lists are not empty. */
+  /**
+   * Open cars by the node their current leg ends at, this batch: a list per node, ascending, linked through
+   * endingNext (first car endingFirst[node], last endingLast[node]; -1 none). Typed arrays, as a Map's lookups and
+   * lists cost more than the rest of indexing a car.
+   */
+  private endingFirst = new Int32Array(0);
+  private endingLast = new Int32Array(0);
+  private endingNext = new Int32Array(0);
+  /** The nodes with a list this batch (their lists are emptied at the next). */
   private endingUsed: number[] = [];
   /** Grid cell of each open car's divert node (valid while carRowNode holds that node). */
   private carCellNow = new Int32Array(0);
@@ -800,8 +813,11 @@ export class PooledPlanner {
     return c;
   }
 
-  /** Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current). */
-  private candidateCars(s: FleetSnapshot, r: number, nowS: number): number[] {
+  /**
+   * Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current): their
+   * count, the cars in topV[0 …], their first-leg ms and its lower bound in topMs and topLowMs (no array per request).
+   */
+  private candidateCars(s: FleetSnapshot, r: number, nowS: number): number {
     const deadline = this.deadlineS(s, r);
     const p = s.requestPickupNode[r];
     this.topN = 0;
@@ -813,9 +829,9 @@ export class PooledPlanner {
       // Grid rings outward from the pickup. Every car with an exact arrival ≤ the maxCars-th found so far is tried:
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
-      const ending = this.endingAt.get(p);
       const carEndS = this.carEndS;
-      if (ending) for (const v of ending) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
+      const endingNext = this.endingNext;
+      for (let v = this.endingFirst[p]; v >= 0; v = endingNext[v]) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
       const carDivS = this.carDivS;
       const carDivAt = this.carDivAt;
       const carEndNode = this.carEndNode;
@@ -904,16 +920,19 @@ export class PooledPlanner {
         if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
       }
     }
-    const out = this.topV.slice(0, this.topN);
-    this.candMs = this.topMs.slice(0, this.topN);
-    this.candLowMs = this.topLowMs.slice(0, this.topN);
+    let count = this.topN;
     const cur = s.requestVehicle[r];
-    if (cur >= 0 && this.carOpen[cur] === 1 && !out.includes(cur)) {
-      out.push(cur);
-      this.candMs.push(NaN);
-      this.candLowMs.push(NaN);
+    if (cur >= 0 && this.carOpen[cur] === 1) {
+      let listed = false;
+      for (let k = 0; k < count && !listed; k++) listed = this.topV[k] === cur;
+      if (!listed) {
+        this.topV[count] = cur;
+        this.topMs[count] = NaN;
+        this.topLowMs[count] = NaN;
+        count++;
+      }
     }
-    return out;
+    return count;
   }
 
   /**
@@ -1025,14 +1044,14 @@ export class PooledPlanner {
     }
     const vehicles: number[] = [];
     for (const r of requests) {
-      const cars = this.candidateCars(s, r, nowS);
-      for (let k = 0; k < cars.length; k++) {
-        const v = cars[k];
+      const count = this.candidateCars(s, r, nowS);
+      for (let k = 0; k < count; k++) {
+        const v = this.topV[k];
         const list = this.requestsOf[v];
         if (list.length === 0) vehicles.push(v);
         list.push(r);
-        this.firstMsOf[v].push(this.candMs[k]);
-        this.firstLowMsOf[v].push(this.candLowMs[k]);
+        this.firstMsOf[v].push(this.topMs[k]);
+        this.firstLowMsOf[v].push(this.topLowMs[k]);
       }
     }
     // Trips per car.
@@ -1065,21 +1084,30 @@ export class PooledPlanner {
       return at;
     };
     // Ascending (a typed array sorts numerically without a comparator call per comparison).
-    const carsInOrder = Int32Array.from(vehicles).sort();
+    const carsInOrder = new Int32Array(vehicles).sort();
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
-    // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
-    const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
+    // Per pair of a car, PAIR_FIELDS numbers in pairCand: the two requests, their first-leg ms and lower bounds, and
+    // their pair's lower-bound legs (offset in pairLows); the cars with pairs in pairCars, each one's end in pairEnd.
+    const pairCand = this.pairCand;
+    const pairCars = this.pairCars;
+    const pairEnd = this.pairEnd;
+    pairCand.length = 0;
+    pairCars.length = 0;
+    pairEnd.length = 0;
+    const singles = this.singles;
+    const singlesMs = this.singlesMs;
+    const singlesLowMs = this.singlesLowMs;
     for (const v of carsInOrder) {
       const car = this.car(v);
-      const singles: number[] = [];
-      const singlesMs: number[] = [];
-      const singlesLowMs: number[] = [];
+      singles.length = 0;
+      singlesMs.length = 0;
+      singlesLowMs.length = 0;
       const reqs = this.requestsOf[v];
       const firstMs = this.firstMsOf[v];
       const firstLowMs = this.firstLowMsOf[v];
       for (let k = 0; k < reqs.length; k++) {
         const r = reqs[k];
-        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
+        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
         if (t) {
           trips.push(t);
           singles.push(r);
@@ -1091,20 +1119,24 @@ export class PooledPlanner {
       firstMs.length = 0;
       firstLowMs.length = 0;
       if (car.onboard.length > 0) continue;
-      const list: [number, number, number, number, number, number, number][] = [];
+      const first = pairCand.length;
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
           const at = mayPair(singles[i], singles[j]);
           if (at < 0) continue;
-          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at]);
+          pairCand.push(singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at);
         }
       }
-      if (list.length > 0) pairCandidates.set(v, list);
+      if (pairCand.length > first) {
+        pairCars.push(v);
+        pairEnd.push(pairCand.length);
+      }
     }
-    for (const [v, list] of pairCandidates) {
+    for (let c = 0; c < pairCars.length; c++) {
+      const v = pairCars[c];
       const pairs: Trip[] = [];
-      for (const [a, b, msA, msB, lowA, lowB, at] of list) {
-        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB, lowA, lowB, at);
+      for (let k = c === 0 ? 0 : pairEnd[c - 1]; k < pairEnd[c]; k += PAIR_FIELDS) {
+        const t = this.bestTrip(s, v, pairCand[k], pairCand[k + 1], baseS[v], pairCand[k + 2], pairCand[k + 3], pairCand[k + 4], pairCand[k + 5], pairCand[k + 6]);
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
@@ -1136,7 +1168,7 @@ export class PooledPlanner {
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
     // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    const touched = mergeAscending(Int32Array.from(newPlan.keys()).sort(), this.planned);
+    const touched = mergeAscending(new Int32Array(newPlan.keys()).sort(), this.planned);
     for (const v of touched) {
       const car = this.car(v);
       const current = car.stops;
@@ -1158,11 +1190,19 @@ export class PooledPlanner {
    * so a large, mostly idle fleet costs a few array reads per car here.
    */
   private indexCars(s: FleetSnapshot): void {
-    for (const node of this.endingUsed) this.endingAt.get(node)!.length = 0;
+    const endingFirst = this.endingFirst;
+    for (const node of this.endingUsed) endingFirst[node] = -1;
     this.endingUsed.length = 0;
     const landmarks = this.landmarks;
     const grid = this.grid;
     if (!landmarks || !grid) return;
+    if (this.endingFirst.length !== s.travelTimes.nodeCount) {
+      this.endingFirst = new Int32Array(s.travelTimes.nodeCount).fill(-1);
+      this.endingLast = new Int32Array(s.travelTimes.nodeCount).fill(-1);
+    }
+    if (this.endingNext.length !== s.vehicleCount) this.endingNext = new Int32Array(s.vehicleCount);
+    const endingLast = this.endingLast;
+    const endingNext = this.endingNext;
     const plane = this.plane!;
     const n = s.vehicleCount;
     const cellOf = grid.carCell;
@@ -1209,10 +1249,13 @@ export class PooledPlanner {
       }
       const endNode = carEndNode[v];
       if (endNode !== node) {
-        let list = this.endingAt.get(endNode);
-        if (!list) this.endingAt.set(endNode, (list = []));
-        if (list.length === 0) this.endingUsed.push(endNode);
-        list.push(v);
+        const last = this.endingFirst[endNode] < 0 ? -1 : endingLast[endNode];
+        if (last < 0) {
+          this.endingFirst[endNode] = v;
+          this.endingUsed.push(endNode);
+        } else endingNext[last] = v;
+        endingLast[endNode] = v;
+        endingNext[v] = -1;
       }
       const cell = carCellNow[v];
       cellOf[v] = cell;
@@ -1241,44 +1284,45 @@ export class PooledPlanner {
   }
 
   /**
-   * The cheapest feasible stop order for car v and the new requests rs, or null. Legs known already may be given:
-   * the car to each pickup (exact ms and landmark bound ms, from candidateCars) and, for a pair, the offset of the
-   * lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
+   * The cheapest feasible stop order for car v and the new request r0 (with r1 for a pair; r1 = -1 for a single), or
+   * null. Legs known already may be given: the car to each pickup (exact ms and landmark bound ms, from candidateCars)
+   * and, for a pair, the offset of the lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
    */
-  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
+  private bestTrip(s: FleetSnapshot, v: number, r0: number, r1: number, baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
     const car = this.car(v);
     const items = this.items;
     let orders: readonly (readonly number[])[];
-    if (rs.length === 1) {
-      const r = rs[0];
-      items[0] = r * 2;
-      items[1] = r * 2 + 1;
+    const pair = r1 >= 0;
+    if (!pair) {
+      items[0] = r0 * 2;
+      items[1] = r0 * 2 + 1;
       if (car.onboard.length === 0) orders = ORDERS_1;
       else {
         items[2] = car.onboard[0] * 2 + 1;
         orders = ORDERS_ONBOARD;
       }
     } else {
-      const [a, b] = rs;
-      items[0] = a * 2;
-      items[1] = a * 2 + 1;
-      items[2] = b * 2;
-      items[3] = b * 2 + 1;
+      items[0] = r0 * 2;
+      items[1] = r0 * 2 + 1;
+      items[2] = r1 * 2;
+      items[3] = r1 * 2 + 1;
       orders = ORDERS_2;
     }
-    // Legs memoised over this trip's nodes (the car's divert node, then the items): every order reuses them.
-    this.lowMemo.fill(NaN);
+    // Legs memoised over this trip's nodes (the car's divert node, then the items): every order reuses them. Only the
+    // slots of this trip's node indexes (0 … stops) are read, so only they are cleared.
+    const usedSlots = orders[0].length * (TRIP_NODES + 1) + 1;
+    this.lowMemo.fill(NaN, 0, usedSlots);
     const msMemo = this.msMemo;
-    msMemo.fill(NaN);
+    msMemo.fill(NaN, 0, usedSlots);
     // Legs known already: the car to each pickup (candidateCars), and each ride's direct leg (direct).
     msMemo[1] = firstMs0;
-    msMemo[TRIP_NODES + 2] = rs[0] < this.directMs.length ? this.directMs[rs[0]] : -1;
-    if (rs.length > 1) {
+    msMemo[TRIP_NODES + 2] = r0 < this.directMs.length ? this.directMs[r0] : -1;
+    if (pair) {
       msMemo[3] = firstMs1;
-      msMemo[3 * TRIP_NODES + 4] = rs[1] < this.directMs.length ? this.directMs[rs[1]] : -1;
+      msMemo[3 * TRIP_NODES + 4] = r1 < this.directMs.length ? this.directMs[r1] : -1;
     }
     if (msMemo[TRIP_NODES + 2] < 0) msMemo[TRIP_NODES + 2] = NaN;
-    if (msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
+    if (pair && msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
     const codes = this.orderCodes;
     const memoIdx = this.orderIdx;
     const m = orders.length;
@@ -1292,11 +1336,11 @@ export class PooledPlanner {
       // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
       // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
       rank[ranked++] = 0;
-    } else this.knownLowerLegs(s, rs, firstLowMs0, firstLowMs1, pairAt);
+    } else this.knownLowerLegs(s, r0, r1, firstLowMs0, firstLowMs1, pairAt);
     // A pair's orders that mayPair found impossible from now on are impossible for this car too (its lower bound
     // only starts later): skipped, as their bound would be infinite.
     const possible = pairAt >= 0 ? this.pairMasks[pairAt / 16] : -1;
-    const orderBit = rs.length > 1 && rs[0] > rs[1] ? ORDER_BIT_FLIPPED : ORDER_BIT;
+    const orderBit = pair && r0 > r1 ? ORDER_BIT_FLIPPED : ORDER_BIT;
     for (let o = ranked; o < m; o++) {
       if ((possible & orderBit[o]) === 0) continue;
       const ord = orders[o];
@@ -1333,15 +1377,15 @@ export class PooledPlanner {
       if (bestO < 0 || marginalS < bestMarginalS) {
         bestO = o;
         bestMarginalS = marginalS;
-        bestPick0 = this.pickupOf(rs[0]);
-        if (rs.length > 1) bestPick1 = this.pickupOf(rs[1]);
+        bestPick0 = this.pickupOf(r0);
+        if (pair) bestPick1 = this.pickupOf(r1);
       }
     }
     if (bestO < 0) return null;
     const ord = orders[bestO];
     const bestCodes = new Array<number>(len);
     for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
-    return { vehicle: v, requests: rs, codes: bestCodes, marginalS: bestMarginalS, pickupS: rs.length > 1 ? [bestPick0, bestPick1] : [bestPick0] };
+    return { vehicle: v, requests: pair ? [r0, r1] : [r0], codes: bestCodes, marginalS: bestMarginalS, pickupS: pair ? [bestPick0, bestPick1] : [bestPick0] };
   }
 
   /**
@@ -1349,19 +1393,19 @@ export class PooledPlanner {
    * lowerLegS would compute: the car to each pickup from its landmark bound ms, each ride's direct leg (kept per
    * request), and a pair's legs among its stops from mayPair (stops there in the order of the lower request first).
    */
-  private knownLowerLegs(s: FleetSnapshot, rs: readonly number[], firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
+  private knownLowerLegs(s: FleetSnapshot, r0: number, r1: number, firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
     const low = this.lowMemo;
     const minFactor = this.legs!.minFactor;
     // As lowerLegS (the leg a → b with a = b never reads its memo slot).
     if (firstLowMs0 === firstLowMs0) low[1] = Math.round(((firstLowMs0 / 1000) * minFactor) * (1 - 1e-12));
-    low[TRIP_NODES + 2] = this.directLower(s, rs[0]);
-    if (rs.length < 2) return;
+    low[TRIP_NODES + 2] = this.directLower(s, r0);
+    if (r1 < 0) return;
     if (firstLowMs1 === firstLowMs1) low[3] = Math.round(((firstLowMs1 / 1000) * minFactor) * (1 - 1e-12));
-    low[3 * TRIP_NODES + 4] = this.directLower(s, rs[1]);
+    low[3 * TRIP_NODES + 4] = this.directLower(s, r1);
     if (pairAt < 0) return;
     const pairLows = this.pairLows;
-    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if rs[0] is the higher.
-    const flip = rs[0] > rs[1] ? 2 : 0;
+    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if r0 is the higher.
+    const flip = r0 > r1 ? 2 : 0;
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 4; j++) {
         const lb = pairLows[pairAt + (i ^ flip) * 4 + (j ^ flip)];
@@ -1405,7 +1449,9 @@ export class PooledPlanner {
     const carId = new Map<number, number>();
     for (const t of trips) if (!carId.has(t.vehicle)) carId.set(t.vehicle, carId.size);
     const carCount = carId.size;
-    const parent = Int32Array.from({ length: carCount + requests.length }, (_, i) => i);
+    // Filled by a loop: TypedArray.from with a map function calls it through the iterator protocol, per element.
+    const parent = new Int32Array(carCount + requests.length);
+    for (let i = 0; i < parent.length; i++) parent[i] = i;
     const find = (x: number): number => {
       while (parent[x] !== x) x = parent[x] = parent[parent[x]];
       return x;
@@ -1493,8 +1539,9 @@ export class PooledPlanner {
       }
       rowFirst[i + 1] = col.length;
     }
-    const pen = Float64Array.from(rows, (r) => unservedS.get(r)!);
-    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: Uint32Array.from(col), cost: Float64Array.from(cost), unassignedCost: pen });
+    const pen = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) pen[i] = unservedS.get(rows[i])!;
+    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: new Uint32Array(col), cost: new Float64Array(cost), unassignedCost: pen });
     // The chosen edge of each row (the cheapest to that column, as the solver keeps duplicates' cheaper one).
     const matchCost = new Float64Array(rows.length);
     const chosen: Trip[] = [];
@@ -1585,7 +1632,7 @@ export class PooledPlanner {
       rowCount,
       cost,
       colStart,
-      rowIndex: Int32Array.from(rowIndex),
+      rowIndex: new Int32Array(rowIndex),
       value: new Float64Array(rowIndex.length).fill(1),
       rowLower: new Float64Array(rowCount),
       rowUpper: new Float64Array(rowCount).fill(1),
@@ -1611,11 +1658,11 @@ export class PooledPlanner {
       const car = this.car(v);
       if (car.open) {
         for (let i = 0; i < requests.length; i++) {
-          const t = this.bestTrip(s, v, [requests[i]], this.baseOf(s, v, baseS));
+          const t = this.bestTrip(s, v, requests[i], -1, this.baseOf(s, v, baseS));
           if (t) list.push(t);
           if (car.onboard.length > 0) continue;
           for (let j = i + 1; j < requests.length; j++) {
-            const t2 = this.bestTrip(s, v, [requests[i], requests[j]], this.baseOf(s, v, baseS));
+            const t2 = this.bestTrip(s, v, requests[i], requests[j], this.baseOf(s, v, baseS));
             if (t2) list.push(t2);
           }
         }
