@@ -1338,6 +1338,12 @@ export class PooledPlanner {
    */
   private bestTrip(s: FleetSnapshot, v: number, r0: number, r1: number, baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
     const car = this.car(v);
+    if (r1 < 0 && car.onboard.length === 0 && this.legs!.factor && this.limits.minDetourS >= 0) return this.soloTrip(s, v, car, r0, baseS, firstMs0);
+    return this.bestTripGeneral(s, v, car, r0, r1, baseS, firstMs0, firstMs1, firstLowMs0, firstLowMs1, pairAt);
+  }
+
+  /** bestTrip by evaluating the orders (lower bounds first). */
+  private bestTripGeneral(s: FleetSnapshot, v: number, car: CarState, r0: number, r1: number, baseS: number, firstMs0: number, firstMs1: number, firstLowMs0: number, firstLowMs1: number, pairAt: number): Trip | null {
     const items = this.items;
     let orders: readonly (readonly number[])[];
     const pair = r1 >= 0;
@@ -1434,6 +1440,37 @@ export class PooledPlanner {
     const bestCodes = new Array<number>(len);
     for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
     return { vehicle: v, requests: pair ? [r0, r1] : [r0], codes: bestCodes, marginalS: bestMarginalS, pickupS: pair ? [bestPick0, bestPick1] : [bestPick0] };
+  }
+
+  /**
+   * bestTrip of one request for a car with no rider (fast mode, detour floor ≥ 0): what evaluating its one order
+   * [pickup, drop-off] gives, without the general loop. The ride is the direct ride itself (the same leg, departing
+   * at the same time), so it adds no delay and meets any detour limit ≥ 0; the cost is the wait (and the late
+   * penalty). Where the direct leg is not finite the general evaluation decides (its delay would be ∞ − ∞).
+   */
+  private soloTrip(s: FleetSnapshot, v: number, car: CarState, r: number, baseS: number, firstMs: number): Trip | null {
+    const legs = this.legs!;
+    const p = s.requestPickupNode[r];
+    const d = s.requestDropoffNode[r];
+    if (p !== d) {
+      if (r >= this.directMs.length) this.growDirect(s.requestCount);
+      let ms = this.directMs[r];
+      if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
+      if (ms === Infinity) return this.bestTripGeneral(s, v, car, r, -1, baseS, firstMs, NaN, NaN, NaN, -1);
+    }
+    // As evalStops: the car's leg end, or its divert node and time plus the leg (memoised first leg, else cached).
+    let arriveS: number;
+    if (p === car.endNode) arriveS = car.endS;
+    else if (p === car.divNode) arriveS = car.divS;
+    else {
+      const ms = firstMs === firstMs ? firstMs : legs.ms(car.divNode, p);
+      arriveS = car.divS + roundLegS((ms / 1000) * legs.factor![hourOf(car.divS)]);
+    }
+    if (arriveS > this.deadlineS(s, r)) return null;
+    if (car.load + s.requestRiders[r] > s.seats) return null;
+    let cost = arriveS - s.requestS[r];
+    if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
+    return { vehicle: v, requests: [r], codes: [r * 2, r * 2 + 1], marginalS: cost - baseS, pickupS: [arriveS] };
   }
 
   /**

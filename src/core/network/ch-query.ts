@@ -8,6 +8,10 @@ import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.
 import { buildPointLayout, NO_PATH_MS, PointQueries, type CoreTable, type PointLayout } from './ch-point.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
+/** Which list a CH edge index is in (see ChTravelTimes.unpackEdge). */
+const UP = 0;
+const DOWN = 1;
+
 /** The settled, unstalled ranks of one upward search and their distances (ms). */
 interface SearchSpace {
   ranks: Uint32Array;
@@ -73,7 +77,9 @@ export class ChTravelTimes implements TravelTimes {
   private spaceCacheEntries = 0;
   /** Point queries through the core, made on first use (null: the layout does not fit, use pointQuery). */
   private points: PointQueries | null | undefined = undefined;
-  private unpackStack = new Int32Array(192);
+  private unpackStack = new Int32Array(256);
+  /** See unpackEdge. */
+  private halves: { up: Int32Array; down: Int32Array } | undefined = undefined;
   private pathBuf = new Uint32Array(256);
 
   /** @param graph the network `ch` was built from (checked by fingerprint). */
@@ -337,14 +343,14 @@ export class ChTravelTimes implements TravelTimes {
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const e = chain[i];
-      len = this.unpackEdge(this.tailOfUpEdge(e), ch.upHead[e], ch.upMid[e], len);
+      len = this.unpackEdge(this.tailOfUpEdge(e), ch.upHead[e], UP, e, len);
     }
     // Backward half: the backward search reached v = downHead[e] from the rank x that stores down edge e, and that
     // edge stands for v → x, so following parents from meet walks the path forwards towards t.
     for (let v = this.meet; this.parentB[v] >= 0; ) {
       const e = this.parentB[v];
       const x = this.ownerOfDownEdge(e);
-      len = this.unpackEdge(v, x, ch.downMid[e], len);
+      len = this.unpackEdge(v, x, DOWN, e, len);
       v = x;
     }
     return len;
@@ -359,37 +365,62 @@ export class ChTravelTimes implements TravelTimes {
     return ownerOf(this.ch.downFirst, e);
   }
 
-  /** Appends the original nodes after `a` on the CH edge a → b (ranks) with middle `mid`; returns the new length. */
-  private unpackEdge(a: number, b: number, mid: number, len: number): number {
+  /**
+   * Appends the original nodes after `a` on the CH edge a → b (ranks), edge e of the up (UP: stored at a) or down
+   * (DOWN: stored at b) lists; returns the new length. A shortcut a → b through its middle m is the down edge stored at
+   * m with head a (a → m) and the up edge stored at m with head b (m → b), the fastest of each (findChEdge); they are
+   * found once per shortcut and kept (upHalves, downHalves), since paths share most of their shortcuts.
+   */
+  private unpackEdge(a: number, b: number, kind: number, e: number, len: number): number {
     const ch = this.ch;
+    const halves = this.halvesOf();
     let stack = this.unpackStack;
     let sp = 0;
     stack[sp++] = a;
     stack[sp++] = b;
-    stack[sp++] = mid;
+    stack[sp++] = kind;
+    stack[sp++] = e;
     while (sp > 0) {
-      const m = stack[--sp];
+      const edge = stack[--sp];
+      const k = stack[--sp];
       const y = stack[--sp];
       const x = stack[--sp];
+      const m = k === UP ? ch.upMid[edge] : ch.downMid[edge];
       if (m < 0) {
         this.ensurePath(len + 1);
         this.pathBuf[len++] = ch.order[y];
         continue;
       }
-      if (sp + 6 > stack.length) {
+      if (sp + 8 > stack.length) {
         const bigger = new Int32Array(stack.length * 2);
         bigger.set(stack);
         this.unpackStack = stack = bigger;
       }
+      const memo = k === UP ? halves.up : halves.down;
+      let first = memo[2 * edge];
+      let second = memo[2 * edge + 1];
+      if (first < 0) {
+        first = findChEdge(ch.downFirst, ch.downHead, ch.downTimeMs, m, x);
+        second = findChEdge(ch.upFirst, ch.upHead, ch.upTimeMs, m, y);
+        memo[2 * edge] = first;
+        memo[2 * edge + 1] = second;
+      }
       // Push the second half first so that x → m is unpacked (popped) first.
       stack[sp++] = m;
       stack[sp++] = y;
-      stack[sp++] = ch.upMid[findChEdge(ch.upFirst, ch.upHead, ch.upTimeMs, m, y)];
+      stack[sp++] = UP;
+      stack[sp++] = second;
       stack[sp++] = x;
       stack[sp++] = m;
-      stack[sp++] = ch.downMid[findChEdge(ch.downFirst, ch.downHead, ch.downTimeMs, m, x)];
+      stack[sp++] = DOWN;
+      stack[sp++] = first;
     }
     return len;
+  }
+
+  /** Per shortcut, its two halves' edge indexes (down edge, up edge; -1 not found yet), made on first use. */
+  private halvesOf(): { up: Int32Array; down: Int32Array } {
+    return (this.halves ??= { up: new Int32Array(2 * this.ch.upHead.length).fill(-1), down: new Int32Array(2 * this.ch.downHead.length).fill(-1) });
   }
 
   private ensurePath(len: number): void {
