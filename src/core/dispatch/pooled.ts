@@ -143,11 +143,6 @@ class LegTimes {
     return ms;
   }
 
-  /** ms(a, b) if cached, else -1 (no query). */
-  cachedMs(a: number, b: number): number {
-    return this.msCache.get(a * this.n + b);
-  }
-
   /** The engine's seconds for the leg a → b departing at departS. */
   legS(a: number, b: number, departS: number): number {
     if (a === b) return 0;
@@ -490,11 +485,6 @@ export class PooledPlanner {
   private topMs: number[] = [];
   /** The landmark lower bound (ms) on that leg where computed (else NaN). */
   private topLowMs: number[] = [];
-  /** Scratch of candidateCars: the cars whose first leg is not cached yet, by lower bound (seconds; and in ms). */
-  private pendV: number[] = [];
-  private pendLowS: number[] = [];
-  private pendLowMs: number[] = [];
-  private pendN = 0;
   /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
   private firstLowMsOf: number[][] = [];
@@ -915,34 +905,13 @@ export class PooledPlanner {
               const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
               const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
               if (low > deadline || low > this.kthS) continue;
-              const known = legs.cachedMs(carDivAt[v], p);
-              if (known < 0) {
-                // A routing query: deferred until the scan is over (see below).
-                this.defer(v, low, lowMs);
-                continue;
-              }
-              const arriveS = divS + (known === 0 ? 0 : roundLegS((known / 1000) * carFactor[v]));
-              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, known, lowMs);
+              const ms = legs.ms(carDivAt[v], p);
+              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
+              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
             }
           }
         }
       }
-      // The cars whose leg to the pickup is not cached, by lower bound: each is queried only while its bound can still
-      // beat the maxCars-th arrival, which the cached ones (offered during the scan) and the earlier queries lowered.
-      // The same offers reach the top as querying each car when scanned (a car left out has a bound above the final
-      // maxCars-th arrival), with fewer queries.
-      const pendV = this.pendV;
-      const pendLowS = this.pendLowS;
-      const pendLowMs = this.pendLowMs;
-      for (let k = 0; k < this.pendN; k++) {
-        const low = pendLowS[k];
-        if (low > deadline || low > this.kthS) break;
-        const v = pendV[k];
-        const ms = legs.ms(carDivAt[v], p);
-        const arriveS = carDivS[v] + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
-        if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, pendLowMs[k]);
-      }
-      this.pendN = 0;
     } else {
       for (let v = 0; v < s.vehicleCount; v++) {
         const c = this.car(v);
@@ -964,23 +933,6 @@ export class PooledPlanner {
       }
     }
     return count;
-  }
-
-  /** Adds a car to candidateCars' deferred list, kept sorted by (lower bound, car). */
-  private defer(v: number, lowS: number, lowMs: number): void {
-    const pendV = this.pendV;
-    const pendLowS = this.pendLowS;
-    const pendLowMs = this.pendLowMs;
-    let j = this.pendN++;
-    while (j > 0 && (pendLowS[j - 1] > lowS || (pendLowS[j - 1] === lowS && pendV[j - 1] > v))) {
-      pendV[j] = pendV[j - 1];
-      pendLowS[j] = pendLowS[j - 1];
-      pendLowMs[j] = pendLowMs[j - 1];
-      j--;
-    }
-    pendV[j] = v;
-    pendLowS[j] = lowS;
-    pendLowMs[j] = lowMs;
   }
 
   /**
