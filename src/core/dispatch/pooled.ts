@@ -424,8 +424,14 @@ const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
-/** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pairLows offset). */
+/** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
+/** Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms. */
+const PAIR_DATA = 32;
+/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 32 MB). */
+const PAIR_STORE_MAX = 1 << 17;
+/** Pair keys lo × PAIR_KEY + hi stay exact doubles and the same across batches while requests are fewer. */
+const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
@@ -490,10 +496,16 @@ export class PooledPlanner {
   private firstLowMsOf: number[][] = [];
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
-  /** This batch's pairs that may pair: the lower-bound legs among their four stops that mayPair computed (16 each). */
-  private pairLows = new Float64Array(1024);
-  /** The orders mayPair found possible, per pair of pairLows (bit o: ORDERS_2[o] in its stop numbering). */
-  private pairMasks = new Int32Array(1024 / 16);
+  /**
+   * The pair store, kept across batches (a request is re-planned every batch until picked up, with the same partners):
+   * per pair of requests (key lo × PAIR_KEY + hi), PAIR_DATA numbers at slot × PAIR_DATA in pairData: the lower-bound
+   * legs among its four stops (16, stop i → j at 4i + j, stops: lo's pickup and drop-off, then hi's; NaN unknown),
+   * then their exact free-flow ms (16, the same way). Neither depends on the time, so they are valid for as long as
+   * they are kept; emptied when it reaches PAIR_STORE_MAX pairs (at the start of a batch).
+   */
+  private pairSlotOfKey = new Map<number, number>();
+  private pairData = new Float64Array(PAIR_DATA * 1024);
+  private pairSlots = 0;
   private topN = 0;
   private kthS = Infinity;
   /**
@@ -525,9 +537,8 @@ export class PooledPlanner {
   private readonly pairCand: number[] = [];
   private readonly pairCars: number[] = [];
   private readonly pairEnd: number[] = [];
-  /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
+  /** Scratch of mayPair: the four stop nodes. */
   private readonly pairNode = new Int32Array(4);
-  private readonly pairLow = new Float64Array(16);
   /**
    * Open cars by the node their current leg ends at, this batch: a list per node, ascending, linked through
    * endingNext (first car endingFirst[node], last endingLast[node]; -1 none). Typed arrays, as a Map's lookups and
@@ -966,19 +977,40 @@ export class PooledPlanner {
     if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
 
+  /** The pair store's slot of a pair key (a new slot, all unknown, if it has none). */
+  private pairSlot(key: number): number {
+    let slot = this.pairSlotOfKey.get(key);
+    if (slot === undefined) {
+      slot = this.pairSlots++;
+      if (this.pairSlots * PAIR_DATA > this.pairData.length) {
+        const grown = new Float64Array(2 * this.pairData.length);
+        grown.set(this.pairData);
+        this.pairData = grown;
+      }
+      this.pairData.fill(NaN, slot * PAIR_DATA, (slot + 1) * PAIR_DATA);
+      this.pairSlotOfKey.set(key, slot);
+    }
+    return slot;
+  }
+
+  private clearPairStore(): void {
+    this.pairSlotOfKey.clear();
+    this.pairSlots = 0;
+  }
+
   /**
    * The orders (bit o: ORDERS_2[o], stops of r1 < r2 first) in which r1 and r2 could ride in one car, by lower-bound
    * legs from now on (a necessary condition, for any car: a car reaches its first stop no earlier than now); 0: none.
+   * The lower-bound legs are read from and added to the pair store at `at`.
    */
-  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): number {
+  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number, at: number): number {
     const nodes = this.pairNode;
     nodes[0] = s.requestPickupNode[r1];
     nodes[1] = s.requestDropoffNode[r1];
     nodes[2] = s.requestPickupNode[r2];
     nodes[3] = s.requestDropoffNode[r2];
     // Lower-bound legs between the four stops and each ride's upper bound, shared by the orders.
-    const low = this.pairLow;
-    low.fill(NaN);
+    const low = this.pairData;
     let up1 = NaN;
     let up2 = NaN;
     let mask = 0;
@@ -991,7 +1023,7 @@ export class PooledPlanner {
       for (let i = 0; i < 4 && ok; i++) {
         const k = order[i];
         if (i > 0) {
-          const slot = order[i - 1] * 4 + k;
+          const slot = at + order[i - 1] * 4 + k;
           let lb = low[slot];
           if (lb !== lb) low[slot] = lb = this.lowerLegS(nodes[order[i - 1]], nodes[k]);
           t += lb;
@@ -1056,29 +1088,19 @@ export class PooledPlanner {
     }
     // Trips per car.
     const trips: Trip[] = [];
-    // Per pair: -1 if it cannot pair, else the offset of its lower-bound legs in pairLows.
+    // Per pair this batch: -1 if it cannot pair, else its slot in the pair store × 64 + the orders mayPair found
+    // possible (see pairSlot). Keys are stable across batches while requests are fewer than PAIR_KEY.
     const pairMemo = new Map<number, number>();
-    let pairLowsN = 0;
+    const stableKeys = s.requestCount <= PAIR_KEY;
+    if (!stableKeys || this.pairSlots >= PAIR_STORE_MAX) this.clearPairStore();
+    const keyBase = stableKeys ? PAIR_KEY : s.requestCount;
     const mayPair = (a: number, b: number): number => {
-      const key = a < b ? a * s.requestCount + b : b * s.requestCount + a;
+      const key = a < b ? a * keyBase + b : b * keyBase + a;
       let at = pairMemo.get(key);
       if (at === undefined) {
-        at = -1;
-        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS);
-        if (mask !== 0) {
-          at = pairLowsN;
-          pairLowsN += 16;
-          if (pairLowsN > this.pairLows.length) {
-            const grown = new Float64Array(2 * pairLowsN);
-            grown.set(this.pairLows);
-            this.pairLows = grown;
-            const masks = new Int32Array(grown.length / 16);
-            masks.set(this.pairMasks);
-            this.pairMasks = masks;
-          }
-          this.pairLows.set(this.pairLow, at);
-          this.pairMasks[at / 16] = mask;
-        }
+        const slot = this.pairSlot(key);
+        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, slot * PAIR_DATA);
+        at = mask !== 0 ? slot * 64 + mask : -1;
         pairMemo.set(key, at);
       }
       return at;
@@ -1329,6 +1351,9 @@ export class PooledPlanner {
     }
     if (msMemo[TRIP_NODES + 2] < 0) msMemo[TRIP_NODES + 2] = NaN;
     if (pair && msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
+    // A pair's exact legs among its stops found for another car (this batch or an earlier one): see sharePairLegs.
+    const storeAt = pairAt >= 0 ? (pairAt >> 6) * PAIR_DATA : -1;
+    if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, false);
     const codes = this.orderCodes;
     const memoIdx = this.orderIdx;
     const m = orders.length;
@@ -1342,10 +1367,10 @@ export class PooledPlanner {
       // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
       // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
       rank[ranked++] = 0;
-    } else this.knownLowerLegs(s, r0, r1, firstLowMs0, firstLowMs1, pairAt);
+    } else this.knownLowerLegs(s, r0, r1, firstLowMs0, firstLowMs1, pairAt >= 0 ? (pairAt >> 6) * PAIR_DATA : -1);
     // A pair's orders that mayPair found impossible from now on are impossible for this car too (its lower bound
     // only starts later): skipped, as their bound would be infinite.
-    const possible = pairAt >= 0 ? this.pairMasks[pairAt / 16] : -1;
+    const possible = pairAt >= 0 ? pairAt & 63 : -1;
     const orderBit = pair && r0 > r1 ? ORDER_BIT_FLIPPED : ORDER_BIT;
     for (let o = ranked; o < m; o++) {
       if ((possible & orderBit[o]) === 0) continue;
@@ -1387,6 +1412,7 @@ export class PooledPlanner {
         if (pair) bestPick1 = this.pickupOf(r1);
       }
     }
+    if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, true);
     if (bestO < 0) return null;
     const ord = orders[bestO];
     const bestCodes = new Array<number>(len);
@@ -1440,13 +1466,40 @@ export class PooledPlanner {
     if (firstLowMs1 === firstLowMs1) low[3] = Math.round(((firstLowMs1 / 1000) * minFactor) * (1 - 1e-12));
     low[3 * TRIP_NODES + 4] = this.directLower(s, r1);
     if (pairAt < 0) return;
-    const pairLows = this.pairLows;
+    const pairLows = this.pairData;
     // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if r0 is the higher.
     const flip = r0 > r1 ? 2 : 0;
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 4; j++) {
         const lb = pairLows[pairAt + (i ^ flip) * 4 + (j ^ flip)];
         if (i !== j && lb === lb) low[(i + 1) * TRIP_NODES + j + 1] = lb;
+      }
+    }
+  }
+
+  /**
+   * Copies a pair's legs among its four stops between bestTrip's memos (stop indexes 1–4 there) and the pair store at
+   * `at` (mayPair's stop order; `flip`: bestTrip's first request is the higher, stop i there is i ^ 2 here): known
+   * exact ms into msMemo where it has none (`save` false), or the exact ms and lower bounds the memos hold into the
+   * store (`save` true). Both are pure functions of the two nodes, so a value from the store is the one the trip would
+   * compute itself.
+   */
+  private sharePairLegs(at: number, flip: boolean, save: boolean): void {
+    const data = this.pairData;
+    const msMemo = this.msMemo;
+    const lowMemo = this.lowMemo;
+    const f = flip ? 2 : 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        if (i === j) continue;
+        const slot = (i + 1) * TRIP_NODES + j + 1;
+        const k = at + (i ^ f) * 4 + (j ^ f);
+        if (save) {
+          const ms = msMemo[slot];
+          if (ms === ms) data[k + 16] = ms;
+          const lb = lowMemo[slot];
+          if (lb === lb) data[k] = lb;
+        } else if (msMemo[slot] !== msMemo[slot]) msMemo[slot] = data[k + 16];
       }
     }
   }
