@@ -491,6 +491,12 @@ export class PooledPlanner {
   private topMs: number[] = [];
   /** The landmark lower bound (ms) on that leg where computed (else NaN). */
   private topLowMs: number[] = [];
+  /** Per request, its candidate cars of the last batch (seedN each, -1 after the last; see candidateCars). */
+  private seeds = new Int32Array(0);
+  private readonly seedN: number;
+  /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
+  private scanNo = 0;
+  private seeded = new Int32Array(0);
   /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
   private firstLowMsOf: number[][] = [];
@@ -556,6 +562,8 @@ export class PooledPlanner {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
     this.maxCars = options.maxVehiclesPerRequest ?? 8;
     this.maxPairs = options.maxPairTripsPerVehicle ?? 24;
+    // Candidates kept per request for its next batch: all of them, unless there may be very many.
+    this.seedN = this.maxCars <= 32 ? this.maxCars : 0;
     this.unassignedBaseS = options.unassignedBaseS ?? 60;
     this.ageWeight = options.ageWeight ?? 2;
     this.serviceTargetS = options.serviceTargetS ?? 300;
@@ -737,6 +745,7 @@ export class PooledPlanner {
       this.carEndS = new Float64Array(n);
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
+      this.seeded = new Int32Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
     }
     this.snap = s;
@@ -853,6 +862,28 @@ export class PooledPlanner {
       const lmK = lmRow / 2;
       const pRow = s.vehicleCount * lmRow;
       landmarks.copyRow(p, carLm, pRow);
+      // The cars that were this request's candidates in the last batch it was planned in go first (most still are):
+      // the maxCars-th arrival is low from the start, and the scan's bounds cut more cars. The scan skips them. Offers
+      // are kept by (arrival, car) whatever their order, so the result is the same.
+      const stamp = ++this.scanNo;
+      const seeded = this.seeded;
+      const seedN = this.seedN;
+      if (seedN > 0 && (r + 1) * seedN <= this.seeds.length) {
+        const carOpen = this.carOpen;
+        for (let i = r * seedN, end = i + seedN; i < end; i++) {
+          const v = this.seeds[i];
+          if (v < 0) break;
+          if (carOpen[v] !== 1 || carEndNode[v] === p) continue;
+          seeded[v] = stamp;
+          const divS = carDivS[v];
+          const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
+          const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
+          if (low > deadline || low > this.kthS) continue;
+          const ms = legs.ms(carDivAt[v], p);
+          const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
+          if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
+        }
+      }
       const carX = this.carX;
       const carY = this.carY;
       const maxMPerMs = this.plane.maxMPerMs;
@@ -897,6 +928,7 @@ export class PooledPlanner {
             const to = run === 0 ? to0 : to1;
             for (let k = from; k < to; k++) {
               const v = cellCar[k];
+              if (seeded[v] === stamp) continue;
               const divS = carDivS[v];
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
@@ -931,6 +963,7 @@ export class PooledPlanner {
         if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
       }
     }
+    if (this.seedN > 0 && grid) this.keepSeeds(s, r);
     let count = this.topN;
     const cur = s.requestVehicle[r];
     if (cur >= 0 && this.carOpen[cur] === 1) {
@@ -944,6 +977,17 @@ export class PooledPlanner {
       }
     }
     return count;
+  }
+
+  /** Keeps request r's candidate cars (topV) for its next batch (see candidateCars). */
+  private keepSeeds(s: FleetSnapshot, r: number): void {
+    const seedN = this.seedN;
+    if ((r + 1) * seedN > this.seeds.length) {
+      const next = new Int32Array(Math.max(s.requestCount, r + 1, 2 * (this.seeds.length / seedN), 1024) * seedN).fill(-1);
+      next.set(this.seeds);
+      this.seeds = next;
+    }
+    for (let i = 0; i < seedN; i++) this.seeds[r * seedN + i] = i < this.topN ? this.topV[i] : -1;
   }
 
   /**
