@@ -164,7 +164,8 @@ class LegTimes {
 
 /**
  * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
- * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent.
+ * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent. (The pair
+ * store's slots by pair key use it too: any value ≥ 0 by any key ≥ 0.)
  */
 const NEAR_MASK = (1 << 16) - 1;
 
@@ -427,8 +428,11 @@ const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) 
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
 /** Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms. */
-const PAIR_DATA = 32;
-/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 32 MB). */
+const PAIR_DATA = 34;
+/** In a pair's store entry: the batch whose orders mask follows it (mayPair's answer this batch; 0: none possible). */
+const PAIR_BATCH = 32;
+const PAIR_MASK = 33;
+/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 36 MB). */
 const PAIR_STORE_MAX = 1 << 17;
 /** Pair keys lo × PAIR_KEY + hi stay exact doubles and the same across batches while requests are fewer. */
 const PAIR_KEY = 2 ** 26;
@@ -509,7 +513,7 @@ export class PooledPlanner {
    * then their exact free-flow ms (16, the same way). Neither depends on the time, so they are valid for as long as
    * they are kept; emptied when it reaches PAIR_STORE_MAX pairs (at the start of a batch).
    */
-  private pairSlotOfKey = new Map<number, number>();
+  private pairSlotOfKey = new MsCache();
   private pairData = new Float64Array(PAIR_DATA * 1024);
   private pairSlots = 0;
   private topN = 0;
@@ -1024,7 +1028,7 @@ export class PooledPlanner {
   /** The pair store's slot of a pair key (a new slot, all unknown, if it has none). */
   private pairSlot(key: number): number {
     let slot = this.pairSlotOfKey.get(key);
-    if (slot === undefined) {
+    if (slot < 0) {
       slot = this.pairSlots++;
       if (this.pairSlots * PAIR_DATA > this.pairData.length) {
         const grown = new Float64Array(2 * this.pairData.length);
@@ -1132,22 +1136,24 @@ export class PooledPlanner {
     }
     // Trips per car.
     const trips: Trip[] = [];
-    // Per pair this batch: -1 if it cannot pair, else its slot in the pair store × 64 + the orders mayPair found
-    // possible (see pairSlot). Keys are stable across batches while requests are fewer than PAIR_KEY.
-    const pairMemo = new Map<number, number>();
+    // Per pair: -1 if it cannot pair this batch, else its slot in the pair store × 64 + the orders mayPair found
+    // possible (kept in the store for this batch). Keys are stable across batches while requests are fewer than PAIR_KEY.
     const stableKeys = s.requestCount <= PAIR_KEY;
     if (!stableKeys || this.pairSlots >= PAIR_STORE_MAX) this.clearPairStore();
     const keyBase = stableKeys ? PAIR_KEY : s.requestCount;
+    const batchNo = this.batchNo;
     const mayPair = (a: number, b: number): number => {
       const key = a < b ? a * keyBase + b : b * keyBase + a;
-      let at = pairMemo.get(key);
-      if (at === undefined) {
-        const slot = this.pairSlot(key);
-        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, slot * PAIR_DATA);
-        at = mask !== 0 ? slot * 64 + mask : -1;
-        pairMemo.set(key, at);
+      const slot = this.pairSlot(key);
+      const at = slot * PAIR_DATA;
+      let mask: number;
+      if (this.pairData[at + PAIR_BATCH] === batchNo) mask = this.pairData[at + PAIR_MASK];
+      else {
+        mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, at);
+        this.pairData[at + PAIR_BATCH] = batchNo;
+        this.pairData[at + PAIR_MASK] = mask;
       }
-      return at;
+      return mask !== 0 ? slot * 64 + mask : -1;
     };
     // Ascending (a typed array sorts numerically without a comparator call per comparison).
     const carsInOrder = new Int32Array(vehicles).sort();
