@@ -8,6 +8,9 @@ import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.
 import { buildPointLayout, NO_PATH_MS, PointQueries, type CoreTable, type PointLayout } from './ch-point.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
+/** Paths a ChTravelTimes keeps (see path) before it forgets them all: a few MB. */
+const PATH_CACHE_PATHS = 50_000;
+
 /** Which list a CH edge index is in (see ChTravelTimes.unpackEdge). */
 const UP = 0;
 const DOWN = 1;
@@ -78,6 +81,8 @@ export class ChTravelTimes implements TravelTimes {
   /** Point queries through the core, made on first use (null: the layout does not fit, use pointQuery). */
   private points: PointQueries | null | undefined = undefined;
   private unpackStack = new Int32Array(256);
+  /** Paths asked before by node pair (from × nodeCount + to): nodes (null: none), free-flow ms, metres. */
+  private readonly pathCache = new Map<number, { nodes: Uint32Array | null; ms: number; distanceM: number }>();
   /** See unpackEdge. */
   private halves: { up: Int32Array; down: Int32Array } | undefined = undefined;
   private pathBuf = new Uint32Array(256);
@@ -172,14 +177,27 @@ export class ChTravelTimes implements TravelTimes {
   }
 
   path(from: number, to: number, departS = 0): RoutePath | null {
-    const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
-    if (ms === Infinity) return null;
-    const len = this.unpackLastQuery(from);
-    const nodes = this.pathBuf.slice(0, len);
-    const g = this.graph;
-    let distanceM = 0;
-    for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
-    return { nodes, timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
+    // A path is a function of its two nodes (the search is the same every time), so one asked before is reused: the
+    // engine asks for a leg's path whenever a car sets off, and cars repeat legs (16 % of the SF day's paths).
+    const key = from * this.nodeCount + to;
+    let known = this.pathCache.get(key);
+    if (!known) {
+      const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
+      if (ms === Infinity) known = { nodes: null, ms, distanceM: Infinity };
+      else {
+        const len = this.unpackLastQuery(from);
+        const nodes = this.pathBuf.slice(0, len);
+        const g = this.graph;
+        let distanceM = 0;
+        for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
+        known = { nodes, ms, distanceM };
+      }
+      if (this.pathCache.size >= PATH_CACHE_PATHS) this.pathCache.clear();
+      this.pathCache.set(key, known);
+    }
+    if (!known.nodes) return null;
+    // A copy: callers own the path they are given.
+    return { nodes: known.nodes.slice(), timeS: (known.ms / 1000) * speedFactorAt(this.profile, departS), distanceM: known.distanceM };
   }
 
   oneToMany(from: number, targets: ArrayLike<number>, departS = 0, out?: Float64Array): Float64Array {
