@@ -913,10 +913,17 @@ export class PooledPlanner {
           let to0: number;
           let from1 = 0;
           let to1 = 0;
+          // The runs' first and last cell columns.
+          let lo0: number;
+          let hi0: number;
+          const lo1 = cx + ring;
           if (ring === 0 || y === cy - ring || y === cy + ring) {
-            from0 = cellFirst[row + Math.max(0, cx - ring)];
-            to0 = cellFirst[row + Math.min(nx - 1, cx + ring) + 1];
+            lo0 = Math.max(0, cx - ring);
+            hi0 = Math.min(nx - 1, cx + ring);
+            from0 = cellFirst[row + lo0];
+            to0 = cellFirst[row + hi0 + 1];
           } else {
+            lo0 = hi0 = cx - ring;
             from0 = to0 = 0;
             if (cx - ring >= 0) {
               from0 = cellFirst[row + cx - ring];
@@ -927,9 +934,20 @@ export class PooledPlanner {
               to1 = cellFirst[row + cx + ring + 1];
             }
           }
+          const rowDy = Math.max(0, grid.y0 + y * grid.cellM - py, py - (grid.y0 + (y + 1) * grid.cellM));
           for (let run = 0; run < 2; run++) {
             const from = run === 0 ? from0 : from1;
             const to = run === 0 ? to0 : to1;
+            if (from === to) continue;
+            // The run's straight-line bound: every car in it lies at least that far from the pickup, and leaves no
+            // earlier, nor at a smaller hourly factor, than the batch's earliest and smallest (what each car's own
+            // straight-line bound below uses, with a margin for rounding). Past it, every car of the run would fail
+            // that bound: skipped at once.
+            const lo = run === 0 ? lo0 : lo1;
+            const hi = run === 0 ? hi0 : lo1;
+            const runDx = Math.max(0, grid.x0 + lo * grid.cellM - px, px - (grid.x0 + (hi + 1) * grid.cellM));
+            const runS = grid.minDivS + (Math.sqrt(runDx * runDx + rowDy * rowDy) / grid.maxReachMPerS) * (1 - 1e-6) - 0.5 - 1e-3;
+            if (runS > deadline || runS > this.kthS) continue;
             for (let k = from; k < to; k++) {
               const v = cellCar[k];
               if (seeded[v] === stamp) continue;
