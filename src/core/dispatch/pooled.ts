@@ -497,6 +497,10 @@ export class PooledPlanner {
   private topLowMs: number[] = [];
   /** Per request, its candidate cars of the last batch (seedN each, -1 after the last; see candidateCars). */
   private seeds = new Int32Array(0);
+  /** Per seed: the car's divert node then (-1 unknown), its first leg's free-flow ms and landmark bound (ms). */
+  private seedNode = new Int32Array(0);
+  private seedMs = new Float64Array(0);
+  private seedLowMs = new Float64Array(0);
   private readonly seedN: number;
   /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
   private scanNo = 0;
@@ -880,10 +884,12 @@ export class PooledPlanner {
           if (carOpen[v] !== 1 || carEndNode[v] === p) continue;
           seeded[v] = stamp;
           const divS = carDivS[v];
-          const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
+          // A car still at the divert node it had then: its leg to the pickup and the bound on it are the same.
+          const same = this.seedNode[i] === carDivAt[v];
+          const lowMs = same ? this.seedLowMs[i] : Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
           const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
           if (low > deadline || low > this.kthS) continue;
-          const ms = legs.ms(carDivAt[v], p);
+          const ms = same ? this.seedMs[i] : legs.ms(carDivAt[v], p);
           const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
           if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
         }
@@ -1005,11 +1011,26 @@ export class PooledPlanner {
   private keepSeeds(s: FleetSnapshot, r: number): void {
     const seedN = this.seedN;
     if ((r + 1) * seedN > this.seeds.length) {
-      const next = new Int32Array(Math.max(s.requestCount, r + 1, 2 * (this.seeds.length / seedN), 1024) * seedN).fill(-1);
-      next.set(this.seeds);
-      this.seeds = next;
+      const size = Math.max(s.requestCount, r + 1, 2 * (this.seeds.length / seedN), 1024) * seedN;
+      const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+        next.set(old);
+        return next;
+      };
+      this.seeds = grow(this.seeds, new Int32Array(size).fill(-1));
+      this.seedNode = grow(this.seedNode, new Int32Array(size).fill(-1));
+      this.seedMs = grow(this.seedMs, new Float64Array(size));
+      this.seedLowMs = grow(this.seedLowMs, new Float64Array(size));
     }
-    for (let i = 0; i < seedN; i++) this.seeds[r * seedN + i] = i < this.topN ? this.topV[i] : -1;
+    for (let i = 0; i < seedN; i++) {
+      const k = r * seedN + i;
+      const v = i < this.topN ? this.topV[i] : -1;
+      this.seeds[k] = v;
+      // The car's leg to the pickup and its bound, where the scan had them (not for a car whose leg ends there).
+      const known = v >= 0 && this.topMs[i] === this.topMs[i];
+      this.seedNode[k] = known ? this.carDivAt[v] : -1;
+      this.seedMs[k] = known ? this.topMs[i] : NaN;
+      this.seedLowMs[k] = known ? this.topLowMs[i] : NaN;
+    }
   }
 
   /**
