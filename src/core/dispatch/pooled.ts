@@ -164,9 +164,10 @@ class LegTimes {
 
 /**
  * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
- * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent.
+ * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent. (The pair
+ * store's slots by pair key use it too: any value ≥ 0 by any key ≥ 0.)
  */
-const NEAR_MASK = (1 << 13) - 1;
+const NEAR_MASK = (1 << 16) - 1;
 
 class MsCache {
   size = 0;
@@ -424,6 +425,17 @@ const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
+/** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
+const PAIR_FIELDS = 7;
+/** Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms. */
+const PAIR_DATA = 34;
+/** In a pair's store entry: the batch whose orders mask follows it (mayPair's answer this batch; 0: none possible). */
+const PAIR_BATCH = 32;
+const PAIR_MASK = 33;
+/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 36 MB). */
+const PAIR_STORE_MAX = 1 << 17;
+/** Pair keys lo × PAIR_KEY + hi stay exact doubles and the same across batches while requests are fewer. */
+const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
 const ORDERS_ONBOARD: readonly (readonly number[])[] = [
@@ -449,8 +461,8 @@ export class PooledPlanner {
   private readonly assignment = new AssignmentSolver();
   private legs: LegTimes | null = null;
   private landmarks: Landmarks | null = null;
-  /** Predicted (then actual) pickup time per request. */
-  private readonly pickupAtS = new Map<number, number>();
+  /** Predicted (then actual) pickup time per request (NaN: none; a typed array, as it is read per drop-off evaluated). */
+  private pickupAtS = new Float64Array(0);
   /** Straight-line lower bounds (fast mode only). */
   private plane: Plane | null = null;
   /** This batch's open cars by grid cell of their divert node: cellFirst (CSR over cells) and cellCar. */
@@ -479,21 +491,35 @@ export class PooledPlanner {
   /** Scratch of candidateCars: the best offers so far (see offer). */
   private topV: number[] = [];
   private topS: number[] = [];
-  /** Free-flow ms from the car's divert node to the pickup where computed (else NaN); candMs: the last result's. */
+  /** Free-flow ms from the car's divert node to the pickup where computed (else NaN). */
   private topMs: number[] = [];
-  private candMs: number[] = [];
-  /** The landmark lower bound (ms) on that leg where computed (else NaN); candLowMs: the last result's. */
+  /** The landmark lower bound (ms) on that leg where computed (else NaN). */
   private topLowMs: number[] = [];
-  private candLowMs: number[] = [];
+  /** Per request, its candidate cars of the last batch (seedN each, -1 after the last; see candidateCars). */
+  private seeds = new Int32Array(0);
+  /** Per seed: the car's divert node then (-1 unknown), its first leg's free-flow ms and landmark bound (ms). */
+  private seedNode = new Int32Array(0);
+  private seedMs = new Float64Array(0);
+  private seedLowMs = new Float64Array(0);
+  private readonly seedN: number;
+  /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
+  private scanNo = 0;
+  private seeded = new Int32Array(0);
   /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
   private firstMsOf: number[][] = [];
   private firstLowMsOf: number[][] = [];
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
-  /** This batch's pairs that may pair: the lower-bound legs among their four stops that mayPair computed (16 each). */
-  private pairLows = new Float64Array(1024);
-  /** The orders mayPair found possible, per pair of pairLows (bit o: ORDERS_2[o] in its stop numbering). */
-  private pairMasks = new Int32Array(1024 / 16);
+  /**
+   * The pair store, kept across batches (a request is re-planned every batch until picked up, with the same partners):
+   * per pair of requests (key lo × PAIR_KEY + hi), PAIR_DATA numbers at slot × PAIR_DATA in pairData: the lower-bound
+   * legs among its four stops (16, stop i → j at 4i + j, stops: lo's pickup and drop-off, then hi's; NaN unknown),
+   * then their exact free-flow ms (16, the same way). Neither depends on the time, so they are valid for as long as
+   * they are kept; emptied when it reaches PAIR_STORE_MAX pairs (at the start of a batch).
+   */
+  private pairSlotOfKey = new MsCache();
+  private pairData = new Float64Array(PAIR_DATA * 1024);
+  private pairSlots = 0;
   private topN = 0;
   private kthS = Infinity;
   /**
@@ -518,12 +544,24 @@ export class PooledPlanner {
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
   private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
-  /** Scratch of mayPair: the four stop nodes and the lower-bound legs between them. */
+  /** Scratch of plan: one car's feasible singles (request, first-leg ms and bound), and the batch's pair candidates. */
+  private readonly singles: number[] = [];
+  private readonly singlesMs: number[] = [];
+  private readonly singlesLowMs: number[] = [];
+  private readonly pairCand: number[] = [];
+  private readonly pairCars: number[] = [];
+  private readonly pairEnd: number[] = [];
+  /** Scratch of mayPair: the four stop nodes. */
   private readonly pairNode = new Int32Array(4);
-  private readonly pairLow = new Float64Array(16);
-  /** Open cars by the node their current leg ends at (this batch; lists emptied, not dropped, between batches). */
-  private endingAt = new Map<number, number[]>();
-  /** The nodes of endingAt whose lists are not empty. */
+  /**
+   * Open cars by the node their current leg ends at, this batch: a list per node, ascending, linked through
+   * endingNext (first car endingFirst[node], last endingLast[node]; -1 none). Typed arrays, as a Map's lookups and
+   * lists cost more than the rest of indexing a car.
+   */
+  private endingFirst = new Int32Array(0);
+  private endingLast = new Int32Array(0);
+  private endingNext = new Int32Array(0);
+  /** The nodes with a list this batch (their lists are emptied at the next). */
   private endingUsed: number[] = [];
   /** Grid cell of each open car's divert node (valid while carRowNode holds that node). */
   private carCellNow = new Int32Array(0);
@@ -532,6 +570,8 @@ export class PooledPlanner {
     this.limits = { minDetourS: options.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: options.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
     this.maxCars = options.maxVehiclesPerRequest ?? 8;
     this.maxPairs = options.maxPairTripsPerVehicle ?? 24;
+    // Candidates kept per request for its next batch: all of them, unless there may be very many.
+    this.seedN = this.maxCars <= 32 ? this.maxCars : 0;
     this.unassignedBaseS = options.unassignedBaseS ?? 60;
     this.ageWeight = options.ageWeight ?? 2;
     this.serviceTargetS = options.serviceTargetS ?? 300;
@@ -573,6 +613,15 @@ export class PooledPlanner {
     if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
     // As legs.legS(p, d, departS).
     return s.pickupDwellS + roundLegS((ms / 1000) * legs.factor[hourOf(departS)]);
+  }
+
+  private setPickupS(s: FleetSnapshot, r: number, pickupS: number): void {
+    if (r >= this.pickupAtS.length) {
+      const next = new Float64Array(Math.max(s.requestCount, r + 1, 2 * this.pickupAtS.length, 1024)).fill(NaN);
+      next.set(this.pickupAtS);
+      this.pickupAtS = next;
+    }
+    this.pickupAtS[r] = pickupS;
   }
 
   private growDirect(count: number): void {
@@ -663,8 +712,8 @@ export class PooledPlanner {
       } else {
         let k = 0;
         while (k < pickN && pickR[k] !== r) k++;
-        const pickS = k < pickN ? pickT[k] : this.pickupAtS.get(r);
-        if (pickS === undefined) return Infinity;
+        const pickS = k < pickN ? pickT[k] : r < this.pickupAtS.length ? this.pickupAtS[r] : NaN;
+        if (pickS !== pickS) return Infinity;
         const rideS = arriveS - pickS;
         const directS = this.direct(s, r, pickS);
         if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return Infinity;
@@ -704,6 +753,7 @@ export class PooledPlanner {
       this.carEndS = new Float64Array(n);
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
+      this.seeded = new Int32Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
     }
     this.snap = s;
@@ -745,7 +795,7 @@ export class PooledPlanner {
         if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
           onboard.push(st.request);
           if (!s.requestAcceptsSharing[st.request]) solo++;
-          if (!this.pickupAtS.has(st.request)) known = false;
+          if (!(st.request < this.pickupAtS.length && this.pickupAtS[st.request] === this.pickupAtS[st.request])) known = false;
         }
       }
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
@@ -791,8 +841,11 @@ export class PooledPlanner {
     return c;
   }
 
-  /** Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current). */
-  private candidateCars(s: FleetSnapshot, r: number, nowS: number): number[] {
+  /**
+   * Candidate cars of request r with their exact first-stop arrival, earliest first, at most maxCars (+ current): their
+   * count, the cars in topV[0 …], their first-leg ms and its lower bound in topMs and topLowMs (no array per request).
+   */
+  private candidateCars(s: FleetSnapshot, r: number, nowS: number): number {
     const deadline = this.deadlineS(s, r);
     const p = s.requestPickupNode[r];
     this.topN = 0;
@@ -804,9 +857,9 @@ export class PooledPlanner {
       // Grid rings outward from the pickup. Every car with an exact arrival ≤ the maxCars-th found so far is tried:
       // a ring stops the scan once its straight-line bound exceeds that, and a car is skipped only if its landmark
       // bound does. So the result equals trying every car.
-      const ending = this.endingAt.get(p);
       const carEndS = this.carEndS;
-      if (ending) for (const v of ending) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
+      const endingNext = this.endingNext;
+      for (let v = this.endingFirst[p]; v >= 0; v = endingNext[v]) if (carEndS[v] <= deadline) this.offer(v, carEndS[v], NaN, NaN);
       const carDivS = this.carDivS;
       const carDivAt = this.carDivAt;
       const carEndNode = this.carEndNode;
@@ -817,6 +870,30 @@ export class PooledPlanner {
       const lmK = lmRow / 2;
       const pRow = s.vehicleCount * lmRow;
       landmarks.copyRow(p, carLm, pRow);
+      // The cars that were this request's candidates in the last batch it was planned in go first (most still are):
+      // the maxCars-th arrival is low from the start, and the scan's bounds cut more cars. The scan skips them. Offers
+      // are kept by (arrival, car) whatever their order, so the result is the same.
+      const stamp = ++this.scanNo;
+      const seeded = this.seeded;
+      const seedN = this.seedN;
+      if (seedN > 0 && (r + 1) * seedN <= this.seeds.length) {
+        const carOpen = this.carOpen;
+        for (let i = r * seedN, end = i + seedN; i < end; i++) {
+          const v = this.seeds[i];
+          if (v < 0) break;
+          if (carOpen[v] !== 1 || carEndNode[v] === p) continue;
+          seeded[v] = stamp;
+          const divS = carDivS[v];
+          // A car still at the divert node it had then: its leg to the pickup and the bound on it are the same.
+          const same = this.seedNode[i] === carDivAt[v];
+          const lowMs = same ? this.seedLowMs[i] : Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
+          const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
+          if (low > deadline || low > this.kthS) continue;
+          const ms = same ? this.seedMs[i] : legs.ms(carDivAt[v], p);
+          const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
+          if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
+        }
+      }
       const carX = this.carX;
       const carY = this.carY;
       const maxMPerMs = this.plane.maxMPerMs;
@@ -825,18 +902,61 @@ export class PooledPlanner {
       const cx = Math.min(grid.nx - 1, Math.max(0, Math.floor((px - grid.x0) / grid.cellM)));
       const cy = Math.min(grid.ny - 1, Math.max(0, Math.floor((py - grid.y0) / grid.cellM)));
       const maxRing = Math.max(cx, grid.nx - 1 - cx, cy, grid.ny - 1 - cy);
+      const nx = grid.nx;
+      const cellFirst = grid.cellFirst;
+      const cellCar = grid.cellCar;
       for (let ring = 0; ring <= maxRing; ring++) {
         // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
         const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
         if (boundS > this.kthS || boundS > deadline) break;
         for (let y = cy - ring; y <= cy + ring; y++) {
           if (y < 0 || y >= grid.ny) continue;
-          const edge = y === cy - ring || y === cy + ring;
-          for (let x = cx - ring; x <= cx + ring; x += edge || ring === 0 ? 1 : 2 * ring) {
-            if (x < 0 || x >= grid.nx) continue;
-            const cell = y * grid.nx + x;
-            for (let k = grid.cellFirst[cell]; k < grid.cellFirst[cell + 1]; k++) {
-              const v = grid.cellCar[k];
+          // The ring's cells of this row, left to right: all of an edge row, else its two ends. Cells of one row are
+          // adjacent in the CSR, so a run of cells is one run of cars (the same cars in the same order, without a loop
+          // over the empty cells between them).
+          const row = y * nx;
+          let from0: number;
+          let to0: number;
+          let from1 = 0;
+          let to1 = 0;
+          // The runs' first and last cell columns.
+          let lo0: number;
+          let hi0: number;
+          const lo1 = cx + ring;
+          if (ring === 0 || y === cy - ring || y === cy + ring) {
+            lo0 = Math.max(0, cx - ring);
+            hi0 = Math.min(nx - 1, cx + ring);
+            from0 = cellFirst[row + lo0];
+            to0 = cellFirst[row + hi0 + 1];
+          } else {
+            lo0 = hi0 = cx - ring;
+            from0 = to0 = 0;
+            if (cx - ring >= 0) {
+              from0 = cellFirst[row + cx - ring];
+              to0 = cellFirst[row + cx - ring + 1];
+            }
+            if (cx + ring < nx) {
+              from1 = cellFirst[row + cx + ring];
+              to1 = cellFirst[row + cx + ring + 1];
+            }
+          }
+          const rowDy = Math.max(0, grid.y0 + y * grid.cellM - py, py - (grid.y0 + (y + 1) * grid.cellM));
+          for (let run = 0; run < 2; run++) {
+            const from = run === 0 ? from0 : from1;
+            const to = run === 0 ? to0 : to1;
+            if (from === to) continue;
+            // The run's straight-line bound: every car in it lies at least that far from the pickup, and leaves no
+            // earlier, nor at a smaller hourly factor, than the batch's earliest and smallest (what each car's own
+            // straight-line bound below uses, with a margin for rounding). Past it, every car of the run would fail
+            // that bound: skipped at once.
+            const lo = run === 0 ? lo0 : lo1;
+            const hi = run === 0 ? hi0 : lo1;
+            const runDx = Math.max(0, grid.x0 + lo * grid.cellM - px, px - (grid.x0 + (hi + 1) * grid.cellM));
+            const runS = grid.minDivS + (Math.sqrt(runDx * runDx + rowDy * rowDy) / grid.maxReachMPerS) * (1 - 1e-6) - 0.5 - 1e-3;
+            if (runS > deadline || runS > this.kthS) continue;
+            for (let k = from; k < to; k++) {
+              const v = cellCar[k];
+              if (seeded[v] === stamp) continue;
               const divS = carDivS[v];
               if (carEndNode[v] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
@@ -871,16 +991,46 @@ export class PooledPlanner {
         if (arriveS <= deadline) this.offer(v, arriveS, NaN, NaN);
       }
     }
-    const out = this.topV.slice(0, this.topN);
-    this.candMs = this.topMs.slice(0, this.topN);
-    this.candLowMs = this.topLowMs.slice(0, this.topN);
+    if (this.seedN > 0 && grid) this.keepSeeds(s, r);
+    let count = this.topN;
     const cur = s.requestVehicle[r];
-    if (cur >= 0 && this.carOpen[cur] === 1 && !out.includes(cur)) {
-      out.push(cur);
-      this.candMs.push(NaN);
-      this.candLowMs.push(NaN);
+    if (cur >= 0 && this.carOpen[cur] === 1) {
+      let listed = false;
+      for (let k = 0; k < count && !listed; k++) listed = this.topV[k] === cur;
+      if (!listed) {
+        this.topV[count] = cur;
+        this.topMs[count] = NaN;
+        this.topLowMs[count] = NaN;
+        count++;
+      }
     }
-    return out;
+    return count;
+  }
+
+  /** Keeps request r's candidate cars (topV) for its next batch (see candidateCars). */
+  private keepSeeds(s: FleetSnapshot, r: number): void {
+    const seedN = this.seedN;
+    if ((r + 1) * seedN > this.seeds.length) {
+      const size = Math.max(s.requestCount, r + 1, 2 * (this.seeds.length / seedN), 1024) * seedN;
+      const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+        next.set(old);
+        return next;
+      };
+      this.seeds = grow(this.seeds, new Int32Array(size).fill(-1));
+      this.seedNode = grow(this.seedNode, new Int32Array(size).fill(-1));
+      this.seedMs = grow(this.seedMs, new Float64Array(size));
+      this.seedLowMs = grow(this.seedLowMs, new Float64Array(size));
+    }
+    for (let i = 0; i < seedN; i++) {
+      const k = r * seedN + i;
+      const v = i < this.topN ? this.topV[i] : -1;
+      this.seeds[k] = v;
+      // The car's leg to the pickup and its bound, where the scan had them (not for a car whose leg ends there).
+      const known = v >= 0 && this.topMs[i] === this.topMs[i];
+      this.seedNode[k] = known ? this.carDivAt[v] : -1;
+      this.seedMs[k] = known ? this.topMs[i] : NaN;
+      this.seedLowMs[k] = known ? this.topLowMs[i] : NaN;
+    }
   }
 
   /**
@@ -914,19 +1064,40 @@ export class PooledPlanner {
     if (this.topN >= this.maxCars) this.kthS = topS[this.topN - 1];
   }
 
+  /** The pair store's slot of a pair key (a new slot, all unknown, if it has none). */
+  private pairSlot(key: number): number {
+    let slot = this.pairSlotOfKey.get(key);
+    if (slot < 0) {
+      slot = this.pairSlots++;
+      if (this.pairSlots * PAIR_DATA > this.pairData.length) {
+        const grown = new Float64Array(2 * this.pairData.length);
+        grown.set(this.pairData);
+        this.pairData = grown;
+      }
+      this.pairData.fill(NaN, slot * PAIR_DATA, (slot + 1) * PAIR_DATA);
+      this.pairSlotOfKey.set(key, slot);
+    }
+    return slot;
+  }
+
+  private clearPairStore(): void {
+    this.pairSlotOfKey.clear();
+    this.pairSlots = 0;
+  }
+
   /**
    * The orders (bit o: ORDERS_2[o], stops of r1 < r2 first) in which r1 and r2 could ride in one car, by lower-bound
    * legs from now on (a necessary condition, for any car: a car reaches its first stop no earlier than now); 0: none.
+   * The lower-bound legs are read from and added to the pair store at `at`.
    */
-  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number): number {
+  private mayPair(s: FleetSnapshot, r1: number, r2: number, nowS: number, at: number): number {
     const nodes = this.pairNode;
     nodes[0] = s.requestPickupNode[r1];
     nodes[1] = s.requestDropoffNode[r1];
     nodes[2] = s.requestPickupNode[r2];
     nodes[3] = s.requestDropoffNode[r2];
     // Lower-bound legs between the four stops and each ride's upper bound, shared by the orders.
-    const low = this.pairLow;
-    low.fill(NaN);
+    const low = this.pairData;
     let up1 = NaN;
     let up2 = NaN;
     let mask = 0;
@@ -939,7 +1110,7 @@ export class PooledPlanner {
       for (let i = 0; i < 4 && ok; i++) {
         const k = order[i];
         if (i > 0) {
-          const slot = order[i - 1] * 4 + k;
+          const slot = at + order[i - 1] * 4 + k;
           let lb = low[slot];
           if (lb !== lb) low[slot] = lb = this.lowerLegS(nodes[order[i - 1]], nodes[k]);
           t += lb;
@@ -992,60 +1163,62 @@ export class PooledPlanner {
     }
     const vehicles: number[] = [];
     for (const r of requests) {
-      const cars = this.candidateCars(s, r, nowS);
-      for (let k = 0; k < cars.length; k++) {
-        const v = cars[k];
+      const count = this.candidateCars(s, r, nowS);
+      for (let k = 0; k < count; k++) {
+        const v = this.topV[k];
         const list = this.requestsOf[v];
         if (list.length === 0) vehicles.push(v);
         list.push(r);
-        this.firstMsOf[v].push(this.candMs[k]);
-        this.firstLowMsOf[v].push(this.candLowMs[k]);
+        this.firstMsOf[v].push(this.topMs[k]);
+        this.firstLowMsOf[v].push(this.topLowMs[k]);
       }
     }
     // Trips per car.
     const trips: Trip[] = [];
-    // Per pair: -1 if it cannot pair, else the offset of its lower-bound legs in pairLows.
-    const pairMemo = new Map<number, number>();
-    let pairLowsN = 0;
+    // Per pair: -1 if it cannot pair this batch, else its slot in the pair store × 64 + the orders mayPair found
+    // possible (kept in the store for this batch). Keys are stable across batches while requests are fewer than PAIR_KEY.
+    const stableKeys = s.requestCount <= PAIR_KEY;
+    if (!stableKeys || this.pairSlots >= PAIR_STORE_MAX) this.clearPairStore();
+    const keyBase = stableKeys ? PAIR_KEY : s.requestCount;
+    const batchNo = this.batchNo;
     const mayPair = (a: number, b: number): number => {
-      const key = a < b ? a * s.requestCount + b : b * s.requestCount + a;
-      let at = pairMemo.get(key);
-      if (at === undefined) {
-        at = -1;
-        const mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS);
-        if (mask !== 0) {
-          at = pairLowsN;
-          pairLowsN += 16;
-          if (pairLowsN > this.pairLows.length) {
-            const grown = new Float64Array(2 * pairLowsN);
-            grown.set(this.pairLows);
-            this.pairLows = grown;
-            const masks = new Int32Array(grown.length / 16);
-            masks.set(this.pairMasks);
-            this.pairMasks = masks;
-          }
-          this.pairLows.set(this.pairLow, at);
-          this.pairMasks[at / 16] = mask;
-        }
-        pairMemo.set(key, at);
+      const key = a < b ? a * keyBase + b : b * keyBase + a;
+      const slot = this.pairSlot(key);
+      const at = slot * PAIR_DATA;
+      let mask: number;
+      if (this.pairData[at + PAIR_BATCH] === batchNo) mask = this.pairData[at + PAIR_MASK];
+      else {
+        mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, at);
+        this.pairData[at + PAIR_BATCH] = batchNo;
+        this.pairData[at + PAIR_MASK] = mask;
       }
-      return at;
+      return mask !== 0 ? slot * 64 + mask : -1;
     };
-    vehicles.sort((a, b) => a - b);
+    // Ascending (a typed array sorts numerically without a comparator call per comparison).
+    const carsInOrder = new Int32Array(vehicles).sort();
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
-    // Per car: the two requests, their first-leg ms and lower bounds, and their pair's lower-bound legs (pairLows).
-    const pairCandidates = new Map<number, [number, number, number, number, number, number, number][]>();
-    for (const v of vehicles) {
+    // Per pair of a car, PAIR_FIELDS numbers in pairCand: the two requests, their first-leg ms and lower bounds, and
+    // their pair's lower-bound legs (offset in pairLows); the cars with pairs in pairCars, each one's end in pairEnd.
+    const pairCand = this.pairCand;
+    const pairCars = this.pairCars;
+    const pairEnd = this.pairEnd;
+    pairCand.length = 0;
+    pairCars.length = 0;
+    pairEnd.length = 0;
+    const singles = this.singles;
+    const singlesMs = this.singlesMs;
+    const singlesLowMs = this.singlesLowMs;
+    for (const v of carsInOrder) {
       const car = this.car(v);
-      const singles: number[] = [];
-      const singlesMs: number[] = [];
-      const singlesLowMs: number[] = [];
+      singles.length = 0;
+      singlesMs.length = 0;
+      singlesLowMs.length = 0;
       const reqs = this.requestsOf[v];
       const firstMs = this.firstMsOf[v];
       const firstLowMs = this.firstLowMsOf[v];
       for (let k = 0; k < reqs.length; k++) {
         const r = reqs[k];
-        const t = this.bestTrip(s, v, [r], this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
+        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
         if (t) {
           trips.push(t);
           singles.push(r);
@@ -1057,20 +1230,24 @@ export class PooledPlanner {
       firstMs.length = 0;
       firstLowMs.length = 0;
       if (car.onboard.length > 0) continue;
-      const list: [number, number, number, number, number, number, number][] = [];
+      const first = pairCand.length;
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
           const at = mayPair(singles[i], singles[j]);
           if (at < 0) continue;
-          list.push([singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at]);
+          pairCand.push(singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at);
         }
       }
-      if (list.length > 0) pairCandidates.set(v, list);
+      if (pairCand.length > first) {
+        pairCars.push(v);
+        pairEnd.push(pairCand.length);
+      }
     }
-    for (const [v, list] of pairCandidates) {
+    for (let c = 0; c < pairCars.length; c++) {
+      const v = pairCars[c];
       const pairs: Trip[] = [];
-      for (const [a, b, msA, msB, lowA, lowB, at] of list) {
-        const t = this.bestTrip(s, v, [a, b], baseS[v], msA, msB, lowA, lowB, at);
+      for (let k = c === 0 ? 0 : pairEnd[c - 1]; k < pairEnd[c]; k += PAIR_FIELDS) {
+        const t = this.bestTrip(s, v, pairCand[k], pairCand[k + 1], baseS[v], pairCand[k + 2], pairCand[k + 3], pairCand[k + 4], pairCand[k + 5], pairCand[k + 6]);
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
@@ -1096,13 +1273,13 @@ export class PooledPlanner {
       costS += t.marginalS;
       objectiveS += t.marginalS;
       for (const r of t.requests) objectiveS -= unservedS.get(r)!;
-      t.requests.forEach((r, k) => this.pickupAtS.set(r, t.pickupS[k]));
+      t.requests.forEach((r, k) => this.setPickupS(s, r, t.pickupS[k]));
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
     // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    const touched = mergeAscending(Array.from(newPlan.keys()).sort((a, b) => a - b), this.planned);
+    const touched = mergeAscending(new Int32Array(newPlan.keys()).sort(), this.planned);
     for (const v of touched) {
       const car = this.car(v);
       const current = car.stops;
@@ -1114,7 +1291,7 @@ export class PooledPlanner {
     }
     commands.push(...clearing);
     // Forget riders that are gone.
-    for (const r of s.cancelledRequests) this.pickupAtS.delete(r);
+    for (const r of s.cancelledRequests) if (r < this.pickupAtS.length) this.pickupAtS[r] = NaN;
     return { commands, served, costS, tripCount: trips.length, objectiveS };
   }
 
@@ -1124,11 +1301,19 @@ export class PooledPlanner {
    * so a large, mostly idle fleet costs a few array reads per car here.
    */
   private indexCars(s: FleetSnapshot): void {
-    for (const node of this.endingUsed) this.endingAt.get(node)!.length = 0;
+    const endingFirst = this.endingFirst;
+    for (const node of this.endingUsed) endingFirst[node] = -1;
     this.endingUsed.length = 0;
     const landmarks = this.landmarks;
     const grid = this.grid;
     if (!landmarks || !grid) return;
+    if (this.endingFirst.length !== s.travelTimes.nodeCount) {
+      this.endingFirst = new Int32Array(s.travelTimes.nodeCount).fill(-1);
+      this.endingLast = new Int32Array(s.travelTimes.nodeCount).fill(-1);
+    }
+    if (this.endingNext.length !== s.vehicleCount) this.endingNext = new Int32Array(s.vehicleCount);
+    const endingLast = this.endingLast;
+    const endingNext = this.endingNext;
     const plane = this.plane!;
     const n = s.vehicleCount;
     const cellOf = grid.carCell;
@@ -1175,10 +1360,13 @@ export class PooledPlanner {
       }
       const endNode = carEndNode[v];
       if (endNode !== node) {
-        let list = this.endingAt.get(endNode);
-        if (!list) this.endingAt.set(endNode, (list = []));
-        if (list.length === 0) this.endingUsed.push(endNode);
-        list.push(v);
+        const last = this.endingFirst[endNode] < 0 ? -1 : endingLast[endNode];
+        if (last < 0) {
+          this.endingFirst[endNode] = v;
+          this.endingUsed.push(endNode);
+        } else endingNext[last] = v;
+        endingLast[endNode] = v;
+        endingNext[v] = -1;
       }
       const cell = carCellNow[v];
       cellOf[v] = cell;
@@ -1207,44 +1395,54 @@ export class PooledPlanner {
   }
 
   /**
-   * The cheapest feasible stop order for car v and the new requests rs, or null. Legs known already may be given:
-   * the car to each pickup (exact ms and landmark bound ms, from candidateCars) and, for a pair, the offset of the
-   * lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
+   * The cheapest feasible stop order for car v and the new request r0 (with r1 for a pair; r1 = -1 for a single), or
+   * null. Legs known already may be given: the car to each pickup (exact ms and landmark bound ms, from candidateCars)
+   * and, for a pair, the offset of the lower-bound legs among its stops that mayPair computed (pairLows; -1 none).
    */
-  private bestTrip(s: FleetSnapshot, v: number, rs: number[], baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
+  private bestTrip(s: FleetSnapshot, v: number, r0: number, r1: number, baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
     const car = this.car(v);
+    if (r1 < 0 && car.onboard.length === 0 && this.legs!.factor && this.limits.minDetourS >= 0) return this.soloTrip(s, v, car, r0, baseS, firstMs0);
+    return this.bestTripGeneral(s, v, car, r0, r1, baseS, firstMs0, firstMs1, firstLowMs0, firstLowMs1, pairAt);
+  }
+
+  /** bestTrip by evaluating the orders (lower bounds first). */
+  private bestTripGeneral(s: FleetSnapshot, v: number, car: CarState, r0: number, r1: number, baseS: number, firstMs0: number, firstMs1: number, firstLowMs0: number, firstLowMs1: number, pairAt: number): Trip | null {
     const items = this.items;
     let orders: readonly (readonly number[])[];
-    if (rs.length === 1) {
-      const r = rs[0];
-      items[0] = r * 2;
-      items[1] = r * 2 + 1;
+    const pair = r1 >= 0;
+    if (!pair) {
+      items[0] = r0 * 2;
+      items[1] = r0 * 2 + 1;
       if (car.onboard.length === 0) orders = ORDERS_1;
       else {
         items[2] = car.onboard[0] * 2 + 1;
         orders = ORDERS_ONBOARD;
       }
     } else {
-      const [a, b] = rs;
-      items[0] = a * 2;
-      items[1] = a * 2 + 1;
-      items[2] = b * 2;
-      items[3] = b * 2 + 1;
+      items[0] = r0 * 2;
+      items[1] = r0 * 2 + 1;
+      items[2] = r1 * 2;
+      items[3] = r1 * 2 + 1;
       orders = ORDERS_2;
     }
-    // Legs memoised over this trip's nodes (the car's divert node, then the items): every order reuses them.
-    this.lowMemo.fill(NaN);
+    // Legs memoised over this trip's nodes (the car's divert node, then the items): every order reuses them. Only the
+    // slots of this trip's node indexes (0 … stops) are read, so only they are cleared.
+    const usedSlots = orders[0].length * (TRIP_NODES + 1) + 1;
+    this.lowMemo.fill(NaN, 0, usedSlots);
     const msMemo = this.msMemo;
-    msMemo.fill(NaN);
+    msMemo.fill(NaN, 0, usedSlots);
     // Legs known already: the car to each pickup (candidateCars), and each ride's direct leg (direct).
     msMemo[1] = firstMs0;
-    msMemo[TRIP_NODES + 2] = rs[0] < this.directMs.length ? this.directMs[rs[0]] : -1;
-    if (rs.length > 1) {
+    msMemo[TRIP_NODES + 2] = r0 < this.directMs.length ? this.directMs[r0] : -1;
+    if (pair) {
       msMemo[3] = firstMs1;
-      msMemo[3 * TRIP_NODES + 4] = rs[1] < this.directMs.length ? this.directMs[rs[1]] : -1;
+      msMemo[3 * TRIP_NODES + 4] = r1 < this.directMs.length ? this.directMs[r1] : -1;
     }
     if (msMemo[TRIP_NODES + 2] < 0) msMemo[TRIP_NODES + 2] = NaN;
-    if (msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
+    if (pair && msMemo[3 * TRIP_NODES + 4] < 0) msMemo[3 * TRIP_NODES + 4] = NaN;
+    // A pair's exact legs among its stops found for another car (this batch or an earlier one): see sharePairLegs.
+    const storeAt = pairAt >= 0 ? (pairAt >> 6) * PAIR_DATA : -1;
+    if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, false);
     const codes = this.orderCodes;
     const memoIdx = this.orderIdx;
     const m = orders.length;
@@ -1258,11 +1456,11 @@ export class PooledPlanner {
       // evaluation does too: the bound's pickup is no later than the exact one, and its ride (a lower-bound leg) is
       // within the direct ride it is compared with, while the detour limit is ≥ 0. So it goes straight to the exact one.
       rank[ranked++] = 0;
-    } else this.knownLowerLegs(s, rs, firstLowMs0, firstLowMs1, pairAt);
+    } else this.knownLowerLegs(s, r0, r1, firstLowMs0, firstLowMs1, pairAt >= 0 ? (pairAt >> 6) * PAIR_DATA : -1);
     // A pair's orders that mayPair found impossible from now on are impossible for this car too (its lower bound
     // only starts later): skipped, as their bound would be infinite.
-    const possible = pairAt >= 0 ? this.pairMasks[pairAt / 16] : -1;
-    const orderBit = rs.length > 1 && rs[0] > rs[1] ? ORDER_BIT_FLIPPED : ORDER_BIT;
+    const possible = pairAt >= 0 ? pairAt & 63 : -1;
+    const orderBit = pair && r0 > r1 ? ORDER_BIT_FLIPPED : ORDER_BIT;
     for (let o = ranked; o < m; o++) {
       if ((possible & orderBit[o]) === 0) continue;
       const ord = orders[o];
@@ -1299,15 +1497,47 @@ export class PooledPlanner {
       if (bestO < 0 || marginalS < bestMarginalS) {
         bestO = o;
         bestMarginalS = marginalS;
-        bestPick0 = this.pickupOf(rs[0]);
-        if (rs.length > 1) bestPick1 = this.pickupOf(rs[1]);
+        bestPick0 = this.pickupOf(r0);
+        if (pair) bestPick1 = this.pickupOf(r1);
       }
     }
+    if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, true);
     if (bestO < 0) return null;
     const ord = orders[bestO];
     const bestCodes = new Array<number>(len);
     for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
-    return { vehicle: v, requests: rs, codes: bestCodes, marginalS: bestMarginalS, pickupS: rs.length > 1 ? [bestPick0, bestPick1] : [bestPick0] };
+    return { vehicle: v, requests: pair ? [r0, r1] : [r0], codes: bestCodes, marginalS: bestMarginalS, pickupS: pair ? [bestPick0, bestPick1] : [bestPick0] };
+  }
+
+  /**
+   * bestTrip of one request for a car with no rider (fast mode, detour floor ≥ 0): what evaluating its one order
+   * [pickup, drop-off] gives, without the general loop. The ride is the direct ride itself (the same leg, departing
+   * at the same time), so it adds no delay and meets any detour limit ≥ 0; the cost is the wait (and the late
+   * penalty). Where the direct leg is not finite the general evaluation decides (its delay would be ∞ − ∞).
+   */
+  private soloTrip(s: FleetSnapshot, v: number, car: CarState, r: number, baseS: number, firstMs: number): Trip | null {
+    const legs = this.legs!;
+    const p = s.requestPickupNode[r];
+    const d = s.requestDropoffNode[r];
+    if (p !== d) {
+      if (r >= this.directMs.length) this.growDirect(s.requestCount);
+      let ms = this.directMs[r];
+      if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
+      if (ms === Infinity) return this.bestTripGeneral(s, v, car, r, -1, baseS, firstMs, NaN, NaN, NaN, -1);
+    }
+    // As evalStops: the car's leg end, or its divert node and time plus the leg (memoised first leg, else cached).
+    let arriveS: number;
+    if (p === car.endNode) arriveS = car.endS;
+    else if (p === car.divNode) arriveS = car.divS;
+    else {
+      const ms = firstMs === firstMs ? firstMs : legs.ms(car.divNode, p);
+      arriveS = car.divS + roundLegS((ms / 1000) * legs.factor![hourOf(car.divS)]);
+    }
+    if (arriveS > this.deadlineS(s, r)) return null;
+    if (car.load + s.requestRiders[r] > s.seats) return null;
+    let cost = arriveS - s.requestS[r];
+    if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
+    return { vehicle: v, requests: [r], codes: [r * 2, r * 2 + 1], marginalS: cost - baseS, pickupS: [arriveS] };
   }
 
   /**
@@ -1315,23 +1545,50 @@ export class PooledPlanner {
    * lowerLegS would compute: the car to each pickup from its landmark bound ms, each ride's direct leg (kept per
    * request), and a pair's legs among its stops from mayPair (stops there in the order of the lower request first).
    */
-  private knownLowerLegs(s: FleetSnapshot, rs: readonly number[], firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
+  private knownLowerLegs(s: FleetSnapshot, r0: number, r1: number, firstLowMs0: number, firstLowMs1: number, pairAt: number): void {
     const low = this.lowMemo;
     const minFactor = this.legs!.minFactor;
     // As lowerLegS (the leg a → b with a = b never reads its memo slot).
     if (firstLowMs0 === firstLowMs0) low[1] = Math.round(((firstLowMs0 / 1000) * minFactor) * (1 - 1e-12));
-    low[TRIP_NODES + 2] = this.directLower(s, rs[0]);
-    if (rs.length < 2) return;
+    low[TRIP_NODES + 2] = this.directLower(s, r0);
+    if (r1 < 0) return;
     if (firstLowMs1 === firstLowMs1) low[3] = Math.round(((firstLowMs1 / 1000) * minFactor) * (1 - 1e-12));
-    low[3 * TRIP_NODES + 4] = this.directLower(s, rs[1]);
+    low[3 * TRIP_NODES + 4] = this.directLower(s, r1);
     if (pairAt < 0) return;
-    const pairLows = this.pairLows;
-    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if rs[0] is the higher.
-    const flip = rs[0] > rs[1] ? 2 : 0;
+    const pairLows = this.pairData;
+    // mayPair's stops: the lower request's pickup and drop-off, then the other's; stop i here is its i ^ 2 if r0 is the higher.
+    const flip = r0 > r1 ? 2 : 0;
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 4; j++) {
         const lb = pairLows[pairAt + (i ^ flip) * 4 + (j ^ flip)];
         if (i !== j && lb === lb) low[(i + 1) * TRIP_NODES + j + 1] = lb;
+      }
+    }
+  }
+
+  /**
+   * Copies a pair's legs among its four stops between bestTrip's memos (stop indexes 1–4 there) and the pair store at
+   * `at` (mayPair's stop order; `flip`: bestTrip's first request is the higher, stop i there is i ^ 2 here): known
+   * exact ms into msMemo where it has none (`save` false), or the exact ms and lower bounds the memos hold into the
+   * store (`save` true). Both are pure functions of the two nodes, so a value from the store is the one the trip would
+   * compute itself.
+   */
+  private sharePairLegs(at: number, flip: boolean, save: boolean): void {
+    const data = this.pairData;
+    const msMemo = this.msMemo;
+    const lowMemo = this.lowMemo;
+    const f = flip ? 2 : 0;
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        if (i === j) continue;
+        const slot = (i + 1) * TRIP_NODES + j + 1;
+        const k = at + (i ^ f) * 4 + (j ^ f);
+        if (save) {
+          const ms = msMemo[slot];
+          if (ms === ms) data[k + 16] = ms;
+          const lb = lowMemo[slot];
+          if (lb === lb) data[k] = lb;
+        } else if (msMemo[slot] !== msMemo[slot]) msMemo[slot] = data[k + 16];
       }
     }
   }
@@ -1371,7 +1628,9 @@ export class PooledPlanner {
     const carId = new Map<number, number>();
     for (const t of trips) if (!carId.has(t.vehicle)) carId.set(t.vehicle, carId.size);
     const carCount = carId.size;
-    const parent = Int32Array.from({ length: carCount + requests.length }, (_, i) => i);
+    // Filled by a loop: TypedArray.from with a map function calls it through the iterator protocol, per element.
+    const parent = new Int32Array(carCount + requests.length);
+    for (let i = 0; i < parent.length; i++) parent[i] = i;
     const find = (x: number): number => {
       while (parent[x] !== x) x = parent[x] = parent[parent[x]];
       return x;
@@ -1461,8 +1720,9 @@ export class PooledPlanner {
       }
       rowFirst[i + 1] = col.length;
     }
-    const pen = Float64Array.from(rows, (r) => unservedS.get(r)!);
-    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: Uint32Array.from(col), cost: Float64Array.from(cost), unassignedCost: pen });
+    const pen = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) pen[i] = unservedS.get(rows[i])!;
+    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: new Uint32Array(col), cost: new Float64Array(cost), unassignedCost: pen });
     // The chosen edge of each row (the cheapest to that column, as the solver keeps duplicates' cheaper one).
     const matchCost = new Float64Array(rows.length);
     const chosen: Trip[] = [];
@@ -1553,7 +1813,7 @@ export class PooledPlanner {
       rowCount,
       cost,
       colStart,
-      rowIndex: Int32Array.from(rowIndex),
+      rowIndex: new Int32Array(rowIndex),
       value: new Float64Array(rowIndex.length).fill(1),
       rowLower: new Float64Array(rowCount),
       rowUpper: new Float64Array(rowCount).fill(1),
@@ -1579,11 +1839,11 @@ export class PooledPlanner {
       const car = this.car(v);
       if (car.open) {
         for (let i = 0; i < requests.length; i++) {
-          const t = this.bestTrip(s, v, [requests[i]], this.baseOf(s, v, baseS));
+          const t = this.bestTrip(s, v, requests[i], -1, this.baseOf(s, v, baseS));
           if (t) list.push(t);
           if (car.onboard.length > 0) continue;
           for (let j = i + 1; j < requests.length; j++) {
-            const t2 = this.bestTrip(s, v, [requests[i], requests[j]], this.baseOf(s, v, baseS));
+            const t2 = this.bestTrip(s, v, requests[i], requests[j], this.baseOf(s, v, baseS));
             if (t2) list.push(t2);
           }
         }
@@ -1656,7 +1916,7 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
 }
 
 /** The union of two ascending lists of distinct numbers, ascending. */
-function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+function mergeAscending(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;

@@ -8,6 +8,13 @@ import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.
 import { buildPointLayout, NO_PATH_MS, PointQueries, type CoreTable, type PointLayout } from './ch-point.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
+/** Paths a ChTravelTimes keeps (see path) before it forgets them all: a few MB. */
+const PATH_CACHE_PATHS = 50_000;
+
+/** Which list a CH edge index is in (see ChTravelTimes.unpackEdge). */
+const UP = 0;
+const DOWN = 1;
+
 /** The settled, unstalled ranks of one upward search and their distances (ms). */
 interface SearchSpace {
   ranks: Uint32Array;
@@ -73,7 +80,11 @@ export class ChTravelTimes implements TravelTimes {
   private spaceCacheEntries = 0;
   /** Point queries through the core, made on first use (null: the layout does not fit, use pointQuery). */
   private points: PointQueries | null | undefined = undefined;
-  private unpackStack = new Int32Array(192);
+  private unpackStack = new Int32Array(256);
+  /** Paths asked before by node pair (from × nodeCount + to): nodes (null: none), free-flow ms, metres. */
+  private readonly pathCache = new Map<number, { nodes: Uint32Array | null; ms: number; distanceM: number }>();
+  /** See unpackEdge. */
+  private halves: { up: Int32Array; down: Int32Array } | undefined = undefined;
   private pathBuf = new Uint32Array(256);
 
   /** @param graph the network `ch` was built from (checked by fingerprint). */
@@ -166,14 +177,27 @@ export class ChTravelTimes implements TravelTimes {
   }
 
   path(from: number, to: number, departS = 0): RoutePath | null {
-    const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
-    if (ms === Infinity) return null;
-    const len = this.unpackLastQuery(from);
-    const nodes = this.pathBuf.slice(0, len);
-    const g = this.graph;
-    let distanceM = 0;
-    for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
-    return { nodes, timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
+    // A path is a function of its two nodes (the search is the same every time), so one asked before is reused: the
+    // engine asks for a leg's path whenever a car sets off, and cars repeat legs (16 % of the SF day's paths).
+    const key = from * this.nodeCount + to;
+    let known = this.pathCache.get(key);
+    if (!known) {
+      const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
+      if (ms === Infinity) known = { nodes: null, ms, distanceM: Infinity };
+      else {
+        const len = this.unpackLastQuery(from);
+        const nodes = this.pathBuf.slice(0, len);
+        const g = this.graph;
+        let distanceM = 0;
+        for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
+        known = { nodes, ms, distanceM };
+      }
+      if (this.pathCache.size >= PATH_CACHE_PATHS) this.pathCache.clear();
+      this.pathCache.set(key, known);
+    }
+    if (!known.nodes) return null;
+    // A copy: callers own the path they are given.
+    return { nodes: known.nodes.slice(), timeS: (known.ms / 1000) * speedFactorAt(this.profile, departS), distanceM: known.distanceM };
   }
 
   oneToMany(from: number, targets: ArrayLike<number>, departS = 0, out?: Float64Array): Float64Array {
@@ -337,14 +361,14 @@ export class ChTravelTimes implements TravelTimes {
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const e = chain[i];
-      len = this.unpackEdge(this.tailOfUpEdge(e), ch.upHead[e], ch.upMid[e], len);
+      len = this.unpackEdge(this.tailOfUpEdge(e), ch.upHead[e], UP, e, len);
     }
     // Backward half: the backward search reached v = downHead[e] from the rank x that stores down edge e, and that
     // edge stands for v → x, so following parents from meet walks the path forwards towards t.
     for (let v = this.meet; this.parentB[v] >= 0; ) {
       const e = this.parentB[v];
       const x = this.ownerOfDownEdge(e);
-      len = this.unpackEdge(v, x, ch.downMid[e], len);
+      len = this.unpackEdge(v, x, DOWN, e, len);
       v = x;
     }
     return len;
@@ -359,37 +383,62 @@ export class ChTravelTimes implements TravelTimes {
     return ownerOf(this.ch.downFirst, e);
   }
 
-  /** Appends the original nodes after `a` on the CH edge a → b (ranks) with middle `mid`; returns the new length. */
-  private unpackEdge(a: number, b: number, mid: number, len: number): number {
+  /**
+   * Appends the original nodes after `a` on the CH edge a → b (ranks), edge e of the up (UP: stored at a) or down
+   * (DOWN: stored at b) lists; returns the new length. A shortcut a → b through its middle m is the down edge stored at
+   * m with head a (a → m) and the up edge stored at m with head b (m → b), the fastest of each (findChEdge); they are
+   * found once per shortcut and kept (upHalves, downHalves), since paths share most of their shortcuts.
+   */
+  private unpackEdge(a: number, b: number, kind: number, e: number, len: number): number {
     const ch = this.ch;
+    const halves = this.halvesOf();
     let stack = this.unpackStack;
     let sp = 0;
     stack[sp++] = a;
     stack[sp++] = b;
-    stack[sp++] = mid;
+    stack[sp++] = kind;
+    stack[sp++] = e;
     while (sp > 0) {
-      const m = stack[--sp];
+      const edge = stack[--sp];
+      const k = stack[--sp];
       const y = stack[--sp];
       const x = stack[--sp];
+      const m = k === UP ? ch.upMid[edge] : ch.downMid[edge];
       if (m < 0) {
         this.ensurePath(len + 1);
         this.pathBuf[len++] = ch.order[y];
         continue;
       }
-      if (sp + 6 > stack.length) {
+      if (sp + 8 > stack.length) {
         const bigger = new Int32Array(stack.length * 2);
         bigger.set(stack);
         this.unpackStack = stack = bigger;
       }
+      const memo = k === UP ? halves.up : halves.down;
+      let first = memo[2 * edge];
+      let second = memo[2 * edge + 1];
+      if (first < 0) {
+        first = findChEdge(ch.downFirst, ch.downHead, ch.downTimeMs, m, x);
+        second = findChEdge(ch.upFirst, ch.upHead, ch.upTimeMs, m, y);
+        memo[2 * edge] = first;
+        memo[2 * edge + 1] = second;
+      }
       // Push the second half first so that x → m is unpacked (popped) first.
       stack[sp++] = m;
       stack[sp++] = y;
-      stack[sp++] = ch.upMid[findChEdge(ch.upFirst, ch.upHead, ch.upTimeMs, m, y)];
+      stack[sp++] = UP;
+      stack[sp++] = second;
       stack[sp++] = x;
       stack[sp++] = m;
-      stack[sp++] = ch.downMid[findChEdge(ch.downFirst, ch.downHead, ch.downTimeMs, m, x)];
+      stack[sp++] = DOWN;
+      stack[sp++] = first;
     }
     return len;
+  }
+
+  /** Per shortcut, its two halves' edge indexes (down edge, up edge; -1 not found yet), made on first use. */
+  private halvesOf(): { up: Int32Array; down: Int32Array } {
+    return (this.halves ??= { up: new Int32Array(2 * this.ch.upHead.length).fill(-1), down: new Int32Array(2 * this.ch.downHead.length).fill(-1) });
   }
 
   private ensurePath(len: number): void {
