@@ -17,11 +17,10 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     return new HighsBinarySolver(this.highs, options);
   }
 
-  /** The LP relaxation (see relaxWithHighs). */
-  relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null {
-    if (p.colCount === 0) return null;
+  /** The program as a HiGHS model: columns in [0, 1], integer when `integer`, else its LP relaxation. */
+  private createModel(p: BinaryProgram, integer: boolean) {
     const h = this.highs;
-    const model = h.createModel({
+    return h.createModel({
       numCols: p.colCount,
       numRows: p.rowCount,
       colCost: p.cost,
@@ -30,7 +29,15 @@ export class HighsBinarySolver implements BinaryProgramSolver {
       rowLower: p.rowLower.map((v) => (v === -Infinity ? -h.infinity : v)),
       rowUpper: p.rowUpper.map((v) => (v === Infinity ? h.infinity : v)),
       matrix: { format: 'csc', numRows: p.rowCount, numCols: p.colCount, starts: p.colStart, indices: p.rowIndex, values: p.value },
+      ...(integer ? { integrality: new Int32Array(p.colCount).fill(h.constants.variableType.integer) } : {}),
     });
+  }
+
+  /** The LP relaxation (see relaxWithHighs). */
+  relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null {
+    if (p.colCount === 0) return null;
+    const h = this.highs;
+    const model = this.createModel(p, false);
     try {
       model.options.set({ output_flag: false, ...this.options });
       model.run();
@@ -48,18 +55,7 @@ export class HighsBinarySolver implements BinaryProgramSolver {
       return { x: new Uint8Array(0), objective: 0 };
     }
     const h = this.highs;
-    const integrality = new Int32Array(p.colCount).fill(h.constants.variableType.integer);
-    const model = h.createModel({
-      numCols: p.colCount,
-      numRows: p.rowCount,
-      colCost: p.cost,
-      colLower: new Float64Array(p.colCount),
-      colUpper: new Float64Array(p.colCount).fill(1),
-      rowLower: p.rowLower.map((v) => (v === -Infinity ? -h.infinity : v)),
-      rowUpper: p.rowUpper.map((v) => (v === Infinity ? h.infinity : v)),
-      matrix: { format: 'csc', numRows: p.rowCount, numCols: p.colCount, starts: p.colStart, indices: p.rowIndex, values: p.value },
-      integrality,
-    });
+    const model = this.createModel(p, true);
     try {
       // Exact: no relative gap. Callers give integer costs, so an absolute gap below 1 proves optimality.
       model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, ...this.options });

@@ -3,33 +3,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { bySize } from '../../src/core/solve/by-size.js';
-import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
+import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { GIANT_PROGRAM_COLUMNS, HighsBinarySolver, loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
-import { packingProgram } from './programs.js';
-
-/** Pooled-like programs: car rows first, each column one car plus one request (single) or two (pair). */
-function twoSeatProgram(rng: Rng, cars: number, requests: number, pairsPerCar: number, singlesPerCar: number): BinaryProgram {
-  const penalty = Array.from({ length: requests }, () => 660 + rng.int(300) + (rng.next() < 0.3 ? 1e7 : 0));
-  const colStart: number[] = [0];
-  const rowIndex: number[] = [];
-  const cost: number[] = [];
-  for (let v = 0; v < cars; v++) {
-    const reach = Array.from({ length: singlesPerCar }, () => rng.int(requests));
-    for (const r of new Set(reach)) {
-      rowIndex.push(v, cars + r);
-      cost.push(rng.int(400) - penalty[r]);
-      colStart.push(rowIndex.length);
-    }
-    for (let t = 0; t < pairsPerCar; t++) {
-      const [a, b] = [reach[rng.int(reach.length)], reach[rng.int(reach.length)]];
-      if (a === b) continue;
-      rowIndex.push(v, cars + Math.min(a, b), cars + Math.max(a, b));
-      cost.push(200 + rng.int(500) - penalty[a] - penalty[b]);
-      colStart.push(rowIndex.length);
-    }
-  }
-  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
-}
+import { twoSeatProgram } from './programs.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -39,7 +15,7 @@ describe('bySize', () => {
     const seen: string[] = [];
     const starts: (Uint8Array | undefined)[] = [];
     const spy = (name: string): BinaryProgramSolver => ({ solve: (q, start) => (seen.push(`${name}:${q.colCount}`), starts.push(start), bruteForceBinaryProgram.solve(q)) });
-    const p = twoSeatProgram(rng, 3, 5, 1, 3);
+    const p = twoSeatProgram(rng, 3, 5, 1, 3, 0.3);
     const n = p.colCount;
     const start = new Uint8Array(n);
     expect(bySize(spy('small'), spy('large'), n).solve(p, start)!.objective).toBe(bruteForceBinaryProgram.solve(p)!.objective);
@@ -59,9 +35,9 @@ describe('loadPooledSolver routing (decision 0029)', () => {
     const highs = await loadHighsBinarySolver();
     const preset = await loadPooledSolver();
     const rng = new Rng(29);
-    const giant = twoSeatProgram(rng, 120, 240, 1, 10);
+    const giant = twoSeatProgram(rng, 120, 240, 1, 10, 0.3);
     expect(giant.colCount).toBeGreaterThanOrEqual(GIANT_PROGRAM_COLUMNS);
-    const small = twoSeatProgram(rng, 40, 60, 4, 5);
+    const small = twoSeatProgram(rng, 40, 60, 4, 5, 0.3);
     expect(small.colCount).toBeLessThan(GIANT_PROGRAM_COLUMNS);
     for (const [p, giantRoute] of [[giant, true], [small, false]] as const) {
       const relaxed: number[] = [];

@@ -6,34 +6,9 @@ import { Rng } from '../../src/core/random.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { pairPackingBranchAndBound, twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
-import { packingProgram } from './programs.js';
+import { twoSeatProgram } from './programs.js';
 
 const highs = await loadHighsBinarySolver();
-
-/** Pooled-like programs: car rows first, each column one car plus one request (single) or two (pair). */
-function twoSeatProgram(rng: Rng, cars: number, requests: number, pairsPerCar: number, singlesPerCar: number): BinaryProgram {
-  const penalty = Array.from({ length: requests }, () => 660 + rng.int(300) + (rng.next() < 0.2 ? 1e7 : 0));
-  const colStart: number[] = [0];
-  const rowIndex: number[] = [];
-  const cost: number[] = [];
-  for (let v = 0; v < cars; v++) {
-    const reach = Array.from({ length: singlesPerCar }, () => rng.int(requests));
-    for (const r of new Set(reach)) {
-      rowIndex.push(v, cars + r);
-      cost.push(rng.int(400) - penalty[r]);
-      colStart.push(rowIndex.length);
-    }
-    for (let t = 0; t < pairsPerCar; t++) {
-      const [a, b] = [reach[rng.int(reach.length)], reach[rng.int(reach.length)]];
-      if (a === b) continue;
-      rowIndex.push(v, cars + Math.min(a, b), cars + Math.max(a, b));
-      // Pairs often cheaper than two singles: the cases where the singles' assignment is not optimal.
-      cost.push(200 + rng.int(500) - penalty[a] - penalty[b]);
-      colStart.push(rowIndex.length);
-    }
-  }
-  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
-}
 
 function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: number }): void {
   expect(isFeasibleBinary(p, got.x)).toBe(true);

@@ -7,33 +7,9 @@ import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type Bin
 import { lagrangianBound, splitByFixing, splitByLp, type LpRelaxation, type SplitStats } from '../../src/core/solve/split-by-fixing.js';
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../../src/io/highs-ilp.js';
-import { packingProgram } from './programs.js';
+import { packingProgram, twoSeatProgram } from './programs.js';
 
 const highs = await loadHighsBinarySolver();
-
-/** Pooled-like programs: car rows first, each column one car plus one request (single) or two (pair). */
-function twoSeatProgram(rng: Rng, cars: number, requests: number, pairsPerCar: number, singlesPerCar: number): BinaryProgram {
-  const penalty = Array.from({ length: requests }, () => 660 + rng.int(300) + (rng.next() < 0.2 ? 1e7 : 0));
-  const colStart: number[] = [0];
-  const rowIndex: number[] = [];
-  const cost: number[] = [];
-  for (let v = 0; v < cars; v++) {
-    const reach = Array.from({ length: singlesPerCar }, () => rng.int(requests));
-    for (const r of new Set(reach)) {
-      rowIndex.push(v, cars + r);
-      cost.push(rng.int(400) - penalty[r]);
-      colStart.push(rowIndex.length);
-    }
-    for (let t = 0; t < pairsPerCar; t++) {
-      const [a, b] = [reach[rng.int(reach.length)], reach[rng.int(reach.length)]];
-      if (a === b) continue;
-      rowIndex.push(v, cars + Math.min(a, b), cars + Math.max(a, b));
-      cost.push(200 + rng.int(500) - penalty[a] - penalty[b]);
-      colStart.push(rowIndex.length);
-    }
-  }
-  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
-}
 
 /** A metro-like program: cars and requests on a line, each car reaching the requests near it (a long chain of overlaps). */
 function lineProgram(rng: Rng, cars: number, requests: number, reach: number): BinaryProgram {
