@@ -1,12 +1,12 @@
 // Records every 0/1 program `pooled` hands its solver during one scenario run (SF tight-fleet day by default), so that
 // solver chains can be compared offline on the same programs (bench/pooled-solvers.ts).
 //   node --import tsx bench/pooled-programs.ts OUT.json --network N.baton --trips T --format F --date D --fleet 320
-import { writeFileSync } from 'node:fs';
 import { PooledPlanner } from '../src/core/dispatch/pooled.js';
 import type { BinaryProgram, BinaryProgramSolver } from '../src/core/solve/ilp.js';
 import { HighsBinarySolver } from '../src/io/highs-ilp.js';
 import { openScenarioRunner } from '../src/io/scenario-runner.js';
 import { parseSimSettings } from '../src/io/settings.js';
+import { writeRecordedPrograms } from './recorded-programs.js';
 
 const [out, ...rest] = process.argv.slice(2);
 const arg = (name: string, dflt?: string): string => {
@@ -43,8 +43,4 @@ const outcome = await runner.run(Number(arg('fleet', '320')), arg('dispatcher', 
 const cpu = process.cpuUsage(t0);
 const k = outcome.result.summary.kpis;
 process.stderr.write(`programs ${programs.length}, HiGHS calls ${highsCalls}, run CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, within 5 min ${k.within5MinPct}\n`);
-const plain = programs.map((p) => ({
-  colCount: p.colCount, rowCount: p.rowCount, partitionRows: p.partitionRows,
-  cost: Array.from(p.cost), colStart: Array.from(p.colStart), rowIndex: Array.from(p.rowIndex),
-}));
-writeFileSync(out, JSON.stringify(plain));
+writeRecordedPrograms(out, programs);

@@ -2,21 +2,12 @@
 // objective of each program compared with HiGHS's. Optional: a regular expression selecting chains by name, and
 // `starts` to print how good the packing branch and bound's incumbent is when it hands a program on.
 //   node --import tsx bench/pooled-solvers.ts PROGRAMS.json ['preset|before'] [starts]
-import { readFileSync } from 'node:fs';
 import { type BinaryProgram, type BinaryProgramSolver, packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { pairPackingBranchAndBound, twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS } from '../src/io/highs-ilp.js';
+import { readRecordedPrograms } from './recorded-programs.js';
 
-const raw = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Array<Record<string, number | number[]>>;
-const programs: BinaryProgram[] = raw.map((r) => {
-  const rowIndex = Int32Array.from(r.rowIndex as number[]);
-  const rowCount = r.rowCount as number;
-  return {
-    colCount: r.colCount as number, rowCount, partitionRows: r.partitionRows as number,
-    cost: Float64Array.from(r.cost as number[]), colStart: Int32Array.from(r.colStart as number[]), rowIndex,
-    value: new Float64Array(rowIndex.length).fill(1), rowLower: new Float64Array(rowCount), rowUpper: new Float64Array(rowCount).fill(1),
-  };
-});
+const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]);
 const highs = await loadHighsBinarySolver();
 let calls = 0;
 const counted: BinaryProgramSolver = { solve: (p, start) => (calls++, highs.solve(p, start)) };

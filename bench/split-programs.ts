@@ -2,26 +2,15 @@
 // (the route of programs ≥ GIANT_PROGRAM_COLUMNS since decision 0029) and through splitByLp in front of it: CPU time,
 // HiGHS calls, objectives compared, and how the split cut the programs (columns kept by the fixing, parts, largest part).
 //   node --import tsx bench/split-programs.ts PROGRAMS.json [minColumns=1000]
-import { readFileSync } from 'node:fs';
 import type { BinaryProgram, BinaryProgramSolver } from '../src/core/solve/ilp.js';
 import { splitByLp, type SplitStats } from '../src/core/solve/split-by-fixing.js';
 import { GIANT_PROGRAM_COLUMNS, loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../src/io/highs-ilp.js';
 import { bySize } from '../src/core/solve/by-size.js';
 import { twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
+import { readRecordedPrograms } from './recorded-programs.js';
 
-const raw = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Array<Record<string, number | number[]>>;
 const minColumns = Number(process.argv[3] ?? 1000);
-const programs: BinaryProgram[] = raw
-  .map((r) => {
-    const rowIndex = Int32Array.from(r.rowIndex as number[]);
-    const rowCount = r.rowCount as number;
-    return {
-      colCount: r.colCount as number, rowCount, partitionRows: r.partitionRows as number,
-      cost: Float64Array.from(r.cost as number[]), colStart: Int32Array.from(r.colStart as number[]), rowIndex,
-      value: new Float64Array(rowIndex.length).fill(1), rowLower: new Float64Array(rowCount), rowUpper: new Float64Array(rowCount).fill(1),
-    };
-  })
-  .filter((p) => p.colCount >= minColumns);
+const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]).filter((p) => p.colCount >= minColumns);
 const cols = programs.map((p) => p.colCount).sort((a, b) => a - b);
 console.log(`${programs.length} programs of ≥ ${minColumns} columns, median ${cols[cols.length >> 1]}, max ${cols[cols.length - 1]}, Σ ${cols.reduce((a, b) => a + b, 0)}`);
 const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);

@@ -14,7 +14,6 @@
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
-import { writeFileSync } from 'node:fs';
 import { simulate } from '../src/core/simulate.js';
 import type { BinaryProgram } from '../src/core/solve/ilp.js';
 import { PooledPlanner } from '../src/core/dispatch/pooled.js';
@@ -23,6 +22,7 @@ import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
 import { loadPooledSolver } from '../src/io/highs-ilp.js';
 import { peakRssMb, timedDispatcher, writeResult } from './machine.js';
+import { writeRecordedPrograms } from './recorded-programs.js';
 
 const CARS = Number(process.env.STRESS_CARS ?? 20_000);
 const TRIPS = Number(process.env.STRESS_TRIPS ?? 1_000_000);
@@ -221,6 +221,6 @@ const name =
   `${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}${TAG ? `-${TAG}` : ''}`;
 console.log(`wrote ${writeResult(name, row)}`);
 if (process.env.STRESS_RECORD) {
-  writeFileSync(process.env.STRESS_RECORD, JSON.stringify(recorded.map((p) => ({ colCount: p.colCount, rowCount: p.rowCount, partitionRows: p.partitionRows, cost: [...p.cost], colStart: [...p.colStart], rowIndex: [...p.rowIndex] }))));
+  writeRecordedPrograms(process.env.STRESS_RECORD, recorded);
   console.log(`wrote ${recorded.length} programs of ≥ 200 columns to ${process.env.STRESS_RECORD}`);
 }
