@@ -10,7 +10,9 @@
 // be measured without the ~12 min of CPU the hours before it cost; its KPIs are the window's, not the day's.
 // STRESS_PROGRAMS=1 also reports the 0/1 programs pooled hands its solver (count, columns, rows, the solver's CPU)
 // per simulated hour, and the largest ones; STRESS_RECORD=FILE writes every program of ≥ 200 columns to FILE (JSON,
-// the format bench/pooled-solvers.ts replays).
+// the format bench/pooled-solvers.ts replays); STRESS_RECORD_FROM_H=h records only from simulated hour h on.
+// STRESS_PROFILE_FROM_H=h starts V8's CPU profiler when the simulation reaches hour h (the state of a real day, unlike
+// STRESS_FROM_H's cold start) and writes it at the end of the run to bench/results/…-from<h>h.cpuprofile.
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
@@ -21,6 +23,8 @@ import type { Dispatcher } from '../src/core/dispatch/types.js';
 import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
 import { loadPooledSolver } from '../src/io/highs-ilp.js';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 import { peakRssMb, timedDispatcher, writeResult } from './machine.js';
 import { writeRecordedPrograms } from './recorded-programs.js';
 
@@ -33,6 +37,11 @@ const HOURS = Number(process.env.STRESS_HOURS ?? 24);
 /** Simulate only the requests made from this hour on (a probe of a busy window; default 0: the whole day). */
 const FROM_H = Number(process.env.STRESS_FROM_H ?? 0);
 if (!(FROM_H >= 0 && FROM_H < HOURS)) throw new Error(`STRESS_FROM_H: ${process.env.STRESS_FROM_H} must be ≥ 0 and below STRESS_HOURS (${HOURS})`);
+const PROFILE_FROM_H = process.env.STRESS_PROFILE_FROM_H === undefined ? undefined : Number(process.env.STRESS_PROFILE_FROM_H);
+if (PROFILE_FROM_H !== undefined && !(PROFILE_FROM_H >= 0 && PROFILE_FROM_H < HOURS)) {
+  throw new Error(`STRESS_PROFILE_FROM_H: ${process.env.STRESS_PROFILE_FROM_H} must be ≥ 0 and below STRESS_HOURS (${HOURS})`);
+}
+const RECORD_FROM_S = Number(process.env.STRESS_RECORD_FROM_H ?? 0) * 3600;
 const PROGRAMS = process.env.STRESS_PROGRAMS === '1' || process.env.STRESS_RECORD !== undefined;
 const SEED = 7;
 /** Appended to the result file's name, so that probes of two code versions on the same day keep both files. */
@@ -119,7 +128,7 @@ if (PROGRAMS && parts.solver) {
       st.solverCpuS += cpuS;
       largest.push({ hour, columns: p.colCount, rows: p.rowCount, cpuMs: Math.round(cpuS * 1e4) / 10 });
       if (largest.length > 200) largest.sort((a, b) => b.columns - a.columns).splice(20);
-      if (process.env.STRESS_RECORD && p.colCount >= 200) recorded.push(p);
+      if (process.env.STRESS_RECORD && p.colCount >= 200 && simNowS >= RECORD_FROM_S) recorded.push(p);
       return sol;
     },
   };
@@ -136,12 +145,20 @@ const partsS = (performance.now() - t) / 1000;
 if (needs.length > 1) console.log(`${DISPATCHER}: parts (${needs.join(', ')}) prepared in ${partsS.toFixed(1)} s; RSS so far ${peakRssMb()} MB`);
 
 const decideMs: number[] = [];
+let profiler: Session | undefined;
 const inner: Dispatcher = preset.build(parts as PresetParts);
 const timed = timedDispatcher(inner, decideMs);
 const dispatcher: Dispatcher = {
   ...timed,
   decide(s, nowS) {
     simNowS = nowS;
+    if (profiler === undefined && PROFILE_FROM_H !== undefined && nowS >= PROFILE_FROM_H * 3600) {
+      profiler = new Session();
+      profiler.connect();
+      profiler.post('Profiler.enable');
+      profiler.post('Profiler.start');
+      console.log(`  CPU profiler started at ${(nowS / 3600).toFixed(2)} h`);
+    }
     return timed.decide(s, nowS);
   },
 };
@@ -220,6 +237,14 @@ const name =
   `stress-${DISPATCHER}${TRIPS === 1_000_000 && CARS === 20_000 && HOURS === 24 && FROM_H === 0 ? '' : `-${TRIPS}-${CARS}${FROM_H > 0 ? `-from${FROM_H}h` : ''}${HOURS < 24 ? `-${HOURS}h` : ''}`}` +
   `${process.env.STRESS_BB_ALWAYS ? '-bb-always' : ''}${TAG ? `-${TAG}` : ''}`;
 console.log(`wrote ${writeResult(name, row)}`);
+if (profiler) {
+  const file = `bench/results/${name}-from${PROFILE_FROM_H}h.cpuprofile`;
+  profiler.post('Profiler.stop', (err, res) => {
+    if (err) throw err;
+    writeFileSync(file, JSON.stringify(res.profile));
+    console.log(`wrote ${file}`);
+  });
+}
 if (process.env.STRESS_RECORD) {
   writeRecordedPrograms(process.env.STRESS_RECORD, recorded);
   console.log(`wrote ${recorded.length} programs of ≥ 200 columns to ${process.env.STRESS_RECORD}`);
