@@ -206,7 +206,7 @@ export class AssignmentSolver {
   /**
    * Relaxes every edge of `row` (of its class), reached at distance `base` minus its potential. An edge changes the
    * search only when it labels a column or lowers its label; a settled column's label is -Infinity and an unlabelled
-   * one's +Infinity, so one comparison tells, and every other edge costs three loads.
+   * one's +Infinity, so one comparison tells (finite labels), and every other edge costs four loads.
    */
   private scan(row: number, base: number, p: AssignmentProblem): void {
     const { rowFirst, col, cost } = p;
