@@ -87,15 +87,21 @@ export class AssignmentSolver {
   private capacity = new Int32Array(0);
   /** column potentials (duals), ≤ 0; 0 on columns with room left */
   private v = new Float64Array(0);
-  private dist = new Float64Array(0);
+  /**
+   * A column's state in the current search, one number so that relaxing an edge is one comparison: +Infinity not yet
+   * labelled, -Infinity settled, else its tentative distance (the heap's key). +Infinity between searches.
+   */
+  private label = new Float64Array(0);
   private predRow = new Int32Array(0);
   private predCost = new Float64Array(0);
-  /** `seen[c] === stamp`: labelled in this search; `done[c] === stamp`: settled */
-  private seen = new Uint32Array(0);
-  private done = new Uint32Array(0);
   private stamp = 0;
+  /** columns settled in the current search, in order, and the distance each was settled at */
   private settled = new Uint32Array(0);
-  // Indexed binary min-heap of labelled columns keyed by dist.
+  private settledDist = new Float64Array(0);
+  /** columns labelled in the current search (their label goes back to +Infinity at its end) */
+  private labelled = new Int32Array(0);
+  private labelledCount = 0;
+  // Indexed binary min-heap of labelled columns keyed by label.
   private heap = new Int32Array(0);
   private heapPos = new Int32Array(0);
   private heapSize = 0;
@@ -127,6 +133,7 @@ export class AssignmentSolver {
     if (p.colCapacity) capacity.set(p.colCapacity.subarray(0, m));
     else capacity.fill(1, 0, m);
     v.fill(0, 0, m);
+    this.label.fill(Infinity, 0, m);
 
     // Greedy start with v = 0: a row takes its cheapest option when that option still has room. This keeps the dual
     // feasible (u_r = that minimum) and typically settles most rows without any search. The cheapest option is a
@@ -196,31 +203,30 @@ export class AssignmentSolver {
     this.colLoad[c]--;
   }
 
-  /** Relaxes every edge of `row` (of its class), reached at distance `base` minus its potential. */
-  private scan(row: number, base: number, p: AssignmentProblem, stamp: number): void {
+  /**
+   * Relaxes every edge of `row` (of its class), reached at distance `base` minus its potential. An edge changes the
+   * search only when it labels a column or lowers its label; a settled column's label is -Infinity and an unlabelled
+   * one's +Infinity, so one comparison tells (finite labels), and every other edge costs four loads.
+   */
+  private scan(row: number, base: number, p: AssignmentProblem): void {
     const { rowFirst, col, cost } = p;
     const k0 = p.rowClass ? p.rowClass[row] : row;
     const v = this.v;
-    const dist = this.dist;
-    const seen = this.seen;
-    const done = this.done;
-    for (let k = rowFirst[k0]; k < rowFirst[k0 + 1]; k++) {
+    const label = this.label;
+    const end = rowFirst[k0 + 1];
+    for (let k = rowFirst[k0]; k < end; k++) {
       const c = col[k];
-      if (done[c] === stamp) continue;
       const ck = cost[k];
       const nd = base + ck - v[c];
-      if (seen[c] !== stamp) {
-        seen[c] = stamp;
-        dist[c] = nd;
-        this.predRow[c] = row;
-        this.predCost[c] = ck;
+      const old = label[c];
+      if (!(nd < old)) continue;
+      label[c] = nd;
+      this.predRow[c] = row;
+      this.predCost[c] = ck;
+      if (old === Infinity) {
+        this.labelled[this.labelledCount++] = c;
         this.heapPush(c);
-      } else if (nd < dist[c]) {
-        dist[c] = nd;
-        this.predRow[c] = row;
-        this.predCost[c] = ck;
-        this.heapDecrease(c);
-      }
+      } else this.heapDecrease(c);
     }
   }
 
@@ -233,13 +239,14 @@ export class AssignmentSolver {
     const capacity = this.capacity;
     const rowNext = this.rowNext;
     const v = this.v;
-    const dist = this.dist;
+    const label = this.label;
     const predRow = this.predRow;
     const predCost = this.predCost;
-    const done = this.done;
     const settled = this.settled;
+    const settledDist = this.settledDist;
     const stamp = ++this.stamp;
     this.heapSize = 0;
+    this.labelledCount = 0;
     let settledCount = 0;
 
     // The root's row potential is taken as 0, so its outgoing arcs may be negative: harmless, they are the first hop.
@@ -254,17 +261,18 @@ export class AssignmentSolver {
     }
     let terminalCol = -1;
     let delta = 0;
-    this.scan(root, 0, p, stamp);
+    this.scan(root, 0, p);
     for (;;) {
       // Ties with a dummy go to the real column: serve the request when it costs the same.
-      if (this.heapSize === 0 || dist[this.heap[0]] > bestDummy) {
+      if (this.heapSize === 0 || label[this.heap[0]] > bestDummy) {
         delta = bestDummy;
         break;
       }
       const j = this.heapPop();
-      done[j] = stamp;
+      const d = label[j];
+      label[j] = -Infinity;
+      settledDist[settledCount] = d;
       settled[settledCount++] = j;
-      const d = dist[j];
       if (colLoad[j] < capacity[j]) {
         terminalCol = j;
         delta = d;
@@ -288,15 +296,14 @@ export class AssignmentSolver {
           bestDummy = viaDummy;
           bestDummyRow = i;
         }
-        this.scan(i, base, p, stamp);
+        this.scan(i, base, p);
       }
     }
 
     // Potentials: v_j += d_j - delta on settled columns (≤ 0 change); keeps all reduced costs ≥ 0.
-    for (let s = 0; s < settledCount; s++) {
-      const j = settled[s];
-      v[j] += dist[j] - delta;
-    }
+    for (let s = 0; s < settledCount; s++) v[settled[s]] += settledDist[s] - delta;
+    const labelled = this.labelled;
+    for (let s = 0; s < this.labelledCount; s++) label[labelled[s]] = Infinity;
 
     // Flip the path. With a dummy terminal, that row lets go of its column first (its predecessor takes the place).
     let j = terminalCol;
@@ -343,20 +350,16 @@ export class AssignmentSolver {
       this.colLoad = new Int32Array(m);
       this.capacity = new Int32Array(m);
       this.v = new Float64Array(m);
-      this.dist = new Float64Array(m);
+      this.label = new Float64Array(m).fill(Infinity);
       this.predRow = new Int32Array(m);
       this.predCost = new Float64Array(m);
-      this.seen = new Uint32Array(m);
-      this.done = new Uint32Array(m);
-      this.stamp = 0;
-      this.classMark.fill(0);
       this.settled = new Uint32Array(m);
+      this.settledDist = new Float64Array(m);
+      this.labelled = new Int32Array(m);
       this.heap = new Int32Array(m);
       this.heapPos = new Int32Array(m);
     }
     if (this.stamp > 0xfffffff0) {
-      this.seen.fill(0);
-      this.done.fill(0);
       this.classMark.fill(0);
       this.stamp = 0;
     }
@@ -376,13 +379,13 @@ export class AssignmentSolver {
   private siftUp(pos: number): void {
     const heap = this.heap;
     const heapPos = this.heapPos;
-    const dist = this.dist;
+    const label = this.label;
     const c = heap[pos];
-    const d = dist[c];
+    const d = label[c];
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pc = heap[parent];
-      if (dist[pc] <= d) break;
+      if (label[pc] <= d) break;
       heap[pos] = pc;
       heapPos[pc] = pos;
       pos = parent;
@@ -394,19 +397,19 @@ export class AssignmentSolver {
   private heapPop(): number {
     const heap = this.heap;
     const heapPos = this.heapPos;
-    const dist = this.dist;
+    const label = this.label;
     const top = heap[0];
     const size = --this.heapSize;
     if (size > 0) {
       const c = heap[size];
-      const d = dist[c];
+      const d = label[c];
       let pos = 0;
       for (;;) {
         let child = 2 * pos + 1;
         if (child >= size) break;
-        if (child + 1 < size && dist[heap[child + 1]] < dist[heap[child]]) child++;
+        if (child + 1 < size && label[heap[child + 1]] < label[heap[child]]) child++;
         const cc = heap[child];
-        if (dist[cc] >= d) break;
+        if (label[cc] >= d) break;
         heap[pos] = cc;
         heapPos[cc] = pos;
         pos = child;

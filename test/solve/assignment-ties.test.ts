@@ -1,0 +1,77 @@
+// AssignmentSolver returns the same answer, row for row, as the search it replaced (test/solve/assignment-reference.ts):
+// the rebalancer's plans, pooled's and batch's choices and the golden logs depend on which of equally cheap answers
+// comes out, so a faster search must keep the tie rule, not only the optimum. Random problems full of ties (small
+// integer costs, cost-0 stay edges, duplicate pairs), also costs in tenths (inexact in binary) and negative costs,
+// with and without column capacities and row classes, one solver of each kind reused across sizes that grow and
+// shrink (labels left from an earlier search or problem would show).
+import { describe, expect, it } from 'vitest';
+import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
+import { Rng } from '../../src/core/random.js';
+import { ReferenceAssignmentSolver } from './assignment-reference.js';
+
+type CostKind = 'ties' | 'tenths' | 'signed';
+
+function randomProblem(rng: Rng, kind: CostKind, withClasses: boolean, withCapacity: boolean): AssignmentProblem {
+  const cols = 1 + rng.int(40);
+  const rows = rng.int(withClasses ? 300 : 80);
+  const lists = withClasses ? 1 + rng.int(50) : rows;
+  const draw = (): number => (kind === 'tenths' ? (10 + rng.int(60)) / 10 : kind === 'signed' ? rng.int(13) - 4 : 1 + rng.int(8));
+  const rowFirst = new Uint32Array(lists + 1);
+  const col: number[] = [];
+  const cost: number[] = [];
+  for (let k = 0; k < lists; k++) {
+    if (rng.next() < 0.6) {
+      col.push(rng.int(cols)); // the cell it stands in
+      cost.push(0);
+    }
+    const n = rng.int(Math.min(cols, 12) + 1);
+    for (let e = 0; e < n; e++) {
+      col.push(rng.int(cols));
+      cost.push(draw());
+    }
+    if (n > 0 && rng.next() < 0.2) {
+      col.push(col[col.length - 1]); // a duplicate pair
+      cost.push(draw());
+    }
+    rowFirst[k + 1] = col.length;
+  }
+  return {
+    rowCount: rows,
+    colCount: cols,
+    rowFirst,
+    col: Uint32Array.from(col),
+    cost: Float64Array.from(cost),
+    unassignedCost: Float64Array.from({ length: lists }, () => (rng.next() < 0.8 ? 9 : 1 + rng.int(9))),
+    ...(withCapacity ? { colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((3 * rows) / cols)))) } : {}),
+    ...(withClasses ? { rowClass: Int32Array.from({ length: rows }, () => (rng.next() < 0.5 ? rng.int(Math.max(1, lists >> 3)) : rng.int(lists))) } : {}),
+  };
+}
+
+describe('assignment tie rule', () => {
+  it('gives the same row → column, column loads and cost as the search it replaced', () => {
+    const rng = new Rng(22);
+    const solver = new AssignmentSolver();
+    const reference = new ReferenceAssignmentSolver();
+    let problems = 0;
+    let assigned = 0;
+    let unassigned = 0;
+    for (let t = 0; t < 1500; t++) {
+      const kind: CostKind = (['ties', 'tenths', 'signed'] as const)[t % 3];
+      const p = randomProblem(rng, kind, t % 2 === 0, t % 5 !== 0);
+      const got = solver.solve(p);
+      const want = reference.solve(p);
+      expect(Array.from(got.rowToCol)).toEqual(Array.from(want.rowToCol));
+      expect(Array.from(got.colToRow)).toEqual(Array.from(want.colToRow));
+      expect(Array.from(got.colLoad)).toEqual(Array.from(want.colLoad));
+      expect(got.totalCost).toBe(want.totalCost);
+      expect(got.assignedCount).toBe(want.assignedCount);
+      problems++;
+      assigned += got.assignedCount;
+      unassigned += p.rowCount - got.assignedCount;
+    }
+    // The instances exercise both ends: rows through full columns and rows left on their dummy.
+    expect(problems).toBe(1500);
+    expect(assigned).toBeGreaterThan(50_000);
+    expect(unassigned).toBeGreaterThan(10_000);
+  });
+});
