@@ -216,7 +216,7 @@ const row = {
   ...(HOURS < 24 || FROM_H > 0 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
   ...(FROM_H > 0 ? { fromHour: FROM_H, probe: 'only the requests from fromHour on: a probe of a busy window, not the acceptance day' } : {}),
   nodes: graph.nodeCount,
-  ...(SOLVER_THREADS > 1 ? { solverThreads: SOLVER_THREADS } : {}),
+  ...(solverThreads ? { solverThreads: SOLVER_THREADS, solverThreadBatches: solverThreads.stats.batches, programsOnWorkers: solverThreads.stats.onWorkers } : {}),
   ...(eventsHash ? { eventsSha256: eventsHash.digest('hex') } : {}),
   simWallS: Math.round(simS * 10) / 10,
   simCpuS: Math.round(simCpuS * 10) / 10,
