@@ -110,9 +110,9 @@ export interface SolverThreadsOptions {
 }
 
 /**
- * Programs below this many columns stay on the calling thread. Measured on the stress day's recorded giant programs
- * (docs/decisions/0030-solver-worker-threads.md): most of splitByLp's parts have a handful of columns and take
- * microseconds, where handing one over costs a copy and a wake-up.
+ * Programs below this many columns stay on the calling thread. On the stress day's recorded giant programs (decision
+ * 0030) 95 % of splitByLp's parts have fewer than 50 columns and take 0.005–0.04 ms each, less than handing one over
+ * (a copy and a wake-up); from 50 columns they take ~0.8 ms and more.
  */
 export const DEFAULT_THREAD_MIN_COLUMNS = 50;
 
