@@ -24,17 +24,17 @@ HighsBinarySolver.prototype.solve = function (p, start) {
   highsCalls++;
   return highsSolve.call(this, p, start);
 };
-// Wrap each planner's solver once, at its first program.
-type Exposed = { options: { solver: BinaryProgramSolver }; solveProgram: (...a: unknown[]) => unknown; wrapped?: boolean };
+// Wrap each planner's solver once, at its first program (built just before the batch goes to the solver).
+type Exposed = { options: { solver: BinaryProgramSolver }; tripProgram: (...a: unknown[]) => unknown; wrapped?: boolean };
 const proto = PooledPlanner.prototype as unknown as Exposed;
-const solveProgram = proto.solveProgram;
-proto.solveProgram = function (this: Exposed, ...a: unknown[]) {
+const tripProgram = proto.tripProgram;
+proto.tripProgram = function (this: Exposed, ...a: unknown[]) {
   if (!this.wrapped) {
     const inner = this.options.solver;
     this.options.solver = { solve: (p, start) => (programs.push(p), inner.solve(p, start)) };
     this.wrapped = true;
   }
-  return solveProgram.apply(this, a);
+  return tripProgram.apply(this, a);
 };
 const settings = parseSimSettings({ network: [arg('network')], trips: arg('trips'), format: arg('format'), date: arg('date'), seed: 1 });
 const runner = await openScenarioRunner(settings);

@@ -13,6 +13,9 @@
 // the format bench/pooled-solvers.ts replays); STRESS_RECORD_FROM_H=h records only from simulated hour h on.
 // STRESS_PROFILE_FROM_H=h starts V8's CPU profiler when the simulation reaches hour h (the state of a real day, unlike
 // STRESS_FROM_H's cold start) and writes it at the end of the run to bench/results/…-from<h>h.cpuprofile.
+// STRESS_SOLVER_THREADS=n solves pooled's independent programs on n threads, this one included (decision 0030; the
+// default 1 starts none); STRESS_EVENTS_HASH=1 adds the SHA-256 of the whole event log (NDJSON) to the result, so that
+// two runs can be shown to decide alike.
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
@@ -23,6 +26,9 @@ import type { Dispatcher } from '../src/core/dispatch/types.js';
 import { DISPATCHER_NAMES, dispatcherPreset, type PresetParts } from '../src/io/dispatchers.js';
 import { buildForecast, SYNTHETIC_HISTORY_SEED_OFFSETS, type HistoryDay } from '../src/io/forecast.js';
 import { loadPooledSolver } from '../src/io/highs-ilp.js';
+import { SolverThreads } from '../src/io/solver-threads.js';
+import { eventToJson } from '../src/core/sim/events.js';
+import { createHash } from 'node:crypto';
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
 import { peakRssMb, timedDispatcher, writeResult } from './machine.js';
@@ -71,7 +77,10 @@ const preset = dispatcherPreset(DISPATCHER);
 const needs = preset.needs as readonly string[];
 t = performance.now();
 const parts: Partial<PresetParts> = { charging: {} };
-if (needs.includes('solver')) parts.solver = await loadPooledSolver();
+const SOLVER_THREADS = Number(process.env.STRESS_SOLVER_THREADS ?? 1);
+if (!(Number.isInteger(SOLVER_THREADS) && SOLVER_THREADS >= 1)) throw new Error(`STRESS_SOLVER_THREADS: ${process.env.STRESS_SOLVER_THREADS} must be an integer ≥ 1`);
+const solverThreads = needs.includes('solver') && SOLVER_THREADS > 1 ? await SolverThreads.start(SOLVER_THREADS) : undefined;
+if (needs.includes('solver')) parts.solver = await loadPooledSolver(solverThreads);
 /** Per simulated hour: programs, Σ columns, largest columns, Σ rows, the solver's CPU (s). */
 const programStats = new Map<number, { programs: number; columns: number; maxColumns: number; rows: number; solverCpuS: number }>();
 const largest: { hour: number; columns: number; rows: number; cpuMs: number }[] = [];
@@ -165,6 +174,7 @@ const dispatcher: Dispatcher = {
 
 const simulated = HOURS < 24 || FROM_H > 0 ? requests.filter((r) => r.requestS < HOURS * 3600 && r.requestS >= FROM_H * 3600) : requests;
 let events = 0;
+const eventsHash = process.env.STRESS_EVENTS_HASH === '1' ? createHash('sha256') : undefined;
 t = performance.now();
 const cpu0 = cpuS();
 let lastLog = 0;
@@ -176,8 +186,9 @@ const result = simulate({
   dispatcher,
   seed: SEED,
   keepLog: false,
-  eventSink: () => {
+  eventSink: (ev) => {
     events++;
+    eventsHash?.update(`${eventToJson(ev)}\n`);
   },
   progressEveryS: 3600,
   onProgress: (nowS, handled) => {
@@ -193,6 +204,7 @@ const result = simulate({
 });
 const simS = (performance.now() - t) / 1000;
 const simCpuS = cpuS() - cpu0;
+await solverThreads?.close();
 decideMs.sort((a, b) => a - b);
 const q = (p: number): number => Math.round((decideMs[Math.min(decideMs.length - 1, Math.floor(p * decideMs.length))] ?? 0) * 10) / 10;
 const k = result.summary.kpis;
@@ -204,6 +216,8 @@ const row = {
   ...(HOURS < 24 || FROM_H > 0 ? { hours: HOURS, requestsSimulated: simulated.length } : {}),
   ...(FROM_H > 0 ? { fromHour: FROM_H, probe: 'only the requests from fromHour on: a probe of a busy window, not the acceptance day' } : {}),
   nodes: graph.nodeCount,
+  ...(solverThreads ? { solverThreads: SOLVER_THREADS, solverThreadBatches: solverThreads.stats.batches, programsOnWorkers: solverThreads.stats.onWorkers } : {}),
+  ...(eventsHash ? { eventsSha256: eventsHash.digest('hex') } : {}),
   simWallS: Math.round(simS * 10) / 10,
   simCpuS: Math.round(simCpuS * 10) / 10,
   setupS: Math.round(setupS * 10) / 10,

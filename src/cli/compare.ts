@@ -56,7 +56,7 @@ export function comparisonTable(runs: { label: string; kpis: Kpis; wallS: number
 
 export function registerCompareCommand(program: Command): void {
   const cmd = program.command('compare').description('run several dispatchers on the same scenario and compare their KPIs side by side');
-  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet'], { cost: true });
+  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'dispatchers', 'fleet', 'solverThreads'], { cost: true });
   cmd
     .option(JSON_FLAGS, jsonHelp('one KPI object per dispatcher (same fields as simulate --json)'))
     .option('--scale-to-day', 'also give per-car figures per day when less than a day is simulated (scaled up from the span, and marked so)')
@@ -70,10 +70,14 @@ export function registerCompareCommand(program: Command): void {
       process.stderr.write(scenarioLine(scenario, `; ${fleet} cars`));
       if (scenario.operatingArea) process.stderr.write(`${formatOperatingArea(scenario.operatingArea).join('\n')}\n`);
       const runs: { label: string; kpis: Kpis; cost: CostSummary; wallS: number; forecastSource: ForecastSource | 'none'; series?: ComparisonRun['series'] }[] = [];
-      for (const name of settings.dispatchers) {
-        const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
-        const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
-        runs.push({ label: name, kpis, cost: runCost(kpis, settings.cost), wallS, forecastSource, series });
+      try {
+        for (const name of settings.dispatchers) {
+          const { result, wallS, series, forecastSource } = await runWithProgress(runner, fleet, name, { series: Boolean(o.report) });
+          const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
+          runs.push({ label: name, kpis, cost: runCost(kpis, settings.cost), wallS, forecastSource, series });
+        }
+      } finally {
+        await runner.close();
       }
       if (!jsonOnStdout(o.json)) process.stdout.write(`${comparisonTable(runs)}\n${tripRowsTable(scenario)}`);
       emitJson(o.json, runs.map((r) => kpiJson(r.kpis, scenario, r.wallS, r.forecastSource, r.cost)));

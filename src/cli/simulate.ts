@@ -75,7 +75,7 @@ export function registerSimulateCommand(program: Command): void {
   const cmd = program
     .command('simulate')
     .description('replay a day of ride requests through a robotaxi fleet and print the KPIs (no options: the built-in synthetic city)');
-  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher'], { cost: true });
+  const settingsOf = addSettingOptions(cmd, [...SCENARIO_SETTINGS, 'fleet', 'dispatcher', 'solverThreads'], { cost: true });
   cmd
     .option('--events <file>', 'write the event log as NDJSON')
     .option('--explain', 'log why each car got its plan (PlanExplained events: pickup ETA, the cars it beat) for the dashboard; off by default, so logs stay as they were')
@@ -109,7 +109,7 @@ export function registerSimulateCommand(program: Command): void {
           : '';
         process.stderr.write(`remote assistance: ${settings.assistRate} per 1,000 km${where}, ${settings.assistOperators} operators, ${settings.assistTimeS} s each\n`);
       }
-      const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report), explain: o.explain === true });
+      const { result, wallS, series, energy, forecastSource } = await runWithProgress(runner, settings.fleet, settings.dispatcher, { events: o.events, series: Boolean(o.report), explain: o.explain === true }).finally(() => runner.close());
       const kpis = o.scaleToDay ? scaleKpisToDay(result.summary.kpis) : result.summary.kpis;
       const cost = runCost(kpis, settings.cost);
       if (!jsonOnStdout(o.json)) {

@@ -1,11 +1,10 @@
 // Fleet sizing: the smallest fleet that meets a service level, found by parallel bisection over seeded simulations
 // in worker threads, and the clairvoyant lower bound on the same requests for comparison.
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from './worker-module.js';
 import type { PlacedTrip } from '../core/demand/placed-trip.js';
 import { haversineM } from '../core/geo.js';
 import type { RoadGraph } from '../core/network/graph.js';
@@ -605,33 +604,9 @@ function replyError(msg: { error: string; userError?: UserErrorData }): Error {
   return new Error(msg.error);
 }
 
-/** The worker entry file next to this module: compiled `.js` under dist/, `.ts` when running from source. */
-function workerEntry(): { url: URL; fromSource: boolean } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return { url: new URL(`./fleet-size-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url), fromSource };
-}
-
-/** File of tsx's ESM API, from its package exports (require.resolve would give the CJS build, broken in a worker). */
-function tsxEsmApiPath(): string {
-  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const rel = pkg.exports['./esm/api']?.import?.default;
-  if (!rel) throw new Error(`${pkgFile}: no ESM export "./esm/api"; cannot run fleet-size workers from TypeScript source`);
-  return join(dirname(pkgFile), rel);
-}
-
-/** Starts one worker thread; from TypeScript source (tsx, vitest) it first registers tsx's loader in the worker. */
+/** Starts one worker thread on fleet-size-worker (compiled, or from TypeScript source under tsx and vitest). */
 function startWorker(data: WorkerScenario): Worker {
-  const { url, fromSource } = workerEntry();
-  if (!fromSource) return new Worker(url, { workerData: data });
-  // NOTE: a worker does not inherit the parent's loader hooks on Node 20 (not even with tsx in execArgv), and under
-  // vitest there is no tsx at all: register it inside the worker before importing the TypeScript entry.
-  // Only tsx's namespaced API works inside a worker here (its global register() leaves types unstripped).
-  const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
-  const boot =
-    `import(${JSON.stringify(tsxApi)}).then((m) => m.register({ namespace: 'baton-fleet-size' })` +
-    `.import(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startModuleWorker(import.meta.url, 'fleet-size-worker', 'baton-fleet-size', { workerData: data });
 }
 
 /**

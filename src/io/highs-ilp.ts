@@ -4,6 +4,7 @@ import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '
 import { bySize } from '../core/solve/by-size.js';
 import { splitByLp, type LpRelaxation } from '../core/solve/split-by-fixing.js';
 import { twoSeatSolverChain } from '../core/solve/pair-packing.js';
+import type { SolverThreads } from './solver-threads.js';
 
 /** HiGHS through its structured (CSC) model API; the LP-text API was ~8× slower (STACK.md). */
 export class HighsBinarySolver implements BinaryProgramSolver {
@@ -112,13 +113,37 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
  * (decision 0029): they are split exactly by LP reduced-cost fixing (splitByLp) and each part goes to the chain when
  * small or to HiGHS directly when it is itself giant.
  *
+ * With `threads` (decision 0030) independent programs are also solved on its worker threads: splitByLp's parts, and
+ * the programs of one batch below GIANT_PROGRAM_COLUMNS (a batch's giant programs are solved first, on this thread,
+ * their parts on the workers). Every thread runs the same chain (pooledSolverParts), so the answers are those of the
+ * single-threaded chain, program by program. The caller owns the pool and closes it.
+ *
  * @example pooled({ solver: await loadPooledSolver() })
  */
-export async function loadPooledSolver(): Promise<BinaryProgramSolver> {
-  const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);
+export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryProgramSolver> {
+  const { highs, chain, parts } = pooledSolverParts(await loadHighsBinarySolver());
+  if (!threads) return bySize(chain, splitByLp(relaxWithHighs(highs), parts), GIANT_PROGRAM_COLUMNS);
+  const threadedParts: BinaryProgramSolver = {
+    solve: (p, start) => parts.solve(p, start),
+    solveMany: (programs, starts) => threads.solveMany(programs, starts, parts),
+  };
+  const whole = bySize(chain, splitByLp(relaxWithHighs(highs), threadedParts), GIANT_PROGRAM_COLUMNS);
+  // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`, as the workers' `parts` is: they answer alike.
+  return {
+    solve: (p, start) => whole.solve(p, start),
+    solveMany: (programs, starts) => threads.solveMany(programs, starts, whole, GIANT_PROGRAM_COLUMNS),
+  };
+}
+
+/**
+ * The pieces of the pooled chain around one HiGHS instance, built the same way on the main thread and on every solver
+ * thread: HiGHS with POOLED_HIGHS_OPTIONS, the two-seat chain in front of it, and `parts`, the solver of splitByLp's
+ * parts (the chain, or HiGHS alone for a part of GIANT_PROGRAM_COLUMNS or more).
+ */
+export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
+  const highs = base.withOptions(POOLED_HIGHS_OPTIONS);
   const chain = twoSeatSolverChain(highs);
-  const byParts = bySize(chain, highs, GIANT_PROGRAM_COLUMNS);
-  return bySize(chain, splitByLp(relaxWithHighs(highs), byParts), GIANT_PROGRAM_COLUMNS);
+  return { highs, chain, parts: bySize(chain, highs, GIANT_PROGRAM_COLUMNS) };
 }
 
 /**

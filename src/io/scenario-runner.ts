@@ -18,6 +18,7 @@ import { readServiceCentres } from './service-centres.js';
 import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
 import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
 import { loadPooledSolver } from './highs-ilp.js';
+import { SolverThreads } from './solver-threads.js';
 import { loadScenario, type Scenario, type ScenarioProgress } from './scenario.js';
 import { SettingsError, type RunSettings, type ScenarioSettings } from './settings.js';
 
@@ -68,6 +69,9 @@ export interface ScenarioRunner {
   serviceCentres(fleetSize: number): ServiceCentre[];
   /** With --assist-areas: what each area of the file covers (read, checked and turned into node rates up front). */
   readonly assistAreas?: AssistRates;
+  /** Ends what the runs left running: the solver threads of --solver-threads (none otherwise). Runs after it solve on
+   *  this thread alone. */
+  close(): Promise<void>;
 }
 
 /**
@@ -89,9 +93,13 @@ export async function openScenarioRunner(settings: ScenarioSettings & RunSetting
 export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloaded: { forecast?: ForecastPart } = {}): ScenarioRunner {
   let forecast: Promise<ForecastPart> | undefined = preloaded.forecast ? Promise.resolve(preloaded.forecast) : undefined;
   const energy = energySettings(settings);
+  // With --solver-threads N > 1: one pool of solver threads, started at the first dispatcher that needs a solver and
+  // shared by every run of this runner (decision 0030).
+  const solverThreads = settings.solverThreads ?? 1;
+  let threads: Promise<SolverThreads> | undefined;
   const parts: { [K in keyof PresetParts]: () => Promise<PresetParts[K]> } = {
     // A fresh solver chain per dispatcher around the process-wide HiGHS instance (decision 0026).
-    solver: () => loadPooledSolver(),
+    solver: async () => loadPooledSolver(solverThreads > 1 ? await (threads ??= SolverThreads.start(solverThreads)) : undefined),
     forecast: () => (forecast ??= loadForecastPart(scenario)),
     charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
   };
@@ -113,6 +121,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     chargingSites: sites,
     serviceCentres: centres,
     ...(assistAreas ? { assistAreas } : {}),
+    async close() {
+      const started = threads;
+      threads = undefined;
+      if (started) await (await started).close();
+    },
     async dispatcher(name) {
       const preset = dispatcherPreset(name);
       // Filled with exactly the parts the preset names; its build function can read no others (see DispatcherPreset).

@@ -91,6 +91,8 @@ const simShape = {
   fleet: integer(1, MAX_FLEET).default(200),
   dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
   dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
+  /** Threads solving pooled's independent 0/1 programs, this one included (1: no worker thread; decision 0030). */
+  solverThreads: integer(1, 64).default(1),
   ...energyShape(),
   ...operationsShape(),
   /** Prices of the cost model (docs/fleet-operations.md "Cost per mile"); a scenario file's `cost` object. */
@@ -237,7 +239,7 @@ export type ScenarioSettings = Pick<
   'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM' | 'serviceArea' | 'avoid' | 'avoidCutoffM'
 >;
 /** The settings every run on a scenario shares. */
-export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings> & Partial<OperationsSettings>;
+export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings> & Partial<OperationsSettings> & Partial<Pick<SimSettings, 'solverThreads'>>;
 /** The energy and charging settings of a run (all but `chargers` have defaults; energy is on with `chargers`). */
 export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'energyKwhPerKm' | 'reserveKwh' | 'chargerPowerKw' | 'plugsPerCar' | 'carsPerSite' | 'chargeBelow' | 'chargeTo'>;
 /** Cleaning, maintenance and remote assistance of a run (all but `serviceCentres` have defaults; on with
@@ -288,6 +290,10 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   fleet: { flags: '--fleet <n>', help: 'number of cars' },
   dispatcher: { flags: '--dispatcher <name>', help: `dispatch strategy: ${DISPATCHER_NAMES.join(' | ')}` },
   dispatchers: { flags: '--dispatchers <names>', help: `comma-separated presets: ${DISPATCHER_NAMES.join(', ')}` },
+  solverThreads: {
+    flags: '--solver-threads <n>',
+    help: "pooled presets: threads solving independent trip programs, this one included (1 = no worker threads); same decisions, less wall time only on idle cores (decision 0030)",
+  },
   targetPct: { flags: '--target <share>', help: 'share of requests to pick up within --within (or a percentage)', shownDefault: '0.95' },
   withinS: { flags: '--within <s>', help: 'pickup wait limit, seconds' },
   min: { flags: '--min <n>', help: 'smallest fleet to consider', shownDefault: 'found by doubling' },

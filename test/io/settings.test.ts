@@ -20,7 +20,7 @@ function errorOf(input: Record<string, unknown>, parse: (i: Record<string, unkno
 describe('parseSimSettings', () => {
   it('fills in the defaults the commands document', () => {
     const s = parseSimSettings({});
-    expect(s).toMatchObject({ network: ['synthetic'], share: 1, seed: 1, snapCutoffM: 250, seats: 2, maxWaitS: DEFAULT_MAX_WAIT_S, fleet: 200, dispatcher: DEFAULT_DISPATCHER });
+    expect(s).toMatchObject({ network: ['synthetic'], share: 1, seed: 1, snapCutoffM: 250, seats: 2, maxWaitS: DEFAULT_MAX_WAIT_S, fleet: 200, dispatcher: DEFAULT_DISPATCHER, solverThreads: 1 });
     expect(s.dispatchers).toEqual(['greedy', 'batch', 'batch+rebalance']);
     expect(s.trips).toBeUndefined();
     expect(s.requests).toBeUndefined();
@@ -53,6 +53,7 @@ describe('parseSimSettings', () => {
     [{ trips: 't.csv', format: 'baton', date: '2008-02-30' }, '--date "2008-02-30": expected a date YYYY-MM-DD'],
     [{ trips: 't.csv', format: 'baton', window: '10:00-09:00' }, '--window "10:00-09:00": expected HH:MM-HH:MM with the end after the start'],
     [{ network: [] }, '--network "": expected one or more network inputs'],
+    [{ solverThreads: '0' }, '--solver-threads "0": expected an integer in 1..64'],
   ])('%j → %s', (input, message) => {
     expect(errorOf(input)).toContain(message);
   });

@@ -9,7 +9,7 @@ import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { TunableParameters } from './parameters.js';
-import type { BinaryProgram, BinaryProgramSolver } from '../solve/ilp.js';
+import { solveEach, type BinaryProgram, type BinaryProgramSolver } from '../solve/ilp.js';
 import {
   MAX_REASON_ALTERNATIVES,
   RequestStatus,
@@ -1651,19 +1651,34 @@ export class PooledPlanner {
       if (!list) byComp.set(c, (list = []));
       list.push(t);
     }
-    const chosen: Trip[] = [];
+    // Per component, in order: the singles' choice when their duals prove it, else its 0/1 program; the programs are
+    // independent, so they go to the solver as one batch (solveEach: worker threads where the solver has them).
+    const outcome: (Trip[] | number)[] = [];
+    const programTrips: Trip[][] = [];
+    const programs: BinaryProgram[] = [];
     for (const list of byComp.values()) {
       const singles = list.filter((t) => t.requests.length === 1);
       const pairs = list.filter((t) => t.requests.length === 2);
       const priced = this.solveSingles(singles, pairs, unservedS);
       if (priced) {
-        chosen.push(...priced);
+        outcome.push(priced);
         continue;
       }
       this.programCount++;
-      const sol = this.solveProgram(list, unservedS);
+      outcome.push(programs.length);
+      programTrips.push(list);
+      programs.push(this.tripProgram(list, unservedS));
+    }
+    const sols = solveEach(this.options.solver, programs);
+    const chosen: Trip[] = [];
+    for (const o of outcome) {
+      if (typeof o !== 'number') {
+        chosen.push(...o);
+        continue;
+      }
+      const sol = sols[o];
       if (!sol) throw new Error('pooled: the trip program has no solution (cannot happen: choosing nothing is feasible)');
-      chosen.push(...sol);
+      chosen.push(...programTrips[o].filter((_, j) => sol.x[j] === 1));
     }
     return chosen;
   }
@@ -1788,7 +1803,8 @@ export class PooledPlanner {
     return chosen;
   }
 
-  private solveProgram(trips: Trip[], unservedS: ReadonlyMap<number, number>): Trip[] | null {
+  /** A component's trips as a 0/1 program: one column per trip, car rows first (partition rows), then request rows. */
+  private tripProgram(trips: Trip[], unservedS: ReadonlyMap<number, number>): BinaryProgram {
     const rowOfCar = new Map<number, number>();
     const rowOfReq = new Map<number, number>();
     let rowCount = 0;
@@ -1808,7 +1824,7 @@ export class PooledPlanner {
       }
       colStart[j + 1] = rowIndex.length;
     });
-    const program: BinaryProgram = {
+    return {
       colCount: trips.length,
       rowCount,
       cost,
@@ -1819,9 +1835,6 @@ export class PooledPlanner {
       rowUpper: new Float64Array(rowCount).fill(1),
       partitionRows: rowOfCar.size,
     };
-    const sol = this.options.solver.solve(program);
-    if (!sol) return null;
-    return trips.filter((_, j) => sol.x[j] === 1);
   }
 
   /**

@@ -38,6 +38,23 @@ export interface BinaryProgramSolver {
    * solver may use it as its first incumbent. It changes no optimum value, only possibly which optimum is returned.
    */
   solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null;
+  /**
+   * Optional: solves independent programs at once (e.g. on worker threads); answer i must be exactly what
+   * `solve(programs[i], starts[i])` returns, whatever else is in the batch. Callers go through solveEach.
+   */
+  solveMany?(programs: readonly BinaryProgram[], starts: readonly (Uint8Array | undefined)[]): (BinaryProgramSolution | null)[];
+}
+
+/**
+ * Each program solved by `solver`, answers in program order: its solveMany when it has one, else one solve after
+ * another. Only for solvers without state carried from one call to the next (every solver here): the batch may then
+ * be solved in any order, or in parallel, with the same answers.
+ *
+ * @example solveEach(solver, parts.map((q) => q.program), parts.map((q) => q.start))
+ */
+export function solveEach(solver: BinaryProgramSolver, programs: readonly BinaryProgram[], starts: readonly (Uint8Array | undefined)[] = []): (BinaryProgramSolution | null)[] {
+  if (solver.solveMany && programs.length > 1) return solver.solveMany(programs, starts);
+  return programs.map((p, i) => solver.solve(p, starts[i]));
 }
 
 /** Row activities of x. */

@@ -2,7 +2,7 @@
 // reduced-cost fixing with the Lagrangian bound of those prices, then the connected components of the columns that
 // survive, each solved on its own (decision 0029).
 
-import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from './ilp.js';
+import { solveEach, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
 
 /**
  * A packing program with partition rows (rows 0..partitionRows-1, one per car; every column has exactly one of them) and
@@ -257,8 +257,10 @@ export const RESTRICT_S = 500;
 function solveParts(p: BinaryProgram, pieces: ProgramPart[], mip: BinaryProgramSolver, stats?: SplitStats): BinaryProgramSolution | null {
   const out = new Uint8Array(p.colCount);
   let total = 0;
-  for (const piece of pieces) {
-    const sol = mip.solve(piece.program, piece.start);
+  const sols = solveEach(mip, pieces.map((piece) => piece.program), pieces.map((piece) => piece.start));
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
+    const sol = sols[i];
     if (!sol) return null;
     total += sol.objective;
     piece.columns.forEach((j, t) => (out[j] = sol.x[t]));

@@ -1,0 +1,131 @@
+// Solver threads (decision 0030): the pooled chain on worker threads answers every program exactly as on one thread,
+// random and real programs, giant ones split by their LP included; a whole simulation decides byte for byte alike;
+// close() ends the workers.
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/random.js';
+import { simulate } from '../../src/core/simulate.js';
+import { eventsToNdjson } from '../../src/core/sim/events.js';
+import { solveEach, type BinaryProgram, type BinaryProgramSolution } from '../../src/core/solve/ilp.js';
+import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
+import { ChTravelTimes, buildContractionHierarchy } from '../../src/core/network/ch.js';
+import { dispatcherPreset } from '../../src/io/dispatchers.js';
+import { forecastZones } from '../../src/io/forecast.js';
+import { GIANT_PROGRAM_COLUMNS, loadPooledSolver } from '../../src/io/highs-ilp.js';
+import { openScenarioRunner } from '../../src/io/scenario-runner.js';
+import { parseSimSettings } from '../../src/io/settings.js';
+import { SolverThreads } from '../../src/io/solver-threads.js';
+import { randomRequests } from '../dispatch/conformance.js';
+import { packingProgram, twoSeatProgram } from '../solve/programs.js';
+
+// Every program of two or more goes to the workers (no size threshold), so that small tests exercise them.
+const pool = await SolverThreads.start(2, { minColumns: 0 });
+afterAll(() => pool.close());
+const sequential = await loadPooledSolver();
+const threaded = await loadPooledSolver(pool);
+
+/** Why two answers differ, or '' when they are identical (objective, and x byte for byte). */
+function difference(got: BinaryProgramSolution | null, want: BinaryProgramSolution | null): string {
+  if (got === null || want === null) return got === want ? '' : `${got === null ? 'null' : 'a solution'} against ${want === null ? 'null' : 'a solution'}`;
+  if (got.objective !== want.objective) return `objective ${got.objective} against ${want.objective}`;
+  if (got.x.length !== want.x.length || got.x.some((v, j) => v !== want.x[j])) return 'another x of the same objective';
+  return '';
+}
+
+/**
+ * A packing program full of equal optima (costs −1/−2 a single, −3/−4 a pair): where solvers may differ, they do (HiGHS
+ * alone and the chain pick different optima on these), so an answer from another solver on a worker would show.
+ */
+function tiedProgram(rng: Rng, cars: number, requests: number, reachPerCar: number): BinaryProgram {
+  const colStart = [0];
+  const rowIndex: number[] = [];
+  const cost: number[] = [];
+  for (let v = 0; v < cars; v++) {
+    const reach = [...new Set(Array.from({ length: reachPerCar }, () => rng.int(requests)))];
+    for (const r of reach) {
+      rowIndex.push(v, cars + r);
+      cost.push(-1 - rng.int(2));
+      colStart.push(rowIndex.length);
+    }
+    for (let t = 0; t + 1 < reach.length; t += 2) {
+      rowIndex.push(v, cars + Math.min(reach[t], reach[t + 1]), cars + Math.max(reach[t], reach[t + 1]));
+      cost.push(-3 - rng.int(2));
+      colStart.push(rowIndex.length);
+    }
+  }
+  return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
+}
+
+/** Threads of this process (Linux). */
+function threadCount(): number {
+  return Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+}
+
+describe('SolverThreads', () => {
+  it('answers a batch of random programs, giant ones included, exactly as the single-threaded chain, starts or not', () => {
+    const rng = new Rng(30);
+    const programs: BinaryProgram[] = [
+      twoSeatProgram(rng, 120, 240, 1, 10, 0.3),
+      ...Array.from({ length: 6 }, () => twoSeatProgram(rng, 30 + rng.int(30), 50 + rng.int(40), 3, 5, 0.3)),
+      twoSeatProgram(rng, 2, 3, 1, 2),
+      twoSeatProgram(rng, 130, 250, 1, 10, 0.2),
+      ...[20, 60, 150, 300].map((cars) => tiedProgram(rng, cars, Math.round(cars * 1.4), 8)),
+    ];
+    expect(programs.filter((p) => p.colCount >= GIANT_PROGRAM_COLUMNS).length).toBe(4);
+    // Choosing nothing is feasible in these programs: a start for every other one.
+    const starts = programs.map((p, i) => (i % 2 ? new Uint8Array(p.colCount) : undefined));
+    const want = programs.map((p, i) => sequential.solve(p, starts[i]));
+    const before = pool.stats.onWorkers;
+    const got = solveEach(threaded, programs, starts);
+    expect(got.map((g, i) => difference(g, want[i]))).toEqual(programs.map(() => ''));
+    // One program at a time too: the giant ones' parts go to the workers.
+    expect(programs.map((p, i) => difference(threaded.solve(p, starts[i]), want[i]))).toEqual(programs.map(() => ''));
+    expect(pool.stats.onWorkers).toBeGreaterThan(before);
+  }, 120_000);
+
+  it('a program that fails on a worker fails the batch with its reason, and the pool goes on', () => {
+    // A NaN cost: HiGHS refuses the model (not a packing program: it goes to HiGHS at once).
+    const bad: BinaryProgram = {
+      colCount: 2, rowCount: 1, cost: Float64Array.of(Number.NaN, -1), colStart: Int32Array.of(0, 1, 2), rowIndex: Int32Array.of(0, 0),
+      value: Float64Array.of(2, 1), rowLower: Float64Array.of(0), rowUpper: Float64Array.of(1),
+    };
+    expect(() => solveEach(threaded, [bad, bad, bad], [])).toThrow(/colCost\[0\] must be a number/);
+    const p = twoSeatProgram(new Rng(5), 20, 30, 2, 4);
+    const got = solveEach(threaded, [p, p, p], []);
+    expect(got.map((g) => difference(g, sequential.solve(p)))).toEqual(['', '', '']);
+  });
+
+  it('a whole pooled+rebalance simulation with the threaded solver writes a byte-identical event log', async () => {
+    const { graph } = buildSyntheticCity({ seed: 7, widthM: 3000, heightM: 3000, blockM: 200 });
+    const travelTimes = new ChTravelTimes(graph, buildContractionHierarchy(graph));
+    const requests = randomRequests(graph, 900, 3600, 8);
+    const preset = dispatcherPreset('pooled+rebalance');
+    const forecast = { source: 'causal' as const, zones: forecastZones(graph), reason: 'no history in a test' };
+    const run = (solver: Awaited<ReturnType<typeof loadPooledSolver>>) =>
+      eventsToNdjson(
+        simulate({ graph, travelTimes, requests, fleetSize: 25, dispatcher: preset.build({ solver, forecast, charging: {} }), seed: 9, maxWaitS: 600 }).events,
+      );
+    const before = pool.stats.onWorkers;
+    const threadedLog = run(await loadPooledSolver(pool));
+    // The workers took part: several programs in one batch happen at this tight fleet.
+    expect(pool.stats.onWorkers).toBeGreaterThan(before);
+    expect(threadedLog === run(await loadPooledSolver())).toBe(true);
+  }, 120_000);
+
+  it.runIf(process.platform === 'linux')('close() ends the worker threads, also those --solver-threads starts in a scenario runner', async () => {
+    const idle = threadCount();
+    const own = await SolverThreads.start(3);
+    expect(threadCount()).toBeGreaterThanOrEqual(idle + 2);
+    await own.close();
+    expect(threadCount()).toBe(idle);
+    const runner = await openScenarioRunner(parseSimSettings({ requests: 300, seed: 2, solverThreads: 2 }));
+    const { result } = await runner.run(15, 'pooled');
+    expect(result.summary.kpis.requests).toBe(300);
+    expect(threadCount()).toBeGreaterThan(idle);
+    await runner.close();
+    expect(threadCount()).toBe(idle);
+    // After close, programs are solved on this thread, alike.
+    const p = twoSeatProgram(new Rng(4), 20, 30, 2, 4);
+    expect(difference(own.solveMany([p, p], [], sequential)[1], sequential.solve(p))).toBe('');
+  }, 120_000);
+});
