@@ -1,37 +1,56 @@
-// Replays large pooled programs recorded by the stress probe (STRESS_RECORD=FILE, bench/stress.ts) through HiGHS alone
-// (the route of programs ≥ GIANT_PROGRAM_COLUMNS since decision 0029) and through splitByLp in front of it: CPU time,
-// HiGHS calls, objectives compared, and how the split cut the programs (columns kept by the fixing, parts, largest part).
-//   node --import tsx bench/split-programs.ts PROGRAMS.json [minColumns=1000]
+// Replays large pooled programs recorded by the stress probe (STRESS_RECORD=FILE, bench/stress.ts) through the presets'
+// route for them (splitByLp, its parts ≥ HIGHS_PART_COLUMNS to HiGHS and smaller ones to the chain; decisions 0029,
+// 0031) and variants of it: CPU time (the LP's apart), HiGHS calls, how the split cut the programs, and the objectives
+// compared with the first route's (every route is exact: any difference is a bug).
+//   node --import tsx bench/split-programs.ts PROGRAMS.json [minColumns=1000] [every=1]
+// SPLIT_ROUTES=n keeps the first n routes; SPLIT_HIGHS_ALONE=1 adds HiGHS on the whole programs (slow);
+// SPLIT_OBJECTIVES=FILE writes the first route's
+// objectives (one a line) to compare with another tree's replay of the same file.
+import { writeFileSync } from 'node:fs';
 import type { BinaryProgram, BinaryProgramSolver } from '../src/core/solve/ilp.js';
-import { splitByLp, type SplitStats } from '../src/core/solve/split-by-fixing.js';
-import { GIANT_PROGRAM_COLUMNS, loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../src/io/highs-ilp.js';
+import { RESTRICT_LADDER_S, splitByLp, type LpRelaxation, type SplitStats } from '../src/core/solve/split-by-fixing.js';
+import { GIANT_PROGRAM_COLUMNS, HIGHS_PART_COLUMNS, loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../src/io/highs-ilp.js';
 import { bySize } from '../src/core/solve/by-size.js';
 import { twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { readRecordedPrograms } from './recorded-programs.js';
 
 const minColumns = Number(process.argv[3] ?? 1000);
-const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]).filter((p) => p.colCount >= minColumns);
+const every = Number(process.argv[4] ?? 1);
+const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]).filter((p) => p.colCount >= minColumns).filter((_, i) => i % every === 0);
 const cols = programs.map((p) => p.colCount).sort((a, b) => a - b);
-console.log(`${programs.length} programs of ≥ ${minColumns} columns, median ${cols[cols.length >> 1]}, max ${cols[cols.length - 1]}, Σ ${cols.reduce((a, b) => a + b, 0)}`);
+console.log(`${programs.length} programs of ≥ ${minColumns} columns (every ${every}), median ${cols[cols.length >> 1]}, max ${cols[cols.length - 1]}, Σ ${cols.reduce((a, b) => a + b, 0)}`);
 const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);
-let calls = 0;
-const counted: BinaryProgramSolver = { solve: (p, s) => (calls++, highs.solve(p, s)) };
 const cpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+let calls = 0;
+let lpS = 0;
+const counted: BinaryProgramSolver = { solve: (p, s) => (calls++, highs.solve(p, s)) };
+const relax = relaxWithHighs(highs);
+const timedLp: LpRelaxation = {
+  relax(p) {
+    const t = cpu();
+    const r = relax.relax(p);
+    lpS += cpu() - t;
+    return r;
+  },
+};
+const chain = twoSeatSolverChain(counted);
+const routes: [string, (st: SplitStats) => BinaryProgramSolver][] = [
+  [`presets: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st)],
+  [`splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${GIANT_PROGRAM_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, GIANT_PROGRAM_COLUMNS), st)],
+  [`splitByLp [500], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st, [500])],
+];
+if (process.env.SPLIT_ROUTES) routes.splice(Number(process.env.SPLIT_ROUTES));
+if (process.env.SPLIT_HIGHS_ALONE === '1') routes.push(['HiGHS alone', () => counted]);
 const want: number[] = [];
-const chains = [
-  ['HiGHS alone', () => counted],
-  ['splitByLp → HiGHS', (st: SplitStats) => splitByLp(relaxWithHighs(highs), counted, st)],
-  ['splitByLp → bySize', (st: SplitStats) => splitByLp(relaxWithHighs(highs), bySize(twoSeatSolverChain(counted), counted, GIANT_PROGRAM_COLUMNS), st)],
-  ['splitByLp(500) → bySize', (st: SplitStats) => splitByLp(relaxWithHighs(highs), bySize(twoSeatSolverChain(counted), counted, GIANT_PROGRAM_COLUMNS), st, 500)],
-] as const;
-// Twice over, alternating, so that neither gains from running second (JIT, caches).
-for (const [name, make] of [...chains, ...chains]) {
-  const stats: SplitStats = { programs: 0, columns: 0, keptColumns: 0, parts: 0, largestPart: 0, secondRounds: 0 };
+// Twice over, alternating, so that none gains from running later (JIT, caches).
+for (const [name, make] of [...routes, ...routes]) {
+  const stats: SplitStats = { programs: 0, columns: 0, keptColumns: 0, parts: 0, largestPart: 0, secondRounds: 0, reusedParts: 0, refined: 0, settled: 0 };
   const s = make(stats);
   calls = 0;
+  lpS = 0;
   let wrong = 0;
   const t0 = cpu();
   programs.forEach((p, i) => {
@@ -39,6 +58,8 @@ for (const [name, make] of [...chains, ...chains]) {
     if (want.length <= i) want.push(got.objective);
     else if (got.objective !== want[i]) wrong++;
   });
-  console.log(`${name.padEnd(20)} CPU ${(cpu() - t0).toFixed(2)} s, HiGHS calls ${calls}, objective ≠ HiGHS alone: ${wrong}` +
-    (stats.programs ? `; columns ${stats.columns} → ${stats.keptColumns} kept, ${stats.parts} parts, largest ${stats.largestPart}, second rounds ${stats.secondRounds}` : ''));
+  console.log(`${name}: CPU ${(cpu() - t0).toFixed(2)} s (LP ${lpS.toFixed(2)} s), HiGHS calls ${calls}, objective ≠ first route: ${wrong}` +
+    (stats.programs ? `; columns ${stats.columns} → ${stats.keptColumns} solved in ${stats.parts} parts (largest ${stats.largestPart}), ` +
+      `${stats.refined} dropped by refixing, ${stats.reusedParts} parts reused, exact rounds after restricted ${stats.secondRounds}` : ''));
 }
+if (process.env.SPLIT_OBJECTIVES) writeFileSync(process.env.SPLIT_OBJECTIVES, want.join('\n') + '\n');

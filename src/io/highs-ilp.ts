@@ -143,7 +143,7 @@ export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryP
 export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
   const highs = base.withOptions(POOLED_HIGHS_OPTIONS);
   const chain = twoSeatSolverChain(highs);
-  return { highs, chain, parts: bySize(chain, highs, GIANT_PROGRAM_COLUMNS) };
+  return { highs, chain, parts: bySize(chain, highs, HIGHS_PART_COLUMNS) };
 }
 
 /**
@@ -153,6 +153,14 @@ export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinary
  * on a 320-car day), so its decisions do not change.
  */
 export const GIANT_PROGRAM_COLUMNS = 1_000;
+
+/**
+ * Parts of a split giant program (splitByLp) with this many columns or more go to HiGHS directly, smaller ones to the
+ * chain (decision 0031). What the fixing leaves in a part of that size is a fractional core of the LP, which the
+ * packing search's root does not prove: on the stress day's 08–09 h programs the chain's searches cost more than they
+ * saved from ~30 columns. Only giant programs are split, so San Francisco never reaches this route.
+ */
+export const HIGHS_PART_COLUMNS = 100;
 
 /**
  * HiGHS options of the pooled chain (decisions 0026, 0028). Presolve off: on these ~100-row programs it costs more than

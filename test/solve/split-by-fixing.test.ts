@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
-import { lagrangianBound, splitByFixing, splitByLp, type LpRelaxation, type SplitStats } from '../../src/core/solve/split-by-fixing.js';
+import { lagrangianBound, PartMemo, splitByFixing, splitByLp, type LpRelaxation, type SplitStats } from '../../src/core/solve/split-by-fixing.js';
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../../src/io/highs-ilp.js';
 import { packingProgram, twoSeatProgram } from './programs.js';
@@ -38,6 +38,28 @@ function lineProgram(rng: Rng, cars: number, requests: number, reach: number): B
   return packingProgram(colStart, rowIndex, cost, cars + requests, cars);
 }
 
+/** Programs side by side (no shared row): each one's cars first in the result, then all requests. */
+function sideBySide(blocks: BinaryProgram[]): BinaryProgram {
+  const cars = blocks.reduce((a, b) => a + (b.partitionRows ?? 0), 0);
+  const rows = blocks.reduce((a, b) => a + b.rowCount, 0);
+  const colStart: number[] = [0];
+  const rowIndex: number[] = [];
+  const cost: number[] = [];
+  let carBase = 0;
+  let reqBase = cars;
+  for (const b of blocks) {
+    const bc = b.partitionRows ?? 0;
+    for (let j = 0; j < b.colCount; j++) {
+      for (let k = b.colStart[j]; k < b.colStart[j + 1]; k++) rowIndex.push(b.rowIndex[k] < bc ? carBase + b.rowIndex[k] : reqBase + b.rowIndex[k] - bc);
+      colStart.push(rowIndex.length);
+      cost.push(b.cost[j]);
+    }
+    carBase += bc;
+    reqBase += b.rowCount - bc;
+  }
+  return packingProgram(colStart, rowIndex, cost, rows, cars);
+}
+
 const carOf = (p: BinaryProgram): Int32Array => Int32Array.from({ length: p.colCount }, (_, j) => p.rowIndex[p.colStart[j]]);
 
 function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: number }): void {
@@ -47,7 +69,7 @@ function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: num
   expect(sum).toBe(got.objective);
 }
 
-const emptyStats = (): SplitStats => ({ programs: 0, columns: 0, keptColumns: 0, parts: 0, largestPart: 0, secondRounds: 0 });
+const emptyStats = (): SplitStats => ({ programs: 0, columns: 0, keptColumns: 0, parts: 0, largestPart: 0, secondRounds: 0, reusedParts: 0, refined: 0, settled: 0 });
 /** LP prices from HiGHS's duals, as splitByLp takes them. */
 const lpPrices = (p: BinaryProgram): Float64Array => {
   const r = relaxWithHighs(highs).relax(p)!;
@@ -78,6 +100,7 @@ describe('splitByFixing', () => {
   it('keeps an optimum: the parts solved on their own add up to the whole optimum, with any prices and incumbent', () => {
     const rng = new Rng(8);
     let dropped = 0;
+    const stats = emptyStats();
     for (let k = 0; k < 60; k++) {
       const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 2, 3);
       if (p.colCount > 20) continue;
@@ -85,20 +108,38 @@ describe('splitByFixing', () => {
       const mu = k % 2 === 0 ? lpPrices(p) : Float64Array.from({ length: p.rowCount }, () => rng.int(1500));
       // Incumbent: nothing taken (objective 0), or the optimum itself (the tightest fixing).
       const inc = k % 3 === 0 ? bruteForceBinaryProgram.solve(p)! : { x: new Uint8Array(p.colCount), objective: 0 };
-      const parts = splitByFixing(p, carOf(p), mu, inc.x, inc.objective);
+      const parts = splitByFixing(p, carOf(p), mu, inc.x, inc.objective, stats);
       let total = 0;
       let kept = 0;
       for (const part of parts) {
         expect(isFeasibleBinary(part.program, part.start)).toBe(true);
         expect(part.program.partitionRows).toBeGreaterThan(0);
-        total += bruteForceBinaryProgram.solve(part.program)!.objective;
+        const best = bruteForceBinaryProgram.solve(part.program)!.objective;
+        // A settled part's start is its optimum (the fixing left nothing that could beat it).
+        if (part.settled) expect(part.program.cost.reduce((a, c, t) => a + (part.start[t] ? c : 0), 0)).toBe(best);
+        total += best;
         kept += part.columns.length;
       }
       expect(total).toBe(want);
       dropped += p.colCount - kept;
     }
-    // The fixing does something on these programs (else this test would not test it).
+    // The fixing does something on these programs (else this test would not test it): the whole program's, each
+    // component's again on its own, and components settled by it alone.
     expect(dropped).toBeGreaterThan(0);
+    expect(stats.refined).toBeGreaterThan(0);
+    expect(stats.settled).toBeGreaterThan(0);
+  });
+});
+
+describe('PartMemo', () => {
+  it('returns an answer only for the very same columns, not for others of the same length and ends', () => {
+    const memo = new PartMemo();
+    const x = Uint8Array.of(1, 0, 0, 1);
+    memo.set(Int32Array.of(3, 5, 8, 13), x, -7);
+    expect(memo.get(Int32Array.of(3, 5, 8, 13))).toEqual({ columns: Int32Array.of(3, 5, 8, 13), x, objective: -7 });
+    expect(memo.get(Int32Array.of(3, 6, 8, 13))).toBeUndefined();
+    expect(memo.get(Int32Array.of(3, 5, 13))).toBeUndefined();
+    expect(memo.get(Int32Array.of(4, 5, 8, 13))).toBeUndefined();
   });
 });
 
@@ -109,37 +150,49 @@ describe('splitByLp', () => {
       relax: (q) => ({ x: Float64Array.from({ length: q.colCount }, () => rng.next()), rowDual: Float64Array.from({ length: q.rowCount }, () => -rng.int(3000)) }),
     };
     let proofs = 0;
+    let settled = 0;
     for (let k = 0; k < 30; k++) {
       const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 2, 3);
       if (p.colCount > 20) continue;
       const want = bruteForceBinaryProgram.solve(p)!.objective;
       // restrictS 0: the restricted first round is as small as it can be, so the proof (or the second round) decides.
-      for (const [lp, restrictS] of [[relaxWithHighs(highs), 500], [relaxWithHighs(highs), 0], [nonsense, 0], [nonsense, 500]] as const) {
+      for (const [lp, ladder] of [[relaxWithHighs(highs), [500]], [relaxWithHighs(highs), [0]], [nonsense, [0]], [nonsense, [500]], [nonsense, [0, 200]], [relaxWithHighs(highs), [0, 50, 100]]] as const) {
         const stats = emptyStats();
-        const got = splitByLp(lp, bruteForceBinaryProgram, stats, restrictS).solve(p)!;
+        // Every part handed on comes with a feasible start (the rounded packing completed by the assignment, or an
+        // earlier round's answer): an infeasible one would make the fixing drop columns it must keep.
+        const checked: BinaryProgramSolver = { solve: (q, start) => (expect(start && isFeasibleBinary(q, start)).toBe(true), bruteForceBinaryProgram.solve(q)) };
+        const got = splitByLp(lp, checked, stats, ladder).solve(p)!;
         expect(got.objective).toBe(want);
         expectConsistent(p, got);
         proofs += stats.secondRounds;
+        settled += stats.settled;
       }
     }
-    // Some restricted first rounds could not be proven and took the exact second round.
+    // Some restricted first rounds could not be proven and took the exact second round; some parts needed no solver.
     expect(proofs).toBeGreaterThan(0);
+    expect(settled).toBeGreaterThan(0);
   });
 
   it('matches HiGHS on large metro-like programs, splitting them into smaller parts', () => {
     const rng = new Rng(12);
-    const stats = emptyStats();
     const tuned = highs.withOptions(POOLED_HIGHS_OPTIONS);
-    const split = splitByLp(relaxWithHighs(tuned), twoSeatSolverChain(tuned), stats);
+    // The presets' ladder, and a finer one (more rounds, each with a better incumbent).
+    const ladders = [undefined, [0, 10, 30, 100]];
+    const stats = ladders.map(emptyStats);
+    const splits = ladders.map((ladder, i) => splitByLp(relaxWithHighs(tuned), twoSeatSolverChain(tuned), stats[i], ladder));
     for (let k = 0; k < 6; k++) {
-      const p = lineProgram(rng, 60 + rng.int(60), 80 + rng.int(60), 6);
+      const p = k % 2 === 0 ? lineProgram(rng, 60 + rng.int(60), 80 + rng.int(60), 6) : sideBySide(Array.from({ length: 8 }, () => lineProgram(rng, 8 + rng.int(6), 10 + rng.int(8), 5)));
       const want = highs.solve(p)!.objective;
-      const got = split.solve(p)!;
-      expect(got.objective).toBe(want);
-      expectConsistent(p, got);
+      for (const split of splits) {
+        const got = split.solve(p)!;
+        expect(got.objective).toBe(want);
+        expectConsistent(p, got);
+      }
     }
-    expect(stats.parts).toBeGreaterThan(stats.programs);
-    expect(stats.keptColumns).toBeLessThan(stats.columns);
+    for (const st of stats) {
+      expect(st.parts + (st.settled > 0 ? st.programs : 0)).toBeGreaterThan(st.programs);
+      expect(st.keptColumns).toBeLessThan(st.columns);
+    }
   });
 
   it('hands programs of another shape to the MIP untouched', () => {
