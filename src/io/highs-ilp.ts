@@ -125,20 +125,21 @@ export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryP
   if (!threads) return bySize(chain, splitByLp(relaxWithHighs(highs), parts), GIANT_PROGRAM_COLUMNS);
   const threadedParts: BinaryProgramSolver = {
     solve: (p, start) => parts.solve(p, start),
-    solveMany: (programs, starts) => threads.solveMany(programs, starts, parts),
+    solveMany: (programs, starts) => threads.solveMany(programs, starts, parts, 'parts'),
   };
   const whole = bySize(chain, splitByLp(relaxWithHighs(highs), threadedParts), GIANT_PROGRAM_COLUMNS);
-  // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`, as the workers' `parts` is: they answer alike.
+  // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`: the workers answer those with theirs (not with `parts`, which
+  // sends programs of HIGHS_PART_COLUMNS or more to HiGHS alone).
   return {
     solve: (p, start) => whole.solve(p, start),
-    solveMany: (programs, starts) => threads.solveMany(programs, starts, whole, GIANT_PROGRAM_COLUMNS),
+    solveMany: (programs, starts) => threads.solveMany(programs, starts, whole, 'chain', GIANT_PROGRAM_COLUMNS),
   };
 }
 
 /**
  * The pieces of the pooled chain around one HiGHS instance, built the same way on the main thread and on every solver
  * thread: HiGHS with POOLED_HIGHS_OPTIONS, the two-seat chain in front of it, and `parts`, the solver of splitByLp's
- * parts (the chain, or HiGHS alone for a part of GIANT_PROGRAM_COLUMNS or more).
+ * parts (the chain, or HiGHS alone for a part of HIGHS_PART_COLUMNS or more).
  */
 export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
   const highs = base.withOptions(POOLED_HIGHS_OPTIONS);

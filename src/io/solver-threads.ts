@@ -71,10 +71,19 @@ export interface SolverWorkerData {
   errors: MessagePort;
 }
 
-/** A batch for a worker: the buffer (shared, not copied) and how many jobs it holds. */
+/**
+ * The solvers every worker holds, by name (built by pooledSolverParts, as on the main thread): `chain`, the presets'
+ * chain for whole programs below GIANT_PROGRAM_COLUMNS, and `parts`, the solver of splitByLp's parts (the chain below
+ * HIGHS_PART_COLUMNS, HiGHS alone from there). The two answer differently between those sizes (other equal optima), so
+ * a batch names the one that answers as the caller's `local` does.
+ */
+export type WorkerSolverName = 'chain' | 'parts';
+
+/** A batch for a worker: the buffer (shared, not copied), how many jobs it holds, and which solver answers them. */
 export interface SolverBatchMessage {
   buf: SharedArrayBuffer;
   jobs: number;
+  solver: WorkerSolverName;
 }
 
 /**
@@ -183,8 +192,8 @@ export class SolverThreads {
   }
 
   /**
-   * Answer i = `local.solve(programs[i], starts[i])`, given that every worker's solver answers as `local` does on the
-   * programs sent to it. Programs of ≥ `localFirstColumns` columns are solved by `local` first, before the batch (they
+   * Answer i = `local.solve(programs[i], starts[i])`, given that every worker's solver named `remote` answers as
+   * `local` does on the programs sent to it. Programs of ≥ `localFirstColumns` columns are solved by `local` first, before the batch (they
    * may use this pool themselves, e.g. splitByLp's parts); programs below `minColumns` by `local` while the workers
    * run; the others on whichever thread takes them, largest first. Called while a batch is running (from inside a
    * solve), or after close, it solves everything with `local`.
@@ -193,6 +202,7 @@ export class SolverThreads {
     programs: readonly BinaryProgram[],
     starts: readonly (Uint8Array | undefined)[],
     local: BinaryProgramSolver,
+    remote: WorkerSolverName,
     localFirstColumns = Infinity,
   ): (BinaryProgramSolution | null)[] {
     const out: (BinaryProgramSolution | null)[] = new Array(programs.length).fill(null);
@@ -214,7 +224,7 @@ export class SolverThreads {
     queued.sort((a, b) => programs[b].colCount - programs[a].colCount || a - b);
     this.busy = true;
     try {
-      this.runBatch(programs, starts, local, queued, after, out);
+      this.runBatch(programs, starts, local, remote, queued, after, out);
     } finally {
       this.busy = false;
     }
@@ -225,6 +235,7 @@ export class SolverThreads {
     programs: readonly BinaryProgram[],
     starts: readonly (Uint8Array | undefined)[],
     local: BinaryProgramSolver,
+    remote: WorkerSolverName,
     queued: number[],
     after: number[],
     out: (BinaryProgramSolution | null)[],
@@ -266,7 +277,7 @@ export class SolverThreads {
       if (s) v.start!.set(s.subarray(0, p.colCount));
     });
     this.stats.batches++;
-    const message: SolverBatchMessage = { buf, jobs: queued.length };
+    const message: SolverBatchMessage = { buf, jobs: queued.length, solver: remote };
     for (const w of this.workers) w.postMessage(message);
     // The calling thread: first the small programs, then its share of the queue (with its own solver, which answers as
     // the workers' do). Its failure is thrown only once the workers are through: they must not write into a buffer

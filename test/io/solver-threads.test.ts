@@ -96,19 +96,22 @@ describe('SolverThreads', () => {
   });
 
   it('a whole pooled+rebalance simulation with the threaded solver writes a byte-identical event log', async () => {
-    const { graph } = buildSyntheticCity({ seed: 7, widthM: 3000, heightM: 3000, blockM: 200 });
+    // A city wide enough that one batch holds several independent programs (a tight fleet in a small city gives one
+    // component per batch, and splitByLp now settles most parts of its giant program without a solver).
+    const { graph } = buildSyntheticCity({ seed: 7, widthM: 8000, heightM: 8000, blockM: 200 });
     const travelTimes = new ChTravelTimes(graph, buildContractionHierarchy(graph));
-    const requests = randomRequests(graph, 900, 3600, 8);
+    const requests = randomRequests(graph, 3000, 3600, 8);
     const preset = dispatcherPreset('pooled+rebalance');
     const forecast = { source: 'causal' as const, zones: forecastZones(graph), reason: 'no history in a test' };
     const run = (solver: Awaited<ReturnType<typeof loadPooledSolver>>) =>
       eventsToNdjson(
-        simulate({ graph, travelTimes, requests, fleetSize: 25, dispatcher: preset.build({ solver, forecast, charging: {} }), seed: 9, maxWaitS: 600 }).events,
+        simulate({ graph, travelTimes, requests, fleetSize: 200, dispatcher: preset.build({ solver, forecast, charging: {} }), seed: 9, maxWaitS: 600 }).events,
       );
-    const before = pool.stats.onWorkers;
+    const before = pool.stats.batches;
     const threadedLog = run(await loadPooledSolver(pool));
-    // The workers took part: several programs in one batch happen at this tight fleet.
-    expect(pool.stats.onWorkers).toBeGreaterThan(before);
+    // Batches went to the workers (which thread took each program is the scheduler's business: under load the calling
+    // thread may take them all; the first test shows the workers' answers).
+    expect(pool.stats.batches).toBeGreaterThan(before);
     expect(threadedLog === run(await loadPooledSolver())).toBe(true);
   }, 120_000);
 
@@ -126,6 +129,6 @@ describe('SolverThreads', () => {
     expect(threadCount()).toBe(idle);
     // After close, programs are solved on this thread, alike.
     const p = twoSeatProgram(new Rng(4), 20, 30, 2, 4);
-    expect(difference(own.solveMany([p, p], [], sequential)[1], sequential.solve(p))).toBe('');
+    expect(difference(own.solveMany([p, p], [], sequential, 'chain')[1], sequential.solve(p))).toBe('');
   }, 120_000);
 });
