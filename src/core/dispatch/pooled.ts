@@ -214,6 +214,21 @@ class MsCache {
     this.size++;
   }
 
+  /** Keeps the entries whose value v has newValue[v] ≥ 0, with that value (values must be below newValue's length). */
+  remap(newValue: Int32Array): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length).fill(-1);
+    this.near.fill(-1);
+    this.size = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] < 0) continue;
+      const v = newValue[old[i + 1]];
+      if (v < 0) continue;
+      this.put(old[i], v);
+      this.size++;
+    }
+  }
+
   clear(): void {
     this.slots.fill(-1);
     this.near.fill(-1);
@@ -427,13 +442,23 @@ const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
-/** Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms. */
-const PAIR_DATA = 34;
-/** In a pair's store entry: the batch whose orders mask follows it (mayPair's answer this batch; 0: none possible). */
-const PAIR_BATCH = 32;
-const PAIR_MASK = 33;
-/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 36 MB). */
+/**
+ * Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms, then
+ * when mayPair last tested the pair's orders and, per order, the latest batch time at which it stays possible.
+ */
+const PAIR_DATA = 40;
+/** In a pair's store entry: the batch time mayPair's latest times (below) were found at (NaN: none). */
+const PAIR_FROM_S = 32;
+/** Then, per order o of ORDERS_2 at PAIR_LATEST + o: the latest batch time at which mayPair finds it possible (-∞: none). */
+const PAIR_LATEST = 33;
+/** Then the last batch (number) that asked for the pair. */
+const PAIR_USED = 39;
+/**
+ * Pairs the store holds (× PAIR_DATA × 8 bytes: 42 MB) before it keeps only those asked for in the last
+ * PAIR_KEEP_BATCHES batches (see compactPairStore).
+ */
 const PAIR_STORE_MAX = 1 << 17;
+const PAIR_KEEP_BATCHES = 2;
 /** Pair keys lo × PAIR_KEY + hi stay exact doubles and the same across batches while requests are fewer. */
 const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
@@ -520,6 +545,10 @@ export class PooledPlanner {
   private pairSlotOfKey = new MsCache();
   private pairData = new Float64Array(PAIR_DATA * 1024);
   private pairSlots = 0;
+  /** PAIR_STORE_MAX (a field, so that a test can make the store small). */
+  private readonly pairStoreMax = PAIR_STORE_MAX;
+  /** What the store's latest times were found under: max wait, pickup and drop-off dwells, ride limits (pairLimitsCheck). */
+  private readonly pairLimitsKey = new Float64Array(5).fill(NaN);
   private topN = 0;
   private kthS = Infinity;
   /**
@@ -1080,9 +1109,72 @@ export class PooledPlanner {
     return slot;
   }
 
+  /**
+   * Keeps only the pairs asked for in the last PAIR_KEEP_BATCHES batches (a request is re-planned every batch until
+   * picked up, mostly with the same partners; the others' requests are mostly gone), moved down in slot order, or
+   * empties the store if they are more than half of it. Before session 23 the store was emptied whenever full: every
+   * two minutes of the stress day's busiest hour, and each live pair was tested and its legs bounded again.
+   */
+  private compactPairStore(): void {
+    const n = this.pairSlots;
+    const data = this.pairData;
+    const since = this.batchNo - PAIR_KEEP_BATCHES;
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (data[i * PAIR_DATA + PAIR_USED] >= since) kept++;
+    if (kept > n / 2) {
+      this.clearPairStore();
+      return;
+    }
+    const newSlot = new Int32Array(n);
+    kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (data[i * PAIR_DATA + PAIR_USED] >= since) {
+        if (kept !== i) data.copyWithin(kept * PAIR_DATA, i * PAIR_DATA, (i + 1) * PAIR_DATA);
+        newSlot[i] = kept++;
+      } else newSlot[i] = -1;
+    }
+    this.pairSlotOfKey.remap(newSlot);
+    this.pairSlots = kept;
+  }
+
   private clearPairStore(): void {
     this.pairSlotOfKey.clear();
     this.pairSlots = 0;
+  }
+
+  /**
+   * mayPair's orders mask for the pair at `at` in the store, from the latest times it found there if it tested the
+   * pair at an earlier (or this) batch time, else by testing it (which stores them). Its lower-bound legs and the
+   * rides' bounds do not depend on the time, and each pickup's test is nowS + (legs and dwells before it) ≤ deadline:
+   * so an order possible at time T0 stays possible exactly while nowS ≤ min over its pickups of (deadline − those
+   * seconds), and one impossible at T0 stays impossible at every later time. Exact in whole seconds (the times are
+   * kept only where all of them are integers; see mayPair), and kept only under the limits they were found with (see
+   * pairLimitsCheck).
+   */
+  private pairMask(s: FleetSnapshot, r1: number, r2: number, nowS: number, at: number): number {
+    const data = this.pairData;
+    const fromS = data[at + PAIR_FROM_S];
+    if (fromS <= nowS && Number.isInteger(nowS)) {
+      let mask = 0;
+      for (let o = 0; o < ORDERS_2.length; o++) if (nowS <= data[at + PAIR_LATEST + o]) mask |= 1 << o;
+      return mask;
+    }
+    return this.mayPair(s, r1, r2, nowS, at);
+  }
+
+  /**
+   * Empties the pair store when what its latest times depend on besides the requests changed since the last batch:
+   * the max wait (deadlines), the dwells and the ride limits (all tunable or per snapshot).
+   */
+  private pairLimitsCheck(s: FleetSnapshot): void {
+    const key = this.pairLimitsKey;
+    if (key[0] === s.maxWaitS && key[1] === s.pickupDwellS && key[2] === s.dropoffDwellS && key[3] === this.limits.minDetourS && key[4] === this.limits.detourShare) return;
+    key[0] = s.maxWaitS;
+    key[1] = s.pickupDwellS;
+    key[2] = s.dropoffDwellS;
+    key[3] = this.limits.minDetourS;
+    key[4] = this.limits.detourShare;
+    this.clearPairStore();
   }
 
   /**
@@ -1101,12 +1193,16 @@ export class PooledPlanner {
     let up1 = NaN;
     let up2 = NaN;
     let mask = 0;
+    // The latest times are kept (see pairMask) only where every term of the tests is a whole number of seconds, so that
+    // nowS + seconds ≤ deadline and nowS ≤ deadline − seconds agree.
+    let whole = Number.isInteger(nowS) && Number.isInteger(s.pickupDwellS) && Number.isInteger(s.dropoffDwellS);
     for (let o = 0; o < ORDERS_2.length; o++) {
       const order = ORDERS_2[o];
       let t = nowS;
       let ok = true;
       let pick1 = 0;
       let pick2 = 0;
+      let latest = Infinity;
       for (let i = 0; i < 4 && ok; i++) {
         const k = order[i];
         if (i > 0) {
@@ -1118,7 +1214,11 @@ export class PooledPlanner {
         const first = k < 2;
         const r = first ? r1 : r2;
         if ((k & 1) === 0) {
-          if (t > this.deadlineS(s, r)) ok = false;
+          const deadline = this.deadlineS(s, r);
+          if (t > deadline) ok = false;
+          const lastS = deadline - (t - nowS);
+          if (lastS < latest) latest = lastS;
+          if (!Number.isInteger(t) || !Number.isInteger(deadline)) whole = false;
           if (first) pick1 = t;
           else pick2 = t;
           t += s.pickupDwellS;
@@ -1132,8 +1232,49 @@ export class PooledPlanner {
         }
       }
       if (ok) mask |= 1 << o;
+      low[at + PAIR_LATEST + o] = ok ? latest : -Infinity;
     }
+    low[at + PAIR_FROM_S] = whole ? nowS : NaN;
     return mask;
+  }
+
+  /**
+   * Of the orders mayPair found possible for requests a and b (`pairAt`: store slot × 64 + mask), those this car may
+   * still make: -1 if none, else `pairAt` with those orders only. An order's first pickup is reached no earlier than
+   * the lower bound bestTrip's lower-bound evaluation gives it (the same value: the car's leg end, or its divert time
+   * plus the same lower-bound leg), and from there each pickup comes exactly the seconds later that mayPair counted
+   * from the batch time; so an order whose first arrival is past its latest time (pairMask) would be found impossible
+   * by that evaluation too, and the pair with no order left is not a trip. Tested only where the latest times are kept
+   * (whole seconds; see mayPair) and the arrivals are whole seconds.
+   */
+  private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
+    const data = this.pairData;
+    const at = (pairAt >> 6) * PAIR_DATA;
+    const fromS = data[at + PAIR_FROM_S];
+    if (fromS !== fromS) return pairAt;
+    const lo = a < b;
+    const arriveLo = this.firstArrivalLower(s, car, lo ? a : b, lo ? firstLowMsA : firstLowMsB);
+    const arriveHi = this.firstArrivalLower(s, car, lo ? b : a, lo ? firstLowMsB : firstLowMsA);
+    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairAt;
+    const mask = pairAt & 63;
+    let kept = 0;
+    for (let o = 0; o < ORDERS_2.length; o++) {
+      if ((mask & (1 << o)) === 0) continue;
+      if ((ORDERS_2[o][0] === 0 ? arriveLo : arriveHi) <= data[at + PAIR_LATEST + o]) kept |= 1 << o;
+    }
+    return kept === 0 ? -1 : pairAt - mask + kept;
+  }
+
+  /**
+   * The lower bound bestTrip's lower-bound evaluation gives car's arrival at request r's pickup as its first stop
+   * (firstLowMs: candidateCars' landmark bound on the leg, ms, NaN unknown; see knownLowerLegs and evalStops).
+   */
+  private firstArrivalLower(s: FleetSnapshot, car: CarState, r: number, firstLowMs: number): number {
+    const x = s.requestPickupNode[r];
+    if (x === car.endNode) return car.endS;
+    if (x === car.divNode) return car.divS;
+    const lb = firstLowMs === firstLowMs ? Math.round(((firstLowMs / 1000) * this.legs!.minFactor) * (1 - 1e-12)) : this.lowerLegS(car.divNode, x);
+    return car.divS + lb;
   }
 
   private directUpper(s: FleetSnapshot, r: number): number {
@@ -1176,22 +1317,19 @@ export class PooledPlanner {
     // Trips per car.
     const trips: Trip[] = [];
     // Per pair: -1 if it cannot pair this batch, else its slot in the pair store × 64 + the orders mayPair found
-    // possible (kept in the store for this batch). Keys are stable across batches while requests are fewer than PAIR_KEY.
+    // possible (from the latest times kept in the store: see pairMask). Keys are stable across batches while requests are fewer than PAIR_KEY.
     const stableKeys = s.requestCount <= PAIR_KEY;
-    if (!stableKeys || this.pairSlots >= PAIR_STORE_MAX) this.clearPairStore();
+    if (!stableKeys) this.clearPairStore();
+    else if (this.pairSlots >= this.pairStoreMax) this.compactPairStore();
+    this.pairLimitsCheck(s);
     const keyBase = stableKeys ? PAIR_KEY : s.requestCount;
     const batchNo = this.batchNo;
     const mayPair = (a: number, b: number): number => {
       const key = a < b ? a * keyBase + b : b * keyBase + a;
       const slot = this.pairSlot(key);
       const at = slot * PAIR_DATA;
-      let mask: number;
-      if (this.pairData[at + PAIR_BATCH] === batchNo) mask = this.pairData[at + PAIR_MASK];
-      else {
-        mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, at);
-        this.pairData[at + PAIR_BATCH] = batchNo;
-        this.pairData[at + PAIR_MASK] = mask;
-      }
+      this.pairData[at + PAIR_USED] = batchNo;
+      const mask = this.pairMask(s, Math.min(a, b), Math.max(a, b), nowS, at);
       return mask !== 0 ? slot * 64 + mask : -1;
     };
     // Ascending (a typed array sorts numerically without a comparator call per comparison).
@@ -1233,7 +1371,9 @@ export class PooledPlanner {
       const first = pairCand.length;
       for (let i = 0; i < singles.length; i++) {
         for (let j = i + 1; j < singles.length; j++) {
-          const at = mayPair(singles[i], singles[j]);
+          const may = mayPair(singles[i], singles[j]);
+          if (may < 0) continue;
+          const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
           if (at < 0) continue;
           pairCand.push(singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at);
         }
