@@ -511,8 +511,6 @@ export class PooledPlanner {
   private readonly orderRank = new Int32Array(6);
   private readonly lowMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
   private readonly msMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
-  /** Each car's candidate requests in the batch being planned (emptied as it is used). */
-  private requestsOf: number[][] = [];
   /** Scratch of candidateCars: the best offers so far (see offer). */
   private topV: number[] = [];
   private topS: number[] = [];
@@ -530,9 +528,6 @@ export class PooledPlanner {
   /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
   private scanNo = 0;
   private seeded = new Int32Array(0);
-  /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
-  private firstMsOf: number[][] = [];
-  private firstLowMsOf: number[][] = [];
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
   /**
@@ -573,11 +568,25 @@ export class PooledPlanner {
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
   private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
-  /** Scratch of plan: one car's feasible singles (request, first-leg ms and bound), and the batch's pair candidates. */
-  private readonly singles: number[] = [];
-  private readonly singlesMs: number[] = [];
-  private readonly singlesLowMs: number[] = [];
-  private readonly pairCand: number[] = [];
+  /**
+   * Scratch of plan, typed and kept across batches (grown by doubling; plain arrays emptied and refilled every batch
+   * cost an allocation each, per car for the lists by car): the batch's request–vehicle candidates in request order
+   * (car, request, first-leg ms and its bound), the same by car (ascending cars, request order within each: byCar…),
+   * each car's candidate count (0 between batches), one car's feasible singles (request, first-leg ms and bound), and
+   * the batch's pair candidates (PAIR_FIELDS numbers each).
+   */
+  private candV = new Int32Array(1024);
+  private candR = new Int32Array(1024);
+  private candMs = new Float64Array(1024);
+  private candLowMs = new Float64Array(1024);
+  private byCarR = new Int32Array(1024);
+  private byCarMs = new Float64Array(1024);
+  private byCarLowMs = new Float64Array(1024);
+  private candCount = new Int32Array(0);
+  private singlesR = new Int32Array(1024);
+  private singlesMs = new Float64Array(1024);
+  private singlesLowMs = new Float64Array(1024);
+  private pairCand = new Float64Array(PAIR_FIELDS * 1024);
   private readonly pairCars: number[] = [];
   private readonly pairEnd: number[] = [];
   /** Scratch of mayPair: the four stop nodes. */
@@ -1036,6 +1045,25 @@ export class PooledPlanner {
     return count;
   }
 
+  /** Room for at least `n` request–vehicle candidates in plan's scratch (and as many singles of one car). */
+  private growCandidates(n: number): void {
+    const size = Math.max(n, 2 * this.candV.length);
+    const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.candV = grow(this.candV, new Int32Array(size));
+    this.candR = grow(this.candR, new Int32Array(size));
+    this.candMs = grow(this.candMs, new Float64Array(size));
+    this.candLowMs = grow(this.candLowMs, new Float64Array(size));
+    this.byCarR = new Int32Array(size);
+    this.byCarMs = new Float64Array(size);
+    this.byCarLowMs = new Float64Array(size);
+    this.singlesR = new Int32Array(size);
+    this.singlesMs = new Float64Array(size);
+    this.singlesLowMs = new Float64Array(size);
+  }
+
   /** Keeps request r's candidate cars (topV) for its next batch (see candidateCars). */
   private keepSeeds(s: FleetSnapshot, r: number): void {
     const seedN = this.seedN;
@@ -1297,21 +1325,22 @@ export class PooledPlanner {
     this.legs!.boundCache();
     this.indexCars(s);
     // Request–vehicle candidates: each car's requests, in request order.
-    if (this.requestsOf.length !== s.vehicleCount) {
-      this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
-      this.firstMsOf = Array.from({ length: s.vehicleCount }, () => []);
-      this.firstLowMsOf = Array.from({ length: s.vehicleCount }, () => []);
-    }
+    if (this.candCount.length !== s.vehicleCount) this.candCount = new Int32Array(s.vehicleCount);
+    const candCount = this.candCount;
     const vehicles: number[] = [];
+    let candN = 0;
     for (const r of requests) {
       const count = this.candidateCars(s, r, nowS);
+      if (candN + count > this.candV.length) this.growCandidates(candN + count);
+      const candV = this.candV;
       for (let k = 0; k < count; k++) {
         const v = this.topV[k];
-        const list = this.requestsOf[v];
-        if (list.length === 0) vehicles.push(v);
-        list.push(r);
-        this.firstMsOf[v].push(this.topMs[k]);
-        this.firstLowMsOf[v].push(this.topLowMs[k]);
+        if (candCount[v]++ === 0) vehicles.push(v);
+        candV[candN] = v;
+        this.candR[candN] = r;
+        this.candMs[candN] = this.topMs[k];
+        this.candLowMs[candN] = this.topLowMs[k];
+        candN++;
       }
     }
     // Trips per car.
@@ -1334,55 +1363,81 @@ export class PooledPlanner {
     };
     // Ascending (a typed array sorts numerically without a comparator call per comparison).
     const carsInOrder = new Int32Array(vehicles).sort();
+    // The candidates by car: each car's range starts where the last car's ends (candCount: where its next one goes).
+    let start = 0;
+    for (const v of carsInOrder) {
+      const c = candCount[v];
+      candCount[v] = start;
+      start += c;
+    }
+    const byCarR = this.byCarR;
+    const byCarMs = this.byCarMs;
+    const byCarLowMs = this.byCarLowMs;
+    for (let i = 0; i < candN; i++) {
+      const at = candCount[this.candV[i]]++;
+      byCarR[at] = this.candR[i];
+      byCarMs[at] = this.candMs[i];
+      byCarLowMs[at] = this.candLowMs[i];
+    }
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
     // Per pair of a car, PAIR_FIELDS numbers in pairCand: the two requests, their first-leg ms and lower bounds, and
     // their pair's lower-bound legs (offset in pairLows); the cars with pairs in pairCars, each one's end in pairEnd.
-    const pairCand = this.pairCand;
     const pairCars = this.pairCars;
     const pairEnd = this.pairEnd;
-    pairCand.length = 0;
     pairCars.length = 0;
     pairEnd.length = 0;
-    const singles = this.singles;
+    let pairN = 0;
+    const singles = this.singlesR;
     const singlesMs = this.singlesMs;
     const singlesLowMs = this.singlesLowMs;
+    let from = 0;
     for (const v of carsInOrder) {
       const car = this.car(v);
-      singles.length = 0;
-      singlesMs.length = 0;
-      singlesLowMs.length = 0;
-      const reqs = this.requestsOf[v];
-      const firstMs = this.firstMsOf[v];
-      const firstLowMs = this.firstLowMsOf[v];
-      for (let k = 0; k < reqs.length; k++) {
-        const r = reqs[k];
-        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
+      // The car's candidates: from the last car's end to its own (candCount[v] is its end now; back to 0 for the next batch).
+      const to = candCount[v];
+      candCount[v] = 0;
+      let singleN = 0;
+      for (let k = from; k < to; k++) {
+        const r = byCarR[k];
+        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), byCarMs[k], NaN, byCarLowMs[k]);
         if (t) {
           trips.push(t);
-          singles.push(r);
-          singlesMs.push(firstMs[k]);
-          singlesLowMs.push(firstLowMs[k]);
+          singles[singleN] = r;
+          singlesMs[singleN] = byCarMs[k];
+          singlesLowMs[singleN++] = byCarLowMs[k];
         }
       }
-      reqs.length = 0;
-      firstMs.length = 0;
-      firstLowMs.length = 0;
+      from = to;
       if (car.onboard.length > 0) continue;
-      const first = pairCand.length;
-      for (let i = 0; i < singles.length; i++) {
-        for (let j = i + 1; j < singles.length; j++) {
+      const first = pairN;
+      for (let i = 0; i < singleN; i++) {
+        for (let j = i + 1; j < singleN; j++) {
           const may = mayPair(singles[i], singles[j]);
           if (may < 0) continue;
           const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
           if (at < 0) continue;
-          pairCand.push(singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at);
+          if (pairN + PAIR_FIELDS > this.pairCand.length) {
+            const grown = new Float64Array(2 * this.pairCand.length);
+            grown.set(this.pairCand);
+            this.pairCand = grown;
+          }
+          const pairCand = this.pairCand;
+          pairCand[pairN] = singles[i];
+          pairCand[pairN + 1] = singles[j];
+          pairCand[pairN + 2] = singlesMs[i];
+          pairCand[pairN + 3] = singlesMs[j];
+          pairCand[pairN + 4] = singlesLowMs[i];
+          pairCand[pairN + 5] = singlesLowMs[j];
+          pairCand[pairN + 6] = at;
+          pairN += PAIR_FIELDS;
         }
       }
-      if (pairCand.length > first) {
+      if (pairN > first) {
         pairCars.push(v);
-        pairEnd.push(pairCand.length);
+        pairEnd.push(pairN);
       }
     }
+    const pairCand = this.pairCand;
     for (let c = 0; c < pairCars.length; c++) {
       const v = pairCars[c];
       const pairs: Trip[] = [];
@@ -1391,12 +1446,23 @@ export class PooledPlanner {
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
-        // Keep promised pairs (the car's current trip) and the cheapest others.
-        const current = (t: Trip): number => (t.requests.every((r) => mustServe.has(r) && s.requestVehicle[r] === v) ? 1 : 0);
-        // Ranked by objective (cost less the penalties it saves), so older requests' pairs are kept first.
-        const gainS = (t: Trip): number => t.marginalS - unservedS.get(t.requests[0])! - unservedS.get(t.requests[1])!;
-        pairs.sort((a, b) => current(b) - current(a) || gainS(a) - gainS(b) || a.requests[0] - b.requests[0] || a.requests[1] - b.requests[1]);
-        pairs.length = this.maxPairs;
+        // Keep promised pairs (the car's current trip) and the cheapest others, ranked by objective (cost less the
+        // penalties it saves), so older requests' pairs are kept first. The keys are found once per pair (not per
+        // comparison); the requests break ties, so the order is total and the same whatever the sort.
+        const n = pairs.length;
+        const current = new Uint8Array(n);
+        const gainS = new Float64Array(n);
+        const rank: number[] = [];
+        for (let k = 0; k < n; k++) {
+          const t = pairs[k];
+          const [a, b] = t.requests;
+          current[k] = mustServe.has(a) && s.requestVehicle[a] === v && mustServe.has(b) && s.requestVehicle[b] === v ? 1 : 0;
+          gainS[k] = t.marginalS - unservedS.get(a)! - unservedS.get(b)!;
+          rank.push(k);
+        }
+        rank.sort((x, y) => current[y] - current[x] || gainS[x] - gainS[y] || pairs[x].requests[0] - pairs[y].requests[0] || pairs[x].requests[1] - pairs[y].requests[1]);
+        for (let k = 0; k < this.maxPairs; k++) trips.push(pairs[rank[k]]);
+        continue;
       }
       trips.push(...pairs);
     }
