@@ -270,10 +270,10 @@ describe('pooled components (union–find over cars and requests)', () => {
     // request 0 moves its root; a stale root would then cut request 0's set loose, and request 0 would sit in two
     // components (car 0's single there, car 2's pair here), both chosen.
     const planner = new PooledPlanner({ solver: bruteForceBinaryProgram });
-    const trip = (vehicle: number, requests: number[], marginalS: number) => ({ vehicle, requests, codes: [], marginalS, pickupS: requests.map(() => 0) });
-    type Choose = (t: unknown[], r: number[], u: Map<number, number>) => { vehicle: number; requests: number[] }[];
+    const trip = (vehicle: number, requests: number[], marginalS: number) => ({ vehicle, r0: requests[0], r1: requests[1] ?? -1, order: 0, marginalS, pick0: 0, pick1: requests.length > 1 ? 0 : -1 });
+    type Choose = (t: unknown[], r: number[], u: Map<number, number>) => { vehicle: number; r0: number; r1: number }[];
     const choose = (planner as unknown as { choose: Choose }).choose.bind(planner);
     const chosen = choose([trip(0, [0], 100), trip(1, [1], 100), trip(2, [0, 1], 100)], [0, 1], new Map([[0, 1000], [1, 1000]]));
-    expect(chosen.map((t) => [t.vehicle, t.requests])).toEqual([[2, [0, 1]]]);
+    expect(chosen.map((t) => [t.vehicle, t.r0, t.r1])).toEqual([[2, 0, 1]]);
   });
 });

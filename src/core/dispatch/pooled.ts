@@ -386,15 +386,32 @@ class Landmarks {
   }
 }
 
-/** One candidate trip of one car: its stop codes in the best order and its cost over the car's empty plan. */
+/**
+ * One candidate trip of one car: its new request or two, the stop order it is best in (its codes: see tripCodes) and
+ * its cost over the car's plan without them. One object of numbers, no arrays (a batch of the stress day's busiest
+ * hour makes ~16,000 trips, kept until its choice is made).
+ */
 interface Trip {
   vehicle: number;
-  requests: number[];
-  codes: number[];
+  /** The new requests: r0, and r1 for a pair (-1: a single). */
+  r0: number;
+  r1: number;
+  /** Index of its stop order in ORDERS_2 (a pair), ORDERS_ONBOARD (a single for a car with a rider) or ORDERS_1. */
+  order: number;
   /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
   marginalS: number;
-  /** Predicted pickup time per new request (same order as requests). */
-  pickupS: number[];
+  /** Predicted pickup time of r0, and of r1 (-1 for a single). */
+  pick0: number;
+  pick1: number;
+}
+
+/** A trip's new requests as a list (r0, then r1 if a pair). */
+function tripRequests(t: Trip): number[] {
+  return t.r1 >= 0 ? [t.r0, t.r1] : [t.r0];
+}
+
+function newTrip(vehicle: number, r0: number, r1: number, order: number, marginalS: number, pick0: number, pick1: number): Trip {
+  return { vehicle, r0, r1, order, marginalS, pick0, pick1 };
 }
 
 /** What a planned batch chose (for tests and benchmarks). */
@@ -1455,12 +1472,13 @@ export class PooledPlanner {
         const rank: number[] = [];
         for (let k = 0; k < n; k++) {
           const t = pairs[k];
-          const [a, b] = t.requests;
+          const a = t.r0;
+          const b = t.r1;
           current[k] = mustServe.has(a) && s.requestVehicle[a] === v && mustServe.has(b) && s.requestVehicle[b] === v ? 1 : 0;
           gainS[k] = t.marginalS - unservedS.get(a)! - unservedS.get(b)!;
           rank.push(k);
         }
-        rank.sort((x, y) => current[y] - current[x] || gainS[x] - gainS[y] || pairs[x].requests[0] - pairs[y].requests[0] || pairs[x].requests[1] - pairs[y].requests[1]);
+        rank.sort((x, y) => current[y] - current[x] || gainS[x] - gainS[y] || pairs[x].r0 - pairs[y].r0 || pairs[x].r1 - pairs[y].r1);
         for (let k = 0; k < this.maxPairs; k++) trips.push(pairs[rank[k]]);
         continue;
       }
@@ -1474,12 +1492,14 @@ export class PooledPlanner {
     let objectiveS = 0;
     for (const r of requests) objectiveS += unservedS.get(r)!;
     for (const t of chosen) {
-      newPlan.set(t.vehicle, t.codes);
-      served += t.requests.length;
+      newPlan.set(t.vehicle, this.tripCodes(t));
+      served += t.r1 >= 0 ? 2 : 1;
       costS += t.marginalS;
       objectiveS += t.marginalS;
-      for (const r of t.requests) objectiveS -= unservedS.get(r)!;
-      t.requests.forEach((r, k) => this.setPickupS(s, r, t.pickupS[k]));
+      objectiveS -= unservedS.get(t.r0)!;
+      if (t.r1 >= 0) objectiveS -= unservedS.get(t.r1)!;
+      this.setPickupS(s, t.r0, t.pick0);
+      if (t.r1 >= 0) this.setPickupS(s, t.r1, t.pick1);
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
@@ -1709,10 +1729,7 @@ export class PooledPlanner {
     }
     if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, true);
     if (bestO < 0) return null;
-    const ord = orders[bestO];
-    const bestCodes = new Array<number>(len);
-    for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
-    return { vehicle: v, requests: pair ? [r0, r1] : [r0], codes: bestCodes, marginalS: bestMarginalS, pickupS: pair ? [bestPick0, bestPick1] : [bestPick0] };
+    return newTrip(v, r0, pair ? r1 : -1, bestO, bestMarginalS, bestPick0, pair ? bestPick1 : -1);
   }
 
   /**
@@ -1743,7 +1760,7 @@ export class PooledPlanner {
     if (car.load + s.requestRiders[r] > s.seats) return null;
     let cost = arriveS - s.requestS[r];
     if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
-    return { vehicle: v, requests: [r], codes: [r * 2, r * 2 + 1], marginalS: cost - baseS, pickupS: [arriveS] };
+    return newTrip(v, r, -1, 0, cost - baseS, arriveS, -1);
   }
 
   /**
@@ -1811,6 +1828,18 @@ export class PooledPlanner {
     return lb;
   }
 
+  /** A trip's stop codes in its order (as bestTrip evaluated them; the car's rider on board is this batch's). */
+  private tripCodes(t: Trip): number[] {
+    if (t.r1 >= 0) {
+      const items = [t.r0 * 2, t.r0 * 2 + 1, t.r1 * 2, t.r1 * 2 + 1];
+      return ORDERS_2[t.order].map((k) => items[k]);
+    }
+    const car = this.car(t.vehicle);
+    if (car.onboard.length === 0) return [t.r0 * 2, t.r0 * 2 + 1];
+    const items = [t.r0 * 2, t.r0 * 2 + 1, car.onboard[0] * 2 + 1];
+    return ORDERS_ONBOARD[t.order].map((k) => items[k]);
+  }
+
   /** The last evaluation's predicted pickup of new request r (as the Map evaluate fills: the last one wins). */
   private pickupOf(r: number): number {
     for (let k = this.pickN - 1; k >= 0; k--) if (this.pickR[k] === r) return this.pickT[k];
@@ -1842,7 +1871,9 @@ export class PooledPlanner {
       return x;
     };
     for (const t of trips) {
-      for (const r of t.requests) {
+      for (let k = 0; k < 2; k++) {
+        const r = k === 0 ? t.r0 : t.r1;
+        if (r < 0) break;
         // The car's root afresh for each request: linking the first request may have moved it, and linking a stale
         // root would cut it from its set (a pair's request could then sit in two components and be served twice).
         const a = find(carId.get(t.vehicle)!);
@@ -1863,8 +1894,8 @@ export class PooledPlanner {
     const programTrips: Trip[][] = [];
     const programs: BinaryProgram[] = [];
     for (const list of byComp.values()) {
-      const singles = list.filter((t) => t.requests.length === 1);
-      const pairs = list.filter((t) => t.requests.length === 2);
+      const singles = list.filter((t) => t.r1 < 0);
+      const pairs = list.filter((t) => t.r1 >= 0);
       const priced = this.solveSingles(singles, pairs, unservedS);
       if (priced) {
         outcome.push(priced);
@@ -1919,16 +1950,16 @@ export class PooledPlanner {
       }
     };
     for (const t of singles) {
-      addRow(t.requests[0]);
+      addRow(t.r0);
       addCol(t.vehicle);
     }
     for (const t of pairs) {
-      addRow(t.requests[0]);
-      addRow(t.requests[1]);
+      addRow(t.r0);
+      addRow(t.r1);
       addCol(t.vehicle);
     }
     const byRow: Trip[][] = rows.map(() => []);
-    for (const t of singles) byRow[rowOf.get(t.requests[0])!].push(t);
+    for (const t of singles) byRow[rowOf.get(t.r0)!].push(t);
     const rowFirst = new Uint32Array(rows.length + 1);
     const col: number[] = [];
     const cost: number[] = [];
@@ -2003,7 +2034,7 @@ export class PooledPlanner {
     for (const t of pairs) {
       const piV = pi[colOf.get(t.vehicle)!];
       if (!Number.isFinite(piV)) return null;
-      const reducedS = t.marginalS + piV - u[rowOf.get(t.requests[0])!] - u[rowOf.get(t.requests[1])!];
+      const reducedS = t.marginalS + piV - u[rowOf.get(t.r0)!] - u[rowOf.get(t.r1)!];
       if (reducedS < 0) return null;
     }
     return chosen;
@@ -2016,7 +2047,10 @@ export class PooledPlanner {
     let rowCount = 0;
     // Car rows first: each trip has exactly one (the partition hint for the branch and bound).
     for (const t of trips) if (!rowOfCar.has(t.vehicle)) rowOfCar.set(t.vehicle, rowCount++);
-    for (const t of trips) for (const r of t.requests) if (!rowOfReq.has(r)) rowOfReq.set(r, rowCount++);
+    for (const t of trips) {
+      if (!rowOfReq.has(t.r0)) rowOfReq.set(t.r0, rowCount++);
+      if (t.r1 >= 0 && !rowOfReq.has(t.r1)) rowOfReq.set(t.r1, rowCount++);
+    }
     const colStart = new Int32Array(trips.length + 1);
     const rowIndex: number[] = [];
     const cost = new Float64Array(trips.length);
@@ -2024,7 +2058,9 @@ export class PooledPlanner {
       // A trip's cost less the penalties it saves: the objective up to the constant Σ penalties.
       cost[j] = t.marginalS;
       rowIndex.push(rowOfCar.get(t.vehicle)!);
-      for (const r of t.requests) {
+      for (let k = 0; k < 2; k++) {
+        const r = k === 0 ? t.r0 : t.r1;
+        if (r < 0) break;
         rowIndex.push(rowOfReq.get(r)!);
         cost[j] -= unservedS.get(r)!;
       }
@@ -2080,14 +2116,15 @@ export class PooledPlanner {
       }
       go(v + 1, objS);
       for (const t of options[v]) {
-        if (t.requests.some((r) => used.has(r))) continue;
+        const requests = tripRequests(t);
+        if (requests.some((r) => used.has(r))) continue;
         let saved = 0;
-        for (const r of t.requests) {
+        for (const r of requests) {
           used.add(r);
           saved += unservedS.get(r)!;
         }
         go(v + 1, objS + t.marginalS - saved);
-        for (const r of t.requests) used.delete(r);
+        for (const r of requests) used.delete(r);
       }
     };
     go(0, all);
@@ -2105,18 +2142,20 @@ const codeStop = (code: number): Stop => ({ action: (code & 1) === 1 ? 'dropoff'
 function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], chosen: readonly Trip[]): Map<number, DispatchReason> {
   const tripsWith = new Map<number, Trip[]>();
   for (const t of trips) {
-    for (const r of t.requests) {
+    for (const r of tripRequests(t)) {
       const list = tripsWith.get(r);
       if (list) list.push(t);
       else tripsWith.set(r, [t]);
     }
   }
   const tookBy = new Map<number, number>();
-  for (const t of chosen) tookBy.set(t.vehicle, t.requests[0]);
-  const pickupOf = (t: Trip, r: number): number => t.pickupS[t.requests.indexOf(r)];
+  for (const t of chosen) tookBy.set(t.vehicle, t.r0);
+  // Of a trip holding r.
+  const pickupOf = (t: Trip, r: number): number => (r === t.r0 ? t.pick0 : t.pick1);
   const out = new Map<number, DispatchReason>();
   for (const t of chosen) {
-    const r = t.requests.find((q) => s.requestVehicle[q] !== t.vehicle) ?? t.requests[0];
+    const requests = tripRequests(t);
+    const r = requests.find((q) => s.requestVehicle[q] !== t.vehicle) ?? requests[0];
     const others = (tripsWith.get(r) ?? []).filter((o) => o.vehicle !== t.vehicle);
     others.sort((a, b) => pickupOf(a, r) - pickupOf(b, r) || a.marginalS - b.marginalS || a.vehicle - b.vehicle);
     const alternatives: ReasonAlternative[] = [];
@@ -2128,7 +2167,7 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
       const took = tookBy.get(o.vehicle);
       alternatives.push({ vehicle: o.vehicle, pickupEtaS: pickupOf(o, r) - nowS, costS: o.marginalS, ...(took === undefined ? {} : { took }) });
     }
-    const other = t.requests.find((q) => q !== r);
+    const other = requests.find((q) => q !== r);
     out.set(t.vehicle, { kind: 'pooled', request: r, pickupEtaS: pickupOf(t, r) - nowS, alternatives, costS: t.marginalS, ...(other === undefined ? {} : { sharedWith: other }) });
   }
   return out;
