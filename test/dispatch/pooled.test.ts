@@ -83,6 +83,31 @@ describe('pooled: limits and sharing on a busy synthetic city', () => {
     expect(summary.kpis.served).toBeGreaterThan(0);
   });
 
+  it('decides alike with a tiny pair store (compacted to its recent pairs, or emptied, every few batches)', () => {
+    const requests = randomRequests(graph, 300, 3600, 31).map((t) => ({ ...t, acceptsSharing: true, riders: 1 }));
+    const run = (storeMax?: number): { log: string; compacted: number; emptied: number } => {
+      const d = pooled({ solver });
+      const planner = d.planner as unknown as { pairStoreMax: number; pairSlots: number; compactPairStore(): void };
+      let compacted = 0;
+      let emptied = 0;
+      if (storeMax !== undefined) {
+        planner.pairStoreMax = storeMax;
+        const compact = planner.compactPairStore.bind(planner);
+        planner.compactPairStore = () => {
+          compact();
+          if (planner.pairSlots > 0) compacted++;
+          else emptied++;
+        };
+      }
+      const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 30, dispatcher: d, seed: 4, maxWaitS: 420 });
+      return { log: JSON.stringify(events), compacted, emptied };
+    };
+    const small = run(16);
+    expect(small.compacted).toBeGreaterThan(0);
+    expect(small.emptied).toBeGreaterThan(0);
+    expect(small.log).toBe(run().log);
+  });
+
   it('keeps the limits with mixed parties and sharing preferences', () => {
     const requests = randomRequests(graph, 300, 3600, 32);
     const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 10, dispatcher: pooled({ solver }), seed: 5, maxWaitS: 600 });
@@ -120,6 +145,36 @@ describe('pooled: exact per-batch choice', () => {
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
     expect(checkedPrograms).toBeGreaterThan(0);
+  });
+
+  it('stays exact when the ride limits and the max wait change between batches (the pair store forgets what they decided)', () => {
+    // The pair store keeps, per pair, until when each stop order stays possible (see PooledPlanner.pairMask): found
+    // under the limits and max wait of its batch. Tight limits (no detour) make most orders impossible, then loose
+    // ones make them possible again, and a longer max wait moves every deadline: a mask kept from before would miss
+    // pairs, and the batch would cost more than brute force.
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+    const requests = randomRequests(graph, 60, 1800, 41).map((t) => ({ ...t, acceptsSharing: true }));
+    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity });
+    const mismatches: string[] = [];
+    let batches = 0;
+    const checked: Dispatcher = {
+      name: 'pooled-tuned',
+      periodS: inner.periodS,
+      decide(s, nowS) {
+        const phase = Math.floor(nowS / 300) % 3;
+        inner.planner.limits.minDetourS = phase === 1 ? 600 : 0;
+        inner.planner.limits.detourShare = phase === 1 ? 1 : 0;
+        const view: typeof s = phase === 2 ? Object.create(s, { maxWaitS: { value: s.maxWaitS + 300 } }) : s;
+        const brute = inner.planner.bruteForce(view, nowS);
+        const got = inner.planner.plan(view, nowS);
+        if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
+        if (got.tripCount > 0) batches++;
+        return got.commands;
+      },
+    };
+    simulate({ graph, travelTimes: new DijkstraTravelTimes(graph), requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
+    expect(mismatches).toEqual([]);
+    expect(batches).toBeGreaterThan(10);
   });
 
   it('HiGHS adapter and the packing branch and bound (also at a tiny node budget) match the exhaustive solver', () => {
@@ -215,10 +270,10 @@ describe('pooled components (union–find over cars and requests)', () => {
     // request 0 moves its root; a stale root would then cut request 0's set loose, and request 0 would sit in two
     // components (car 0's single there, car 2's pair here), both chosen.
     const planner = new PooledPlanner({ solver: bruteForceBinaryProgram });
-    const trip = (vehicle: number, requests: number[], marginalS: number) => ({ vehicle, requests, codes: [], marginalS, pickupS: requests.map(() => 0) });
-    type Choose = (t: unknown[], r: number[], u: Map<number, number>) => { vehicle: number; requests: number[] }[];
+    const trip = (vehicle: number, requests: number[], marginalS: number) => ({ vehicle, r0: requests[0], r1: requests[1] ?? -1, order: 0, marginalS, pick0: 0, pick1: requests.length > 1 ? 0 : -1 });
+    type Choose = (t: unknown[], r: number[], u: Map<number, number>) => { vehicle: number; r0: number; r1: number }[];
     const choose = (planner as unknown as { choose: Choose }).choose.bind(planner);
     const chosen = choose([trip(0, [0], 100), trip(1, [1], 100), trip(2, [0, 1], 100)], [0, 1], new Map([[0, 1000], [1, 1000]]));
-    expect(chosen.map((t) => [t.vehicle, t.requests])).toEqual([[2, [0, 1]]]);
+    expect(chosen.map((t) => [t.vehicle, t.r0, t.r1])).toEqual([[2, 0, 1]]);
   });
 });

@@ -214,6 +214,21 @@ class MsCache {
     this.size++;
   }
 
+  /** Keeps the entries whose value v has newValue[v] ≥ 0, with that value (values must be below newValue's length). */
+  remap(newValue: Int32Array): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length).fill(-1);
+    this.near.fill(-1);
+    this.size = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] < 0) continue;
+      const v = newValue[old[i + 1]];
+      if (v < 0) continue;
+      this.put(old[i], v);
+      this.size++;
+    }
+  }
+
   clear(): void {
     this.slots.fill(-1);
     this.near.fill(-1);
@@ -371,15 +386,32 @@ class Landmarks {
   }
 }
 
-/** One candidate trip of one car: its stop codes in the best order and its cost over the car's empty plan. */
+/**
+ * One candidate trip of one car: its new request or two, the stop order it is best in (its codes: see tripCodes) and
+ * its cost over the car's plan without them. One object of numbers, no arrays (a batch of the stress day's busiest
+ * hour makes ~16,000 trips, kept until its choice is made).
+ */
 interface Trip {
   vehicle: number;
-  requests: number[];
-  codes: number[];
+  /** The new requests: r0, and r1 for a pair (-1: a single). */
+  r0: number;
+  r1: number;
+  /** Index of its stop order in ORDERS_2 (a pair), ORDERS_ONBOARD (a single for a car with a rider) or ORDERS_1. */
+  order: number;
   /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
   marginalS: number;
-  /** Predicted pickup time per new request (same order as requests). */
-  pickupS: number[];
+  /** Predicted pickup time of r0, and of r1 (-1 for a single). */
+  pick0: number;
+  pick1: number;
+}
+
+/** A trip's new requests as a list (r0, then r1 if a pair). */
+function tripRequests(t: Trip): number[] {
+  return t.r1 >= 0 ? [t.r0, t.r1] : [t.r0];
+}
+
+function newTrip(vehicle: number, r0: number, r1: number, order: number, marginalS: number, pick0: number, pick1: number): Trip {
+  return { vehicle, r0, r1, order, marginalS, pick0, pick1 };
 }
 
 /** What a planned batch chose (for tests and benchmarks). */
@@ -427,13 +459,23 @@ const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
-/** Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms. */
-const PAIR_DATA = 34;
-/** In a pair's store entry: the batch whose orders mask follows it (mayPair's answer this batch; 0: none possible). */
-const PAIR_BATCH = 32;
-const PAIR_MASK = 33;
-/** Pairs the store keeps before it is emptied (× PAIR_DATA × 8 bytes: 36 MB). */
+/**
+ * Numbers per pair in PooledPlanner's pair store: lower-bound legs among its four stops, then their exact ms, then
+ * when mayPair last tested the pair's orders and, per order, the latest batch time at which it stays possible.
+ */
+const PAIR_DATA = 40;
+/** In a pair's store entry: the batch time mayPair's latest times (below) were found at (NaN: none). */
+const PAIR_FROM_S = 32;
+/** Then, per order o of ORDERS_2 at PAIR_LATEST + o: the latest batch time at which mayPair finds it possible (-∞: none). */
+const PAIR_LATEST = 33;
+/** Then the last batch (number) that asked for the pair. */
+const PAIR_USED = 39;
+/**
+ * Pairs the store holds (× PAIR_DATA × 8 bytes: 42 MB) before it keeps only those asked for in the last
+ * PAIR_KEEP_BATCHES batches (see compactPairStore).
+ */
 const PAIR_STORE_MAX = 1 << 17;
+const PAIR_KEEP_BATCHES = 2;
 /** Pair keys lo × PAIR_KEY + hi stay exact doubles and the same across batches while requests are fewer. */
 const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
@@ -486,8 +528,6 @@ export class PooledPlanner {
   private readonly orderRank = new Int32Array(6);
   private readonly lowMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
   private readonly msMemo = new Float64Array(TRIP_NODES * TRIP_NODES);
-  /** Each car's candidate requests in the batch being planned (emptied as it is used). */
-  private requestsOf: number[][] = [];
   /** Scratch of candidateCars: the best offers so far (see offer). */
   private topV: number[] = [];
   private topS: number[] = [];
@@ -505,9 +545,6 @@ export class PooledPlanner {
   /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
   private scanNo = 0;
   private seeded = new Int32Array(0);
-  /** Each car's candidate requests' first-leg ms and its lower bound (ms), parallel to requestsOf. */
-  private firstMsOf: number[][] = [];
-  private firstLowMsOf: number[][] = [];
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
   /**
@@ -520,6 +557,10 @@ export class PooledPlanner {
   private pairSlotOfKey = new MsCache();
   private pairData = new Float64Array(PAIR_DATA * 1024);
   private pairSlots = 0;
+  /** PAIR_STORE_MAX (a field, so that a test can make the store small). */
+  private readonly pairStoreMax = PAIR_STORE_MAX;
+  /** What the store's latest times were found under: max wait, pickup and drop-off dwells, ride limits (pairLimitsCheck). */
+  private readonly pairLimitsKey = new Float64Array(5).fill(NaN);
   private topN = 0;
   private kthS = Infinity;
   /**
@@ -544,11 +585,25 @@ export class PooledPlanner {
   /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
   private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
-  /** Scratch of plan: one car's feasible singles (request, first-leg ms and bound), and the batch's pair candidates. */
-  private readonly singles: number[] = [];
-  private readonly singlesMs: number[] = [];
-  private readonly singlesLowMs: number[] = [];
-  private readonly pairCand: number[] = [];
+  /**
+   * Scratch of plan, typed and kept across batches (grown by doubling; plain arrays emptied and refilled every batch
+   * cost an allocation each, per car for the lists by car): the batch's request–vehicle candidates in request order
+   * (car, request, first-leg ms and its bound), the same by car (ascending cars, request order within each: byCar…),
+   * each car's candidate count (0 between batches), one car's feasible singles (request, first-leg ms and bound), and
+   * the batch's pair candidates (PAIR_FIELDS numbers each).
+   */
+  private candV = new Int32Array(1024);
+  private candR = new Int32Array(1024);
+  private candMs = new Float64Array(1024);
+  private candLowMs = new Float64Array(1024);
+  private byCarR = new Int32Array(1024);
+  private byCarMs = new Float64Array(1024);
+  private byCarLowMs = new Float64Array(1024);
+  private candCount = new Int32Array(0);
+  private singlesR = new Int32Array(1024);
+  private singlesMs = new Float64Array(1024);
+  private singlesLowMs = new Float64Array(1024);
+  private pairCand = new Float64Array(PAIR_FIELDS * 1024);
   private readonly pairCars: number[] = [];
   private readonly pairEnd: number[] = [];
   /** Scratch of mayPair: the four stop nodes. */
@@ -1007,6 +1062,25 @@ export class PooledPlanner {
     return count;
   }
 
+  /** Room for at least `n` request–vehicle candidates in plan's scratch (and as many singles of one car). */
+  private growCandidates(n: number): void {
+    const size = Math.max(n, 2 * this.candV.length);
+    const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+      next.set(old);
+      return next;
+    };
+    this.candV = grow(this.candV, new Int32Array(size));
+    this.candR = grow(this.candR, new Int32Array(size));
+    this.candMs = grow(this.candMs, new Float64Array(size));
+    this.candLowMs = grow(this.candLowMs, new Float64Array(size));
+    this.byCarR = new Int32Array(size);
+    this.byCarMs = new Float64Array(size);
+    this.byCarLowMs = new Float64Array(size);
+    this.singlesR = new Int32Array(size);
+    this.singlesMs = new Float64Array(size);
+    this.singlesLowMs = new Float64Array(size);
+  }
+
   /** Keeps request r's candidate cars (topV) for its next batch (see candidateCars). */
   private keepSeeds(s: FleetSnapshot, r: number): void {
     const seedN = this.seedN;
@@ -1080,9 +1154,72 @@ export class PooledPlanner {
     return slot;
   }
 
+  /**
+   * Keeps only the pairs asked for in the last PAIR_KEEP_BATCHES batches (a request is re-planned every batch until
+   * picked up, mostly with the same partners; the others' requests are mostly gone), moved down in slot order, or
+   * empties the store if they are more than half of it. Before session 23 the store was emptied whenever full: every
+   * two minutes of the stress day's busiest hour, and each live pair was tested and its legs bounded again.
+   */
+  private compactPairStore(): void {
+    const n = this.pairSlots;
+    const data = this.pairData;
+    const since = this.batchNo - PAIR_KEEP_BATCHES;
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (data[i * PAIR_DATA + PAIR_USED] >= since) kept++;
+    if (kept > n / 2) {
+      this.clearPairStore();
+      return;
+    }
+    const newSlot = new Int32Array(n);
+    kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (data[i * PAIR_DATA + PAIR_USED] >= since) {
+        if (kept !== i) data.copyWithin(kept * PAIR_DATA, i * PAIR_DATA, (i + 1) * PAIR_DATA);
+        newSlot[i] = kept++;
+      } else newSlot[i] = -1;
+    }
+    this.pairSlotOfKey.remap(newSlot);
+    this.pairSlots = kept;
+  }
+
   private clearPairStore(): void {
     this.pairSlotOfKey.clear();
     this.pairSlots = 0;
+  }
+
+  /**
+   * mayPair's orders mask for the pair at `at` in the store, from the latest times it found there if it tested the
+   * pair at an earlier (or this) batch time, else by testing it (which stores them). Its lower-bound legs and the
+   * rides' bounds do not depend on the time, and each pickup's test is nowS + (legs and dwells before it) ≤ deadline:
+   * so an order possible at time T0 stays possible exactly while nowS ≤ min over its pickups of (deadline − those
+   * seconds), and one impossible at T0 stays impossible at every later time. Exact in whole seconds (the times are
+   * kept only where all of them are integers; see mayPair), and kept only under the limits they were found with (see
+   * pairLimitsCheck).
+   */
+  private pairMask(s: FleetSnapshot, r1: number, r2: number, nowS: number, at: number): number {
+    const data = this.pairData;
+    const fromS = data[at + PAIR_FROM_S];
+    if (fromS <= nowS && Number.isInteger(nowS)) {
+      let mask = 0;
+      for (let o = 0; o < ORDERS_2.length; o++) if (nowS <= data[at + PAIR_LATEST + o]) mask |= 1 << o;
+      return mask;
+    }
+    return this.mayPair(s, r1, r2, nowS, at);
+  }
+
+  /**
+   * Empties the pair store when what its latest times depend on besides the requests changed since the last batch:
+   * the max wait (deadlines), the dwells and the ride limits (all tunable or per snapshot).
+   */
+  private pairLimitsCheck(s: FleetSnapshot): void {
+    const key = this.pairLimitsKey;
+    if (key[0] === s.maxWaitS && key[1] === s.pickupDwellS && key[2] === s.dropoffDwellS && key[3] === this.limits.minDetourS && key[4] === this.limits.detourShare) return;
+    key[0] = s.maxWaitS;
+    key[1] = s.pickupDwellS;
+    key[2] = s.dropoffDwellS;
+    key[3] = this.limits.minDetourS;
+    key[4] = this.limits.detourShare;
+    this.clearPairStore();
   }
 
   /**
@@ -1101,12 +1238,16 @@ export class PooledPlanner {
     let up1 = NaN;
     let up2 = NaN;
     let mask = 0;
+    // The latest times are kept (see pairMask) only where every term of the tests is a whole number of seconds, so that
+    // nowS + seconds ≤ deadline and nowS ≤ deadline − seconds agree.
+    let whole = Number.isInteger(nowS) && Number.isInteger(s.pickupDwellS) && Number.isInteger(s.dropoffDwellS);
     for (let o = 0; o < ORDERS_2.length; o++) {
       const order = ORDERS_2[o];
       let t = nowS;
       let ok = true;
       let pick1 = 0;
       let pick2 = 0;
+      let latest = Infinity;
       for (let i = 0; i < 4 && ok; i++) {
         const k = order[i];
         if (i > 0) {
@@ -1118,7 +1259,11 @@ export class PooledPlanner {
         const first = k < 2;
         const r = first ? r1 : r2;
         if ((k & 1) === 0) {
-          if (t > this.deadlineS(s, r)) ok = false;
+          const deadline = this.deadlineS(s, r);
+          if (t > deadline) ok = false;
+          const lastS = deadline - (t - nowS);
+          if (lastS < latest) latest = lastS;
+          if (!Number.isInteger(t) || !Number.isInteger(deadline)) whole = false;
           if (first) pick1 = t;
           else pick2 = t;
           t += s.pickupDwellS;
@@ -1132,8 +1277,49 @@ export class PooledPlanner {
         }
       }
       if (ok) mask |= 1 << o;
+      low[at + PAIR_LATEST + o] = ok ? latest : -Infinity;
     }
+    low[at + PAIR_FROM_S] = whole ? nowS : NaN;
     return mask;
+  }
+
+  /**
+   * Of the orders mayPair found possible for requests a and b (`pairAt`: store slot × 64 + mask), those this car may
+   * still make: -1 if none, else `pairAt` with those orders only. An order's first pickup is reached no earlier than
+   * the lower bound bestTrip's lower-bound evaluation gives it (the same value: the car's leg end, or its divert time
+   * plus the same lower-bound leg), and from there each pickup comes exactly the seconds later that mayPair counted
+   * from the batch time; so an order whose first arrival is past its latest time (pairMask) would be found impossible
+   * by that evaluation too, and the pair with no order left is not a trip. Tested only where the latest times are kept
+   * (whole seconds; see mayPair) and the arrivals are whole seconds.
+   */
+  private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
+    const data = this.pairData;
+    const at = (pairAt >> 6) * PAIR_DATA;
+    const fromS = data[at + PAIR_FROM_S];
+    if (fromS !== fromS) return pairAt;
+    const lo = a < b;
+    const arriveLo = this.firstArrivalLower(s, car, lo ? a : b, lo ? firstLowMsA : firstLowMsB);
+    const arriveHi = this.firstArrivalLower(s, car, lo ? b : a, lo ? firstLowMsB : firstLowMsA);
+    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairAt;
+    const mask = pairAt & 63;
+    let kept = 0;
+    for (let o = 0; o < ORDERS_2.length; o++) {
+      if ((mask & (1 << o)) === 0) continue;
+      if ((ORDERS_2[o][0] === 0 ? arriveLo : arriveHi) <= data[at + PAIR_LATEST + o]) kept |= 1 << o;
+    }
+    return kept === 0 ? -1 : pairAt - mask + kept;
+  }
+
+  /**
+   * The lower bound bestTrip's lower-bound evaluation gives car's arrival at request r's pickup as its first stop
+   * (firstLowMs: candidateCars' landmark bound on the leg, ms, NaN unknown; see knownLowerLegs and evalStops).
+   */
+  private firstArrivalLower(s: FleetSnapshot, car: CarState, r: number, firstLowMs: number): number {
+    const x = s.requestPickupNode[r];
+    if (x === car.endNode) return car.endS;
+    if (x === car.divNode) return car.divS;
+    const lb = firstLowMs === firstLowMs ? Math.round(((firstLowMs / 1000) * this.legs!.minFactor) * (1 - 1e-12)) : this.lowerLegS(car.divNode, x);
+    return car.divS + lb;
   }
 
   private directUpper(s: FleetSnapshot, r: number): number {
@@ -1156,93 +1342,119 @@ export class PooledPlanner {
     this.legs!.boundCache();
     this.indexCars(s);
     // Request–vehicle candidates: each car's requests, in request order.
-    if (this.requestsOf.length !== s.vehicleCount) {
-      this.requestsOf = Array.from({ length: s.vehicleCount }, () => []);
-      this.firstMsOf = Array.from({ length: s.vehicleCount }, () => []);
-      this.firstLowMsOf = Array.from({ length: s.vehicleCount }, () => []);
-    }
+    if (this.candCount.length !== s.vehicleCount) this.candCount = new Int32Array(s.vehicleCount);
+    const candCount = this.candCount;
     const vehicles: number[] = [];
+    let candN = 0;
     for (const r of requests) {
       const count = this.candidateCars(s, r, nowS);
+      if (candN + count > this.candV.length) this.growCandidates(candN + count);
+      const candV = this.candV;
       for (let k = 0; k < count; k++) {
         const v = this.topV[k];
-        const list = this.requestsOf[v];
-        if (list.length === 0) vehicles.push(v);
-        list.push(r);
-        this.firstMsOf[v].push(this.topMs[k]);
-        this.firstLowMsOf[v].push(this.topLowMs[k]);
+        if (candCount[v]++ === 0) vehicles.push(v);
+        candV[candN] = v;
+        this.candR[candN] = r;
+        this.candMs[candN] = this.topMs[k];
+        this.candLowMs[candN] = this.topLowMs[k];
+        candN++;
       }
     }
     // Trips per car.
     const trips: Trip[] = [];
     // Per pair: -1 if it cannot pair this batch, else its slot in the pair store × 64 + the orders mayPair found
-    // possible (kept in the store for this batch). Keys are stable across batches while requests are fewer than PAIR_KEY.
+    // possible (from the latest times kept in the store: see pairMask). Keys are stable across batches while requests are fewer than PAIR_KEY.
     const stableKeys = s.requestCount <= PAIR_KEY;
-    if (!stableKeys || this.pairSlots >= PAIR_STORE_MAX) this.clearPairStore();
+    if (!stableKeys) this.clearPairStore();
+    else if (this.pairSlots >= this.pairStoreMax) this.compactPairStore();
+    this.pairLimitsCheck(s);
     const keyBase = stableKeys ? PAIR_KEY : s.requestCount;
     const batchNo = this.batchNo;
     const mayPair = (a: number, b: number): number => {
       const key = a < b ? a * keyBase + b : b * keyBase + a;
       const slot = this.pairSlot(key);
       const at = slot * PAIR_DATA;
-      let mask: number;
-      if (this.pairData[at + PAIR_BATCH] === batchNo) mask = this.pairData[at + PAIR_MASK];
-      else {
-        mask = this.mayPair(s, Math.min(a, b), Math.max(a, b), nowS, at);
-        this.pairData[at + PAIR_BATCH] = batchNo;
-        this.pairData[at + PAIR_MASK] = mask;
-      }
+      this.pairData[at + PAIR_USED] = batchNo;
+      const mask = this.pairMask(s, Math.min(a, b), Math.max(a, b), nowS, at);
       return mask !== 0 ? slot * 64 + mask : -1;
     };
     // Ascending (a typed array sorts numerically without a comparator call per comparison).
     const carsInOrder = new Int32Array(vehicles).sort();
+    // The candidates by car: each car's range starts where the last car's ends (candCount: where its next one goes).
+    let start = 0;
+    for (const v of carsInOrder) {
+      const c = candCount[v];
+      candCount[v] = start;
+      start += c;
+    }
+    const byCarR = this.byCarR;
+    const byCarMs = this.byCarMs;
+    const byCarLowMs = this.byCarLowMs;
+    for (let i = 0; i < candN; i++) {
+      const at = candCount[this.candV[i]]++;
+      byCarR[at] = this.candR[i];
+      byCarMs[at] = this.candMs[i];
+      byCarLowMs[at] = this.candLowMs[i];
+    }
     // Singles first, and the request pairs each empty car might take (lower-bound test only).
     // Per pair of a car, PAIR_FIELDS numbers in pairCand: the two requests, their first-leg ms and lower bounds, and
     // their pair's lower-bound legs (offset in pairLows); the cars with pairs in pairCars, each one's end in pairEnd.
-    const pairCand = this.pairCand;
     const pairCars = this.pairCars;
     const pairEnd = this.pairEnd;
-    pairCand.length = 0;
     pairCars.length = 0;
     pairEnd.length = 0;
-    const singles = this.singles;
+    let pairN = 0;
+    const singles = this.singlesR;
     const singlesMs = this.singlesMs;
     const singlesLowMs = this.singlesLowMs;
+    let from = 0;
     for (const v of carsInOrder) {
       const car = this.car(v);
-      singles.length = 0;
-      singlesMs.length = 0;
-      singlesLowMs.length = 0;
-      const reqs = this.requestsOf[v];
-      const firstMs = this.firstMsOf[v];
-      const firstLowMs = this.firstLowMsOf[v];
-      for (let k = 0; k < reqs.length; k++) {
-        const r = reqs[k];
-        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), firstMs[k], NaN, firstLowMs[k]);
+      // The car's candidates: from the last car's end to its own (candCount[v] is its end now; back to 0 for the next batch).
+      const to = candCount[v];
+      candCount[v] = 0;
+      let singleN = 0;
+      for (let k = from; k < to; k++) {
+        const r = byCarR[k];
+        const t = this.bestTrip(s, v, r, -1, this.baseOf(s, v, baseS), byCarMs[k], NaN, byCarLowMs[k]);
         if (t) {
           trips.push(t);
-          singles.push(r);
-          singlesMs.push(firstMs[k]);
-          singlesLowMs.push(firstLowMs[k]);
+          singles[singleN] = r;
+          singlesMs[singleN] = byCarMs[k];
+          singlesLowMs[singleN++] = byCarLowMs[k];
         }
       }
-      reqs.length = 0;
-      firstMs.length = 0;
-      firstLowMs.length = 0;
+      from = to;
       if (car.onboard.length > 0) continue;
-      const first = pairCand.length;
-      for (let i = 0; i < singles.length; i++) {
-        for (let j = i + 1; j < singles.length; j++) {
-          const at = mayPair(singles[i], singles[j]);
+      const first = pairN;
+      for (let i = 0; i < singleN; i++) {
+        for (let j = i + 1; j < singleN; j++) {
+          const may = mayPair(singles[i], singles[j]);
+          if (may < 0) continue;
+          const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
           if (at < 0) continue;
-          pairCand.push(singles[i], singles[j], singlesMs[i], singlesMs[j], singlesLowMs[i], singlesLowMs[j], at);
+          if (pairN + PAIR_FIELDS > this.pairCand.length) {
+            const grown = new Float64Array(2 * this.pairCand.length);
+            grown.set(this.pairCand);
+            this.pairCand = grown;
+          }
+          const pairCand = this.pairCand;
+          pairCand[pairN] = singles[i];
+          pairCand[pairN + 1] = singles[j];
+          pairCand[pairN + 2] = singlesMs[i];
+          pairCand[pairN + 3] = singlesMs[j];
+          pairCand[pairN + 4] = singlesLowMs[i];
+          pairCand[pairN + 5] = singlesLowMs[j];
+          pairCand[pairN + 6] = at;
+          pairN += PAIR_FIELDS;
         }
       }
-      if (pairCand.length > first) {
+      if (pairN > first) {
         pairCars.push(v);
-        pairEnd.push(pairCand.length);
+        pairEnd.push(pairN);
       }
     }
+    const pairCand = this.pairCand;
     for (let c = 0; c < pairCars.length; c++) {
       const v = pairCars[c];
       const pairs: Trip[] = [];
@@ -1251,12 +1463,24 @@ export class PooledPlanner {
         if (t) pairs.push(t);
       }
       if (pairs.length > this.maxPairs) {
-        // Keep promised pairs (the car's current trip) and the cheapest others.
-        const current = (t: Trip): number => (t.requests.every((r) => mustServe.has(r) && s.requestVehicle[r] === v) ? 1 : 0);
-        // Ranked by objective (cost less the penalties it saves), so older requests' pairs are kept first.
-        const gainS = (t: Trip): number => t.marginalS - unservedS.get(t.requests[0])! - unservedS.get(t.requests[1])!;
-        pairs.sort((a, b) => current(b) - current(a) || gainS(a) - gainS(b) || a.requests[0] - b.requests[0] || a.requests[1] - b.requests[1]);
-        pairs.length = this.maxPairs;
+        // Keep promised pairs (the car's current trip) and the cheapest others, ranked by objective (cost less the
+        // penalties it saves), so older requests' pairs are kept first. The keys are found once per pair (not per
+        // comparison); the requests break ties, so the order is total and the same whatever the sort.
+        const n = pairs.length;
+        const current = new Uint8Array(n);
+        const gainS = new Float64Array(n);
+        const rank: number[] = [];
+        for (let k = 0; k < n; k++) {
+          const t = pairs[k];
+          const a = t.r0;
+          const b = t.r1;
+          current[k] = mustServe.has(a) && s.requestVehicle[a] === v && mustServe.has(b) && s.requestVehicle[b] === v ? 1 : 0;
+          gainS[k] = t.marginalS - unservedS.get(a)! - unservedS.get(b)!;
+          rank.push(k);
+        }
+        rank.sort((x, y) => current[y] - current[x] || gainS[x] - gainS[y] || pairs[x].r0 - pairs[y].r0 || pairs[x].r1 - pairs[y].r1);
+        for (let k = 0; k < this.maxPairs; k++) trips.push(pairs[rank[k]]);
+        continue;
       }
       trips.push(...pairs);
     }
@@ -1268,12 +1492,14 @@ export class PooledPlanner {
     let objectiveS = 0;
     for (const r of requests) objectiveS += unservedS.get(r)!;
     for (const t of chosen) {
-      newPlan.set(t.vehicle, t.codes);
-      served += t.requests.length;
+      newPlan.set(t.vehicle, this.tripCodes(t));
+      served += t.r1 >= 0 ? 2 : 1;
       costS += t.marginalS;
       objectiveS += t.marginalS;
-      for (const r of t.requests) objectiveS -= unservedS.get(r)!;
-      t.requests.forEach((r, k) => this.setPickupS(s, r, t.pickupS[k]));
+      objectiveS -= unservedS.get(t.r0)!;
+      if (t.r1 >= 0) objectiveS -= unservedS.get(t.r1)!;
+      this.setPickupS(s, t.r0, t.pick0);
+      if (t.r1 >= 0) this.setPickupS(s, t.r1, t.pick1);
     }
     const reasons = s.explain ? pooledReasons(s, nowS, trips, chosen) : undefined;
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
@@ -1503,10 +1729,7 @@ export class PooledPlanner {
     }
     if (storeAt >= 0) this.sharePairLegs(storeAt, r0 > r1, true);
     if (bestO < 0) return null;
-    const ord = orders[bestO];
-    const bestCodes = new Array<number>(len);
-    for (let i = 0; i < len; i++) bestCodes[i] = items[ord[i]];
-    return { vehicle: v, requests: pair ? [r0, r1] : [r0], codes: bestCodes, marginalS: bestMarginalS, pickupS: pair ? [bestPick0, bestPick1] : [bestPick0] };
+    return newTrip(v, r0, pair ? r1 : -1, bestO, bestMarginalS, bestPick0, pair ? bestPick1 : -1);
   }
 
   /**
@@ -1537,7 +1760,7 @@ export class PooledPlanner {
     if (car.load + s.requestRiders[r] > s.seats) return null;
     let cost = arriveS - s.requestS[r];
     if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
-    return { vehicle: v, requests: [r], codes: [r * 2, r * 2 + 1], marginalS: cost - baseS, pickupS: [arriveS] };
+    return newTrip(v, r, -1, 0, cost - baseS, arriveS, -1);
   }
 
   /**
@@ -1605,6 +1828,18 @@ export class PooledPlanner {
     return lb;
   }
 
+  /** A trip's stop codes in its order (as bestTrip evaluated them; the car's rider on board is this batch's). */
+  private tripCodes(t: Trip): number[] {
+    if (t.r1 >= 0) {
+      const items = [t.r0 * 2, t.r0 * 2 + 1, t.r1 * 2, t.r1 * 2 + 1];
+      return ORDERS_2[t.order].map((k) => items[k]);
+    }
+    const car = this.car(t.vehicle);
+    if (car.onboard.length === 0) return [t.r0 * 2, t.r0 * 2 + 1];
+    const items = [t.r0 * 2, t.r0 * 2 + 1, car.onboard[0] * 2 + 1];
+    return ORDERS_ONBOARD[t.order].map((k) => items[k]);
+  }
+
   /** The last evaluation's predicted pickup of new request r (as the Map evaluate fills: the last one wins). */
   private pickupOf(r: number): number {
     for (let k = this.pickN - 1; k >= 0; k--) if (this.pickR[k] === r) return this.pickT[k];
@@ -1636,7 +1871,9 @@ export class PooledPlanner {
       return x;
     };
     for (const t of trips) {
-      for (const r of t.requests) {
+      for (let k = 0; k < 2; k++) {
+        const r = k === 0 ? t.r0 : t.r1;
+        if (r < 0) break;
         // The car's root afresh for each request: linking the first request may have moved it, and linking a stale
         // root would cut it from its set (a pair's request could then sit in two components and be served twice).
         const a = find(carId.get(t.vehicle)!);
@@ -1657,8 +1894,8 @@ export class PooledPlanner {
     const programTrips: Trip[][] = [];
     const programs: BinaryProgram[] = [];
     for (const list of byComp.values()) {
-      const singles = list.filter((t) => t.requests.length === 1);
-      const pairs = list.filter((t) => t.requests.length === 2);
+      const singles = list.filter((t) => t.r1 < 0);
+      const pairs = list.filter((t) => t.r1 >= 0);
       const priced = this.solveSingles(singles, pairs, unservedS);
       if (priced) {
         outcome.push(priced);
@@ -1713,16 +1950,16 @@ export class PooledPlanner {
       }
     };
     for (const t of singles) {
-      addRow(t.requests[0]);
+      addRow(t.r0);
       addCol(t.vehicle);
     }
     for (const t of pairs) {
-      addRow(t.requests[0]);
-      addRow(t.requests[1]);
+      addRow(t.r0);
+      addRow(t.r1);
       addCol(t.vehicle);
     }
     const byRow: Trip[][] = rows.map(() => []);
-    for (const t of singles) byRow[rowOf.get(t.requests[0])!].push(t);
+    for (const t of singles) byRow[rowOf.get(t.r0)!].push(t);
     const rowFirst = new Uint32Array(rows.length + 1);
     const col: number[] = [];
     const cost: number[] = [];
@@ -1797,7 +2034,7 @@ export class PooledPlanner {
     for (const t of pairs) {
       const piV = pi[colOf.get(t.vehicle)!];
       if (!Number.isFinite(piV)) return null;
-      const reducedS = t.marginalS + piV - u[rowOf.get(t.requests[0])!] - u[rowOf.get(t.requests[1])!];
+      const reducedS = t.marginalS + piV - u[rowOf.get(t.r0)!] - u[rowOf.get(t.r1)!];
       if (reducedS < 0) return null;
     }
     return chosen;
@@ -1810,7 +2047,10 @@ export class PooledPlanner {
     let rowCount = 0;
     // Car rows first: each trip has exactly one (the partition hint for the branch and bound).
     for (const t of trips) if (!rowOfCar.has(t.vehicle)) rowOfCar.set(t.vehicle, rowCount++);
-    for (const t of trips) for (const r of t.requests) if (!rowOfReq.has(r)) rowOfReq.set(r, rowCount++);
+    for (const t of trips) {
+      if (!rowOfReq.has(t.r0)) rowOfReq.set(t.r0, rowCount++);
+      if (t.r1 >= 0 && !rowOfReq.has(t.r1)) rowOfReq.set(t.r1, rowCount++);
+    }
     const colStart = new Int32Array(trips.length + 1);
     const rowIndex: number[] = [];
     const cost = new Float64Array(trips.length);
@@ -1818,7 +2058,9 @@ export class PooledPlanner {
       // A trip's cost less the penalties it saves: the objective up to the constant Σ penalties.
       cost[j] = t.marginalS;
       rowIndex.push(rowOfCar.get(t.vehicle)!);
-      for (const r of t.requests) {
+      for (let k = 0; k < 2; k++) {
+        const r = k === 0 ? t.r0 : t.r1;
+        if (r < 0) break;
         rowIndex.push(rowOfReq.get(r)!);
         cost[j] -= unservedS.get(r)!;
       }
@@ -1874,14 +2116,15 @@ export class PooledPlanner {
       }
       go(v + 1, objS);
       for (const t of options[v]) {
-        if (t.requests.some((r) => used.has(r))) continue;
+        const requests = tripRequests(t);
+        if (requests.some((r) => used.has(r))) continue;
         let saved = 0;
-        for (const r of t.requests) {
+        for (const r of requests) {
           used.add(r);
           saved += unservedS.get(r)!;
         }
         go(v + 1, objS + t.marginalS - saved);
-        for (const r of t.requests) used.delete(r);
+        for (const r of requests) used.delete(r);
       }
     };
     go(0, all);
@@ -1899,18 +2142,20 @@ const codeStop = (code: number): Stop => ({ action: (code & 1) === 1 ? 'dropoff'
 function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], chosen: readonly Trip[]): Map<number, DispatchReason> {
   const tripsWith = new Map<number, Trip[]>();
   for (const t of trips) {
-    for (const r of t.requests) {
+    for (const r of tripRequests(t)) {
       const list = tripsWith.get(r);
       if (list) list.push(t);
       else tripsWith.set(r, [t]);
     }
   }
   const tookBy = new Map<number, number>();
-  for (const t of chosen) tookBy.set(t.vehicle, t.requests[0]);
-  const pickupOf = (t: Trip, r: number): number => t.pickupS[t.requests.indexOf(r)];
+  for (const t of chosen) tookBy.set(t.vehicle, t.r0);
+  // Of a trip holding r.
+  const pickupOf = (t: Trip, r: number): number => (r === t.r0 ? t.pick0 : t.pick1);
   const out = new Map<number, DispatchReason>();
   for (const t of chosen) {
-    const r = t.requests.find((q) => s.requestVehicle[q] !== t.vehicle) ?? t.requests[0];
+    const requests = tripRequests(t);
+    const r = requests.find((q) => s.requestVehicle[q] !== t.vehicle) ?? requests[0];
     const others = (tripsWith.get(r) ?? []).filter((o) => o.vehicle !== t.vehicle);
     others.sort((a, b) => pickupOf(a, r) - pickupOf(b, r) || a.marginalS - b.marginalS || a.vehicle - b.vehicle);
     const alternatives: ReasonAlternative[] = [];
@@ -1922,7 +2167,7 @@ function pooledReasons(s: FleetSnapshot, nowS: number, trips: readonly Trip[], c
       const took = tookBy.get(o.vehicle);
       alternatives.push({ vehicle: o.vehicle, pickupEtaS: pickupOf(o, r) - nowS, costS: o.marginalS, ...(took === undefined ? {} : { took }) });
     }
-    const other = t.requests.find((q) => q !== r);
+    const other = requests.find((q) => q !== r);
     out.set(t.vehicle, { kind: 'pooled', request: r, pickupEtaS: pickupOf(t, r) - nowS, alternatives, costS: t.marginalS, ...(other === undefined ? {} : { sharedWith: other }) });
   }
   return out;
