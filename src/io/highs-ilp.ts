@@ -34,13 +34,21 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     });
   }
 
-  /** The LP relaxation (see relaxWithHighs). */
+  /**
+   * The LP relaxation (see relaxWithHighs): first with LP_RELAXATION_OPTIONS over this solver's options, and if HiGHS
+   * does not report that optimal, again with this solver's options alone.
+   */
   relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null {
     if (p.colCount === 0) return null;
+    if (process.env.LPOPT === '0') return this.relaxWith(p, this.options);
+    return this.relaxWith(p, { ...this.options, ...LP_RELAXATION_OPTIONS }) ?? this.relaxWith(p, this.options);
+  }
+
+  private relaxWith(p: BinaryProgram, options: Record<string, string | number | boolean>): { x: Float64Array; rowDual: Float64Array } | null {
     const h = this.highs;
     const model = this.createModel(p, false);
     try {
-      model.options.set({ output_flag: false, ...this.options });
+      model.options.set({ output_flag: false, ...options });
       model.run();
       if (model.getModelStatus() !== h.constants.modelStatus.optimal) return null;
       const sol = model.getSolution();
@@ -162,6 +170,17 @@ export const GIANT_PROGRAM_COLUMNS = 1_000;
  * saved from ~30 columns. Only giant programs are split, so San Francisco never reaches this route.
  */
 export const HIGHS_PART_COLUMNS = 100;
+
+/**
+ * HiGHS options added for the LP relaxation of splitByLp (decision 0032): no cost perturbation in the dual simplex.
+ * HiGHS perturbs the costs against dual degeneracy, then has to clean the perturbation up; on the giant programs' LPs
+ * (set packing, integer costs, highly degenerate) it made the dual simplex take more and dearer iterations. Where
+ * HiGHS does not report the LP optimal without it, relax solves it again without these options. The LP is only ever
+ * used for prices and a rounding (decision 0029), so no option here can change an optimum.
+ */
+export const LP_RELAXATION_OPTIONS: Readonly<Record<string, string | number | boolean>> = {
+  dual_simplex_cost_perturbation_multiplier: 0,
+};
 
 /**
  * HiGHS options of the pooled chain (decisions 0026, 0028). Presolve off: on these ~100-row programs it costs more than
