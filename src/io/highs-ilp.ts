@@ -40,7 +40,6 @@ export class HighsBinarySolver implements BinaryProgramSolver {
    */
   relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null {
     if (p.colCount === 0) return null;
-    if (process.env.LPOPT === '0') return this.relaxWith(p, this.options);
     return this.relaxWith(p, { ...this.options, ...LP_RELAXATION_OPTIONS }) ?? this.relaxWith(p, this.options);
   }
 
@@ -172,7 +171,7 @@ export const GIANT_PROGRAM_COLUMNS = 1_000;
 export const HIGHS_PART_COLUMNS = 100;
 
 /**
- * HiGHS options added for the LP relaxation of splitByLp (decision 0032): no cost perturbation in the dual simplex.
+ * HiGHS options added for the LP relaxation of splitByLp (decision 0031, tuning): no cost perturbation in the dual simplex.
  * HiGHS perturbs the costs against dual degeneracy, then has to clean the perturbation up; on the giant programs' LPs
  * (set packing, integer costs, highly degenerate) it made the dual simplex take more and dearer iterations. Where
  * HiGHS does not report the LP optimal without it, relax solves it again without these options. The LP is only ever
