@@ -96,6 +96,30 @@ describe('lagrangianBound', () => {
   });
 });
 
+describe('relaxWithHighs', () => {
+  it('returns an optimal x and optimal duals on metro-like programs (LP_RELAXATION_OPTIONS: no cost perturbation)', () => {
+    // The car rows kept as a partition, the Lagrangian bound at the duals' prices is the LP dual's value: never above
+    // the LP optimum, which is never above the value of the LP's x. Equal (up to tolerances) only when both are optimal.
+    const rng = new Rng(21);
+    for (let k = 0; k < 6; k++) {
+      const p = k % 2 === 0 ? lineProgram(rng, 30 + rng.int(30), 60 + rng.int(60), 6) : sideBySide([lineProgram(rng, 20, 40, 5), lineProgram(rng, 25, 45, 6)]);
+      const r = relaxWithHighs(highs).relax(p)!;
+      expect(r).not.toBeNull();
+      let lpValue = 0;
+      for (let j = 0; j < p.colCount; j++) {
+        expect(r.x[j]).toBeGreaterThanOrEqual(-1e-9);
+        expect(r.x[j]).toBeLessThanOrEqual(1 + 1e-9);
+        lpValue += p.cost[j] * r.x[j];
+      }
+      const activity = new Float64Array(p.rowCount);
+      for (let j = 0; j < p.colCount; j++) for (let t = p.colStart[j]; t < p.colStart[j + 1]; t++) activity[p.rowIndex[t]] += r.x[j];
+      for (let i = 0; i < p.rowCount; i++) expect(activity[i]).toBeLessThanOrEqual(1 + 1e-7);
+      const atLp = lagrangianBound(p, carOf(p), lpPrices(p)).bound;
+      expect(Math.abs(atLp - lpValue)).toBeLessThan(1e-3);
+    }
+  });
+});
+
 describe('splitByFixing', () => {
   it('keeps an optimum: the parts solved on their own add up to the whole optimum, with any prices and incumbent', () => {
     const rng = new Rng(8);
