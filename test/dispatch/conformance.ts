@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { withCharging } from '../../src/core/dispatch/charging.js';
-import { pooled, type PooledOptions } from '../../src/core/dispatch/pooled.js';
+import { pooled, type PooledOptions, type PooledPlanner } from '../../src/core/dispatch/pooled.js';
 import type { DemandForecast } from '../../src/core/dispatch/rebalance.js';
 import { withServicing } from '../../src/core/dispatch/servicing.js';
-import type { ChargingSite, Dispatcher, ServiceCentre } from '../../src/core/dispatch/types.js';
+import type { ChargingSite, Dispatcher, FleetSnapshot, ServiceCentre } from '../../src/core/dispatch/types.js';
 import type { RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
@@ -414,20 +414,29 @@ export function conformanceCityForecast(): { city: RoadGraph; forecast: DemandFo
   return { city, forecast };
 }
 
+/** How pooledAgainstBruteForce's run differs from its default. */
+export interface BruteForceRun {
+  /** Every request accepts sharing (default: all but every fourth). */
+  everyoneShares?: boolean;
+  /** Called before each batch: may change the planner's parameters, and returns the snapshot both planners see. */
+  beforeBatch?: (planner: PooledPlanner, s: FleetSnapshot, nowS: number) => FleetSnapshot;
+}
+
 /**
  * Runs `pooled(options)` (unlimited candidates, so the choice is exact over every trip) on a small city with 3 cars and
  * 60 requests, comparing every batch's objective with brute force over every trip and stop order.
  */
-export function pooledAgainstBruteForce(options: PooledOptions): { violations: string[]; mismatches: string[]; batches: number } {
+export function pooledAgainstBruteForce(options: PooledOptions, run: BruteForceRun = {}): { violations: string[]; mismatches: string[]; batches: number } {
   const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
-  const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: i % 4 !== 0 }));
+  const requests = randomRequests(graph, 60, 1800, 41).map((t, i) => ({ ...t, acceptsSharing: run.everyoneShares === true || i % 4 !== 0 }));
   const inner = pooled({ maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity, ...options });
   const mismatches: string[] = [];
   let batches = 0;
   const checked: Dispatcher = {
     name: 'pooled-checked',
     periodS: inner.periodS,
-    decide(s, nowS) {
+    decide(snapshot, nowS) {
+      const s = run.beforeBatch ? run.beforeBatch(inner.planner, snapshot, nowS) : snapshot;
       const brute = inner.planner.bruteForce(s, nowS);
       const got = inner.planner.plan(s, nowS);
       if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);

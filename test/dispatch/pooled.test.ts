@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
 import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled, PooledPlanner } from '../../src/core/dispatch/pooled.js';
-import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/travel-times.js';
@@ -152,27 +151,18 @@ describe('pooled: exact per-batch choice', () => {
     // under the limits and max wait of its batch. Tight limits (no detour) make most orders impossible, then loose
     // ones make them possible again, and a longer max wait moves every deadline: a mask kept from before would miss
     // pairs, and the batch would cost more than brute force.
-    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
-    const requests = randomRequests(graph, 60, 1800, 41).map((t) => ({ ...t, acceptsSharing: true }));
-    const inner = pooled({ solver, maxVehiclesPerRequest: Infinity, maxPairTripsPerVehicle: Infinity });
-    const mismatches: string[] = [];
-    let batches = 0;
-    const checked: Dispatcher = {
-      name: 'pooled-tuned',
-      periodS: inner.periodS,
-      decide(s, nowS) {
-        const phase = Math.floor(nowS / 300) % 3;
-        inner.planner.limits.minDetourS = phase === 1 ? 600 : 0;
-        inner.planner.limits.detourShare = phase === 1 ? 1 : 0;
-        const view: typeof s = phase === 2 ? Object.create(s, { maxWaitS: { value: s.maxWaitS + 300 } }) : s;
-        const brute = inner.planner.bruteForce(view, nowS);
-        const got = inner.planner.plan(view, nowS);
-        if (got.objectiveS !== brute.objectiveS) mismatches.push(`t=${nowS}: got ${got.objectiveS} s, brute ${brute.objectiveS} s`);
-        if (got.tripCount > 0) batches++;
-        return got.commands;
+    const { mismatches, batches } = pooledAgainstBruteForce(
+      { solver },
+      {
+        everyoneShares: true,
+        beforeBatch(planner, s, nowS) {
+          const phase = Math.floor(nowS / 300) % 3;
+          planner.limits.minDetourS = phase === 1 ? 600 : 0;
+          planner.limits.detourShare = phase === 1 ? 1 : 0;
+          return phase === 2 ? Object.create(s, { maxWaitS: { value: s.maxWaitS + 300 } }) : s;
+        },
       },
-    };
-    simulate({ graph, travelTimes: new DijkstraTravelTimes(graph), requests, fleetSize: 3, dispatcher: checked, seed: 2, maxWaitS: 480 });
+    );
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
   });
