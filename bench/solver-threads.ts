@@ -7,6 +7,7 @@ import { solveEach, type BinaryProgram, type BinaryProgramSolution, type BinaryP
 import { loadPooledSolver, HighsBinarySolver } from '../src/io/highs-ilp.js';
 import { SolverThreads } from '../src/io/solver-threads.js';
 import { readRecordedPrograms } from './recorded-programs.js';
+import { cpuS } from './machine.js';
 
 const file = process.argv[2];
 const threads = Number(process.argv[3] ?? 2);
@@ -18,10 +19,6 @@ const programs: BinaryProgram[] = readRecordedPrograms(file)
 const cols = programs.map((p) => p.colCount).sort((a, b) => a - b);
 console.log(`${programs.length} programs of ≥ ${minProgramColumns} columns, median ${cols[cols.length >> 1]}, max ${cols[cols.length - 1]}; load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()}`);
 
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 // Sizes of the parts splitByLp hands on (one pass, sequential), and the CPU they took by size class (PARTS=0 skips it).
 if (process.env.PARTS !== '0') {
@@ -39,10 +36,10 @@ if (process.env.PARTS !== '0') {
       batches++;
       let largest = 0;
       const sols = ps.map((p, i) => {
-        const t0 = cpu();
+        const t0 = cpuS();
         const sol = local.solve(p, ss[i]);
         const c = classes.findIndex((m) => p.colCount < m);
-        const took = (cpu() - t0) * 1000;
+        const took = (cpuS() - t0) * 1000;
         count[c]++;
         ms[c] += took;
         partsMs += took;
@@ -54,9 +51,9 @@ if (process.env.PARTS !== '0') {
     },
   } as unknown as SolverThreads;
   const probe = await loadPooledSolver(recorder);
-  const c0 = cpu();
+  const c0 = cpuS();
   for (const p of programs) probe.solve(p);
-  const wholeMs = (cpu() - c0) * 1000;
+  const wholeMs = (cpuS() - c0) * 1000;
   console.log(
     `whole programs ${wholeMs.toFixed(0)} ms CPU, of which parts ${partsMs.toFixed(0)} ms; the largest part of each batch ${criticalMs.toFixed(0)} ms ` +
       `(best case with unlimited threads: ${(wholeMs - partsMs + criticalMs).toFixed(0)} ms)`,
@@ -86,25 +83,25 @@ for (const [m, pool] of pools) runs.push([`${threads} threads, parts ≥ ${m} co
 // Twice over, alternating, so that neither gains from running second (JIT, caches).
 for (const [name, solver] of [...runs, ...runs]) {
   highsCalls = 0;
-  const c0 = cpu();
+  const c0 = cpuS();
   const t0 = performance.now();
   // One program at a time, as pooled hands a batch's one giant program; then all at once through solveEach.
   const got = programs.map((p) => solver.solve(p));
   const wallS = (performance.now() - t0) / 1000;
-  const cpuS = cpu() - c0;
+  const usedS = cpuS() - c0;
   let differ = 0;
   got.forEach((sol, i) => {
     if (want.length <= i) want.push(sol);
     else if (!same(sol, want[i])) differ++;
   });
-  console.log(`${name.padEnd(42)} wall ${wallS.toFixed(2)} s, CPU ${cpuS.toFixed(2)} s (main-thread HiGHS calls ${highsCalls}), answers ≠ 1 thread: ${differ}`);
+  console.log(`${name.padEnd(42)} wall ${wallS.toFixed(2)} s, CPU ${usedS.toFixed(2)} s (main-thread HiGHS calls ${highsCalls}), answers ≠ 1 thread: ${differ}`);
 }
 // The whole list as one batch (pooled's per-component batch path): giant ones first on this thread.
 for (const [name, solver] of runs) {
-  const c0 = cpu();
+  const c0 = cpuS();
   const t0 = performance.now();
   const got = solveEach(solver, programs);
   const differ = got.filter((sol, i) => !same(sol, want[i])).length;
-  console.log(`${`${name}, solveEach`.padEnd(42)} wall ${((performance.now() - t0) / 1000).toFixed(2)} s, CPU ${(cpu() - c0).toFixed(2)} s, answers ≠ 1 thread: ${differ}`);
+  console.log(`${`${name}, solveEach`.padEnd(42)} wall ${((performance.now() - t0) / 1000).toFixed(2)} s, CPU ${(cpuS() - c0).toFixed(2)} s, answers ≠ 1 thread: ${differ}`);
 }
 for (const pool of pools.values()) await pool.close();

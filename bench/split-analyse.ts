@@ -10,24 +10,21 @@ import { HIGHS_PART_COLUMNS, loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxW
 import { bySize } from '../src/core/solve/by-size.js';
 import { twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { readRecordedPrograms } from './recorded-programs.js';
+import { cpuS } from './machine.js';
 
 const minColumns = Number(process.argv[3] ?? 1000);
 const step = Number(process.env.STEP ?? 1);
 const ladder = process.env.LADDER ? process.env.LADDER.split(',').map(Number) : RESTRICT_LADDER_S;
 const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]).filter((p) => p.colCount >= minColumns).filter((_, i) => i % step === 0);
 const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 let lpS = 0;
 let lastMu: Float64Array | null = null;
 const lp0 = relaxWithHighs(highs);
 const lp: LpRelaxation = {
   relax(p) {
-    const t = cpu();
+    const t = cpuS();
     const r = lp0.relax(p);
-    lpS += cpu() - t;
+    lpS += cpuS() - t;
     if (r) lastMu = Float64Array.from(r.rowDual, (d, i) => (i < (p.partitionRows ?? 0) ? 0 : Math.max(0, -d)));
     return r;
   },
@@ -39,11 +36,11 @@ const partS = new Array(buckets.length - 1).fill(0);
 const partCols = new Array(buckets.length - 1).fill(0);
 const timedMip = (inner: BinaryProgramSolver): BinaryProgramSolver => ({
   solve(p, s) {
-    const t = cpu();
+    const t = cpuS();
     const r = inner.solve(p, s);
     const b = buckets.findIndex((x, i) => p.colCount >= x && p.colCount < buckets[i + 1]);
     partCount[b]++;
-    partS[b] += cpu() - t;
+    partS[b] += cpuS() - t;
     partCols[b] += p.colCount;
     if (process.env.GAPS && p.colCount >= 500 && r && s) {
       const rel = lp0.relax(p)!;
@@ -63,7 +60,7 @@ const partHighs = highs.withOptions({ ...POOLED_HIGHS_OPTIONS, ...JSON.parse(pro
 const split = splitByLp(lp, timedMip(bySize(twoSeatSolverChain(partHighs), partHighs, Number(process.env.PART_MIN ?? HIGHS_PART_COLUMNS))), stats, ladder);
 const gaps: number[] = [];
 let objSum = 0;
-const t0 = cpu();
+const t0 = cpuS();
 for (const p of programs) {
   const got = split.solve(p)!;
   const carOf = Int32Array.from({ length: p.colCount }, (_, j) => p.rowIndex[p.colStart[j]]);
@@ -71,7 +68,7 @@ for (const p of programs) {
   gaps.push(got.objective - L);
   objSum += got.objective;
 }
-const total = cpu() - t0;
+const total = cpuS() - t0;
 const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))];
 console.log(`ladder [${ladder}]: ${programs.length} programs ≥ ${minColumns} columns: CPU ${total.toFixed(1)} s, LP ${lpS.toFixed(1)} s, exact rounds after restricted ${stats.secondRounds}, parts reused ${stats.reusedParts}, refined away ${stats.refined} cols, Σ objective ${objSum}`);
 console.log(`optimum − L: p50 ${q(gaps, 0.5).toFixed(0)}, p90 ${q(gaps, 0.9).toFixed(0)}, p99 ${q(gaps, 0.99).toFixed(0)}, max ${q(gaps, 1).toFixed(0)}`);

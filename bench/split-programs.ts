@@ -13,6 +13,7 @@ import { GIANT_PROGRAM_COLUMNS, HIGHS_PART_COLUMNS, loadHighsBinarySolver, POOLE
 import { bySize } from '../src/core/solve/by-size.js';
 import { twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { readRecordedPrograms } from './recorded-programs.js';
+import { cpuS } from './machine.js';
 
 const minColumns = Number(process.argv[3] ?? 1000);
 const every = Number(process.argv[4] ?? 1);
@@ -20,19 +21,15 @@ const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]).filter((
 const cols = programs.map((p) => p.colCount).sort((a, b) => a - b);
 console.log(`${programs.length} programs of ≥ ${minColumns} columns (every ${every}), median ${cols[cols.length >> 1]}, max ${cols[cols.length - 1]}, Σ ${cols.reduce((a, b) => a + b, 0)}`);
 const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 let calls = 0;
 let lpS = 0;
 const counted: BinaryProgramSolver = { solve: (p, s) => (calls++, highs.solve(p, s)) };
 const relax = relaxWithHighs(highs);
 const timedLp: LpRelaxation = {
   relax(p) {
-    const t = cpu();
+    const t = cpuS();
     const r = relax.relax(p);
-    lpS += cpu() - t;
+    lpS += cpuS() - t;
     return r;
   },
 };
@@ -52,13 +49,13 @@ for (const [name, make] of [...routes, ...routes]) {
   calls = 0;
   lpS = 0;
   let wrong = 0;
-  const t0 = cpu();
+  const t0 = cpuS();
   programs.forEach((p, i) => {
     const got = s.solve(p)!;
     if (want.length <= i) want.push(got.objective);
     else if (got.objective !== want[i]) wrong++;
   });
-  console.log(`${name}: CPU ${(cpu() - t0).toFixed(2)} s (LP ${lpS.toFixed(2)} s), HiGHS calls ${calls}, objective ≠ first route: ${wrong}` +
+  console.log(`${name}: CPU ${(cpuS() - t0).toFixed(2)} s (LP ${lpS.toFixed(2)} s), HiGHS calls ${calls}, objective ≠ first route: ${wrong}` +
     (stats.programs ? `; columns ${stats.columns} → ${stats.keptColumns} solved in ${stats.parts} parts (largest ${stats.largestPart}), ` +
       `${stats.refined} dropped by refixing, ${stats.reusedParts} parts reused, exact rounds after restricted ${stats.secondRounds}` : ''));
 }
