@@ -96,18 +96,22 @@ function assignmentCompletion(p: BinaryProgram, carOf: Int32Array, fixed: Uint8A
   }
   // Singles by request row (CSR over the free request rows that have one).
   const count = new Int32Array(p.rowCount + 1);
-  for (let j = 0; j < p.colCount; j++) {
-    if (p.colStart[j + 1] - p.colStart[j] !== 2 || p.cost[j] >= 0 || used[carOf[j]]) continue;
+  // The request row of column j when it is a single of negative cost on a free car and a free request, else -1.
+  const freeSingle = (j: number): number => {
+    if (p.colStart[j + 1] - p.colStart[j] !== 2 || p.cost[j] >= 0 || used[carOf[j]]) return -1;
     const r = p.rowIndex[p.colStart[j]] === carOf[j] ? p.rowIndex[p.colStart[j] + 1] : p.rowIndex[p.colStart[j]];
-    if (!used[r]) count[r + 1]++;
+    return used[r] ? -1 : r;
+  };
+  for (let j = 0; j < p.colCount; j++) {
+    const r = freeSingle(j);
+    if (r >= 0) count[r + 1]++;
   }
   for (let i = 0; i < p.rowCount; i++) count[i + 1] += count[i];
   const edgeCol = new Int32Array(count[p.rowCount]);
   const fill = count.slice(0, p.rowCount);
   for (let j = 0; j < p.colCount; j++) {
-    if (p.colStart[j + 1] - p.colStart[j] !== 2 || p.cost[j] >= 0 || used[carOf[j]]) continue;
-    const r = p.rowIndex[p.colStart[j]] === carOf[j] ? p.rowIndex[p.colStart[j] + 1] : p.rowIndex[p.colStart[j]];
-    if (!used[r]) edgeCol[fill[r]++] = j;
+    const r = freeSingle(j);
+    if (r >= 0) edgeCol[fill[r]++] = j;
   }
   const rowReq: number[] = [];
   const rowFirst: number[] = [0];
