@@ -20,9 +20,33 @@ interface LegPath {
   endIdx: number;
 }
 
+/** Path nodes from the divert index on that Movement keeps per vehicle (see divertIndex). */
+const DIVERT_AHEAD = 4;
+
 /** Owns the current-leg paths of every vehicle; reads and writes the leg fields of the fleet state. */
 export class Movement {
   private readonly paths: (LegPath | null)[];
+  /**
+   * Per vehicle, the divert index of its current path last found (see divertIndex) and the path's next nodes from it,
+   * typed and read in vehicle order: dispatchers ask for every car's divert point every batch, and walking each path
+   * costs cache misses. Whether they are kept (cleared whenever the path or its end changes), the time they were
+   * found at, the leg start then and the path's scale; the path index of the first of DIVERT_AHEAD slots, the slot that
+   * was the answer, and per slot (vehicle × DIVERT_AHEAD + slot) the node's time (Infinity: the path's end, which
+   * stays the answer), free-flow ms and node. The index found at t stays the answer at any later time at which its node
+   * is still ahead, else one of the next slots is (the nodes before it were passed at t, so they still are).
+   */
+  private readonly divSet: Uint8Array;
+  private readonly divFoundS: Float64Array;
+  private readonly divStartS: Float64Array;
+  private readonly divScale: Float64Array;
+  private readonly divFirst: Int32Array;
+  private readonly divSlot: Int32Array;
+  private readonly divTimeS: Float64Array;
+  private readonly divMs: Float64Array;
+  private readonly divNode: Uint32Array;
+  /** Scratch of divert: its time and node (no object per call). */
+  private outS = 0;
+  private outNode = 0;
 
   /** With `trackPaths`, legs keep their node path (positions, divert at the next node); it needs the graph. */
   constructor(
@@ -33,12 +57,23 @@ export class Movement {
   ) {
     if (trackPaths && !graph) throw new Error('simulate: trackPaths needs a graph');
     this.paths = new Array<LegPath | null>(fleet.size).fill(null);
+    const n = fleet.size;
+    this.divSet = new Uint8Array(n);
+    this.divFoundS = new Float64Array(n);
+    this.divStartS = new Float64Array(n);
+    this.divScale = new Float64Array(n);
+    this.divFirst = new Int32Array(n);
+    this.divSlot = new Int32Array(n);
+    this.divTimeS = new Float64Array(n * DIVERT_AHEAD);
+    this.divMs = new Float64Array(n * DIVERT_AHEAD);
+    this.divNode = new Uint32Array(n * DIVERT_AHEAD);
   }
 
   /** Sets up a leg from the vehicle's node to `to` (≠ node) departing at `nowS`; returns its duration in seconds. */
   beginLeg(v: number, to: number, nowS: number): number {
     const f = this.fleet;
     const from = f.node[v];
+    this.divSet[v] = 0;
     let durS: number;
     let distM: number;
     if (this.trackPaths) {
@@ -79,6 +114,7 @@ export class Movement {
   endLeg(v: number): void {
     this.fleet.node[v] = this.fleet.legTarget[v];
     this.paths[v] = null;
+    this.divSet[v] = 0;
   }
 
   /** Cuts the current leg at the next node of its path (if it ends beyond it): the vehicle stops there instead. */
@@ -92,19 +128,63 @@ export class Movement {
       f.legDistanceM[v] = p.cumM[k];
       f.legDiverted[v] = 1;
       p.endIdx = k;
+      this.divSet[v] = 0;
     }
   }
 
   /** Earliest time and node from which the vehicle can head to a changed first stop (see FleetSnapshot.divertAt). */
   divertAt(v: number, nowS: number): TimedNode {
+    this.divert(v, nowS);
+    return { timeS: this.outS, node: this.outNode };
+  }
+
+  /**
+   * divertAt and legEnd of every vehicle at nowS, written into the arrays (indexed by vehicle, at least fleet-size
+   * long): the same values, without an object per vehicle (see FleetSnapshot.divertPoints).
+   */
+  divertPoints(nowS: number, divertS: Float64Array, divertNode: Int32Array, endS: Float64Array, endNode: Int32Array): void {
+    const f = this.fleet;
+    const status = f.status;
+    const legEndS = f.legEndS;
+    const legTarget = f.legTarget;
+    const node = f.node;
+    for (let v = 0; v < f.size; v++) {
+      if (status[v] === VehicleStatus.idle) {
+        divertS[v] = endS[v] = nowS;
+        divertNode[v] = endNode[v] = node[v];
+        continue;
+      }
+      this.divert(v, nowS);
+      divertS[v] = this.outS;
+      divertNode[v] = this.outNode;
+      endS[v] = legEndS[v];
+      endNode[v] = legTarget[v];
+    }
+  }
+
+  /** divertAt into outS and outNode. */
+  private divert(v: number, nowS: number): void {
     const f = this.fleet;
     const st = f.status[v];
-    if (st === VehicleStatus.idle) return { timeS: nowS, node: f.node[v] };
-    if (st === VehicleStatus.dwelling) return { timeS: f.legEndS[v], node: f.node[v] };
-    const p = this.paths[v];
-    const k = this.divertIndex(v, nowS);
-    if (!p || k >= p.endIdx) return { timeS: f.legEndS[v], node: f.legTarget[v] };
-    return { timeS: f.legStartS[v] + Math.round(p.cumMs[k] * p.scale), node: p.nodes[k] };
+    if (st === VehicleStatus.idle || st === VehicleStatus.dwelling) {
+      this.outS = st === VehicleStatus.idle ? nowS : f.legEndS[v];
+      this.outNode = f.node[v];
+      return;
+    }
+    // divertIndex keeps the index's time and node in its slot (Infinity: the path's end).
+    if (this.divertIndex(v, nowS) < 0) {
+      this.outS = f.legEndS[v];
+      this.outNode = f.legTarget[v];
+      return;
+    }
+    const i = v * DIVERT_AHEAD + this.divSlot[v];
+    if (this.divTimeS[i] === Infinity) {
+      this.outS = f.legEndS[v];
+      this.outNode = f.legTarget[v];
+    } else {
+      this.outS = this.divTimeS[i];
+      this.outNode = this.divNode[i];
+    }
   }
 
   /**
@@ -173,18 +253,54 @@ export class Movement {
     const p = this.paths[v];
     if (!p) return -1;
     const start = this.fleet.legStartS[v];
+    // The slots kept for this leg, found at or before now: the first whose node is still ahead is the answer (the
+    // path's end stays it); if none is, the search starts after them.
+    let lo = 1;
+    if (this.divSet[v] === 1 && this.divStartS[v] === start && nowS >= this.divFoundS[v]) {
+      const atMs = (nowS - start) / this.divScale[v];
+      const base = v * DIVERT_AHEAD;
+      for (let j = this.divSlot[v]; j < DIVERT_AHEAD; j++) {
+        const timeS = this.divTimeS[base + j];
+        if (timeS === Infinity || (timeS > nowS && this.divMs[base + j] > atMs)) {
+          this.divSlot[v] = j;
+          this.divFoundS[v] = nowS;
+          return this.divFirst[v] + j;
+        }
+      }
+      lo = this.divFirst[v] + DIVERT_AHEAD;
+    }
     const atMs = (nowS - start) / p.scale;
     // The first k in [1, endIdx) past both now and the position now, else endIdx. Both tests only turn true as k grows
-    // (cumMs never decreases), so a binary search finds the same k as a scan (dispatchers ask for every car each batch).
-    if (p.endIdx <= 1) return p.endIdx;
-    let lo = 1;
-    let hi = p.endIdx;
-    while (lo < hi) {
-      const k = (lo + hi) >>> 1;
-      if (start + Math.round(p.cumMs[k] * p.scale) > nowS && p.cumMs[k] > atMs) hi = k;
-      else lo = k + 1;
+    // (cumMs never decreases), so a binary search finds the same k as a scan (dispatchers ask for every car each batch);
+    // and they only turn false as time goes on, so none before the slots kept holds now.
+    let k = p.endIdx;
+    if (k > 1) {
+      let hi = p.endIdx;
+      while (lo < hi) {
+        const m = (lo + hi) >>> 1;
+        if (start + Math.round(p.cumMs[m] * p.scale) > nowS && p.cumMs[m] > atMs) hi = m;
+        else lo = m + 1;
+      }
+      k = lo;
     }
-    return lo;
+    this.divSet[v] = 1;
+    this.divFoundS[v] = nowS;
+    this.divStartS[v] = start;
+    this.divScale[v] = p.scale;
+    this.divFirst[v] = k;
+    this.divSlot[v] = 0;
+    const base = v * DIVERT_AHEAD;
+    for (let j = 0; j < DIVERT_AHEAD; j++) {
+      const idx = k + j;
+      if (idx >= p.endIdx) {
+        this.divTimeS[base + j] = Infinity;
+        break;
+      }
+      this.divTimeS[base + j] = start + Math.round(p.cumMs[idx] * p.scale);
+      this.divMs[base + j] = p.cumMs[idx];
+      this.divNode[base + j] = p.nodes[idx];
+    }
+    return k;
   }
 
   private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
