@@ -280,6 +280,9 @@ export class PolicyView implements FleetSnapshot {
   legEnd(v: number): TimedNode {
     return this.base.legEnd(v);
   }
+  divertPoints(divertS: Float64Array, divertNode: Int32Array, endS: Float64Array, endNode: Int32Array): void {
+    this.base.divertPoints(divertS, divertNode, endS, endNode);
+  }
   freeAt(v: number): TimedNode {
     return this.base.freeAt(v);
   }

@@ -817,19 +817,17 @@ export class PooledPlanner {
     const planned = this.planned;
     planned.length = 0;
     const status = s.vehicleStatus;
-    const vehicleNode = s.vehicleNode;
-    const snapshotS = s.nowS;
     const carDivS = this.carDivS;
     const carDivAt = this.carDivAt;
     const carEndS = this.carEndS;
     const carEndNode = this.carEndNode;
     const carOpen = this.carOpen;
+    // Every car's divert point and leg end in one call (an object per car and call cost more than the rest here).
+    s.divertPoints(carDivS, carDivAt, carEndS, carEndNode);
     for (let v = 0; v < n; v++) {
       if (status[v] === VehicleStatus.idle) {
         // An idle car has no plan, and its divertAt and legEnd are now and here (the snapshot's contract): open,
         // nothing on board; its CarState is filled from these if read (see car).
-        carDivS[v] = carEndS[v] = snapshotS;
-        carDivAt[v] = carEndNode[v] = vehicleNode[v];
         carOpen[v] = 1;
         baseS[v] = 0;
         continue;
@@ -841,8 +839,6 @@ export class PooledPlanner {
       c.load = s.vehicleLoad[v];
       const stops = s.plan(v);
       c.stops = stops;
-      const d = s.divertAt(v);
-      const e = s.legEnd(v);
       let known = true;
       let solo = 0;
       for (let i = 0; i < stops.length; i++) {
@@ -855,10 +851,10 @@ export class PooledPlanner {
       }
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
       if (onboard.length !== stops.length) planned.push(v);
-      carDivS[v] = c.divS = d.timeS;
-      carDivAt[v] = c.divNode = d.node;
-      carEndS[v] = c.endS = e.timeS;
-      carEndNode[v] = c.endNode = e.node;
+      c.divS = carDivS[v];
+      c.divNode = carDivAt[v];
+      c.endS = carEndS[v];
+      c.endNode = carEndNode[v];
       c.solo = solo;
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).

@@ -257,6 +257,11 @@ export interface FleetSnapshot {
   /** When and where the current leg (or dwell) ends: now/here if idle. A new plan whose first stop is at this node
    *  keeps the leg and reaches the stop exactly then; any other first stop is headed for from `divertAt`. */
   legEnd(vehicle: number): TimedNode;
+  /**
+   * `divertAt` and `legEnd` of every vehicle at once, written into the caller's arrays (indexed by vehicle, at least
+   * vehicleCount long): the same values, without an object per vehicle, for strategies that read every car's.
+   */
+  divertPoints(divertS: Float64Array, divertNode: Int32Array, endS: Float64Array, endNode: Int32Array): void;
   /** When and where the vehicle finishes its plan or rebalancing leg (computed on demand, cached until the plan
    *  changes; exact if the plan is then followed, since the engine rounds legs the same way). */
   freeAt(vehicle: number): TimedNode;

@@ -217,6 +217,9 @@ export class EngineSnapshot implements FleetSnapshot {
   legEnd(v: number): TimedNode {
     return this.src.movement.legEnd(v, this.src.nowS());
   }
+  divertPoints(divertS: Float64Array, divertNode: Int32Array, endS: Float64Array, endNode: Int32Array): void {
+    this.src.movement.divertPoints(this.src.nowS(), divertS, divertNode, endS, endNode);
+  }
   freeAt(v: number): TimedNode {
     return freeAt(this.src, v);
   }
