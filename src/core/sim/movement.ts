@@ -20,30 +20,27 @@ interface LegPath {
   endIdx: number;
 }
 
-/** Path nodes from the divert index on that Movement keeps per vehicle (see divertIndex). */
-const DIVERT_AHEAD = 4;
+/** Path nodes from the divert index on that Movement keeps per vehicle (see divertSlot). */
+const DIVERT_AHEAD = 8;
+/** Numbers per vehicle in Movement's divRec and per kept node in divSlots (see divertSlot). */
+const DIV_REC = 8;
+const DIV_SLOT = 3;
 
 /** Owns the current-leg paths of every vehicle; reads and writes the leg fields of the fleet state. */
 export class Movement {
   private readonly paths: (LegPath | null)[];
   /**
-   * Per vehicle, the divert index of its current path last found (see divertIndex) and the path's next nodes from it,
-   * typed and read in vehicle order: dispatchers ask for every car's divert point every batch, and walking each path
-   * costs cache misses. Whether they are kept (cleared whenever the path or its end changes), the time they were
-   * found at, the leg start then and the path's scale; the path index of the first of DIVERT_AHEAD slots, the slot that
-   * was the answer, and per slot (vehicle × DIVERT_AHEAD + slot) the node's time (Infinity: the path's end, which
-   * stays the answer), free-flow ms and node. The index found at t stays the answer at any later time at which its node
-   * is still ahead, else one of the next slots is (the nodes before it were passed at t, so they still are).
+   * Per vehicle, the divert index of its current path last found (see divertSlot) and the path's next nodes from it,
+   * read in vehicle order: dispatchers ask for every car's divert point every batch, and walking each path costs cache
+   * misses. divRec, DIV_REC numbers per vehicle: the time they were found at (NaN: none kept, set whenever the path or
+   * its end changes), the leg start then, the path's scale, the path index of the first kept node, and the kept node
+   * that was the answer (0 … DIVERT_AHEAD - 1). divSlots, DIV_SLOT numbers per kept node (vehicle × DIVERT_AHEAD +
+   * slot): its time (Infinity: the path's end, which stays the answer), its free-flow ms and the node. The index found
+   * at t stays the answer at any later time at which its node is still ahead, else one of the next kept nodes is (the
+   * nodes before it were passed at t, so they still are).
    */
-  private readonly divSet: Uint8Array;
-  private readonly divFoundS: Float64Array;
-  private readonly divStartS: Float64Array;
-  private readonly divScale: Float64Array;
-  private readonly divFirst: Int32Array;
-  private readonly divSlot: Int32Array;
-  private readonly divTimeS: Float64Array;
-  private readonly divMs: Float64Array;
-  private readonly divNode: Uint32Array;
+  private readonly divRec: Float64Array;
+  private readonly divSlots: Float64Array;
   /** Scratch of divert: its time and node (no object per call). */
   private outS = 0;
   private outNode = 0;
@@ -57,23 +54,15 @@ export class Movement {
   ) {
     if (trackPaths && !graph) throw new Error('simulate: trackPaths needs a graph');
     this.paths = new Array<LegPath | null>(fleet.size).fill(null);
-    const n = fleet.size;
-    this.divSet = new Uint8Array(n);
-    this.divFoundS = new Float64Array(n);
-    this.divStartS = new Float64Array(n);
-    this.divScale = new Float64Array(n);
-    this.divFirst = new Int32Array(n);
-    this.divSlot = new Int32Array(n);
-    this.divTimeS = new Float64Array(n * DIVERT_AHEAD);
-    this.divMs = new Float64Array(n * DIVERT_AHEAD);
-    this.divNode = new Uint32Array(n * DIVERT_AHEAD);
+    this.divRec = new Float64Array(fleet.size * DIV_REC).fill(NaN);
+    this.divSlots = new Float64Array(fleet.size * DIVERT_AHEAD * DIV_SLOT);
   }
 
   /** Sets up a leg from the vehicle's node to `to` (≠ node) departing at `nowS`; returns its duration in seconds. */
   beginLeg(v: number, to: number, nowS: number): number {
     const f = this.fleet;
     const from = f.node[v];
-    this.divSet[v] = 0;
+    this.divRec[v * DIV_REC] = NaN;
     let durS: number;
     let distM: number;
     if (this.trackPaths) {
@@ -114,7 +103,7 @@ export class Movement {
   endLeg(v: number): void {
     this.fleet.node[v] = this.fleet.legTarget[v];
     this.paths[v] = null;
-    this.divSet[v] = 0;
+    this.divRec[v * DIV_REC] = NaN;
   }
 
   /** Cuts the current leg at the next node of its path (if it ends beyond it): the vehicle stops there instead. */
@@ -128,7 +117,7 @@ export class Movement {
       f.legDistanceM[v] = p.cumM[k];
       f.legDiverted[v] = 1;
       p.endIdx = k;
-      this.divSet[v] = 0;
+      this.divRec[v * DIV_REC] = NaN;
     }
   }
 
@@ -171,19 +160,13 @@ export class Movement {
       this.outNode = f.node[v];
       return;
     }
-    // divertIndex keeps the index's time and node in its slot (Infinity: the path's end).
-    if (this.divertIndex(v, nowS) < 0) {
-      this.outS = f.legEndS[v];
-      this.outNode = f.legTarget[v];
-      return;
-    }
-    const i = v * DIVERT_AHEAD + this.divSlot[v];
-    if (this.divTimeS[i] === Infinity) {
+    const i = this.divertSlot(v, nowS);
+    if (i < 0 || this.divSlots[i] === Infinity) {
       this.outS = f.legEndS[v];
       this.outNode = f.legTarget[v];
     } else {
-      this.outS = this.divTimeS[i];
-      this.outNode = this.divNode[i];
+      this.outS = this.divSlots[i];
+      this.outNode = this.divSlots[i + 2];
     }
   }
 
@@ -250,29 +233,40 @@ export class Movement {
 
   /** Index of the first node of the current path reached strictly after now (the diversion node), -1 without path. */
   private divertIndex(v: number, nowS: number): number {
+    if (this.divertSlot(v, nowS) < 0) return -1;
+    const r = v * DIV_REC;
+    return this.divRec[r + 3] + this.divRec[r + 4];
+  }
+
+  /** divertIndex, kept (see divRec): where its node's time, ms and node are in divSlots, -1 without path. */
+  private divertSlot(v: number, nowS: number): number {
     const p = this.paths[v];
     if (!p) return -1;
     const start = this.fleet.legStartS[v];
-    // The slots kept for this leg, found at or before now: the first whose node is still ahead is the answer (the
-    // path's end stays it); if none is, the search starts after them.
+    const rec = this.divRec;
+    const slots = this.divSlots;
+    const r = v * DIV_REC;
+    const base = v * DIVERT_AHEAD;
+    // The nodes kept for this leg, found at or before now: the first still ahead is the answer (the path's end stays
+    // it); if none is, the search starts after them.
     let lo = 1;
-    if (this.divSet[v] === 1 && this.divStartS[v] === start && nowS >= this.divFoundS[v]) {
-      const atMs = (nowS - start) / this.divScale[v];
-      const base = v * DIVERT_AHEAD;
-      for (let j = this.divSlot[v]; j < DIVERT_AHEAD; j++) {
-        const timeS = this.divTimeS[base + j];
-        if (timeS === Infinity || (timeS > nowS && this.divMs[base + j] > atMs)) {
-          this.divSlot[v] = j;
-          this.divFoundS[v] = nowS;
-          return this.divFirst[v] + j;
+    if (nowS >= rec[r] && rec[r + 1] === start) {
+      const atMs = (nowS - start) / rec[r + 2];
+      for (let j = rec[r + 4]; j < DIVERT_AHEAD; j++) {
+        const i = (base + j) * DIV_SLOT;
+        const timeS = slots[i];
+        if (timeS === Infinity || (timeS > nowS && slots[i + 1] > atMs)) {
+          rec[r] = nowS;
+          rec[r + 4] = j;
+          return i;
         }
       }
-      lo = this.divFirst[v] + DIVERT_AHEAD;
+      lo = rec[r + 3] + DIVERT_AHEAD;
     }
     const atMs = (nowS - start) / p.scale;
     // The first k in [1, endIdx) past both now and the position now, else endIdx. Both tests only turn true as k grows
     // (cumMs never decreases), so a binary search finds the same k as a scan (dispatchers ask for every car each batch);
-    // and they only turn false as time goes on, so none before the slots kept holds now.
+    // and they only turn false as time goes on, so none before the nodes kept holds now.
     let k = p.endIdx;
     if (k > 1) {
       let hi = p.endIdx;
@@ -283,24 +277,23 @@ export class Movement {
       }
       k = lo;
     }
-    this.divSet[v] = 1;
-    this.divFoundS[v] = nowS;
-    this.divStartS[v] = start;
-    this.divScale[v] = p.scale;
-    this.divFirst[v] = k;
-    this.divSlot[v] = 0;
-    const base = v * DIVERT_AHEAD;
+    rec[r] = nowS;
+    rec[r + 1] = start;
+    rec[r + 2] = p.scale;
+    rec[r + 3] = k;
+    rec[r + 4] = 0;
     for (let j = 0; j < DIVERT_AHEAD; j++) {
       const idx = k + j;
+      const i = (base + j) * DIV_SLOT;
       if (idx >= p.endIdx) {
-        this.divTimeS[base + j] = Infinity;
+        slots[i] = Infinity;
         break;
       }
-      this.divTimeS[base + j] = start + Math.round(p.cumMs[idx] * p.scale);
-      this.divMs[base + j] = p.cumMs[idx];
-      this.divNode[base + j] = p.nodes[idx];
+      slots[i] = start + Math.round(p.cumMs[idx] * p.scale);
+      slots[i + 1] = p.cumMs[idx];
+      slots[i + 2] = p.nodes[idx];
     }
-    return k;
+    return base * DIV_SLOT;
   }
 
   private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
