@@ -223,6 +223,7 @@ export class PolicyView implements FleetSnapshot {
   vehicleStatus: ArrayLike<number> = this.status;
   vehicleNode!: ArrayLike<number>;
   vehicleLoad!: ArrayLike<number>;
+  vehiclePlanVersion!: ArrayLike<number>;
   vehicleSocKwh!: ArrayLike<number>;
   charging: FleetSnapshot['charging'];
   servicing: FleetSnapshot['servicing'];
@@ -254,6 +255,7 @@ export class PolicyView implements FleetSnapshot {
     this.vehicleCount = s.vehicleCount;
     this.vehicleNode = s.vehicleNode;
     this.vehicleLoad = s.vehicleLoad;
+    this.vehiclePlanVersion = s.vehiclePlanVersion;
     this.vehicleSocKwh = s.vehicleSocKwh;
     this.charging = s.charging;
     this.servicing = s.servicing;

@@ -572,8 +572,17 @@ export class PooledPlanner {
   private carEndS = new Float64Array(0);
   private carEndNode = new Int32Array(0);
   private carOpen = new Uint8Array(0);
-  /** Batch number at which cars[v] was last filled (an idle car's is filled on first use: see car). */
+  /** Batch number at which cars[v] was last filled (filled on first use: see car). */
   private carFilled = new Int32Array(0);
+  /**
+   * Per car, what prepare derived from its plan and when: the plan version it was derived at (NaN: none), its on-board
+   * riders, its number of stops, and 1 if every on-board rider's pickup time is known; the fleet's plan versions.
+   */
+  private carPlanSeen = new Float64Array(0);
+  private carOnboardN = new Int32Array(0);
+  private carPlanLen = new Int32Array(0);
+  private carKnown = new Uint8Array(0);
+  private planVersions: ArrayLike<number> | null = null;
   private batchNo = 0;
   /** The snapshot of the batch being planned (for car). */
   private snap: FleetSnapshot | null = null;
@@ -793,9 +802,9 @@ export class PooledPlanner {
 
   /**
    * Car states, the requests to plan, and which of them must stay served (already promised a car). Every car's divert
-   * and leg end and whether it is open go to typed arrays (all the candidate scan reads); a CarState is filled here
-   * for a car that is not idle, and for an idle car only if it is read (see car): most cars of a large fleet are idle
-   * most of the day, and touching one object per car per batch is most of this loop's time at 20,000 cars.
+   * and leg end and whether it is open go to typed arrays (all the candidate scan reads); a CarState is filled only if
+   * it is read (see car), and a car's plan is read only if it changed since the last batch (see vehiclePlanVersion):
+   * touching objects per car per batch was most of this loop's time at 20,000 cars.
    */
   private prepare(s: FleetSnapshot, nowS: number): { requests: number[]; mustServe: Set<number>; baseS: Float64Array } {
     const n = s.vehicleCount;
@@ -810,9 +819,19 @@ export class PooledPlanner {
       this.carOpen = new Uint8Array(n);
       this.seeded = new Int32Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
+      this.carPlanSeen = new Float64Array(n);
+      this.carOnboardN = new Int32Array(n);
+      this.carPlanLen = new Int32Array(n);
+      this.carKnown = new Uint8Array(n);
+      this.planVersions = null;
+    }
+    // Another fleet (a run with the same planner): no plan seen yet.
+    if (this.planVersions !== s.vehiclePlanVersion) {
+      this.planVersions = s.vehiclePlanVersion;
+      this.carPlanSeen.fill(NaN);
     }
     this.snap = s;
-    const batch = ++this.batchNo;
+    ++this.batchNo;
     const baseS = this.baseS;
     const planned = this.planned;
     planned.length = 0;
@@ -822,6 +841,11 @@ export class PooledPlanner {
     const carEndS = this.carEndS;
     const carEndNode = this.carEndNode;
     const carOpen = this.carOpen;
+    const planVersion = s.vehiclePlanVersion;
+    const carPlanSeen = this.carPlanSeen;
+    const carOnboardN = this.carOnboardN;
+    const carPlanLen = this.carPlanLen;
+    const carKnown = this.carKnown;
     // Every car's divert point and leg end in one call (an object per car and call cost more than the rest here).
     s.divertPoints(carDivS, carDivAt, carEndS, carEndNode);
     for (let v = 0; v < n; v++) {
@@ -832,36 +856,35 @@ export class PooledPlanner {
         baseS[v] = 0;
         continue;
       }
-      const c = this.cars[v];
-      this.carFilled[v] = batch;
-      const onboard = c.onboard;
-      if (onboard.length !== 0) onboard.length = 0;
-      c.load = s.vehicleLoad[v];
-      const stops = s.plan(v);
-      c.stops = stops;
-      let known = true;
-      let solo = 0;
-      for (let i = 0; i < stops.length; i++) {
-        const st = stops[i];
-        if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
-          onboard.push(st.request);
-          if (!s.requestAcceptsSharing[st.request]) solo++;
-          if (!(st.request < this.pickupAtS.length && this.pickupAtS[st.request] === this.pickupAtS[st.request])) known = false;
+      // Its plan's on-board riders (drop-offs of riders on board), whether all their pickup times are known, and its
+      // length: kept while the plan is the one seen then (its requests' statuses and the riders' pickup times with it;
+      // a pickup time only becomes unknown when the request is cancelled, which changes the plan), redone otherwise
+      // and while one is unknown. The CarState is filled on first use (see car).
+      const version = planVersion[v];
+      if (carKnown[v] !== 1 || carPlanSeen[v] !== version) {
+        const stops = s.plan(v);
+        let onboardN = 0;
+        let known = 1;
+        for (let i = 0; i < stops.length; i++) {
+          const st = stops[i];
+          if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
+            onboardN++;
+            if (!(st.request < this.pickupAtS.length && this.pickupAtS[st.request] === this.pickupAtS[st.request])) known = 0;
+          }
         }
+        carPlanSeen[v] = version;
+        carOnboardN[v] = onboardN;
+        carPlanLen[v] = stops.length;
+        carKnown[v] = known;
       }
+      const onboardN = carOnboardN[v];
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
-      if (onboard.length !== stops.length) planned.push(v);
-      c.divS = carDivS[v];
-      c.divNode = carDivAt[v];
-      c.endS = carEndS[v];
-      c.endNode = carEndNode[v];
-      c.solo = solo;
+      if (onboardN !== carPlanLen[v]) planned.push(v);
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).
-      c.open = known && onboard.length < MAX_REQUESTS_PER_CAR && takesWork(status[v]);
-      carOpen[v] = c.open ? 1 : 0;
+      carOpen[v] = carKnown[v] === 1 && onboardN < MAX_REQUESTS_PER_CAR && takesWork(status[v]) ? 1 : 0;
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
-      baseS[v] = onboard.length === 0 ? 0 : NaN;
+      baseS[v] = onboardN === 0 ? 0 : NaN;
     }
     const requests: number[] = [];
     const mustServe = new Set<number>();
@@ -874,15 +897,30 @@ export class PooledPlanner {
     return { requests, mustServe, baseS };
   }
 
-  /** Car v's state this batch: an idle car's is filled on first use, from what prepare wrote for it. */
+  /** Car v's state this batch, filled on first use from what prepare wrote for it and the car's plan. */
   private car(v: number): CarState {
     const c = this.cars[v];
     if (this.carFilled[v] !== this.batchNo) {
       this.carFilled[v] = this.batchNo;
-      c.onboard.length = 0;
+      const s = this.snap!;
+      const onboard = c.onboard;
+      if (onboard.length !== 0) onboard.length = 0;
       c.solo = 0;
-      c.load = this.snap!.vehicleLoad[v];
-      c.stops = NO_STOPS;
+      c.load = s.vehicleLoad[v];
+      // An idle car has no plan (see prepare).
+      if (s.vehicleStatus[v] === VehicleStatus.idle) {
+        c.stops = NO_STOPS;
+      } else {
+        const stops = s.plan(v);
+        c.stops = stops;
+        for (let i = 0; i < stops.length; i++) {
+          const st = stops[i];
+          if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
+            onboard.push(st.request);
+            if (!s.requestAcceptsSharing[st.request]) c.solo++;
+          }
+        }
+      }
       c.divS = this.carDivS[v];
       c.divNode = this.carDivAt[v];
       c.endS = this.carEndS[v];

@@ -237,6 +237,11 @@ export interface FleetSnapshot {
   readonly vehicleNode: ArrayLike<number>;
   /** Riders on board. */
   readonly vehicleLoad: ArrayLike<number>;
+  /**
+   * Changes (a counter, wrapping) whenever the vehicle's plan changes: a car whose value is the one seen at an earlier
+   * call has the plan it had then, with the same statuses of its requests (so work derived from them can be kept).
+   */
+  readonly vehiclePlanVersion: ArrayLike<number>;
   /** Energy left in each battery, kWh (decreases when a leg ends, by the leg's distance × consumption). */
   readonly vehicleSocKwh: ArrayLike<number>;
   /** Charging sites and the energy figures, when the run enforces energy; undefined otherwise. */

@@ -316,6 +316,7 @@ export class Engine {
       });
     }
     f.plans[v] = plan;
+    f.planChanged(v);
     f.rebalanceTarget[v] = -1;
     this.replan(v);
     return requests;
@@ -535,6 +536,7 @@ export class Engine {
         return;
       }
       plan.shift();
+      f.planChanged(v);
       const r = codeRequest(code);
       let dwellS: number;
       if (codeIsDropoff(code)) {
@@ -934,6 +936,7 @@ export class Engine {
       this.deltas.newRequests.push(r);
     }
     plan.length = w;
+    f.planChanged(v);
     f.rebalanceTarget[v] = -1;
     f.freeS[v] = -1;
     const st = f.status[v];
@@ -996,6 +999,7 @@ export class Engine {
       this.emit({ kind: 'RescueNeeded', timeS: t, vehicle: v, request: r, rescue, node: here, riders: b.riders[r] });
     }
     f.plans[v] = [];
+    f.planChanged(v);
   }
 
   /** A new request for the riders of r, picked up at `node`, submitted at the first open second. */
@@ -1084,6 +1088,7 @@ export class Engine {
     let w = 0;
     for (let i = 0; i < plan.length; i++) if (codeRequest(plan[i]) !== r) plan[w++] = plan[i];
     plan.length = w;
+    this.fleet.planChanged(v);
   }
 
   // ---- dispatch ----
@@ -1160,6 +1165,7 @@ export class Engine {
       this.emit({ kind: 'RequestAssigned', timeS: t, request: r, vehicle: v, previousVehicle: prev });
     }
     f.plans[v] = plan;
+    f.planChanged(v);
     if (plan.length > 0) f.rebalanceTarget[v] = -1;
     this.replan(v);
     for (const u of losers) this.replan(u);

@@ -140,6 +140,7 @@ export class EngineSnapshot implements FleetSnapshot {
   readonly vehicleStatus: Uint8Array;
   readonly vehicleNode: Uint32Array;
   readonly vehicleLoad: Uint8Array;
+  readonly vehiclePlanVersion: Uint32Array;
   readonly vehicleSocKwh: Float64Array;
   readonly charging: ChargingView | undefined;
   readonly servicing: ServicingView | undefined;
@@ -169,6 +170,7 @@ export class EngineSnapshot implements FleetSnapshot {
     this.vehicleStatus = src.fleet.status;
     this.vehicleNode = src.fleet.node;
     this.vehicleLoad = src.fleet.load;
+    this.vehiclePlanVersion = src.fleet.planVersion;
     this.vehicleSocKwh = src.fleet.socKwh;
     this.charging = src.charging;
     this.servicing = src.servicing;

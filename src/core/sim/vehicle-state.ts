@@ -89,6 +89,11 @@ export class FleetState {
   readonly trips: Uint32Array;
   /** Remaining stop codes per vehicle (first = next). */
   readonly plans: number[][];
+  /**
+   * Bumped (wrapping) whenever the vehicle's plan changes, by whoever changes `plans` (see planChanged): dispatchers
+   * redo per-car work only for cars whose plan is not the one they saw (FleetSnapshot.vehiclePlanVersion).
+   */
+  readonly planVersion: Uint32Array;
   private readonly arrays: ArrayLike<number>[];
 
   constructor(size: number, spec: VehicleSpec) {
@@ -115,16 +120,22 @@ export class FleetState {
     this.energyKwh = new Float64Array(size);
     this.trips = new Uint32Array(size);
     this.plans = Array.from({ length: size }, () => []);
+    this.planVersion = new Uint32Array(size);
     this.arrays = [
       this.status, this.node, this.legStartS, this.legEndS, this.legTarget, this.legDistanceM, this.legDiverted,
       this.load, this.rebalanceTarget, this.freeS, this.freeNode, this.version, this.socKwh, this.chargeSite,
-      this.chargeState, this.chargeTargetKwh, this.chargeArrivedS, this.emptyM, this.occupiedM, this.energyKwh, this.trips,
+      this.chargeState, this.chargeTargetKwh, this.chargeArrivedS, this.emptyM, this.occupiedM, this.energyKwh, this.trips, this.planVersion,
     ];
   }
 
   /** Whether `v` is a vehicle of this fleet. */
   has(v: number): boolean {
     return Number.isInteger(v) && v >= 0 && v < this.size;
+  }
+
+  /** Call after every change of `plans[v]` (a new list or the list changed in place). */
+  planChanged(v: number): void {
+    this.planVersion[v] = (this.planVersion[v] + 1) >>> 0;
   }
 
   /** The vehicle's remaining plan as stops. */
