@@ -11,6 +11,7 @@ import {
   ChTravelTimes,
   type AnyTypedArray,
 } from '../../src/core/network/ch.js';
+import { buildPointLayout, PointQueries } from '../../src/core/network/ch-point.js';
 import { expectChEqualsDijkstra, fastestEdgeMs } from './ch-equivalence.js';
 import { arbitraryGraph, graphFromEdges } from './random-graphs.js';
 import { Rng } from '../../src/core/random.js';
@@ -171,6 +172,28 @@ describe('point queries from cached search spaces', () => {
       for (const [a, b] of pairs) expect(tt.timeMs(a, b)).toBe(ref.timeMs(a, b));
       // Paths use the bidirectional query; both answers must agree.
       for (const [a, b] of pairs.slice(0, 30)) expect(tt.route(a, b).timeS).toBe(tt.timeS(a, b));
+    }
+  });
+});
+
+describe('point queries from kept search results', () => {
+  it('equal Dijkstra with sources and targets revisited in turn, whether the kept results fit or are forgotten every few searches', () => {
+    // A layout with no core: every search climbs to the top of the hierarchy and meets below it (a valid layout; the
+    // engine's has a core). Alternating sources and targets make most searches a restore of a kept result.
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 2000, heightM: 2000, oneWayShare: 0.4 });
+    const ch = buildContractionHierarchy(graph);
+    const n = graph.nodeCount;
+    const noCore = { firstRank: n, size: 0, slotOf: new Uint32Array(0), distMs: new Uint32Array(0) };
+    const layout = buildPointLayout(ch, noCore, (rank) => rank)!;
+    const ref = new DijkstraTravelTimes(graph);
+    const rng = new Rng(9);
+    const nodes = Array.from({ length: 12 }, () => rng.int(n));
+    // 64 words hold a few results at most: kept results are forgotten and searched again all the time.
+    for (const q of [new PointQueries(layout), new PointQueries(layout, 64)]) {
+      for (let round = 0; round < 3; round++) {
+        for (const a of nodes) for (const b of nodes) expect(q.timeMs(a, b)).toBe(ref.timeMs(a, b));
+        for (const b of nodes) for (const a of nodes) expect(q.timeMs(a, b)).toBe(ref.timeMs(a, b));
+      }
     }
   });
 });
