@@ -11,6 +11,7 @@ import {
   ChTravelTimes,
   type AnyTypedArray,
 } from '../../src/core/network/ch.js';
+import { buildPointLayout, PointQueries } from '../../src/core/network/ch-point.js';
 import { expectChEqualsDijkstra, fastestEdgeMs } from './ch-equivalence.js';
 import { arbitraryGraph, graphFromEdges } from './random-graphs.js';
 import { Rng } from '../../src/core/random.js';
@@ -171,6 +172,39 @@ describe('point queries from cached search spaces', () => {
       for (const [a, b] of pairs) expect(tt.timeMs(a, b)).toBe(ref.timeMs(a, b));
       // Paths use the bidirectional query; both answers must agree.
       for (const [a, b] of pairs.slice(0, 30)) expect(tt.route(a, b).timeS).toBe(tt.timeS(a, b));
+    }
+  });
+});
+
+describe('point queries from kept search results', () => {
+  it('equal Dijkstra with sources and targets revisited in turn, whether the kept results fit, are forgotten every few searches or do not fit', () => {
+    // A layout with no core (every search climbs to the top of the hierarchy and meets below it) and one with a small
+    // core. Alternating sources and targets make most searches a restore of a kept result.
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 2000, heightM: 2000, oneWayShare: 0.4 });
+    const ch = buildContractionHierarchy(graph);
+    const n = graph.nodeCount;
+    const ref = new DijkstraTravelTimes(graph);
+    const noCore = { firstRank: n, size: 0, slotOf: new Uint32Array(0), distMs: new Uint32Array(0) };
+    // A core of the top 40 ranks, its table from Dijkstra (the engine's comes from the hierarchy: the same distances).
+    const size = 40;
+    const firstRank = n - size;
+    const coreNodes = Array.from({ length: size }, (_, i) => ch.order[firstRank + i]);
+    const distMs = new Uint32Array(size * size);
+    coreNodes.forEach((a, i) => coreNodes.forEach((b, j) => (distMs[i * size + j] = ref.timeMs(a, b))));
+    const core = { firstRank, size, slotOf: Uint32Array.from({ length: size }, (_, i) => i), distMs };
+    const rng = new Rng(9);
+    // Random nodes, and nodes at the top of the hierarchy and just below the core (whose searches are short: the
+    // results a small pool keeps).
+    const top = [n - 1, n - 2, firstRank - 1, firstRank - 2, firstRank - 3].map((rank) => ch.order[rank]);
+    const nodes = [...Array.from({ length: 10 }, () => rng.int(n)), ...top];
+    // Small pools keep the smaller results only (a larger one forgets them all), so kept results and new searches
+    // meet in one query.
+    const layouts = [buildPointLayout(ch, noCore, (rank) => rank)!, buildPointLayout(ch, core, (rank) => rank)!];
+    for (const q of layouts.flatMap((layout) => [undefined, 8, 24, 64, 160].map((words) => new PointQueries(layout, words)))) {
+      for (let round = 0; round < 3; round++) {
+        for (const a of nodes) for (const b of nodes) expect(q.timeMs(a, b)).toBe(ref.timeMs(a, b));
+        for (const b of nodes) for (const a of nodes) expect(q.timeMs(a, b)).toBe(ref.timeMs(a, b));
+      }
     }
   });
 });

@@ -22,6 +22,9 @@ export interface CoreTable {
 /** A table cell with no path. */
 export const NO_PATH_MS = 0xffffffff;
 
+/** Most words of kept search results per direction (see CutSearch.run): 16 MB. */
+const POOL_MAX_WORDS = 1 << 22;
+
 /** Words before a block's edges: forward stamp and distance, backward stamp and distance, up count, down count, core slot (-1 below the core), padding. */
 const HEAD_WORDS = 8;
 /** Word offsets inside a block. */
@@ -141,11 +144,23 @@ class CutSearch {
   /** Word of the stamp this direction uses (the distance follows it). */
   private readonly sw: number;
   private readonly coreFrom: number;
+  /** Blocks below the core this search gave a distance to (the start first), in the order reached. */
+  private reachedAt = new Int32Array(64);
+  private reached = 0;
+  /**
+   * Results kept by start node (see run): the position of each node's record in `pool` (-1 none). A record is
+   * [n, entries, then n (block, ms) pairs, then the entries' (slot, ms) pairs]: forwards the blocks given a distance
+   * and their distances, backwards the settled blocks.
+   */
+  private readonly recordOf: Int32Array;
+  private pool: Int32Array;
+  private poolUsed = 0;
 
   constructor(
     private readonly mem: Int32Array,
     layout: PointLayout,
     private readonly forward: boolean,
+    private readonly poolMaxWords: number,
   ) {
     const coreSize = layout.core.size;
     this.coreFrom = layout.coreFrom;
@@ -154,10 +169,108 @@ class CutSearch {
     this.settledMs = new Int32Array(64);
     this.entrySlot = new Int32Array(Math.max(1, coreSize));
     this.entryMs = new Int32Array(Math.max(1, coreSize));
+    this.recordOf = new Int32Array(layout.nodeCount).fill(-1);
+    this.pool = new Int32Array(Math.min(4096, poolMaxWords));
   }
 
-  /** Upward search from block `start` cut at the core (see the module comment), with stall-on-demand below it. */
-  run(start: number): void {
+  /**
+   * Upward search from block `start` (graph node `node`) cut at the core (see the module comment), with stall-on-demand
+   * below it; or, for a node searched from before, its kept result put back as the search would leave it for
+   * PointQueries.timeMs: forwards the stamps and distances of every block the search gave one (with a new stamp),
+   * backwards the settled list, and the entries. A search is a function of its start (the stamps only say which
+   * search a distance belongs to), so the answer is the same. Dispatch asks from the same car nodes and pickups
+   * batch after batch: on the stress day three in four searches had run from the same node before.
+   */
+  run(start: number, node: number): void {
+    const record = this.recordOf[node];
+    if (record >= 0) {
+      this.restore(record);
+      return;
+    }
+    this.search(start);
+    if (start < this.coreFrom) this.keep(node);
+  }
+
+  private restore(at: number): void {
+    const pool = this.pool;
+    const n = pool[at];
+    const entries = pool[at + 1];
+    let k = at + 2;
+    if (this.forward) {
+      const mem = this.mem;
+      if (this.stamp === 0x7fffffff) this.resetStamps();
+      const stamp = ++this.stamp;
+      for (let i = 0; i < n; i++, k += 2) {
+        const v = pool[k];
+        mem[v + STAMP_F] = stamp;
+        mem[v + STAMP_F + 1] = pool[k + 1];
+      }
+    } else {
+      if (n > this.settledAt.length) {
+        this.settledAt = new Int32Array(n);
+        this.settledMs = new Int32Array(n);
+      }
+      const settledAt = this.settledAt;
+      const settledMs = this.settledMs;
+      for (let i = 0; i < n; i++, k += 2) {
+        settledAt[i] = pool[k];
+        settledMs[i] = pool[k + 1];
+      }
+      this.settled = n;
+    }
+    const entrySlot = this.entrySlot;
+    const entryMs = this.entryMs;
+    for (let i = 0; i < entries; i++, k += 2) {
+      entrySlot[i] = pool[k];
+      entryMs[i] = pool[k + 1];
+    }
+    this.entries = entries;
+  }
+
+  /** Keeps the result of the search just run from `node` (all kept are forgotten once the pool is full). */
+  private keep(node: number): void {
+    const n = this.forward ? this.reached : this.settled;
+    const size = 2 + 2 * n + 2 * this.entries;
+    if (this.poolUsed + size > this.pool.length) {
+      if (this.poolUsed + size > this.poolMaxWords) {
+        this.recordOf.fill(-1);
+        this.poolUsed = 0;
+        if (size > this.poolMaxWords) return;
+      }
+      if (this.poolUsed + size > this.pool.length) {
+        const grown = new Int32Array(Math.min(this.poolMaxWords, Math.max(this.poolUsed + size, 2 * this.pool.length)));
+        grown.set(this.pool.subarray(0, this.poolUsed));
+        this.pool = grown;
+      }
+    }
+    const pool = this.pool;
+    const at = this.poolUsed;
+    pool[at] = n;
+    pool[at + 1] = this.entries;
+    let k = at + 2;
+    if (this.forward) {
+      const mem = this.mem;
+      const reachedAt = this.reachedAt;
+      for (let i = 0; i < n; i++, k += 2) {
+        const v = reachedAt[i];
+        pool[k] = v;
+        pool[k + 1] = mem[v + STAMP_F + 1];
+      }
+    } else {
+      for (let i = 0; i < n; i++, k += 2) {
+        pool[k] = this.settledAt[i];
+        pool[k + 1] = this.settledMs[i];
+      }
+    }
+    for (let i = 0; i < this.entries; i++, k += 2) {
+      pool[k] = this.entrySlot[i];
+      pool[k + 1] = this.entryMs[i];
+    }
+    this.poolUsed = k;
+    this.recordOf[node] = at;
+  }
+
+  private search(start: number): void {
     const mem = this.mem;
     const coreFrom = this.coreFrom;
     const forward = this.forward;
@@ -172,8 +285,11 @@ class CutSearch {
     let settledMs = this.settledMs;
     let settled = 0;
     let entries = 0;
+    let reachedAt = this.reachedAt;
+    let reached = 0;
     mem[start + sw] = stamp;
     mem[start + dw] = 0;
+    reachedAt[reached++] = start;
     if (start >= coreFrom) {
       // A core node: its only entry is itself.
       this.settled = 0;
@@ -243,6 +359,12 @@ class CutSearch {
             entryAt[entries++] = v;
             continue;
           }
+          if (reached === reachedAt.length) {
+            const grown = new Int32Array(2 * reached);
+            grown.set(reachedAt);
+            this.reachedAt = reachedAt = grown;
+          }
+          reachedAt[reached++] = v;
         } else if (nd < mem[v + dw]) {
           mem[v + dw] = nd;
           if (v >= coreFrom) continue;
@@ -265,6 +387,7 @@ class CutSearch {
       }
     }
     this.settled = settled;
+    this.reached = reached;
     // Entries by distance (insertion sort: a few dozen), then as table slots.
     // NOTE: entries are not stall-checked: measured, checking a core node's long edge lists cost more than the
     // entries it removed saved in the join.
@@ -327,10 +450,14 @@ export class PointQueries {
   private lastFrom = -1;
   private lastTo = -1;
 
-  constructor(private readonly layout: PointLayout) {
+  /** @param poolMaxWords most words of search results kept per direction (see CutSearch.run; tests make it small). */
+  constructor(
+    private readonly layout: PointLayout,
+    poolMaxWords = POOL_MAX_WORDS,
+  ) {
     this.mem = layout.mem.slice();
-    this.fwd = new CutSearch(this.mem, layout, true);
-    this.bwd = new CutSearch(this.mem, layout, false);
+    this.fwd = new CutSearch(this.mem, layout, true, poolMaxWords);
+    this.bwd = new CutSearch(this.mem, layout, false, poolMaxWords);
   }
 
   /**
@@ -345,11 +472,11 @@ export class PointQueries {
     const f = this.fwd;
     const b = this.bwd;
     if (from !== this.lastFrom) {
-      f.run(from);
+      f.run(from, fromNode);
       this.lastFrom = from;
     }
     if (to !== this.lastTo) {
-      b.run(to);
+      b.run(to, toNode);
       this.lastTo = to;
     }
     // Below the core: the least sum over nodes both searches reached. Any node the forward search gave a distance
