@@ -231,11 +231,12 @@ class CutSearch {
   private keep(node: number): void {
     const n = this.forward ? this.reached : this.settled;
     const size = 2 + 2 * n + 2 * this.entries;
+    // A result larger than the whole pool is not kept (and does not cost the kept ones their place).
+    if (size > this.poolMaxWords) return;
     if (this.poolUsed + size > this.pool.length) {
       if (this.poolUsed + size > this.poolMaxWords) {
         this.recordOf.fill(-1);
         this.poolUsed = 0;
-        if (size > this.poolMaxWords) return;
       }
       if (this.poolUsed + size > this.pool.length) {
         const grown = new Int32Array(Math.min(this.poolMaxWords, Math.max(this.poolUsed + size, 2 * this.pool.length)));
