@@ -119,6 +119,15 @@ export class AssignmentSolver {
   /** `classMark[k] === stamp`: a row of class k was scanned in the current search, from base `classBase[k]` */
   private classMark = new Uint32Array(0);
   private classBase = new Float64Array(0);
+  /**
+   * A set of columns closed at penalty `closedU` (integer costs only): `closedMark[c] === closedStamp`, while
+   * `closedValid`. Every column in it is full, and every edge of reduced cost 0 from a row a member holds leads to a
+   * member. It is what searches that changed nothing settled (see augment); a search that settles a member voids it.
+   */
+  private closedMark = new Uint32Array(0);
+  private closedStamp = 0;
+  private closedValid = false;
+  private closedU = 0;
 
   /** Solves one problem to optimality. Throws on malformed input, naming the field. */
   solve(p: AssignmentProblem): AssignmentResult {
@@ -166,6 +175,7 @@ export class AssignmentSolver {
       classBestCol[k] = bestCol;
     }
     this.exact = exact;
+    this.closedValid = false;
     for (let r = 0; r < n; r++) {
       const k = rowClass ? rowClass[r] : r;
       const bestCol = classBestCol[k];
@@ -262,11 +272,38 @@ export class AssignmentSolver {
     } else this.heapDecrease(c);
   }
 
+  /**
+   * Whether a search from free row `root` (penalty U) would change nothing but send it to its dummy, known from the
+   * closed set: with exact sums, every edge of the root has reduced cost `cost - v ≥ U`, and those at exactly U lead into
+   * the closed set. Then no label is below U (reduced costs ≥ 0 past the root), the columns a search would settle are
+   * those at exactly U, all in the closed set (its closure), all full, so no terminal; every other dummy costs
+   * `U + (penalty - u) ≥ U` (dual feasibility), no strict improvement; the potentials move by `U - U = 0`.
+   */
+  private closedFor(root: number, u: number, p: AssignmentProblem): boolean {
+    const { rowFirst, col, cost } = p;
+    const k0 = p.rowClass ? p.rowClass[root] : root;
+    const v = this.v;
+    const closedMark = this.closedMark;
+    const closedStamp = this.closedStamp;
+    for (let e = rowFirst[k0], end = rowFirst[k0 + 1]; e < end; e++) {
+      const c = col[e];
+      const reduced = cost[e] - v[c];
+      if (reduced < u || (reduced === u && closedMark[c] !== closedStamp)) return false;
+    }
+    return true;
+  }
+
   /** Dijkstra from free row `root` to the nearest column with room (real or a dummy), then potential update and flip. */
   private augment(root: number, p: AssignmentProblem): void {
     const { unassignedCost, rowClass } = p;
     const rowState = this.rowState;
     const matchCost = this.matchCost;
+    const rootPenalty = unassignedCost[rowClass ? rowClass[root] : root];
+    if (this.closedValid && rootPenalty === this.closedU && this.closedFor(root, rootPenalty, p)) {
+      rowState[root] = ON_DUMMY;
+      matchCost[root] = rootPenalty;
+      return;
+    }
     const colLoad = this.colLoad;
     const capacity = this.capacity;
     const rowNext = this.rowNext;
@@ -334,6 +371,8 @@ export class AssignmentSolver {
       }
     }
 
+    if (this.exact) this.updateClosed(terminalCol < 0 && bestDummyRow === root, rootPenalty, settledCount, delta);
+
     // Potentials: v_j += d_j - delta on settled columns (≤ 0 change); keeps all reduced costs ≥ 0.
     for (let s = 0; s < settledCount; s++) v[settled[s]] += settledDist[s] - delta;
     const labelled = this.labelled;
@@ -366,6 +405,37 @@ export class AssignmentSolver {
     }
   }
 
+  /**
+   * After a search with exact sums: one that changed nothing (the root to its own dummy, every settled column at
+   * exactly delta = U, so no potential moves) settled every column at U reachable from the root, a closed set without
+   * room; it joins the closed set (a union of closed sets is closed). Any other search changes potentials and rows
+   * only on the columns it settled (loads never fall): if none of them is a member, the set stays closed (the members'
+   * rows and potentials are as they were, and an edge into a settled column only gets dearer); else it is voided.
+   */
+  private updateClosed(toOwnDummy: boolean, u: number, settledCount: number, delta: number): void {
+    const settled = this.settled;
+    const settledDist = this.settledDist;
+    const closedMark = this.closedMark;
+    let changedNothing = toOwnDummy;
+    for (let s = 0; changedNothing && s < settledCount; s++) changedNothing = settledDist[s] === delta;
+    if (changedNothing) {
+      if (!this.closedValid || u !== this.closedU) {
+        this.closedStamp++;
+        this.closedValid = true;
+        this.closedU = u;
+      }
+      for (let s = 0; s < settledCount; s++) closedMark[settled[s]] = this.closedStamp;
+      return;
+    }
+    if (!this.closedValid) return;
+    for (let s = 0; s < settledCount; s++) {
+      if (closedMark[settled[s]] === this.closedStamp) {
+        this.closedValid = false;
+        return;
+      }
+    }
+  }
+
   private ensure(n: number, m: number, classes: number): void {
     if (classes > this.classCap) {
       this.classCap = classes;
@@ -389,6 +459,7 @@ export class AssignmentSolver {
       this.v = new Float64Array(m);
       this.label = new Float64Array(m).fill(Infinity);
       this.labelPlusV = new Float64Array(m).fill(Infinity);
+      this.closedMark = new Uint32Array(m);
       this.predRow = new Int32Array(m);
       this.predCost = new Float64Array(m);
       this.settled = new Uint32Array(m);
@@ -396,6 +467,10 @@ export class AssignmentSolver {
       this.labelled = new Int32Array(m);
       this.heap = new Int32Array(m);
       this.heapPos = new Int32Array(m);
+    }
+    if (this.closedStamp > 0xfffffff0) {
+      this.closedMark.fill(0);
+      this.closedStamp = 0;
     }
     if (this.stamp > 0xfffffff0) {
       this.classMark.fill(0);
