@@ -257,8 +257,9 @@ const DRIVE_TABLE_CELLS = 64_000_000;
  * Drive seconds (`roundLegS` of the travel time) from road nodes to every cell's node, a row per node, kept between
  * rounds: idle cars stand mostly on nodes a round before saw (95 % at 13 h of the stress day), so a round asks the
  * travel times only for nodes new since. A time is `free-flow ms / 1000 × speedFactor(departS)` (TravelTimes), a
- * function of the two nodes and the factor, so rows are kept while the travel times and the factor in force are the
- * same ones and are exactly what a table asked this round would give. Times above maxDriveS are kept as "far" only.
+ * function of the two nodes and the factor, so rows are kept while the travel times, the factor in force and the
+ * cells' nodes are the same ones (an online forecast moves a cell's node to its busiest pickup node so far) and are
+ * exactly what a table asked this round would give. Times above maxDriveS are kept as "far" only.
  */
 class DriveTable {
   /** row start (node's row × cells) per road node, -1 none */
@@ -269,6 +270,8 @@ class DriveTable {
   private readonly far: number;
   private times: TravelTimes | undefined;
   private factor = NaN;
+  /** the cells' nodes the rows were asked for */
+  private rowsCellNode: Uint32Array;
 
   constructor(
     private readonly cellNode: Uint32Array,
@@ -277,15 +280,25 @@ class DriveTable {
     // Drive seconds up to maxDriveS fit 16 bits for every sensible limit; a larger one keeps floats.
     this.far = maxDriveS < 0xffff ? 0xffff : Infinity;
     this.driveS = this.far === Infinity ? new Float64Array(0) : new Uint16Array(0);
+    this.rowsCellNode = cellNode.slice();
+  }
+
+  /** Whether a cell's node changed since the rows were asked (then they are asked again). */
+  private cellsMoved(): boolean {
+    const cellNode = this.cellNode;
+    const rowsCellNode = this.rowsCellNode;
+    for (let c = 0; c < cellNode.length; c++) if (cellNode[c] !== rowsCellNode[c]) return true;
+    return false;
   }
 
   /** Makes sure every node of `nodes` has its row, for the travel times and factor in force at nowS. */
   prepare(times: TravelTimes, nowS: number, nodes: readonly number[]): void {
     const nC = this.cellNode.length;
     const factor = times.speedFactor(nowS);
-    if (times !== this.times || factor !== this.factor || this.rowStart.length !== times.nodeCount) {
+    if (times !== this.times || factor !== this.factor || this.rowStart.length !== times.nodeCount || this.cellsMoved()) {
       this.times = times;
       this.factor = factor;
+      this.rowsCellNode.set(this.cellNode);
       if (this.rowStart.length !== times.nodeCount) this.rowStart = new Int32Array(times.nodeCount);
       this.rowStart.fill(-1);
       this.rows = 0;
