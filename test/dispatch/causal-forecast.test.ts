@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { causalForecast, type ForecastZones } from '../../src/core/dispatch/causal-forecast.js';
 import { batch } from '../../src/core/dispatch/batch.js';
-import { forecastRebalancer, withRebalancing } from '../../src/core/dispatch/rebalance.js';
+import { forecastRebalancer, withRebalancing, type Rebalancer } from '../../src/core/dispatch/rebalance.js';
 import type { FleetSnapshot } from '../../src/core/dispatch/types.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
@@ -67,5 +67,32 @@ describe('causal forecast', () => {
     const ea = run(a);
     expect(ea.some((e) => e.kind === 'VehicleRebalanced' && e.timeS <= T)).toBe(true); // the forecast acted before T
     expect(upTo(run(b))).toBe(upTo(ea));
+  });
+});
+
+describe('causal forecast with the rebalancer', () => {
+  it('plans as a rebalancer that asks its drive times afresh every round, while cells move to their busiest node', () => {
+    // The rebalancer keeps drive times to the cells' nodes between rounds; a causal forecast moves a cell's node as
+    // pickups come in, and the kept times must follow.
+    const forecast = causalForecast(zones, { windowS: 1800, minSpanS: 600 });
+    const options = { everyS: 300, horizonS: 900, maxDriveS: 240 };
+    const kept = forecastRebalancer(forecast, options);
+    let rounds = 0;
+    let moves = 0;
+    const checked: Rebalancer = {
+      name: 'checked',
+      everyS: 300,
+      observe: (s, nowS) => kept.observe!(s, nowS),
+      plan(s, nowS, taken) {
+        const got = kept.plan(s, nowS, taken);
+        expect(got).toEqual(forecastRebalancer(forecast, options).plan(s, nowS, taken));
+        rounds++;
+        moves += got.length;
+        return got;
+      },
+    };
+    simulate({ graph: city, travelTimes: new DijkstraTravelTimes(city), requests: randomRequests(city, 400, 3 * 3600, 11), fleetSize: 40, depots: [0, 1, 2, 3], dispatcher: withRebalancing(batch(), checked), seed: 1 });
+    expect(rounds).toBeGreaterThan(30);
+    expect(moves).toBeGreaterThan(20);
   });
 });

@@ -5,7 +5,7 @@ import { batch } from '../../src/core/dispatch/batch.js';
 import { pooled } from '../../src/core/dispatch/pooled.js';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
-import { expectedDemand, forecastRebalancer, withRebalancing, type DemandForecast } from '../../src/core/dispatch/rebalance.js';
+import { expectedDemand, forecastRebalancer, withRebalancing, type DemandForecast, type Rebalancer } from '../../src/core/dispatch/rebalance.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { GraphBuilder, RoadClass, type RoadGraph } from '../../src/core/network/graph.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
@@ -76,6 +76,36 @@ describe('predictive rebalancing', () => {
     const late = { id: 'late', requestS: 3600, pickupNode: 5, dropoffNode: 3, riders: 1, acceptsSharing: false, pickupLat: 47, pickupLon: 8.042, dropoffLat: 47, dropoffLon: 8.04 };
     const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests: [late], fleetSize: 3, depots: [4, 4, 4], dispatcher, seed: 1 });
     expect(events.filter((e) => e.kind === 'VehicleRebalanced')).toEqual([]);
+  });
+});
+
+describe('drive times kept between rounds', () => {
+  it('plan as a rebalancer that asks every round afresh, across speed-factor changes', () => {
+    // The factor changes every hour (so do the times); the kept rebalancer must then ask again, not reuse an hour's rows.
+    const profile = { hourlyFactors: Array.from({ length: 24 }, (_, h) => (h % 2 === 0 ? 1 : 0.3)) };
+    const travelTimes = new DijkstraTravelTimes(city, profile);
+    // Demand over three hours, so that rounds in all of them move cars.
+    const history = [0, 1, 2].map((k) => ({ date: `2024-01-0${k + 1}`, weight: 1, trips: randomRequests(city, 600, 3 * 3600, 190 + k) }));
+    const forecast = buildForecast(city, history, { date: '2024-01-04' }, { resolution: 9 });
+    const kept = forecastRebalancer(forecast, { everyS: 300, horizonS: 900, maxDriveS: 240 });
+    let rounds = 0;
+    let moves = 0;
+    const checked: Rebalancer = {
+      name: 'checked',
+      everyS: 300,
+      plan(s, nowS, taken) {
+        const got = kept.plan(s, nowS, taken);
+        const fresh = forecastRebalancer(forecast, { everyS: 300, horizonS: 900, maxDriveS: 240 }).plan(s, nowS, taken);
+        expect(got).toEqual(fresh);
+        rounds++;
+        moves += got.length;
+        return got;
+      },
+    };
+    const dispatcher = withRebalancing(batch(), checked);
+    simulate({ graph: city, travelTimes, requests: randomRequests(city, 300, 3 * 3600, 7), fleetSize: 40, depots: [0, 1, 2, 3], dispatcher, seed: 1 });
+    expect(rounds).toBeGreaterThan(30);
+    expect(moves).toBeGreaterThan(20);
   });
 });
 

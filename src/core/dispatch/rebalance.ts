@@ -6,6 +6,7 @@
 import { AssignmentSolver } from '../solve/assignment.js';
 import type { OnlineDemandForecast } from './causal-forecast.js';
 import type { TunableParameters } from './parameters.js';
+import type { TravelTimes } from '../network/travel-times.js';
 import { RequestStatus, VehicleStatus, roundLegS, type Command, type Dispatcher, type FleetSnapshot, type RebalanceCommand } from './types.js';
 
 /**
@@ -104,6 +105,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
   // Edge arrays kept between rounds (a round at 20,000 idle cars has ~600,000 edges).
   let edgeCol = new Uint32Array(0);
   let edgeDriveS = new Float64Array(0);
+  const drives = new DriveTable(forecast.cellNode, o.maxDriveS);
   return {
     name: 'rebalance',
     everyS: o.everyS,
@@ -180,9 +182,8 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
       }
       classOfNode.clear();
       const nK = classNodes.length;
-      const targets = importCells.map((c) => forecast.cellNode[c]);
-      const nT = targets.length;
-      const table = nT > 0 ? s.travelTimes.manyToMany(classNodes, targets, nowS) : new Float64Array(0);
+      const nT = importCells.length;
+      if (nT > 0) drives.prepare(s.travelTimes, nowS, classNodes);
 
       // Columns: the cells with goal slots, each taking as many cars as it has slots.
       const colCell: number[] = [];
@@ -212,10 +213,12 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
           edgeCol[e] = colOf[here];
           edgeDriveS[e++] = 0;
         }
+        const row = nT > 0 ? drives.rowOf(node) : 0;
+        const rowDriveS = drives.driveS;
         for (let ii = 0; ii < nT; ii++) {
           const c = importCells[ii];
           if (c === here) continue;
-          const driveS = node === targets[ii] ? 0 : roundLegS(table[k * nT + ii]);
+          const driveS = node === forecast.cellNode[c] ? 0 : rowDriveS[row + c];
           if (driveS <= o.maxDriveS) {
             edgeCol[e] = colOf[c];
             edgeDriveS[e++] = driveS;
@@ -245,6 +248,104 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
       return commands;
     },
   };
+}
+
+/** Table cells a DriveTable holds at most (2 bytes each) before it starts again. */
+const DRIVE_TABLE_CELLS = 64_000_000;
+
+/**
+ * Drive seconds (`roundLegS` of the travel time) from road nodes to every cell's node, a row per node, kept between
+ * rounds: idle cars stand mostly on nodes a round before saw (95 % at 13 h of the stress day), so a round asks the
+ * travel times only for nodes new since. A time is `free-flow ms / 1000 × speedFactor(departS)` (TravelTimes), a
+ * function of the two nodes and the factor, so rows are kept while the travel times, the factor in force and the
+ * cells' nodes are the same ones (an online forecast moves a cell's node to its busiest pickup node so far) and are
+ * exactly what a table asked this round would give. Times above maxDriveS are kept as "far" only.
+ */
+class DriveTable {
+  /** row start (node's row × cells) per road node, -1 none */
+  private rowStart = new Int32Array(0);
+  private rows = 0;
+  /** the rows, cells apart: drive seconds, or FAR (above maxDriveS) */
+  driveS: Uint16Array | Float64Array;
+  private readonly far: number;
+  private times: TravelTimes | undefined;
+  private factor = NaN;
+  /** the cells' nodes the rows were asked for */
+  private rowsCellNode: Uint32Array;
+
+  constructor(
+    private readonly cellNode: Uint32Array,
+    private readonly maxDriveS: number,
+  ) {
+    // Drive seconds up to maxDriveS fit 16 bits for every sensible limit; a larger one keeps floats.
+    this.far = maxDriveS < 0xffff ? 0xffff : Infinity;
+    this.driveS = this.far === Infinity ? new Float64Array(0) : new Uint16Array(0);
+    this.rowsCellNode = cellNode.slice();
+  }
+
+  /** Whether a cell's node changed since the rows were asked (then they are asked again). */
+  private cellsMoved(): boolean {
+    const cellNode = this.cellNode;
+    const rowsCellNode = this.rowsCellNode;
+    for (let c = 0; c < cellNode.length; c++) if (cellNode[c] !== rowsCellNode[c]) return true;
+    return false;
+  }
+
+  /** Makes sure every node of `nodes` has its row, for the travel times and factor in force at nowS. */
+  prepare(times: TravelTimes, nowS: number, nodes: readonly number[]): void {
+    const nC = this.cellNode.length;
+    const factor = times.speedFactor(nowS);
+    if (times !== this.times || factor !== this.factor || this.rowStart.length !== times.nodeCount || this.cellsMoved()) {
+      this.times = times;
+      this.factor = factor;
+      this.rowsCellNode.set(this.cellNode);
+      if (this.rowStart.length !== times.nodeCount) this.rowStart = new Int32Array(times.nodeCount);
+      this.rowStart.fill(-1);
+      this.rows = 0;
+    }
+    const missing: number[] = [];
+    for (const node of nodes) {
+      if (this.rowStart[node] < 0) {
+        this.rowStart[node] = -2; // counted once
+        missing.push(node);
+      }
+    }
+    if (missing.length === 0) return;
+    if ((this.rows + missing.length) * nC > DRIVE_TABLE_CELLS) {
+      // Start again with only this round's nodes (a network far larger than the stress city's).
+      this.rowStart.fill(-1);
+      this.rows = 0;
+      missing.length = 0;
+      for (const node of nodes) {
+        if (this.rowStart[node] === -1) {
+          this.rowStart[node] = -2;
+          missing.push(node);
+        }
+      }
+    }
+    const need = (this.rows + missing.length) * nC;
+    if (this.driveS.length < need) {
+      const size = Math.min(Math.max(need, 2 * this.driveS.length), Math.max(need, DRIVE_TABLE_CELLS));
+      const grown = this.far === Infinity ? new Float64Array(size) : new Uint16Array(size);
+      grown.set(this.driveS.subarray(0, this.rows * nC));
+      this.driveS = grown;
+    }
+    const table = times.manyToMany(missing, this.cellNode, nowS);
+    const driveS = this.driveS;
+    for (let i = 0; i < missing.length; i++) {
+      const start = this.rows++ * nC;
+      this.rowStart[missing[i]] = start;
+      for (let c = 0; c < nC; c++) {
+        const d = roundLegS(table[i * nC + c]);
+        driveS[start + c] = d <= this.maxDriveS ? d : this.far;
+      }
+    }
+  }
+
+  /** Where node's row starts in driveS (prepared this round). */
+  rowOf(node: number): number {
+    return this.rowStart[node];
+  }
 }
 
 /** Rounds non-negative reals to integers with the same rounded total (largest remainders first, ties by index). */
