@@ -501,6 +501,15 @@ export class PooledPlanner {
   private readonly serviceTargetS: number;
   private readonly lateS: number;
   private readonly assignment = new AssignmentSolver();
+  /** solveSingles' scratch, kept across calls: row and column of a request and car, the edges, Bellman–Ford's edges. */
+  private readonly ssRowOf = new Map<number, number>();
+  private readonly ssColOf = new Map<number, number>();
+  private ssCol = new Uint32Array(0);
+  private ssCost = new Float64Array(0);
+  private readonly ssEdgeTrip: Trip[] = [];
+  private bfFrom = new Int32Array(0);
+  private bfTo = new Int32Array(0);
+  private bfW = new Float64Array(0);
   private legs: LegTimes | null = null;
   private landmarks: Landmarks | null = null;
   /** Predicted (then actual) pickup time per request (NaN: none; a typed array, as it is read per drop-off evaluated). */
@@ -1967,48 +1976,47 @@ export class PooledPlanner {
    * because an optimal assignment has no negative cycle in its residual graph. Costs are integers, so all of it is exact.
    */
   private solveSingles(singles: Trip[], pairs: Trip[], unservedS: ReadonlyMap<number, number>): Trip[] | null {
-    const rowOf = new Map<number, number>();
+    // Called per component of every batch: the maps and edge lists are scratch kept across calls (no per-call Maps,
+    // closures or growing arrays; GC was 7 % of the stress day's CPU).
+    const rowOf = this.ssRowOf;
+    const colOf = this.ssColOf;
+    rowOf.clear();
+    colOf.clear();
     const rows: number[] = [];
-    const colOf = new Map<number, number>();
     const cols: number[] = [];
-    const addRow = (r: number): void => {
-      if (!rowOf.has(r)) {
-        rowOf.set(r, rows.length);
-        rows.push(r);
-      }
-    };
-    const addCol = (v: number): void => {
-      if (!colOf.has(v)) {
-        colOf.set(v, cols.length);
-        cols.push(v);
-      }
-    };
     for (const t of singles) {
-      addRow(t.r0);
-      addCol(t.vehicle);
+      if (!rowOf.has(t.r0)) rowOf.set(t.r0, rows.push(t.r0) - 1);
+      if (!colOf.has(t.vehicle)) colOf.set(t.vehicle, cols.push(t.vehicle) - 1);
     }
     for (const t of pairs) {
-      addRow(t.r0);
-      addRow(t.r1);
-      addCol(t.vehicle);
+      if (!rowOf.has(t.r0)) rowOf.set(t.r0, rows.push(t.r0) - 1);
+      if (!rowOf.has(t.r1)) rowOf.set(t.r1, rows.push(t.r1) - 1);
+      if (!colOf.has(t.vehicle)) colOf.set(t.vehicle, cols.push(t.vehicle) - 1);
     }
-    const byRow: Trip[][] = rows.map(() => []);
-    for (const t of singles) byRow[rowOf.get(t.r0)!].push(t);
+    // The singles' edges grouped by row, in their order within a row (a stable counting sort).
+    const edgeCount = singles.length;
+    if (this.ssCol.length < edgeCount) {
+      const size = Math.max(edgeCount, 2 * this.ssCol.length, 256);
+      this.ssCol = new Uint32Array(size);
+      this.ssCost = new Float64Array(size);
+    }
+    const col = this.ssCol;
+    const cost = this.ssCost;
+    const edgeTrip = this.ssEdgeTrip;
+    edgeTrip.length = edgeCount;
     const rowFirst = new Uint32Array(rows.length + 1);
-    const col: number[] = [];
-    const cost: number[] = [];
-    const edgeTrip: Trip[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      for (const t of byRow[i]) {
-        col.push(colOf.get(t.vehicle)!);
-        cost.push(t.marginalS);
-        edgeTrip.push(t);
-      }
-      rowFirst[i + 1] = col.length;
+    for (const t of singles) rowFirst[rowOf.get(t.r0)! + 1]++;
+    for (let i = 0; i < rows.length; i++) rowFirst[i + 1] += rowFirst[i];
+    const fill = rowFirst.slice(0, rows.length);
+    for (const t of singles) {
+      const k = fill[rowOf.get(t.r0)!]++;
+      col[k] = colOf.get(t.vehicle)!;
+      cost[k] = t.marginalS;
+      edgeTrip[k] = t;
     }
     const pen = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) pen[i] = unservedS.get(rows[i])!;
-    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col: new Uint32Array(col), cost: new Float64Array(cost), unassignedCost: pen });
+    const res = this.assignment.solve({ rowCount: rows.length, colCount: cols.length, rowFirst, col, cost, unassignedCost: pen });
     // The chosen edge of each row (the cheapest to that column, as the solver keeps duplicates' cheaper one).
     const matchCost = new Float64Array(rows.length);
     const chosen: Trip[] = [];
@@ -2020,35 +2028,59 @@ export class PooledPlanner {
       chosen.push(best!);
       matchCost[i] = best!.marginalS;
     }
-    if (pairs.length === 0) return chosen;
+    if (pairs.length === 0) {
+      edgeTrip.length = 0;
+      return chosen;
+    }
     // Bellman–Ford (queue-based) for π over nodes 0..m-1 (cars) and m (the root Z).
     const m = cols.length;
-    const from: number[] = [];
-    const to: number[] = [];
-    const w: number[] = [];
-    const edge = (a: number, b: number, wt: number): void => {
-      from.push(a);
-      to.push(b);
-      w.push(wt);
-    };
+    const bound = 2 * m + rows.length + edgeCount;
+    if (this.bfFrom.length < bound) {
+      const size = Math.max(bound, 2 * this.bfFrom.length, 256);
+      this.bfFrom = new Int32Array(size);
+      this.bfTo = new Int32Array(size);
+      this.bfW = new Float64Array(size);
+    }
+    const from = this.bfFrom;
+    const to = this.bfTo;
+    const w = this.bfW;
+    let edges = 0;
     for (let j = 0; j < m; j++) {
-      edge(j, m, 0);
-      if (res.colToRow[j] < 0) edge(m, j, 0);
+      from[edges] = j;
+      to[edges] = m;
+      w[edges++] = 0;
+      if (res.colToRow[j] < 0) {
+        from[edges] = m;
+        to[edges] = j;
+        w[edges++] = 0;
+      }
     }
     for (let i = 0; i < rows.length; i++) {
       const j = res.rowToCol[i];
       if (j >= 0) {
-        edge(m, j, pen[i] - matchCost[i]);
-        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) if (col[k] !== j) edge(col[k], j, cost[k] - matchCost[i]);
+        from[edges] = m;
+        to[edges] = j;
+        w[edges++] = pen[i] - matchCost[i];
+        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
+          if (col[k] === j) continue;
+          from[edges] = col[k];
+          to[edges] = j;
+          w[edges++] = cost[k] - matchCost[i];
+        }
       } else {
-        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) edge(col[k], m, cost[k] - pen[i]);
+        for (let k = rowFirst[i]; k < rowFirst[i + 1]; k++) {
+          from[edges] = col[k];
+          to[edges] = m;
+          w[edges++] = cost[k] - pen[i];
+        }
       }
     }
+    edgeTrip.length = 0;
     const pi = new Float64Array(m + 1).fill(Infinity);
     pi[m] = 0;
     for (let round = 0; round <= m + 1; round++) {
       let changed = false;
-      for (let e = 0; e < from.length; e++) {
+      for (let e = 0; e < edges; e++) {
         const d = pi[from[e]] + w[e];
         if (d < pi[to[e]]) {
           pi[to[e]] = d;
