@@ -501,6 +501,11 @@ export class PooledPlanner {
   private readonly serviceTargetS: number;
   private readonly lateS: number;
   private readonly assignment = new AssignmentSolver();
+  /** choose's scratch, kept across calls: a request's and a car's dense id (a car's valid where its stamp is chStamp). */
+  private chReqId = new Int32Array(0);
+  private chCarStamp = new Uint32Array(0);
+  private chCarId = new Int32Array(0);
+  private chStamp = 0;
   /** solveSingles' scratch, kept across calls: row and column of a request and car, the edges, Bellman–Ford's edges. */
   private readonly ssRowOf = new Map<number, number>();
   private readonly ssColOf = new Map<number, number>();
@@ -1901,11 +1906,30 @@ export class PooledPlanner {
   private choose(trips: Trip[], requests: number[], unservedS: ReadonlyMap<number, number>): Trip[] {
     if (trips.length === 0) return [];
     // Components over cars and requests (union–find on dense ids: cars first, then requests).
-    const reqId = new Map<number, number>();
-    requests.forEach((r, i) => reqId.set(r, i));
-    const carId = new Map<number, number>();
-    for (const t of trips) if (!carId.has(t.vehicle)) carId.set(t.vehicle, carId.size);
-    const carCount = carId.size;
+    // Dense ids in scratch arrays indexed by request and vehicle (kept across batches: no Maps per batch). A request's
+    // id is its last position in requests; a car's is its first appearance in trips (stamped per call).
+    let maxReq = -1;
+    for (const r of requests) if (r > maxReq) maxReq = r;
+    if (this.chReqId.length <= maxReq) this.chReqId = new Int32Array(Math.max(maxReq + 1, 2 * this.chReqId.length));
+    const reqIdOf = this.chReqId;
+    for (let i = 0; i < requests.length; i++) reqIdOf[requests[i]] = i;
+    let maxCar = -1;
+    for (const t of trips) if (t.vehicle > maxCar) maxCar = t.vehicle;
+    if (this.chCarStamp.length <= maxCar) {
+      const size = Math.max(maxCar + 1, 2 * this.chCarStamp.length);
+      this.chCarStamp = new Uint32Array(size);
+      this.chCarId = new Int32Array(size);
+    }
+    const carStamp = this.chCarStamp;
+    const carIdOf = this.chCarId;
+    const stamp = ++this.chStamp;
+    let carCount = 0;
+    for (const t of trips) {
+      if (carStamp[t.vehicle] !== stamp) {
+        carStamp[t.vehicle] = stamp;
+        carIdOf[t.vehicle] = carCount++;
+      }
+    }
     // Filled by a loop: TypedArray.from with a map function calls it through the iterator protocol, per element.
     const parent = new Int32Array(carCount + requests.length);
     for (let i = 0; i < parent.length; i++) parent[i] = i;
@@ -1919,14 +1943,14 @@ export class PooledPlanner {
         if (r < 0) break;
         // The car's root afresh for each request: linking the first request may have moved it, and linking a stale
         // root would cut it from its set (a pair's request could then sit in two components and be served twice).
-        const a = find(carId.get(t.vehicle)!);
-        const b = find(carCount + reqId.get(r)!);
+        const a = find(carIdOf[t.vehicle]);
+        const b = find(carCount + reqIdOf[r]);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     }
     const byComp = new Map<number, Trip[]>();
     for (const t of trips) {
-      const c = find(carId.get(t.vehicle)!);
+      const c = find(carIdOf[t.vehicle]);
       let list = byComp.get(c);
       if (!list) byComp.set(c, (list = []));
       list.push(t);
