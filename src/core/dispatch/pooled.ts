@@ -169,6 +169,12 @@ class LegTimes {
  */
 const NEAR_MASK = (1 << 16) - 1;
 
+
+/** Whether stop st drops off a rider already on board (what prepare counts and car lists, the same test in both). */
+function dropsRiderOnBoard(s: FleetSnapshot, st: Stop): boolean {
+  return st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard;
+}
+
 class MsCache {
   size = 0;
   private mask = (1 << 12) - 1;
@@ -881,7 +887,7 @@ export class PooledPlanner {
         let known = 1;
         for (let i = 0; i < stops.length; i++) {
           const st = stops[i];
-          if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
+          if (dropsRiderOnBoard(s, st)) {
             onboardN++;
             if (!(st.request < this.pickupAtS.length && this.pickupAtS[st.request] === this.pickupAtS[st.request])) known = 0;
           }
@@ -929,7 +935,7 @@ export class PooledPlanner {
         c.stops = stops;
         for (let i = 0; i < stops.length; i++) {
           const st = stops[i];
-          if (st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard) {
+          if (dropsRiderOnBoard(s, st)) {
             onboard.push(st.request);
             if (!s.requestAcceptsSharing[st.request]) c.solo++;
           }
