@@ -99,6 +99,13 @@ export class AssignmentSolver {
   private labelPlusV = new Float64Array(0);
   /** the current problem's costs and penalties are integers small enough that every sum in a search is exact */
   private exact = false;
+  /**
+   * With exact sums, every edge cost an integer 0–32767 and fewer than 65,536 columns: edge k as one word,
+   * `cost * 65536 + col` (`packed` holds the current problem's edges), so a relaxation reads one 4-byte word where it
+   * read 12 bytes from two arrays; the scan streams ~30 M edges per rebalancer round, from a third of the memory.
+   */
+  private packedValid = false;
+  private packed = new Int32Array(0);
   private predRow = new Int32Array(0);
   private predCost = new Float64Array(0);
   private stamp = 0;
@@ -127,6 +134,10 @@ export class AssignmentSolver {
   private closedMark = new Uint32Array(0);
   private closedStamp = 0;
   private closedValid = false;
+  /** columns the last flip gave or took a row, and per column a stamp (repairClosed's) */
+  private pathCols = new Int32Array(0);
+  private pathLength = 0;
+  private seenMark = new Uint32Array(0);
   private closedU = 0;
 
   /** Solves one problem to optimality. Throws on malformed input, naming the field. */
@@ -158,6 +169,10 @@ export class AssignmentSolver {
     const classBest = this.classBest;
     const classBestCol = this.classBestCol;
     let exact = true;
+    const edgeCount = rowFirst[classCount];
+    let packable = m <= 0x10000;
+    if (packable && this.packed.length < edgeCount) this.packed = new Int32Array(Math.max(edgeCount, 2 * this.packed.length));
+    const packed = this.packed;
     for (let k = 0; k < classCount; k++) {
       let best = unassignedCost[k];
       let bestCol = -1;
@@ -165,6 +180,10 @@ export class AssignmentSolver {
       for (let e = rowFirst[k]; e < rowFirst[k + 1]; e++) {
         const c = cost[e];
         exact &&= isExact(c);
+        if (packable) {
+          if (c >= 0 && c <= 0x7fff && Number.isInteger(c)) packed[e] = c * 0x10000 + col[e];
+          else packable = false;
+        }
         // a tie with the penalty prefers serving the request
         if (c < best || (c === best && bestCol < 0)) {
           best = c;
@@ -175,6 +194,7 @@ export class AssignmentSolver {
       classBestCol[k] = bestCol;
     }
     this.exact = exact;
+    this.packedValid = exact && packable;
     this.closedValid = false;
     for (let r = 0; r < n; r++) {
       const k = rowClass ? rowClass[r] : r;
@@ -236,6 +256,19 @@ export class AssignmentSolver {
     const k0 = p.rowClass ? p.rowClass[row] : row;
     const label = this.label;
     const end = rowFirst[k0 + 1];
+    if (this.packedValid) {
+      // The exact comparison below on the same numbers, read from one word per edge.
+      const labelPlusV = this.labelPlusV;
+      const packed = this.packed;
+      for (let k = rowFirst[k0]; k < end; k++) {
+        const x = packed[k];
+        const c = x & 0xffff;
+        const nd = base + (x >>> 16);
+        if (!(nd < labelPlusV[c])) continue;
+        this.improve(c, nd - this.v[c], nd, row, x >>> 16);
+      }
+      return;
+    }
     if (this.exact) {
       // base + ck - v[c] < label[c] ⟺ base + ck < label[c] + v[c] when every sum is exact (integers): the same edges
       // improve, in the same order, with the same labels, so the heap sees the same operations.
@@ -273,24 +306,135 @@ export class AssignmentSolver {
   }
 
   /**
-   * Whether a search from free row `root` (penalty U) would change nothing but send it to its dummy, known from the
-   * closed set: with exact sums, every edge of the root has reduced cost `cost - v ≥ U`, and those at exactly U lead into
-   * the closed set. Then no label is below U (reduced costs ≥ 0 past the root), the columns a search would settle are
-   * those at exactly U, all in the closed set (its closure), all full, so no terminal; every other dummy costs
-   * `U + (penalty - u) ≥ U` (dual feasibility), no strict improvement; the potentials move by `U - U = 0`.
+   * Whether a search from free row `root` (penalty U) would change nothing but send it to its dummy (integer costs),
+   * decided without the search: the case where every edge of the root has reduced cost `cost - v ≥ U` and no column
+   * with room is reachable at exactly U. Then no label is below U (reduced costs ≥ 0 past the root), the search settles
+   * exactly the columns at U (reached from the root's edges at U through edges of reduced cost 0 from the rows they
+   * hold), all full, so no terminal; every other dummy costs `U + (penalty - u) ≥ U` (dual feasibility), no strict
+   * improvement; the potentials move by `U - U = 0`. Conversely a search that changes nothing settles only columns at U,
+   * so its root has no edge below U and reaches no column with room at U: the answer is exact both ways.
+   * The columns at U are found by a breadth-first walk over edges of reduced cost 0 that stops at members of the closed
+   * set (closed under such edges and full, so nothing past them has room); what it walks joins the set. A row's edges
+   * of reduced cost 0 are those at `cost - v = u` with u its potential, the least over its class's edges (a class's
+   * matched rows share u, so each class is walked once, as in augment).
    */
   private closedFor(root: number, u: number, p: AssignmentProblem): boolean {
-    const { rowFirst, col, cost } = p;
-    const k0 = p.rowClass ? p.rowClass[root] : root;
+    const { rowFirst, col, cost, rowClass } = p;
+    const k0 = rowClass ? rowClass[root] : root;
     const v = this.v;
+    const colLoad = this.colLoad;
+    const capacity = this.capacity;
     const closedMark = this.closedMark;
-    const closedStamp = this.closedStamp;
+    const trusted = this.closedValid && u === this.closedU;
+    const closedStamp = trusted ? this.closedStamp : this.closedStamp + 1;
+    const queue = this.labelled;
+    let queued = 0;
     for (let e = rowFirst[k0], end = rowFirst[k0 + 1]; e < end; e++) {
       const c = col[e];
       const reduced = cost[e] - v[c];
-      if (reduced < u || (reduced === u && closedMark[c] !== closedStamp)) return false;
+      if (reduced < u) {
+        for (let q = 0; q < queued; q++) closedMark[queue[q]] = 0;
+        return false;
+      }
+      if (reduced === u && closedMark[c] !== closedStamp) {
+        if (colLoad[c] < capacity[c]) {
+          for (let q = 0; q < queued; q++) closedMark[queue[q]] = 0;
+          return false;
+        }
+        closedMark[c] = closedStamp;
+        queue[queued++] = c;
+      }
+    }
+    // A walk that fails takes back the marks it set (the set is closed only once the walk completes).
+    const stamp = ++this.stamp;
+    this.classMark[k0] = stamp;
+    this.classBase[k0] = -u;
+    const walked = this.walkClosed(queued, stamp, closedStamp, p);
+    if (walked < 0) {
+      // (0 is never a stamp in use.)
+      for (let q = 0; q < -walked - 1; q++) closedMark[queue[q]] = 0;
+      return false;
+    }
+    if (!trusted) {
+      this.closedStamp = closedStamp;
+      this.closedValid = true;
+      this.closedU = u;
     }
     return true;
+  }
+
+  /**
+   * Walks edges of reduced cost 0 on from the columns `labelled[0 .. queued)` (each marked `closedStamp`): marks and
+   * queues every column reached that is not marked. Returns the queue's final length, or `-(length) - 1` at the first
+   * column with room (the walk stops there). Rows of a class marked `stamp` from a base as low are skipped (they have
+   * the same edges at the same potential). A row's edges of reduced cost 0 are those at `cost - v = u`, u its potential.
+   */
+  private walkClosed(queued: number, stamp: number, closedStamp: number, p: AssignmentProblem): number {
+    const { rowFirst, col, cost, rowClass } = p;
+    const queue = this.labelled;
+    const v = this.v;
+    const colLoad = this.colLoad;
+    const capacity = this.capacity;
+    const closedMark = this.closedMark;
+    const classMark = this.classMark;
+    const classBase = this.classBase;
+    const rowNext = this.rowNext;
+    const matchCost = this.matchCost;
+    for (let q = 0; q < queued; q++) {
+      const j = queue[q];
+      for (let i = this.colHead[j]; i >= 0; i = rowNext[i]) {
+        const ui = matchCost[i] - v[j];
+        const base = -ui;
+        const k = rowClass ? rowClass[i] : i;
+        if (classMark[k] === stamp && base >= classBase[k]) continue;
+        classMark[k] = stamp;
+        classBase[k] = base;
+        for (let e = rowFirst[k], end = rowFirst[k + 1]; e < end; e++) {
+          const c = col[e];
+          if (cost[e] - v[c] !== ui || closedMark[c] === closedStamp) continue;
+          closedMark[c] = closedStamp;
+          queue[queued++] = c;
+          if (colLoad[c] < capacity[c]) return -queued - 1;
+        }
+      }
+    }
+    return queued;
+  }
+
+  /**
+   * After a search that moved something (integer costs): potentials changed only on the columns it settled (down,
+   * which only removes edges of reduced cost 0 into them and adds some out of the rows they hold) and rows moved only
+   * between settled columns, loads never fall. So the closed set stays closed if the rows its settled members hold now
+   * have edges of reduced cost 0 only into members or into full columns that join it, closed in turn: a walk from those
+   * members checks that; one that reaches a column with room voids the set.
+   */
+  private repairClosed(settledCount: number, delta: number, p: AssignmentProblem): void {
+    if (!this.closedValid) return;
+    const settled = this.settled;
+    const settledDist = this.settledDist;
+    const closedMark = this.closedMark;
+    const closedStamp = this.closedStamp;
+    const queue = this.labelled;
+    // Members whose potential moved or whose rows changed; the others' edges of reduced cost 0 are a subset of before.
+    const stamp = ++this.stamp;
+    const seen = this.seenMark;
+    let queued = 0;
+    for (let s = 0; s < settledCount; s++) {
+      const c = settled[s];
+      if (settledDist[s] < delta && closedMark[c] === closedStamp) {
+        seen[c] = stamp;
+        queue[queued++] = c;
+      }
+    }
+    for (let s = 0; s < this.pathLength; s++) {
+      const c = this.pathCols[s];
+      if (closedMark[c] === closedStamp && seen[c] !== stamp) {
+        seen[c] = stamp;
+        queue[queued++] = c;
+      }
+    }
+    if (queued === 0) return;
+    if (this.walkClosed(queued, stamp, closedStamp, p) < 0) this.closedValid = false;
   }
 
   /** Dijkstra from free row `root` to the nearest column with room (real or a dummy), then potential update and flip. */
@@ -299,7 +443,7 @@ export class AssignmentSolver {
     const rowState = this.rowState;
     const matchCost = this.matchCost;
     const rootPenalty = unassignedCost[rowClass ? rowClass[root] : root];
-    if (this.closedValid && rootPenalty === this.closedU && this.closedFor(root, rootPenalty, p)) {
+    if (this.exact && this.closedFor(root, rootPenalty, p)) {
       rowState[root] = ON_DUMMY;
       matchCost[root] = rootPenalty;
       return;
@@ -371,8 +515,6 @@ export class AssignmentSolver {
       }
     }
 
-    if (this.exact) this.updateClosed(terminalCol < 0 && bestDummyRow === root, rootPenalty, settledCount, delta);
-
     // Potentials: v_j += d_j - delta on settled columns (≤ 0 change); keeps all reduced costs ≥ 0.
     for (let s = 0; s < settledCount; s++) v[settled[s]] += settledDist[s] - delta;
     const labelled = this.labelled;
@@ -381,8 +523,20 @@ export class AssignmentSolver {
       labelPlusV[labelled[s]] = Infinity;
     }
 
-    // Flip the path. With a dummy terminal, that row lets go of its column first (its predecessor takes the place).
+    this.flip(root, terminalCol, bestDummyRow, p);
+    // A search from a root that closedFor let through always moves something.
+    if (this.exact) this.repairClosed(settledCount, delta, p);
+  }
+
+  /** Flips the path of the search from root. With a dummy terminal, that row lets go of its column first (its predecessor takes the place). */
+  private flip(root: number, terminalCol: number, bestDummyRow: number, p: AssignmentProblem): void {
+    const { unassignedCost, rowClass } = p;
+    const rowState = this.rowState;
+    const matchCost = this.matchCost;
+    const predRow = this.predRow;
+    const predCost = this.predCost;
     let j = terminalCol;
+    this.pathLength = 0;
     if (terminalCol < 0) {
       const t = bestDummyRow;
       matchCost[t] = unassignedCost[rowClass ? rowClass[t] : t];
@@ -391,6 +545,7 @@ export class AssignmentSolver {
         return;
       }
       j = rowState[t];
+      this.pathCols[this.pathLength++] = j;
       this.detach(t);
       rowState[t] = ON_DUMMY;
     }
@@ -399,40 +554,10 @@ export class AssignmentSolver {
       const prev = rowState[i];
       if (i !== root) this.detach(i);
       this.attach(i, j);
+      this.pathCols[this.pathLength++] = j;
       matchCost[i] = predCost[j];
       if (i === root) return;
       j = prev;
-    }
-  }
-
-  /**
-   * After a search with exact sums: one that changed nothing (the root to its own dummy, every settled column at
-   * exactly delta = U, so no potential moves) settled every column at U reachable from the root, a closed set without
-   * room; it joins the closed set (a union of closed sets is closed). Any other search changes potentials and rows
-   * only on the columns it settled (loads never fall): if none of them is a member, the set stays closed (the members'
-   * rows and potentials are as they were, and an edge into a settled column only gets dearer); else it is voided.
-   */
-  private updateClosed(toOwnDummy: boolean, u: number, settledCount: number, delta: number): void {
-    const settled = this.settled;
-    const settledDist = this.settledDist;
-    const closedMark = this.closedMark;
-    let changedNothing = toOwnDummy;
-    for (let s = 0; changedNothing && s < settledCount; s++) changedNothing = settledDist[s] === delta;
-    if (changedNothing) {
-      if (!this.closedValid || u !== this.closedU) {
-        this.closedStamp++;
-        this.closedValid = true;
-        this.closedU = u;
-      }
-      for (let s = 0; s < settledCount; s++) closedMark[settled[s]] = this.closedStamp;
-      return;
-    }
-    if (!this.closedValid) return;
-    for (let s = 0; s < settledCount; s++) {
-      if (closedMark[settled[s]] === this.closedStamp) {
-        this.closedValid = false;
-        return;
-      }
     }
   }
 
@@ -460,6 +585,8 @@ export class AssignmentSolver {
       this.label = new Float64Array(m).fill(Infinity);
       this.labelPlusV = new Float64Array(m).fill(Infinity);
       this.closedMark = new Uint32Array(m);
+      this.pathCols = new Int32Array(m + 1);
+      this.seenMark = new Uint32Array(m);
       this.predRow = new Int32Array(m);
       this.predCost = new Float64Array(m);
       this.settled = new Uint32Array(m);
@@ -474,6 +601,7 @@ export class AssignmentSolver {
     }
     if (this.stamp > 0xfffffff0) {
       this.classMark.fill(0);
+      this.seenMark.fill(0);
       this.stamp = 0;
     }
   }
