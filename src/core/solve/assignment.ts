@@ -256,19 +256,6 @@ export class AssignmentSolver {
     const k0 = p.rowClass ? p.rowClass[row] : row;
     const label = this.label;
     const end = rowFirst[k0 + 1];
-    if (this.packedValid) {
-      // The exact comparison below on the same numbers, read from one word per edge.
-      const labelPlusV = this.labelPlusV;
-      const packed = this.packed;
-      for (let k = rowFirst[k0]; k < end; k++) {
-        const x = packed[k];
-        const c = x & 0xffff;
-        const nd = base + (x >>> 16);
-        if (!(nd < labelPlusV[c])) continue;
-        this.improve(c, nd - this.v[c], nd, row, x >>> 16);
-      }
-      return;
-    }
     if (this.exact) {
       // base + ck - v[c] < label[c] ⟺ base + ck < label[c] + v[c] when every sum is exact (integers): the same edges
       // improve, in the same order, with the same labels, so the heap sees the same operations.
@@ -289,6 +276,22 @@ export class AssignmentSolver {
       const nd = base + ck - v[c];
       if (!(nd < label[c])) continue;
       this.improve(c, nd, base + ck, row, ck);
+    }
+  }
+
+  /**
+   * scan when the edges are packed (packedValid): the exact comparison of scan on the same numbers, read from one word
+   * per edge; its own small method, so that the search can take it in.
+   */
+  private scanPacked(row: number, base: number, k0: number, rowFirst: Uint32Array): void {
+    const labelPlusV = this.labelPlusV;
+    const packed = this.packed;
+    for (let k = rowFirst[k0], end = rowFirst[k0 + 1]; k < end; k++) {
+      const x = packed[k];
+      const c = x & 0xffff;
+      const nd = base + (x >>> 16);
+      if (!(nd < labelPlusV[c])) continue;
+      this.improve(c, nd - this.v[c], nd, row, x >>> 16);
     }
   }
 
@@ -475,7 +478,10 @@ export class AssignmentSolver {
     }
     let terminalCol = -1;
     let delta = 0;
-    this.scan(root, 0, p);
+    const packedValid = this.packedValid;
+    const rowFirst = p.rowFirst;
+    if (packedValid) this.scanPacked(root, 0, rowClass ? rowClass[root] : root, rowFirst);
+    else this.scan(root, 0, p);
     for (;;) {
       // Ties with a dummy go to the real column: serve the request when it costs the same.
       if (this.heapSize === 0 || label[this.heap[0]] > bestDummy) {
@@ -511,7 +517,8 @@ export class AssignmentSolver {
           bestDummy = viaDummy;
           bestDummyRow = i;
         }
-        this.scan(i, base, p);
+        if (packedValid) this.scanPacked(i, base, k, rowFirst);
+        else this.scan(i, base, p);
       }
     }
 
