@@ -157,6 +157,9 @@ export class EngineSnapshot implements FleetSnapshot {
   /** The last plan made per vehicle (see plan) and the codes it was made from. */
   private readonly planStops: (readonly Stop[])[] = [];
   private readonly planCodes: (readonly number[] | undefined)[] = [];
+  /** The fleet's planVersion of each vehicle when plan last answered for it; planKept[v] = 1 once it has. */
+  private readonly planSeenVersion: Uint32Array;
+  private readonly planKept: Uint8Array;
 
   constructor(private readonly src: SnapshotSources) {
     this.travelTimes = src.travelTimes;
@@ -171,6 +174,8 @@ export class EngineSnapshot implements FleetSnapshot {
     this.vehicleNode = src.fleet.node;
     this.vehicleLoad = src.fleet.load;
     this.vehiclePlanVersion = src.fleet.planVersion;
+    this.planSeenVersion = new Uint32Array(src.fleet.size);
+    this.planKept = new Uint8Array(src.fleet.size);
     this.vehicleSocKwh = src.fleet.socKwh;
     this.charging = src.charging;
     this.servicing = src.servicing;
@@ -198,9 +203,14 @@ export class EngineSnapshot implements FleetSnapshot {
   /**
    * The vehicle's plan as stops. Dispatchers read every car's plan every batch, and most plans did not change since the
    * last call: the stop list made then is returned again while the plan's codes are the same (callers must not change
-   * it, as FleetSnapshot's readonly type says).
+   * it, as FleetSnapshot's readonly type says). A plan whose version (FleetState.planVersion, bumped at every change)
+   * is the one seen last time is that plan without reading its codes (a car's pooled work asks for it every batch).
    */
   plan(v: number): readonly Stop[] {
+    const version = this.vehiclePlanVersion[v];
+    if (this.planKept[v] === 1 && this.planSeenVersion[v] === version) return this.planStops[v];
+    this.planKept[v] = 1;
+    this.planSeenVersion[v] = version;
     const codes = this.src.fleet.plans[v];
     const was = this.planCodes[v];
     if (was !== undefined && was.length === codes.length) {
