@@ -270,6 +270,17 @@ interface Grid {
   cellCar: Int32Array;
   fill: Int32Array;
   carCell: Int32Array;
+  /**
+   * What the candidate scan reads of each car, in cellCar's order (position k: the car cellCar[k]): its divert node's
+   * coordinates, divert time and hourly factor at 4k … 4k + 3 of carPack, the node its leg ends at in carEnd; each
+   * car's position (carAt, valid while open this batch), and the scan that skipped it as a seed (seededAt, by
+   * position). Copied per batch (a pass in car order) so that the scan reads consecutive memory instead of five arrays
+   * at random car indexes per car.
+   */
+  carPack: Float64Array;
+  carEnd: Int32Array;
+  carAt: Int32Array;
+  seededAt: Int32Array;
   /** Earliest divert time and fastest reach (m per s of travel) over this batch's open cars. */
   minDivS: number;
   maxReachMPerS: number;
@@ -298,6 +309,10 @@ function makeGrid(plane: Plane, vehicleCount: number): Grid {
     cellCar: new Int32Array(vehicleCount),
     fill: new Int32Array(nx * ny),
     carCell: new Int32Array(vehicleCount),
+    carPack: new Float64Array(4 * vehicleCount),
+    carEnd: new Int32Array(vehicleCount),
+    carAt: new Int32Array(vehicleCount),
+    seededAt: new Int32Array(vehicleCount),
     minDivS: Infinity,
     maxReachMPerS: Infinity,
   };
@@ -562,9 +577,8 @@ export class PooledPlanner {
   private seedMs = new Float64Array(0);
   private seedLowMs = new Float64Array(0);
   private readonly seedN: number;
-  /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
+  /** The candidate scan's number (the scan in which each car was offered first: Grid.seededAt; see candidateCars). */
   private scanNo = 0;
-  private seeded = new Int32Array(0);
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
   /**
@@ -837,7 +851,6 @@ export class PooledPlanner {
       this.carEndS = new Float64Array(n);
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
-      this.seeded = new Int32Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
       this.carPlanSeen = new Float64Array(n);
       this.carOnboardN = new Int32Array(n);
@@ -983,7 +996,8 @@ export class PooledPlanner {
       // the maxCars-th arrival is low from the start, and the scan's bounds cut more cars. The scan skips them. Offers
       // are kept by (arrival, car) whatever their order, so the result is the same.
       const stamp = ++this.scanNo;
-      const seeded = this.seeded;
+      const seededAt = grid.seededAt;
+      const carAt = grid.carAt;
       const seedN = this.seedN;
       if (seedN > 0 && (r + 1) * seedN <= this.seeds.length) {
         const carOpen = this.carOpen;
@@ -991,7 +1005,8 @@ export class PooledPlanner {
           const v = this.seeds[i];
           if (v < 0) break;
           if (carOpen[v] !== 1 || carEndNode[v] === p) continue;
-          seeded[v] = stamp;
+          // An open car has a position this batch (indexCars).
+          seededAt[carAt[v]] = stamp;
           const divS = carDivS[v];
           // A car still at the divert node it had then: its leg to the pickup and the bound on it are the same.
           const same = this.seedNode[i] === carDivAt[v];
@@ -1003,8 +1018,6 @@ export class PooledPlanner {
           if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
         }
       }
-      const carX = this.carX;
-      const carY = this.carY;
       const maxMPerMs = this.plane.maxMPerMs;
       const px = this.plane.x[p];
       const py = this.plane.y[p];
@@ -1014,6 +1027,8 @@ export class PooledPlanner {
       const nx = grid.nx;
       const cellFirst = grid.cellFirst;
       const cellCar = grid.cellCar;
+      const carPack = grid.carPack;
+      const carEnd = grid.carEnd;
       for (let ring = 0; ring <= maxRing; ring++) {
         // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
         const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
@@ -1063,31 +1078,43 @@ export class PooledPlanner {
             const runDx = Math.max(0, grid.x0 + lo * grid.cellM - px, px - (grid.x0 + (hi + 1) * grid.cellM));
             const runS = grid.minDivS + (Math.sqrt(runDx * runDx + rowDy * rowDy) / grid.maxReachMPerS) * (1 - 1e-6) - 0.5 - 1e-3;
             if (runS > deadline || runS > this.kthS) continue;
+            // A car is skipped when a bound on its arrival exceeds `limit`: the same test as `> deadline || > kthS`
+            // (re-read after every offer, as an offer may lower kthS).
+            let limit = Math.min(deadline, this.kthS);
             for (let k = from; k < to; k++) {
-              const v = cellCar[k];
-              if (seeded[v] === stamp) continue;
-              const divS = carDivS[v];
-              if (carEndNode[v] === p) {
+              if (seededAt[k] === stamp) continue;
+              const at = 4 * k;
+              const divS = carPack[at + 2];
+              if (carEnd[k] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
+                const v = cellCar[k];
                 if (carDivAt[v] === p) {
                   const endS = carEndS[v];
-                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
+                  if (endS <= limit) {
+                    this.offer(v, endS, NaN, NaN);
+                    limit = Math.min(deadline, this.kthS);
+                  }
                 }
                 continue;
               }
               // Straight-line bound first (the car's coordinates are at hand; the landmark rows are a cache miss each).
-              const dx = carX[v] - px;
-              const dy = carY[v] - py;
+              const dx = carPack[at] - px;
+              const dy = carPack[at + 1] - py;
+              const f = carPack[at + 3];
               const lineMs = (Math.sqrt(dx * dx + dy * dy) / maxMPerMs) * (1 - 1e-9);
-              const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * carFactor[v]));
-              if (line > deadline || line > this.kthS) continue;
+              const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * f));
+              if (line > limit) continue;
+              const v = cellCar[k];
               // As legs.legFromMs(ms, divS), with the car's hourly factor looked up once per batch.
               const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
-              const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
-              if (low > deadline || low > this.kthS) continue;
+              const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * f));
+              if (low > limit) continue;
               const ms = legs.ms(carDivAt[v], p);
-              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
-              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
+              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * f));
+              if (arriveS <= limit) {
+                this.offer(v, arriveS, ms, lowMs);
+                limit = Math.min(deadline, this.kthS);
+              }
             }
           }
         }
@@ -1661,7 +1688,24 @@ export class PooledPlanner {
     for (let k = 0; k < grid.nx * grid.ny; k++) cellCounts[k + 1] += cellCounts[k];
     const fill = grid.fill;
     fill.set(cellCounts.subarray(0, grid.nx * grid.ny));
-    for (let v = 0; v < n; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
+    const cellCar = grid.cellCar;
+    const carAt = grid.carAt;
+    const carPack = grid.carPack;
+    const carEnd = grid.carEnd;
+    const carX = this.carX;
+    const carY = this.carY;
+    for (let v = 0; v < n; v++) {
+      const cell = cellOf[v];
+      if (cell < 0) continue;
+      const k = fill[cell]++;
+      cellCar[k] = v;
+      carAt[v] = k;
+      carPack[4 * k] = carX[v];
+      carPack[4 * k + 1] = carY[v];
+      carPack[4 * k + 2] = carDivS[v];
+      carPack[4 * k + 3] = carFactor[v];
+      carEnd[k] = carEndNode[v];
+    }
   }
 
   /** Each request's cost of staying unserved this batch (batch's rule; promised requests far above everything). */
