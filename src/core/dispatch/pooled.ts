@@ -478,6 +478,11 @@ const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
+/**
+ * Bits of the orders of ORDERS_2 with both riders on board at once (the second stop a pickup), in either mask's
+ * indexing (swapping the two requests' stops maps this set onto itself).
+ */
+const OVERLAP_ORDERS = ORDERS_2.reduce((mask, ord, o) => ((ord[1] & 1) === 0 ? mask | (1 << o) : mask), 0);
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
 /**
@@ -1374,21 +1379,30 @@ export class PooledPlanner {
    * (whole seconds; see mayPair) and the arrivals are whole seconds.
    */
   private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
+    let mask = pairAt & 63;
+    // Both riders on board at once: evalStops finds such an order infeasible at its second pickup, in the lower-bound
+    // evaluation and the exact one alike (aboard = the car's riders + 2 > 1, and load and solo are these same sums),
+    // when the car may not share or the seats do not suffice. Most of the stress day's pairs are such (a request
+    // that does not share): left out here, they are not evaluated at all, with the same trips.
+    if (car.solo > 0 || !this.pooling || !s.requestAcceptsSharing[a] || !s.requestAcceptsSharing[b] || car.load + s.requestRiders[a] + s.requestRiders[b] > s.seats) {
+      mask &= ~OVERLAP_ORDERS;
+      if (mask === 0) return -1;
+    }
+    const pairBase = pairAt - (pairAt & 63);
     const data = this.pairData;
     const at = (pairAt >> 6) * PAIR_DATA;
     const fromS = data[at + PAIR_FROM_S];
-    if (fromS !== fromS) return pairAt;
+    if (fromS !== fromS) return pairBase + mask;
     const lo = a < b;
     const arriveLo = this.firstArrivalLower(s, car, lo ? a : b, lo ? firstLowMsA : firstLowMsB);
     const arriveHi = this.firstArrivalLower(s, car, lo ? b : a, lo ? firstLowMsB : firstLowMsA);
-    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairAt;
-    const mask = pairAt & 63;
+    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairBase + mask;
     let kept = 0;
     for (let o = 0; o < ORDERS_2.length; o++) {
       if ((mask & (1 << o)) === 0) continue;
       if ((ORDERS_2[o][0] === 0 ? arriveLo : arriveHi) <= data[at + PAIR_LATEST + o]) kept |= 1 << o;
     }
-    return kept === 0 ? -1 : pairAt - mask + kept;
+    return kept === 0 ? -1 : pairBase + kept;
   }
 
   /**
