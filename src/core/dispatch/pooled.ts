@@ -1406,6 +1406,21 @@ export class PooledPlanner {
   }
 
   /**
+   * Whether requests a and b can neither ride at once (one of them does not share, or pooling is off: every car's
+   * evaluation rejects those orders, see carPairOrders) nor one after the other by mayPair's own test: its second
+   * pickup comes at nowS + pickup dwell + the lower-bound leg of the first ride (directLower: the same lowerLegS of
+   * the same nodes that mayPair adds) + drop-off dwell + a leg ≥ 0, added in that order, so past the second's
+   * deadline whenever this sum is. Then mayPair or carPairOrders would leave the pair no order: skipped before its
+   * store lookup, with the same trips (the store only holds pure functions of the pair and its latest times).
+   */
+  private neitherSharesNorFollows(s: FleetSnapshot, a: number, b: number, nowS: number): boolean {
+    if (this.pooling && s.requestAcceptsSharing[a] && s.requestAcceptsSharing[b]) return false;
+    const pd = s.pickupDwellS;
+    const dd = s.dropoffDwellS;
+    return nowS + pd + this.directLower(s, a) + dd > this.deadlineS(s, b) && nowS + pd + this.directLower(s, b) + dd > this.deadlineS(s, a);
+  }
+
+  /**
    * The lower bound bestTrip's lower-bound evaluation gives car's arrival at request r's pickup as its first stop
    * (firstLowMs: candidateCars' landmark bound on the leg, ms, NaN unknown; see knownLowerLegs and evalStops).
    */
@@ -1524,6 +1539,7 @@ export class PooledPlanner {
       const first = pairN;
       for (let i = 0; i < singleN; i++) {
         for (let j = i + 1; j < singleN; j++) {
+          if (this.neitherSharesNorFollows(s, singles[i], singles[j], nowS)) continue;
           const may = mayPair(singles[i], singles[j]);
           if (may < 0) continue;
           const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
