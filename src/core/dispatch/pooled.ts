@@ -1380,11 +1380,9 @@ export class PooledPlanner {
    */
   private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
     let mask = pairAt & 63;
-    // Both riders on board at once: evalStops finds such an order infeasible at its second pickup, in the lower-bound
-    // evaluation and the exact one alike (aboard = the car's riders + 2 > 1, and load and solo are these same sums),
-    // when the car may not share or the seats do not suffice. Most of the stress day's pairs are such (a request
-    // that does not share): left out here, they are not evaluated at all, with the same trips.
-    if (car.solo > 0 || !this.pooling || !s.requestAcceptsSharing[a] || !s.requestAcceptsSharing[b] || car.load + s.requestRiders[a] + s.requestRiders[b] > s.seats) {
+    // Most of the stress day's pairs cannot ride at once (a request that does not share): those orders are left out
+    // here and not evaluated at all, with the same trips (see overlapBarred).
+    if (this.overlapBarred(s, car, a, b)) {
       mask &= ~OVERLAP_ORDERS;
       if (mask === 0) return -1;
     }
@@ -1403,6 +1401,15 @@ export class PooledPlanner {
       if ((ORDERS_2[o][0] === 0 ? arriveLo : arriveHi) <= data[at + PAIR_LATEST + o]) kept |= 1 << o;
     }
     return kept === 0 ? -1 : pairBase + kept;
+  }
+
+  /**
+   * Whether car may not carry requests a and b on board at once: then evalStops finds every such order (OVERLAP_ORDERS)
+   * infeasible at its second pickup, in the lower-bound evaluation and the exact one alike (aboard = the car's riders
+   * + 2 > 1 there, and its load and solo count are these same sums), so bestTrip would never pick one.
+   */
+  private overlapBarred(s: FleetSnapshot, car: CarState, a: number, b: number): boolean {
+    return car.solo > 0 || !this.pooling || !s.requestAcceptsSharing[a] || !s.requestAcceptsSharing[b] || car.load + s.requestRiders[a] + s.requestRiders[b] > s.seats;
   }
 
   /**
