@@ -270,6 +270,17 @@ interface Grid {
   cellCar: Int32Array;
   fill: Int32Array;
   carCell: Int32Array;
+  /**
+   * What the candidate scan reads of each car, in cellCar's order (position k: the car cellCar[k]): its divert node's
+   * coordinates, divert time and hourly factor at 4k … 4k + 3 of carPack, the node its leg ends at in carEnd; each
+   * car's position (carAt, valid while open this batch), and the scan that skipped it as a seed (seededAt, by
+   * position). Copied per batch (a pass in car order) so that the scan reads consecutive memory instead of five arrays
+   * at random car indexes per car.
+   */
+  carPack: Float64Array;
+  carEnd: Int32Array;
+  carAt: Int32Array;
+  seededAt: Int32Array;
   /** Earliest divert time and fastest reach (m per s of travel) over this batch's open cars. */
   minDivS: number;
   maxReachMPerS: number;
@@ -298,6 +309,10 @@ function makeGrid(plane: Plane, vehicleCount: number): Grid {
     cellCar: new Int32Array(vehicleCount),
     fill: new Int32Array(nx * ny),
     carCell: new Int32Array(vehicleCount),
+    carPack: new Float64Array(4 * vehicleCount),
+    carEnd: new Int32Array(vehicleCount),
+    carAt: new Int32Array(vehicleCount),
+    seededAt: new Int32Array(vehicleCount),
     minDivS: Infinity,
     maxReachMPerS: Infinity,
   };
@@ -463,6 +478,11 @@ const NO_STOPS: readonly Stop[] = Object.freeze([]);
 /** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
 const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
 const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
+/**
+ * Bits of the orders of ORDERS_2 with both riders on board at once (the second stop a pickup), in either mask's
+ * indexing (swapping the two requests' stops maps this set onto itself).
+ */
+const OVERLAP_ORDERS = ORDERS_2.reduce((mask, ord, o) => ((ord[1] & 1) === 0 ? mask | (1 << o) : mask), 0);
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
 /**
@@ -562,9 +582,8 @@ export class PooledPlanner {
   private seedMs = new Float64Array(0);
   private seedLowMs = new Float64Array(0);
   private readonly seedN: number;
-  /** The candidate scan's number, and the scan in which each car was offered first (see candidateCars). */
+  /** The candidate scan's number (the scan in which each car was offered first: Grid.seededAt; see candidateCars). */
   private scanNo = 0;
-  private seeded = new Int32Array(0);
   /** Lower-bound seconds of each request's direct leg (NaN unknown): the same every batch. */
   private directLowS = new Float64Array(0);
   /**
@@ -837,7 +856,6 @@ export class PooledPlanner {
       this.carEndS = new Float64Array(n);
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
-      this.seeded = new Int32Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
       this.carPlanSeen = new Float64Array(n);
       this.carOnboardN = new Int32Array(n);
@@ -983,7 +1001,8 @@ export class PooledPlanner {
       // the maxCars-th arrival is low from the start, and the scan's bounds cut more cars. The scan skips them. Offers
       // are kept by (arrival, car) whatever their order, so the result is the same.
       const stamp = ++this.scanNo;
-      const seeded = this.seeded;
+      const seededAt = grid.seededAt;
+      const carAt = grid.carAt;
       const seedN = this.seedN;
       if (seedN > 0 && (r + 1) * seedN <= this.seeds.length) {
         const carOpen = this.carOpen;
@@ -991,7 +1010,8 @@ export class PooledPlanner {
           const v = this.seeds[i];
           if (v < 0) break;
           if (carOpen[v] !== 1 || carEndNode[v] === p) continue;
-          seeded[v] = stamp;
+          // An open car has a position this batch (indexCars).
+          seededAt[carAt[v]] = stamp;
           const divS = carDivS[v];
           // A car still at the divert node it had then: its leg to the pickup and the bound on it are the same.
           const same = this.seedNode[i] === carDivAt[v];
@@ -1003,8 +1023,6 @@ export class PooledPlanner {
           if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
         }
       }
-      const carX = this.carX;
-      const carY = this.carY;
       const maxMPerMs = this.plane.maxMPerMs;
       const px = this.plane.x[p];
       const py = this.plane.y[p];
@@ -1014,6 +1032,8 @@ export class PooledPlanner {
       const nx = grid.nx;
       const cellFirst = grid.cellFirst;
       const cellCar = grid.cellCar;
+      const carPack = grid.carPack;
+      const carEnd = grid.carEnd;
       for (let ring = 0; ring <= maxRing; ring++) {
         // Any point of ring ≥ 1 lies at least (ring − 1) cells away; a leg rounds to at least its time − 0.5 s.
         const boundS = grid.minDivS + (Math.max(0, ring - 1) * grid.cellM) / grid.maxReachMPerS - 0.5;
@@ -1063,31 +1083,43 @@ export class PooledPlanner {
             const runDx = Math.max(0, grid.x0 + lo * grid.cellM - px, px - (grid.x0 + (hi + 1) * grid.cellM));
             const runS = grid.minDivS + (Math.sqrt(runDx * runDx + rowDy * rowDy) / grid.maxReachMPerS) * (1 - 1e-6) - 0.5 - 1e-3;
             if (runS > deadline || runS > this.kthS) continue;
+            // A car is skipped when a bound on its arrival exceeds `limit`: the same test as `> deadline || > kthS`
+            // (re-read after every offer, as an offer may lower kthS).
+            let limit = Math.min(deadline, this.kthS);
             for (let k = from; k < to; k++) {
-              const v = cellCar[k];
-              if (seeded[v] === stamp) continue;
-              const divS = carDivS[v];
-              if (carEndNode[v] === p) {
+              if (seededAt[k] === stamp) continue;
+              const at = 4 * k;
+              const divS = carPack[at + 2];
+              if (carEnd[k] === p) {
                 // Cars whose leg ends here but diverts elsewhere were offered above.
+                const v = cellCar[k];
                 if (carDivAt[v] === p) {
                   const endS = carEndS[v];
-                  if (endS <= deadline && endS <= this.kthS) this.offer(v, endS, NaN, NaN);
+                  if (endS <= limit) {
+                    this.offer(v, endS, NaN, NaN);
+                    limit = Math.min(deadline, this.kthS);
+                  }
                 }
                 continue;
               }
               // Straight-line bound first (the car's coordinates are at hand; the landmark rows are a cache miss each).
-              const dx = carX[v] - px;
-              const dy = carY[v] - py;
+              const dx = carPack[at] - px;
+              const dy = carPack[at + 1] - py;
+              const f = carPack[at + 3];
               const lineMs = (Math.sqrt(dx * dx + dy * dy) / maxMPerMs) * (1 - 1e-9);
-              const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * carFactor[v]));
-              if (line > deadline || line > this.kthS) continue;
+              const line = divS + (lineMs === 0 ? 0 : roundLegS((lineMs / 1000) * f));
+              if (line > limit) continue;
+              const v = cellCar[k];
               // As legs.legFromMs(ms, divS), with the car's hourly factor looked up once per batch.
               const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
-              const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
-              if (low > deadline || low > this.kthS) continue;
+              const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * f));
+              if (low > limit) continue;
               const ms = legs.ms(carDivAt[v], p);
-              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * carFactor[v]));
-              if (arriveS <= deadline && arriveS <= this.kthS) this.offer(v, arriveS, ms, lowMs);
+              const arriveS = divS + (ms === 0 ? 0 : roundLegS((ms / 1000) * f));
+              if (arriveS <= limit) {
+                this.offer(v, arriveS, ms, lowMs);
+                limit = Math.min(deadline, this.kthS);
+              }
             }
           }
         }
@@ -1347,21 +1379,52 @@ export class PooledPlanner {
    * (whole seconds; see mayPair) and the arrivals are whole seconds.
    */
   private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
+    let mask = pairAt & 63;
+    // Most of the stress day's pairs cannot ride at once (a request that does not share): those orders are left out
+    // here and not evaluated at all, with the same trips (see overlapBarred).
+    if (this.overlapBarred(s, car, a, b)) {
+      mask &= ~OVERLAP_ORDERS;
+      if (mask === 0) return -1;
+    }
+    const pairBase = pairAt - (pairAt & 63);
     const data = this.pairData;
     const at = (pairAt >> 6) * PAIR_DATA;
     const fromS = data[at + PAIR_FROM_S];
-    if (fromS !== fromS) return pairAt;
+    if (fromS !== fromS) return pairBase + mask;
     const lo = a < b;
     const arriveLo = this.firstArrivalLower(s, car, lo ? a : b, lo ? firstLowMsA : firstLowMsB);
     const arriveHi = this.firstArrivalLower(s, car, lo ? b : a, lo ? firstLowMsB : firstLowMsA);
-    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairAt;
-    const mask = pairAt & 63;
+    if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairBase + mask;
     let kept = 0;
     for (let o = 0; o < ORDERS_2.length; o++) {
       if ((mask & (1 << o)) === 0) continue;
       if ((ORDERS_2[o][0] === 0 ? arriveLo : arriveHi) <= data[at + PAIR_LATEST + o]) kept |= 1 << o;
     }
-    return kept === 0 ? -1 : pairAt - mask + kept;
+    return kept === 0 ? -1 : pairBase + kept;
+  }
+
+  /**
+   * Whether car may not carry requests a and b on board at once: then evalStops finds every such order (OVERLAP_ORDERS)
+   * infeasible at its second pickup, in the lower-bound evaluation and the exact one alike (aboard = the car's riders
+   * + 2 > 1 there, and its load and solo count are these same sums), so bestTrip would never pick one.
+   */
+  private overlapBarred(s: FleetSnapshot, car: CarState, a: number, b: number): boolean {
+    return car.solo > 0 || !this.pooling || !s.requestAcceptsSharing[a] || !s.requestAcceptsSharing[b] || car.load + s.requestRiders[a] + s.requestRiders[b] > s.seats;
+  }
+
+  /**
+   * Whether requests a and b can neither ride at once (one of them does not share, or pooling is off: every car's
+   * evaluation rejects those orders, see carPairOrders) nor one after the other by mayPair's own test: its second
+   * pickup comes at nowS + pickup dwell + the lower-bound leg of the first ride (directLower: the same lowerLegS of
+   * the same nodes that mayPair adds) + drop-off dwell + a leg ≥ 0, added in that order, so past the second's
+   * deadline whenever this sum is. Then mayPair or carPairOrders would leave the pair no order: skipped before its
+   * store lookup, with the same trips (the store only holds pure functions of the pair and its latest times).
+   */
+  private neitherSharesNorFollows(s: FleetSnapshot, a: number, b: number, nowS: number): boolean {
+    if (this.pooling && s.requestAcceptsSharing[a] && s.requestAcceptsSharing[b]) return false;
+    const pd = s.pickupDwellS;
+    const dd = s.dropoffDwellS;
+    return nowS + pd + this.directLower(s, a) + dd > this.deadlineS(s, b) && nowS + pd + this.directLower(s, b) + dd > this.deadlineS(s, a);
   }
 
   /**
@@ -1483,6 +1546,7 @@ export class PooledPlanner {
       const first = pairN;
       for (let i = 0; i < singleN; i++) {
         for (let j = i + 1; j < singleN; j++) {
+          if (this.neitherSharesNorFollows(s, singles[i], singles[j], nowS)) continue;
           const may = mayPair(singles[i], singles[j]);
           if (may < 0) continue;
           const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
@@ -1661,7 +1725,24 @@ export class PooledPlanner {
     for (let k = 0; k < grid.nx * grid.ny; k++) cellCounts[k + 1] += cellCounts[k];
     const fill = grid.fill;
     fill.set(cellCounts.subarray(0, grid.nx * grid.ny));
-    for (let v = 0; v < n; v++) if (cellOf[v] >= 0) grid.cellCar[fill[cellOf[v]]++] = v;
+    const cellCar = grid.cellCar;
+    const carAt = grid.carAt;
+    const carPack = grid.carPack;
+    const carEnd = grid.carEnd;
+    const carX = this.carX;
+    const carY = this.carY;
+    for (let v = 0; v < n; v++) {
+      const cell = cellOf[v];
+      if (cell < 0) continue;
+      const k = fill[cell]++;
+      cellCar[k] = v;
+      carAt[v] = k;
+      carPack[4 * k] = carX[v];
+      carPack[4 * k + 1] = carY[v];
+      carPack[4 * k + 2] = carDivS[v];
+      carPack[4 * k + 3] = carFactor[v];
+      carEnd[k] = carEndNode[v];
+    }
   }
 
   /** Each request's cost of staying unserved this batch (batch's rule; promised requests far above everything). */
