@@ -1,5 +1,8 @@
 // BinaryProgramSolver backed by HiGHS (WASM): loaded once, warmed up once, then every solve is synchronous.
 import highsLoader, { type Highs } from 'highs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '../core/solve/ilp.js';
 import { bySize } from '../core/solve/by-size.js';
 import { splitByLp, type LpRelaxation } from '../core/solve/split-by-fixing.js';
@@ -11,11 +14,13 @@ export class HighsBinarySolver implements BinaryProgramSolver {
   constructor(
     private readonly highs: Highs,
     private readonly options: Record<string, string | number | boolean> = {},
+    /** HiGHS's C functions on the same WASM instance (see NativeHighs); without them, highs-js's model API. */
+    private readonly native?: NativeHighs,
   ) {}
 
   /** The same WASM instance with other HiGHS options (e.g. `{ presolve: 'off' }`). */
   withOptions(options: Record<string, string | number | boolean>): HighsBinarySolver {
-    return new HighsBinarySolver(this.highs, options);
+    return new HighsBinarySolver(this.highs, options, this.native);
   }
 
   /** The program as a HiGHS model: columns in [0, 1], integer when `integer`, else its LP relaxation. */
@@ -45,6 +50,17 @@ export class HighsBinarySolver implements BinaryProgramSolver {
 
   private relaxWith(p: BinaryProgram, options: Record<string, string | number | boolean>): { x: Float64Array; rowDual: Float64Array } | null {
     const h = this.highs;
+    const native = this.native;
+    if (native) {
+      const ptr = native.model(p, false, { output_flag: false, ...options });
+      try {
+        native.run(ptr);
+        if (native.modelStatus(ptr) !== h.constants.modelStatus.optimal) return null;
+        return native.solution(ptr, p.colCount, p.rowCount);
+      } finally {
+        native.destroy(ptr);
+      }
+    }
     const model = this.createModel(p, false);
     try {
       model.options.set({ output_flag: false, ...options });
@@ -63,6 +79,21 @@ export class HighsBinarySolver implements BinaryProgramSolver {
       return { x: new Uint8Array(0), objective: 0 };
     }
     const h = this.highs;
+    const native = this.native;
+    if (native) {
+      // The same calls as below, through HiGHS's C functions (see NativeHighs).
+      const ptr = native.model(p, true, { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, ...this.options });
+      try {
+        if (start) native.setStart(ptr, start);
+        native.run(ptr);
+        const status = native.modelStatus(ptr);
+        if (status === h.constants.modelStatus.infeasible) return null;
+        if (status !== h.constants.modelStatus.optimal) throw new Error(`HiGHS: binary program not solved to optimality (model status ${status})`);
+        return binarySolution(p, native.solution(ptr, p.colCount, p.rowCount).x);
+      } finally {
+        native.destroy(ptr);
+      }
+    }
     const model = this.createModel(p, true);
     try {
       // Exact: no relative gap. Callers give integer costs, so an absolute gap below 1 proves optimality.
@@ -73,18 +104,223 @@ export class HighsBinarySolver implements BinaryProgramSolver {
       const status = model.getModelStatus();
       if (status === h.constants.modelStatus.infeasible) return null;
       if (status !== h.constants.modelStatus.optimal) throw new Error(`HiGHS: binary program not solved to optimality (model status ${status})`);
-      const col = model.getSolution().colValue;
-      const x = new Uint8Array(p.colCount);
-      let objective = 0;
-      for (let j = 0; j < p.colCount; j++) {
-        x[j] = col[j] > 0.5 ? 1 : 0;
-        if (x[j]) objective += p.cost[j];
-      }
-      return { x, objective };
+      return binarySolution(p, model.getSolution().colValue);
     } finally {
       model.dispose();
     }
   }
+}
+
+/** A MIP's column values as 0/1 and the objective summed from p's costs. */
+function binarySolution(p: BinaryProgram, col: ArrayLike<number>): BinaryProgramSolution {
+  const x = new Uint8Array(p.colCount);
+  let objective = 0;
+  for (let j = 0; j < p.colCount; j++) {
+    x[j] = col[j] > 0.5 ? 1 : 0;
+    if (x[j]) objective += p.cost[j];
+  }
+  return { x, objective };
+}
+
+/** The C functions of HiGHS's WASM build that NativeHighs calls (exported by highs-js's Emscripten module as `_Highs_*`). */
+interface HighsCFunctions {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _Highs_create(): number;
+  _Highs_destroy(highs: number): void;
+  _Highs_passModel(...args: number[]): number;
+  _Highs_run(highs: number): number;
+  _Highs_getModelStatus(highs: number): number;
+  _Highs_getSolution(highs: number, colValue: number, colDual: number, rowValue: number, rowDual: number): number;
+  _Highs_setSolution(highs: number, colValue: number, colDual: number, rowValue: number, rowDual: number): number;
+  cwrap(name: string, returnType: string, argTypes: string[]): (...args: (number | string)[]) => number;
+}
+
+/**
+ * The HiGHS calls of highs-js's model API (`createModel(lp)`, `options.set`, `setSolution`, `run`, `getSolution`,
+ * `dispose`), made directly on HiGHS's C functions in the same WASM instance, with the arrays written straight into
+ * its memory. The same C calls with the same values, so the same answers, byte for byte; what is left out is
+ * highs-js's JavaScript around them: it validates every array element by element (building a label string per
+ * element), copies the column starts through a plain Array, and allocates and frees a scratch arena per call — on the
+ * stress day's giant LPs (~12,000 columns, ~3,000 rows) that was ~13 s of the day's 112 s of LP relaxations.
+ * Callers hand in what highs-js would have accepted (BinaryProgram's typed arrays, finite costs).
+ */
+class NativeHighs {
+  private readonly setBool: (highs: number, name: string, value: number) => number;
+  private readonly setInt: (highs: number, name: string, value: number) => number;
+  private readonly setDouble: (highs: number, name: string, value: number) => number;
+  private readonly setString: (highs: number, name: string, value: string) => number;
+
+  constructor(
+    private readonly c: HighsCFunctions,
+    private readonly memory: WasmMemory,
+    private readonly infinity: number,
+  ) {
+    this.setBool = c.cwrap('Highs_setBoolOptionValue', 'number', ['number', 'string', 'number']) as never;
+    this.setInt = c.cwrap('Highs_setIntOptionValue', 'number', ['number', 'string', 'number']) as never;
+    this.setDouble = c.cwrap('Highs_setDoubleOptionValue', 'number', ['number', 'string', 'number']) as never;
+    this.setString = c.cwrap('Highs_setStringOptionValue', 'number', ['number', 'string', 'string']) as never;
+  }
+
+  /**
+   * A new HiGHS instance holding p (columns in [0, 1], integer when `integer`) with `options` set, as highs-js's
+   * createModel(p) then options.set(options) leave it. The caller destroys it.
+   */
+  model(p: BinaryProgram, integer: boolean, options: Readonly<Record<string, string | number | boolean>>): number {
+    const c = this.c;
+    const n = p.colCount;
+    const m = p.rowCount;
+    const nnz = p.colStart[n];
+    // What highs-js's validation would refuse that HiGHS would not (a NaN), with its message.
+    checkNumbers(p.cost, n, 'colCost');
+    checkNumbers(p.rowLower, m, 'rowLower');
+    checkNumbers(p.rowUpper, m, 'rowUpper');
+    checkNumbers(p.value, nnz, 'matrix.values');
+    const highs = c._Highs_create();
+    if (!highs) throw new Error('Highs_create failed');
+    try {
+      // As highs-js's createRawModel: one thread, no parallel.
+      this.setInt(highs, 'threads', 1);
+      this.setString(highs, 'parallel', 'off');
+      // One block: colCost, colLower, colUpper (n), rowLower, rowUpper (m), values (nnz) as doubles; then the starts
+      // (n), indices (nnz) and integrality (n) as 32-bit integers.
+      const doubles = 3 * n + 2 * m + nnz;
+      const ints = n + nnz + (integer ? n : 0);
+      const base = c._malloc(Math.max(1, 8 * doubles + 4 * ints));
+      if (!base) throw new RangeError('Unable to allocate WebAssembly memory');
+      try {
+        const f = new Float64Array(this.memory.buffer, base, doubles);
+        f.set(p.cost, 0);
+        f.fill(0, n, 2 * n);
+        f.fill(1, 2 * n, 3 * n);
+        const inf = this.infinity;
+        for (let i = 0; i < m; i++) {
+          const lo = p.rowLower[i];
+          const up = p.rowUpper[i];
+          f[3 * n + i] = lo === -Infinity ? -inf : lo;
+          f[3 * n + m + i] = up === Infinity ? inf : up;
+        }
+        f.set(p.value.subarray(0, nnz), 3 * n + 2 * m);
+        const intBase = base + 8 * doubles;
+        const k = new Int32Array(this.memory.buffer, intBase, ints);
+        k.set(p.colStart.subarray(0, n), 0);
+        k.set(p.rowIndex.subarray(0, nnz), n);
+        if (integer) k.fill(1, n + nnz, 2 * n + nnz);
+        const at = (i: number): number => base + 8 * i;
+        const status = c._Highs_passModel(
+          highs, n, m, nnz, 0, 1, 1, 1, 0,
+          at(0), at(n), at(2 * n), at(3 * n), at(3 * n + m),
+          intBase, intBase + 4 * n, at(3 * n + 2 * m),
+          0, 0, 0, integer ? intBase + 4 * (n + nnz) : 0,
+        );
+        if (status === -1) throw new Error('HiGHS: passModel failed with HiGHS status -1');
+      } finally {
+        c._free(base);
+      }
+      for (const name of Object.keys(options)) this.setOption(highs, name, options[name]);
+      return highs;
+    } catch (e) {
+      c._Highs_destroy(highs);
+      throw e;
+    }
+  }
+
+  /** As highs-js's options.set for one option. */
+  private setOption(highs: number, name: string, value: string | number | boolean): void {
+    let status: number;
+    if (typeof value === 'boolean') status = this.setBool(highs, name, value ? 1 : 0);
+    else if (typeof value === 'string') status = this.setString(highs, name, value);
+    else if (Number.isSafeInteger(value) && value >= -2147483648 && value <= 2147483647) {
+      status = this.setInt(highs, name, value);
+      if (status === -1) status = this.setDouble(highs, name, value);
+    } else status = this.setDouble(highs, name, value);
+    if (status === -1) throw new Error(`HiGHS: setOptionValue ${name} failed with HiGHS status -1`);
+  }
+
+  /** As highs-js's setSolution({ colValue }) with x's 0/1 values. */
+  setStart(highs: number, start: Uint8Array): void {
+    const c = this.c;
+    const ptr = c._malloc(Math.max(1, 8 * start.length));
+    try {
+      const f = new Float64Array(this.memory.buffer, ptr, start.length);
+      for (let j = 0; j < start.length; j++) f[j] = start[j];
+      c._Highs_setSolution(highs, ptr, 0, 0, 0);
+    } finally {
+      c._free(ptr);
+    }
+  }
+
+  run(highs: number): void {
+    this.c._Highs_run(highs);
+  }
+
+  modelStatus(highs: number): number {
+    return this.c._Highs_getModelStatus(highs);
+  }
+
+  /** The column values and row duals of the last run (copies). */
+  solution(highs: number, n: number, m: number): { x: Float64Array; rowDual: Float64Array } {
+    const c = this.c;
+    const ptr = c._malloc(Math.max(1, 8 * (2 * n + 2 * m)));
+    try {
+      c._Highs_getSolution(highs, ptr, ptr + 8 * n, ptr + 16 * n, ptr + 16 * n + 8 * m);
+      const buf = this.memory.buffer;
+      return { x: new Float64Array(buf, ptr, n).slice(), rowDual: new Float64Array(buf, ptr + 16 * n + 8 * m, m).slice() };
+    } finally {
+      c._free(ptr);
+    }
+  }
+
+  destroy(highs: number): void {
+    this.c._Highs_destroy(highs);
+  }
+}
+
+/** The little of the WebAssembly API loadHighs uses (the project's TypeScript libs do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+  Memory: abstract new (...args: never[]) => WasmMemory;
+}
+
+/** Throws as highs-js's model validation does where one of the first `length` values is NaN. */
+function checkNumbers(values: Float64Array, length: number, label: string): void {
+  for (let i = 0; i < length; i++) if (Number.isNaN(values[i])) throw new Error(`HiGHS: ${label}[${i}] must be a number`);
+}
+
+/**
+ * highs-js loaded with its WASM memory and C functions at hand (NativeHighs), through Emscripten's `instantiateWasm`
+ * hook: the module is compiled from highs-js's own highs.wasm and the instance handed back to its loader. Where any
+ * of that is missing (another build of highs-js), highs-js alone, loaded as usual.
+ */
+async function loadHighs(): Promise<{ highs: Highs; native?: NativeHighs }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(join(dirname(createRequire(import.meta.url).resolve('highs')), 'highs.wasm'));
+  } catch {
+    return { highs: await highsLoader() };
+  }
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  let memory: WasmMemory | undefined;
+  const options = {
+    instantiateWasm(imports: object, receive: (instance: WasmInstance) => void): object {
+      const instance = new wasm.Instance(new wasm.Module(bytes), imports);
+      memory = Object.values(instance.exports).find((e): e is WasmMemory => e instanceof wasm.Memory);
+      receive(instance);
+      return {};
+    },
+  };
+  const highs = await highsLoader(options as Parameters<typeof highsLoader>[0]);
+  const c = highs as unknown as Partial<HighsCFunctions>;
+  const complete = memory && typeof c.cwrap === 'function' && ['_malloc', '_free', '_Highs_create', '_Highs_destroy', '_Highs_passModel', '_Highs_run',
+    '_Highs_getModelStatus', '_Highs_getSolution', '_Highs_setSolution'].every((f) => typeof (c as Record<string, unknown>)[f] === 'function');
+  return { highs, native: complete ? new NativeHighs(c as HighsCFunctions, memory!, highs.infinity) : undefined };
 }
 
 /**
@@ -103,8 +339,8 @@ let shared: Promise<HighsBinarySolver> | undefined;
  * @example const solver = await loadHighsBinarySolver(); pooled({ solver })
  */
 export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
-  shared ??= highsLoader().then((highs) => {
-    const s = new HighsBinarySolver(highs);
+  shared ??= loadHighs().then(({ highs, native }) => {
+    const s = new HighsBinarySolver(highs, {}, native);
     s.solve({
       colCount: 2, rowCount: 1, cost: Float64Array.of(-1, -2), colStart: Int32Array.of(0, 1, 2), rowIndex: Int32Array.of(0, 0),
       value: Float64Array.of(1, 1), rowLower: Float64Array.of(0), rowUpper: Float64Array.of(1),
