@@ -45,18 +45,45 @@ export class HighsBinarySolver implements BinaryProgramSolver {
    */
   relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null {
     if (p.colCount === 0) return null;
-    return this.relaxWith(p, { ...this.options, ...LP_RELAXATION_OPTIONS }) ?? this.relaxWith(p, this.options);
+    return this.relaxWith(p, { ...this.options, ...LP_RELAXATION_OPTIONS }, null) ?? this.relaxWith(p, this.options, null);
   }
 
-  private relaxWith(p: BinaryProgram, options: Record<string, string | number | boolean>): { x: Float64Array; rowDual: Float64Array } | null {
+  /**
+   * The LP relaxation started from `basis` (decision 0032): HiGHS status codes per column and per row (0 at lower, 1
+   * basic, 2 at upper), with exactly rowCount basic. Where HiGHS refuses that basis, or does not report the LP optimal
+   * from it, the cold relax. Also returns the optimal basis (for the next program's start), the simplex iterations, and
+   * whether the start was taken. Without HiGHS's C functions (NativeHighs), always cold and without a basis.
+   */
+  relaxFrom(p: BinaryProgram, basis?: LpBasis): WarmRelaxation | null {
+    if (p.colCount === 0) return null;
+    if (!this.native) {
+      const cold = this.relax(p);
+      return cold && { ...cold, warm: false, iterations: 0 };
+    }
+    const options = { ...this.options, ...LP_RELAXATION_OPTIONS };
+    // HiGHS's setBasis takes a basis without rowCount basic entries but then drops it at run (a cold solve, stated
+    // as warm): such a basis, or one of the wrong length, is refused here.
+    if (basis && basis.colStatus.length === p.colCount && basis.rowStatus.length === p.rowCount && consistent(basis, p.rowCount)) {
+      const warm = this.relaxWith(p, options, basis);
+      if (warm) return { ...warm, iterations: warm.iterations ?? 0, warm: true };
+    }
+    const cold = this.relaxWith(p, options, undefined) ?? this.relaxWith(p, this.options, undefined);
+    return cold && { ...cold, iterations: cold.iterations ?? 0, warm: false };
+  }
+
+  private relaxWith(p: BinaryProgram, options: Record<string, string | number | boolean>, basis: LpBasis | null | undefined): (LpSolution & { basis?: LpBasis; iterations?: number }) | null {
     const h = this.highs;
     const native = this.native;
     if (native) {
       const ptr = native.model(p, false, { output_flag: false, ...options });
       try {
+        // `basis` undefined: a cold solve that also reports its basis; null (relax): a cold solve, x and duals only.
+        if (basis && native.setBasis(ptr, basis) === -1) return null;
         native.run(ptr);
         if (native.modelStatus(ptr) !== h.constants.modelStatus.optimal) return null;
-        return native.solution(ptr, p.colCount, p.rowCount);
+        const sol = native.solution(ptr, p.colCount, p.rowCount);
+        if (basis === null) return sol;
+        return { ...sol, basis: native.basis(ptr, p.colCount, p.rowCount), iterations: native.iterations(ptr) };
       } finally {
         native.destroy(ptr);
       }
@@ -133,6 +160,8 @@ interface HighsCFunctions {
   _Highs_getModelStatus(highs: number): number;
   _Highs_getSolution(highs: number, colValue: number, colDual: number, rowValue: number, rowDual: number): number;
   _Highs_setSolution(highs: number, colValue: number, colDual: number, rowValue: number, rowDual: number): number;
+  _Highs_setBasis(highs: number, colStatus: number, rowStatus: number): number;
+  _Highs_getBasis(highs: number, colStatus: number, rowStatus: number): number;
   cwrap(name: string, returnType: string, argTypes: string[]): (...args: (number | string)[]) => number;
 }
 
@@ -150,6 +179,7 @@ class NativeHighs {
   private readonly setInt: (highs: number, name: string, value: number) => number;
   private readonly setDouble: (highs: number, name: string, value: number) => number;
   private readonly setString: (highs: number, name: string, value: string) => number;
+  private readonly getIntInfo: (highs: number, name: string, out: number) => number;
 
   constructor(
     private readonly c: HighsCFunctions,
@@ -160,6 +190,7 @@ class NativeHighs {
     this.setInt = c.cwrap('Highs_setIntOptionValue', 'number', ['number', 'string', 'number']) as never;
     this.setDouble = c.cwrap('Highs_setDoubleOptionValue', 'number', ['number', 'string', 'number']) as never;
     this.setString = c.cwrap('Highs_setStringOptionValue', 'number', ['number', 'string', 'string']) as never;
+    this.getIntInfo = c.cwrap('Highs_getIntInfoValue', 'number', ['number', 'string', 'number']) as never;
   }
 
   /**
@@ -271,6 +302,47 @@ class NativeHighs {
     }
   }
 
+  /** Highs_setBasis with these statuses: its status (−1 where HiGHS refuses the basis, e.g. not rowCount basic). */
+  setBasis(highs: number, basis: LpBasis): number {
+    const c = this.c;
+    const n = basis.colStatus.length;
+    const m = basis.rowStatus.length;
+    const ptr = c._malloc(Math.max(1, 4 * (n + m)));
+    try {
+      const k = new Int32Array(this.memory.buffer, ptr, n + m);
+      k.set(basis.colStatus, 0);
+      k.set(basis.rowStatus, n);
+      return c._Highs_setBasis(highs, ptr, ptr + 4 * n);
+    } finally {
+      c._free(ptr);
+    }
+  }
+
+  /** The basis of the last run (copies). */
+  basis(highs: number, n: number, m: number): LpBasis {
+    const c = this.c;
+    const ptr = c._malloc(Math.max(1, 4 * (n + m)));
+    try {
+      c._Highs_getBasis(highs, ptr, ptr + 4 * n);
+      const buf = this.memory.buffer;
+      return { colStatus: new Int32Array(buf, ptr, n).slice(), rowStatus: new Int32Array(buf, ptr + 4 * n, m).slice() };
+    } finally {
+      c._free(ptr);
+    }
+  }
+
+  /** The simplex iterations of the last run. */
+  iterations(highs: number): number {
+    const c = this.c;
+    const ptr = c._malloc(8);
+    try {
+      this.getIntInfo(highs, 'simplex_iteration_count', ptr);
+      return new Int32Array(this.memory.buffer, ptr, 1)[0];
+    } finally {
+      c._free(ptr);
+    }
+  }
+
   destroy(highs: number): void {
     this.c._Highs_destroy(highs);
   }
@@ -319,8 +391,161 @@ async function loadHighs(): Promise<{ highs: Highs; native?: NativeHighs }> {
   const highs = await highsLoader(options as Parameters<typeof highsLoader>[0]);
   const c = highs as unknown as Partial<HighsCFunctions>;
   const complete = memory && typeof c.cwrap === 'function' && ['_malloc', '_free', '_Highs_create', '_Highs_destroy', '_Highs_passModel', '_Highs_run',
-    '_Highs_getModelStatus', '_Highs_getSolution', '_Highs_setSolution'].every((f) => typeof (c as Record<string, unknown>)[f] === 'function');
+    '_Highs_getModelStatus', '_Highs_getSolution', '_Highs_setSolution', '_Highs_setBasis', '_Highs_getBasis'].every((f) => typeof (c as Record<string, unknown>)[f] === 'function');
   return { highs, native: complete ? new NativeHighs(c as HighsCFunctions, memory!, highs.infinity) : undefined };
+}
+
+/** A simplex basis in HiGHS's status codes (0 at lower, 1 basic, 2 at upper), per column and per row. */
+export interface LpBasis {
+  colStatus: Int32Array;
+  rowStatus: Int32Array;
+}
+
+interface LpSolution {
+  x: Float64Array;
+  rowDual: Float64Array;
+}
+
+/** relaxFrom's answer: the LP's x and duals, its optimal basis, its simplex iterations and whether it was warm. */
+export interface WarmRelaxation extends LpSolution {
+  basis?: LpBasis;
+  iterations: number;
+  /** whether the given basis was taken (else the LP was solved cold) */
+  warm: boolean;
+}
+
+const BASIS_LOWER = 0;
+const BASIS_BASIC = 1;
+
+/**
+ * The LP relaxations of a sequence of programs with row keys (BinaryProgram.rowKey), each started from the bases of
+ * the programs before it (decision 0032): pooled's giant programs of consecutive batches share most of their cars,
+ * requests and trips, so the last optimal basis is close to the next one's. A known column (by its rows' keys, in its
+ * row order) keeps its last status, a new one starts at its lower bound; a known row keeps its last status, a new one
+ * starts basic; then the count is repaired to exactly rowCount basic (surplus basic columns made nonbasic at lower
+ * from the last column down, then surplus basic rows; missing ones made up by the last nonbasic rows' slacks). HiGHS
+ * refusing that basis, or not reporting the LP optimal from it, means the cold solve (relaxFrom). Programs without
+ * row keys are solved cold and leave the state alone.
+ *
+ * Exact as splitByLp is: the LP is only used for prices and a rounding, any prices give a valid bound, so a warm start
+ * can change which of equal optima is returned, never an optimum. It carries state from one call to the next, so it
+ * must only run on one thread in a deterministic order (decision 0030): the main thread's splitByLp, as giant programs
+ * are never solved on the solver threads.
+ */
+export class WarmStartedLp implements LpRelaxation {
+  /** last status of each row key, with the call that set it: stamp · 4 + status */
+  private readonly rows = new Map<number, number>();
+  /**
+   * the same per column: by its first row's key (its car), a list of its columns' other rows' keys packed (packedRest)
+   * and stamp · 4 + status, in pairs (a car has a few columns: a scan is cheaper than a map keyed by such numbers)
+   */
+  private readonly cols = new Map<number, number[]>();
+  private call = 0;
+  readonly stats = { calls: 0, warm: 0, iterations: 0 };
+
+  constructor(private readonly solver: HighsBinarySolver) {}
+
+  relax(p: BinaryProgram): LpSolution | null {
+    const keys = p.rowKey;
+    if (!keys) return this.solver.relax(p);
+    const basis = this.call > 0 ? consistent(this.startingBasis(p, keys), p.rowCount) : undefined;
+    const r = this.solver.relaxFrom(p, basis);
+    this.stats.calls++;
+    if (!r) return null;
+    if (r.warm) this.stats.warm++;
+    this.stats.iterations += r.iterations;
+    if (r.basis) this.remember(p, keys, r.basis);
+    return r;
+  }
+
+  /** The statuses last seen for p's rows and columns, repaired to rowCount basic. */
+  private startingBasis(p: BinaryProgram, keys: Int32Array): LpBasis {
+    const n = p.colCount;
+    const m = p.rowCount;
+    const colStatus = new Int32Array(n);
+    const rowStatus = new Int32Array(m);
+    let basic = 0;
+    // A car's columns are mostly next to each other: its map is looked up once for them.
+    let first = NaN;
+    let list: number[] | undefined;
+    for (let j = 0; j < n; j++) {
+      const a = p.colStart[j];
+      const rest = packedRest(p, keys, j);
+      let v = -1;
+      if (a < p.colStart[j + 1] && rest === rest) {
+        const k = keys[p.rowIndex[a]];
+        if (k !== first) (first = k), (list = this.cols.get(k));
+        if (list) for (let t = 0; t < list.length; t += 2) if (list[t] === rest) (v = list[t + 1]), (t = list.length);
+      }
+      colStatus[j] = v < 0 ? BASIS_LOWER : v & 3;
+      if (colStatus[j] === BASIS_BASIC) basic++;
+    }
+    for (let i = 0; i < m; i++) {
+      const v = this.rows.get(keys[i]);
+      rowStatus[i] = v === undefined ? BASIS_BASIC : v & 3;
+      if (rowStatus[i] === BASIS_BASIC) basic++;
+    }
+    for (let j = n - 1; j >= 0 && basic > m; j--) if (colStatus[j] === BASIS_BASIC) (colStatus[j] = BASIS_LOWER), basic--;
+    for (let i = m - 1; i >= 0 && basic > m; i--) if (rowStatus[i] === BASIS_BASIC) (rowStatus[i] = BASIS_LOWER), basic--;
+    for (let i = m - 1; i >= 0 && basic < m; i--) if (rowStatus[i] !== BASIS_BASIC) (rowStatus[i] = BASIS_BASIC), basic++;
+    return { colStatus, rowStatus };
+  }
+
+  /** Keeps the optimal basis's statuses by key; forgets keys no program has had for PRUNE_AFTER_CALLS calls. */
+  private remember(p: BinaryProgram, keys: Int32Array, basis: LpBasis): void {
+    const stamp = ++this.call * 4;
+    for (let i = 0; i < keys.length; i++) this.rows.set(keys[i], stamp + basis.rowStatus[i]);
+    // A car's list is replaced by this program's columns of it (a car is in one program of a batch, with all its
+    // columns); a car's columns are mostly next to each other, but need not be.
+    const fresh = new Set<number>();
+    for (let j = 0; j < p.colCount; j++) {
+      const a = p.colStart[j];
+      const rest = packedRest(p, keys, j);
+      if (a === p.colStart[j + 1] || rest !== rest) continue;
+      const k = keys[p.rowIndex[a]];
+      let list = this.cols.get(k);
+      if (!list || !fresh.has(k)) {
+        fresh.add(k);
+        this.cols.set(k, (list = []));
+      }
+      list.push(rest, stamp + basis.colStatus[j]);
+    }
+    if (this.cols.size <= 4 * fresh.size && this.rows.size <= 4 * keys.length) return;
+    const old = (this.call - PRUNE_AFTER_CALLS) * 4;
+    for (const [k, list] of this.cols) if (list[1] < old) this.cols.delete(k);
+    for (const [k, v] of this.rows) if (v < old) this.rows.delete(k);
+  }
+}
+
+/** WarmStartedLp forgets a row or column no program has had for this many LP calls (a few batches' giant programs). */
+const PRUNE_AFTER_CALLS = 16;
+
+/**
+ * Column j's rows after its first, by their keys: each key k (|k| < 2²⁵) as k + 2²⁵ + 1 in 26 bits, at most two of
+ * them (pooled: a trip's one or two requests after its car), so that the first row's key and this number identify the
+ * column. NaN (never stored, never found: the column starts at its lower bound) for a column with more rows or larger keys.
+ */
+function packedRest(p: BinaryProgram, keys: Int32Array, j: number): number {
+  const a = p.colStart[j];
+  const b = p.colStart[j + 1];
+  if (b - a > 3) return NaN;
+  let rest = 0;
+  for (let t = a + 1; t < b; t++) {
+    const k = keys[p.rowIndex[t]];
+    if (k <= -REST_OFFSET || k >= REST_OFFSET) return NaN;
+    rest = rest * 2 * REST_OFFSET + (k + REST_OFFSET + 1);
+  }
+  return rest;
+}
+
+const REST_OFFSET = 2 ** 25;
+
+/** The basis when HiGHS could use it (exactly rowCount basic), else undefined: then a cold solve. */
+function consistent(basis: LpBasis, rowCount: number): LpBasis | undefined {
+  let basic = 0;
+  for (const s of basis.colStatus) if (s === BASIS_BASIC) basic++;
+  for (const s of basis.rowStatus) if (s === BASIS_BASIC) basic++;
+  return basic === rowCount ? basis : undefined;
 }
 
 /**
@@ -365,12 +590,14 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
  */
 export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryProgramSolver> {
   const { highs, chain, parts } = pooledSolverParts(await loadHighsBinarySolver());
-  if (!threads) return bySize(chain, splitByLp(relaxWithHighs(highs), parts), GIANT_PROGRAM_COLUMNS);
+  // One warm-started LP per solver chain, on this thread only (decision 0032): giant programs never go to the workers.
+  const lp = new WarmStartedLp(highs);
+  if (!threads) return bySize(chain, splitByLp(lp, parts), GIANT_PROGRAM_COLUMNS);
   const threadedParts: BinaryProgramSolver = {
     solve: (p, start) => parts.solve(p, start),
     solveMany: (programs, starts) => threads.solveMany(programs, starts, parts, 'parts'),
   };
-  const whole = bySize(chain, splitByLp(relaxWithHighs(highs), threadedParts), GIANT_PROGRAM_COLUMNS);
+  const whole = bySize(chain, splitByLp(lp, threadedParts), GIANT_PROGRAM_COLUMNS);
   // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`: the workers answer those with theirs (not with `parts`, which
   // sends programs of HIGHS_PART_COLUMNS or more to HiGHS alone).
   return {
