@@ -2243,6 +2243,10 @@ export class PooledPlanner {
       }
       colStart[j + 1] = rowIndex.length;
     });
+    // Row identities for the LP's warm start (decision 0032): a car row its vehicle, a request row −1 − r.
+    const rowKey = new Int32Array(rowCount);
+    for (const [v, i] of rowOfCar) rowKey[i] = v;
+    for (const [r, i] of rowOfReq) rowKey[i] = -1 - r;
     return {
       colCount: trips.length,
       rowCount,
@@ -2253,6 +2257,7 @@ export class PooledPlanner {
       rowLower: new Float64Array(rowCount),
       rowUpper: new Float64Array(rowCount).fill(1),
       partitionRows: rowOfCar.size,
+      rowKey,
     };
   }
 

@@ -20,6 +20,13 @@ export interface BinaryProgram {
    * rows). The packing branch and bound then also bounds by each such row's cheapest column.
    */
   partitionRows?: number;
+  /**
+   * Optional row identities, distinct within a program (pooled: a car row is its vehicle v, a request row −1 − its
+   * request): rows of two programs with the same key are the same constraint, a column is known by its rows' keys.
+   * Only for solvers that start one program from an earlier one's answer (the LP warm start of decision 0032); no
+   * answer's optimum depends on it.
+   */
+  rowKey?: Int32Array;
 }
 
 export interface BinaryProgramSolution {
