@@ -8,6 +8,17 @@ import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
 import { hourOf, LegTimes, MsCache } from './pooled-leg-times.js';
 import { makeGrid, Landmarks, type Grid } from './pooled-candidate-index.js';
+import {
+  newTrip,
+  ORDER_BIT,
+  ORDER_BIT_FLIPPED,
+  ORDERS_1,
+  ORDERS_2,
+  ORDERS_ONBOARD,
+  OVERLAP_ORDERS,
+  tripRequests,
+  type Trip,
+} from './pooled-trip.js';
 import type { TunableParameters } from './parameters.js';
 import { solveEach, type BinaryProgram, type BinaryProgramSolver } from '../solve/ilp.js';
 import {
@@ -93,34 +104,6 @@ function dropsRiderOnBoard(s: FleetSnapshot, st: Stop): boolean {
   return st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard;
 }
 
-/**
- * One candidate trip of one car: its new request or two, the stop order it is best in (its codes: see tripCodes) and
- * its cost over the car's plan without them. One object of numbers, no arrays (a batch of the stress day's busiest
- * hour makes ~16,000 trips, kept until its choice is made).
- */
-interface Trip {
-  vehicle: number;
-  /** The new requests: r0, and r1 for a pair (-1: a single). */
-  r0: number;
-  r1: number;
-  /** Index of its stop order in ORDERS_2 (a pair), ORDERS_ONBOARD (a single for a car with a rider) or ORDERS_1. */
-  order: number;
-  /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
-  marginalS: number;
-  /** Predicted pickup time of r0, and of r1 (-1 for a single). */
-  pick0: number;
-  pick1: number;
-}
-
-/** A trip's new requests as a list (r0, then r1 if a pair). */
-function tripRequests(t: Trip): number[] {
-  return t.r1 >= 0 ? [t.r0, t.r1] : [t.r0];
-}
-
-function newTrip(vehicle: number, r0: number, r1: number, order: number, marginalS: number, pick0: number, pick1: number): Trip {
-  return { vehicle, r0, r1, order, marginalS, pick0, pick1 };
-}
-
 /** What a planned batch chose (for tests and benchmarks). */
 export interface BatchOutcome {
   commands: Command[];
@@ -154,21 +137,8 @@ interface CarState {
   stops: readonly Stop[];
 }
 
-const ORDERS_2: readonly (readonly number[])[] = [
-  // indexes into [p1, d1, p2, d2]
-  [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
-];
-const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
 /** The plan of an idle car. */
 const NO_STOPS: readonly Stop[] = Object.freeze([]);
-/** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
-const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
-const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
-/**
- * Bits of the orders of ORDERS_2 with both riders on board at once (the second stop a pickup), in either mask's
- * indexing (swapping the two requests' stops maps this set onto itself).
- */
-const OVERLAP_ORDERS = ORDERS_2.reduce((mask, ord, o) => ((ord[1] & 1) === 0 ? mask | (1 << o) : mask), 0);
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
 /**
@@ -192,10 +162,6 @@ const PAIR_KEEP_BATCHES = 2;
 const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
-const ORDERS_ONBOARD: readonly (readonly number[])[] = [
-  // indexes into [p, d, dOnboard]
-  [0, 1, 2], [0, 2, 1], [2, 0, 1],
-];
 
 /**
  * The planner behind the `pooled` dispatcher, exposed so that tests can compare a batch's choice with brute force.
