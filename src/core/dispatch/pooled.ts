@@ -4,10 +4,21 @@
 //
 // Index conventions: vehicles, requests and nodes as in types.ts. A stop code is request * 2 + (1 for a drop-off).
 import { makePlane, type Plane } from '../network/plane.js';
-import { BoundedSearch } from '../network/bounded-search.js';
-import type { RoadGraph } from '../network/graph.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
+import { hourOf, LegTimes, MsCache } from './pooled-leg-times.js';
+import { makeGrid, Landmarks, type Grid } from './pooled-candidate-index.js';
+import {
+  newTrip,
+  ORDER_BIT,
+  ORDER_BIT_FLIPPED,
+  ORDERS_1,
+  ORDERS_2,
+  ORDERS_ONBOARD,
+  OVERLAP_ORDERS,
+  tripRequests,
+  type Trip,
+} from './pooled-trip.js';
 import type { TunableParameters } from './parameters.js';
 import { solveEach, type BinaryProgram, type BinaryProgramSolver } from '../solve/ilp.js';
 import {
@@ -88,351 +99,9 @@ export function maxDetourS(directS: number, limits: RideLimits = DEFAULT_RIDE_LI
   return Math.max(limits.minDetourS, Math.floor(limits.detourShare * directS));
 }
 
-const hourOf = (departS: number): number => {
-  const h = Math.floor(departS / 3600) % 24;
-  return h < 0 ? h + 24 : h;
-};
-
-/**
- * Leg times exactly as the engine rounds them, cached. With a road graph a leg is roundLegS((ms / 1000) × f) from a
- * cached free-flow ms and the travel times' own hourly factor f (TravelTimes.speedFactor), so free-flow ms from our own
- * Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.
- */
-class LegTimes {
-  readonly factor: Float64Array | null;
-  /** Smallest and largest hourly factor (lower bounds on any leg use the smallest). */
-  readonly minFactor: number;
-  /** Largest hourly factor (Infinity without a road graph). */
-  readonly maxFactor: number;
-  private readonly msCache = new MsCache();
-  private readonly sCache = new Map<number, number>();
-  private readonly n: number;
-
-  constructor(
-    private readonly tt: TravelTimes,
-    graph: RoadGraph | undefined,
-  ) {
-    this.n = tt.nodeCount;
-    // With a road graph, our own searches give free-flow ms and the contract gives the factor that turns them into the
-    // engine's times exactly; without one, every leg is a travel-time query.
-    this.factor = graph ? Float64Array.from({ length: 24 }, (_, h) => tt.speedFactor(h * 3600)) : null;
-    this.maxFactor = this.factor ? Math.max(...this.factor) : Infinity;
-    this.minFactor = this.factor ? Math.min(...this.factor) : 0;
-  }
-
-  /** Forgets the point cache once it grows large (memory stays bounded over a day). */
-  boundCache(): void {
-    if (this.msCache.size > 1_000_000) this.msCache.clear();
-    if (this.sCache.size > 1_000_000) this.sCache.clear();
-  }
-
-  /**
-   * Free-flow ms (fast mode only), from cached point queries. NOTE: the legs between a batch's pair stops came from
-   * one CH many-to-many table per batch until session 19; with legs memoised per trip and the cache kept across
-   * batches (a request waits ~10 batches), point queries for the legs not seen before cost less (SF day, 320 cars:
-   * −1.6 s and −2.3 s CPU in two A/B runs, docs/BENCHMARKS.md).
-   */
-  ms(a: number, b: number): number {
-    const key = a * this.n + b;
-    let ms = this.msCache.get(key);
-    if (ms < 0) {
-      const f = this.factor![0];
-      ms = Math.round((this.tt.timeS(a, b, 0) * 1000) / f);
-      this.msCache.set(key, ms);
-    }
-    return ms;
-  }
-
-  /** The engine's seconds for the leg a → b departing at departS. */
-  legS(a: number, b: number, departS: number): number {
-    if (a === b) return 0;
-    if (this.factor) return roundLegS((this.ms(a, b) / 1000) * this.factor[hourOf(departS)]);
-    const key = (a * this.n + b) * 24 + hourOf(departS);
-    let s = this.sCache.get(key);
-    if (s === undefined) {
-      s = legTimeS(this.tt, a, b, departS);
-      this.sCache.set(key, s);
-    }
-    return s;
-  }
-
-  /** Leg seconds from a free-flow ms known exactly (fast mode). */
-  legFromMs(ms: number, departS: number): number {
-    return ms === 0 ? 0 : roundLegS((ms / 1000) * this.factor![hourOf(departS)]);
-  }
-}
-
-/**
- * Free-flow ms by key (a × nodeCount + b), ≥ 0 (Infinity allowed): open addressing over typed arrays, since a Map of a
- * million number keys costs several hundred ns a lookup in the candidate scan. get returns -1 when absent. (The pair
- * store's slots by pair key use it too: any value ≥ 0 by any key ≥ 0.)
- */
-const NEAR_MASK = (1 << 16) - 1;
-
-
 /** Whether stop st drops off a rider already on board (what prepare counts and car lists, the same test in both). */
 function dropsRiderOnBoard(s: FleetSnapshot, st: Stop): boolean {
   return st.action === 'dropoff' && s.requestStatus[st.request] === RequestStatus.onboard;
-}
-
-class MsCache {
-  size = 0;
-  private mask = (1 << 12) - 1;
-  /** Slot i: key at 2i (-1 empty), ms at 2i + 1 (one cache line per probe). */
-  private slots = new Float64Array(2 << 12).fill(-1);
-  /** Direct-mapped copies of recent hits: key at 2i (-1 empty), ms at 2i + 1. */
-  private readonly near = new Float64Array(2 * (NEAR_MASK + 1)).fill(-1);
-
-  private static slotOf(key: number, mask: number): number {
-    const lo = key % 0x100000000 | 0;
-    const hi = (key / 0x100000000) | 0;
-    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x85ebca77);
-    h ^= h >>> 13;
-    return h & mask;
-  }
-
-  get(key: number): number {
-    // A small direct-mapped table in front (fits a core's cache; a batch asks for a few thousand legs, mostly the last
-    // batch's again), then the large one.
-    const h = MsCache.slotOf(key, 0x7fffffff);
-    const near = this.near;
-    const j = 2 * (h & NEAR_MASK);
-    if (near[j] === key) return near[j + 1];
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const k = slots[2 * i];
-      if (k === key) {
-        near[j] = key;
-        near[j + 1] = slots[2 * i + 1];
-        return near[j + 1];
-      }
-      if (k < 0) return -1;
-    }
-  }
-
-  /** Stores a key known to be absent. */
-  set(key: number, ms: number): void {
-    if (4 * (this.size + 1) > this.slots.length) this.grow();
-    this.put(key, ms);
-    this.size++;
-  }
-
-  /** Keeps the entries whose value v has newValue[v] ≥ 0, with that value (values must be below newValue's length). */
-  remap(newValue: Int32Array): void {
-    const old = this.slots;
-    this.slots = new Float64Array(old.length).fill(-1);
-    this.near.fill(-1);
-    this.size = 0;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i] < 0) continue;
-      const v = newValue[old[i + 1]];
-      if (v < 0) continue;
-      this.put(old[i], v);
-      this.size++;
-    }
-  }
-
-  clear(): void {
-    this.slots.fill(-1);
-    this.near.fill(-1);
-    this.size = 0;
-  }
-
-  private put(key: number, ms: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = MsCache.slotOf(key, 0x7fffffff) & mask;
-    while (slots[2 * i] >= 0) i = (i + 1) & mask;
-    slots[2 * i] = key;
-    slots[2 * i + 1] = ms;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Float64Array(old.length * 2).fill(-1);
-    this.mask = this.slots.length / 2 - 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i] >= 0) this.put(old[i], old[i + 1]);
-  }
-}
-
-/** Open cars bucketed by square cells over the plane (rebuilt every batch). */
-interface Grid {
-  x0: number;
-  y0: number;
-  cellM: number;
-  nx: number;
-  ny: number;
-  /** CSR over cells (nx × ny + 1) into cellCar. */
-  cellFirst: Int32Array;
-  cellCar: Int32Array;
-  fill: Int32Array;
-  carCell: Int32Array;
-  /**
-   * What the candidate scan reads of each car, in cellCar's order (position k: the car cellCar[k]): its divert node's
-   * coordinates, divert time and hourly factor at 4k … 4k + 3 of carPack, the node its leg ends at in carEnd; each
-   * car's position (carAt, valid while open this batch), and the scan that skipped it as a seed (seededAt, by
-   * position). Copied per batch (a pass in car order) so that the scan reads consecutive memory instead of five arrays
-   * at random car indexes per car.
-   */
-  carPack: Float64Array;
-  carEnd: Int32Array;
-  carAt: Int32Array;
-  seededAt: Int32Array;
-  /** Earliest divert time and fastest reach (m per s of travel) over this batch's open cars. */
-  minDivS: number;
-  maxReachMPerS: number;
-}
-
-const GRID_CELL_M = 400;
-
-function makeGrid(plane: Plane, vehicleCount: number): Grid {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (let i = 0; i < plane.x.length; i++) {
-    x0 = Math.min(x0, plane.x[i]);
-    x1 = Math.max(x1, plane.x[i]);
-    y0 = Math.min(y0, plane.y[i]);
-    y1 = Math.max(y1, plane.y[i]);
-  }
-  // At most ~256 cells a side (a larger area gets larger cells).
-  const cellM = Math.max(GRID_CELL_M, (x1 - x0) / 256, (y1 - y0) / 256);
-  const nx = Math.floor((x1 - x0) / cellM) + 1;
-  const ny = Math.floor((y1 - y0) / cellM) + 1;
-  return {
-    x0, y0, cellM, nx, ny,
-    cellFirst: new Int32Array(nx * ny + 1),
-    cellCar: new Int32Array(vehicleCount),
-    fill: new Int32Array(nx * ny),
-    carCell: new Int32Array(vehicleCount),
-    carPack: new Float64Array(4 * vehicleCount),
-    carEnd: new Int32Array(vehicleCount),
-    carAt: new Int32Array(vehicleCount),
-    seededAt: new Int32Array(vehicleCount),
-    minDivS: Infinity,
-    maxReachMPerS: Infinity,
-  };
-}
-
-/** Landmark (ALT) lower bounds on free-flow ms between any two nodes, for pruning candidate cars and pairs. */
-class Landmarks {
-  /** Landmark count. */
-  private readonly k: number;
-  /**
-   * Per node x, 2k values in a row (one or two cache lines per bound instead of 2k scattered reads): ms L_i → x for
-   * i < k, then ms x → L_i.
-   */
-  private readonly table: Float64Array | Float32Array;
-
-  /** Picks `count` landmarks by farthest-point selection (deterministic) and stores their full tables. */
-  constructor(g: RoadGraph, count: number) {
-    const n = g.nodeCount;
-    const k = n === 0 ? 0 : count;
-    this.k = k;
-    if (n === 0) {
-      this.table = new Float64Array(0);
-      return;
-    }
-    const table = new Float64Array(n * 2 * k);
-    const search = new BoundedSearch(g);
-    const minTo = new Float64Array(n).fill(Infinity);
-    let next = 0;
-    for (let i = 0; i < count; i++) {
-      search.start(next, 'forward');
-      search.settleAll();
-      const from = search.distancesMs();
-      search.start(next, 'reverse');
-      search.settleAll();
-      const to = search.distancesMs();
-      for (let x = 0; x < n; x++) {
-        table[x * 2 * k + i] = from[x];
-        table[x * 2 * k + k + i] = to[x];
-      }
-      let best = -1;
-      for (let x = 0; x < n; x++) {
-        const d = Math.min(minTo[x], Number.isFinite(from[x]) ? from[x] : 0);
-        minTo[x] = d;
-        if (best < 0 || d > minTo[best]) best = x;
-      }
-      next = best;
-    }
-    // Whole ms below 2^24 are exact in 32 bits: half the memory per node row, and the same bounds.
-    let exact32 = true;
-    for (let j = 0; j < table.length && exact32; j++) exact32 = table[j] === Infinity || (table[j] < 2 ** 24 && Number.isInteger(table[j]));
-    this.table = exact32 ? Float32Array.from(table) : table;
-  }
-
-  /** Values per node row (2 × landmarks). */
-  get rowLength(): number {
-    return 2 * this.k;
-  }
-
-  /** Copies node x's row to out[at…]. */
-  copyRow(x: number, out: Float64Array, at: number): void {
-    const k2 = 2 * this.k;
-    for (let i = 0; i < k2; i++) out[at + i] = this.table[x * k2 + i];
-  }
-
-  /** lowerBoundMs(a, b) from copies of the two rows (the same arithmetic, so the same bound). */
-  static lowerBoundFromRows(k: number, rows: Float64Array, ra: number, rb: number): number {
-    let lb = 0;
-    for (let i = 0; i < k; i++) {
-      const d1 = rows[rb + i] - rows[ra + i];
-      const d2 = rows[ra + k + i] - rows[rb + k + i];
-      if (d1 > lb && d1 !== Infinity) lb = d1;
-      if (d2 > lb && d2 !== Infinity) lb = d2;
-    }
-    return lb;
-  }
-
-  /** A lower bound on the free-flow ms a → b (0 without landmarks). */
-  lowerBoundMs(a: number, b: number): number {
-    const k = this.k;
-    const tab = this.table;
-    const ra = a * 2 * k;
-    const rb = b * 2 * k;
-    let lb = 0;
-    for (let i = 0; i < k; i++) {
-      const d1 = tab[rb + i] - tab[ra + i];
-      const d2 = tab[ra + k + i] - tab[rb + k + i];
-      // NaN (∞ − ∞) fails the comparison; +∞ (one side unreachable) is no bound.
-      if (d1 > lb && d1 !== Infinity) lb = d1;
-      if (d2 > lb && d2 !== Infinity) lb = d2;
-    }
-    return lb;
-  }
-}
-
-/**
- * One candidate trip of one car: its new request or two, the stop order it is best in (its codes: see tripCodes) and
- * its cost over the car's plan without them. One object of numbers, no arrays (a batch of the stress day's busiest
- * hour makes ~16,000 trips, kept until its choice is made).
- */
-interface Trip {
-  vehicle: number;
-  /** The new requests: r0, and r1 for a pair (-1: a single). */
-  r0: number;
-  r1: number;
-  /** Index of its stop order in ORDERS_2 (a pair), ORDERS_ONBOARD (a single for a car with a rider) or ORDERS_1. */
-  order: number;
-  /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
-  marginalS: number;
-  /** Predicted pickup time of r0, and of r1 (-1 for a single). */
-  pick0: number;
-  pick1: number;
-}
-
-/** A trip's new requests as a list (r0, then r1 if a pair). */
-function tripRequests(t: Trip): number[] {
-  return t.r1 >= 0 ? [t.r0, t.r1] : [t.r0];
-}
-
-function newTrip(vehicle: number, r0: number, r1: number, order: number, marginalS: number, pick0: number, pick1: number): Trip {
-  return { vehicle, r0, r1, order, marginalS, pick0, pick1 };
 }
 
 /** What a planned batch chose (for tests and benchmarks). */
@@ -468,21 +137,8 @@ interface CarState {
   stops: readonly Stop[];
 }
 
-const ORDERS_2: readonly (readonly number[])[] = [
-  // indexes into [p1, d1, p2, d2]
-  [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 2, 3], [2, 0, 1, 3], [2, 0, 3, 1], [2, 3, 0, 1],
-];
-const ORDERS_1: readonly (readonly number[])[] = [[0, 1]];
 /** The plan of an idle car. */
 const NO_STOPS: readonly Stop[] = Object.freeze([]);
-/** Bit of each order of ORDERS_2 in mayPair's mask: the same order, or, with the two requests' stops swapped (stop i ↔ i ^ 2), the order it becomes. */
-const ORDER_BIT = ORDERS_2.map((_, o) => 1 << o);
-const ORDER_BIT_FLIPPED = ORDERS_2.map((ord) => 1 << ORDERS_2.findIndex((other) => other.every((k, i) => k === (ord[i] ^ 2))));
-/**
- * Bits of the orders of ORDERS_2 with both riders on board at once (the second stop a pickup), in either mask's
- * indexing (swapping the two requests' stops maps this set onto itself).
- */
-const OVERLAP_ORDERS = ORDERS_2.reduce((mask, ord, o) => ((ord[1] & 1) === 0 ? mask | (1 << o) : mask), 0);
 /** Numbers per pair candidate in PooledPlanner.plan (requests, first-leg ms, their bounds, pair store slot × 64 + orders). */
 const PAIR_FIELDS = 7;
 /**
@@ -506,10 +162,6 @@ const PAIR_KEEP_BATCHES = 2;
 const PAIR_KEY = 2 ** 26;
 /** Nodes of one trip for its leg memo: the car's divert node and up to four stops. */
 const TRIP_NODES = 5;
-const ORDERS_ONBOARD: readonly (readonly number[])[] = [
-  // indexes into [p, d, dOnboard]
-  [0, 1, 2], [0, 2, 1], [2, 0, 1],
-];
 
 /**
  * The planner behind the `pooled` dispatcher, exposed so that tests can compare a batch's choice with brute force.
