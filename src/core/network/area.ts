@@ -2,7 +2,6 @@
 // GeoJSON holds them), and the road graph restricted to the area and away from avoided nodes. Routing on the
 // restricted graph cannot leave the area at any cost: it is an exact restriction, not a penalty.
 import { haversineM } from '../geo.js';
-import type { PlacedTrip } from '../demand/placed-trip.js';
 import { edgeTails, GraphBuilder, type NetworkMeta, type RoadGraph } from './graph.js';
 import type { TravelTimes } from './travel-times.js';
 
@@ -370,7 +369,7 @@ const medianOf = (xs: Float64Array): number => {
  * @example avoidanceCost(scenario.requests, restricted.travelTimes, areaOnly.travelTimes, nodeWithout).medianIncreasePct
  */
 export function avoidanceCost(
-  trips: readonly Pick<PlacedTrip, 'requestS' | 'pickupNode' | 'dropoffNode'>[],
+  trips: readonly { readonly requestS: number; readonly pickupNode: number; readonly dropoffNode: number }[],
   withAvoid: TravelTimes,
   withoutAvoid: TravelTimes,
   nodeWithout: Int32Array,
