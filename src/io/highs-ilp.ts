@@ -63,7 +63,7 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     const options = { ...this.options, ...LP_RELAXATION_OPTIONS };
     // HiGHS's setBasis takes a basis without rowCount basic entries but then drops it at run (a cold solve, stated
     // as warm): such a basis, or one of the wrong length, is refused here.
-    if (basis && basis.colStatus.length === p.colCount && basis.rowStatus.length === p.rowCount && consistent(basis, p.rowCount)) {
+    if (basis && basis.colStatus.length === p.colCount && basis.rowStatus.length === p.rowCount && basicCount(basis) === p.rowCount) {
       const warm = this.relaxWith(p, options, basis);
       if (warm) return { ...warm, iterations: warm.iterations ?? 0, warm: true };
     }
@@ -448,18 +448,22 @@ export class WarmStartedLp implements LpRelaxation {
   relax(p: BinaryProgram): LpSolution | null {
     const keys = p.rowKey;
     if (!keys) return this.solver.relax(p);
-    const basis = this.call > 0 ? consistent(this.startingBasis(p, keys), p.rowCount) : undefined;
+    // Each column's key (packedRest), found once for both the start and what is remembered.
+    const rests = new Float64Array(p.colCount);
+    for (let j = 0; j < p.colCount; j++) rests[j] = packedRest(p, keys, j);
+    // startingBasis always has rowCount basic; relaxFrom checks it before HiGHS sees it.
+    const basis = this.call > 0 ? this.startingBasis(p, keys, rests) : undefined;
     const r = this.solver.relaxFrom(p, basis);
     this.stats.calls++;
     if (!r) return null;
     if (r.warm) this.stats.warm++;
     this.stats.iterations += r.iterations;
-    if (r.basis) this.remember(p, keys, r.basis);
+    if (r.basis) this.remember(p, keys, rests, r.basis);
     return r;
   }
 
-  /** The statuses last seen for p's rows and columns, repaired to rowCount basic. */
-  private startingBasis(p: BinaryProgram, keys: Int32Array): LpBasis {
+  /** The statuses last seen for p's rows and columns (column j's key `rests[j]`), repaired to rowCount basic. */
+  private startingBasis(p: BinaryProgram, keys: Int32Array, rests: Float64Array): LpBasis {
     const n = p.colCount;
     const m = p.rowCount;
     const colStatus = new Int32Array(n);
@@ -470,7 +474,7 @@ export class WarmStartedLp implements LpRelaxation {
     let list: number[] | undefined;
     for (let j = 0; j < n; j++) {
       const a = p.colStart[j];
-      const rest = packedRest(p, keys, j);
+      const rest = rests[j];
       let v = -1;
       if (a < p.colStart[j + 1] && rest === rest) {
         const k = keys[p.rowIndex[a]];
@@ -492,7 +496,7 @@ export class WarmStartedLp implements LpRelaxation {
   }
 
   /** Keeps the optimal basis's statuses by key; forgets keys no program has had for PRUNE_AFTER_CALLS calls. */
-  private remember(p: BinaryProgram, keys: Int32Array, basis: LpBasis): void {
+  private remember(p: BinaryProgram, keys: Int32Array, rests: Float64Array, basis: LpBasis): void {
     const stamp = ++this.call * 4;
     for (let i = 0; i < keys.length; i++) this.rows.set(keys[i], stamp + basis.rowStatus[i]);
     // A car's list is replaced by this program's columns of it (a car is in one program of a batch, with all its
@@ -500,7 +504,7 @@ export class WarmStartedLp implements LpRelaxation {
     const fresh = new Set<number>();
     for (let j = 0; j < p.colCount; j++) {
       const a = p.colStart[j];
-      const rest = packedRest(p, keys, j);
+      const rest = rests[j];
       if (a === p.colStart[j + 1] || rest !== rest) continue;
       const k = keys[p.rowIndex[a]];
       let list = this.cols.get(k);
@@ -540,12 +544,12 @@ function packedRest(p: BinaryProgram, keys: Int32Array, j: number): number {
 
 const REST_OFFSET = 2 ** 25;
 
-/** The basis when HiGHS could use it (exactly rowCount basic), else undefined: then a cold solve. */
-function consistent(basis: LpBasis, rowCount: number): LpBasis | undefined {
+/** Basic entries of a basis, columns and rows: HiGHS can use it only with exactly rowCount. */
+function basicCount(basis: LpBasis): number {
   let basic = 0;
   for (const s of basis.colStatus) if (s === BASIS_BASIC) basic++;
   for (const s of basis.rowStatus) if (s === BASIS_BASIC) basic++;
-  return basic === rowCount ? basis : undefined;
+  return basic;
 }
 
 /**
