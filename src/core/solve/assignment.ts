@@ -337,12 +337,12 @@ export class AssignmentSolver {
       const c = col[e];
       const reduced = cost[e] - v[c];
       if (reduced < u) {
-        for (let q = 0; q < queued; q++) closedMark[queue[q]] = 0;
+        this.unmarkClosed(queued);
         return false;
       }
       if (reduced === u && closedMark[c] !== closedStamp) {
         if (colLoad[c] < capacity[c]) {
-          for (let q = 0; q < queued; q++) closedMark[queue[q]] = 0;
+          this.unmarkClosed(queued);
           return false;
         }
         closedMark[c] = closedStamp;
@@ -355,8 +355,7 @@ export class AssignmentSolver {
     this.classBase[k0] = -u;
     const walked = this.walkClosed(queued, stamp, closedStamp, p);
     if (walked < 0) {
-      // (0 is never a stamp in use.)
-      for (let q = 0; q < -walked - 1; q++) closedMark[queue[q]] = 0;
+      this.unmarkClosed(-walked - 1);
       return false;
     }
     if (!trusted) {
@@ -365,6 +364,12 @@ export class AssignmentSolver {
       this.closedU = u;
     }
     return true;
+  }
+
+  /** Takes back the closed-set marks of a walk that failed: the first `count` columns it queued (0 is never a stamp in use). */
+  private unmarkClosed(count: number): void {
+    const queue = this.labelled;
+    for (let q = 0; q < count; q++) this.closedMark[queue[q]] = 0;
   }
 
   /**
