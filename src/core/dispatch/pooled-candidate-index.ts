@@ -119,24 +119,6 @@ export class Landmarks {
     return 2 * this.k;
   }
 
-  /** Copies node x's row to out[at…]. */
-  copyRow(x: number, out: Float64Array, at: number): void {
-    const k2 = 2 * this.k;
-    for (let i = 0; i < k2; i++) out[at + i] = this.table[x * k2 + i];
-  }
-
-  /** lowerBoundMs(a, b) from copies of the two rows (the same arithmetic, so the same bound). */
-  static lowerBoundFromRows(k: number, rows: Float64Array, ra: number, rb: number): number {
-    let lb = 0;
-    for (let i = 0; i < k; i++) {
-      const d1 = rows[rb + i] - rows[ra + i];
-      const d2 = rows[ra + k + i] - rows[rb + k + i];
-      if (d1 > lb && d1 !== Infinity) lb = d1;
-      if (d2 > lb && d2 !== Infinity) lb = d2;
-    }
-    return lb;
-  }
-
   /** A lower bound on the free-flow ms a → b (0 without landmarks). */
   lowerBoundMs(a: number, b: number): number {
     const k = this.k;

@@ -11,6 +11,13 @@ export const hourOf = (departS: number): number => {
 };
 
 /**
+ * The first second of departS's hour (hourOf's floor × 3600). Every time in [hourStartS, hourStartS + 3599] has
+ * departS's hourOf: division rounds monotonically, start / 3600 is exact, and (start + 3599) / 3600 is too far below
+ * the next whole number to round up to it. So a factor looked up once serves that whole range.
+ */
+export const hourStartS = (departS: number): number => Math.floor(departS / 3600) * 3600;
+
+/**
  * Leg times exactly as the engine rounds them, cached. With a road graph a leg is roundLegS((ms / 1000) × f) from a
  * cached free-flow ms and the travel times' own hourly factor f (TravelTimes.speedFactor), so free-flow ms from our own
  * Dijkstra searches can be used directly. Otherwise every leg is a cached travel-time query per hour.

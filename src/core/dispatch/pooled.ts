@@ -6,7 +6,7 @@
 import { makePlane, type Plane } from '../network/plane.js';
 import type { TravelTimes } from '../network/travel-times.js';
 import { AssignmentSolver } from '../solve/assignment.js';
-import { hourOf, LegTimes, MsCache } from './pooled-leg-times.js';
+import { hourOf, hourStartS, LegTimes, MsCache } from './pooled-leg-times.js';
 import { makeGrid, Landmarks, type Grid } from './pooled-candidate-index.js';
 import {
   newTrip,
@@ -129,6 +129,8 @@ interface CarState {
   load: number;
   /** Requests on board (drop-off codes kept in current plan order). */
   onboard: number[];
+  /** onboard's length (read per trip evaluated: a field here, where the list is one more object to load). */
+  riders: number;
   /** Of them, those that do not accept sharing. */
   solo: number;
   /** May take new requests. */
@@ -204,8 +206,9 @@ export class PooledPlanner {
   private cars: CarState[] = [];
   /** Cost of each car's plan without new requests (see baseOf), reused between batches. */
   private baseS = new Float64Array(0);
-  /** This batch's cars whose plan holds more than their riders' drop-offs (ascending; see prepare). */
-  private planned: number[] = [];
+  /** This batch's cars whose plan holds more than their riders' drop-offs (ascending; see prepare): planned[0 … plannedN). */
+  private planned = new Int32Array(0);
+  private plannedN = 0;
   /** Free-flow ms of each request's direct ride (-1 unknown), fast mode. */
   private directMs = new Float64Array(0);
   /** Scratch of evalStops: the new pickups of the last evaluation. */
@@ -265,6 +268,8 @@ export class PooledPlanner {
   private carOpen = new Uint8Array(0);
   /** Batch number at which cars[v] was last filled (filled on first use: see car). */
   private carFilled = new Int32Array(0);
+  /** 1 where the car's CarState.onboard may hold riders (see car). */
+  private carOnboardSet = new Uint8Array(0);
   /**
    * Per car, what prepare derived from its plan and when: the plan version it was derived at (NaN: none), its on-board
    * riders, its number of stops, and 1 if every on-board rider's pickup time is known; the fleet's plan versions.
@@ -277,13 +282,11 @@ export class PooledPlanner {
   private batchNo = 0;
   /** The snapshot of the batch being planned (for car). */
   private snap: FleetSnapshot | null = null;
-  /** The node each open car's landmark row, coordinates and grid cell were taken at (-1 none yet). */
+  /** The node each open car's coordinates and grid cell were taken at (-1 none yet). */
   private carRowNode = new Int32Array(0);
   /** Hourly factor at each open car's divert time (fast mode). */
   private carFactor = new Float64Array(0);
   private carX = new Float64Array(0);
-  /** Landmark row of each open car's divert node (vehicleCount rows, then one for the pickup being scanned). */
-  private carLm = new Float64Array(0);
   private carY = new Float64Array(0);
   /**
    * Scratch of plan, typed and kept across batches (grown by doubling; plain arrays emptied and refilled every batch
@@ -303,6 +306,8 @@ export class PooledPlanner {
   private singlesR = new Int32Array(1024);
   private singlesMs = new Float64Array(1024);
   private singlesLowMs = new Float64Array(1024);
+  /** firstArrivalLower of each of one car's singles (see singleArrivalLower). */
+  private singlesArriveLow = new Float64Array(1024);
   private pairCand = new Float64Array(PAIR_FIELDS * 1024);
   private readonly pairCars: number[] = [];
   private readonly pairEnd: number[] = [];
@@ -316,8 +321,13 @@ export class PooledPlanner {
   private endingFirst = new Int32Array(0);
   private endingLast = new Int32Array(0);
   private endingNext = new Int32Array(0);
-  /** The nodes with a list this batch (their lists are emptied at the next). */
-  private endingUsed: number[] = [];
+  /**
+   * The nodes with a list this batch (their lists are emptied at the next): endingUsed[0 … endingUsedN). Typed and
+   * kept, as the plain array's `length = 0` dropped its backing store and every batch grew a new one (an allocation
+   * source of the stress day's busy hours).
+   */
+  private endingUsed = new Int32Array(0);
+  private endingUsedN = 0;
   /** Grid cell of each open car's divert node (valid while carRowNode holds that node). */
   private carCellNow = new Int32Array(0);
 
@@ -439,7 +449,7 @@ export class PooledPlanner {
     let node = -1;
     let prevIdx = -1;
     let load = car.load;
-    let aboard = car.onboard.length;
+    let aboard = car.riders;
     let solo = car.solo;
     let cost = 0;
     for (let i = 0; i < count; i++) {
@@ -501,7 +511,7 @@ export class PooledPlanner {
     const n = s.vehicleCount;
     // Car states are reused between batches (nothing keeps one past its batch).
     if (this.cars.length !== n) {
-      this.cars = Array.from({ length: n }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], solo: 0, open: false, stops: [] }));
+      this.cars = Array.from({ length: n }, (): CarState => ({ divS: 0, divNode: 0, endS: 0, endNode: 0, load: 0, onboard: [], riders: 0, solo: 0, open: false, stops: [] }));
       this.baseS = new Float64Array(n);
       this.carDivS = new Float64Array(n);
       this.carDivAt = new Int32Array(n);
@@ -509,6 +519,7 @@ export class PooledPlanner {
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
+      this.carOnboardSet = new Uint8Array(n);
       this.carPlanSeen = new Float64Array(n);
       this.carOnboardN = new Int32Array(n);
       this.carPlanLen = new Int32Array(n);
@@ -523,8 +534,9 @@ export class PooledPlanner {
     this.snap = s;
     ++this.batchNo;
     const baseS = this.baseS;
+    if (this.planned.length !== n) this.planned = new Int32Array(n);
     const planned = this.planned;
-    planned.length = 0;
+    let plannedN = 0;
     const status = s.vehicleStatus;
     const carDivS = this.carDivS;
     const carDivAt = this.carDivAt;
@@ -569,13 +581,14 @@ export class PooledPlanner {
       }
       const onboardN = carOnboardN[v];
       // A plan with stops other than on-board riders' drop-offs: realised (or cleared) after the choice.
-      if (onboardN !== carPlanLen[v]) planned.push(v);
+      if (onboardN !== carPlanLen[v]) planned[plannedN++] = v;
       // A full car stays open: it may still drop its rider off and then pick someone up (seats are checked per stop).
       // A charging car takes no work (see takesWork).
       carOpen[v] = carKnown[v] === 1 && onboardN < MAX_REQUESTS_PER_CAR && takesWork(status[v]) ? 1 : 0;
       // Computed on first use (see baseOf): most cars with riders get no candidate, and each costs a routing query.
       baseS[v] = onboardN === 0 ? 0 : NaN;
     }
+    this.plannedN = plannedN;
     const requests: number[] = [];
     const mustServe = new Set<number>();
     for (const r of s.openRequests()) {
@@ -594,7 +607,12 @@ export class PooledPlanner {
       this.carFilled[v] = this.batchNo;
       const s = this.snap!;
       const onboard = c.onboard;
-      if (onboard.length !== 0) onboard.length = 0;
+      // The list is emptied only if it was filled (the flag is at hand; the list is one more object to load per car).
+      if (this.carOnboardSet[v] === 1) {
+        onboard.length = 0;
+        this.carOnboardSet[v] = 0;
+      }
+      let riders = 0;
       c.solo = 0;
       c.load = s.vehicleLoad[v];
       // An idle car has no plan (see prepare).
@@ -607,10 +625,13 @@ export class PooledPlanner {
           const st = stops[i];
           if (dropsRiderOnBoard(s, st)) {
             onboard.push(st.request);
+            riders++;
+            this.carOnboardSet[v] = 1;
             if (!s.requestAcceptsSharing[st.request]) c.solo++;
           }
         }
       }
+      c.riders = riders;
       c.divS = this.carDivS[v];
       c.divNode = this.carDivAt[v];
       c.endS = this.carEndS[v];
@@ -643,12 +664,10 @@ export class PooledPlanner {
       const carDivAt = this.carDivAt;
       const carEndNode = this.carEndNode;
       const carFactor = this.carFactor;
-      // The pickup's landmark row goes after the cars' rows (copied per batch, read in cell order: no cache misses).
-      const carLm = this.carLm;
-      const lmRow = landmarks.rowLength;
-      const lmK = lmRow / 2;
-      const pRow = s.vehicleCount * lmRow;
-      landmarks.copyRow(p, carLm, pRow);
+      // Landmark bounds read the table's rows of the car's divert node and of the pickup (the pickup's stays in cache).
+      // NOTE: until session 26 each open car's row was copied per batch into a Float64 array by car (when its divert
+      // node moved): two cache lines per car to read where the table's Float32 row is one, and the copy itself was a
+      // quarter of indexCars. The values are the same (Float32 holds whole ms below 2^24 exactly), so the same bounds.
       // The cars that were this request's candidates in the last batch it was planned in go first (most still are):
       // the maxCars-th arrival is low from the start, and the scan's bounds cut more cars. The scan skips them. Offers
       // are kept by (arrival, car) whatever their order, so the result is the same.
@@ -667,7 +686,7 @@ export class PooledPlanner {
           const divS = carDivS[v];
           // A car still at the divert node it had then: its leg to the pickup and the bound on it are the same.
           const same = this.seedNode[i] === carDivAt[v];
-          const lowMs = same ? this.seedLowMs[i] : Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
+          const lowMs = same ? this.seedLowMs[i] : landmarks.lowerBoundMs(carDivAt[v], p);
           const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * carFactor[v]));
           if (low > deadline || low > this.kthS) continue;
           const ms = same ? this.seedMs[i] : legs.ms(carDivAt[v], p);
@@ -763,7 +782,7 @@ export class PooledPlanner {
               if (line > limit) continue;
               const v = cellCar[k];
               // As legs.legFromMs(ms, divS), with the car's hourly factor looked up once per batch.
-              const lowMs = Landmarks.lowerBoundFromRows(lmK, carLm, v * lmRow, pRow);
+              const lowMs = landmarks.lowerBoundMs(carDivAt[v], p);
               const low = divS + (lowMs === 0 ? 0 : roundLegS((lowMs / 1000) * f));
               if (low > limit) continue;
               const ms = legs.ms(carDivAt[v], p);
@@ -817,6 +836,7 @@ export class PooledPlanner {
     this.singlesR = new Int32Array(size);
     this.singlesMs = new Float64Array(size);
     this.singlesLowMs = new Float64Array(size);
+    this.singlesArriveLow = new Float64Array(size);
   }
 
   /** Keeps request r's candidate cars (topV) for its next batch (see candidateCars). */
@@ -1030,7 +1050,7 @@ export class PooledPlanner {
    * by that evaluation too, and the pair with no order left is not a trip. Tested only where the latest times are kept
    * (whole seconds; see mayPair) and the arrivals are whole seconds.
    */
-  private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, firstLowMsA: number, firstLowMsB: number, pairAt: number): number {
+  private carPairOrders(s: FleetSnapshot, car: CarState, a: number, b: number, i: number, j: number, pairAt: number): number {
     let mask = pairAt & 63;
     // Most of the stress day's pairs cannot ride at once (a request that does not share): those orders are left out
     // here and not evaluated at all, with the same trips (see overlapBarred).
@@ -1043,9 +1063,11 @@ export class PooledPlanner {
     const at = (pairAt >> 6) * PAIR_DATA;
     const fromS = data[at + PAIR_FROM_S];
     if (fromS !== fromS) return pairBase + mask;
+    const arriveA = this.singleArrivalLower(s, car, i);
+    const arriveB = this.singleArrivalLower(s, car, j);
     const lo = a < b;
-    const arriveLo = this.firstArrivalLower(s, car, lo ? a : b, lo ? firstLowMsA : firstLowMsB);
-    const arriveHi = this.firstArrivalLower(s, car, lo ? b : a, lo ? firstLowMsB : firstLowMsA);
+    const arriveLo = lo ? arriveA : arriveB;
+    const arriveHi = lo ? arriveB : arriveA;
     if (!Number.isInteger(arriveLo) || !Number.isInteger(arriveHi)) return pairBase + mask;
     let kept = 0;
     for (let o = 0; o < ORDERS_2.length; o++) {
@@ -1077,6 +1099,16 @@ export class PooledPlanner {
     const pd = s.pickupDwellS;
     const dd = s.dropoffDwellS;
     return nowS + pd + this.directLower(s, a) + dd > this.deadlineS(s, b) && nowS + pd + this.directLower(s, b) + dd > this.deadlineS(s, a);
+  }
+
+  /**
+   * firstArrivalLower of the car's i-th single (singlesR, singlesLowMs), found once per car and single (NaN in
+   * singlesArriveLow: not yet; plan resets it per car) rather than once per pair it is in.
+   */
+  private singleArrivalLower(s: FleetSnapshot, car: CarState, i: number): number {
+    let arriveS = this.singlesArriveLow[i];
+    if (arriveS !== arriveS) this.singlesArriveLow[i] = arriveS = this.firstArrivalLower(s, car, this.singlesR[i], this.singlesLowMs[i]);
+    return arriveS;
   }
 
   /**
@@ -1194,14 +1226,15 @@ export class PooledPlanner {
         }
       }
       from = to;
-      if (car.onboard.length > 0) continue;
+      if (car.riders > 0) continue;
       const first = pairN;
+      if (singleN > 1) this.singlesArriveLow.fill(NaN, 0, singleN);
       for (let i = 0; i < singleN; i++) {
         for (let j = i + 1; j < singleN; j++) {
           if (this.neitherSharesNorFollows(s, singles[i], singles[j], nowS)) continue;
           const may = mayPair(singles[i], singles[j]);
           if (may < 0) continue;
-          const at = this.carPairOrders(s, car, singles[i], singles[j], singlesLowMs[i], singlesLowMs[j], may);
+          const at = this.carPairOrders(s, car, singles[i], singles[j], i, j, may);
           if (at < 0) continue;
           if (pairN + PAIR_FIELDS > this.pairCand.length) {
             const grown = new Float64Array(2 * this.pairCand.length);
@@ -1275,7 +1308,7 @@ export class PooledPlanner {
     // Cars with a chosen trip first, so that a request moving between cars goes straight to its new car. The others
     // keep their plan unless it holds more than their riders' drop-offs (prepare listed those): in vehicle order.
     const clearing: Command[] = [];
-    const touched = mergeAscending(new Int32Array(newPlan.keys()).sort(), this.planned);
+    const touched = mergeAscending(new Int32Array(newPlan.keys()).sort(), this.planned.subarray(0, this.plannedN));
     for (const v of touched) {
       const car = this.car(v);
       const current = car.stops;
@@ -1293,13 +1326,13 @@ export class PooledPlanner {
 
   /**
    * Indexes this batch's open cars by grid cell of their divert node, and by the end of their current leg. A car's
-   * cell, coordinates and landmark row are kept from the last batch while its divert node stays (an idle car's does),
+   * cell and coordinates are kept from the last batch while its divert node stays (an idle car's does),
    * so a large, mostly idle fleet costs a few array reads per car here.
    */
   private indexCars(s: FleetSnapshot): void {
     const endingFirst = this.endingFirst;
-    for (const node of this.endingUsed) endingFirst[node] = -1;
-    this.endingUsed.length = 0;
+    for (let i = 0; i < this.endingUsedN; i++) endingFirst[this.endingUsed[i]] = -1;
+    this.endingUsedN = 0;
     const landmarks = this.landmarks;
     const grid = this.grid;
     if (!landmarks || !grid) return;
@@ -1307,7 +1340,13 @@ export class PooledPlanner {
       this.endingFirst = new Int32Array(s.travelTimes.nodeCount).fill(-1);
       this.endingLast = new Int32Array(s.travelTimes.nodeCount).fill(-1);
     }
-    if (this.endingNext.length !== s.vehicleCount) this.endingNext = new Int32Array(s.vehicleCount);
+    if (this.endingNext.length !== s.vehicleCount) {
+      this.endingNext = new Int32Array(s.vehicleCount);
+      // At most one node per open car.
+      this.endingUsed = new Int32Array(s.vehicleCount);
+    }
+    const endingUsed = this.endingUsed;
+    let endingUsedN = 0;
     const endingLast = this.endingLast;
     const endingNext = this.endingNext;
     const plane = this.plane!;
@@ -1315,12 +1354,11 @@ export class PooledPlanner {
     const cellOf = grid.carCell;
     grid.cellFirst.fill(0);
     if (this.carRowNode.length !== n) {
-      // -1: no cell, coordinates or landmark row copied yet.
+      // -1: no cell or coordinates taken yet.
       this.carRowNode = new Int32Array(n).fill(-1);
       this.carCellNow = new Int32Array(n);
       this.carFactor = new Float64Array(n);
       this.carX = new Float64Array(n);
-      this.carLm = new Float64Array((n + 1) * landmarks.rowLength);
       this.carY = new Float64Array(n);
     }
     // What prepare wrote for every car.
@@ -1332,8 +1370,13 @@ export class PooledPlanner {
     const carCellNow = this.carCellNow;
     const carFactor = this.carFactor;
     const factor = this.legs!.factor;
-    const lmRow = landmarks.rowLength;
     const cellCounts = grid.cellFirst;
+    // The factor of the last hour looked up, for divert times in [hourLoS, hourHiS] (see hourStartS: the same hourOf).
+    // Most cars divert within the batch's hour (idle ones at its time): two comparisons instead of hourOf's floor and
+    // modulo per car (an eighth of this loop's time on the stress day), the same factor.
+    let hourLoS = NaN;
+    let hourHiS = NaN;
+    let hourF = NaN;
     let minDivS = Infinity;
     let minFactor = Infinity;
     for (let v = 0; v < n; v++) {
@@ -1343,11 +1386,19 @@ export class PooledPlanner {
       }
       const node = carDivAt[v];
       const divS = carDivS[v];
-      const f = factor ? factor[hourOf(divS)] : NaN;
+      let f = NaN;
+      if (factor) {
+        if (divS >= hourLoS && divS <= hourHiS) f = hourF;
+        else {
+          f = factor[hourOf(divS)];
+          hourLoS = hourStartS(divS);
+          hourHiS = hourLoS + 3599;
+          hourF = f;
+        }
+      }
       carFactor[v] = f;
       if (carRowNode[v] !== node) {
         carRowNode[v] = node;
-        landmarks.copyRow(node, this.carLm, v * lmRow);
         this.carX[v] = plane.x[node];
         this.carY[v] = plane.y[node];
         const x = Math.min(grid.nx - 1, Math.max(0, Math.floor((plane.x[node] - grid.x0) / grid.cellM)));
@@ -1359,7 +1410,7 @@ export class PooledPlanner {
         const last = this.endingFirst[endNode] < 0 ? -1 : endingLast[endNode];
         if (last < 0) {
           this.endingFirst[endNode] = v;
-          this.endingUsed.push(endNode);
+          endingUsed[endingUsedN++] = endNode;
         } else endingNext[last] = v;
         endingLast[endNode] = v;
         endingNext[v] = -1;
@@ -1370,6 +1421,7 @@ export class PooledPlanner {
       if (divS < minDivS) minDivS = divS;
       if (f < minFactor) minFactor = f;
     }
+    this.endingUsedN = endingUsedN;
     grid.minDivS = minDivS;
     // The fastest reach over the open cars: x / f falls as f grows, so it is the reach at the smallest factor.
     const maxReach = factor && minFactor < Infinity ? (plane.maxMPerMs * 1000) / minFactor : 0;
@@ -1414,7 +1466,7 @@ export class PooledPlanner {
    */
   private bestTrip(s: FleetSnapshot, v: number, r0: number, r1: number, baseS: number, firstMs0 = NaN, firstMs1 = NaN, firstLowMs0 = NaN, firstLowMs1 = NaN, pairAt = -1): Trip | null {
     const car = this.car(v);
-    if (r1 < 0 && car.onboard.length === 0 && this.legs!.factor && this.limits.minDetourS >= 0) return this.soloTrip(s, v, car, r0, baseS, firstMs0);
+    if (r1 < 0 && car.riders === 0 && this.legs!.factor && this.limits.minDetourS >= 0) return this.soloTrip(s, v, car, r0, baseS, firstMs0);
     return this.bestTripGeneral(s, v, car, r0, r1, baseS, firstMs0, firstMs1, firstLowMs0, firstLowMs1, pairAt);
   }
 
@@ -1426,7 +1478,7 @@ export class PooledPlanner {
     if (!pair) {
       items[0] = r0 * 2;
       items[1] = r0 * 2 + 1;
-      if (car.onboard.length === 0) orders = ORDERS_1;
+      if (car.riders === 0) orders = ORDERS_1;
       else {
         items[2] = car.onboard[0] * 2 + 1;
         orders = ORDERS_ONBOARD;
