@@ -32,6 +32,9 @@ chains['packing(1)→none (the root alone)'] = () => packingBranchAndBound(nullS
 chains['before 0028: twoSeatSolverChain(highs presolve off)'] = () => twoSeatSolverChain(countedNp);
 chains['preset: twoSeatSolverChain(highs POOLED_HIGHS_OPTIONS)'] = () => twoSeatSolverChain(countedTuned);
 chains['highs POOLED_HIGHS_OPTIONS alone'] = () => countedTuned;
+chains['packing(1)→highs POOLED_HIGHS_OPTIONS (the root, then HiGHS)'] = () => packingBranchAndBound(countedTuned, 1);
+chains['packing(1)→pair(20)→highs POOLED_HIGHS_OPTIONS'] = () => packingBranchAndBound(pairPackingBranchAndBound(countedTuned, 20), 1);
+chains['packing(50)→highs POOLED_HIGHS_OPTIONS (no two-seat search)'] = () => packingBranchAndBound(countedTuned, 50);
 const only = process.argv[3];
 for (const [name, make] of Object.entries(chains)) {
   if (only && !new RegExp(only).test(name)) continue;

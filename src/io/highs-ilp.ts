@@ -581,7 +581,8 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
 
 /**
  * The solver chain of the `pooled` presets (decision 0026): packing branch and bound → two-seat dives → HiGHS with
- * POOLED_HIGHS_OPTIONS started from the best incumbent. Programs of GIANT_PROGRAM_COLUMNS or more skip the searches
+ * POOLED_HIGHS_OPTIONS started from the best incumbent (from 200 columns on, the packing root alone before HiGHS:
+ * decision 0034). Programs of GIANT_PROGRAM_COLUMNS or more skip the searches
  * (decision 0029): they are split exactly by LP reduced-cost fixing (splitByLp) and each part goes to the chain when
  * small or to HiGHS directly when it is itself giant.
  *

@@ -152,3 +152,40 @@ describe('packingBranchAndBound hand-off (reduced-cost fixing, decision 0028)', 
     expect(after).toBeLessThan(before);
   });
 });
+
+describe('twoSeatSolverChain: the root alone from rootOnlyColumns on (decision 0034)', () => {
+  it('hands large programs to its fallback as the packing root alone does, small ones as the full searches do, with the optimum either way', () => {
+    const rng = new Rng(34);
+    const threshold = 40;
+    let large = 0;
+    let small = 0;
+    for (let k = 0; k < 60; k++) {
+      const p = twoSeatProgram(rng, 4 + rng.int(12), 8 + rng.int(20), 3, 4 + rng.int(4), 0.5);
+      const want = highs.solve(p)!;
+      // What each route hands HiGHS (columns and start), recorded call by call.
+      const handed = (into: string[]): BinaryProgramSolver => ({
+        solve(q, start) {
+          into.push(`${q.colCount}:${start ? Array.from(start).join('') : '-'}`);
+          return highs.solve(q, start);
+        },
+      });
+      const got: string[] = [];
+      const ref: string[] = [];
+      const sol = twoSeatSolverChain(handed(got), threshold).solve(p)!;
+      const reference = p.colCount >= threshold
+        ? packingBranchAndBound(handed(ref), 1)
+        : packingBranchAndBound(pairPackingBranchAndBound(handed(ref), 20), 50);
+      reference.solve(p);
+      expect(got).toEqual(ref);
+      expect(sol.objective).toBe(want.objective);
+      expectConsistent(p, sol);
+      if (got.length > 0) {
+        if (p.colCount >= threshold) large++;
+        else small++;
+      }
+    }
+    // Both routes reached HiGHS at least once, so both were compared on a hand-off.
+    expect(large).toBeGreaterThan(0);
+    expect(small).toBeGreaterThan(0);
+  });
+});

@@ -3,6 +3,7 @@
 // branch and bound keeps the assignment as its workhorse and branches only on pairs that its duals price as improving.
 
 import { AssignmentSolver } from './assignment.js';
+import { bySize } from './by-size.js';
 import { type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver, packingBranchAndBound } from './ilp.js';
 
 /**
@@ -45,15 +46,29 @@ export function pairPackingBranchAndBound(fallback: BinaryProgramSolver, nodeBud
  * Measured on the recorded programs of an SF tight-fleet day (`bench/pooled-solvers.ts`): the same objective as HiGHS
  * on every one, in ~60 % of the previous chain's CPU time.
  *
+ * Programs of `rootOnlyColumns` columns or more (default CHAIN_ROOT_ONLY_COLUMNS) get the packing search's root alone
+ * before `fallback` (decision 0034): where the root does not prove them, their LP bound is tens of seconds under the
+ * optimum, so neither 50 more nodes nor the two-seat search proves them either, and the better start they hand on
+ * saves HiGHS less than they cost.
+ *
  * @example pooled({ solver: twoSeatSolverChain(highs) })
  */
-export function twoSeatSolverChain(fallback: BinaryProgramSolver): BinaryProgramSolver {
-  return packingBranchAndBound(pairPackingBranchAndBound(fallback, CHAIN_PAIR_NODES), CHAIN_PACKING_NODES);
+export function twoSeatSolverChain(fallback: BinaryProgramSolver, rootOnlyColumns = CHAIN_ROOT_ONLY_COLUMNS): BinaryProgramSolver {
+  const searched = packingBranchAndBound(pairPackingBranchAndBound(fallback, CHAIN_PAIR_NODES), CHAIN_PACKING_NODES);
+  return bySize(searched, packingBranchAndBound(fallback, 1), rootOnlyColumns);
 }
 
 /** Node budgets of twoSeatSolverChain (measured best on SF at a tight fleet: see docs/BENCHMARKS.md, Issue 13). */
 export const CHAIN_PACKING_NODES = 50;
 export const CHAIN_PAIR_NODES = 20;
+
+/**
+ * From this many columns the chain runs the packing search's root alone before HiGHS (decision 0034). On the stress
+ * day's recorded 200–999-column programs (busy hour and off-peak) the root proved about half, and of the rest the 50
+ * nodes and the two-seat search proved ~1 in 10 while costing ~40 % of the chain's time: root-then-HiGHS took 7–26 %
+ * less CPU, the same objective on every program.
+ */
+export const CHAIN_ROOT_ONLY_COLUMNS = 200;
 
 /** Columns as (car, first request, second request or -1), when p has the two-seat shape; else null. */
 interface TwoSeatShape {
