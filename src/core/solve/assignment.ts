@@ -32,7 +32,7 @@ export interface AssignmentProblem {
   rowClass?: Int32Array;
   /**
    * Lets the solver scan each class's edges cheapest first and stop a scan at the first edge that cannot label a column
-   * at or below the search's current best dummy (the least the search can end at), when the edges pack (integer costs
+   * at or below what the search can end at (its best dummy, or a column with room it has labelled), when the edges pack (integer costs
    * 0–32767, fewer than 65,536 columns; otherwise ignored). The total cost is the same optimum; which of equally cheap
    * answers comes out may differ from the answer without it (decision record 0033).
    */
@@ -560,10 +560,10 @@ export class AssignmentSolver {
     let delta = 0;
     const packedValid = this.packedValid;
     const rowFirst = p.rowFirst;
-    // Sorted edges: stop at the first with base + cost > bestDummy. Its label (base + cost - v, v ≤ 0) is above every
-    // value the search can end at (delta ≤ bestDummy, which only falls), so it would never be settled nor on the path;
-    // the columns at or below delta get the same labels, the same potentials follow, only ties among them may go
-    // another way (which entries sit in the heap decides the pop order among equal labels).
+    // Sorted edges: stop at the first with base + cost > min(bestDummy, roomLabel). Its label (base + cost - v, v ≤ 0)
+    // is above every value the search can end at (delta ≤ both, and both only fall), so it would never be settled nor
+    // be on the path; the columns at or below delta get the same labels, the same potentials follow, only ties among
+    // them may go another way (which entries sit in the heap decides the pop order among equal labels).
     const sortedScan = this.sortedScan;
     this.roomLabel = Infinity;
     const classSorted = this.classSorted;
