@@ -235,6 +235,9 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         cost: edgeDriveS,
         unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),
         colCapacity: Int32Array.from(colCell, (c) => slots[c]),
+        // Cheapest edges first, scans cut at the first edge too dear to matter (decision record 0033): the same least
+        // total drive, ~0.6× the solver's time; among equally cheap plans another may come out.
+        scanByCost: true,
       });
       const commands: RebalanceCommand[] = [];
       for (let j = 0; j < m; j++) {
