@@ -38,7 +38,7 @@ describe('contraction hierarchy on the default synthetic city', () => {
     expect(Array.from(tt.oneToMany(3, [42]))).toEqual([ref.timeS(3, 42)]);
     expect(tt.manyToMany([], targets).length).toBe(0);
     expect(tt.timeS(5, 5)).toBe(0);
-    expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), timeS: 0, distanceM: 0 });
+    expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), edges: new Uint32Array(0), timeS: 0, distanceM: 0 });
   });
 
   it('point queries equal Dijkstra from one source to many, many to one, and with two engines interleaved', () => {
