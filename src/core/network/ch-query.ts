@@ -12,6 +12,9 @@ import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type Trave
 const UP = 0;
 const DOWN = 1;
 
+/** Nodes (and as many graph edges) of shortcut expansions a ChTravelTimes keeps: 2 × 4 bytes each, 32 MB. */
+const EXPANSION_POOL_NODES = 4_000_000;
+
 /** See ChTravelTimes.halvesOf. */
 interface Halves {
   up: Int32Array;
@@ -91,6 +94,14 @@ export class ChTravelTimes implements TravelTimes {
   private unpackStack = new Int32Array(256);
   /** See unpackEdge. */
   private halves: Halves | undefined = undefined;
+  /**
+   * The nodes and graph edges of shortcuts the path halves started from, by CH edge (upAt, downAt: where in the pool,
+   * -1: not kept; count per up edge, then per down edge): a path's chain edges repeat across paths, and copying a
+   * kept expansion is cheaper than walking its halves again. Kept until the pool is full.
+   */
+  private expansions:
+    | { upAt: Int32Array; downAt: Int32Array; count: Int32Array; nodes: Uint32Array; edges: Uint32Array; used: number }
+    | undefined = undefined;
   /** The forward half's CH edges of the path being unpacked, meet → s (see unpackLastQuery). */
   private chain = new Int32Array(64);
   private pathBuf = new Uint32Array(256);
@@ -385,6 +396,45 @@ export class ChTravelTimes implements TravelTimes {
    * found once per shortcut and kept (upHalves, downHalves), since paths share most of their shortcuts.
    */
   private unpackEdge(a: number, b: number, kind: number, e: number, len: number): number {
+    const ex = (this.expansions ??= {
+      upAt: new Int32Array(this.ch.upHead.length).fill(-1),
+      downAt: new Int32Array(this.ch.downHead.length).fill(-1),
+      count: new Int32Array(this.ch.upHead.length + this.ch.downHead.length),
+      nodes: new Uint32Array(EXPANSION_POOL_NODES),
+      edges: new Uint32Array(EXPANSION_POOL_NODES),
+      used: 0,
+    });
+    const slot = kind === UP ? e : this.ch.upHead.length + e;
+    const at = kind === UP ? ex.upAt[e] : ex.downAt[e];
+    if (at >= 0) {
+      const n = ex.count[slot];
+      this.ensurePath(len + n);
+      const nodes = this.pathBuf;
+      const edges = this.edgeBuf;
+      for (let i = 0; i < n; i++) {
+        nodes[len + i] = ex.nodes[at + i];
+        edges[len - 1 + i] = ex.edges[at + i];
+      }
+      return len + n;
+    }
+    const from = len;
+    len = this.expandEdge(a, b, kind, e, len);
+    const n = len - from;
+    if ((kind === UP ? this.ch.upMid[e] : this.ch.downMid[e]) >= 0 && ex.used + n <= EXPANSION_POOL_NODES) {
+      for (let i = 0; i < n; i++) {
+        ex.nodes[ex.used + i] = this.pathBuf[from + i];
+        ex.edges[ex.used + i] = this.edgeBuf[from - 1 + i];
+      }
+      if (kind === UP) ex.upAt[e] = ex.used;
+      else ex.downAt[e] = ex.used;
+      ex.count[slot] = n;
+      ex.used += n;
+    }
+    return len;
+  }
+
+  /** unpackEdge without the expansions kept. */
+  private expandEdge(a: number, b: number, kind: number, e: number, len: number): number {
     const ch = this.ch;
     const halves = this.halvesOf();
     let stack = this.unpackStack;
