@@ -62,6 +62,24 @@ describe('contraction hierarchy on the default synthetic city', () => {
     }
   });
 
+  it('gives the same path from kept shortcut expansions as a fresh engine, pair by pair', () => {
+    // One engine answers 400 paths in a row (later ones copy the expansions earlier ones kept); a fresh engine per pair
+    // unpacks every shortcut from its halves. Nodes, edges, time and metres must be the same.
+    const warm = new ChTravelTimes(city, cityCh);
+    const rng = new Rng(77);
+    const n = city.nodeCount;
+    let nodes = 0;
+    for (let i = 0; i < 400; i++) {
+      const a = rng.int(n);
+      const b = rng.int(n);
+      const got = warm.path(a, b);
+      const want = new ChTravelTimes(city, cityCh).path(a, b);
+      expect(got).toEqual(want);
+      if (got) nodes += got.nodes.length;
+    }
+    expect(nodes).toBeGreaterThan(400);
+  });
+
   it('scales times by the speed factor of the departure hour', () => {
     const factors = Array.from({ length: 24 }, (_, h) => (h >= 7 && h <= 9 ? 1.5 : 1));
     const profile: SpeedProfile = { hourlyFactors: factors };
