@@ -35,9 +35,8 @@ export class Movement {
    * Per vehicle, the divert index of its current path last found (see divertSlot) and the path's next nodes from it,
    * read in vehicle order: dispatchers ask for every car's divert point every batch, and walking each path costs cache
    * misses. divRec, DIV_REC numbers per vehicle: the time they were found at (NaN: none kept, set whenever the path or
-   * its end changes), the leg start then, the path's scale, the path index of the first kept node, the kept node
-   * that was the answer (0 … DIVERT_AHEAD - 1) and a copy of that node's slot (time, ms, node: a batch asking again
-   * while the answer holds reads this record only). divSlots, DIV_SLOT numbers per kept node (vehicle × DIVERT_AHEAD +
+   * its end changes), the leg start then, the path's scale, the path index of the first kept node, and the kept node
+   * that was the answer (0 … DIVERT_AHEAD - 1). divSlots, DIV_SLOT numbers per kept node (vehicle × DIVERT_AHEAD +
    * slot): its time (Infinity: the path's end, which stays the answer), its free-flow ms and the node. The index found
    * at t stays the answer at any later time at which its node is still ahead, else one of the next kept nodes is (the
    * nodes before it were passed at t, so they still are).
@@ -161,23 +160,6 @@ export class Movement {
       this.outNode = f.node[v];
       return;
     }
-    // The answer kept (see divRec) while it holds: divertSlot's first test, on the copy of its slot.
-    const rec = this.divRec;
-    const r = v * DIV_REC;
-    const start = f.legStartS[v];
-    if (nowS >= rec[r] && rec[r + 1] === start) {
-      const timeS = rec[r + 5];
-      if (timeS === Infinity) {
-        this.outS = f.legEndS[v];
-        this.outNode = f.legTarget[v];
-        return;
-      }
-      if (timeS > nowS && rec[r + 6] > (nowS - start) / rec[r + 2]) {
-        this.outS = timeS;
-        this.outNode = rec[r + 7];
-        return;
-      }
-    }
     const i = this.divertSlot(v, nowS);
     if (i < 0 || this.divSlots[i] === Infinity) {
       this.outS = f.legEndS[v];
@@ -276,9 +258,6 @@ export class Movement {
         if (timeS === Infinity || (timeS > nowS && slots[i + 1] > atMs)) {
           rec[r] = nowS;
           rec[r + 4] = j;
-          rec[r + 5] = timeS;
-          rec[r + 6] = slots[i + 1];
-          rec[r + 7] = slots[i + 2];
           return i;
         }
       }
@@ -314,11 +293,7 @@ export class Movement {
       slots[i + 1] = p.cumMs[idx];
       slots[i + 2] = p.nodes[idx];
     }
-    const i0 = base * DIV_SLOT;
-    rec[r + 5] = slots[i0];
-    rec[r + 6] = slots[i0 + 1];
-    rec[r + 7] = slots[i0 + 2];
-    return i0;
+    return base * DIV_SLOT;
   }
 
   /** The path of a leg from `from` to `to` departing at nowS, with its rounded duration. */
