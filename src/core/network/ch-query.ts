@@ -12,8 +12,8 @@ import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type Trave
 const UP = 0;
 const DOWN = 1;
 
-/** Nodes (and as many graph edges) of shortcut expansions a ChTravelTimes keeps: 2 × 4 bytes each, 32 MB. */
-const EXPANSION_POOL_NODES = 4_000_000;
+/** Nodes (and as many graph edges) of shortcut expansions a ChTravelTimes keeps: 2 × 4 bytes each, 4 MB (the stress city used 181 k after 290 k paths). */
+const EXPANSION_POOL_NODES = 524_288;
 
 /** See ChTravelTimes.halvesOf. */
 interface Halves {
