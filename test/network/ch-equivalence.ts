@@ -1,7 +1,7 @@
 // Reusable check that a contraction hierarchy answers exactly like Dijkstra on a given network (synthetic, SF CSV,
 // OSM…): point queries to the millisecond, valid unpacked paths, and tables.
 import { expect } from 'vitest';
-import type { RoadGraph } from '../../src/core/network/graph.js';
+import { findEdge, type RoadGraph } from '../../src/core/network/graph.js';
 import { buildContractionHierarchy, ChTravelTimes, type ContractionHierarchy } from '../../src/core/network/ch.js';
 import { DijkstraTravelTimes, pathDistanceM } from '../../src/core/network/travel-times.js';
 import { Rng } from '../../src/core/random.js';
@@ -76,8 +76,19 @@ export function expectChEqualsDijkstra(
     if (!Number.isNaN(sumMs) && sumMs !== want) mismatches.push(`${a}->${b}: path edges sum to ${sumMs} ms, query says ${want} ms`);
     if (!Number.isNaN(sumMs)) {
       const r = tt.route(a, b);
-      if (r.timeS !== p.timeS || Math.abs(r.distanceM - pathDistanceM(graph, p.nodes)) > 1e-6) {
-        mismatches.push(`${a}->${b}: route ${r.timeS} s / ${r.distanceM} m disagrees with its path`);
+      // The same metres to the bit: route and path sum the same edges (findEdge's) in the same order.
+      const wantM = pathDistanceM(graph, p.nodes);
+      if (r.timeS !== p.timeS || r.distanceM !== wantM || p.distanceM !== wantM) {
+        mismatches.push(`${a}->${b}: route ${r.timeS} s / ${r.distanceM} m, path ${p.distanceM} m disagree with its nodes (${wantM} m)`);
+      }
+      // The edges a path hands out (Movement reads their times and lengths) are findEdge's, step by step.
+      const edges = p.edges;
+      if (!edges || edges.length !== p.nodes.length - 1) mismatches.push(`${a}->${b}: path has ${edges?.length} edges for ${p.nodes.length} nodes`);
+      else {
+        for (let k = 0; k < edges.length; k++) {
+          const e = findEdge(graph, p.nodes[k], p.nodes[k + 1]);
+          if (edges[k] !== e) mismatches.push(`${a}->${b}: step ${k} is edge ${edges[k]}, findEdge gives ${e}`);
+        }
       }
     }
     if (mismatches.length > 20) break;

@@ -38,7 +38,7 @@ describe('contraction hierarchy on the default synthetic city', () => {
     expect(Array.from(tt.oneToMany(3, [42]))).toEqual([ref.timeS(3, 42)]);
     expect(tt.manyToMany([], targets).length).toBe(0);
     expect(tt.timeS(5, 5)).toBe(0);
-    expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), timeS: 0, distanceM: 0 });
+    expect(tt.path(5, 5)).toEqual({ nodes: Uint32Array.of(5), edges: new Uint32Array(0), timeS: 0, distanceM: 0 });
   });
 
   it('point queries equal Dijkstra from one source to many, many to one, and with two engines interleaved', () => {
@@ -60,6 +60,24 @@ describe('contraction hierarchy on the default synthetic city', () => {
         expect(b.timeS(hub, v)).toBe(fromHub[i]);
       });
     }
+  });
+
+  it('gives the same path from kept shortcut expansions as a fresh engine, pair by pair', () => {
+    // One engine answers 400 paths in a row (later ones copy the expansions earlier ones kept); a fresh engine per pair
+    // unpacks every shortcut from its halves. Nodes, edges, time and metres must be the same.
+    const warm = new ChTravelTimes(city, cityCh);
+    const rng = new Rng(77);
+    const n = city.nodeCount;
+    let nodes = 0;
+    for (let i = 0; i < 400; i++) {
+      const a = rng.int(n);
+      const b = rng.int(n);
+      const got = warm.path(a, b);
+      const want = new ChTravelTimes(city, cityCh).path(a, b);
+      expect(got).toEqual(want);
+      if (got) nodes += got.nodes.length;
+    }
+    expect(nodes).toBeGreaterThan(400);
   });
 
   it('scales times by the speed factor of the departure hour', () => {

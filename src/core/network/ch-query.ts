@@ -8,12 +8,23 @@ import { assertChMatchesGraph, type ContractionHierarchy } from './ch-hierarchy.
 import { buildPointLayout, NO_PATH_MS, PointQueries, type CoreTable, type PointLayout } from './ch-point.js';
 import { FREE_FLOW, speedFactorAt, type RoutePath, type SpeedProfile, type TravelTimes } from './travel-times.js';
 
-/** Paths a ChTravelTimes keeps (see path) before it forgets them all: a few MB. */
-const PATH_CACHE_PATHS = 50_000;
-
 /** Which list a CH edge index is in (see ChTravelTimes.unpackEdge). */
 const UP = 0;
 const DOWN = 1;
+
+/** Nodes (and as many graph edges) of shortcut expansions a ChTravelTimes keeps: 2 × 4 bytes each, 4 MB (the stress city used 181 k after 290 k paths). */
+const EXPANSION_POOL_NODES = 524_288;
+
+/** See ChTravelTimes.halvesOf. */
+interface Halves {
+  up: Int32Array;
+  down: Int32Array;
+  upTail: Uint32Array;
+  downOwner: Uint32Array;
+  /** Per original (not shortcut) up or down edge, the graph edge findEdge gives for it (-1: not found yet). */
+  upLeaf: Int32Array;
+  downLeaf: Int32Array;
+}
 
 /** The settled, unstalled ranks of one upward search and their distances (ms). */
 interface SearchSpace {
@@ -81,11 +92,21 @@ export class ChTravelTimes implements TravelTimes {
   /** Point queries through the core, made on first use (null: the layout does not fit, use pointQuery). */
   private points: PointQueries | null | undefined = undefined;
   private unpackStack = new Int32Array(256);
-  /** Paths asked before by node pair (from × nodeCount + to): nodes (null: none), free-flow ms, metres. */
-  private readonly pathCache = new Map<number, { nodes: Uint32Array | null; ms: number; distanceM: number }>();
   /** See unpackEdge. */
-  private halves: { up: Int32Array; down: Int32Array } | undefined = undefined;
+  private halves: Halves | undefined = undefined;
+  /**
+   * The nodes and graph edges of shortcuts the path halves started from, by CH edge (upAt, downAt: where in the pool,
+   * -1: not kept; count per up edge, then per down edge): a path's chain edges repeat across paths, and copying a
+   * kept expansion is cheaper than walking its halves again. Kept until the pool is full.
+   */
+  private expansions:
+    | { upAt: Int32Array; downAt: Int32Array; count: Int32Array; nodes: Uint32Array; edges: Uint32Array; used: number }
+    | undefined = undefined;
+  /** The forward half's CH edges of the path being unpacked, meet → s (see unpackLastQuery). */
+  private chain = new Int32Array(64);
   private pathBuf = new Uint32Array(256);
+  /** edgeBuf[i]: the graph edge from pathBuf[i] to pathBuf[i + 1] (see unpackEdge). */
+  private edgeBuf = new Uint32Array(256);
 
   /** @param graph the network `ch` was built from (checked by fingerprint). */
   constructor(
@@ -169,35 +190,24 @@ export class ChTravelTimes implements TravelTimes {
     const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
     if (ms === Infinity) return { timeS: Infinity, distanceM: Infinity };
     const len = this.unpackLastQuery(from);
-    const g = this.graph;
-    const nodes = this.pathBuf;
+    const lengthM = this.graph.lengthM;
+    const edges = this.edgeBuf;
     let distanceM = 0;
-    for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
+    for (let i = 0; i + 1 < len; i++) distanceM += lengthM[edges[i]];
     return { timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
   }
 
   path(from: number, to: number, departS = 0): RoutePath | null {
-    // A path is a function of its two nodes (the search is the same every time), so one asked before is reused: the
-    // engine asks for a leg's path whenever a car sets off, and cars repeat legs (16 % of the SF day's paths).
-    const key = from * this.nodeCount + to;
-    let known = this.pathCache.get(key);
-    if (!known) {
-      const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
-      if (ms === Infinity) known = { nodes: null, ms, distanceM: Infinity };
-      else {
-        const len = this.unpackLastQuery(from);
-        const nodes = this.pathBuf.slice(0, len);
-        const g = this.graph;
-        let distanceM = 0;
-        for (let i = 1; i < len; i++) distanceM += g.lengthM[findEdge(g, nodes[i - 1], nodes[i])];
-        known = { nodes, ms, distanceM };
-      }
-      if (this.pathCache.size >= PATH_CACHE_PATHS) this.pathCache.clear();
-      this.pathCache.set(key, known);
-    }
-    if (!known.nodes) return null;
-    // A copy: callers own the path they are given.
-    return { nodes: known.nodes.slice(), timeS: (known.ms / 1000) * speedFactorAt(this.profile, departS), distanceM: known.distanceM };
+    // No cache of whole paths (main kept 50,000 until session 26): 5 % of a stress hour's 90 k leg paths repeated,
+    // and keeping them cost more than it saved; the shortcut expansions kept (unpackEdge) serve every path instead.
+    const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
+    if (ms === Infinity) return null;
+    const len = this.unpackLastQuery(from);
+    const edges = this.edgeBuf.slice(0, len - 1);
+    const lengthM = this.graph.lengthM;
+    let distanceM = 0;
+    for (let i = 0; i < edges.length; i++) distanceM += lengthM[edges[i]];
+    return { nodes: this.pathBuf.slice(0, len), edges, timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
   }
 
   oneToMany(from: number, targets: ArrayLike<number>, departS = 0, out?: Float64Array): Float64Array {
@@ -348,39 +358,37 @@ export class ChTravelTimes implements TravelTimes {
    */
   private unpackLastQuery(from: number): number {
     const ch = this.ch;
+    const halves = this.halvesOf();
     let len = 0;
     this.ensurePath(1);
     this.pathBuf[len++] = from;
     if (this.meet < 0) return len;
     // Forward half: walk parents from meet down to s, then unpack in s → meet order.
-    const chain: number[] = [];
+    let chain = this.chain;
+    let count = 0;
     for (let v = this.meet; this.parentF[v] >= 0; ) {
       const e = this.parentF[v];
-      chain.push(e);
-      v = this.tailOfUpEdge(e);
+      if (count === chain.length) {
+        const bigger = new Int32Array(chain.length * 2);
+        bigger.set(chain);
+        this.chain = chain = bigger;
+      }
+      chain[count++] = e;
+      v = halves.upTail[e];
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       const e = chain[i];
-      len = this.unpackEdge(this.tailOfUpEdge(e), ch.upHead[e], UP, e, len);
+      len = this.unpackEdge(halves.upTail[e], ch.upHead[e], UP, e, len);
     }
     // Backward half: the backward search reached v = downHead[e] from the rank x that stores down edge e, and that
     // edge stands for v → x, so following parents from meet walks the path forwards towards t.
     for (let v = this.meet; this.parentB[v] >= 0; ) {
       const e = this.parentB[v];
-      const x = this.ownerOfDownEdge(e);
+      const x = halves.downOwner[e];
       len = this.unpackEdge(v, x, DOWN, e, len);
       v = x;
     }
     return len;
-  }
-
-  /** Rank whose upward list holds edge e (binary search over upFirst). */
-  private tailOfUpEdge(e: number): number {
-    return ownerOf(this.ch.upFirst, e);
-  }
-
-  private ownerOfDownEdge(e: number): number {
-    return ownerOf(this.ch.downFirst, e);
   }
 
   /**
@@ -390,6 +398,45 @@ export class ChTravelTimes implements TravelTimes {
    * found once per shortcut and kept (upHalves, downHalves), since paths share most of their shortcuts.
    */
   private unpackEdge(a: number, b: number, kind: number, e: number, len: number): number {
+    const ex = (this.expansions ??= {
+      upAt: new Int32Array(this.ch.upHead.length).fill(-1),
+      downAt: new Int32Array(this.ch.downHead.length).fill(-1),
+      count: new Int32Array(this.ch.upHead.length + this.ch.downHead.length),
+      nodes: new Uint32Array(EXPANSION_POOL_NODES),
+      edges: new Uint32Array(EXPANSION_POOL_NODES),
+      used: 0,
+    });
+    const slot = kind === UP ? e : this.ch.upHead.length + e;
+    const at = kind === UP ? ex.upAt[e] : ex.downAt[e];
+    if (at >= 0) {
+      const n = ex.count[slot];
+      this.ensurePath(len + n);
+      const nodes = this.pathBuf;
+      const edges = this.edgeBuf;
+      for (let i = 0; i < n; i++) {
+        nodes[len + i] = ex.nodes[at + i];
+        edges[len - 1 + i] = ex.edges[at + i];
+      }
+      return len + n;
+    }
+    const from = len;
+    len = this.expandEdge(a, b, kind, e, len);
+    const n = len - from;
+    if ((kind === UP ? this.ch.upMid[e] : this.ch.downMid[e]) >= 0 && ex.used + n <= EXPANSION_POOL_NODES) {
+      for (let i = 0; i < n; i++) {
+        ex.nodes[ex.used + i] = this.pathBuf[from + i];
+        ex.edges[ex.used + i] = this.edgeBuf[from - 1 + i];
+      }
+      if (kind === UP) ex.upAt[e] = ex.used;
+      else ex.downAt[e] = ex.used;
+      ex.count[slot] = n;
+      ex.used += n;
+    }
+    return len;
+  }
+
+  /** unpackEdge without the expansions kept. */
+  private expandEdge(a: number, b: number, kind: number, e: number, len: number): number {
     const ch = this.ch;
     const halves = this.halvesOf();
     let stack = this.unpackStack;
@@ -405,7 +452,17 @@ export class ChTravelTimes implements TravelTimes {
       const x = stack[--sp];
       const m = k === UP ? ch.upMid[edge] : ch.downMid[edge];
       if (m < 0) {
+        // An original edge: the graph's edge for it is the one findEdge picks (the fastest, the first of equals), found
+        // once per CH edge; the path's lengths and times then read no adjacency lists.
+        const leaf = k === UP ? halves.upLeaf : halves.downLeaf;
+        let ge = leaf[edge];
+        if (ge < 0) {
+          ge = findEdge(this.graph, ch.order[x], ch.order[y]);
+          if (ge < 0) throw new Error(`contraction hierarchy: no road edge ${ch.order[x]}->${ch.order[y]} for CH edge ${edge}`);
+          leaf[edge] = ge;
+        }
         this.ensurePath(len + 1);
+        this.edgeBuf[len - 1] = ge;
         this.pathBuf[len++] = ch.order[y];
         continue;
       }
@@ -436,16 +493,31 @@ export class ChTravelTimes implements TravelTimes {
     return len;
   }
 
-  /** Per shortcut, its two halves' edge indexes (down edge, up edge; -1 not found yet), made on first use. */
-  private halvesOf(): { up: Int32Array; down: Int32Array } {
-    return (this.halves ??= { up: new Int32Array(2 * this.ch.upHead.length).fill(-1), down: new Int32Array(2 * this.ch.downHead.length).fill(-1) });
+  /**
+   * Per shortcut, its two halves' edge indexes (down edge, up edge; -1 not found yet); per edge, the rank whose list
+   * holds it (a path's chain of edges needs it per edge: a binary search over upFirst or downFirst each was ~15 % of
+   * unpacking). Made on first use.
+   */
+  private halvesOf(): Halves {
+    return (this.halves ??= {
+      up: new Int32Array(2 * this.ch.upHead.length).fill(-1),
+      down: new Int32Array(2 * this.ch.downHead.length).fill(-1),
+      upTail: ownersOf(this.ch.upFirst),
+      downOwner: ownersOf(this.ch.downFirst),
+      upLeaf: new Int32Array(this.ch.upHead.length).fill(-1),
+      downLeaf: new Int32Array(this.ch.downHead.length).fill(-1),
+    });
   }
 
   private ensurePath(len: number): void {
     if (len > this.pathBuf.length) {
-      const bigger = new Uint32Array(Math.max(len, this.pathBuf.length * 2));
+      const size = Math.max(len, this.pathBuf.length * 2);
+      const bigger = new Uint32Array(size);
       bigger.set(this.pathBuf);
       this.pathBuf = bigger;
+      const biggerEdges = new Uint32Array(size);
+      biggerEdges.set(this.edgeBuf);
+      this.edgeBuf = biggerEdges;
     }
   }
 
@@ -647,16 +719,11 @@ function zKeys(graph: RoadGraph, ch: ContractionHierarchy, firstRank = 0): (rank
   };
 }
 
-/** The CSR row that holds edge index e: the largest r with first[r] ≤ e (rows may be empty). */
-function ownerOf(first: Uint32Array, e: number): number {
-  let lo = 0;
-  let hi = first.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (first[mid] <= e) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+/** Per edge of a CSR list (`first`, one entry per rank plus one), the rank that holds it. */
+function ownersOf(first: Uint32Array): Uint32Array {
+  const owners = new Uint32Array(first[first.length - 1]);
+  for (let r = 0; r + 1 < first.length; r++) owners.fill(r, first[r], first[r + 1]);
+  return owners;
 }
 
 /** The fastest edge from rank `x`'s list (up or down) whose head is `head`; throws if the hierarchy is inconsistent. */

@@ -6,6 +6,8 @@ import { findEdge, type RoadGraph } from './graph.js';
 /** A shortest path: the node sequence, its time and its distance. */
 export interface RoutePath {
   nodes: Uint32Array;
+  /** Where an engine has them: edges[i] is the graph edge nodes[i] → nodes[i + 1] that findEdge gives. */
+  edges?: Uint32Array;
   timeS: number;
   distanceM: number;
 }

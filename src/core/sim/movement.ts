@@ -18,6 +18,8 @@ interface LegPath {
   scale: number;
   /** Index of the node the leg now ends at (the last, or a diversion node). */
   endIdx: number;
+  /** The leg's rounded seconds (roundLegS of the routing engine's time). */
+  durS: number;
 }
 
 /** Path nodes from the divert index on that Movement keeps per vehicle (see divertSlot). */
@@ -66,11 +68,9 @@ export class Movement {
     let durS: number;
     let distM: number;
     if (this.trackPaths) {
-      const p = this.travelTimes.path(from, to, nowS);
-      if (!p) throw new Error(`engine: no path from node ${from} to ${to} for vehicle ${v}`);
-      durS = roundLegS(p.timeS);
-      const leg = this.buildLegPath(p.nodes, durS);
+      const leg = this.legPathOf(from, to, nowS, v);
       this.paths[v] = leg;
+      durS = leg.durS;
       distM = leg.cumM[leg.endIdx];
     } else {
       const r = this.travelTimes.route(from, to, nowS);
@@ -296,17 +296,23 @@ export class Movement {
     return base * DIV_SLOT;
   }
 
-  private buildLegPath(nodes: Uint32Array, durS: number): LegPath {
+  /** The path of a leg from `from` to `to` departing at nowS, with its rounded duration. */
+  private legPathOf(from: number, to: number, nowS: number, v: number): LegPath {
+    const p = this.travelTimes.path(from, to, nowS);
+    if (!p) throw new Error(`engine: no path from node ${from} to ${to} for vehicle ${v}`);
+    const durS = roundLegS(p.timeS);
     const g = this.graph!;
+    const nodes = p.nodes;
+    const edges = p.edges;
     const k = nodes.length;
     const cumMs = new Float64Array(k);
     const cumM = new Float64Array(k);
     for (let i = 1; i < k; i++) {
-      const e = findEdge(g, nodes[i - 1], nodes[i]);
+      const e = edges ? edges[i - 1] : findEdge(g, nodes[i - 1], nodes[i]);
       if (e < 0) throw new Error(`engine: path has no edge ${nodes[i - 1]}->${nodes[i]}`);
       cumMs[i] = cumMs[i - 1] + g.timeMs[e];
       cumM[i] = cumM[i - 1] + g.lengthM[e];
     }
-    return { nodes, cumMs, cumM, scale: cumMs[k - 1] > 0 ? durS / cumMs[k - 1] : 0, endIdx: k - 1 };
+    return { nodes, cumMs, cumM, scale: cumMs[k - 1] > 0 ? durS / cumMs[k - 1] : 0, endIdx: k - 1, durS };
   }
 }
