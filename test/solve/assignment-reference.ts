@@ -3,6 +3,7 @@
 // column as this one on every problem, not only the same cost (the rebalancer's plans and the golden logs depend on
 // which of equally cheap answers it returns). Validation is the solver's own; this copy assumes valid input.
 import type { AssignmentProblem, AssignmentResult } from '../../src/core/solve/assignment.js';
+import type { Rng } from '../../src/core/random.js';
 
 /** Row states inside the solver besides a column index ≥ 0. */
 const ON_DUMMY = -1;
@@ -355,3 +356,39 @@ export class ReferenceAssignmentSolver {
   }
 }
 
+
+/**
+ * A random problem shaped like the rebalancer's: up to `maxLists` road nodes (row classes), each with a cost-0 edge to
+ * its own cell and edges of 1..maxCost to ~70 % of the others, up to `maxRows` cars, column capacities around twice
+ * the cars per cell, and every penalty one above the dearest drive (most surplus cars' searches end on their dummy).
+ */
+export function rebalancerShapedProblem(rng: Rng, maxCols: number, maxLists: number, maxRows: number): AssignmentProblem {
+  const cols = 2 + rng.int(maxCols);
+  const lists = 1 + rng.int(maxLists);
+  const rows = rng.int(maxRows);
+  const maxCost = 3 + rng.int(6);
+  const rowFirst = new Uint32Array(lists + 1);
+  const col: number[] = [];
+  const cost: number[] = [];
+  for (let k = 0; k < lists; k++) {
+    const here = rng.int(cols);
+    col.push(here);
+    cost.push(0);
+    for (let c = 0; c < cols; c++) {
+      if (c === here || rng.next() < 0.3) continue;
+      col.push(c);
+      cost.push(1 + rng.int(maxCost));
+    }
+    rowFirst[k + 1] = col.length;
+  }
+  return {
+    rowCount: rows,
+    colCount: cols,
+    rowFirst,
+    col: Uint32Array.from(col),
+    cost: Float64Array.from(cost),
+    unassignedCost: new Float64Array(lists).fill(maxCost + 1),
+    colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((2 * rows) / cols)))),
+    rowClass: Int32Array.from({ length: rows }, () => rng.int(lists)),
+  };
+}

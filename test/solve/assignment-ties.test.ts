@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
 import { Rng } from '../../src/core/random.js';
-import { ReferenceAssignmentSolver } from './assignment-reference.js';
+import { rebalancerShapedProblem, ReferenceAssignmentSolver } from './assignment-reference.js';
 
 type CostKind = 'ties' | 'tenths' | 'signed';
 
@@ -84,34 +84,8 @@ describe('assignment tie rule', () => {
     const reference = new ReferenceAssignmentSolver();
     let toDummy = 0;
     for (let t = 0; t < 400; t++) {
-      const cols = 2 + rng.int(14);
-      const lists = 1 + rng.int(40);
-      const rows = rng.int(400);
-      const maxCost = 3 + rng.int(6);
-      const rowFirst = new Uint32Array(lists + 1);
-      const col: number[] = [];
-      const cost: number[] = [];
-      for (let k = 0; k < lists; k++) {
-        const here = rng.int(cols);
-        col.push(here);
-        cost.push(0);
-        for (let c = 0; c < cols; c++) {
-          if (c === here || rng.next() < 0.3) continue;
-          col.push(c);
-          cost.push(1 + rng.int(maxCost));
-        }
-        rowFirst[k + 1] = col.length;
-      }
-      const p: AssignmentProblem = {
-        rowCount: rows,
-        colCount: cols,
-        rowFirst,
-        col: Uint32Array.from(col),
-        cost: Float64Array.from(cost),
-        unassignedCost: new Float64Array(lists).fill(maxCost + 1),
-        colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((2 * rows) / cols)))),
-        rowClass: Int32Array.from({ length: rows }, () => rng.int(lists)),
-      };
+      const p = rebalancerShapedProblem(rng, 14, 40, 400);
+      const rows = p.rowCount;
       const got = solver.solve(p);
       const want = reference.solve(p);
       expect(Array.from(got.rowToCol)).toEqual(Array.from(want.rowToCol));
