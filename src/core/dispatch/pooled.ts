@@ -268,8 +268,6 @@ export class PooledPlanner {
   private carOpen = new Uint8Array(0);
   /** Batch number at which cars[v] was last filled (filled on first use: see car). */
   private carFilled = new Int32Array(0);
-  /** 1 where the car's CarState.onboard may hold riders (see car). */
-  private carOnboardSet = new Uint8Array(0);
   /**
    * Per car, what prepare derived from its plan and when: the plan version it was derived at (NaN: none), its on-board
    * riders, its number of stops, and 1 if every on-board rider's pickup time is known; the fleet's plan versions.
@@ -519,7 +517,6 @@ export class PooledPlanner {
       this.carEndNode = new Int32Array(n);
       this.carOpen = new Uint8Array(n);
       this.carFilled = new Int32Array(n).fill(-1);
-      this.carOnboardSet = new Uint8Array(n);
       this.carPlanSeen = new Float64Array(n);
       this.carOnboardN = new Int32Array(n);
       this.carPlanLen = new Int32Array(n);
@@ -607,11 +604,9 @@ export class PooledPlanner {
       this.carFilled[v] = this.batchNo;
       const s = this.snap!;
       const onboard = c.onboard;
-      // The list is emptied only if it was filled (the flag is at hand; the list is one more object to load per car).
-      if (this.carOnboardSet[v] === 1) {
-        onboard.length = 0;
-        this.carOnboardSet[v] = 0;
-      }
+      // The list is emptied only if it was filled (riders is its length from the last fill, on the object at hand;
+      // the list is one more object to load per car).
+      if (c.riders !== 0) onboard.length = 0;
       let riders = 0;
       c.solo = 0;
       c.load = s.vehicleLoad[v];
@@ -626,7 +621,6 @@ export class PooledPlanner {
           if (dropsRiderOnBoard(s, st)) {
             onboard.push(st.request);
             riders++;
-            this.carOnboardSet[v] = 1;
             if (!s.requestAcceptsSharing[st.request]) c.solo++;
           }
         }

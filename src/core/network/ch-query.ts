@@ -95,13 +95,11 @@ export class ChTravelTimes implements TravelTimes {
   /** See unpackEdge. */
   private halves: Halves | undefined = undefined;
   /**
-   * The nodes and graph edges of shortcuts the path halves started from, by CH edge (upAt, downAt: where in the pool,
-   * -1: not kept; count per up edge, then per down edge): a path's chain edges repeat across paths, and copying a
+   * The nodes and graph edges of shortcuts the path halves started from, by CH edge slot (up edges, then down edges:
+   * `at` where in the pool, -1 not kept; `count` how many): a path's chain edges repeat across paths, and copying a
    * kept expansion is cheaper than walking its halves again. Kept until the pool is full.
    */
-  private expansions:
-    | { upAt: Int32Array; downAt: Int32Array; count: Int32Array; nodes: Uint32Array; edges: Uint32Array; used: number }
-    | undefined = undefined;
+  private expansions: { at: Int32Array; count: Int32Array; nodes: Uint32Array; edges: Uint32Array; used: number } | undefined = undefined;
   /** The forward half's CH edges of the path being unpacked, meet → s (see unpackLastQuery). */
   private chain = new Int32Array(64);
   private pathBuf = new Uint32Array(256);
@@ -190,11 +188,7 @@ export class ChTravelTimes implements TravelTimes {
     const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
     if (ms === Infinity) return { timeS: Infinity, distanceM: Infinity };
     const len = this.unpackLastQuery(from);
-    const lengthM = this.graph.lengthM;
-    const edges = this.edgeBuf;
-    let distanceM = 0;
-    for (let i = 0; i + 1 < len; i++) distanceM += lengthM[edges[i]];
-    return { timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
+    return { timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM: this.unpackedMetres(len) };
   }
 
   path(from: number, to: number, departS = 0): RoutePath | null {
@@ -203,11 +197,16 @@ export class ChTravelTimes implements TravelTimes {
     const ms = this.pointQuery(this.ch.rank[from], this.ch.rank[to]);
     if (ms === Infinity) return null;
     const len = this.unpackLastQuery(from);
-    const edges = this.edgeBuf.slice(0, len - 1);
+    return { nodes: this.pathBuf.slice(0, len), edges: this.edgeBuf.slice(0, len - 1), timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM: this.unpackedMetres(len) };
+  }
+
+  /** Metres of the path unpackLastQuery left in pathBuf[0 … len), summed over its graph edges in order. */
+  private unpackedMetres(len: number): number {
     const lengthM = this.graph.lengthM;
+    const edges = this.edgeBuf;
     let distanceM = 0;
-    for (let i = 0; i < edges.length; i++) distanceM += lengthM[edges[i]];
-    return { nodes: this.pathBuf.slice(0, len), edges, timeS: (ms / 1000) * speedFactorAt(this.profile, departS), distanceM };
+    for (let i = 0; i + 1 < len; i++) distanceM += lengthM[edges[i]];
+    return distanceM;
   }
 
   oneToMany(from: number, targets: ArrayLike<number>, departS = 0, out?: Float64Array): Float64Array {
@@ -399,15 +398,14 @@ export class ChTravelTimes implements TravelTimes {
    */
   private unpackEdge(a: number, b: number, kind: number, e: number, len: number): number {
     const ex = (this.expansions ??= {
-      upAt: new Int32Array(this.ch.upHead.length).fill(-1),
-      downAt: new Int32Array(this.ch.downHead.length).fill(-1),
+      at: new Int32Array(this.ch.upHead.length + this.ch.downHead.length).fill(-1),
       count: new Int32Array(this.ch.upHead.length + this.ch.downHead.length),
       nodes: new Uint32Array(EXPANSION_POOL_NODES),
       edges: new Uint32Array(EXPANSION_POOL_NODES),
       used: 0,
     });
     const slot = kind === UP ? e : this.ch.upHead.length + e;
-    const at = kind === UP ? ex.upAt[e] : ex.downAt[e];
+    const at = ex.at[slot];
     if (at >= 0) {
       const n = ex.count[slot];
       this.ensurePath(len + n);
@@ -427,8 +425,7 @@ export class ChTravelTimes implements TravelTimes {
         ex.nodes[ex.used + i] = this.pathBuf[from + i];
         ex.edges[ex.used + i] = this.edgeBuf[from - 1 + i];
       }
-      if (kind === UP) ex.upAt[e] = ex.used;
-      else ex.downAt[e] = ex.used;
+      ex.at[slot] = ex.used;
       ex.count[slot] = n;
       ex.used += n;
     }

@@ -242,6 +242,11 @@ export class AssignmentSolver {
     return { rowToCol, colToRow: colHead.slice(0, m), colLoad: colLoad.slice(0, m), totalCost, assignedCount };
   }
 
+  /** Class k's packed edges sorted (scanByCost), sorting them on the first read in this solve. */
+  private ensureSorted(k: number, rowFirst: Uint32Array): void {
+    if (this.classSorted[k] === 0) this.sortClass(k, rowFirst);
+  }
+
   /**
    * Sorts class k's packed edges ascending (by cost, then column): small classes by insertion in place, larger ones by
    * the typed array's own numeric sort.
@@ -381,7 +386,7 @@ export class AssignmentSolver {
     const packed = this.packed;
     // Sorted: an edge dearer than u has reduced cost > u (v ≤ 0), and so has every edge after it.
     const stopWord = sorted ? stopWordFor(u) : Infinity;
-    if (sorted && this.classSorted[k0] === 0) this.sortClass(k0, rowFirst);
+    if (sorted) this.ensureSorted(k0, rowFirst);
     for (let e = rowFirst[k0], end = rowFirst[k0 + 1]; e < end; e++) {
       let c: number;
       let reduced: number;
@@ -460,7 +465,7 @@ export class AssignmentSolver {
           // Edges dearer than ui have reduced cost > ui (v ≤ 0): the sorted scan stops at the first.
           const packed = this.packed;
           const stopWord = stopWordFor(ui);
-          if (this.classSorted[k] === 0) this.sortClass(k, rowFirst);
+          this.ensureSorted(k, rowFirst);
           for (let e = rowFirst[k], end = rowFirst[k + 1]; e < end; e++) {
             const x = packed[e];
             if (x >= stopWord) break;
@@ -566,9 +571,9 @@ export class AssignmentSolver {
     // them may go another way (which entries sit in the heap decides the pop order among equal labels).
     const sortedScan = this.sortedScan;
     this.roomLabel = Infinity;
-    const classSorted = this.classSorted;
-    if (sortedScan && classSorted[rowClass ? rowClass[root] : root] === 0) this.sortClass(rowClass ? rowClass[root] : root, rowFirst);
-    if (packedValid) this.scanPacked(root, 0, rowClass ? rowClass[root] : root, rowFirst, sortedScan ? stopWordFor(bestDummy) : Infinity);
+    const rootClass = rowClass ? rowClass[root] : root;
+    if (sortedScan) this.ensureSorted(rootClass, rowFirst);
+    if (packedValid) this.scanPacked(root, 0, rootClass, rowFirst, sortedScan ? stopWordFor(bestDummy) : Infinity);
     else this.scan(root, 0, p);
     for (;;) {
       // Ties with a dummy go to the real column: serve the request when it costs the same.
@@ -605,7 +610,7 @@ export class AssignmentSolver {
           bestDummy = viaDummy;
           bestDummyRow = i;
         }
-        if (sortedScan && classSorted[k] === 0) this.sortClass(k, rowFirst);
+        if (sortedScan) this.ensureSorted(k, rowFirst);
         if (packedValid) this.scanPacked(i, base, k, rowFirst, sortedScan ? stopWordFor(Math.min(bestDummy, this.roomLabel) - base) : Infinity);
         else this.scan(i, base, p);
       }
