@@ -392,3 +392,53 @@ export function rebalancerShapedProblem(rng: Rng, maxCols: number, maxLists: num
     rowClass: Int32Array.from({ length: rows }, () => rng.int(lists)),
   };
 }
+
+/** How tieHeavyProblem draws a problem's edges and penalties. */
+export interface TieHeavyOptions {
+  withClasses: boolean;
+  withCapacity: boolean;
+  /** At most this many edges per row list (besides its cost-0 "stay" edge and a duplicate pair). */
+  maxEdges: number;
+  edgeCost: () => number;
+  /** A row list's cost of staying unassigned. */
+  penalty: () => number;
+}
+
+/**
+ * A random problem full of ties: up to 40 columns, rows alone or in up to 50 classes (half of the rows crowded into an
+ * eighth of them), most lists with a cost-0 edge (the cell a car stands in), some with a duplicate pair.
+ */
+export function tieHeavyProblem(rng: Rng, o: TieHeavyOptions): AssignmentProblem {
+  const cols = 1 + rng.int(40);
+  const rows = rng.int(o.withClasses ? 300 : 80);
+  const lists = o.withClasses ? 1 + rng.int(50) : rows;
+  const rowFirst = new Uint32Array(lists + 1);
+  const col: number[] = [];
+  const cost: number[] = [];
+  for (let k = 0; k < lists; k++) {
+    if (rng.next() < 0.6) {
+      col.push(rng.int(cols)); // the cell it stands in: "stay"
+      cost.push(0);
+    }
+    const n = rng.int(Math.min(cols, o.maxEdges) + 1);
+    for (let e = 0; e < n; e++) {
+      col.push(rng.int(cols));
+      cost.push(o.edgeCost());
+    }
+    if (n > 0 && rng.next() < 0.2) {
+      col.push(col[col.length - 1]); // a duplicate pair
+      cost.push(o.edgeCost());
+    }
+    rowFirst[k + 1] = col.length;
+  }
+  return {
+    rowCount: rows,
+    colCount: cols,
+    rowFirst,
+    col: Uint32Array.from(col),
+    cost: Float64Array.from(cost),
+    unassignedCost: Float64Array.from({ length: lists }, o.penalty),
+    ...(o.withCapacity ? { colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((3 * rows) / cols)))) } : {}),
+    ...(o.withClasses ? { rowClass: Int32Array.from({ length: rows }, () => (rng.next() < 0.5 ? rng.int(Math.max(1, lists >> 3)) : rng.int(lists))) } : {}),
+  };
+}

@@ -7,42 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { AssignmentSolver, type AssignmentProblem, type AssignmentResult } from '../../src/core/solve/assignment.js';
 import { Rng } from '../../src/core/random.js';
-import { rebalancerShapedProblem, ReferenceAssignmentSolver } from './assignment-reference.js';
+import { rebalancerShapedProblem, ReferenceAssignmentSolver, tieHeavyProblem } from './assignment-reference.js';
 
 function randomProblem(rng: Rng, withClasses: boolean, withCapacity: boolean, maxCost: number): AssignmentProblem {
-  const cols = 1 + rng.int(40);
-  const rows = rng.int(withClasses ? 300 : 80);
-  const lists = withClasses ? 1 + rng.int(50) : rows;
-  const rowFirst = new Uint32Array(lists + 1);
-  const col: number[] = [];
-  const cost: number[] = [];
-  for (let k = 0; k < lists; k++) {
-    if (rng.next() < 0.6) {
-      col.push(rng.int(cols)); // the cell it stands in: "stay"
-      cost.push(0);
-    }
-    const n = rng.int(Math.min(cols, 30) + 1);
-    for (let e = 0; e < n; e++) {
-      col.push(rng.int(cols));
-      cost.push(1 + rng.int(maxCost));
-    }
-    if (n > 0 && rng.next() < 0.2) {
-      col.push(col[col.length - 1]); // a duplicate pair
-      cost.push(1 + rng.int(maxCost));
-    }
-    rowFirst[k + 1] = col.length;
-  }
-  return {
-    rowCount: rows,
-    colCount: cols,
-    rowFirst,
-    col: Uint32Array.from(col),
-    cost: Float64Array.from(cost),
-    // Mostly one above the dearest edge (the rebalancer's penalty), else anywhere in the edges' range (ties with them).
-    unassignedCost: Float64Array.from({ length: lists }, () => (rng.next() < 0.6 ? maxCost + 1 : rng.int(maxCost + 2))),
-    ...(withCapacity ? { colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((3 * rows) / cols)))) } : {}),
-    ...(withClasses ? { rowClass: Int32Array.from({ length: rows }, () => (rng.next() < 0.5 ? rng.int(Math.max(1, lists >> 3)) : rng.int(lists))) } : {}),
-  };
+  // Penalties mostly one above the dearest edge (the rebalancer's), else anywhere in the edges' range (ties with them).
+  const penalty = (): number => (rng.next() < 0.6 ? maxCost + 1 : rng.int(maxCost + 2));
+  return tieHeavyProblem(rng, { withClasses, withCapacity, maxEdges: 30, edgeCost: () => 1 + rng.int(maxCost), penalty });
 }
 
 /** The cost of `got` as a plan of p, or NaN when it is none (an edge that does not exist, a column over capacity, loads or totals that disagree). */

@@ -7,44 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { AssignmentSolver, type AssignmentProblem } from '../../src/core/solve/assignment.js';
 import { Rng } from '../../src/core/random.js';
-import { rebalancerShapedProblem, ReferenceAssignmentSolver } from './assignment-reference.js';
+import { rebalancerShapedProblem, ReferenceAssignmentSolver, tieHeavyProblem } from './assignment-reference.js';
 
 type CostKind = 'ties' | 'tenths' | 'signed';
 
 function randomProblem(rng: Rng, kind: CostKind, withClasses: boolean, withCapacity: boolean): AssignmentProblem {
-  const cols = 1 + rng.int(40);
-  const rows = rng.int(withClasses ? 300 : 80);
-  const lists = withClasses ? 1 + rng.int(50) : rows;
-  const draw = (): number => (kind === 'tenths' ? (10 + rng.int(60)) / 10 : kind === 'signed' ? rng.int(13) - 4 : 1 + rng.int(8));
-  const rowFirst = new Uint32Array(lists + 1);
-  const col: number[] = [];
-  const cost: number[] = [];
-  for (let k = 0; k < lists; k++) {
-    if (rng.next() < 0.6) {
-      col.push(rng.int(cols)); // the cell it stands in
-      cost.push(0);
-    }
-    const n = rng.int(Math.min(cols, 12) + 1);
-    for (let e = 0; e < n; e++) {
-      col.push(rng.int(cols));
-      cost.push(draw());
-    }
-    if (n > 0 && rng.next() < 0.2) {
-      col.push(col[col.length - 1]); // a duplicate pair
-      cost.push(draw());
-    }
-    rowFirst[k + 1] = col.length;
-  }
-  return {
-    rowCount: rows,
-    colCount: cols,
-    rowFirst,
-    col: Uint32Array.from(col),
-    cost: Float64Array.from(cost),
-    unassignedCost: Float64Array.from({ length: lists }, () => (rng.next() < 0.8 ? 9 : 1 + rng.int(9))),
-    ...(withCapacity ? { colCapacity: Int32Array.from({ length: cols }, () => rng.int(Math.max(2, Math.ceil((3 * rows) / cols)))) } : {}),
-    ...(withClasses ? { rowClass: Int32Array.from({ length: rows }, () => (rng.next() < 0.5 ? rng.int(Math.max(1, lists >> 3)) : rng.int(lists))) } : {}),
-  };
+  const edgeCost = (): number => (kind === 'tenths' ? (10 + rng.int(60)) / 10 : kind === 'signed' ? rng.int(13) - 4 : 1 + rng.int(8));
+  return tieHeavyProblem(rng, { withClasses, withCapacity, maxEdges: 12, edgeCost, penalty: () => (rng.next() < 0.8 ? 9 : 1 + rng.int(9)) });
 }
 
 describe('assignment tie rule', () => {
