@@ -1,7 +1,7 @@
 // A simulation run: the engine, a trip source replaying requests at their request times, and the KPI fold subscribed
 // to the event stream. The offline entry point (`simulate`); the live service drives the same engine with a wall
 // clock and its own submissions instead.
-import type { PlacedTrip } from './demand/placed-trip.js';
+import type { PlacedTrips } from './demand/trip-columns.js';
 import { KpiAccumulator, type Kpis } from './metrics/kpis.js';
 import { Rng } from './random.js';
 import { Engine, type EngineOptions, type EngineStats } from './sim/engine.js';
@@ -14,8 +14,11 @@ export interface EventSubscriber {
 }
 
 export interface SimulateOptions extends Omit<EngineOptions, 'startS'> {
-  /** The requests to replay, each submitted at its request time (indices follow (requestS, position) order). */
-  requests: readonly PlacedTrip[];
+  /**
+   * The requests to replay, each submitted at its request time (indices follow (requestS, position) order); at metro
+   * scale as PlacedTripColumns (a million trip objects cost every full garbage collection of the run).
+   */
+  requests: PlacedTrips;
   /** Called whenever simulated time passes a multiple of `progressEveryS`, with the number of requests submitted. */
   onProgress?(nowS: number, handled: number): void;
   progressEveryS?: number;
@@ -41,7 +44,7 @@ export interface SimResult {
  * Start nodes for a fleet when none are given: a seeded sample of the pickup nodes of the first hour of demand (the
  * operator's overnight positioning), else seeded random nodes.
  */
-export function startNodesFromDemand(requests: readonly PlacedTrip[], fleetSize: number, seed: number, nodeCount: number): Uint32Array {
+export function startNodesFromDemand(requests: PlacedTrips, fleetSize: number, seed: number, nodeCount: number): Uint32Array {
   const source = new ArrayTripSource(requests);
   const firstS = source.peekS();
   const firstHour: number[] = [];

@@ -1,6 +1,7 @@
 // Trip sources: where requests come from at run time. A replayed file is a source the simulation pulls from just in
 // time, submitting each trip to the engine at its request time; the live service submits to the engine directly.
 import type { PlacedTrip } from '../demand/placed-trip.js';
+import { PlacedTripColumns, type PlacedTrips } from '../demand/trip-columns.js';
 import type { Engine } from './engine.js';
 
 /** Trips in request-time order, read one at a time. */
@@ -11,15 +12,21 @@ export interface TripSource {
   take(): PlacedTrip;
 }
 
-/** A source over an in-memory list, in (requestS, list position) order. */
+/**
+ * A source over an in-memory list, or the same as columns (each trip then made as an object only when taken), in
+ * (requestS, list position) order.
+ */
 export class ArrayTripSource implements TripSource {
   private readonly order: Uint32Array;
+  private readonly requestS: ArrayLike<number>;
   private next = 0;
 
-  constructor(private readonly trips: readonly PlacedTrip[]) {
+  constructor(private readonly trips: PlacedTrips) {
+    const requestS = trips instanceof PlacedTripColumns ? trips.requestS : trips.map((t) => t.requestS);
     const order = Array.from({ length: trips.length }, (_, i) => i);
-    order.sort((a, b) => trips[a].requestS - trips[b].requestS || a - b);
+    order.sort((a, b) => requestS[a] - requestS[b] || a - b);
     this.order = Uint32Array.from(order);
+    this.requestS = requestS;
   }
 
   /** Trips taken so far. */
@@ -28,11 +35,13 @@ export class ArrayTripSource implements TripSource {
   }
 
   peekS(): number {
-    return this.next < this.order.length ? this.trips[this.order[this.next]].requestS : Infinity;
+    return this.next < this.order.length ? this.requestS[this.order[this.next]] : Infinity;
   }
 
   take(): PlacedTrip {
-    return this.trips[this.order[this.next++]];
+    const i = this.order[this.next++];
+    const trips = this.trips;
+    return trips instanceof PlacedTripColumns ? trips.at(i) : trips[i];
   }
 }
 
