@@ -13,6 +13,7 @@
 // the format bench/pooled-solvers.ts replays); STRESS_RECORD_FROM_H=h records only from simulated hour h on.
 // STRESS_PROFILE_FROM_H=h starts V8's CPU profiler when the simulation reaches hour h (the state of a real day, unlike
 // STRESS_FROM_H's cold start) and writes it at the end of the run to bench/results/…-from<h>h.cpuprofile.
+// The result holds gcPauseS: the main thread's GC pauses while simulating, by kind (perf_hooks 'gc' entries).
 // STRESS_SOLVER_THREADS=n solves pooled's independent programs on n threads, this one included (decision 0030; the
 // default 1 starts none); STRESS_EVENTS_HASH=1 adds the SHA-256 of the whole event log (NDJSON) to the result, so that
 // two runs can be shown to decide alike.
@@ -31,6 +32,7 @@ import { loadPooledSolver } from '../src/io/highs-ilp.js';
 import { SolverThreads } from '../src/io/solver-threads.js';
 import { eventToJson } from '../src/core/sim/events.js';
 import { createHash } from 'node:crypto';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
 import { peakRssMb, timedDispatcher, writeResult } from './machine.js';
@@ -184,6 +186,26 @@ const simulated = HOURS < 24 || FROM_H > 0 ? requests.filter((requestS) => reque
 let events = 0;
 const eventsHash = process.env.STRESS_EVENTS_HASH === '1' ? createHash('sha256') : undefined;
 t = performance.now();
+// The main thread's GC pauses inside the simulated window, by kind (a whole day's figure: a short probe's are dominated
+// by the setup's garbage, see docs/BENCHMARKS.md, session 27). Entries reach the observer once the run yields.
+const simStartMs = t;
+const gcPauseMs = { major: 0, minor: 0, incremental: 0, weakcb: 0, count: 0 };
+const gcKinds: Record<number, keyof typeof gcPauseMs> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+let simEndMs = Infinity;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.startTime < simStartMs || e.startTime > simEndMs) continue;
+    const kind = gcKinds[(e as unknown as { detail?: { kind: number } }).detail?.kind ?? -1];
+    if (kind) gcPauseMs[kind] += e.duration;
+    gcPauseMs.count++;
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 const cpu0 = cpuS();
 let lastLog = 0;
 const result = simulate({
@@ -210,8 +232,11 @@ const result = simulate({
     }
   },
 });
-const simS = (performance.now() - t) / 1000;
+simEndMs = performance.now();
+const simS = (simEndMs - t) / 1000;
 const simCpuS = cpuS() - cpu0;
+await new Promise((resolve) => setTimeout(resolve, 50));
+gcObserver.disconnect();
 await solverThreads?.close();
 decideMs.sort((a, b) => a - b);
 const q = (p: number): number => Math.round((decideMs[Math.min(decideMs.length - 1, Math.floor(p * decideMs.length))] ?? 0) * 10) / 10;
@@ -232,6 +257,8 @@ const row = {
   partsS: Math.round(partsS * 10) / 10,
   events,
   peakRssMb: peakRssMb(),
+  /** the main thread's GC pauses while simulating, s by kind, and their count */
+  gcPauseS: Object.fromEntries(Object.entries(gcPauseMs).map(([k, v]) => [k, k === 'count' ? v : Math.round(v / 100) / 10])),
   /** at the end of the run: V8's heap and the memory outside it (WASM included), MB */
   endMemoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
   stateBytesPerVehicle: result.summary.stateBytesPerVehicle,
