@@ -45,7 +45,11 @@ export interface SimResult {
  * operator's overnight positioning), else seeded random nodes.
  */
 export function startNodesFromDemand(requests: PlacedTrips, fleetSize: number, seed: number, nodeCount: number): Uint32Array {
-  const source = new ArrayTripSource(requests);
+  return startNodesFrom(new ArrayTripSource(requests), fleetSize, seed, nodeCount);
+}
+
+/** startNodesFromDemand over a source not yet taken from (it takes the first hour's trips). */
+function startNodesFrom(source: TripSource, fleetSize: number, seed: number, nodeCount: number): Uint32Array {
   const firstS = source.peekS();
   const firstHour: number[] = [];
   while (source.peekS() < firstS + 3600) firstHour.push(source.take().pickupNode);
@@ -65,10 +69,12 @@ export class Simulation {
   private readonly progressEveryS: number;
 
   constructor(private readonly opts: SimulateOptions) {
-    this.source = new ArrayTripSource(opts.requests);
-    const firstS = this.source.peekS();
+    const source = new ArrayTripSource(opts.requests);
+    this.source = source;
+    const firstS = source.peekS();
     const startS = Math.min(0, Number.isFinite(firstS) ? firstS : 0);
-    const depots = opts.depots && opts.depots.length > 0 ? opts.depots : startNodesFromDemand(opts.requests, opts.fleetSize, opts.seed, opts.travelTimes.nodeCount);
+    // Start nodes from the same sorted order (a million trips are not sorted twice).
+    const depots = opts.depots && opts.depots.length > 0 ? opts.depots : startNodesFrom(source.rewound(), opts.fleetSize, opts.seed, opts.travelTimes.nodeCount);
     this.engine = new Engine({ ...opts, depots, startS });
     this.kpis = new KpiAccumulator({ dispatcher: opts.dispatcher.name, fleet: opts.fleetSize });
     const kpis = this.kpis;

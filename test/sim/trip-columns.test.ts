@@ -56,6 +56,12 @@ describe('PlacedTripColumns', () => {
     expect(fromColumns.peekS()).toBe(Infinity);
     expect(ids.map((p) => p[0])).toEqual(['t1', 't3', 't4', 't0', 't2']);
     expect(ids.map((p) => p[1])).toEqual(['t1', 't3', 't4', 't0', 't2']);
+    // A rewound source starts again from the first trip in the same order; the one it came from stays where it was.
+    const again = fromColumns.rewound();
+    const order: string[] = [];
+    while (again.peekS() !== Infinity) order.push(again.take().id);
+    expect(order).toEqual(['t1', 't3', 't4', 't0', 't2']);
+    expect(fromColumns.peekS()).toBe(Infinity);
   });
 
   it('simulates to the same event log as the list it was made from (greedy and pooled)', () => {

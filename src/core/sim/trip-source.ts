@@ -21,12 +21,26 @@ export class ArrayTripSource implements TripSource {
   private readonly requestS: ArrayLike<number>;
   private next = 0;
 
-  constructor(private readonly trips: PlacedTrips) {
+  constructor(
+    private readonly trips: PlacedTrips,
+    /** The order and request times of another source over the same trips (see rewound): not sorted again. */
+    sorted?: { order: Uint32Array; requestS: ArrayLike<number> },
+  ) {
+    if (sorted) {
+      this.order = sorted.order;
+      this.requestS = sorted.requestS;
+      return;
+    }
     const requestS = trips instanceof PlacedTripColumns ? trips.requestS : trips.map((t) => t.requestS);
     const order = Array.from({ length: trips.length }, (_, i) => i);
     order.sort((a, b) => requestS[a] - requestS[b] || a - b);
     this.order = Uint32Array.from(order);
     this.requestS = requestS;
+  }
+
+  /** A source over the same trips in the same order, from the first (nothing sorted again; this one is untouched). */
+  rewound(): ArrayTripSource {
+    return new ArrayTripSource(this.trips, { order: this.order, requestS: this.requestS });
   }
 
   /** Trips taken so far. */
