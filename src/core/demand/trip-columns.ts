@@ -3,9 +3,10 @@ import type { PlacedTrip } from './placed-trip.js';
 
 /**
  * A day of placed trips held as columns (a simulation's input at metro scale). A million PlacedTrip objects, each with
- * its four coordinates boxed as heap numbers, are ~5 million objects that every full garbage collection of the run
- * marks again (400–1,000 ms a collection on the stress day, measured in docs/BENCHMARKS.md, session 27); as columns
- * they are a few typed arrays outside the JS heap and the id strings. `at(i)` gives back trip i as the object it was
+ * its four coordinates boxed as heap numbers, are ~5 million heap objects; as columns they are a few typed arrays
+ * outside the JS heap and the id strings. On the stress day that is 280 MB less peak memory and the same CPU time: over
+ * a whole day V8 makes its full collections rare, so their marking was never a real share (docs/BENCHMARKS.md,
+ * session 27). `at(i)` gives back trip i as the object it was
  * made from (the same fields and values; the optional ones only where the trip had them), made afresh on each call:
  * the simulation takes each trip once, when it is submitted. Numbers are kept as float64, so what the engine checks
  * (integer times and nodes) is checked on the very values given.
