@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '../core/solve/ilp.js';
 import { bySize } from '../core/solve/by-size.js';
 import { splitByLp, type LpRelaxation } from '../core/solve/split-by-fixing.js';
+import { branchAndCut, type IncrementalLp } from '../core/solve/branch-and-cut.js';
 import { twoSeatSolverChain } from '../core/solve/pair-packing.js';
 import type { SolverThreads } from './solver-threads.js';
 
@@ -100,6 +101,38 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     }
   }
 
+  /**
+   * The LP relaxation of p kept open in its own HiGHS instance (IncrementalLp, for branchAndCut): each solve starts from
+   * the last one's basis after bound changes and added rows. With this solver's options and LP_RELAXATION_OPTIONS.
+   * Null without HiGHS's C functions (NativeHighs).
+   */
+  openLp(p: BinaryProgram): IncrementalLp | null {
+    const native = this.native;
+    if (!native) return null;
+    const h = this.highs;
+    const ptr = native.model(p, false, { output_flag: false, ...this.options, ...LP_RELAXATION_OPTIONS });
+    let open = true;
+    let rows = p.rowCount;
+    return {
+      solve() {
+        native.run(ptr);
+        const status = native.modelStatus(ptr);
+        if (status === h.constants.modelStatus.infeasible) return 'infeasible';
+        if (status !== h.constants.modelStatus.optimal) return null;
+        return native.solution(ptr, p.colCount, rows);
+      },
+      setColumnBounds: (j, lower, upper) => native.changeColBounds(ptr, j, lower, upper),
+      addPackingRow(columns) {
+        native.addRow(ptr, columns, -h.infinity, 1);
+        rows++;
+      },
+      close() {
+        if (open) native.destroy(ptr);
+        open = false;
+      },
+    };
+  }
+
   solve(p: BinaryProgram, start?: Uint8Array): BinaryProgramSolution | null {
     if (p.colCount === 0) {
       for (let i = 0; i < p.rowCount; i++) if (p.rowLower[i] > 0 || p.rowUpper[i] < 0) return null;
@@ -162,6 +195,8 @@ interface HighsCFunctions {
   _Highs_setSolution(highs: number, colValue: number, colDual: number, rowValue: number, rowDual: number): number;
   _Highs_setBasis(highs: number, colStatus: number, rowStatus: number): number;
   _Highs_getBasis(highs: number, colStatus: number, rowStatus: number): number;
+  _Highs_addRow(highs: number, lower: number, upper: number, count: number, index: number, value: number): number;
+  _Highs_changeColBounds(highs: number, col: number, lower: number, upper: number): number;
   cwrap(name: string, returnType: string, argTypes: string[]): (...args: (number | string)[]) => number;
 }
 
@@ -346,6 +381,25 @@ class NativeHighs {
   destroy(highs: number): void {
     this.c._Highs_destroy(highs);
   }
+
+  /** Highs_addRow: the row Σ_{j ∈ columns} x_j in [lower, upper]. */
+  addRow(highs: number, columns: readonly number[], lower: number, upper: number): void {
+    const c = this.c;
+    const n = columns.length;
+    const ptr = c._malloc(Math.max(1, 12 * n));
+    try {
+      const f = new Float64Array(this.memory.buffer, ptr, n).fill(1);
+      void f;
+      new Int32Array(this.memory.buffer, ptr + 8 * n, n).set(columns);
+      if (c._Highs_addRow(highs, lower, upper, n, ptr + 8 * n, ptr) === -1) throw new Error('HiGHS: addRow failed with HiGHS status -1');
+    } finally {
+      c._free(ptr);
+    }
+  }
+
+  changeColBounds(highs: number, j: number, lower: number, upper: number): void {
+    if (this.c._Highs_changeColBounds(highs, j, lower, upper) === -1) throw new Error('HiGHS: changeColBounds failed with HiGHS status -1');
+  }
 }
 
 /** The little of the WebAssembly API loadHighs uses (the project's TypeScript libs do not declare it). */
@@ -391,7 +445,8 @@ async function loadHighs(): Promise<{ highs: Highs; native?: NativeHighs }> {
   const highs = await highsLoader(options as Parameters<typeof highsLoader>[0]);
   const c = highs as unknown as Partial<HighsCFunctions>;
   const complete = memory && typeof c.cwrap === 'function' && ['_malloc', '_free', '_Highs_create', '_Highs_destroy', '_Highs_passModel', '_Highs_run',
-    '_Highs_getModelStatus', '_Highs_getSolution', '_Highs_setSolution', '_Highs_setBasis', '_Highs_getBasis'].every((f) => typeof (c as Record<string, unknown>)[f] === 'function');
+    '_Highs_getModelStatus', '_Highs_getSolution', '_Highs_setSolution', '_Highs_setBasis', '_Highs_getBasis', '_Highs_addRow',
+    '_Highs_changeColBounds'].every((f) => typeof (c as Record<string, unknown>)[f] === 'function');
   return { highs, native: complete ? new NativeHighs(c as HighsCFunctions, memory!, highs.infinity) : undefined };
 }
 
@@ -619,7 +674,9 @@ export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryP
 export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
   const highs = base.withOptions(POOLED_HIGHS_OPTIONS);
   const chain = twoSeatSolverChain(highs);
-  return { highs, chain, parts: bySize(chain, highs, HIGHS_PART_COLUMNS) };
+  // Parts of HIGHS_PART_COLUMNS or more: our branch and cut on HiGHS's LP (decision 0035), HiGHS's MIP behind it.
+  const cut = branchAndCut({ open: (p) => highs.openLp(p) }, highs);
+  return { highs, chain, parts: bySize(chain, cut, HIGHS_PART_COLUMNS) };
 }
 
 /**
