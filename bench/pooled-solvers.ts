@@ -5,6 +5,7 @@
 import { type BinaryProgram, type BinaryProgramSolver, packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { pairPackingBranchAndBound, twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS } from '../src/io/highs-ilp.js';
+import { branchAndCut } from '../src/core/solve/branch-and-cut.js';
 import { readRecordedPrograms } from './recorded-programs.js';
 
 const programs: BinaryProgram[] = readRecordedPrograms(process.argv[2]);
@@ -32,6 +33,10 @@ chains['packing(1)→none (the root alone)'] = () => packingBranchAndBound(nullS
 chains['before 0028: twoSeatSolverChain(highs presolve off)'] = () => twoSeatSolverChain(countedNp);
 chains['preset: twoSeatSolverChain(highs POOLED_HIGHS_OPTIONS)'] = () => twoSeatSolverChain(countedTuned);
 chains['highs POOLED_HIGHS_OPTIONS alone'] = () => countedTuned;
+// Decision 0035: our branch and cut on HiGHS's LP in front of HiGHS's MIP (calls count the MIP's alone).
+const tunedLps = { open: (p: BinaryProgram) => tuned.openLp(p) };
+chains['twoSeatSolverChain(branch and cut → highs POOLED_HIGHS_OPTIONS)'] = () => twoSeatSolverChain(branchAndCut(tunedLps, countedTuned));
+chains['branch and cut → highs POOLED_HIGHS_OPTIONS alone'] = () => branchAndCut(tunedLps, countedTuned);
 chains['packing(1)→highs POOLED_HIGHS_OPTIONS (the root, then HiGHS)'] = () => packingBranchAndBound(countedTuned, 1);
 chains['packing(1)→pair(20)→highs POOLED_HIGHS_OPTIONS'] = () => packingBranchAndBound(pairPackingBranchAndBound(countedTuned, 20), 1);
 chains['packing(50)→highs POOLED_HIGHS_OPTIONS (no two-seat search)'] = () => packingBranchAndBound(countedTuned, 50);

@@ -1,9 +1,9 @@
 // Replays large pooled programs recorded by the stress probe (STRESS_RECORD=FILE, bench/stress.ts) through the presets'
-// route for them (splitByLp, its parts ≥ HIGHS_PART_COLUMNS to HiGHS and smaller ones to the chain; decisions 0029,
-// 0031) and variants of it: CPU time (the LP's apart), HiGHS calls, how the split cut the programs, and the objectives
+// route for them (splitByLp, its parts ≥ HIGHS_PART_COLUMNS to our branch and cut on HiGHS's LP and smaller ones to the
+// chain; decisions 0029, 0031, 0035) and variants of it: CPU time (the LP's apart), HiGHS calls, how the split cut the programs, and the objectives
 // compared with the first route's (every route is exact: any difference is a bug).
 //   node --import tsx bench/split-programs.ts PROGRAMS.json [minColumns=1000] [every=1]
-// SPLIT_ROUTES=n keeps the first n routes; SPLIT_HIGHS_ALONE=1 adds HiGHS on the whole programs (slow);
+// SPLIT_ROUTES=n keeps the first n routes (HiGHS calls count the MIP only, the branch and cut's fallbacks included); SPLIT_HIGHS_ALONE=1 adds HiGHS on the whole programs (slow);
 // SPLIT_OBJECTIVES=FILE writes the first route's
 // objectives (one a line) to compare with another tree's replay of the same file.
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import type { BinaryProgram, BinaryProgramSolver } from '../src/core/solve/ilp.j
 import { RESTRICT_LADDER_S, splitByLp, type LpRelaxation, type SplitStats } from '../src/core/solve/split-by-fixing.js';
 import { GIANT_PROGRAM_COLUMNS, HIGHS_PART_COLUMNS, loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../src/io/highs-ilp.js';
 import { bySize } from '../src/core/solve/by-size.js';
+import { branchAndCut, type BranchAndCutStats } from '../src/core/solve/branch-and-cut.js';
 import { twoSeatSolverChain } from '../src/core/solve/pair-packing.js';
 import { readRecordedPrograms } from './recorded-programs.js';
 import { cpuS } from './machine.js';
@@ -34,10 +35,12 @@ const timedLp: LpRelaxation = {
   },
 };
 const chain = twoSeatSolverChain(counted);
+const cutStats: BranchAndCutStats = { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0 };
+const cut = branchAndCut({ open: (p) => highs.openLp(p) }, counted, cutStats);
 const routes: [string, (st: SplitStats) => BinaryProgramSolver][] = [
-  [`presets: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st)],
-  [`splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${GIANT_PROGRAM_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, GIANT_PROGRAM_COLUMNS), st)],
-  [`splitByLp [500], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st, [500])],
+  [`presets: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → branch and cut`, (st) => splitByLp(timedLp, bySize(chain, cut, HIGHS_PART_COLUMNS), st)],
+  [`decision 0031: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS's MIP`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st)],
+  [`splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${GIANT_PROGRAM_COLUMNS} → HiGHS's MIP`, (st) => splitByLp(timedLp, bySize(chain, counted, GIANT_PROGRAM_COLUMNS), st)],
 ];
 if (process.env.SPLIT_ROUTES) routes.splice(Number(process.env.SPLIT_ROUTES));
 if (process.env.SPLIT_HIGHS_ALONE === '1') routes.push(['HiGHS alone', () => counted]);
@@ -48,6 +51,7 @@ for (const [name, make] of [...routes, ...routes]) {
   const s = make(stats);
   calls = 0;
   lpS = 0;
+  Object.assign(cutStats, { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0 });
   let wrong = 0;
   const t0 = cpuS();
   programs.forEach((p, i) => {
@@ -57,6 +61,7 @@ for (const [name, make] of [...routes, ...routes]) {
   });
   console.log(`${name}: CPU ${(cpuS() - t0).toFixed(2)} s (LP ${lpS.toFixed(2)} s), HiGHS calls ${calls}, objective ≠ first route: ${wrong}` +
     (stats.programs ? `; columns ${stats.columns} → ${stats.keptColumns} solved in ${stats.parts} parts (largest ${stats.largestPart}), ` +
-      `${stats.refined} dropped by refixing, ${stats.reusedParts} parts reused, exact rounds after restricted ${stats.secondRounds}` : ''));
+      `${stats.refined} dropped by refixing, ${stats.reusedParts} parts reused, exact rounds after restricted ${stats.secondRounds}` : '') +
+    (cutStats.programs ? `; branch and cut: ${cutStats.programs} parts, ${cutStats.atRoot} proven at the root, ${cutStats.nodes} nodes, ${cutStats.lpSolves} LP solves, ${cutStats.cuts} cuts, ${cutStats.fallbacks} to HiGHS's MIP` : ''));
 }
 if (process.env.SPLIT_OBJECTIVES) writeFileSync(process.env.SPLIT_OBJECTIVES, want.join('\n') + '\n');

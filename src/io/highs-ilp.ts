@@ -639,7 +639,7 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
  * POOLED_HIGHS_OPTIONS started from the best incumbent (from 200 columns on, the packing root alone before HiGHS:
  * decision 0034). Programs of GIANT_PROGRAM_COLUMNS or more skip the searches
  * (decision 0029): they are split exactly by LP reduced-cost fixing (splitByLp) and each part goes to the chain when
- * small or to HiGHS directly when it is itself giant.
+ * small, else to our branch and cut on HiGHS's LP with HiGHS's MIP behind it (decision 0035).
  *
  * With `threads` (decision 0030) independent programs are also solved on its worker threads: splitByLp's parts, and
  * the programs of one batch below GIANT_PROGRAM_COLUMNS (a batch's giant programs are solved first, on this thread,
@@ -669,7 +669,7 @@ export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryP
 /**
  * The pieces of the pooled chain around one HiGHS instance, built the same way on the main thread and on every solver
  * thread: HiGHS with POOLED_HIGHS_OPTIONS, the two-seat chain in front of it, and `parts`, the solver of splitByLp's
- * parts (the chain, or HiGHS alone for a part of HIGHS_PART_COLUMNS or more).
+ * parts (the chain, or for a part of HIGHS_PART_COLUMNS or more our branch and cut on HiGHS's LP, decision 0035).
  */
 export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
   const highs = base.withOptions(POOLED_HIGHS_OPTIONS);
@@ -688,7 +688,8 @@ export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinary
 export const GIANT_PROGRAM_COLUMNS = 1_000;
 
 /**
- * Parts of a split giant program (splitByLp) with this many columns or more go to HiGHS directly, smaller ones to the
+ * Parts of a split giant program (splitByLp) with this many columns or more skip the chain (since decision 0035 they go to
+ * our branch and cut on HiGHS's LP, before that to HiGHS's MIP), smaller ones to the
  * chain (decision 0031). What the fixing leaves in a part of that size is a fractional core of the LP, which the
  * packing search's root does not prove: on the stress day's 08–09 h programs the chain's searches cost more than they
  * saved from ~30 columns. Only giant programs are split, so San Francisco never reaches this route.

@@ -74,7 +74,7 @@ export interface SolverWorkerData {
 /**
  * The solvers every worker holds, by name (built by pooledSolverParts, as on the main thread): `chain`, the presets'
  * chain for whole programs below GIANT_PROGRAM_COLUMNS, and `parts`, the solver of splitByLp's parts (the chain below
- * HIGHS_PART_COLUMNS, HiGHS alone from there). The two answer differently between those sizes (other equal optima), so
+ * HIGHS_PART_COLUMNS, our branch and cut on HiGHS's LP from there, decision 0035). The two answer differently between those sizes (other equal optima), so
  * a batch names the one that answers as the caller's `local` does.
  */
 export type WorkerSolverName = 'chain' | 'parts';
