@@ -673,9 +673,10 @@ export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryP
  */
 export function pooledSolverParts(base: HighsBinarySolver): { highs: HighsBinarySolver; chain: BinaryProgramSolver; parts: BinaryProgramSolver } {
   const highs = base.withOptions(POOLED_HIGHS_OPTIONS);
-  const chain = twoSeatSolverChain(highs);
-  // Parts of HIGHS_PART_COLUMNS or more: our branch and cut on HiGHS's LP (decision 0035), HiGHS's MIP behind it.
+  // Our branch and cut on HiGHS's LP, HiGHS's MIP behind it (decision 0035): where the chain's searches hand a program
+  // on, and for splitByLp's parts of HIGHS_PART_COLUMNS or more.
   const cut = branchAndCut({ open: (p) => highs.openLp(p) }, highs);
+  const chain = twoSeatSolverChain(cut);
   return { highs, chain, parts: bySize(chain, cut, HIGHS_PART_COLUMNS) };
 }
 
