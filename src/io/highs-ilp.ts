@@ -388,8 +388,7 @@ class NativeHighs {
     const n = columns.length;
     const ptr = c._malloc(Math.max(1, 12 * n));
     try {
-      const f = new Float64Array(this.memory.buffer, ptr, n).fill(1);
-      void f;
+      new Float64Array(this.memory.buffer, ptr, n).fill(1);
       new Int32Array(this.memory.buffer, ptr + 8 * n, n).set(columns);
       if (c._Highs_addRow(highs, lower, upper, n, ptr + 8 * n, ptr) === -1) throw new Error('HiGHS: addRow failed with HiGHS status -1');
     } finally {

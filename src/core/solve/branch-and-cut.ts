@@ -3,7 +3,7 @@
 // cuts from the columns' conflicts, depth-first branching, and a bound of our own from the LP's row prices, so that no
 // LP tolerance can prune a better answer (decision 0035).
 
-import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from './ilp.js';
+import { improvingLimit, isFeasibleBinary, objectiveOf, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
 
 /** An LP (x in [lower, upper] per column) kept open between solves, each started from the last one's basis. */
 export interface IncrementalLp {
@@ -112,8 +112,8 @@ class Search {
   private readonly cutStart: number[] = [0];
   private readonly cutCols: number[] = [];
   private readonly cutKeys = new Set<string>();
-  /** Σ|c_j|, for the rounding margin */
-  private readonly magnitude: number;
+  /** scratch of bound: each column's priced cost */
+  private readonly priced: Float64Array;
 
   constructor(
     private readonly p: BinaryProgram,
@@ -123,39 +123,18 @@ class Search {
     private readonly stats?: BranchAndCutStats,
   ) {
     this.bestX = new Uint8Array(p.colCount);
-    if (start && this.isPacking(start)) {
+    if (start && isFeasibleBinary(p, start)) {
       this.bestX = Uint8Array.from(start);
-      this.bestObjective = this.costOf(start);
+      this.bestObjective = objectiveOf(p, start);
     }
     this.fixed = new Uint8Array(p.colCount);
-    let m = 0;
-    for (let j = 0; j < p.colCount; j++) m += Math.abs(p.cost[j]);
-    this.magnitude = m;
-  }
-
-  private isPacking(x: Uint8Array): boolean {
-    const p = this.p;
-    const used = new Uint8Array(p.rowCount);
-    for (let j = 0; j < p.colCount; j++) {
-      if (!x[j]) continue;
-      for (let k = p.colStart[j]; k < p.colStart[j + 1]; k++) {
-        if (used[p.rowIndex[k]]) return false;
-        used[p.rowIndex[k]] = 1;
-      }
-    }
-    return true;
-  }
-
-  private costOf(x: Uint8Array): number {
-    let o = 0;
-    for (let j = 0; j < this.p.colCount; j++) if (x[j]) o += this.p.cost[j];
-    return o;
+    this.priced = new Float64Array(p.colCount);
   }
 
   /** Depth-first search from the root; false when it ran past maxNodes or an LP failed (the incumbent stands). */
   run(maxNodes: number): boolean {
-    // The path from the root: (column, value) decisions; a node is explored, then its second child.
-    const path: { j: number; value: number; second: boolean }[] = [];
+    // The path from the root: the columns branched on, and whether their second child (x = 0) is the one explored.
+    const path: { j: number; second: boolean }[] = [];
     let nodes = 0;
     let root = true;
     for (;;) {
@@ -167,7 +146,7 @@ class Search {
       root = false;
       if (outcome >= 0) {
         // Branch on column `outcome`: first x = 1 (packings come from there), then x = 0.
-        path.push({ j: outcome, value: 1, second: false });
+        path.push({ j: outcome, second: false });
         this.setFixed(outcome, 2);
         continue;
       }
@@ -177,7 +156,7 @@ class Search {
         if (!top) return true;
         this.setFixed(top.j, 0);
         if (!top.second) {
-          path.push({ j: top.j, value: 0, second: true });
+          path.push({ j: top.j, second: true });
           this.setFixed(top.j, 1);
           break;
         }
@@ -201,7 +180,8 @@ class Search {
       // Infeasible only where the columns fixed at 1 share a row (else those columns alone are a packing here).
       if (r === 'infeasible') return this.fixedConflict() ? -1 : null;
       if (!r) return null;
-      if (this.bound(r.rowDual) > this.limit()) return -1;
+      const { bound, magnitude } = this.bound(r.rowDual);
+      if (bound > improvingLimit(this.bestObjective, true, magnitude)) return -1;
       let fractional = -1;
       let best = 2;
       for (let j = 0; j < this.p.colCount; j++) {
@@ -214,12 +194,12 @@ class Search {
       if (fractional < 0) {
         const x = new Uint8Array(this.p.colCount);
         for (let j = 0; j < this.p.colCount; j++) x[j] = r.x[j] > 0.5 ? 1 : 0;
-        if (!this.isPacking(x)) return null;
-        const o = this.costOf(x);
+        if (!isFeasibleBinary(this.p, x)) return null;
+        const o = objectiveOf(this.p, x);
         if (o < this.bestObjective) (this.bestX = x), (this.bestObjective = o);
         // Done only if our bound proves nothing better is left here (an LP answer within its tolerances may not be
         // optimal); else the engine is not trusted with this program.
-        return this.bound(r.rowDual) > this.limit() ? -1 : null;
+        return bound > improvingLimit(this.bestObjective, true, magnitude) ? -1 : null;
       }
       if (round >= rounds || this.separate(r.x) === 0) return fractional;
     }
@@ -227,33 +207,24 @@ class Search {
 
   /** Whether two columns fixed at 1 share a row. */
   private fixedConflict(): boolean {
-    const p = this.p;
-    const used = new Uint8Array(p.rowCount);
-    for (let j = 0; j < p.colCount; j++) {
-      if (this.fixed[j] !== 2) continue;
-      for (let k = p.colStart[j]; k < p.colStart[j + 1]; k++) {
-        if (used[p.rowIndex[k]]) return true;
-        used[p.rowIndex[k]] = 1;
-      }
-    }
-    return false;
+    return !isFeasibleBinary(this.p, Uint8Array.from(this.fixed, (f) => (f === 2 ? 1 : 0)));
   }
 
-  /** The incumbent less the integer step, with the margin of keptColumns over this program's terms. */
-  private limit(): number {
-    return this.bestObjective - (1 - 1e-11 * this.magnitude - 1e-9);
-  }
-
-  /** L(y) of the node (see branchAndCut), from the LP's row duals. */
-  private bound(rowDual: Float64Array): number {
+  /**
+   * L(y) of the node (see branchAndCut), from the LP's row duals, and the size of the terms it sums (for
+   * improvingLimit's rounding margin).
+   */
+  private bound(rowDual: Float64Array): { bound: number; magnitude: number } {
     const p = this.p;
     const y = (i: number): number => Math.max(0, -rowDual[i]);
+    const priced = this.priced;
     let L = 0;
-    const priced = new Float64Array(p.colCount);
+    let magnitude = 0;
     for (let j = 0; j < p.colCount; j++) {
       let c = p.cost[j];
       for (let k = p.colStart[j]; k < p.colStart[j + 1]; k++) c += y(p.rowIndex[k]);
       priced[j] = c;
+      magnitude += Math.abs(p.cost[j]);
     }
     const cuts = this.cutStart.length - 1;
     for (let c = 0; c < cuts; c++) {
@@ -261,14 +232,19 @@ class Search {
       if (yc === 0) continue;
       for (let t = this.cutStart[c]; t < this.cutStart[c + 1]; t++) priced[this.cutCols[t]] += yc;
       L -= yc;
+      magnitude += yc;
     }
-    for (let i = 0; i < p.rowCount; i++) L -= y(i);
+    for (let i = 0; i < p.rowCount; i++) {
+      L -= y(i);
+      magnitude += y(i);
+    }
     for (let j = 0; j < p.colCount; j++) {
       const f = this.fixed[j];
+      magnitude += Math.abs(priced[j]);
       if (f === 2) L += priced[j];
       else if (f === 0 && priced[j] < 0) L += priced[j];
     }
-    return L;
+    return { bound: L, magnitude };
   }
 
   /** Whether columns a and b share a row of p. */
@@ -297,9 +273,7 @@ class Search {
       let sum = x[seed];
       for (const j of frac) {
         if (j === seed) continue;
-        let all = true;
-        for (const k of clique) if (!this.conflict(j, k)) (all = false);
-        if (all) {
+        if (clique.every((k) => this.conflict(j, k))) {
           clique.push(j);
           sum += x[j];
         }
@@ -312,9 +286,7 @@ class Search {
         for (let t = rowStart[r]; t < rowStart[r + 1]; t++) {
           const j = rowCols[t];
           if (inClique.has(j) || this.fixed[j] === 1) continue;
-          let all = true;
-          for (const m of clique) if (!this.conflict(j, m)) (all = false);
-          if (all) {
+          if (clique.every((m) => this.conflict(j, m))) {
             clique.push(j);
             inClique.add(j);
           }

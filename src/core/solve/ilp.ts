@@ -81,6 +81,22 @@ export function isFeasibleBinary(p: BinaryProgram, x: Uint8Array): boolean {
   return true;
 }
 
+/** Σ cost over the columns x takes. */
+export function objectiveOf(p: BinaryProgram, x: Uint8Array): number {
+  let o = 0;
+  for (let j = 0; j < p.colCount; j++) if (x[j]) o += p.cost[j];
+  return o;
+}
+
+/**
+ * What an answer must cost at most to beat `incumbentObjective` when a bound summed in floating point over terms of
+ * total size `magnitude` says so: with integer costs a better answer costs ≤ incumbent − 1; the margin lies far above
+ * that sum's rounding (≤ n·2⁻⁵³·Σ|terms|), so nothing that could beat the incumbent is dropped (decisions 0029, 0035).
+ */
+export function improvingLimit(incumbentObjective: number, integralCosts: boolean, magnitude: number): number {
+  return incumbentObjective - ((integralCosts ? 1 : 0) - 1e-11 * magnitude - 1e-9);
+}
+
 /**
  * Exhaustive reference solver: tries all 2^colCount vectors (colCount ≤ 22). For tests and tiny programs.
  *

@@ -4,7 +4,7 @@
 
 import { AssignmentSolver } from './assignment.js';
 import { bySize } from './by-size.js';
-import { type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver, packingBranchAndBound } from './ilp.js';
+import { objectiveOf, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver, packingBranchAndBound } from './ilp.js';
 
 /**
  * Exact solver for the two-seat trip program: every column has value 1 in exactly one car row (rows
@@ -105,12 +105,6 @@ function twoSeatShape(p: BinaryProgram): TwoSeatShape | null {
     r2[j] = b;
   }
   return { car, r1, r2, cars: parts };
-}
-
-function objectiveOf(p: BinaryProgram, x: Uint8Array): number {
-  let o = 0;
-  for (let j = 0; j < p.colCount; j++) if (x[j]) o += p.cost[j];
-  return o;
 }
 
 /** Thrown when the node budget runs out; caught inside search (not an Error: no stack trace to record). */

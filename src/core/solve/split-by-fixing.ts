@@ -3,7 +3,7 @@
 // survive, each fixed again on its own and solved on its own (decisions 0029, 0031).
 
 import { AssignmentSolver } from './assignment.js';
-import { solveEach, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
+import { improvingLimit, solveEach, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
 
 /**
  * A packing program with partition rows (rows 0..partitionRows-1, one per car; every column has exactly one of them) and
@@ -175,14 +175,12 @@ export function keptColumns(p: BinaryProgram, carOf: Int32Array, mu: Float64Arra
   const { bound, pricedCost, carMin } = lagrangianBound(p, carOf, mu);
   let integral = true;
   for (let j = 0; j < p.colCount && integral; j++) if (!Number.isInteger(p.cost[j])) integral = false;
-  // With integer costs a better solution costs ≤ incumbent − 1. The bound is summed in floating point over up to ~10⁵
-  // terms of up to ~10⁷ with prices that are not integers: keep a margin far above that rounding (≤ n·2⁻⁵³·Σ|terms|),
-  // so that a column is dropped only when it provably cannot beat the incumbent.
+  // The bound is summed in floating point over up to ~10⁵ terms of up to ~10⁷ with prices that are not integers: a
+  // column is dropped only when it provably cannot beat the incumbent (improvingLimit's margin).
   let magnitude = 0;
   for (let j = 0; j < p.colCount; j++) magnitude += Math.abs(p.cost[j]) + Math.abs(pricedCost[j]);
   for (let i = 0; i < p.rowCount; i++) magnitude += mu[i];
-  const slack = (integral ? 1 : 0) - 1e-11 * magnitude - 1e-9;
-  const limit = cutoff ?? incumbentObjective - slack;
+  const limit = cutoff ?? improvingLimit(incumbentObjective, integral, magnitude);
   const keep = new Uint8Array(p.colCount);
   for (let j = 0; j < p.colCount; j++) if (incumbent[j] || bound - carMin[carOf[j]] + pricedCost[j] <= limit) keep[j] = 1;
   return keep;
@@ -328,7 +326,7 @@ function refineParts(
       }
     }
     // The margin of keptColumns, over this component's terms.
-    const limit = upper - ((integral ? 1 : 0) - 1e-11 * magnitude - 1e-9);
+    const limit = improvingLimit(upper, integral, magnitude);
     let others = 0;
     let negative = true;
     const still = cols.filter((j) => {
