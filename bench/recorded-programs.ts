@@ -11,12 +11,15 @@ interface RecordedProgram {
   cost: number[];
   colStart: number[];
   rowIndex: number[];
+  /** BinaryProgram.rowKey where the program had one (recordings since session 30), for replays of the LP warm start */
+  rowKey?: number[];
 }
 
 export function writeRecordedPrograms(file: string, programs: readonly BinaryProgram[]): void {
   const plain: RecordedProgram[] = programs.map((p) => ({
     colCount: p.colCount, rowCount: p.rowCount, partitionRows: p.partitionRows ?? 0,
     cost: Array.from(p.cost), colStart: Array.from(p.colStart), rowIndex: Array.from(p.rowIndex),
+    ...(p.rowKey ? { rowKey: Array.from(p.rowKey) } : {}),
   }));
   writeFileSync(file, JSON.stringify(plain));
 }
@@ -29,6 +32,7 @@ export function readRecordedPrograms(file: string): BinaryProgram[] {
       colCount: r.colCount, rowCount: r.rowCount, partitionRows: r.partitionRows,
       cost: Float64Array.from(r.cost), colStart: Int32Array.from(r.colStart), rowIndex,
       value: new Float64Array(rowIndex.length).fill(1), rowLower: new Float64Array(r.rowCount), rowUpper: new Float64Array(r.rowCount).fill(1),
+      ...(r.rowKey ? { rowKey: Int32Array.from(r.rowKey) } : {}),
     };
   });
 }

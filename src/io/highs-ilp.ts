@@ -8,6 +8,7 @@ import { bySize } from '../core/solve/by-size.js';
 import { splitByLp, type LpRelaxation } from '../core/solve/split-by-fixing.js';
 import { branchAndCut, type IncrementalLp } from '../core/solve/branch-and-cut.js';
 import { twoSeatSolverChain } from '../core/solve/pair-packing.js';
+import { BASIS_BASIC, BASIS_LOWER, fitsProgram, repairBasis, type LpBasis } from '../core/solve/lp-basis.js';
 import type { SolverThreads } from './solver-threads.js';
 
 /** HiGHS through its structured (CSC) model API; the LP-text API was ~8× slower (STACK.md). */
@@ -64,7 +65,7 @@ export class HighsBinarySolver implements BinaryProgramSolver {
     const options = { ...this.options, ...LP_RELAXATION_OPTIONS };
     // HiGHS's setBasis takes a basis without rowCount basic entries but then drops it at run (a cold solve, stated
     // as warm): such a basis, or one of the wrong length, is refused here.
-    if (basis && basis.colStatus.length === p.colCount && basis.rowStatus.length === p.rowCount && basicCount(basis) === p.rowCount) {
+    if (fitsProgram(basis, p.colCount, p.rowCount)) {
       const warm = this.relaxWith(p, options, basis);
       if (warm) return { ...warm, iterations: warm.iterations ?? 0, warm: true };
     }
@@ -102,21 +103,55 @@ export class HighsBinarySolver implements BinaryProgramSolver {
   }
 
   /**
-   * The LP relaxation of p kept open in its own HiGHS instance (IncrementalLp, for branchAndCut): each solve starts from
-   * the last one's basis after bound changes and added rows. With this solver's options and LP_RELAXATION_OPTIONS.
-   * Null without HiGHS's C functions (NativeHighs).
+   * openLp's LPs: opened, started from BinaryProgram.startBasis, of those solved again cold, and the simplex iterations
+   * of every LP's first solve (for benchmarks and tests).
+   */
+  readonly openLpStats = { opened: 0, warm: 0, warmRefused: 0, firstIterations: 0 };
+
+  /**
+   * The LP relaxation of p kept open in its own HiGHS instance (IncrementalLp, for branchAndCut): the first solve from
+   * p.startBasis where it fits (decision 0036: splitByLp's parts carry the whole program's optimal basis restricted to
+   * them), each later one from the last one's basis after bound changes and added rows. With this solver's options and
+   * LP_RELAXATION_OPTIONS. Null without HiGHS's C functions (NativeHighs).
    */
   openLp(p: BinaryProgram): IncrementalLp | null {
     const native = this.native;
     if (!native) return null;
     const h = this.highs;
-    const ptr = native.model(p, false, { output_flag: false, ...this.options, ...LP_RELAXATION_OPTIONS });
+    const options = { output_flag: false, ...this.options, ...LP_RELAXATION_OPTIONS };
+    let ptr = native.model(p, false, options);
+    // The first solve starts from p.startBasis where it fits (decision 0036); where HiGHS refuses it, or does not
+    // report the LP optimal or infeasible from it, that solve is done again cold (bounds and rows change only after it).
+    let warm = fitsProgram(p.startBasis, p.colCount, p.rowCount);
+    if (warm && native.setBasis(ptr, p.startBasis!) === -1) {
+      warm = false;
+      native.destroy(ptr);
+      ptr = native.model(p, false, options);
+    }
     let open = true;
+    let first = true;
     let rows = p.rowCount;
+    const stats = this.openLpStats;
+    stats.opened++;
+    if (warm) stats.warm++;
     return {
       solve() {
         native.run(ptr);
-        const status = native.modelStatus(ptr);
+        let status = native.modelStatus(ptr);
+        if (warm) {
+          warm = false;
+          if (status !== h.constants.modelStatus.optimal && status !== h.constants.modelStatus.infeasible) {
+            stats.warmRefused++;
+            native.destroy(ptr);
+            ptr = native.model(p, false, options);
+            native.run(ptr);
+            status = native.modelStatus(ptr);
+          }
+        }
+        if (first) {
+          first = false;
+          stats.firstIterations += native.iterations(ptr);
+        }
         if (status === h.constants.modelStatus.infeasible) return 'infeasible';
         if (status !== h.constants.modelStatus.optimal) return null;
         return native.solution(ptr, p.colCount, rows);
@@ -450,10 +485,7 @@ async function loadHighs(): Promise<{ highs: Highs; native?: NativeHighs }> {
 }
 
 /** A simplex basis in HiGHS's status codes (0 at lower, 1 basic, 2 at upper), per column and per row. */
-export interface LpBasis {
-  colStatus: Int32Array;
-  rowStatus: Int32Array;
-}
+export type { LpBasis };
 
 interface LpSolution {
   x: Float64Array;
@@ -467,9 +499,6 @@ export interface WarmRelaxation extends LpSolution {
   /** whether the given basis was taken (else the LP was solved cold) */
   warm: boolean;
 }
-
-const BASIS_LOWER = 0;
-const BASIS_BASIC = 1;
 
 /**
  * The LP relaxations of a sequence of programs with row keys (BinaryProgram.rowKey), each started from the bases of
@@ -522,7 +551,6 @@ export class WarmStartedLp implements LpRelaxation {
     const m = p.rowCount;
     const colStatus = new Int32Array(n);
     const rowStatus = new Int32Array(m);
-    let basic = 0;
     // A car's columns are mostly next to each other: its map is looked up once for them.
     let first = NaN;
     let list: number[] | undefined;
@@ -536,17 +564,12 @@ export class WarmStartedLp implements LpRelaxation {
         if (list) for (let t = 0; t < list.length; t += 2) if (list[t] === rest) (v = list[t + 1]), (t = list.length);
       }
       colStatus[j] = v < 0 ? BASIS_LOWER : v & 3;
-      if (colStatus[j] === BASIS_BASIC) basic++;
     }
     for (let i = 0; i < m; i++) {
       const v = this.rows.get(keys[i]);
       rowStatus[i] = v === undefined ? BASIS_BASIC : v & 3;
-      if (rowStatus[i] === BASIS_BASIC) basic++;
     }
-    for (let j = n - 1; j >= 0 && basic > m; j--) if (colStatus[j] === BASIS_BASIC) (colStatus[j] = BASIS_LOWER), basic--;
-    for (let i = m - 1; i >= 0 && basic > m; i--) if (rowStatus[i] === BASIS_BASIC) (rowStatus[i] = BASIS_LOWER), basic--;
-    for (let i = m - 1; i >= 0 && basic < m; i--) if (rowStatus[i] !== BASIS_BASIC) (rowStatus[i] = BASIS_BASIC), basic++;
-    return { colStatus, rowStatus };
+    return repairBasis({ colStatus, rowStatus });
   }
 
   /** Keeps the optimal basis's statuses by key; forgets keys no program has had for PRUNE_AFTER_CALLS calls. */
@@ -597,14 +620,6 @@ function packedRest(p: BinaryProgram, keys: Int32Array, j: number): number {
 }
 
 const REST_OFFSET = 2 ** 25;
-
-/** Basic entries of a basis, columns and rows: HiGHS can use it only with exactly rowCount. */
-function basicCount(basis: LpBasis): number {
-  let basic = 0;
-  for (const s of basis.colStatus) if (s === BASIS_BASIC) basic++;
-  for (const s of basis.rowStatus) if (s === BASIS_BASIC) basic++;
-  return basic;
-}
 
 /**
  * The LP relaxation of p (x in [0, 1]) with this solver's options: x and the row duals, or null when HiGHS does not

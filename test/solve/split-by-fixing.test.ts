@@ -6,6 +6,7 @@ import { Rng } from '../../src/core/random.js';
 import { bruteForceBinaryProgram, isFeasibleBinary, type BinaryProgram, type BinaryProgramSolver } from '../../src/core/solve/ilp.js';
 import { lagrangianBound, PartMemo, splitByFixing, splitByLp, type LpRelaxation, type SplitStats } from '../../src/core/solve/split-by-fixing.js';
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
+import { BASIS_BASIC, fitsProgram } from '../../src/core/solve/lp-basis.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, relaxWithHighs } from '../../src/io/highs-ilp.js';
 import { packingProgram, twoSeatProgram } from './programs.js';
 
@@ -217,6 +218,45 @@ describe('splitByLp', () => {
       expect(st.parts + (st.settled > 0 ? st.programs : 0)).toBeGreaterThan(st.programs);
       expect(st.keptColumns).toBeLessThan(st.columns);
     }
+  });
+
+  it("hands each part the LP's optimal basis restricted to it, a start its own LP needs fewer iterations from (decision 0036)", () => {
+    const rng = new Rng(36);
+    const tuned = highs.withOptions(POOLED_HIGHS_OPTIONS);
+    const parts: BinaryProgram[] = [];
+    const spy: BinaryProgramSolver = { solve: (q, start) => (parts.push(q), tuned.solve(q, start)) };
+    const split = splitByLp({ relax: (q) => tuned.relaxFrom(q) }, spy);
+    const plain = splitByLp(relaxWithHighs(tuned), tuned);
+    for (let k = 0; k < 6; k++) {
+      const p = k % 2 === 0 ? lineProgram(rng, 60 + rng.int(60), 80 + rng.int(60), 6) : sideBySide(Array.from({ length: 8 }, () => lineProgram(rng, 8 + rng.int(6), 10 + rng.int(8), 5)));
+      const got = split.solve(p)!;
+      expect(got.objective).toBe(tuned.solve(p)!.objective);
+      expect(got.objective).toBe(plain.solve(p)!.objective);
+      expectConsistent(p, got);
+    }
+    expect(parts.length).toBeGreaterThan(4);
+    let basic = 0;
+    for (const q of parts) {
+      // Exactly rowCount basic, one status per column and row: a basis HiGHS takes.
+      expect(fitsProgram(q.startBasis, q.colCount, q.rowCount)).toBe(true);
+      basic += q.startBasis!.colStatus.filter((v) => v === BASIS_BASIC).length;
+    }
+    expect(basic).toBeGreaterThan(0);
+    // The parts' LPs from their start basis, then cold: the same LP optimum, in fewer first-solve iterations.
+    const firstIterations = (withBasis: boolean): number => {
+      const before = tuned.openLpStats.firstIterations;
+      for (const q of parts) {
+        const lp = tuned.openLp(withBasis ? q : { ...q, startBasis: undefined })!;
+        const r = lp.solve();
+        lp.close();
+        const cold = tuned.relax(q)!;
+        if (!r || r === 'infeasible') throw new Error('LP not solved');
+        const lpObjective = (x: Float64Array) => q.cost.reduce((a, c, j) => a + c * x[j], 0);
+        expect(Math.abs(lpObjective(r.x) - lpObjective(cold.x))).toBeLessThanOrEqual(1e-6 * Math.abs(lpObjective(cold.x)) + 1e-6);
+      }
+      return tuned.openLpStats.firstIterations - before;
+    };
+    expect(firstIterations(true)).toBeLessThan(firstIterations(false));
   });
 
   it('hands programs of another shape to the MIP untouched', () => {

@@ -1,6 +1,8 @@
 // The 0/1 integer program contract that exact dispatchers hand to a solver (HiGHS lives in io/, behind this seam),
 // plus an exhaustive reference solver for tiny programs and tests.
 
+import type { LpBasis } from './lp-basis.js';
+
 /**
  * minimise Σ cost[j]·x[j] subject to rowLower[i] ≤ Σ_j A[i][j]·x[j] ≤ rowUpper[i], x ∈ {0,1}^colCount.
  * A is given column-wise (CSC): column j's nonzeros are rows rowIndex[colStart[j] .. colStart[j+1]) with `value`.
@@ -27,6 +29,12 @@ export interface BinaryProgram {
    * answer's optimum depends on it.
    */
   rowKey?: Int32Array;
+  /**
+   * Optional simplex basis of the program's LP relaxation to start from (splitByLp's parts: the whole program's
+   * optimal LP basis restricted to the part, decision 0036). Only for solvers that solve the LP; a start, so no
+   * answer's optimum depends on it.
+   */
+  startBasis?: LpBasis;
 }
 
 export interface BinaryProgramSolution {

@@ -4,6 +4,7 @@
 
 import { AssignmentSolver } from './assignment.js';
 import { improvingLimit, solveEach, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
+import { repairBasis, type LpBasis } from './lp-basis.js';
 
 /**
  * A packing program with partition rows (rows 0..partitionRows-1, one per car; every column has exactly one of them) and
@@ -163,8 +164,8 @@ export interface ProgramPart {
  * columns); no kept column links two of them, so the optimum over the kept columns is the sum of the components'
  * optima. Rows are renumbered per part with its cars first (partition rows), in their order in p.
  */
-export function splitByFixing(p: BinaryProgram, carOf: Int32Array, mu: Float64Array, incumbent: Uint8Array, incumbentObjective: number, stats?: SplitStats): ProgramPart[] {
-  return splitKept(p, carOf, keptColumns(p, carOf, mu, incumbent, incumbentObjective), incumbent, mu, lagrangianBound(p, carOf, mu).pricedCost, stats);
+export function splitByFixing(p: BinaryProgram, carOf: Int32Array, mu: Float64Array, incumbent: Uint8Array, incumbentObjective: number, stats?: SplitStats, basis?: LpBasis): ProgramPart[] {
+  return splitKept(p, carOf, keptColumns(p, carOf, mu, incumbent, incumbentObjective), incumbent, mu, lagrangianBound(p, carOf, mu).pricedCost, stats, basis);
 }
 
 /**
@@ -188,19 +189,28 @@ export function keptColumns(p: BinaryProgram, carOf: Int32Array, mu: Float64Arra
 
 /**
  * The kept columns' connected components as programs (cars first), with the incumbent restricted to each. Each
- * component is then fixed again on its own (refineParts) before it becomes a part.
+ * component is then fixed again on its own (refineParts) before it becomes a part. With `basis` (p's optimal LP basis),
+ * each part that needs a solver starts its LP from that basis restricted to it (startBasis, decision 0036): the LP's x
+ * and prices restricted to a part are optimal for the part's LP when the fixing kept the columns the LP uses.
  */
-function splitKept(p: BinaryProgram, carOf: Int32Array, keep: Uint8Array, incumbent: Uint8Array, mu: Float64Array, pricedCost: Float64Array, stats?: SplitStats): ProgramPart[] {
+function splitKept(p: BinaryProgram, carOf: Int32Array, keep: Uint8Array, incumbent: Uint8Array, mu: Float64Array, pricedCost: Float64Array, stats?: SplitStats, basis?: LpBasis): ProgramPart[] {
   const kept: number[] = [];
   for (let j = 0; j < p.colCount; j++) if (keep[j]) kept.push(j);
   const { lists, settled } = refineParts(p, carOf, kept, incumbent, mu, pricedCost, stats);
   const parts = p.partitionRows ?? 0;
   const newRow = new Int32Array(p.rowCount).fill(-1);
-  const built = [...lists, settled].map((list): ProgramPart => {
+  const oldRow: number[] = [];
+  const built = [...lists, settled].map((list, n): ProgramPart => {
+    oldRow.length = 0;
     let rows = 0;
-    for (const j of list) if (newRow[carOf[j]] < 0) newRow[carOf[j]] = rows++;
+    for (const j of list) if (newRow[carOf[j]] < 0) (newRow[carOf[j]] = rows++), oldRow.push(carOf[j]);
     const cars = rows;
-    for (const j of list) for (let k = p.colStart[j]; k < p.colStart[j + 1]; k++) if (p.rowIndex[k] >= parts && newRow[p.rowIndex[k]] < 0) newRow[p.rowIndex[k]] = rows++;
+    for (const j of list) {
+      for (let k = p.colStart[j]; k < p.colStart[j + 1]; k++) {
+        const i = p.rowIndex[k];
+        if (i >= parts && newRow[i] < 0) (newRow[i] = rows++), oldRow.push(i);
+      }
+    }
     const colStart = new Int32Array(list.length + 1);
     let nnz = 0;
     for (const j of list) nnz += p.colStart[j + 1] - p.colStart[j];
@@ -225,6 +235,12 @@ function splitKept(p: BinaryProgram, carOf: Int32Array, keep: Uint8Array, incumb
       rowUpper: new Float64Array(rows).fill(1),
       partitionRows: cars,
     };
+    // The settled part (last) needs no solver, so no basis.
+    if (basis && n < lists.length) {
+      const colStatus = new Int32Array(list.length);
+      list.forEach((j, t) => (colStatus[t] = basis.colStatus[j]));
+      program.startBasis = repairBasis({ colStatus, rowStatus: Int32Array.from(oldRow, (i) => basis.rowStatus[i]) });
+    }
     return { columns: Int32Array.from(list), program, start };
   });
   if (settled.length === 0) built.pop();
@@ -355,7 +371,8 @@ function refineParts(
  * rows ≤ 1 they are ≤ 0). Only used to choose prices and an incumbent, never trusted for exactness.
  */
 export interface LpRelaxation {
-  relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array } | null;
+  /** with the optimal basis where the LP engine reports one (for the parts' start, decision 0036) */
+  relax(p: BinaryProgram): { x: Float64Array; rowDual: Float64Array; basis?: LpBasis } | null;
 }
 
 /** What splitByLp did, for benchmarks. */
@@ -422,7 +439,7 @@ export function splitByLp(lp: LpRelaxation, mip: BinaryProgramSolver, stats?: Sp
       for (const r of ladder) {
         if (objective - bound <= r) break;
         const near = keptColumns(p, carOf, mu, x, objective, bound + r);
-        const sol = solveRound(p, splitKept(p, carOf, near, x, mu, pricedCost, stats), mip, memo, stats);
+        const sol = solveRound(p, splitKept(p, carOf, near, x, mu, pricedCost, stats, relaxed.basis), mip, memo, stats);
         if (!sol) return null;
         ({ x, objective } = sol);
         rounds++;
@@ -432,7 +449,7 @@ export function splitByLp(lp: LpRelaxation, mip: BinaryProgramSolver, stats?: Sp
         if (proven) return sol;
       }
       if (stats && rounds > 0) stats.secondRounds++;
-      return solveRound(p, splitKept(p, carOf, keptColumns(p, carOf, mu, x, objective), x, mu, pricedCost, stats), mip, memo, stats);
+      return solveRound(p, splitKept(p, carOf, keptColumns(p, carOf, mu, x, objective), x, mu, pricedCost, stats, relaxed.basis), mip, memo, stats);
     },
   };
 }
