@@ -39,7 +39,7 @@ const timed = (lp: LpRelaxation): LpRelaxation => ({
 const timedLp = timed(relax);
 const timedLpBasis = timed({ relax: (p) => highs.relaxFrom(p) });
 const chain = twoSeatSolverChain(counted);
-const cutStats: BranchAndCutStats = { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0 };
+const cutStats: BranchAndCutStats = { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0, fixed: 0 };
 const cut = branchAndCut({ open: (p) => highs.openLp(p) }, counted, cutStats);
 const routes: [string, (st: SplitStats) => BinaryProgramSolver][] = [
   [`presets: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → branch and cut from the LP's basis`, (st) => splitByLp(timedLpBasis, bySize(chain, cut, HIGHS_PART_COLUMNS), st)],
@@ -56,7 +56,7 @@ for (const [name, make] of [...routes, ...routes]) {
   const s = make(stats);
   calls = 0;
   lpS = 0;
-  Object.assign(cutStats, { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0 });
+  Object.assign(cutStats, { programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0, fixed: 0 });
   Object.assign(highs.openLpStats, { opened: 0, warm: 0, warmRefused: 0, firstIterations: 0 });
   let wrong = 0;
   const t0 = cpuS();
@@ -68,7 +68,7 @@ for (const [name, make] of [...routes, ...routes]) {
   console.log(`${name}: CPU ${(cpuS() - t0).toFixed(2)} s (LP ${lpS.toFixed(2)} s), HiGHS calls ${calls}, objective ≠ first route: ${wrong}` +
     (stats.programs ? `; columns ${stats.columns} → ${stats.keptColumns} solved in ${stats.parts} parts (largest ${stats.largestPart}), ` +
       `${stats.refined} dropped by refixing, ${stats.reusedParts} parts reused, exact rounds after restricted ${stats.secondRounds}` : '') +
-    (cutStats.programs ? `; branch and cut: ${cutStats.programs} parts, ${cutStats.atRoot} proven at the root, ${cutStats.nodes} nodes, ${cutStats.lpSolves} LP solves, ${cutStats.cuts} cuts, ${cutStats.fallbacks} to HiGHS's MIP, ` +
+    (cutStats.programs ? `; branch and cut: ${cutStats.programs} parts, ${cutStats.atRoot} proven at the root, ${cutStats.nodes} nodes, ${cutStats.lpSolves} LP solves, ${cutStats.cuts} cuts, ${cutStats.fixed} columns fixed by reduced cost, ${cutStats.fallbacks} to HiGHS's MIP, ` +
       `${highs.openLpStats.warm} of ${highs.openLpStats.opened} LPs from a basis (${highs.openLpStats.warmRefused} solved again cold), ${highs.openLpStats.firstIterations} iterations in their first solves` : ''));
 }
 if (process.env.SPLIT_OBJECTIVES) writeFileSync(process.env.SPLIT_OBJECTIVES, want.join('\n') + '\n');

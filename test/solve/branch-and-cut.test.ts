@@ -9,7 +9,7 @@ import { packingProgram, twoSeatProgram } from './programs.js';
 
 const highs = (await loadHighsBinarySolver()).withOptions(POOLED_HIGHS_OPTIONS);
 const highsLps: IncrementalLpSource = { open: (p) => highs.openLp(p) };
-const emptyStats = (): BranchAndCutStats => ({ programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0 });
+const emptyStats = (): BranchAndCutStats => ({ programs: 0, fallbacks: 0, nodes: 0, lpSolves: 0, cuts: 0, atRoot: 0, fixed: 0 });
 
 function expectConsistent(p: BinaryProgram, got: { x: Uint8Array; objective: number }): void {
   expect(isFeasibleBinary(p, got.x)).toBe(true);
@@ -31,8 +31,11 @@ function countingFallback(): BinaryProgramSolver & { calls: number } {
   return f;
 }
 
-/** HiGHS's open LP with its answers bent: prices replaced by nonsense, or every solve reported infeasible. */
-function bentLps(rng: Rng, how: 'prices' | 'infeasible' | 'x'): IncrementalLpSource {
+/**
+ * HiGHS's open LP with its answers bent: prices replaced by nonsense, or shifted off the optimal ones by a few seconds,
+ * or every solve reported infeasible, or an integral x that is no optimum.
+ */
+function bentLps(rng: Rng, how: 'prices' | 'shifted' | 'infeasible' | 'x'): IncrementalLpSource {
   return {
     open(p) {
       const lp = highs.openLp(p)!;
@@ -42,6 +45,7 @@ function bentLps(rng: Rng, how: 'prices' | 'infeasible' | 'x'): IncrementalLpSou
           if (how === 'infeasible') return 'infeasible';
           if (!r || r === 'infeasible') return r;
           if (how === 'prices') return { x: r.x, rowDual: r.rowDual.map(() => -rng.int(3000)) };
+          if (how === 'shifted') return { x: r.x, rowDual: r.rowDual.map((d) => Math.min(0, d + rng.int(7) - 3)) };
           // An integral x that is no LP optimum: the cheapest column alone.
           const x = new Float64Array(r.x.length);
           let best = 0;
@@ -83,8 +87,9 @@ describe('branchAndCut', () => {
       }
     }
     expect(checked).toBeGreaterThan(60);
-    // Cuts were added, most programs needed no fallback.
+    // Cuts were added, columns fixed by reduced cost (and freed again on the way back up), most programs needed no fallback.
     expect(stats.cuts).toBeGreaterThan(0);
+    expect(stats.fixed).toBeGreaterThan(0);
     expect(stats.fallbacks).toBeLessThan(stats.programs / 2);
   });
 
@@ -101,9 +106,9 @@ describe('branchAndCut', () => {
     expect(fallback.calls).toBe(0);
   });
 
-  it('stays exact whatever the LP engine answers: nonsense prices, a false infeasible, an integral x that is no optimum', () => {
+  it('stays exact whatever the LP engine answers: nonsense or shifted prices, a false infeasible, an integral x that is no optimum', () => {
     const rng = new Rng(32);
-    for (const how of ['prices', 'infeasible', 'x'] as const) {
+    for (const how of ['prices', 'shifted', 'infeasible', 'x'] as const) {
       for (let k = 0; k < 20; k++) {
         const p = twoSeatProgram(rng, 2 + rng.int(4), 3 + rng.int(5), 3, 3);
         if (p.colCount > 20) continue;
@@ -113,6 +118,25 @@ describe('branchAndCut', () => {
         expectConsistent(p, got);
       }
     }
+  });
+
+  it("fixes columns by reduced cost from prices off the LP's, and stays exact (any prices ≥ 0 give a valid bound)", () => {
+    const rng = new Rng(34);
+    const stats = emptyStats();
+    for (let k = 0; k < 6; k++) {
+      const p = twoSeatProgram(rng, 30 + rng.int(30), 40 + rng.int(30), 4, 5, 0.3);
+      // Started from the optimum, as splitByLp's parts mostly are (the search has only to prove it), or from nothing.
+      const want = highs.solve(p)!;
+      const solver = branchAndCut(bentLps(rng, 'shifted'), countingFallback(), stats);
+      const got = solver.solve(p, want.x)!;
+      expect(got.objective).toBe(want.objective);
+      expectConsistent(p, got);
+      const fromNothing = solver.solve(p)!;
+      expect(fromNothing.objective).toBe(want.objective);
+      expectConsistent(p, fromNothing);
+      expectConsistent(p, got);
+    }
+    expect(stats.fixed).toBeGreaterThan(0);
   });
 
   it("matches HiGHS's MIP on pooled-like programs of hundreds of columns, branching, and past a node limit", () => {
@@ -134,7 +158,23 @@ describe('branchAndCut', () => {
     expect(stats.nodes).toBeGreaterThan(stats.programs);
     expect(stats.atRoot).toBeLessThan(stats.programs);
     expect(stats.fallbacks).toBe(0);
+    expect(stats.fixed).toBeGreaterThan(0);
     expect(limited.fallbacks).toBeGreaterThan(0);
+  });
+
+  it('frees the columns fixed by reduced cost below a node when the search leaves it (optima found in a second child)', () => {
+    // Fixings made under x_j = 1 do not hold under x_j = 0: kept there, they cut off optima of these programs.
+    const stats = emptyStats();
+    const never: BinaryProgramSolver = { solve: () => { throw new Error('no fallback expected'); } };
+    for (let seed = 1; seed <= 60; seed++) {
+      const rng = new Rng(seed);
+      const p = twoSeatProgram(rng, 20 + rng.int(40), 30 + rng.int(50), 4, 5, 0.3);
+      const got = branchAndCut(highsLps, never, stats).solve(p)!;
+      expect(got.objective).toBe(highs.solve(p)!.objective);
+      expectConsistent(p, got);
+    }
+    expect(stats.fixed).toBeGreaterThan(0);
+    expect(stats.nodes).toBeGreaterThan(stats.programs);
   });
 
   it('hands programs of another shape to the fallback untouched', () => {

@@ -1,7 +1,7 @@
 // Exact branch and cut for set-packing programs (every coefficient 1, every row at most 1: pooled's trip programs and
 // splitByLp's parts), on an LP kept open between nodes (IncrementalLp: HiGHS in io/, warm from its last basis). Clique
 // cuts from the columns' conflicts, depth-first branching, and a bound of our own from the LP's row prices, so that no
-// LP tolerance can prune a better answer (decision 0035).
+// LP tolerance can prune a better answer (decision 0035); columns fixed by reduced cost from that bound (decision 0036).
 
 import { improvingLimit, isFeasibleBinary, objectiveOf, type BinaryProgram, type BinaryProgramSolution, type BinaryProgramSolver } from './ilp.js';
 
@@ -34,6 +34,8 @@ export interface BranchAndCutStats {
   cuts: number;
   /** programs proven at the root (no branching) */
   atRoot: number;
+  /** columns fixed by reduced cost, at the nodes where it was done */
+  fixed: number;
 }
 
 /** Defaults of branchAndCut. */
@@ -71,7 +73,9 @@ function packingShape(p: BinaryProgram): { rowStart: Int32Array; rowCols: Int32A
  *   L(y) = Σ_j (l_j = 1 ? c̄_j : u_j = 1 ? min(0, c̄_j) : 0) − Σ_rows y_i,  c̄_j = c_j + Σ_{i ∋ j} y_i,
  * is at most the cost of every packing within those bounds (each satisfies Σ_{j ∈ row} x_j ≤ 1 for every row and
  * cut, and y ≥ 0), whatever prices the LP hands back. A node is pruned when L cannot reach the incumbent less 1
- * (integer costs), with a margin above floating-point rounding. Cuts are clique inequalities Σ_{j ∈ K} x_j ≤ 1 over
+ * (integer costs), with a margin above floating-point rounding. The same bound with one free column forced (L + c̄_j for
+ * x_j = 1 when c̄_j > 0, L − c̄_j for x_j = 0 when c̄_j < 0) fixes that column at its other value for the node's
+ * subtree where it cannot reach that limit (reduced-cost fixing, decision 0036); leaving the subtree frees it. Cuts are clique inequalities Σ_{j ∈ K} x_j ≤ 1 over
  * columns that pairwise share a row: every packing satisfies them. Integral LP answers are checked as packings and
  * costed from p's costs. Which of equal optima is returned may differ from another exact solver's (decision 0026).
  *
@@ -114,6 +118,8 @@ class Search {
   private readonly cutKeys = new Set<string>();
   /** scratch of bound: each column's priced cost */
   private readonly priced: Float64Array;
+  /** columns fixed by reduced cost at the nodes on the current path, in order (see node) */
+  private readonly trail: number[] = [];
 
   constructor(
     private readonly p: BinaryProgram,
@@ -133,8 +139,10 @@ class Search {
 
   /** Depth-first search from the root; false when it ran past maxNodes or an LP failed (the incumbent stands). */
   run(maxNodes: number): boolean {
-    // The path from the root: the columns branched on, and whether their second child (x = 0) is the one explored.
-    const path: { j: number; second: boolean }[] = [];
+    // The path from the root: the columns branched on, whether their second child (x = 0) is the one explored, and
+    // how long the trail of reduced-cost fixings was when the branch was made (the node's own fixings hold for both
+    // children; those made below it are undone when the search leaves the child that made them).
+    const path: { j: number; second: boolean; mark: number }[] = [];
     let nodes = 0;
     let root = true;
     for (;;) {
@@ -146,7 +154,7 @@ class Search {
       root = false;
       if (outcome >= 0) {
         // Branch on column `outcome`: first x = 1 (packings come from there), then x = 0.
-        path.push({ j: outcome, second: false });
+        path.push({ j: outcome, second: false, mark: this.trail.length });
         this.setFixed(outcome, 2);
         continue;
       }
@@ -155,8 +163,9 @@ class Search {
         const top = path.pop();
         if (!top) return true;
         this.setFixed(top.j, 0);
+        while (this.trail.length > top.mark) this.setFixed(this.trail.pop()!, 0);
         if (!top.second) {
-          path.push({ j: top.j, second: true });
+          path.push({ j: top.j, second: true, mark: top.mark });
           this.setFixed(top.j, 1);
           break;
         }
@@ -181,7 +190,27 @@ class Search {
       if (r === 'infeasible') return this.fixedConflict() ? -1 : null;
       if (!r) return null;
       const { bound, magnitude } = this.bound(r.rowDual);
-      if (bound > improvingLimit(this.bestObjective, true, magnitude)) return -1;
+      const limit = improvingLimit(this.bestObjective, true, magnitude);
+      if (bound > limit) return -1;
+      // Reduced-cost fixing (decision 0036), for this node's subtree: a free column whose priced cost c̄ > 0 adds c̄ to
+      // the bound when forced to 1, one with c̄ < 0 adds −c̄ when forced to 0. Where that passes the limit, no better
+      // packing below here takes that value, so the column is fixed at the other. Where the LP's x already has it
+      // there, this answer stands; else the LP is solved again (the same cut round).
+      let moved = false;
+      const priced = this.priced;
+      for (let j = 0; j < this.p.colCount; j++) {
+        if (this.fixed[j] !== 0) continue;
+        const c = priced[j];
+        if (c > 0 ? bound + c <= limit : bound - c <= limit) continue;
+        this.setFixed(j, c > 0 ? 1 : 2);
+        this.trail.push(j);
+        if (this.stats) this.stats.fixed++;
+        if (c > 0 ? r.x[j] > INTEGRAL : r.x[j] < 1 - INTEGRAL) moved = true;
+      }
+      if (moved) {
+        round--;
+        continue;
+      }
       let fractional = -1;
       let best = 2;
       for (let j = 0; j < this.p.colCount; j++) {
