@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
 import type { BinaryProgram } from '../../src/core/solve/ilp.js';
+import type { LpBasis } from '../../src/core/solve/lp-basis.js';
 import { loadHighsBinarySolver, POOLED_HIGHS_OPTIONS, WarmStartedLp } from '../../src/io/highs-ilp.js';
 import { twoSeatProgram } from '../solve/programs.js';
 
@@ -41,6 +42,16 @@ function restricted(u: BinaryProgram, keep: boolean[], rng: Rng): BinaryProgram 
 }
 
 const lpObjective = (p: BinaryProgram, x: Float64Array): number => p.cost.reduce((s, c, j) => s + c * x[j], 0);
+
+/** A basis of n columns and m rows with exactly m basic entries picked at random (singular more often than not). */
+function randomBasis(rng: Rng, n: number, m: number): LpBasis {
+  const status = new Int32Array(n + m);
+  for (let placed = 0; placed < m; ) {
+    const k = rng.int(n + m);
+    if (!status[k]) (status[k] = 1), placed++;
+  }
+  return { colStatus: status.slice(0, n), rowStatus: status.slice(n) };
+}
 
 describe('WarmStartedLp', () => {
   it('reaches the cold LP optimum on a sequence of related programs, warm from the second on, in fewer iterations', () => {
@@ -93,12 +104,7 @@ describe('WarmStartedLp', () => {
       // Wrong lengths: refused too.
       expect(highs.relaxFrom(p, { colStatus: new Int32Array(n - 1), rowStatus: new Int32Array(m + 1).fill(1) })!.warm).toBe(false);
       // rowCount basic picked at random (singular more often than not): whatever HiGHS makes of it, the LP optimum.
-      const status = new Int32Array(n + m);
-      for (let placed = 0; placed < m; ) {
-        const k = rng.int(n + m);
-        if (!status[k]) (status[k] = 1), placed++;
-      }
-      const garbled = highs.relaxFrom(p, { colStatus: status.slice(0, n), rowStatus: status.slice(n) })!;
+      const garbled = highs.relaxFrom(p, randomBasis(rng, n, m))!;
       const ref = lpObjective(p, cold.x);
       expect(Math.abs(lpObjective(p, garbled.x) - ref)).toBeLessThanOrEqual(1e-6 * Math.abs(ref) + 1e-6);
     }
@@ -118,7 +124,7 @@ describe('openLp from a start basis (decision 0036)', () => {
     }
   };
 
-  it('starts from the program own optimal basis without an iteration, and from any basis reaches the cold optimum', () => {
+  it('starts from the program's own optimal basis without an iteration, and from any basis reaches the cold optimum', () => {
     const rng = new Rng(36);
     for (let t = 0; t < 6; t++) {
       const p = twoSeatProgram(rng, 40, 70, 3, 4, 0.3);
@@ -146,12 +152,7 @@ describe('openLp from a start basis (decision 0036)', () => {
       near(firstObjective({ ...p, startBasis: { colStatus: new Int32Array(n).fill(1), rowStatus: new Int32Array(m).fill(1) } }));
       expect(stats.warm - before.warm).toBe(0);
       // rowCount basic picked at random (singular more often than not): whatever HiGHS makes of it, the LP optimum.
-      const status = new Int32Array(n + m);
-      for (let placed = 0; placed < m; ) {
-        const k = rng.int(n + m);
-        if (!status[k]) (status[k] = 1), placed++;
-      }
-      near(firstObjective({ ...p, startBasis: { colStatus: status.slice(0, n), rowStatus: status.slice(n) } }));
+      near(firstObjective({ ...p, startBasis: randomBasis(rng, n, m) }));
     }
   });
 });
