@@ -124,7 +124,7 @@ describe('openLp from a start basis (decision 0036)', () => {
     }
   };
 
-  it('starts from the program's own optimal basis without an iteration, and from any basis reaches the cold optimum', () => {
+  it("starts from the program's own optimal basis without an iteration, and from any basis reaches the cold optimum", () => {
     const rng = new Rng(36);
     for (let t = 0; t < 6; t++) {
       const p = twoSeatProgram(rng, 40, 70, 3, 4, 0.3);
