@@ -43,6 +43,14 @@ function restricted(u: BinaryProgram, keep: boolean[], rng: Rng): BinaryProgram 
 
 const lpObjective = (p: BinaryProgram, x: Float64Array): number => p.cost.reduce((s, c, j) => s + c * x[j], 0);
 
+/** Bases an LP engine cannot start from, for n columns and m rows: every entry basic, and the wrong lengths. */
+function unfitBases(n: number, m: number): { tooManyBasic: LpBasis; wrongLengths: LpBasis } {
+  return {
+    tooManyBasic: { colStatus: new Int32Array(n).fill(1), rowStatus: new Int32Array(m).fill(1) },
+    wrongLengths: { colStatus: new Int32Array(n - 1), rowStatus: new Int32Array(m + 1).fill(1) },
+  };
+}
+
 /** A basis of n columns and m rows with exactly m basic entries picked at random (singular more often than not). */
 function randomBasis(rng: Rng, n: number, m: number): LpBasis {
   const status = new Int32Array(n + m);
@@ -97,12 +105,12 @@ describe('WarmStartedLp', () => {
       const m = p.rowCount;
       const cold = highs.relax(p)!;
       // Too many basic: refused.
-      const refused = highs.relaxFrom(p, { colStatus: new Int32Array(n).fill(1), rowStatus: new Int32Array(m).fill(1) })!;
+      const refused = highs.relaxFrom(p, unfitBases(n, m).tooManyBasic)!;
       expect(refused.warm).toBe(false);
       expect(refused.x).toEqual(cold.x);
       expect(refused.rowDual).toEqual(cold.rowDual);
       // Wrong lengths: refused too.
-      expect(highs.relaxFrom(p, { colStatus: new Int32Array(n - 1), rowStatus: new Int32Array(m + 1).fill(1) })!.warm).toBe(false);
+      expect(highs.relaxFrom(p, unfitBases(n, m).wrongLengths)!.warm).toBe(false);
       // rowCount basic picked at random (singular more often than not): whatever HiGHS makes of it, the LP optimum.
       const garbled = highs.relaxFrom(p, randomBasis(rng, n, m))!;
       const ref = lpObjective(p, cold.x);
@@ -148,8 +156,9 @@ describe('openLp from a start basis (decision 0036)', () => {
       expect(stats.firstIterations - before.firstIterations).toBe(0);
       // Wrong lengths or too many basic: not taken (a cold solve).
       before = { ...stats };
-      near(firstObjective({ ...p, startBasis: { colStatus: new Int32Array(n - 1), rowStatus: new Int32Array(m + 1).fill(1) } }));
-      near(firstObjective({ ...p, startBasis: { colStatus: new Int32Array(n).fill(1), rowStatus: new Int32Array(m).fill(1) } }));
+      const { tooManyBasic, wrongLengths } = unfitBases(n, m);
+      near(firstObjective({ ...p, startBasis: wrongLengths }));
+      near(firstObjective({ ...p, startBasis: tooManyBasic }));
       expect(stats.warm - before.warm).toBe(0);
       // rowCount basic picked at random (singular more often than not): whatever HiGHS makes of it, the LP optimum.
       near(firstObjective({ ...p, startBasis: randomBasis(rng, n, m) }));

@@ -369,7 +369,8 @@ function solveOnColumns(solver: BinaryProgramSolver, p: BinaryProgram, keep: Uin
     cost[t] = p.cost[j];
     subStart[t] = start[j];
   });
-  const sub = solver.solve({ ...p, colCount: cols.length, cost, colStart, rowIndex, value }, subStart);
+  // p's start basis (startBasis) has p's columns, so it does not come along (restricting it too is left for later).
+  const sub = solver.solve({ ...p, colCount: cols.length, cost, colStart, rowIndex, value, startBasis: undefined }, subStart);
   if (!sub) return null;
   const x = new Uint8Array(p.colCount);
   cols.forEach((j, t) => (x[j] = sub.x[t]));

@@ -1,10 +1,9 @@
 // Simplex bases of a 0/1 program's LP relaxation, as data: what one LP hands the next one to start from (decisions 0032,
 // 0036). An LP engine in io/ reads and writes them; the core only carries and restricts them.
 
-/** Status codes of a basis entry (HiGHS's): at its lower bound, basic, at its upper bound. */
+/** Status codes of a basis entry (HiGHS's): 0 at its lower bound, 1 basic (2, at its upper bound, is not named here). */
 export const BASIS_LOWER = 0;
 export const BASIS_BASIC = 1;
-export const BASIS_UPPER = 2;
 
 /** A simplex basis: one status per column and per row (a row's status is its slack's). */
 export interface LpBasis {

@@ -164,8 +164,8 @@ export interface ProgramPart {
  * columns); no kept column links two of them, so the optimum over the kept columns is the sum of the components'
  * optima. Rows are renumbered per part with its cars first (partition rows), in their order in p.
  */
-export function splitByFixing(p: BinaryProgram, carOf: Int32Array, mu: Float64Array, incumbent: Uint8Array, incumbentObjective: number, stats?: SplitStats, basis?: LpBasis): ProgramPart[] {
-  return splitKept(p, carOf, keptColumns(p, carOf, mu, incumbent, incumbentObjective), incumbent, mu, lagrangianBound(p, carOf, mu).pricedCost, stats, basis);
+export function splitByFixing(p: BinaryProgram, carOf: Int32Array, mu: Float64Array, incumbent: Uint8Array, incumbentObjective: number, stats?: SplitStats): ProgramPart[] {
+  return splitKept(p, carOf, keptColumns(p, carOf, mu, incumbent, incumbentObjective), incumbent, mu, lagrangianBound(p, carOf, mu).pricedCost, stats);
 }
 
 /**
