@@ -43,7 +43,7 @@ const cutStats: BranchAndCutStats = { programs: 0, fallbacks: 0, nodes: 0, lpSol
 const cut = branchAndCut({ open: (p) => highs.openLp(p) }, counted, cutStats);
 const routes: [string, (st: SplitStats) => BinaryProgramSolver][] = [
   [`presets: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → branch and cut from the LP's basis`, (st) => splitByLp(timedLpBasis, bySize(chain, cut, HIGHS_PART_COLUMNS), st)],
-  [`decision 0035: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → branch and cut, cold`, (st) => splitByLp(timedLp, bySize(chain, cut, HIGHS_PART_COLUMNS), st)],
+  [`splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → branch and cut, their LPs cold (decision 0036 step 1 off)`, (st) => splitByLp(timedLp, bySize(chain, cut, HIGHS_PART_COLUMNS), st)],
   [`decision 0031: splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${HIGHS_PART_COLUMNS} → HiGHS's MIP`, (st) => splitByLp(timedLp, bySize(chain, counted, HIGHS_PART_COLUMNS), st)],
   [`splitByLp [${RESTRICT_LADDER_S}], parts ≥ ${GIANT_PROGRAM_COLUMNS} → HiGHS's MIP`, (st) => splitByLp(timedLp, bySize(chain, counted, GIANT_PROGRAM_COLUMNS), st)],
 ];
