@@ -159,7 +159,7 @@ export class AssignmentSolver {
 
   /** Solves one problem to optimality. Throws on malformed input, naming the field. */
   solve(p: AssignmentProblem): AssignmentResult {
-    validate(p);
+    validateAssignment(p);
     const n = p.rowCount;
     const m = p.colCount;
     const rowClass = p.rowClass;
@@ -793,7 +793,8 @@ function isExact(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x) <= 2 ** 40;
 }
 
-function validate(p: AssignmentProblem): void {
+/** Throws on a malformed problem, naming the field (also read by TransportationSolver). */
+export function validateAssignment(p: AssignmentProblem): void {
   const { rowCount: n, colCount: m, rowFirst, col, cost, unassignedCost, rowClass } = p;
   if (!Number.isInteger(n) || n < 0) throw new Error(`assignment: rowCount is ${n}; it must be an integer ≥ 0`);
   if (!Number.isInteger(m) || m < 0) throw new Error(`assignment: colCount is ${m}; it must be an integer ≥ 0`);
