@@ -3,7 +3,7 @@
 //
 // Index conventions: forecast cells are 0..cellCount-1; slots are 0..slotCount-1 from local midnight; a node's cell
 // is forecast.nodeCell[node] (-1 = a node in no forecast cell).
-import { AssignmentSolver } from '../solve/assignment.js';
+import { TransportationSolver } from '../solve/transportation.js';
 import type { OnlineDemandForecast } from './causal-forecast.js';
 import type { TunableParameters } from './parameters.js';
 import type { TravelTimes } from '../network/travel-times.js';
@@ -81,13 +81,13 @@ export interface Rebalancer {
  * within half the horizon (fixed). Target per cell = all that supply spread in proportion to the forecast demand over
  * the horizon; each movable car's goal cell comes from closing `share` of the gap to that spread.
  *
- * The move is an exact min-cost transportation problem (total drive seconds), solved as an assignment with column
- * capacities (a min-cost flow): one row per idle car, one column per cell with goal slots, taking as many cars as it
- * has slots; a car already in the cell takes a slot at cost 0 (it stays), another car at its drive time to the cell's
- * node if ≤ maxDriveS; a car left without a slot costs more than any drive, so as many slots are filled as possible
- * (the same as leaving the fewest slots empty), then with the least driving. Cars on the same road node share their
- * edges (one drive-time row and one edge list per node: `AssignmentProblem.rowClass`), which gives
- * the same plan as one edge list per car with less work where idle cars gather on few nodes.
+ * The move is an exact min-cost transportation problem (total drive seconds): one row per idle car, one column per
+ * cell with goal slots, taking as many cars as it has slots; a car already in the cell takes a slot at cost 0 (it
+ * stays), another car at its drive time to the cell's node if ≤ maxDriveS; a car left without a slot costs more than
+ * any drive, so as many slots are filled as possible (the same as leaving the fewest slots empty), then with the least
+ * driving. Cars on the same road node are one class (one drive-time row and one edge list per node:
+ * `AssignmentProblem.rowClass`), and the TransportationSolver moves a class's cars in bulk (decision record 0037; until
+ * then the AssignmentSolver moved them one by one, ~3× the time on the stress day's rounds, the same least drive).
  *
  * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
  * the requests submitted so far (OnlineDemandForecast, `causal-forecast.ts`): the rebalancer then feeds it every
@@ -99,7 +99,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
   const o: { everyS: number; horizonS: number; share: number; maxDriveS: number } = { ...DEFAULTS, ...options };
   const online = 'kind' in forecast && forecast.kind === 'online' ? forecast : undefined;
   if (!(o.share >= 0 && o.share <= 1)) throw new Error(`rebalance: share ${o.share} must be 0–1`);
-  const solver = new AssignmentSolver();
+  const solver = new TransportationSolver();
   const nC = forecast.cellCount;
   const classOfNode = new Map<number, number>();
   // Edge arrays kept between rounds (a round at 20,000 idle cars has ~600,000 edges).
@@ -235,9 +235,6 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         cost: edgeDriveS,
         unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),
         colCapacity: Int32Array.from(colCell, (c) => slots[c]),
-        // Cheapest edges first, scans cut at the first edge too dear to matter (decision record 0033): the same least
-        // total drive, ~0.6× the solver's time; among equally cheap plans another may come out.
-        scanByCost: true,
       });
       const commands: RebalanceCommand[] = [];
       for (let j = 0; j < m; j++) {
