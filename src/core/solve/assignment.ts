@@ -30,13 +30,6 @@ export interface AssignmentProblem {
    * class once unless it reaches it again from a lower base, so the work grows with classes rather than rows.
    */
   rowClass?: Int32Array;
-  /**
-   * Lets the solver scan each class's edges cheapest first and stop a scan at the first edge that cannot label a column
-   * at or below what the search can end at (its best dummy, or a column with room it has labelled), when the edges pack (integer costs
-   * 0–32767, fewer than 65,536 columns; otherwise ignored). The total cost is the same optimum; which of equally cheap
-   * answers comes out may differ from the answer without it (decision record 0033).
-   */
-  scanByCost?: boolean;
 }
 
 export interface AssignmentResult {
@@ -113,15 +106,6 @@ export class AssignmentSolver {
    */
   private packedValid = false;
   private packed = new Int32Array(0);
-  /**
-   * `packed` is sorted within each class (scanByCost): words ascend by cost, so a scan, closedFor and walkClosed stop
-   * at the first edge too dear to matter (a column's reduced cost is at least its edge's cost, potentials being ≤ 0).
-   */
-  private sortedScan = false;
-  /** per class, 1 once its packed edges are sorted in this solve: a class is sorted when first read (many never are) */
-  private classSorted = new Uint8Array(0);
-  /** the least label of a column with room in the current search: it ends at or below it (+Infinity: none yet) */
-  private roomLabel = Infinity;
   private predRow = new Int32Array(0);
   private predCost = new Float64Array(0);
   private stamp = 0;
@@ -212,8 +196,6 @@ export class AssignmentSolver {
     }
     this.exact = exact;
     this.packedValid = exact && packable;
-    this.sortedScan = this.packedValid && p.scanByCost === true;
-    if (this.sortedScan) this.classSorted.fill(0, 0, classCount);
     this.closedValid = false;
     for (let r = 0; r < n; r++) {
       const k = rowClass ? rowClass[r] : r;
@@ -240,35 +222,6 @@ export class AssignmentSolver {
       totalCost += matchCost[r];
     }
     return { rowToCol, colToRow: colHead.slice(0, m), colLoad: colLoad.slice(0, m), totalCost, assignedCount };
-  }
-
-  /** Class k's packed edges sorted (scanByCost), sorting them on the first read in this solve. */
-  private ensureSorted(k: number, rowFirst: Uint32Array): void {
-    if (this.classSorted[k] === 0) this.sortClass(k, rowFirst);
-  }
-
-  /**
-   * Sorts class k's packed edges ascending (by cost, then column): small classes by insertion in place, larger ones by
-   * the typed array's own numeric sort.
-   */
-  private sortClass(k: number, rowFirst: Uint32Array): void {
-    const packed = this.packed;
-    const from = rowFirst[k];
-    const to = rowFirst[k + 1];
-    this.classSorted[k] = 1;
-    if (to - from > 24) {
-      packed.subarray(from, to).sort();
-      return;
-    }
-    for (let i = from + 1; i < to; i++) {
-      const x = packed[i];
-      let j = i - 1;
-      while (j >= from && packed[j] > x) {
-        packed[j + 1] = packed[j];
-        j--;
-      }
-      packed[j + 1] = x;
-    }
   }
 
   /** Row r takes column c (r holds no column). */
@@ -331,12 +284,11 @@ export class AssignmentSolver {
    * scan when the edges are packed (packedValid): the exact comparison of scan on the same numbers, read from one word
    * per edge; its own small method, so that the search can take it in.
    */
-  private scanPacked(row: number, base: number, k0: number, rowFirst: Uint32Array, stopWord: number): void {
+  private scanPacked(row: number, base: number, k0: number, rowFirst: Uint32Array): void {
     const labelPlusV = this.labelPlusV;
     const packed = this.packed;
     for (let k = rowFirst[k0], end = rowFirst[k0 + 1]; k < end; k++) {
       const x = packed[k];
-      if (x >= stopWord) break;
       const c = x & 0xffff;
       const nd = base + (x >>> 16);
       if (!(nd < labelPlusV[c])) continue;
@@ -351,7 +303,6 @@ export class AssignmentSolver {
     this.labelPlusV[c] = plusV;
     this.predRow[c] = row;
     this.predCost[c] = ck;
-    if (nd < this.roomLabel && this.colLoad[c] < this.capacity[c]) this.roomLabel = nd;
     if (old === Infinity) {
       this.labelled[this.labelledCount++] = c;
       this.heapPush(c);
@@ -382,23 +333,9 @@ export class AssignmentSolver {
     const closedStamp = trusted ? this.closedStamp : this.closedStamp + 1;
     const queue = this.labelled;
     let queued = 0;
-    const sorted = this.sortedScan;
-    const packed = this.packed;
-    // Sorted: an edge dearer than u has reduced cost > u (v ≤ 0), and so has every edge after it.
-    const stopWord = sorted ? stopWordFor(u) : Infinity;
-    if (sorted) this.ensureSorted(k0, rowFirst);
     for (let e = rowFirst[k0], end = rowFirst[k0 + 1]; e < end; e++) {
-      let c: number;
-      let reduced: number;
-      if (sorted) {
-        const x = packed[e];
-        if (x >= stopWord) break;
-        c = x & 0xffff;
-        reduced = (x >>> 16) - v[c];
-      } else {
-        c = col[e];
-        reduced = cost[e] - v[c];
-      }
+      const c = col[e];
+      const reduced = cost[e] - v[c];
       if (reduced < u) {
         this.unmarkClosed(queued);
         return false;
@@ -461,22 +398,6 @@ export class AssignmentSolver {
         if (classMark[k] === stamp && base >= classBase[k]) continue;
         classMark[k] = stamp;
         classBase[k] = base;
-        if (this.sortedScan) {
-          // Edges dearer than ui have reduced cost > ui (v ≤ 0): the sorted scan stops at the first.
-          const packed = this.packed;
-          const stopWord = stopWordFor(ui);
-          this.ensureSorted(k, rowFirst);
-          for (let e = rowFirst[k], end = rowFirst[k + 1]; e < end; e++) {
-            const x = packed[e];
-            if (x >= stopWord) break;
-            const c = x & 0xffff;
-            if ((x >>> 16) - v[c] !== ui || closedMark[c] === closedStamp) continue;
-            closedMark[c] = closedStamp;
-            queue[queued++] = c;
-            if (colLoad[c] < capacity[c]) return -queued - 1;
-          }
-          continue;
-        }
         for (let e = rowFirst[k], end = rowFirst[k + 1]; e < end; e++) {
           const c = col[e];
           if (cost[e] - v[c] !== ui || closedMark[c] === closedStamp) continue;
@@ -565,15 +486,8 @@ export class AssignmentSolver {
     let delta = 0;
     const packedValid = this.packedValid;
     const rowFirst = p.rowFirst;
-    // Sorted edges: stop at the first with base + cost > min(bestDummy, roomLabel). Its label (base + cost - v, v ≤ 0)
-    // is above every value the search can end at (delta ≤ both, and both only fall), so it would never be settled nor
-    // be on the path; the columns at or below delta get the same labels, the same potentials follow, only ties among
-    // them may go another way (which entries sit in the heap decides the pop order among equal labels).
-    const sortedScan = this.sortedScan;
-    this.roomLabel = Infinity;
     const rootClass = rowClass ? rowClass[root] : root;
-    if (sortedScan) this.ensureSorted(rootClass, rowFirst);
-    if (packedValid) this.scanPacked(root, 0, rootClass, rowFirst, sortedScan ? stopWordFor(bestDummy) : Infinity);
+    if (packedValid) this.scanPacked(root, 0, rootClass, rowFirst);
     else this.scan(root, 0, p);
     for (;;) {
       // Ties with a dummy go to the real column: serve the request when it costs the same.
@@ -610,8 +524,7 @@ export class AssignmentSolver {
           bestDummy = viaDummy;
           bestDummyRow = i;
         }
-        if (sortedScan) this.ensureSorted(k, rowFirst);
-        if (packedValid) this.scanPacked(i, base, k, rowFirst, sortedScan ? stopWordFor(Math.min(bestDummy, this.roomLabel) - base) : Infinity);
+        if (packedValid) this.scanPacked(i, base, k, rowFirst);
         else this.scan(i, base, p);
       }
     }
@@ -669,7 +582,6 @@ export class AssignmentSolver {
       this.classBestCol = new Int32Array(classes);
       this.classMark = new Uint32Array(classes);
       this.classBase = new Float64Array(classes);
-      this.classSorted = new Uint8Array(classes);
     }
     if (n > this.rowCap) {
       this.rowCap = n;
@@ -774,14 +686,6 @@ export class AssignmentSolver {
  */
 export function solveAssignment(p: AssignmentProblem): AssignmentResult {
   return new AssignmentSolver().solve(p);
-}
-
-/**
- * The first packed word (`cost * 65536 + col`) whose cost exceeds `limit` (an integer): a sorted scan that may skip edges
- * of cost > limit stops at a word ≥ it. Every word is ≥ 0, so a negative limit stops at once.
- */
-function stopWordFor(limit: number): number {
-  return (limit + 1) * 0x10000;
 }
 
 /**
