@@ -4,6 +4,7 @@
 // each, with the transportation solver's searches against the rows the assignment's greedy start left free.
 //   node --import tsx bench/rebalance-transportation.ts DIR [repeats]
 import { readdirSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { AssignmentSolver } from '../src/core/solve/assignment.js';
 import { TransportationSolver } from '../src/core/solve/transportation.js';
 import { decodeRebalanceProblem } from './rebalance-problems.js';
@@ -65,5 +66,5 @@ for (let i = 0; i < problems.length; i++) {
 const sumA = rows.reduce((s, r) => s + r.assignmentMs, 0);
 const sumT = rows.reduce((s, r) => s + r.transportationMs, 0);
 console.log(`total assignment ${sumA.toFixed(0)} ms, transportation ${sumT.toFixed(0)} ms, ratio ${(sumT / sumA).toFixed(3)}; ${differ} of ${problems.length} with a different optimum; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
-writeResult('rebalance-transportation', { dir, repeats, differ, assignmentMs: sumA, transportationMs: sumT, problems: rows });
+writeResult(`rebalance-transportation-${basename(resolve(dir)).replace(/[^a-z0-9-]/gi, '')}`, { dir, repeats, differ, assignmentMs: sumA, transportationMs: sumT, problems: rows });
 if (differ > 0) process.exitCode = 1;
