@@ -1,5 +1,6 @@
 // Exact sparse min-cost assignment of requests (rows) to vehicles (columns), each row free to stay unassigned at a penalty;
 // with column capacities it is the transportation problem (unit supplies, capacitated sinks), e.g. cars to zones.
+import { popTop, siftUp } from './label-heap.js';
 
 /** Costs may be floating point or integer; integer costs give exact arithmetic. */
 export type CostArray = Float64Array | Float32Array | Int32Array | Uint32Array;
@@ -622,58 +623,18 @@ export class AssignmentSolver {
   }
 
   private heapPush(c: number): void {
-    const pos = this.heapSize++;
-    this.heap[pos] = c;
-    this.heapPos[c] = pos;
-    this.siftUp(pos);
+    const at = this.heapSize++;
+    this.heap[at] = c;
+    this.heapPos[c] = at;
+    siftUp(this.heap, this.heapPos, this.label, at);
   }
 
   private heapDecrease(c: number): void {
-    this.siftUp(this.heapPos[c]);
-  }
-
-  private siftUp(pos: number): void {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const label = this.label;
-    const c = heap[pos];
-    const d = label[c];
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pc = heap[parent];
-      if (label[pc] <= d) break;
-      heap[pos] = pc;
-      heapPos[pc] = pos;
-      pos = parent;
-    }
-    heap[pos] = c;
-    heapPos[c] = pos;
+    siftUp(this.heap, this.heapPos, this.label, this.heapPos[c]);
   }
 
   private heapPop(): number {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const label = this.label;
-    const top = heap[0];
-    const size = --this.heapSize;
-    if (size > 0) {
-      const c = heap[size];
-      const d = label[c];
-      let pos = 0;
-      for (;;) {
-        let child = 2 * pos + 1;
-        if (child >= size) break;
-        if (child + 1 < size && label[heap[child + 1]] < label[heap[child]]) child++;
-        const cc = heap[child];
-        if (label[cc] >= d) break;
-        heap[pos] = cc;
-        heapPos[cc] = pos;
-        pos = child;
-      }
-      heap[pos] = c;
-      heapPos[c] = pos;
-    }
-    return top;
+    return popTop(this.heap, this.heapPos, this.label, this.heapSize--);
   }
 }
 

@@ -2,6 +2,7 @@
 // capacitated columns (e.g. the cells that want cars), each unit free to stay unassigned at its class's penalty. The
 // same optimum as AssignmentSolver on the problem written row by row, found by moving a class's units in bulk.
 import { validateAssignment, type AssignmentProblem } from './assignment.js';
+import { popTop, siftUp } from './label-heap.js';
 
 /** The answer, row by row, to a problem whose rows come in classes (AssignmentProblem.rowClass). */
 export interface TransportationResult {
@@ -362,7 +363,7 @@ export class TransportationSolver {
     this.predClass[j] = k;
     if (nd < this.roomLabel && this.load[j] < this.capacity[j]) this.roomLabel = nd;
     if (old === Infinity) this.heapPush(j);
-    else this.siftUp(this.heapPos[j]);
+    else siftUp(this.heap, this.heapPos, this.label, this.heapPos[j]);
   }
 
   /** Class k sends `units` more to column j (an entry of j's list, made if it has none). */
@@ -453,54 +454,14 @@ export class TransportationSolver {
   }
 
   private heapPush(j: number): void {
-    const pos = this.heapSize++;
-    this.heap[pos] = j;
-    this.heapPos[j] = pos;
-    this.siftUp(pos);
-  }
-
-  private siftUp(pos: number): void {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const label = this.label;
-    const j = heap[pos];
-    const d = label[j];
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pj = heap[parent];
-      if (label[pj] <= d) break;
-      heap[pos] = pj;
-      heapPos[pj] = pos;
-      pos = parent;
-    }
-    heap[pos] = j;
-    heapPos[j] = pos;
+    const at = this.heapSize++;
+    this.heap[at] = j;
+    this.heapPos[j] = at;
+    siftUp(this.heap, this.heapPos, this.label, at);
   }
 
   private heapPop(): number {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const label = this.label;
-    const top = heap[0];
-    const size = --this.heapSize;
-    if (size > 0) {
-      const j = heap[size];
-      const d = label[j];
-      let pos = 0;
-      for (;;) {
-        let child = 2 * pos + 1;
-        if (child >= size) break;
-        if (child + 1 < size && label[heap[child + 1]] < label[heap[child]]) child++;
-        const cj = heap[child];
-        if (label[cj] >= d) break;
-        heap[pos] = cj;
-        heapPos[cj] = pos;
-        pos = child;
-      }
-      heap[pos] = j;
-      heapPos[j] = pos;
-    }
-    return top;
+    return popTop(this.heap, this.heapPos, this.label, this.heapSize--);
   }
 }
 
