@@ -1,7 +1,7 @@
 // Replays recorded rebalancer problems (bench/rebalance-record-hook.ts) through the row-by-row AssignmentSolver and the
 // class-by-class TransportationSolver (decision record 0037), alternating which goes first: the same least total cost
 // and the same number of cars placed on every problem (the plans may differ among equally cheap ones), and the CPU of
-// each, with the transportation solver's searches against the rows the assignment's greedy start left free.
+// each, and the transportation solver's number of searches.
 //   node --import tsx bench/rebalance-transportation.ts DIR [repeats]
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';

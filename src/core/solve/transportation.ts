@@ -188,16 +188,10 @@ export class TransportationSolver {
         flowUnits[at] = this.entryUnits[e];
       }
     }
-    // The cost of a flow is its edge's: the class's cheapest edge to that column (duplicates allowed, the cheaper wins).
-    const colCost = new Float64Array(m).fill(Infinity);
+    // A unit on (k, j) costs its cheapest edge, which carries it at reduced cost 0: u_k + v_j (no second pass over the
+    // edges). With integer costs the sum is exact.
     for (let k = 0; k < classCount; k++) {
-      if (classFirst[k] === classFirst[k + 1]) continue;
-      for (let e = p.rowFirst[k]; e < p.rowFirst[k + 1]; e++) {
-        const j = p.col[e];
-        if (p.cost[e] < colCost[j]) colCost[j] = p.cost[e];
-      }
-      for (let i = classFirst[k]; i < classFirst[k + 1]; i++) totalCost += flowUnits[i] * colCost[flowCol[i]];
-      for (let e = p.rowFirst[k]; e < p.rowFirst[k + 1]; e++) colCost[p.col[e]] = Infinity;
+      for (let i = classFirst[k]; i < classFirst[k + 1]; i++) totalCost += flowUnits[i] * (this.u[k] + this.v[flowCol[i]]);
     }
     for (let k = 0; k < classCount; k++) totalCost += this.dummyFlow[k] * p.unassignedCost[k];
     const rowToCol = new Int32Array(n).fill(-1);
