@@ -87,7 +87,8 @@ export interface Rebalancer {
  * any drive, so as many slots are filled as possible (the same as leaving the fewest slots empty), then with the least
  * driving. Cars on the same road node are one class (one drive-time row and one edge list per node:
  * `AssignmentProblem.rowClass`), and the TransportationSolver moves a class's cars in bulk (decision record 0037; until
- * then the AssignmentSolver moved them one by one, ~3× the time on the stress day's rounds, the same least drive).
+ * then the AssignmentSolver moved them one by one: 2–3× the time in replays of the stress day's rounds, ~1.25× inside
+ * the run, the same least drive).
  *
  * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
  * the requests submitted so far (OnlineDemandForecast, `causal-forecast.ts`): the rebalancer then feeds it every
