@@ -6,8 +6,11 @@ import type { BinaryProgram, BinaryProgramSolution, BinaryProgramSolver } from '
 import { startModuleWorker } from './worker-module.js';
 
 // Batch buffer layout (all offsets in bytes, 8-aligned): a header of HEADER_INTS Int32, then JOB_INTS Int32 per job,
-// then each job's data: cost, rowLower, rowUpper, value (Float64), objective (Float64), colStart, rowIndex (Int32),
-// start, x (Uint8).
+// then each job's data: cost, rowLower, rowUpper, value (Float64), objective (Float64), colStart, rowIndex, the start
+// basis's colStatus and rowStatus (Int32), start, x (Uint8). Everything a worker's solvers read of a program travels
+// (writeJob): its matrix, bounds and partition rows, the start, and the LP start basis (decision 0036: a part's branch
+// and cut starts its LP from it, and a cold start may end at another of equal optima). rowKey does not: only the giant
+// programs' warm-started LP reads it, and giant programs are solved on the calling thread.
 const HEADER_INTS = 4;
 /** header: next job to take */
 const NEXT = 0;
@@ -22,6 +25,7 @@ const J_PARTITION = 3;
 const J_NNZ = 4;
 const J_HAS_START = 5;
 const J_STATUS = 6;
+const J_HAS_BASIS = 7;
 /** J_STATUS values */
 export const JobStatus = { pending: 0, solved: 1, infeasible: 2, failed: 3 } as const;
 
@@ -29,7 +33,7 @@ const align8 = (n: number): number => (n + 7) & ~7;
 
 /** Bytes of one job's data. */
 function jobBytes(colCount: number, rowCount: number, nnz: number): number {
-  return 8 * (colCount + 2 * rowCount + nnz + 1) + align8(4 * (colCount + 1 + nnz)) + align8(2 * colCount);
+  return 8 * (colCount + 2 * rowCount + nnz + 1) + align8(4 * (2 * colCount + rowCount + 1 + nnz)) + align8(2 * colCount);
 }
 
 /** Views of one job's data in the batch buffer (no copy). */
@@ -58,12 +62,64 @@ function jobViews(buf: SharedArrayBuffer, jobs: Int32Array, i: number): JobViews
   const objective = f64(1);
   const colStart = new Int32Array(buf, at, colCount + 1);
   const rowIndex = new Int32Array(buf, at + 4 * (colCount + 1), nnz);
-  at += align8(4 * (colCount + 1 + nnz));
+  const colStatus = new Int32Array(buf, at + 4 * (colCount + 1 + nnz), colCount);
+  const rowStatus = new Int32Array(buf, at + 4 * (2 * colCount + 1 + nnz), rowCount);
+  at += align8(4 * (2 * colCount + rowCount + 1 + nnz));
   const start = new Uint8Array(buf, at, colCount);
   const x = new Uint8Array(buf, at + colCount, colCount);
   const partition = jobs[b + J_PARTITION];
-  const program: BinaryProgram = { colCount, rowCount, cost, colStart, rowIndex, value, rowLower, rowUpper, ...(partition >= 0 ? { partitionRows: partition } : {}) };
+  const program: BinaryProgram = {
+    colCount, rowCount, cost, colStart, rowIndex, value, rowLower, rowUpper,
+    ...(partition >= 0 ? { partitionRows: partition } : {}),
+    ...(jobs[b + J_HAS_BASIS] ? { startBasis: { colStatus, rowStatus } } : {}),
+  };
   return { program, start: jobs[b + J_HAS_START] ? start : undefined, objective, x };
+}
+
+/**
+ * Writes program p (and its start) as job i of the batch buffer at byte `offset` (room for jobBytes): what jobViews
+ * reads back. A start basis travels when its sizes are p's (a solver ignores one that is not, on either thread).
+ */
+function writeJob(buf: SharedArrayBuffer, header: Int32Array, i: number, offset: number, p: BinaryProgram, start: Uint8Array | undefined): void {
+  const b = HEADER_INTS + i * JOB_INTS;
+  const nnz = p.colStart[p.colCount];
+  const basis = p.startBasis;
+  const sendBasis = !!basis && basis.colStatus.length === p.colCount && basis.rowStatus.length === p.rowCount;
+  header[b + J_OFFSET] = offset;
+  header[b + J_COLS] = p.colCount;
+  header[b + J_ROWS] = p.rowCount;
+  header[b + J_PARTITION] = p.partitionRows ?? -1;
+  header[b + J_NNZ] = nnz;
+  header[b + J_HAS_START] = start ? 1 : 0;
+  header[b + J_HAS_BASIS] = sendBasis ? 1 : 0;
+  const v = jobViews(buf, header, i);
+  v.program.cost.set(p.cost.subarray(0, p.colCount));
+  v.program.rowLower.set(p.rowLower.subarray(0, p.rowCount));
+  v.program.rowUpper.set(p.rowUpper.subarray(0, p.rowCount));
+  v.program.value.set(p.value.subarray(0, nnz));
+  v.program.colStart.set(p.colStart.subarray(0, p.colCount + 1));
+  v.program.rowIndex.set(p.rowIndex.subarray(0, nnz));
+  if (sendBasis) {
+    v.program.startBasis!.colStatus.set(basis.colStatus);
+    v.program.startBasis!.rowStatus.set(basis.rowStatus);
+  }
+  if (start) v.start!.set(start.subarray(0, p.colCount));
+}
+
+/** Bytes a batch of these programs takes in the buffer: its header, then each job at its offset (returned). */
+function batchLayout(programs: readonly BinaryProgram[]): { bytes: number; offsets: number[] } {
+  let bytes = align8(4 * (HEADER_INTS + programs.length * JOB_INTS));
+  const offsets = programs.map((p) => {
+    const at = bytes;
+    bytes += jobBytes(p.colCount, p.rowCount, p.colStart[p.colCount]);
+    return at;
+  });
+  return { bytes, offsets };
+}
+
+/** The header view of a batch buffer holding `jobs` jobs. */
+function batchHeader(buf: SharedArrayBuffer, jobs: number): Int32Array {
+  return new Int32Array(buf, 0, HEADER_INTS + jobs * JOB_INTS);
 }
 
 /** What a worker is sent at start: its half of the error channel. */
@@ -92,7 +148,7 @@ export interface SolverBatchMessage {
  * (the main thread reads it once the batch is through) and marks the job failed.
  */
 export function workOnBatch(msg: SolverBatchMessage, solver: BinaryProgramSolver, errors: MessagePort): void {
-  const header = new Int32Array(msg.buf, 0, HEADER_INTS + msg.jobs * JOB_INTS);
+  const header = batchHeader(msg.buf, msg.jobs);
   for (let i = Atomics.add(header, NEXT, 1); i < msg.jobs; i = Atomics.add(header, NEXT, 1)) {
     let status: number = JobStatus.failed;
     try {
@@ -116,6 +172,11 @@ export function workOnBatch(msg: SolverBatchMessage, solver: BinaryProgramSolver
 export interface SolverThreadsOptions {
   /** Programs with fewer columns are solved on the calling thread (a message round trip costs more than they do). */
   minColumns?: number;
+  /**
+   * Whether the calling thread also takes programs from the queue (default true). False leaves every queued program to
+   * the workers: for tests, which must see the workers' answers whatever the scheduler does.
+   */
+  callerTakesQueued?: boolean;
 }
 
 /**
@@ -145,6 +206,7 @@ export class SolverThreads {
     private readonly workers: Worker[],
     private readonly errorPorts: MessagePort[],
     readonly minColumns: number,
+    private readonly callerTakesQueued: boolean,
   ) {}
 
   /** Starts `threads − 1` workers and resolves once each has loaded HiGHS and built its chain. */
@@ -183,7 +245,7 @@ export class SolverThreads {
       w.on('error', () => undefined);
       w.unref();
     }
-    return new SolverThreads(workers, ports, options.minColumns ?? DEFAULT_THREAD_MIN_COLUMNS);
+    return new SolverThreads(workers, ports, options.minColumns ?? DEFAULT_THREAD_MIN_COLUMNS, options.callerTakesQueued ?? true);
   }
 
   /** Threads solving a batch: the workers and the calling thread. */
@@ -241,41 +303,16 @@ export class SolverThreads {
     out: (BinaryProgramSolution | null)[],
   ): void {
     // Lay the queued programs out in the buffer (grown by doubling), in queue order.
-    let bytes = align8(4 * (HEADER_INTS + queued.length * JOB_INTS));
-    const offsets = queued.map((i) => {
-      const p = programs[i];
-      const at = bytes;
-      bytes += jobBytes(p.colCount, p.rowCount, p.colStart[p.colCount]);
-      return at;
-    });
+    const { bytes, offsets } = batchLayout(queued.map((i) => programs[i]));
     if (bytes > this.buf.byteLength) {
       let size = this.buf.byteLength;
       while (size < bytes) size *= 2;
       this.buf = new SharedArrayBuffer(size);
     }
     const buf = this.buf;
-    const header = new Int32Array(buf, 0, HEADER_INTS + queued.length * JOB_INTS);
+    const header = batchHeader(buf, queued.length);
     header.fill(0);
-    queued.forEach((i, q) => {
-      const p = programs[i];
-      const b = HEADER_INTS + q * JOB_INTS;
-      const nnz = p.colStart[p.colCount];
-      header[b + J_OFFSET] = offsets[q];
-      header[b + J_COLS] = p.colCount;
-      header[b + J_ROWS] = p.rowCount;
-      header[b + J_PARTITION] = p.partitionRows ?? -1;
-      header[b + J_NNZ] = nnz;
-      header[b + J_HAS_START] = starts[i] ? 1 : 0;
-      const v = jobViews(buf, header, q);
-      v.program.cost.set(p.cost);
-      v.program.rowLower.set(p.rowLower);
-      v.program.rowUpper.set(p.rowUpper);
-      v.program.value.set(p.value.subarray(0, nnz));
-      v.program.colStart.set(p.colStart.subarray(0, p.colCount + 1));
-      v.program.rowIndex.set(p.rowIndex.subarray(0, nnz));
-      const s = starts[i];
-      if (s) v.start!.set(s.subarray(0, p.colCount));
-    });
+    queued.forEach((i, q) => writeJob(buf, header, q, offsets[q], programs[i], starts[i]));
     this.stats.batches++;
     const message: SolverBatchMessage = { buf, jobs: queued.length, solver: remote };
     for (const w of this.workers) w.postMessage(message);
@@ -285,7 +322,7 @@ export class SolverThreads {
     let thrown: { error: unknown } | undefined;
     try {
       for (const i of after) out[i] = local.solve(programs[i], starts[i]);
-      for (let q = Atomics.add(header, NEXT, 1); q < queued.length; q = Atomics.add(header, NEXT, 1)) {
+      for (let q = this.callerTakesQueued ? Atomics.add(header, NEXT, 1) : queued.length; q < queued.length; q = Atomics.add(header, NEXT, 1)) {
         header[HEADER_INTS + q * JOB_INTS + J_STATUS] = -1; // taken here
         out[queued[q]] = local.solve(programs[queued[q]], starts[queued[q]]);
       }

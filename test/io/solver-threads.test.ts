@@ -11,15 +11,16 @@ import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { ChTravelTimes, buildContractionHierarchy } from '../../src/core/network/ch.js';
 import { dispatcherPreset } from '../../src/io/dispatchers.js';
 import { forecastZones } from '../../src/io/forecast.js';
-import { GIANT_PROGRAM_COLUMNS, loadPooledSolver } from '../../src/io/highs-ilp.js';
+import { GIANT_PROGRAM_COLUMNS, HIGHS_PART_COLUMNS, loadHighsBinarySolver, loadPooledSolver, pooledSolverParts } from '../../src/io/highs-ilp.js';
 import { openScenarioRunner } from '../../src/io/scenario-runner.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import { SolverThreads } from '../../src/io/solver-threads.js';
 import { randomRequests } from '../dispatch/conformance.js';
 import { packingProgram, twoSeatProgram } from '../solve/programs.js';
 
-// Every program of two or more goes to the workers (no size threshold), so that small tests exercise them.
-const pool = await SolverThreads.start(2, { minColumns: 0 });
+// Every program of two or more goes to the workers (no size threshold, and the calling thread takes none from the
+// queue), so that the tests see the workers' answers.
+const pool = await SolverThreads.start(2, { minColumns: 0, callerTakesQueued: false });
 afterAll(() => pool.close());
 const sequential = await loadPooledSolver();
 const threaded = await loadPooledSolver(pool);
@@ -81,6 +82,31 @@ describe('SolverThreads', () => {
     // One program at a time too: the giant ones' parts go to the workers.
     expect(programs.map((p, i) => difference(threaded.solve(p, starts[i]), want[i]))).toEqual(programs.map(() => ''));
     expect(pool.stats.onWorkers).toBeGreaterThan(before);
+  }, 120_000);
+
+  it("splitByLp's parts with an LP start basis: the workers start from it too, and answer as this thread", async () => {
+    // Decision 0036: a part of HIGHS_PART_COLUMNS or more goes to the branch and cut, whose first LP starts from the
+    // part's startBasis; started cold it may end at another of equal optima. A basis from a perturbed copy's LP (a
+    // vertex of the same polytope, optimal for other costs) makes that show on these tied programs.
+    const { highs, parts } = pooledSolverParts(await loadHighsBinarySolver());
+    const rng = new Rng(36);
+    const programs: BinaryProgram[] = [];
+    while (programs.length < 6) {
+      const p = tiedProgram(rng, 15 + rng.int(30), 30 + rng.int(40), 8);
+      if (p.colCount < HIGHS_PART_COLUMNS) continue;
+      const perturbed = { ...p, cost: Float64Array.from(p.cost, (c) => c + (rng.next() - 0.5) * 0.9) };
+      const basis = highs.relaxFrom(perturbed)?.basis;
+      expect(basis).toBeDefined();
+      programs.push({ ...p, startBasis: basis });
+    }
+    const want = programs.map((p) => parts.solve(p));
+    // The basis decides the answer on some of them, so a worker that dropped it would answer otherwise.
+    const cold = programs.map((p) => parts.solve({ ...p, startBasis: undefined }));
+    expect(cold.filter((c, i) => difference(c, want[i]) !== '').length).toBeGreaterThan(0);
+    const before = pool.stats.onWorkers;
+    const got = pool.solveMany(programs, [], parts, 'parts');
+    expect(pool.stats.onWorkers - before).toBe(programs.length);
+    expect(got.map((g, i) => difference(g, want[i]))).toEqual(programs.map(() => ''));
   }, 120_000);
 
   it('a program that fails on a worker fails the batch with its reason, and the pool goes on', () => {
