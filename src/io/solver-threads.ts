@@ -11,6 +11,17 @@ import { startModuleWorker } from './worker-module.js';
 // (writeJob): its matrix, bounds and partition rows, the start, and the LP start basis (decision 0036: a part's branch
 // and cut starts its LP from it, and a cold start may end at another of equal optima). rowKey does not: only the giant
 // programs' warm-started LP reads it, and giant programs are solved on the calling thread.
+/** BinaryProgram's fields that travel to a worker (writeJob, jobViews). */
+type CarriedField = 'colCount' | 'rowCount' | 'cost' | 'colStart' | 'rowIndex' | 'value' | 'rowLower' | 'rowUpper' | 'partitionRows' | 'startBasis';
+/** Fields that stay behind, each for a reason given above. */
+type CallingThreadField = 'rowKey';
+type MustBeNever<T extends never> = T;
+/**
+ * A field added to BinaryProgram fails the type check here until it is put in one of the two lists: a solver on a
+ * worker that silently lacks one answers otherwise (decision 0030, consequences: the start basis of session 30).
+ */
+export type EveryProgramFieldDecided = MustBeNever<Exclude<keyof BinaryProgram, CarriedField | CallingThreadField>>;
+
 const HEADER_INTS = 4;
 /** header: next job to take */
 const NEXT = 0;

@@ -1,6 +1,8 @@
 // The indexed binary min-heap of the shortest-path searches (AssignmentSolver, TransportationSolver): columns keyed by
 // their labels, held in typed arrays the solver owns (`heap[at]` a column, `heapPos[column]` its place), so that a
 // search allocates nothing. Equal labels keep the order these exact comparisons give: the solvers' tie rules rely on it.
+// Not the CH's IndexedMinHeap (network/ch-heap.ts), which keeps its keys in heap order in arrays sized once: the
+// solvers read and reset their labels per column, and grow their arrays with the problem.
 
 /** Moves the column at place `at` up while its label is below its parent's (after a push or a lower label). */
 export function siftUp(heap: Int32Array, heapPos: Int32Array, label: Float64Array, at: number): void {
