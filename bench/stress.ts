@@ -17,6 +17,10 @@
 // STRESS_SOLVER_THREADS=n solves pooled's independent programs on n threads, this one included (decision 0030; the
 // default 1 starts none); STRESS_EVENTS_HASH=1 adds the SHA-256 of the whole event log (NDJSON) to the result, so that
 // two runs can be shown to decide alike.
+// `npm run bench:stress` runs it with --max-semi-space-size=64 (MB): the dispatcher makes ~90 MB of short-lived objects a
+// second at the peak (trips, programs, per-batch lists), and V8's default young generation (16 MB semi-spaces) promoted
+// enough of them to spend ~3 % of the peak in scavenges; with 64 MB the same event log comes 2.5–4 % sooner in paired
+// probes (docs/BENCHMARKS.md, session 33), for ~150 MB more peak memory.
 import { buildSyntheticCity, syntheticCityOfNodes } from '../src/core/network/synthetic.js';
 import { buildContractionHierarchy, ChTravelTimes } from '../src/core/network/ch.js';
 import { generateSyntheticDemand } from '../src/core/demand/synthetic-demand.js';
