@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
 
 export function machine(): Record<string, unknown> {
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  // node's own flags (heap sizes and the like change the figures; --import tsx and the like are left out).
+  const nodeFlags = process.execArgv.filter((a) => /^--(max|min|no-|single-threaded|wasm|v8)/.test(a));
+  return { cpu: cpus()[0]?.model, cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, nodeFlags };
 }
 
 /** Median of a list of numbers. */
