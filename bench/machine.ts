@@ -5,9 +5,22 @@ import { join, resolve } from 'node:path';
 import type { Dispatcher } from '../src/core/dispatch/types.js';
 
 export function machine(): Record<string, unknown> {
-  // node's own flags (heap sizes and the like change the figures; --import tsx and the like are left out).
-  const nodeFlags = process.execArgv.filter((a) => /^--(max|min|no-|single-threaded|wasm|v8)/.test(a));
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, nodeFlags };
+  return { cpu: cpus()[0]?.model, cores: cpus().length, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, nodeFlags: nodeFlags() };
+}
+
+/** Options that load code (tsx's hooks, an -e script), left out of nodeFlags with their arguments: they change no figure. */
+const LOADING_OPTIONS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--eval', '-e']);
+
+/** node's own options for this process (heap sizes, V8 flags: they change the figures), without the loading ones. */
+function nodeFlags(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].split('=')[0];
+    if (!LOADING_OPTIONS.has(name)) out.push(args[i]);
+    else if (!args[i].includes('=')) i++;
+  }
+  return out;
 }
 
 /** Median of a list of numbers. */
