@@ -665,19 +665,24 @@ export function loadHighsBinarySolver(): Promise<HighsBinarySolver> {
 export async function loadPooledSolver(threads?: SolverThreads): Promise<BinaryProgramSolver> {
   const { highs, chain, parts } = pooledSolverParts(await loadHighsBinarySolver());
   // One warm-started LP per solver chain, on this thread only (decision 0032): giant programs never go to the workers.
-  const lp = new WarmStartedLp(highs);
-  if (!threads) return bySize(chain, splitByLp(lp, parts), GIANT_PROGRAM_COLUMNS);
-  const threadedParts: BinaryProgramSolver = {
-    solve: (p, start) => parts.solve(p, start),
-    solveMany: (programs, starts) => threads.solveMany(programs, starts, parts, 'parts'),
+  // It is the chain's only state from one program to the next, so a fork is the chain with a fresh one (decision 0038).
+  const make = (): BinaryProgramSolver => {
+    const lp = new WarmStartedLp(highs);
+    if (!threads) return { ...bySize(chain, splitByLp(lp, parts), GIANT_PROGRAM_COLUMNS), fork: make };
+    const threadedParts: BinaryProgramSolver = {
+      solve: (p, start) => parts.solve(p, start),
+      solveMany: (programs, starts) => threads.solveMany(programs, starts, parts, 'parts'),
+    };
+    const whole = bySize(chain, splitByLp(lp, threadedParts), GIANT_PROGRAM_COLUMNS);
+    // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`: the workers answer those with theirs (not with `parts`, which
+    // sends programs of HIGHS_PART_COLUMNS or more to HiGHS alone).
+    return {
+      solve: (p, start) => whole.solve(p, start),
+      solveMany: (programs, starts) => threads.solveMany(programs, starts, whole, 'chain', GIANT_PROGRAM_COLUMNS),
+      fork: make,
+    };
   };
-  const whole = bySize(chain, splitByLp(lp, threadedParts), GIANT_PROGRAM_COLUMNS);
-  // Below GIANT_PROGRAM_COLUMNS `whole` is `chain`: the workers answer those with theirs (not with `parts`, which
-  // sends programs of HIGHS_PART_COLUMNS or more to HiGHS alone).
-  return {
-    solve: (p, start) => whole.solve(p, start),
-    solveMany: (programs, starts) => threads.solveMany(programs, starts, whole, 'chain', GIANT_PROGRAM_COLUMNS),
-  };
+  return make();
 }
 
 /**

@@ -58,6 +58,13 @@ export interface BinaryProgramSolver {
    * `solve(programs[i], starts[i])` returns, whatever else is in the batch. Callers go through solveEach.
    */
   solveMany?(programs: readonly BinaryProgram[], starts: readonly (Uint8Array | undefined)[]): (BinaryProgramSolution | null)[];
+  /**
+   * Optional, for a solver that carries state from one program to the next (the LP warm start of decision 0032): the
+   * same solver with that state fresh, sharing what is only loaded once. A dispatcher takes its own fork, so that a
+   * run's choices depend on its own programs alone, not on what another run solved before with the same solver
+   * (decision 0038).
+   */
+  fork?(): BinaryProgramSolver;
 }
 
 /**
