@@ -71,6 +71,14 @@ export interface PooledOptions {
   serviceTargetS?: number;
   lateS?: number;
   /**
+   * With the shaping on (lateS > 0), a pickup later than the target also costs `lateRideWeight` × the request's
+   * direct ride at the day's fastest hour (decision 0039; default 0, off). When cars are short, a long ride that has
+   * already missed the target then loses to the short ones, and from about 1 (a 10-min ride) it may stay unserved and
+   * be cancelled at the max wait: the car time goes to riders who still count. It lowers the fleet for a share within
+   * the target and raises cancellations, so it is a policy for operators who count only that share; no preset uses it.
+   */
+  lateRideWeight?: number;
+  /**
    * Landmarks of the lower bounds that prune candidate cars, pairs and stop orders (default 4). Only speed depends on
    * it: the bounds prune nothing that could be chosen, and of equal-cost stop orders the lowest index wins whatever
    * their bounds' ranking (decision 0038). On the stress day 4 beat 8 by 1–6 % in peak probes and 4.2 % over the
@@ -187,6 +195,7 @@ export class PooledPlanner {
   private readonly ageWeight: number;
   private readonly serviceTargetS: number;
   private readonly lateS: number;
+  private readonly lateRideWeight: number;
   private readonly landmarkCount: number;
   private readonly assignment = new AssignmentSolver();
   /** choose's scratch, kept across calls: a request's and a car's dense id (a car's valid where its stamp is chStamp). */
@@ -351,6 +360,8 @@ export class PooledPlanner {
     this.ageWeight = options.ageWeight ?? 2;
     this.serviceTargetS = options.serviceTargetS ?? 300;
     this.lateS = options.lateS ?? 0;
+    this.lateRideWeight = options.lateRideWeight ?? 0;
+    if (!(this.lateRideWeight >= 0 && this.lateRideWeight < Infinity)) throw new Error(`pooled: lateRideWeight ${this.lateRideWeight} must be a number ≥ 0`);
     if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
     this.landmarkCount = options.landmarks ?? 4;
     if (!(Number.isInteger(this.landmarkCount) && this.landmarkCount >= 0)) throw new Error(`pooled: landmarks ${options.landmarks} must be a whole number ≥ 0`);
@@ -376,6 +387,23 @@ export class PooledPlanner {
 
   private deadlineS(s: FleetSnapshot, r: number): number {
     return s.requestS[r] + s.maxWaitS;
+  }
+
+  /**
+   * lateRideWeight × r's direct ride at the fastest hour (without a road graph: departing at midnight), seconds. It is
+   * fixed per request, so the late step stays monotone in the arrival and the lower bounds stay lower bounds.
+   */
+  private lateRide(s: FleetSnapshot, r: number): number {
+    if (this.lateRideWeight === 0) return 0;
+    const legs = this.legs!;
+    const p = s.requestPickupNode[r];
+    const d = s.requestDropoffNode[r];
+    if (p === d) return 0;
+    if (!legs.factor) return Math.round(this.lateRideWeight * legs.legS(p, d, 0));
+    if (r >= this.directMs.length) this.growDirect(s.requestCount);
+    let ms = this.directMs[r];
+    if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
+    return Math.round(this.lateRideWeight * roundLegS((ms / 1000) * legs.minFactor));
   }
 
   /** In-vehicle seconds of r's solo ride picked up at pickupS (its free-flow ms cached per request). */
@@ -478,7 +506,7 @@ export class PooledPlanner {
         if (enforce && arriveS > this.deadlineS(s, r)) return Infinity;
         cost += arriveS - s.requestS[r];
         // Monotone in arriveS, so a lower bound on the arrival still bounds the cost.
-        if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
+        if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS + this.lateRide(s, r);
         load += s.requestRiders[r];
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
@@ -1609,7 +1637,7 @@ export class PooledPlanner {
     if (arriveS > this.deadlineS(s, r)) return null;
     if (car.load + s.requestRiders[r] > s.seats) return null;
     let cost = arriveS - s.requestS[r];
-    if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS;
+    if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS + this.lateRide(s, r);
     return newTrip(v, r, -1, 0, cost - baseS, arriveS, -1);
   }
 
