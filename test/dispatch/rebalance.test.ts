@@ -71,6 +71,17 @@ describe('predictive rebalancing', () => {
     expect(summary.kpis.emptyKm).toBeGreaterThan(2 * 2.9);
   });
 
+  it('sends cars that reach no wanted cell within maxDriveS to the nearest one instead of leaving them stranded', () => {
+    // The east cell is ~300 s from the west town, beyond a 120 s limit: every west car is stranded. They still go
+    // (the whole gap: all four), each the least drive to the cell that wants cars.
+    const late = { id: 'late', requestS: 3 * 3600, pickupNode: 0, dropoffNode: 2, riders: 1, acceptsSharing: false, pickupLat: 47, pickupLon: 8, dropoffLat: 47, dropoffLon: 8.002 };
+    const dispatcher = withRebalancing(noWork, forecastRebalancer(forecast, { everyS: 300, horizonS: 3600, share: 1, maxDriveS: 120 }));
+    const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests: [late], fleetSize: 4, depots: [0, 1], dispatcher, seed: 1 });
+    const first = events.filter((e) => e.kind === 'VehicleRebalanced' && e.timeS === 0);
+    expect(first.length).toBe(4);
+    for (const e of first) expect(e.kind === 'VehicleRebalanced' && e.toNode).toBe(4);
+  });
+
   it('leaves cars where demand is expected', () => {
     const dispatcher = withRebalancing(noWork, forecastRebalancer(forecast, { everyS: 300, horizonS: 3600, share: 1 }));
     const late = { id: 'late', requestS: 3600, pickupNode: 5, dropoffNode: 3, riders: 1, acceptsSharing: false, pickupLat: 47, pickupLon: 8.042, dropoffLat: 47, dropoffLon: 8.04 };

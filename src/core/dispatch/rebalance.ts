@@ -50,18 +50,22 @@ export interface RebalanceOptions {
   /** Share of the gap between today's idle-car spread and the forecast spread closed per round, 0–1 (default 0.5);
    *  less moves fewer cars (less empty driving), more follows demand closer. */
   share?: number;
-  /** Longest rebalancing drive considered (default 900 s). */
+  /** Longest rebalancing drive considered (default 1800 s; was 900 s until decision 0040). Cars that reach no cell
+   *  wanting cars within it go to the nearest such cell instead of staying stranded. */
   maxDriveS?: number;
 }
 
-const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 900 } as const;
+/** The rebalancer's defaults (`pooled+rebalance`, `batch+rebalance`). 30-min drives and the stranded-car rule of
+ *  decision 0040 took the SF 95 % fleet of `pooled+rebalance` from 333 / 293 cars to 224 / 224. */
+const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 1800 } as const;
 
 /**
  * The rebalancer settings of the `pooled+anticipate` preset (decision 0027): a round every minute, the next 15 min of
  * forecast demand, the whole gap closed. On SF they lift the share picked up within 5 min by 9 points at 290 cars
- * (docs/BENCHMARKS.md, "Issue 13: anticipation"). Drives of up to 30 min (decision 0039): with the default 15 min, a car
- * that drops its rider far from the cells that want cars in the evening peak (speed factor 2.4) reaches none of them
- * and stays idle there; on the SF Wednesday at 175 cars 89 % of the idle cars a round saw at 18–22 h were left so.
+ * (docs/BENCHMARKS.md, "Issue 13: anticipation"). Drives of up to 30 min (decision 0039, since 0040 the default too):
+ * with 15 min, a car that drops its rider far from the cells that want cars in the evening peak (speed factor 2.4)
+ * reached none of them and stayed idle there; on the SF Wednesday at 175 cars 89 % of the idle cars a round saw at
+ * 18–22 h were left so.
  */
 export const ANTICIPATE_REBALANCE: Readonly<RebalanceOptions> = { everyS: 60, horizonS: 900, share: 1, maxDriveS: 1800 };
 
@@ -87,7 +91,8 @@ export interface Rebalancer {
  * cell with goal slots, taking as many cars as it has slots; a car already in the cell takes a slot at cost 0 (it
  * stays), another car at its drive time to the cell's node if ≤ maxDriveS; a car left without a slot costs more than
  * any drive, so as many slots are filled as possible (the same as leaving the fewest slots empty), then with the least
- * driving. Cars on the same road node are one class (one drive-time row and one edge list per node:
+ * driving. Cars with no edge at all (stranded: no wanted cell within maxDriveS) get the nearest wanted cells at their
+ * drive and a penalty of that drive + 1, so they fill the slots no car within reach takes (decision 0040). Cars on the same road node are one class (one drive-time row and one edge list per node:
  * `AssignmentProblem.rowClass`), and the TransportationSolver moves a class's cars in bulk (decision record 0037; until
  * then the AssignmentSolver moved them one by one: 2–3× the time in replays of the stress day's rounds, ~1.25× inside
  * the run, the same least drive).
@@ -197,8 +202,11 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         colCell.push(c);
       }
       if (colCell.length === 0) return [];
-      // Edges per class: the cell it is in at cost 0 (it stays), then every import cell within maxDriveS.
+      // Edges per class: the cell it is in at cost 0 (it stays), then every import cell within maxDriveS. A class with
+      // neither (stranded: its cars reach no cell that wants cars within maxDriveS) gets the nearest import cells
+      // instead, and its penalty for staying is that drive + 1, so it goes there whenever a slot is left for it.
       const classFirst = new Uint32Array(nK + 1);
+      const unassignedCost = new Float64Array(nK).fill(o.maxDriveS + 1);
       let e = 0;
       for (let k = 0; k < nK; k++) {
         if (edgeCol.length < e + nT + 1) {
@@ -227,6 +235,25 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
             edgeDriveS[e++] = driveS;
           }
         }
+        if (e === classFirst[k] && nT > 0) {
+          let nearestS = Infinity;
+          for (let ii = 0; ii < nT; ii++) {
+            const c = importCells[ii];
+            const driveS = node === forecast.cellNode[c] ? 0 : rowDriveS[row + c];
+            if (driveS < nearestS && driveS < drives.far) nearestS = driveS;
+          }
+          if (nearestS < Infinity) {
+            for (let ii = 0; ii < nT; ii++) {
+              const c = importCells[ii];
+              const driveS = node === forecast.cellNode[c] ? 0 : rowDriveS[row + c];
+              if (driveS === nearestS) {
+                edgeCol[e] = colOf[c];
+                edgeDriveS[e++] = driveS;
+              }
+            }
+            unassignedCost[k] = nearestS + 1;
+          }
+        }
         classFirst[k + 1] = e;
       }
       const { rowToCol } = solver.solve({
@@ -236,7 +263,7 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
         rowFirst: classFirst,
         col: edgeCol,
         cost: edgeDriveS,
-        unassignedCost: new Float64Array(nK).fill(o.maxDriveS + 1),
+        unassignedCost,
         colCapacity: Int32Array.from(colCell, (c) => slots[c]),
       });
       const commands: RebalanceCommand[] = [];
@@ -262,15 +289,15 @@ const DRIVE_TABLE_CELLS = 64_000_000;
  * travel times only for nodes new since. A time is `free-flow ms / 1000 × speedFactor(departS)` (TravelTimes), a
  * function of the two nodes and the factor, so rows are kept while the travel times, the factor in force and the
  * cells' nodes are the same ones (an online forecast moves a cell's node to its busiest pickup node so far) and are
- * exactly what a table asked this round would give. Times above maxDriveS are kept as "far" only.
+ * exactly what a table asked this round would give. Times beyond 16 bits (or unreachable) are kept as `far` only.
  */
 class DriveTable {
   /** row start (node's row × cells) per road node, -1 none */
   private rowStart = new Int32Array(0);
   private rows = 0;
-  /** the rows, cells apart: drive seconds, or FAR (above maxDriveS) */
+  /** the rows, cells apart: drive seconds, or `far` (unreachable, or beyond 16 bits) */
   driveS: Uint16Array | Float64Array;
-  private readonly far: number;
+  readonly far: number;
   private times: TravelTimes | undefined;
   private factor = NaN;
   /** the cells' nodes the rows were asked for */
@@ -280,7 +307,8 @@ class DriveTable {
     private readonly cellNode: Uint32Array,
     private readonly maxDriveS: number,
   ) {
-    // Drive seconds up to maxDriveS fit 16 bits for every sensible limit; a larger one keeps floats.
+    // Drive seconds up to maxDriveS fit 16 bits for every sensible limit; a larger one keeps floats. Longer drives are
+    // kept too (up to 18 h in 16 bits), for the cars that reach no cell within maxDriveS.
     this.far = maxDriveS < 0xffff ? 0xffff : Infinity;
     this.driveS = this.far === Infinity ? new Float64Array(0) : new Uint16Array(0);
     this.rowsCellNode = cellNode.slice();
@@ -340,7 +368,7 @@ class DriveTable {
       this.rowStart[missing[i]] = start;
       for (let c = 0; c < nC; c++) {
         const d = roundLegS(table[i * nC + c]);
-        driveS[start + c] = d <= this.maxDriveS ? d : this.far;
+        driveS[start + c] = d < this.far ? d : this.far;
       }
     }
   }
