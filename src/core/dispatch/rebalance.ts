@@ -62,7 +62,7 @@ const DEFAULTS = { everyS: 300, horizonS: 1800, share: 0.5, maxDriveS: 1800 } as
 /**
  * The rebalancer settings of the `pooled+anticipate` preset (decision 0027): a round every minute, the next 15 min of
  * forecast demand, the whole gap closed. On SF they lift the share picked up within 5 min by 9 points at 290 cars
- * (docs/BENCHMARKS.md, "Issue 13: anticipation"). Drives of up to 30 min (decision 0039, since 0040 the default too):
+ * (docs/BENCHMARKS.md, "Issue 13: anticipation"). Drives of up to 30 min (decision 0039; since 0040 the default):
  * with 15 min, a car that drops its rider far from the cells that want cars in the evening peak (speed factor 2.4)
  * reached none of them and stayed idle there; on the SF Wednesday at 175 cars 89 % of the idle cars a round saw at
  * 18–22 h were left so.
@@ -92,10 +92,10 @@ export interface Rebalancer {
  * stays), another car at its drive time to the cell's node if ≤ maxDriveS; a car left without a slot costs more than
  * any drive, so as many slots are filled as possible (the same as leaving the fewest slots empty), then with the least
  * driving. Cars with no edge at all (stranded: no wanted cell within maxDriveS) get the nearest wanted cells at their
- * drive and a penalty of that drive + 1, so they fill the slots no car within reach takes (decision 0040). Cars on the same road node are one class (one drive-time row and one edge list per node:
- * `AssignmentProblem.rowClass`), and the TransportationSolver moves a class's cars in bulk (decision record 0037; until
- * then the AssignmentSolver moved them one by one: 2–3× the time in replays of the stress day's rounds, ~1.25× inside
- * the run, the same least drive).
+ * drive and a penalty of that drive + 1, so they fill the slots no car within reach takes (decision 0040). Cars on the
+ * same road node are one class (one drive-time row and one edge list per node: `AssignmentProblem.rowClass`), and
+ * the TransportationSolver moves a class's cars in bulk (decision record 0037; until then the AssignmentSolver moved
+ * them one by one: 2–3× the time in replays of the stress day's rounds, ~1.25× inside the run, the same least drive).
  *
  * The forecast is either one built beforehand from earlier days (DemandForecast) or an online one that learns from
  * the requests submitted so far (OnlineDemandForecast, `causal-forecast.ts`): the rebalancer then feeds it every
