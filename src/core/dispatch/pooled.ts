@@ -389,21 +389,28 @@ export class PooledPlanner {
     return s.requestS[r] + s.maxWaitS;
   }
 
+  /** Free-flow ms of r's direct ride, cached per request (fast mode: with a road graph; pickup ≠ drop-off). */
+  private directFreeMs(s: FleetSnapshot, r: number): number {
+    if (r >= this.directMs.length) this.growDirect(s.requestCount);
+    let ms = this.directMs[r];
+    if (ms < 0) this.directMs[r] = ms = this.legs!.ms(s.requestPickupNode[r], s.requestDropoffNode[r]);
+    return ms;
+  }
+
   /**
-   * lateRideWeight × r's direct ride at the fastest hour (without a road graph: departing at midnight), seconds. It is
-   * fixed per request, so the late step stays monotone in the arrival and the lower bounds stay lower bounds.
+   * The service-target shaping's extra cost of picking r up at arriveS (decision 0027): 0 within the target, else lateS
+   * plus lateRideWeight × r's direct ride at the fastest hour (without a road graph: departing at midnight; decision
+   * 0039). The ride part is fixed per request, so the cost is monotone in the arrival and lower bounds stay bounds.
    */
-  private lateRide(s: FleetSnapshot, r: number): number {
-    if (this.lateRideWeight === 0) return 0;
+  private lateCostS(s: FleetSnapshot, r: number, arriveS: number): number {
+    if (this.lateS === 0 || arriveS - s.requestS[r] <= this.serviceTargetS) return 0;
+    if (this.lateRideWeight === 0) return this.lateS;
     const legs = this.legs!;
     const p = s.requestPickupNode[r];
     const d = s.requestDropoffNode[r];
-    if (p === d) return 0;
-    if (!legs.factor) return Math.round(this.lateRideWeight * legs.legS(p, d, 0));
-    if (r >= this.directMs.length) this.growDirect(s.requestCount);
-    let ms = this.directMs[r];
-    if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
-    return Math.round(this.lateRideWeight * roundLegS((ms / 1000) * legs.minFactor));
+    if (p === d) return this.lateS;
+    if (!legs.factor) return this.lateS + Math.round(this.lateRideWeight * legs.legS(p, d, 0));
+    return this.lateS + Math.round(this.lateRideWeight * roundLegS((this.directFreeMs(s, r) / 1000) * legs.minFactor));
   }
 
   /** In-vehicle seconds of r's solo ride picked up at pickupS (its free-flow ms cached per request). */
@@ -413,11 +420,8 @@ export class PooledPlanner {
     const d = s.requestDropoffNode[r];
     const departS = pickupS + s.pickupDwellS;
     if (!legs.factor || p === d) return s.pickupDwellS + legs.legS(p, d, departS);
-    if (r >= this.directMs.length) this.growDirect(s.requestCount);
-    let ms = this.directMs[r];
-    if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
     // As legs.legS(p, d, departS).
-    return s.pickupDwellS + roundLegS((ms / 1000) * legs.factor[hourOf(departS)]);
+    return s.pickupDwellS + roundLegS((this.directFreeMs(s, r) / 1000) * legs.factor[hourOf(departS)]);
   }
 
   private setPickupS(s: FleetSnapshot, r: number, pickupS: number): void {
@@ -506,7 +510,7 @@ export class PooledPlanner {
         if (enforce && arriveS > this.deadlineS(s, r)) return Infinity;
         cost += arriveS - s.requestS[r];
         // Monotone in arriveS, so a lower bound on the arrival still bounds the cost.
-        if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS + this.lateRide(s, r);
+        cost += this.lateCostS(s, r, arriveS);
         load += s.requestRiders[r];
         aboard++;
         if (!s.requestAcceptsSharing[r]) solo++;
@@ -1620,12 +1624,7 @@ export class PooledPlanner {
     const legs = this.legs!;
     const p = s.requestPickupNode[r];
     const d = s.requestDropoffNode[r];
-    if (p !== d) {
-      if (r >= this.directMs.length) this.growDirect(s.requestCount);
-      let ms = this.directMs[r];
-      if (ms < 0) this.directMs[r] = ms = legs.ms(p, d);
-      if (ms === Infinity) return this.bestTripGeneral(s, v, car, r, -1, baseS, firstMs, NaN, NaN, NaN, -1);
-    }
+    if (p !== d && this.directFreeMs(s, r) === Infinity) return this.bestTripGeneral(s, v, car, r, -1, baseS, firstMs, NaN, NaN, NaN, -1);
     // As evalStops: the car's leg end, or its divert node and time plus the leg (memoised first leg, else cached).
     let arriveS: number;
     if (p === car.endNode) arriveS = car.endS;
@@ -1636,8 +1635,7 @@ export class PooledPlanner {
     }
     if (arriveS > this.deadlineS(s, r)) return null;
     if (car.load + s.requestRiders[r] > s.seats) return null;
-    let cost = arriveS - s.requestS[r];
-    if (this.lateS > 0 && arriveS - s.requestS[r] > this.serviceTargetS) cost += this.lateS + this.lateRide(s, r);
+    const cost = arriveS - s.requestS[r] + this.lateCostS(s, r, arriveS);
     return newTrip(v, r, -1, 0, cost - baseS, arriveS, -1);
   }
 

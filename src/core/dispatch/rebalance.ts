@@ -235,24 +235,22 @@ export function forecastRebalancer(forecast: DemandForecast | OnlineDemandForeca
             edgeDriveS[e++] = driveS;
           }
         }
-        if (e === classFirst[k] && nT > 0) {
-          let nearestS = Infinity;
+        if (e === classFirst[k]) {
+          // Stranded (its own cell is no import cell, so no c below is `here`): one pass keeps the import cells at the
+          // least drive seen so far, all of them on a tie; unreachable ones (`far`) never.
+          let nearestS = drives.far;
           for (let ii = 0; ii < nT; ii++) {
             const c = importCells[ii];
-            const driveS = node === forecast.cellNode[c] ? 0 : rowDriveS[row + c];
-            if (driveS < nearestS && driveS < drives.far) nearestS = driveS;
-          }
-          if (nearestS < Infinity) {
-            for (let ii = 0; ii < nT; ii++) {
-              const c = importCells[ii];
-              const driveS = node === forecast.cellNode[c] ? 0 : rowDriveS[row + c];
-              if (driveS === nearestS) {
-                edgeCol[e] = colOf[c];
-                edgeDriveS[e++] = driveS;
-              }
+            const driveS = rowDriveS[row + c];
+            if (driveS >= drives.far || driveS > nearestS) continue;
+            if (driveS < nearestS) {
+              nearestS = driveS;
+              e = classFirst[k];
             }
-            unassignedCost[k] = nearestS + 1;
+            edgeCol[e] = colOf[c];
+            edgeDriveS[e++] = driveS;
           }
+          if (e > classFirst[k]) unassignedCost[k] = nearestS + 1;
         }
         classFirst[k + 1] = e;
       }
