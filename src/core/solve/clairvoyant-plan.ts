@@ -1,0 +1,328 @@
+// A feasible clairvoyant plan: cars that know every request of the day in advance, under the same rules as the
+// lower bounds (docs/fleet-bound.md, E1–E5), scheduled by cheapest insertion in request order. The fleet it needs is
+// an UPPER bound on the clairvoyant minimum fleet, so together with the car-time bound it brackets the optimum: if
+// the plan needs X cars, no bound can ever prove more than X, and a preset needing P cars is at least P / X from the
+// optimum. A measurement for docs/fleet-bound.md, not a dispatcher: it sees the whole day.
+import type { CarTimeTrip } from './car-time-bound.js';
+
+export interface ClairvoyantPlanOptions {
+  /** A request counts when picked up within this of its request time; requests no car can reach in time are dropped. */
+  withinS: number;
+  pickupDwellS: number;
+  dropoffDwellS: number;
+  /** Riders a car carries at once (1 or 2). */
+  seats: number;
+  /** Speed factor by departure hour (24 values), as in the engine. */
+  hourlyFactors: readonly number[];
+  /** Cars available; a car starts wherever and whenever its first pickup is. */
+  fleet: number;
+  /** Shortest free-flow driving time, s (Infinity if unreachable). */
+  freeFlowS: (from: number, to: number) => number;
+  /** A cheap lower bound on freeFlowS, used only to skip cars that cannot reach a pickup in time (default 0). */
+  freeFlowLowerS?: (from: number, to: number) => number;
+  /**
+   * Optional ride limit (the pooled preset's: a rider may ride at most max(minDetourS, detourShare × direct) longer than the
+   * direct ride at the departure's factor). Without it, as in E1–E5, a rider may stay aboard any time.
+   */
+  rideLimit?: { detourShare: number; minDetourS: number };
+  /** Only the last this many stops of a car may be moved by an insertion (default 4). */
+  modifiableStops?: number;
+}
+
+/** One stop of a planned car: arrival at `atS` (a pickup starts at max(arrival, request time)), departure `leaveS`. */
+export interface PlannedStop {
+  request: number;
+  pickup: boolean;
+  node: number;
+  /** Pickup: the pickup time P (start of the dwell). Drop-off: arrival. */
+  atS: number;
+  /** When the car leaves the stop (after its dwell). */
+  leaveS: number;
+  /** Riders aboard after the stop. */
+  aboard: number;
+}
+
+export interface ClairvoyantPlan {
+  /** Each used car's stops in order. */
+  cars: PlannedStop[][];
+  /** Requests picked up within withinS (every planned request is). */
+  counted: number;
+  /** Requests left out. */
+  dropped: number;
+  /** Requests that shared a car with another rider aboard at some point. */
+  shared: number;
+}
+
+const EPS = 1e-6;
+
+/**
+ * Seconds a drive of `freeFlowS` departing at `departS` takes: the engine rounds free-flow × factor to whole seconds;
+ * this rounds up (never less), so a planned car is never later than planned when it waits for its planned departures.
+ */
+export function plannedDriveS(freeFlowS: number, departS: number, hourlyFactors: readonly number[]): number {
+  if (freeFlowS === 0) return 0;
+  const h = Math.floor(departS / 3600) % 24;
+  return Math.max(1, Math.ceil(freeFlowS * hourlyFactors[h < 0 ? h + 24 : h] - EPS));
+}
+
+/**
+ * Plans the day: requests in order of request time, each inserted where it lengthens a car's plan least (its pickup
+ * and drop-off anywhere among the car's last `modifiableStops` stops, seats and every pickup's wait limit kept), on a
+ * new car while fewer than `fleet` are used, or dropped.
+ *
+ * @example clairvoyantPlan(trips, { withinS: 300, pickupDwellS: 30, dropoffDwellS: 30, seats: 2, hourlyFactors, fleet: 150, freeFlowS })
+ */
+export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPlanOptions): ClairvoyantPlan {
+  if (!(o.seats === 1 || o.seats === 2)) throw new Error(`clairvoyantPlan: seats ${o.seats} must be 1 or 2`);
+  if (!(Number.isInteger(o.fleet) && o.fleet >= 0)) throw new Error(`clairvoyantPlan: fleet ${o.fleet} must be an integer ≥ 0`);
+  const K = o.modifiableStops ?? 4;
+  const lower = o.freeFlowLowerS ?? (() => 0);
+  const f = o.hourlyFactors;
+  const dp = o.pickupDwellS;
+  const dd = o.dropoffDwellS;
+  const order = trips.map((_, i) => i).sort((a, b) => trips[a].requestS - trips[b].requestS || a - b);
+  const cars: PlannedStop[][] = [];
+  const sharedBy = new Uint8Array(trips.length);
+  let dropped = 0;
+  // Cache of point queries: a plan asks the same pairs many times.
+  const cache = new Map<number, number>();
+  const nodeSpan = 1 + trips.reduce((m, t) => Math.max(m, t.pickupNode, t.dropoffNode), 0);
+  const ff = (a: number, b: number): number => {
+    if (a === b) return 0;
+    const key = a * nodeSpan + b;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = o.freeFlowS(a, b);
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const rideLimitS = (r: number, departS: number): number => {
+    if (!o.rideLimit) return Infinity;
+    const direct = plannedDriveS(trips[r].rideFreeFlowS, departS, f);
+    return direct + Math.max(o.rideLimit.minDetourS, o.rideLimit.detourShare * direct);
+  };
+
+  // Replays a car's stops from index `from` with the new rider's two stops inserted at `pi` and `di` (positions in
+  // the new sequence); returns the new end (last leaveS) or -1 if a wait limit, a seat or a ride limit is broken.
+  // With `write`, stores the new sequence.
+  const stopBuf: PlannedStop[] = [];
+  const evaluate = (c: number, j: number, pi: number, di: number, write: boolean): number => {
+    const old = cars[c];
+    const L = old.length;
+    const tj = trips[j];
+    // Sequence in new indices: k < pi → old[k]; k = pi → pickup j; pi < k < di → old[k - 1]; k = di → drop j; k > di → old[k - 2].
+    let node = pi > 0 ? old[pi - 1].node : -1;
+    let t = pi > 0 ? old[pi - 1].leaveS : tj.requestS;
+    let aboard = pi > 0 ? old[pi - 1].aboard : 0;
+    const pickupAt = new Map<number, number>();
+    if (o.rideLimit) for (let k = 0; k < pi; k++) if (old[k].pickup) pickupAt.set(old[k].request, old[k].atS);
+    if (write) stopBuf.length = 0;
+    for (let k = pi; k < L + 2; k++) {
+      let r: number;
+      let pickup: boolean;
+      let at: number;
+      if (k === pi) {
+        r = j;
+        pickup = true;
+        at = tj.pickupNode;
+      } else if (k === di) {
+        r = j;
+        pickup = false;
+        at = tj.dropoffNode;
+      } else {
+        const s = old[k < di ? k - 1 : k - 2];
+        r = s.request;
+        pickup = s.pickup;
+        at = s.node;
+      }
+      const arrive = node < 0 ? t : t + plannedDriveS(ff(node, at), t, f);
+      if (!Number.isFinite(arrive)) return -1;
+      let atS: number;
+      let leaveS: number;
+      if (pickup) {
+        atS = Math.max(arrive, trips[r].requestS);
+        if (atS > trips[r].requestS + o.withinS) return -1;
+        leaveS = atS + dp;
+        aboard++;
+        if (aboard > o.seats) return -1;
+        if (o.rideLimit) pickupAt.set(r, atS);
+      } else {
+        atS = arrive;
+        leaveS = atS + dd;
+        aboard--;
+        if (o.rideLimit) {
+          const p = pickupAt.get(r)!;
+          if (atS - (p + dp) > rideLimitS(r, p + dp)) return -1;
+        }
+      }
+      if (write) stopBuf.push({ request: r, pickup, node: at, atS, leaveS, aboard });
+      // Past both new stops, an old stop reached at its old time leaves everything after it unchanged.
+      if (!write && k > di && !o.rideLimit) {
+        const s = old[k - 2];
+        if (atS === s.atS && leaveS === s.leaveS) return old[L - 1].leaveS;
+      }
+      node = at;
+      t = leaveS;
+    }
+    if (write) cars[c] = [...old.slice(0, pi), ...stopBuf];
+    return t;
+  };
+
+  for (const j of order) {
+    const tj = trips[j];
+    const latest = tj.requestS + o.withinS;
+    let bestCar = -1;
+    let bestCost = Infinity;
+    let bestPi = 0;
+    let bestDi = 0;
+    for (let c = 0; c < cars.length; c++) {
+      const s = cars[c];
+      const L = s.length;
+      const lo = Math.max(1, L - K);
+      const oldEnd = s[L - 1].leaveS;
+      for (let pi = L; pi >= lo; pi--) {
+        const prev = s[pi - 1];
+        if (prev.leaveS + lower(prev.node, tj.pickupNode) * minFactor(f) > latest) continue;
+        if (pi < L && (o.seats === 1 || prev.aboard >= o.seats)) continue;
+        const first = prev.leaveS + plannedDriveS(ff(prev.node, tj.pickupNode), prev.leaveS, f);
+        if (first > latest) continue;
+        for (let di = pi + 1; di <= L + 1; di++) {
+          // Seats: the old stops between the two new ones carry one more rider.
+          if (di - 1 > pi && s[di - 2].aboard + 1 > o.seats) break;
+          const end = evaluate(c, j, pi, di, false);
+          if (end < 0) continue;
+          const cost = end - oldEnd;
+          if (cost < bestCost) {
+            bestCost = cost;
+            bestCar = c;
+            bestPi = pi;
+            bestDi = di;
+          }
+        }
+      }
+    }
+    if (bestCar >= 0) {
+      evaluate(bestCar, j, bestPi, bestDi, true);
+    } else if (cars.length < o.fleet && Number.isFinite(tj.rideFreeFlowS)) {
+      const P = tj.requestS;
+      const D = P + dp + plannedDriveS(tj.rideFreeFlowS, P + dp, f);
+      cars.push([
+        { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: 1 },
+        { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0 },
+      ]);
+    } else dropped++;
+  }
+  // Riders aboard together at some point.
+  for (const s of cars) {
+    const aboard: number[] = [];
+    for (const st of s) {
+      if (st.pickup) {
+        aboard.push(st.request);
+        if (aboard.length > 1) for (const r of aboard) sharedBy[r] = 1;
+      } else aboard.splice(aboard.indexOf(st.request), 1);
+    }
+  }
+  let shared = 0;
+  for (const x of sharedBy) shared += x;
+  return { cars, counted: trips.length - dropped, dropped, shared };
+}
+
+function minFactor(f: readonly number[]): number {
+  let m = Infinity;
+  for (const x of f) m = Math.min(m, x);
+  return m;
+}
+
+/**
+ * The smallest fleet whose plan counts at least `targetShare` of the requests: plans at `range.max` (doubled up to
+ * one car per request until it suffices), then bisects down to `range.min`. Dropped requests need not fall
+ * monotonically with the fleet, so this is the smallest fleet the search found sufficient, not necessarily the
+ * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs.
+ */
+export function clairvoyantFleet(
+  trips: readonly CarTimeTrip[],
+  targetShare: number,
+  o: Omit<ClairvoyantPlanOptions, 'fleet'>,
+  range: { min: number; max: number },
+  onPlan?: (fleet: number, counted: number) => void,
+): { fleet: number; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
+  const need = Math.ceil(targetShare * trips.length - EPS);
+  const tried: { fleet: number; counted: number }[] = [];
+  const planAt = (fleet: number): ClairvoyantPlan => {
+    const plan = clairvoyantPlan(trips, { ...o, fleet });
+    tried.push({ fleet, counted: plan.counted });
+    onPlan?.(fleet, plan.counted);
+    return plan;
+  };
+  const cap = Math.max(1, trips.length);
+  let hi = Math.min(cap, Math.max(range.min, range.max));
+  let lo = Math.max(0, range.min);
+  let best: { fleet: number; plan: ClairvoyantPlan } | undefined;
+  for (;;) {
+    const plan = planAt(hi);
+    if (plan.counted >= need) {
+      best = { fleet: hi, plan };
+      break;
+    }
+    if (hi >= cap) throw new Error(`clairvoyantFleet: even ${cap} cars count only ${plan.counted} of the ${need} requests needed`);
+    lo = hi + 1;
+    hi = Math.min(cap, hi * 2);
+  }
+  hi = best.fleet - 1;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const plan = planAt(mid);
+    if (plan.counted >= need) {
+      best = { fleet: mid, plan };
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  return { ...best, tried };
+}
+
+/**
+ * Checks a plan against the rules on its own, from the stops' order alone (not trusting their times): each car
+ * starts at its first pickup at that request's time, drives each leg departing when the previous stop's dwell ends
+ * (taking `plannedDriveS`), picks up no earlier than the request time and within withinS, carries at most `seats`,
+ * and drops off every rider it picked up, after the pickup; no request is planned twice. Returns the requests
+ * counted, or throws naming the first broken rule.
+ */
+export function verifyClairvoyantPlan(trips: readonly CarTimeTrip[], plan: Pick<ClairvoyantPlan, 'cars'>, o: Omit<ClairvoyantPlanOptions, 'fleet' | 'freeFlowLowerS' | 'modifiableStops'>): number {
+  const seen = new Uint8Array(trips.length);
+  let counted = 0;
+  plan.cars.forEach((stops, c) => {
+    const aboard = new Map<number, number>();
+    let node = -1;
+    let t = 0;
+    for (const s of stops) {
+      const tr = trips[s.request];
+      if (tr === undefined) throw new Error(`car ${c}: unknown request ${s.request}`);
+      if (s.node !== (s.pickup ? tr.pickupNode : tr.dropoffNode)) throw new Error(`car ${c}: request ${s.request} stop at the wrong node`);
+      const arrive = node < 0 ? tr.requestS : t + plannedDriveS(o.freeFlowS(node, s.node), t, o.hourlyFactors);
+      if (!Number.isFinite(arrive)) throw new Error(`car ${c}: no road to request ${s.request}`);
+      if (s.pickup) {
+        if (seen[s.request]) throw new Error(`request ${s.request} planned twice`);
+        seen[s.request] = 1;
+        const P = Math.max(arrive, tr.requestS);
+        if (P - tr.requestS > o.withinS) throw new Error(`car ${c}: request ${s.request} picked up ${P - tr.requestS} s after its request`);
+        aboard.set(s.request, P + o.pickupDwellS);
+        if (aboard.size > o.seats) throw new Error(`car ${c}: ${aboard.size} riders aboard`);
+        t = P + o.pickupDwellS;
+        counted++;
+      } else {
+        const from = aboard.get(s.request);
+        if (from === undefined) throw new Error(`car ${c}: request ${s.request} dropped off but not aboard`);
+        if (o.rideLimit) {
+          const direct = plannedDriveS(tr.rideFreeFlowS, from, o.hourlyFactors);
+          if (arrive - from > direct + Math.max(o.rideLimit.minDetourS, o.rideLimit.detourShare * direct)) throw new Error(`car ${c}: request ${s.request} rides beyond the limit`);
+        }
+        aboard.delete(s.request);
+        t = arrive + o.dropoffDwellS;
+      }
+      node = s.node;
+    }
+    if (aboard.size > 0) throw new Error(`car ${c}: riders ${[...aboard.keys()].join(', ')} never dropped off`);
+  });
+  return counted;
+}

@@ -1,0 +1,98 @@
+// The clairvoyant plan (an upper bound on the clairvoyant minimum fleet): every plan it makes obeys the rules when
+// checked on its own, the car-time lower bound never exceeds it, and it pools where two seats allow.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { carTimeFleetBound, type CarTimeTrip } from '../../src/core/solve/car-time-bound.js';
+import { clairvoyantFleet, clairvoyantPlan, plannedDriveS, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../../src/core/solve/clairvoyant-plan.js';
+
+/** Nodes on a 6 × 6 grid, 60 s per block at free flow, Manhattan distance. */
+const W = 6;
+const freeFlowS = (a: number, b: number): number => (Math.abs((a % W) - (b % W)) + Math.abs(Math.floor(a / W) - Math.floor(b / W))) * 60;
+const freeFlowManyToMany = (sources: Uint32Array, targets: Uint32Array): Float64Array => {
+  const out = new Float64Array(sources.length * targets.length);
+  for (let i = 0; i < sources.length; i++) for (let k = 0; k < targets.length; k++) out[i * targets.length + k] = freeFlowS(sources[i], targets[k]);
+  return out;
+};
+const FLAT = Array<number>(24).fill(1);
+const WAVY = Array.from({ length: 24 }, (_, h) => [1.6, 1, 2.2, 1.3][h % 4]);
+const trip = (requestS: number, pickupNode: number, dropoffNode: number): CarTimeTrip => ({ requestS, pickupNode, dropoffNode, rideFreeFlowS: freeFlowS(pickupNode, dropoffNode) });
+const base = (seats: number, hourlyFactors: readonly number[] = FLAT): Omit<ClairvoyantPlanOptions, 'fleet'> => ({
+  withinS: 300,
+  pickupDwellS: 30,
+  dropoffDwellS: 30,
+  seats,
+  hourlyFactors,
+  freeFlowS,
+});
+
+describe('clairvoyantPlan', () => {
+  it('rounds drives up from the departure hour’s factor, never below 1 s', () => {
+    expect(plannedDriveS(0, 0, WAVY)).toBe(0);
+    expect(plannedDriveS(100, 3600 * 2 + 5, WAVY)).toBe(220);
+    expect(plannedDriveS(100.2, 0, WAVY)).toBe(161);
+    expect(plannedDriveS(0.1, 3600, WAVY)).toBe(1);
+  });
+
+  it('carries two riders of one street in one two-seat car, and needs two one-rider cars', () => {
+    const trips = [trip(0, 0, 5), trip(10, 1, 4)];
+    const two = clairvoyantPlan(trips, { ...base(2), fleet: 1 });
+    expect(two.counted).toBe(2);
+    expect(two.shared).toBe(2);
+    expect(verifyClairvoyantPlan(trips, two, base(2))).toBe(2);
+    expect(clairvoyantPlan(trips, { ...base(1), fleet: 1 }).counted).toBe(1);
+    expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 4 }).fleet).toBe(2);
+  });
+
+  it('carries the delay along a chain: eight requests at one stand, 240 s apart, 300 s each, need two cars', () => {
+    // Each request keeps a car 30 + 120 + 30 s and 120 s back to the stand; one car would pick the seventh up 360 s late.
+    const trips = Array.from({ length: 8 }, (_, i) => trip(i * 240, 0, 2));
+    const one = clairvoyantPlan(trips, { ...base(1), fleet: 1 });
+    expect(one.counted).toBe(7); // the seventh is left out; the eighth is then 120 s late
+    expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 8 }).fleet).toBe(2);
+  });
+
+  it('keeps a ride limit when given one', () => {
+    // Served one after the other, either rider is picked up too late; together, one of them rides 450 s or more
+    // beyond its 120 s or 60 s direct ride, over the limit of 180 s extra.
+    const trips = [trip(0, 0, 12), trip(0, 3, 4)];
+    const free = clairvoyantPlan(trips, { ...base(2), fleet: 1 });
+    const limited = clairvoyantPlan(trips, { ...base(2), fleet: 1, rideLimit: { detourShare: 0.5, minDetourS: 180 } });
+    expect(verifyClairvoyantPlan(trips, limited, { ...base(2), rideLimit: { detourShare: 0.5, minDetourS: 180 } })).toBe(limited.counted);
+    expect(free.counted).toBe(2);
+    expect(limited.counted).toBe(1);
+    expect(() => verifyClairvoyantPlan(trips, free, { ...base(2), rideLimit: { detourShare: 0.5, minDetourS: 180 } })).toThrow(/beyond the limit/);
+  });
+
+  it('the checker refuses late pickups, too many riders, riders never dropped and requests planned twice', () => {
+    const trips = [trip(0, 0, 5), trip(0, 30, 35), trip(0, 1, 2)];
+    const stop = (request: number, pickup: boolean) => ({ request, pickup, node: pickup ? trips[request].pickupNode : trips[request].dropoffNode, atS: 0, leaveS: 0, aboard: 0 });
+    // The first ride ends at 330 s and the car leaves at 360 s; node 5 to node 30 is 10 blocks, 600 s.
+    expect(() => verifyClairvoyantPlan(trips, { cars: [[stop(0, true), stop(0, false), stop(1, true), stop(1, false)]] }, base(1))).toThrow(/picked up 960 s after/);
+    expect(() => verifyClairvoyantPlan(trips, { cars: [[stop(0, true), stop(2, true), stop(2, false), stop(0, false)]] }, base(1))).toThrow(/2 riders aboard/);
+    expect(() => verifyClairvoyantPlan(trips, { cars: [[stop(0, true)]] }, base(1))).toThrow(/never dropped off/);
+    expect(() => verifyClairvoyantPlan(trips, { cars: [[stop(0, true), stop(0, false)], [stop(0, true), stop(0, false)]] }, base(1))).toThrow(/planned twice/);
+  });
+
+  it('makes only plans the checker accepts, and the car-time bound never exceeds the fleet they need', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 7200 }), fc.integer({ min: 0, max: W * W - 1 }), fc.integer({ min: 0, max: W * W - 1 })), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(1, 2),
+        fc.constantFrom(1, 0.9, 0.75),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, seats, targetShare, wavy, limit) => {
+          const trips = rows.map(([t, p, d]) => trip(t, p, d));
+          const o = { ...base(seats, wavy ? WAVY : FLAT), rideLimit: limit ? { detourShare: 0.5, minDetourS: 180 } : undefined };
+          const r = clairvoyantFleet(trips, targetShare, o, { min: 0, max: trips.length });
+          expect(verifyClairvoyantPlan(trips, r.plan, o)).toBe(r.plan.counted);
+          expect(r.plan.counted).toBeGreaterThanOrEqual(Math.ceil(targetShare * trips.length - 1e-9));
+          expect(r.plan.cars.length).toBeLessThanOrEqual(r.fleet);
+          const bound = carTimeFleetBound(trips, { withinS: 300, targetShare, maxWaitS: 600, pickupDwellS: 30, dropoffDwellS: 30, seats, hourlyFactors: o.hourlyFactors, freeFlowManyToMany });
+          expect(bound.fleet).toBeLessThanOrEqual(r.fleet);
+        },
+      ),
+      { numRuns: 300, seed: 36 },
+    );
+  });
+});
