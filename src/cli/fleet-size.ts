@@ -10,12 +10,14 @@ import {
   searchSmallestFleet,
   searchSmallestPool,
   simulateFleet,
+  scenarioClairvoyantPlan,
   withPathCover,
   workerScenarioFor,
   type FleetPoint,
   type FleetRunOptions,
   type OperatorSearchResult,
   type ScenarioBound,
+  type ScenarioClairvoyantPlan,
   type ScenarioServiceBound,
   type SearchResult,
 } from '../io/fleet-size.js';
@@ -31,7 +33,7 @@ import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openR
 import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
-const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'baseline', 'searchOperators'];
+const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'clairvoyantPlan', 'baseline', 'searchOperators'];
 
 /** What fleet operations cost in cars: the fleet with them and without, and where the car-hours out of service went. */
 export interface FleetOperationsOutput {
@@ -74,6 +76,10 @@ export interface FleetSizeOutput {
   serviceBound?: ScenarioServiceBound;
   /** Optimality gap: chosen fleet / serviceBound.fleet. */
   gapToBound?: number;
+  /** With --clairvoyant-plan: a fleet that meets the target knowing every request, an upper bound on the optimum. */
+  clairvoyantPlan?: ScenarioClairvoyantPlan;
+  /** chosen fleet / clairvoyantPlan.fleet, at least 1: the optimality gap is at least this. */
+  gapAtLeast?: number;
   /** Smallest simulated fleet serving 100 % within `withinS` (--also-100; null if none did), comparable with the bound. */
   fleetFor100Pct?: number | null;
   notes100?: string[];
@@ -212,6 +218,19 @@ export function registerFleetSizeCommand(program: Command): void {
         const bound = await boundPromise;
         const serviceOnly = await servicePromise;
         const service = serviceOnly && bound ? withPathCover(serviceOnly, bound) : serviceOnly;
+        // From the fleet found (or the search's top) down to the lower bound: what a clairvoyant plan needs.
+        const plan = settings.clairvoyantPlan
+          ? scenarioClairvoyantPlan(scenario.network.graph, scenario.network.travelTimes, scenario.network.speedProfile, scenario.requests, {
+              withinS,
+              targetPct,
+              seats: runner.settings.seats,
+              minFleet: service?.fleet ?? 1,
+              startFleet: search.fleet ?? max ?? Math.max(1, ...search.curve.map((p) => p.fleet)),
+              onPlan: (fleet, counted) => {
+                if (tell) process.stderr.write(`  clairvoyant plan, ${fleet} cars: ${pct((100 * counted) / Math.max(1, scenario.requests.length))} within ${withinS} s\n`);
+              },
+            })
+          : undefined;
         const curve = mergeCurves(search.curve, search100?.curve ?? []);
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
@@ -227,6 +246,8 @@ export function registerFleetSizeCommand(program: Command): void {
           ...(bound && search.fleet !== undefined && bound.fleet > 0 ? { ratioToBound: round3(search.fleet / bound.fleet) } : {}),
           ...(service ? { serviceBound: service } : {}),
           ...(service && search.fleet !== undefined && service.fleet > 0 ? { gapToBound: round3(search.fleet / service.fleet) } : {}),
+          ...(plan ? { clairvoyantPlan: { ...plan, wallS: round3(plan.wallS) } } : {}),
+          ...(plan && search.fleet !== undefined && plan.fleet > 0 ? { gapAtLeast: round3(Math.max(1, search.fleet / plan.fleet)) } : {}),
           ...(search100 ? { fleetFor100Pct: search100.fleet ?? null, notes100: search100.notes } : {}),
           ...(operators ? { operators } : {}),
           ...(settings.searchOperators && !operators ? { notes: [...search.notes, 'no operator search: no fleet met the target'] } : {}),
@@ -281,6 +302,21 @@ export function formatFleetSize(r: FleetSizeOutput): string {
     );
     if (r.gapToBound !== undefined && r.fleet !== null) {
       lines.push(row('optimality gap', `${r.gapToBound.toFixed(2)} = chosen / bound for target (${(r.fleet / Math.max(1, sb.singleRiderFleet)).toFixed(2)} against the one-rider bound)`));
+    }
+  }
+  const cp = r.clairvoyantPlan;
+  if (cp) {
+    const limits = cp.rideLimits ? `, rides within max(${cp.rideLimits.minDetourS} s, ${cp.rideLimits.detourShare} × direct) of the direct ride` : '';
+    lines.push(
+      row(
+        'clairvoyant plan',
+        `${cp.fleet} cars with ${cp.seats} seat${cp.seats === 1 ? '' : 's'} meet ${cp.targetPct} % within ${cp.withinS} s knowing every request in advance ` +
+          `(${cp.counted} picked up in time, ${cp.sharedRiders} riders sharing${limits}; checked stop by stop): the optimum needs no more; computed in ${cp.wallS.toFixed(1)} s`,
+      ),
+    );
+    if (r.gapAtLeast !== undefined) {
+      const upper = r.gapToBound !== undefined ? ` and at most ${r.gapToBound.toFixed(2)} (chosen / bound)` : '';
+      lines.push(row('gap to the optimum', `at least ${r.gapAtLeast.toFixed(2)} (chosen / plan)${upper}`));
     }
   }
   if (r.notes100) {
@@ -480,6 +516,7 @@ async function writeReport(file: string, r: FleetSizeOutput, runner: ScenarioRun
     target: r.targetPct,
     chosenFleet: r.fleet,
     boundFleet: r.serviceBound?.fleet ?? r.boundFleet,
+    ...(r.clairvoyantPlan ? { planFleet: r.clairvoyantPlan.fleet } : {}),
     humanFleet: r.humanFleet,
     withinS: r.withinS,
     ...(r.operators

@@ -10,8 +10,11 @@ import { haversineM } from '../core/geo.js';
 import type { RoadGraph } from '../core/network/graph.js';
 import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js';
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
-import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeWindow } from '../core/solve/car-time-bound.js';
+import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
+import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../core/solve/clairvoyant-plan.js';
+import { DEFAULT_RIDE_LIMITS } from '../core/dispatch/pooled.js';
+import { makePlane, type Plane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
 import type { ForecastPart } from './forecast.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
@@ -239,15 +242,9 @@ export function scenarioServiceBound(
   o: { withinS: number; targetPct: number; maxWaitS: number; seats: number },
 ): ScenarioServiceBound {
   const t0 = performance.now();
-  // Any hour's times divided by its factor are the free-flow times (TravelTimes contract).
   const departS = 0;
   const factor = travelTimes.speedFactor(departS);
-  const trips = requests.map((r) => ({
-    requestS: r.requestS,
-    pickupNode: r.pickupNode,
-    dropoffNode: r.dropoffNode,
-    rideFreeFlowS: r.pickupNode === r.dropoffNode ? 0 : travelTimes.timeS(r.pickupNode, r.dropoffNode, departS) / factor,
-  }));
+  const trips = carTimeTrips(travelTimes, requests);
   const b = carTimeFleetBound(trips, {
     withinS: o.withinS,
     targetShare: o.targetPct / 100,
@@ -268,6 +265,89 @@ export function scenarioServiceBound(
     skipsAllowed: b.skipsAllowed,
     blockOnlyFleet: b.blockOnlyFleet,
     windows: b.windows,
+    wallS: (performance.now() - t0) / 1000,
+  };
+}
+
+/**
+ * The requests as the clairvoyant bound and plan take them: free-flow ride times (any hour's times divided by its
+ * factor are the free-flow times, by the TravelTimes contract).
+ */
+export function carTimeTrips(travelTimes: TravelTimes, requests: readonly PlacedTrip[]): CarTimeTrip[] {
+  const factor = travelTimes.speedFactor(0);
+  return requests.map((r) => ({
+    requestS: r.requestS,
+    pickupNode: r.pickupNode,
+    dropoffNode: r.dropoffNode,
+    rideFreeFlowS: r.pickupNode === r.dropoffNode ? 0 : travelTimes.timeS(r.pickupNode, r.dropoffNode, 0) / factor,
+  }));
+}
+
+/** Straight-line lower bound on free-flow seconds between two nodes of a plane. */
+export function planeLowerS(plane: Plane): (a: number, b: number) => number {
+  return (a, b) => Math.hypot(plane.x[a] - plane.x[b], plane.y[a] - plane.y[b]) / plane.maxMPerMs / 1000;
+}
+
+/** A feasible clairvoyant plan for the search's target: an upper bound on the optimum the service bound bounds below. */
+export interface ScenarioClairvoyantPlan {
+  /** Cars with `seats` seats that meet the target knowing every request in advance: the optimum needs no more. */
+  fleet: number;
+  seats: number;
+  targetPct: number;
+  withinS: number;
+  /** Two seats: the plan keeps the pooled preset's ride limits (plans without them were no smaller on SF). */
+  rideLimits: { minDetourS: number; detourShare: number } | null;
+  /** Requests the plan picks up within withinS, checked by an independent replay of its stops. */
+  counted: number;
+  /** Riders who share a car with another rider at some point. */
+  sharedRiders: number;
+  /** Every fleet planned on the way and what it counted. */
+  tried: { fleet: number; counted: number }[];
+  wallS: number;
+}
+
+/**
+ * Plans the day knowing every request (src/core/solve/clairvoyant-plan.ts) and finds the smallest planned fleet that
+ * meets the target, from `startFleet` (e.g. the simulated fleet found) down to `minFleet` (e.g. the lower bound):
+ * the clairvoyant optimum needs at most that many cars, so chosen / plan is a lower end for the optimality gap.
+ *
+ * @example
+ * const p = scenarioClairvoyantPlan(net.graph, net.travelTimes, net.speedProfile, requests, { withinS: 300, targetPct: 95, seats: 2, minFleet: 67, startFleet: 173 });
+ */
+export function scenarioClairvoyantPlan(
+  graph: RoadGraph,
+  travelTimes: TravelTimes,
+  speedProfile: SpeedProfile,
+  requests: readonly PlacedTrip[],
+  o: { withinS: number; targetPct: number; seats: number; minFleet: number; startFleet: number; onPlan?: (fleet: number, counted: number) => void },
+): ScenarioClairvoyantPlan {
+  if (o.seats !== 1 && o.seats !== 2) throw new SettingsError(`--clairvoyant-plan: plans cars of 1 or 2 seats, not ${o.seats}`);
+  const t0 = performance.now();
+  const factor = travelTimes.speedFactor(0);
+  const trips = carTimeTrips(travelTimes, requests);
+  const plane = makePlane(graph);
+  const rideLimits = o.seats === 2 ? { ...DEFAULT_RIDE_LIMITS } : null;
+  const options: Omit<ClairvoyantPlanOptions, 'fleet'> = {
+    withinS: o.withinS,
+    pickupDwellS: DEFAULT_DWELL.pickupS,
+    dropoffDwellS: DEFAULT_DWELL.dropoffS,
+    seats: o.seats,
+    hourlyFactors: speedProfile.hourlyFactors,
+    freeFlowS: (a, b) => travelTimes.timeS(a, b, 0) / factor,
+    ...(plane ? { freeFlowLowerS: planeLowerS(plane) } : {}),
+    ...(rideLimits ? { rideLimit: rideLimits } : {}),
+  };
+  const r = clairvoyantFleet(trips, o.targetPct / 100, options, { min: o.minFleet, max: o.startFleet }, o.onPlan);
+  const counted = verifyClairvoyantPlan(trips, r.plan, options);
+  return {
+    fleet: r.fleet,
+    seats: o.seats,
+    targetPct: o.targetPct,
+    withinS: o.withinS,
+    rideLimits,
+    counted,
+    sharedRiders: r.plan.shared,
+    tried: r.tried,
     wallS: (performance.now() - t0) / 1000,
   };
 }

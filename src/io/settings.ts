@@ -193,6 +193,7 @@ const fleetSearchShape = {
   workers: integer(0, 1024).optional(),
   also100: z.boolean().default(false),
   bound: z.boolean().default(true),
+  clairvoyantPlan: z.boolean().default(false),
   /** With any fleet operation on: also search the fleet with every operation off, to say what they cost in cars. */
   baseline: z.boolean().default(true),
   searchOperators: z.boolean().default(false),
@@ -302,6 +303,10 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   workers: { flags: '--workers <n>', help: 'worker threads running simulations (0 = in this thread)', shownDefault: 'one per core' },
   also100: { flags: '--also-100', help: 'also search the fleet that picks up 100 % within --within (comparable with the bound; can be expensive)' },
   bound: { flags: '--no-bound', help: 'skip the clairvoyant lower bound' },
+  clairvoyantPlan: {
+    flags: '--clairvoyant-plan',
+    help: 'also plan the day knowing every request (1 or 2 seats): an upper bound on the clairvoyant optimum, so the optimality gap is bracketed (minutes on a city day)',
+  },
   baseline: { flags: '--no-baseline', help: 'with --chargers, --service-centres or --assist: skip the search for the fleet with every operation off' },
   searchOperators: {
     flags: '--search-operators',

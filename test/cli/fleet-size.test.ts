@@ -43,6 +43,32 @@ describe('baton fleet-size', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/<html/i);
   });
 
+  it('with --clairvoyant-plan brackets the gap: a checked plan between the lower bound and the fleet found', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-fs-plan-'));
+    const json = join(dir, 'out.json');
+    const html = join(dir, 'out.html');
+    const r = runCli(['fleet-size', '--network', 'synthetic:nodes=1000', '--requests', '250', '--dispatcher', 'pooled', '--tolerance', '2', '--workers', '0', '--clairvoyant-plan', '--json', json, '--report', html]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/clairvoyant plan\s+\d+ cars with 2 seats meet 95 % within 300 s knowing every request in advance/);
+    expect(r.stdout).toMatch(/gap to the optimum\s+at least \d+\.\d\d \(chosen \/ plan\) and at most \d+\.\d\d \(chosen \/ bound\)/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const plan = out.clairvoyantPlan;
+    expect(plan.seats).toBe(2);
+    expect(plan.counted).toBeGreaterThanOrEqual(Math.ceil(0.95 * out.requests));
+    // The plan is a fleet that suffices, the bound one below which none does: bound ≤ plan.
+    expect(plan.fleet).toBeGreaterThanOrEqual(out.serviceBound.fleet);
+    expect(plan.tried.some((t: { fleet: number; counted: number }) => t.fleet === plan.fleet - 1 && t.counted < plan.counted)).toBe(plan.fleet > out.serviceBound.fleet);
+    expect(out.gapAtLeast).toBeCloseTo(Math.max(1, out.fleet / plan.fleet), 3);
+    expect(out.gapAtLeast).toBeLessThanOrEqual(out.gapToBound);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`clairvoyant plan ${plan.fleet}`);
+    expect(page).toContain(`${plan.fleet}; ${out.gapAtLeast.toFixed(2)}`);
+    expect(page).toMatch(/the optimum lies between the bound and the plan/);
+    const bad = runCli(['fleet-size', ...CITY, '--workers', '0', '--no-bound', '--seats', '3', '--clairvoyant-plan', '--max', '40']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--clairvoyant-plan: plans cars of 1 or 2 seats, not 3/);
+  });
+
   it('runs in this thread with --workers 0, honours --min/--max, and names bad options', () => {
     const r = runCli(['fleet-size', ...CITY, '--workers', '0', '--no-bound', '--min', '2', '--max', '3', '--target', '0.99']);
     expect(r.status).toBe(0);

@@ -32,6 +32,8 @@ export interface FleetSizeReportOptions {
   chosenFleet: number;
   /** Lower bound on the fleet for the target (any dispatcher, even one knowing every request in advance). */
   boundFleet?: number;
+  /** A fleet that meets the target knowing every request in advance (--clairvoyant-plan): the optimum needs no more. */
+  planFleet?: number;
   /** Distinct vehicles of the source that served the trips (e.g. SF cabs). */
   humanFleet?: number;
   /** The service window behind `servicePct`, seconds (default 300), for labels. */
@@ -61,13 +63,14 @@ export interface FleetSizeOperations {
   breakdown: OperationsBreakdown;
 }
 
-const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', human: '#52606d', without: '#f28e2b' } as const;
+const MARK = { target: '#59a14f', chosen: '#e15759', bound: '#b07aa1', plan: '#76b7b2', human: '#52606d', without: '#f28e2b' } as const;
 
 /** Vertical markers for the fleets worth pointing at, each only when given (`chosenOnly` for the small charts). */
 function fleetMarkers(o: FleetSizeReportOptions, chosenOnly = false): MarkerSpec[] {
   const marks: MarkerSpec[] = [{ value: o.chosenFleet, label: `chosen ${o.chosenFleet}`, color: MARK.chosen }];
   if (chosenOnly) return marks;
   if (o.boundFleet !== undefined) marks.push({ value: o.boundFleet, label: `lower bound ${o.boundFleet}`, color: MARK.bound });
+  if (o.planFleet !== undefined) marks.push({ value: o.planFleet, label: `clairvoyant plan ${o.planFleet}`, color: MARK.plan });
   if (o.humanFleet !== undefined) marks.push({ value: o.humanFleet, label: `human fleet ${o.humanFleet}`, color: MARK.human });
   const without = o.operations?.fleetWithout;
   if (typeof without === 'number') marks.push({ value: without, label: `without operations ${without}`, color: MARK.without });
@@ -219,6 +222,7 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
     { label: `Service at chosen fleet (target ${options.target} %)`, value: pctText(chosen?.servicePct) },
     { label: 'Lower bound (any dispatcher)', value: options.boundFleet !== undefined ? `${options.boundFleet}` : '–' },
     { label: 'Optimality gap (chosen / bound)', value: options.boundFleet ? (options.chosenFleet / options.boundFleet).toFixed(2) : '–' },
+    ...(options.planFleet ? [{ label: 'Clairvoyant plan; gap at least (chosen / plan)', value: `${options.planFleet}; ${Math.max(1, options.chosenFleet / options.planFleet).toFixed(2)}` }] : []),
     { label: 'Human fleet in the source', value: options.humanFleet !== undefined ? `${options.humanFleet}` : '–' },
   ];
   const headers: Cell[] = [
@@ -250,7 +254,10 @@ export function renderFleetSizeReport(curve: readonly FleetSizePoint[], options:
       'fleet-size',
       'Service level against fleet size',
       kpiCards(cards) + figure('chart-fleet-service', 'Service level', `Each point is one simulation of the whole scenario; the chosen fleet is the smallest that meets the ${options.target} % target.`),
-      options.boundFleet !== undefined ? `The lower bound is proved for the same target: no dispatcher, even one knowing every request in advance, meets ${options.target} % with fewer vehicles.` : undefined,
+      [
+        options.boundFleet !== undefined ? `The lower bound is proved for the same target: no dispatcher, even one knowing every request in advance, meets ${options.target} % with fewer vehicles.` : '',
+        options.planFleet !== undefined ? `The clairvoyant plan meets the target with ${options.planFleet} vehicles knowing every request in advance (checked stop by stop): the optimum lies between the bound and the plan.` : '',
+      ].filter((x) => x !== '').join(' ') || undefined,
     ),
     ...(operations ? [operations.html] : []),
     section(
