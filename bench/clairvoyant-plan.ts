@@ -1,0 +1,89 @@
+// The clairvoyant bracket (docs/fleet-bound.md, "How far the optimum can be"): the smallest fleet for which a
+// feasible clairvoyant plan (src/core/solve/clairvoyant-plan.ts) meets the target on an SF day, for one-rider cars,
+// two-seat cars (rules E1–E5) and two-seat cars within the pooled preset's ride limit. Every such fleet is an upper
+// bound on the clairvoyant optimum that the car-time bound bounds from below.
+//   CP_DATE=2008-05-21 npx tsx bench/clairvoyant-plan.ts     (writes bench/results/clairvoyant-plan-<date>.json)
+import { writeFileSync } from 'node:fs';
+import { makePlane } from '../src/core/network/plane.js';
+import { DEFAULT_DWELL } from '../src/core/sim/engine.js';
+import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../src/core/solve/clairvoyant-plan.js';
+import { carTimeTrips, planeLowerS } from '../src/io/fleet-size.js';
+import { openScenarioRunner } from '../src/io/scenario-runner.js';
+import { parseSimSettings } from '../src/io/settings.js';
+
+const date = process.env.CP_DATE ?? '2008-05-21';
+const targetShare = Number(process.env.CP_TARGET ?? 0.95);
+const withinS = 300;
+const runner = await openScenarioRunner(
+  parseSimSettings({
+    network: [process.env.CP_NETWORK ?? '/tmp/acc/sf-calibrated.baton'],
+    trips: '/work/shared/data/san-francisco/sf_trips_2008-05-18_to_05-24.csv.gz',
+    format: 'sf-cabspotting',
+    date,
+    seed: 1,
+    maxWaitS: 600,
+  }),
+);
+const { graph, travelTimes, speedProfile } = runner.scenario.network;
+const factor0 = travelTimes.speedFactor(0);
+const allTrips = carTimeTrips(travelTimes, runner.scenario.requests);
+// CP_DROP=N[,fromH,toH][;N,fromH,toH…]: leave out beforehand the N longest rides requested in [fromH, toH) (default
+// 17–22 h), as a clairvoyant dispatcher would miss the costliest requests of a peak; the plan must still count the
+// target share of all requests.
+const drops = (process.env.CP_DROP ?? '0').split(';').map((g) => [...g.split(',').map(Number), 17, 22].slice(0, 3));
+const dropSet = new Set<number>();
+for (const [dropN, dropFromH, dropToH] of drops) {
+  allTrips
+    .map((t, i) => ({ i, t }))
+    .filter(({ t }) => t.requestS >= dropFromH * 3600 && t.requestS < dropToH * 3600)
+    .sort((a, b) => b.t.rideFreeFlowS - a.t.rideFreeFlowS || a.i - b.i)
+    .slice(0, dropN)
+    .forEach(({ i }) => dropSet.add(i));
+}
+const trips = allTrips.filter((_, i) => !dropSet.has(i));
+const plane = makePlane(graph);
+const base: Omit<ClairvoyantPlanOptions, 'fleet' | 'seats'> = {
+  withinS,
+  pickupDwellS: DEFAULT_DWELL.pickupS,
+  dropoffDwellS: DEFAULT_DWELL.dropoffS,
+  hourlyFactors: speedProfile.hourlyFactors,
+  freeFlowS: (a, b) => travelTimes.timeS(a, b, 0) / factor0,
+  ...(plane ? { freeFlowLowerS: planeLowerS(plane) } : {}),
+};
+const K = Number(process.env.CP_K ?? 4);
+const lim = process.env.CP_LIMIT?.split(',').map(Number);
+const cases: { name: string; seats: number; rideLimit?: ClairvoyantPlanOptions['rideLimit'] }[] = [
+  { name: 'one rider', seats: 1 },
+  { name: 'two seats (E1–E5)', seats: 2 },
+  { name: "two seats within pooled's ride limit", seats: 2, rideLimit: { detourShare: 0.5, minDetourS: 180 } },
+  { name: 'two seats within a ride limit', seats: 2, rideLimit: lim ? { detourShare: lim[0], minDetourS: lim[1] } : undefined },
+];
+const only = process.env.CP_CASES?.split(',').map(Number);
+const out: Record<string, unknown>[] = [];
+for (const [i, c] of cases.entries()) {
+  if (only && !only.includes(i)) continue;
+  const t0 = performance.now();
+  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...base, seats: c.seats, rideLimit: c.rideLimit, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) });
+  // The plan checked on its own (times recomputed from the stops' order): the fleet stands only if it holds.
+  const verified = verifyClairvoyantPlan(trips, r.plan, { ...base, seats: c.seats, rideLimit: c.rideLimit });
+  const row = {
+    date,
+    case: c.name,
+    seats: c.seats,
+    rideLimit: c.rideLimit ?? null,
+    modifiableStops: K,
+    targetShare,
+    withinS,
+    requests: allTrips.length,
+    droppedBeforehand: drops,
+    fleet: r.fleet,
+    counted: r.plan.counted,
+    verifiedCounted: verified,
+    sharedRiders: r.plan.shared,
+    tried: r.tried,
+    wallS: Math.round((performance.now() - t0) / 100) / 10,
+  };
+  console.log(JSON.stringify(row));
+  out.push(row);
+}
+writeFileSync(`bench/results/clairvoyant-plan-${process.env.CP_TAG ?? date}.json`, JSON.stringify(out, null, 2) + '\n');
