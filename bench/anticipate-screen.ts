@@ -9,9 +9,8 @@ import { withCharging } from '../src/core/dispatch/charging.js';
 import { withServicing } from '../src/core/dispatch/servicing.js';
 import { packingBranchAndBound } from '../src/core/solve/ilp.js';
 import { loadHighsBinarySolver } from '../src/io/highs-ilp.js';
-import { openScenarioRunner } from '../src/io/scenario-runner.js';
-import { parseSimSettings } from '../src/io/settings.js';
 import { buildForecast } from '../src/io/forecast.js';
+import { openSfDay } from './sf-day.js';
 
 interface Variant {
   name: string;
@@ -21,16 +20,7 @@ interface Variant {
 const date = process.env.ANT_DATE ?? '2008-05-21';
 const fleet = Number(process.env.ANT_FLEET ?? 290);
 const variants = JSON.parse(process.env.ANT_VARIANTS ?? '[{"name":"base"}]') as Variant[];
-const runner = await openScenarioRunner(
-  parseSimSettings({
-    network: [process.env.ANT_NETWORK ?? '/tmp/acc/sf-calibrated.baton'],
-    trips: '/work/shared/data/san-francisco/sf_trips_2008-05-18_to_05-24.csv.gz',
-    format: 'sf-cabspotting',
-    date,
-    seed: 1,
-    maxWaitS: 600,
-  }),
-);
+const runner = await openSfDay(date, process.env.ANT_NETWORK);
 const part = await runner.forecast();
 if (part.source !== 'history') throw new Error('expected a forecast from history');
 if (process.env.ANT_ORACLE === '1') {

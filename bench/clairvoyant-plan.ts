@@ -1,4 +1,4 @@
-// The clairvoyant bracket (docs/fleet-bound.md, "How far the optimum can be"): the smallest fleet for which a
+// The clairvoyant bracket (docs/fleet-bound.md, "From above: a clairvoyant plan"): the smallest fleet for which a
 // feasible clairvoyant plan (src/core/solve/clairvoyant-plan.ts) meets the target on an SF day, for one-rider cars,
 // two-seat cars (rules E1–E5) and two-seat cars within the pooled preset's ride limit. Every such fleet is an upper
 // bound on the clairvoyant optimum that the car-time bound bounds from below.
@@ -8,22 +8,12 @@ import { makePlane } from '../src/core/network/plane.js';
 import { DEFAULT_DWELL } from '../src/core/sim/engine.js';
 import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../src/core/solve/clairvoyant-plan.js';
 import { carTimeTrips, planeLowerS } from '../src/io/fleet-size.js';
-import { openScenarioRunner } from '../src/io/scenario-runner.js';
-import { parseSimSettings } from '../src/io/settings.js';
+import { openSfDay } from './sf-day.js';
 
 const date = process.env.CP_DATE ?? '2008-05-21';
 const targetShare = Number(process.env.CP_TARGET ?? 0.95);
 const withinS = 300;
-const runner = await openScenarioRunner(
-  parseSimSettings({
-    network: [process.env.CP_NETWORK ?? '/tmp/acc/sf-calibrated.baton'],
-    trips: '/work/shared/data/san-francisco/sf_trips_2008-05-18_to_05-24.csv.gz',
-    format: 'sf-cabspotting',
-    date,
-    seed: 1,
-    maxWaitS: 600,
-  }),
-);
+const runner = await openSfDay(date, process.env.CP_NETWORK);
 const { graph, travelTimes, speedProfile } = runner.scenario.network;
 const factor0 = travelTimes.speedFactor(0);
 const allTrips = carTimeTrips(travelTimes, runner.scenario.requests);

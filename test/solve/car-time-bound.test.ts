@@ -4,19 +4,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { carTimeFleetBound, driveLowerBoundS, minHourlyFactor, type CarTimeBoundOptions, type CarTimeTrip } from '../../src/core/solve/car-time-bound.js';
 import { clairvoyantFleetBound } from '../../src/core/solve/path-cover.js';
+import { FLAT, GRID_W, WAVY, gridFreeFlowManyToMany, gridFreeFlowS } from './grid-city.js';
 
-/** Fake city: nodes on a W × W grid, 60 s per block at free flow, Manhattan distance (triangle inequality holds). */
-const W = 6;
-const BLOCK_S = 60;
-const freeFlowS = (a: number, b: number): number => (Math.abs((a % W) - (b % W)) + Math.abs(Math.floor(a / W) - Math.floor(b / W))) * BLOCK_S;
-const freeFlowManyToMany = (sources: Uint32Array, targets: Uint32Array): Float64Array => {
-  const out = new Float64Array(sources.length * targets.length);
-  for (let i = 0; i < sources.length; i++) for (let k = 0; k < targets.length; k++) out[i * targets.length + k] = freeFlowS(sources[i], targets[k]);
-  return out;
-};
-const FLAT = Array<number>(24).fill(1);
-/** Congestion that changes every hour, so legs near an hour boundary can gain by waiting for it. */
-const WAVY = Array.from({ length: 24 }, (_, h) => [1.6, 1, 2.2, 1.3][h % 4]);
+const W = GRID_W;
+const freeFlowS = gridFreeFlowS;
+const freeFlowManyToMany = gridFreeFlowManyToMany;
 
 interface Scenario {
   requests: { requestS: number; pickupNode: number; dropoffNode: number }[];

@@ -3,18 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { carTimeFleetBound, type CarTimeTrip } from '../../src/core/solve/car-time-bound.js';
+import { FLAT, GRID_W, WAVY, gridFreeFlowManyToMany, gridFreeFlowS } from './grid-city.js';
 import { clairvoyantFleet, clairvoyantPlan, plannedDriveS, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../../src/core/solve/clairvoyant-plan.js';
 
-/** Nodes on a 6 × 6 grid, 60 s per block at free flow, Manhattan distance. */
-const W = 6;
-const freeFlowS = (a: number, b: number): number => (Math.abs((a % W) - (b % W)) + Math.abs(Math.floor(a / W) - Math.floor(b / W))) * 60;
-const freeFlowManyToMany = (sources: Uint32Array, targets: Uint32Array): Float64Array => {
-  const out = new Float64Array(sources.length * targets.length);
-  for (let i = 0; i < sources.length; i++) for (let k = 0; k < targets.length; k++) out[i * targets.length + k] = freeFlowS(sources[i], targets[k]);
-  return out;
-};
-const FLAT = Array<number>(24).fill(1);
-const WAVY = Array.from({ length: 24 }, (_, h) => [1.6, 1, 2.2, 1.3][h % 4]);
+const W = GRID_W;
+const freeFlowS = gridFreeFlowS;
+const freeFlowManyToMany = gridFreeFlowManyToMany;
 const trip = (requestS: number, pickupNode: number, dropoffNode: number): CarTimeTrip => ({ requestS, pickupNode, dropoffNode, rideFreeFlowS: freeFlowS(pickupNode, dropoffNode) });
 const base = (seats: number, hourlyFactors: readonly number[] = FLAT): Omit<ClairvoyantPlanOptions, 'fleet'> => ({
   withinS: 300,
