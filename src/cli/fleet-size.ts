@@ -10,6 +10,7 @@ import {
   searchSmallestFleet,
   searchSmallestPool,
   simulateFleet,
+  checkClairvoyantPlanSeats,
   scenarioClairvoyantPlan,
   withPathCover,
   workerScenarioFor,
@@ -139,6 +140,8 @@ export function registerFleetSizeCommand(program: Command): void {
       const settings = parseFleetSizeSettings(...(await settingsOf(o)));
       checkOutputs([jsonFile(o.json) === undefined ? undefined : { option: '--json', file: jsonFile(o.json)! }, o.report === undefined ? undefined : { option: '--report', file: o.report }], settingInputs(settings));
       const { targetPct, withinS, tolerance, min, max } = settings;
+      // Before any simulation: the plan handles one or two seats only.
+      if (settings.clairvoyantPlan) checkClairvoyantPlanSeats(settings.seats);
       const workers = settings.workers ?? defaultWorkerCount();
       const run: FleetRunOptions = { dispatcher: settings.dispatcher, withinS };
 

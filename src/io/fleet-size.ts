@@ -306,6 +306,11 @@ export interface ScenarioClairvoyantPlan {
   wallS: number;
 }
 
+/** Refuses seats the clairvoyant plan does not handle (it plans one or two riders at once). */
+export function checkClairvoyantPlanSeats(seats: number): void {
+  if (seats !== 1 && seats !== 2) throw new SettingsError(`--clairvoyant-plan: plans cars of 1 or 2 seats, not ${seats} (--seats)`);
+}
+
 /**
  * Plans the day knowing every request (src/core/solve/clairvoyant-plan.ts) and finds the smallest planned fleet that
  * meets the target, from `startFleet` (e.g. the simulated fleet found) down to `minFleet` (e.g. the lower bound):
@@ -321,7 +326,7 @@ export function scenarioClairvoyantPlan(
   requests: readonly PlacedTrip[],
   o: { withinS: number; targetPct: number; seats: number; minFleet: number; startFleet: number; onPlan?: (fleet: number, counted: number) => void },
 ): ScenarioClairvoyantPlan {
-  if (o.seats !== 1 && o.seats !== 2) throw new SettingsError(`--clairvoyant-plan: plans cars of 1 or 2 seats, not ${o.seats}`);
+  checkClairvoyantPlanSeats(o.seats);
   const t0 = performance.now();
   const factor = travelTimes.speedFactor(0);
   const trips = carTimeTrips(travelTimes, requests);

@@ -66,7 +66,9 @@ describe('baton fleet-size', () => {
     expect(page).toMatch(/the optimum lies between the bound and the plan/);
     const bad = runCli(['fleet-size', ...CITY, '--workers', '0', '--no-bound', '--seats', '3', '--clairvoyant-plan', '--max', '40']);
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/--clairvoyant-plan: plans cars of 1 or 2 seats, not 3/);
+    expect(bad.stderr).toMatch(/--clairvoyant-plan: plans cars of 1 or 2 seats, not 3 \(--seats\)/);
+    // Refused before the search spends any time.
+    expect(bad.stderr).not.toMatch(/\d+ cars: .* within/);
   });
 
   it('runs in this thread with --workers 0, honours --min/--max, and names bad options', () => {
