@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { makePlane } from '../src/core/network/plane.js';
 import { DEFAULT_DWELL } from '../src/core/sim/engine.js';
 import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../src/core/solve/clairvoyant-plan.js';
-import { carTimeTrips, planeLowerS } from '../src/io/fleet-size.js';
+import { planTrips, planeLowerS } from '../src/io/fleet-size.js';
 import { openSfDay } from './sf-day.js';
 
 const date = process.env.CP_DATE ?? '2008-05-21';
@@ -16,7 +16,7 @@ const withinS = 300;
 const runner = await openSfDay(date, process.env.CP_NETWORK);
 const { graph, travelTimes, speedProfile } = runner.scenario.network;
 const factor0 = travelTimes.speedFactor(0);
-const allTrips = carTimeTrips(travelTimes, runner.scenario.requests);
+const allTrips = planTrips(travelTimes, runner.scenario.requests);
 // CP_DROP=N[,fromH,toH][;N,fromH,toH…]: leave out beforehand the N longest rides requested in [fromH, toH) (default
 // 17–22 h), as a clairvoyant dispatcher would miss the costliest requests of a peak; the plan must still count the
 // target share of all requests.

@@ -12,7 +12,7 @@ import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js'
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
-import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../core/solve/clairvoyant-plan.js';
+import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
 import { DEFAULT_RIDE_LIMITS } from '../core/dispatch/pooled.js';
 import { makePlane, type Plane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
@@ -283,6 +283,11 @@ export function carTimeTrips(travelTimes: TravelTimes, requests: readonly Placed
   }));
 }
 
+/** The requests as the clairvoyant plan takes them: unlike the bound, it must keep parties' seats and riders who refuse sharing, as the engine does. */
+export function planTrips(travelTimes: TravelTimes, requests: readonly PlacedTrip[]): PlanTrip[] {
+  return carTimeTrips(travelTimes, requests).map((t, i) => ({ ...t, riders: requests[i].riders, acceptsSharing: requests[i].acceptsSharing }));
+}
+
 /** Straight-line lower bound on free-flow seconds between two nodes of a plane. */
 export function planeLowerS(plane: Plane): (a: number, b: number) => number {
   return (a, b) => Math.hypot(plane.x[a] - plane.x[b], plane.y[a] - plane.y[b]) / plane.maxMPerMs / 1000;
@@ -329,7 +334,7 @@ export function scenarioClairvoyantPlan(
   checkClairvoyantPlanSeats(o.seats);
   const t0 = performance.now();
   const factor = travelTimes.speedFactor(0);
-  const trips = carTimeTrips(travelTimes, requests);
+  const trips = planTrips(travelTimes, requests);
   const plane = makePlane(graph);
   const rideLimits = o.seats === 2 ? { ...DEFAULT_RIDE_LIMITS } : null;
   const options: Omit<ClairvoyantPlanOptions, 'fleet'> = {

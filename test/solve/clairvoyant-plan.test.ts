@@ -45,6 +45,20 @@ describe('clairvoyantPlan', () => {
     expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 8 }).fleet).toBe(2);
   });
 
+  it('keeps parties in their seats and riders who refuse sharing alone, as the engine does', () => {
+    // The two-seat pooling case of above, with the first request a party of two, then refusing to share.
+    const pair = [{ ...trip(0, 0, 5), riders: 2 }, trip(10, 1, 4)];
+    expect(clairvoyantPlan(pair, { ...base(2), fleet: 1 }).counted).toBe(1);
+    const alone = [{ ...trip(0, 0, 5), acceptsSharing: false }, trip(10, 1, 4)];
+    expect(clairvoyantPlan(alone, { ...base(2), fleet: 1 }).counted).toBe(1);
+    expect(clairvoyantPlan([{ ...trip(0, 0, 5), riders: 3 }], { ...base(2), fleet: 1 }).counted).toBe(0);
+    // The checker refuses the shared plan for both.
+    const shared = clairvoyantPlan([trip(0, 0, 5), trip(10, 1, 4)], { ...base(2), fleet: 1 });
+    expect(shared.counted).toBe(2);
+    expect(() => verifyClairvoyantPlan(pair, shared, base(2))).toThrow(/3 riders aboard/);
+    expect(() => verifyClairvoyantPlan(alone, shared, base(2))).toThrow(/refuses sharing/);
+  });
+
   it('keeps a ride limit when given one', () => {
     // Served one after the other, either rider is picked up too late; together, one of them rides 450 s or more
     // beyond its 120 s or 60 s direct ride, over the limit of 180 s extra.
@@ -70,13 +84,17 @@ describe('clairvoyantPlan', () => {
   it('makes only plans the checker accepts, and the car-time bound never exceeds the fleet they need', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 7200 }), fc.integer({ min: 0, max: W * W - 1 }), fc.integer({ min: 0, max: W * W - 1 })), { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 7200 }), fc.integer({ min: 0, max: W * W - 1 }), fc.integer({ min: 0, max: W * W - 1 }), fc.constantFrom(1, 1, 1, 2), fc.boolean()),
+          { minLength: 1, maxLength: 40 },
+        ),
         fc.constantFrom(1, 2),
         fc.constantFrom(1, 0.9, 0.75),
         fc.boolean(),
         fc.boolean(),
         (rows, seats, targetShare, wavy, limit) => {
-          const trips = rows.map(([t, p, d]) => trip(t, p, d));
+          // Parties of two (one rider where cars have one seat) and riders who refuse sharing.
+          const trips = rows.map(([t, p, d, riders, shares]) => ({ ...trip(t, p, d), riders: Math.min(riders, seats), acceptsSharing: shares }));
           const o = { ...base(seats, wavy ? WAVY : FLAT), rideLimit: limit ? { detourShare: 0.5, minDetourS: 180 } : undefined };
           const r = clairvoyantFleet(trips, targetShare, o, { min: 0, max: trips.length });
           expect(verifyClairvoyantPlan(trips, r.plan, o)).toBe(r.plan.counted);

@@ -5,6 +5,14 @@
 // optimum. A measurement for docs/fleet-bound.md, not a dispatcher: it sees the whole day.
 import type { CarTimeTrip } from './car-time-bound.js';
 
+/** A request as the plan takes it: the bound's fields, and who may share (the engine's rules, which a plan must keep). */
+export interface PlanTrip extends CarTimeTrip {
+  /** Riders travelling together (default 1): they take as many seats. */
+  riders?: number;
+  /** False: nobody else may be aboard while this request is (default true). */
+  acceptsSharing?: boolean;
+}
+
 export interface ClairvoyantPlanOptions {
   /** A request counts when picked up within this of its request time; requests no car can reach in time are dropped. */
   withinS: number;
@@ -40,6 +48,10 @@ export interface PlannedStop {
   leaveS: number;
   /** Riders aboard after the stop. */
   aboard: number;
+  /** Requests aboard after the stop. */
+  parties: number;
+  /** Of those, requests that refuse sharing. */
+  solo: number;
 }
 
 export interface ClairvoyantPlan {
@@ -72,7 +84,7 @@ export function plannedDriveS(freeFlowS: number, departS: number, hourlyFactors:
  *
  * @example clairvoyantPlan(trips, { withinS: 300, pickupDwellS: 30, dropoffDwellS: 30, seats: 2, hourlyFactors, fleet: 150, freeFlowS })
  */
-export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPlanOptions): ClairvoyantPlan {
+export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions): ClairvoyantPlan {
   if (!(o.seats === 1 || o.seats === 2)) throw new Error(`clairvoyantPlan: seats ${o.seats} must be 1 or 2`);
   if (!(Number.isInteger(o.fleet) && o.fleet >= 0)) throw new Error(`clairvoyantPlan: fleet ${o.fleet} must be an integer ≥ 0`);
   const K = o.modifiableStops ?? 4;
@@ -97,6 +109,7 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
     }
     return v;
   };
+  const ridersOf = (r: number): number => trips[r].riders ?? 1;
   const rideLimitS = (r: number, departS: number): number => {
     if (!o.rideLimit) return Infinity;
     const direct = plannedDriveS(trips[r].rideFreeFlowS, departS, f);
@@ -115,6 +128,8 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
     let node = pi > 0 ? old[pi - 1].node : -1;
     let t = pi > 0 ? old[pi - 1].leaveS : tj.requestS;
     let aboard = pi > 0 ? old[pi - 1].aboard : 0;
+    let parties = pi > 0 ? old[pi - 1].parties : 0;
+    let solo = pi > 0 ? old[pi - 1].solo : 0;
     const pickupAt = new Map<number, number>();
     if (o.rideLimit) for (let k = 0; k < pi; k++) if (old[k].pickup) pickupAt.set(old[k].request, old[k].atS);
     if (write) stopBuf.length = 0;
@@ -144,19 +159,23 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
         atS = Math.max(arrive, trips[r].requestS);
         if (atS > trips[r].requestS + o.withinS) return -1;
         leaveS = atS + dp;
-        aboard++;
-        if (aboard > o.seats) return -1;
+        aboard += ridersOf(r);
+        parties++;
+        if (trips[r].acceptsSharing === false) solo++;
+        if (aboard > o.seats || (solo > 0 && parties > 1)) return -1;
         if (o.rideLimit) pickupAt.set(r, atS);
       } else {
         atS = arrive;
         leaveS = atS + dd;
-        aboard--;
+        aboard -= ridersOf(r);
+        parties--;
+        if (trips[r].acceptsSharing === false) solo--;
         if (o.rideLimit) {
           const p = pickupAt.get(r)!;
           if (atS - (p + dp) > rideLimitS(r, p + dp)) return -1;
         }
       }
-      if (write) stopBuf.push({ request: r, pickup, node: at, atS, leaveS, aboard });
+      if (write) stopBuf.push({ request: r, pickup, node: at, atS, leaveS, aboard, parties, solo });
       // Past both new stops, an old stop reached at its old time leaves everything after it unchanged.
       if (!write && k > di && !o.rideLimit) {
         const s = old[k - 2];
@@ -172,6 +191,8 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
   for (const j of order) {
     const tj = trips[j];
     const latest = tj.requestS + o.withinS;
+    const rj = ridersOf(j);
+    const shares = tj.acceptsSharing !== false;
     let bestCar = -1;
     let bestCost = Infinity;
     let bestPi = 0;
@@ -184,12 +205,13 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
       for (let pi = L; pi >= lo; pi--) {
         const prev = s[pi - 1];
         if (prev.leaveS + lower(prev.node, tj.pickupNode) * minFactor(f) > latest) continue;
-        if (pi < L && (o.seats === 1 || prev.aboard >= o.seats)) continue;
+        // Inserted among others' stops, j rides with someone: seats and sharing must allow it.
+        if (pi < L && (prev.aboard + rj > o.seats || prev.solo > 0 || (!shares && prev.parties > 0))) continue;
         const first = prev.leaveS + plannedDriveS(ff(prev.node, tj.pickupNode), prev.leaveS, f);
         if (first > latest) continue;
         for (let di = pi + 1; di <= L + 1; di++) {
           // Seats: the old stops between the two new ones carry one more rider.
-          if (di - 1 > pi && s[di - 2].aboard + 1 > o.seats) break;
+          if (di - 1 > pi && (s[di - 2].aboard + rj > o.seats || s[di - 2].solo > 0 || (!shares && s[di - 2].parties > 0))) break;
           const end = evaluate(c, j, pi, di, false);
           if (end < 0) continue;
           const cost = end - oldEnd;
@@ -204,12 +226,12 @@ export function clairvoyantPlan(trips: readonly CarTimeTrip[], o: ClairvoyantPla
     }
     if (bestCar >= 0) {
       evaluate(bestCar, j, bestPi, bestDi, true);
-    } else if (cars.length < o.fleet && Number.isFinite(tj.rideFreeFlowS)) {
+    } else if (cars.length < o.fleet && Number.isFinite(tj.rideFreeFlowS) && rj <= o.seats) {
       const P = tj.requestS;
       const D = P + dp + plannedDriveS(tj.rideFreeFlowS, P + dp, f);
       cars.push([
-        { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: 1 },
-        { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0 },
+        { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: rj, parties: 1, solo: shares ? 0 : 1 },
+        { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0, parties: 0, solo: 0 },
       ]);
     } else dropped++;
   }
@@ -241,7 +263,7 @@ function minFactor(f: readonly number[]): number {
  * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs.
  */
 export function clairvoyantFleet(
-  trips: readonly CarTimeTrip[],
+  trips: readonly PlanTrip[],
   targetShare: number,
   o: Omit<ClairvoyantPlanOptions, 'fleet'>,
   range: { min: number; max: number },
@@ -284,11 +306,16 @@ export function clairvoyantFleet(
 /**
  * Checks a plan against the rules on its own, from the stops' order alone (not trusting their times): each car
  * starts at its first pickup at that request's time, drives each leg departing when the previous stop's dwell ends
- * (taking `plannedDriveS`), picks up no earlier than the request time and within withinS, carries at most `seats`,
- * and drops off every rider it picked up, after the pickup; no request is planned twice. Returns the requests
+ * (taking `plannedDriveS`), picks up no earlier than the request time and within withinS, carries at most `seats`
+ * riders and nobody beside a request that refuses sharing, keeps the ride limit if one is given, and drops off every
+ * rider it picked up, after the pickup; no request is planned twice. Returns the requests
  * counted, or throws naming the first broken rule.
  */
-export function verifyClairvoyantPlan(trips: readonly CarTimeTrip[], plan: Pick<ClairvoyantPlan, 'cars'>, o: Omit<ClairvoyantPlanOptions, 'fleet' | 'freeFlowLowerS' | 'modifiableStops'>): number {
+export function verifyClairvoyantPlan(
+  trips: readonly PlanTrip[],
+  plan: { cars: readonly (readonly Pick<PlannedStop, 'request' | 'pickup' | 'node'>[])[] },
+  o: Omit<ClairvoyantPlanOptions, 'fleet' | 'freeFlowLowerS' | 'modifiableStops'>,
+): number {
   const seen = new Uint8Array(trips.length);
   let counted = 0;
   plan.cars.forEach((stops, c) => {
@@ -307,7 +334,10 @@ export function verifyClairvoyantPlan(trips: readonly CarTimeTrip[], plan: Pick<
         const P = Math.max(arrive, tr.requestS);
         if (P - tr.requestS > o.withinS) throw new Error(`car ${c}: request ${s.request} picked up ${P - tr.requestS} s after its request`);
         aboard.set(s.request, P + o.pickupDwellS);
-        if (aboard.size > o.seats) throw new Error(`car ${c}: ${aboard.size} riders aboard`);
+        let riders = 0;
+        for (const r of aboard.keys()) riders += trips[r].riders ?? 1;
+        if (riders > o.seats) throw new Error(`car ${c}: ${riders} riders aboard`);
+        if (aboard.size > 1 && [...aboard.keys()].some((r) => trips[r].acceptsSharing === false)) throw new Error(`car ${c}: a request that refuses sharing rides with another`);
         t = P + o.pickupDwellS;
         counted++;
       } else {
