@@ -110,14 +110,17 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
     return v;
   };
   const ridersOf = (r: number): number => trips[r].riders ?? 1;
+  // The least factor of the day: a drive never takes less than its free-flow lower bound times this.
+  const leastFactor = minFactor(f);
   const rideLimitS = (r: number, departS: number): number => {
     if (!o.rideLimit) return Infinity;
     const direct = plannedDriveS(trips[r].rideFreeFlowS, departS, f);
     return direct + Math.max(o.rideLimit.minDetourS, o.rideLimit.detourShare * direct);
   };
 
-  // Replays a car's stops from index `from` with the new rider's two stops inserted at `pi` and `di` (positions in
-  // the new sequence); returns the new end (last leaveS) or -1 if a wait limit, a seat or a ride limit is broken.
+  // Replays a car's stops from position `pi` on with the new rider's two stops inserted at `pi` and `di` (positions in
+  // the new sequence); returns the new end (last leaveS) or -1 if a wait limit, a seat, sharing or a ride limit is
+  // broken.
   // With `write`, stores the new sequence.
   const stopBuf: PlannedStop[] = [];
   const evaluate = (c: number, j: number, pi: number, di: number, write: boolean): number => {
@@ -204,13 +207,13 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
       const oldEnd = s[L - 1].leaveS;
       for (let pi = L; pi >= lo; pi--) {
         const prev = s[pi - 1];
-        if (prev.leaveS + lower(prev.node, tj.pickupNode) * minFactor(f) > latest) continue;
+        if (prev.leaveS + lower(prev.node, tj.pickupNode) * leastFactor > latest) continue;
         // Inserted among others' stops, j rides with someone: seats and sharing must allow it.
         if (pi < L && (prev.aboard + rj > o.seats || prev.solo > 0 || (!shares && prev.parties > 0))) continue;
         const first = prev.leaveS + plannedDriveS(ff(prev.node, tj.pickupNode), prev.leaveS, f);
         if (first > latest) continue;
         for (let di = pi + 1; di <= L + 1; di++) {
-          // Seats: the old stops between the two new ones carry one more rider.
+          // The old stops between the two new ones carry j too: seats and sharing must allow it.
           if (di - 1 > pi && (s[di - 2].aboard + rj > o.seats || s[di - 2].solo > 0 || (!shares && s[di - 2].parties > 0))) break;
           const end = evaluate(c, j, pi, di, false);
           if (end < 0) continue;
@@ -226,9 +229,9 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
     }
     if (bestCar >= 0) {
       evaluate(bestCar, j, bestPi, bestDi, true);
-    } else if (cars.length < o.fleet && Number.isFinite(tj.rideFreeFlowS) && rj <= o.seats) {
+    } else if (cars.length < o.fleet && Number.isFinite(ff(tj.pickupNode, tj.dropoffNode)) && rj <= o.seats) {
       const P = tj.requestS;
-      const D = P + dp + plannedDriveS(tj.rideFreeFlowS, P + dp, f);
+      const D = P + dp + plannedDriveS(ff(tj.pickupNode, tj.dropoffNode), P + dp, f);
       cars.push([
         { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: rj, parties: 1, solo: shares ? 0 : 1 },
         { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0, parties: 0, solo: 0 },
