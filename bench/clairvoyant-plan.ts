@@ -41,6 +41,10 @@ const base: Omit<ClairvoyantPlanOptions, 'fleet' | 'seats'> = {
   ...(plane ? { freeFlowLowerS: planeLowerS(plane) } : {}),
 };
 const K = Number(process.env.CP_K ?? 4);
+// CP_LEAVE=share,rounds: after a plan short of the target, leave out the longest rides of the hours that dropped
+// requests and plan again (clairvoyantFleet's leaveOut): the automatic form of CP_DROP.
+const leave = process.env.CP_LEAVE?.split(',').map(Number);
+const leaveOut = leave ? { share: leave[0], rounds: leave[1] } : undefined;
 const lim = process.env.CP_LIMIT?.split(',').map(Number);
 const cases: { name: string; seats: number; rideLimit?: ClairvoyantPlanOptions['rideLimit'] }[] = [
   { name: 'one rider', seats: 1 },
@@ -53,7 +57,7 @@ const out: Record<string, unknown>[] = [];
 for (const [i, c] of cases.entries()) {
   if (only && !only.includes(i)) continue;
   const t0 = performance.now();
-  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...base, seats: c.seats, rideLimit: c.rideLimit, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) });
+  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...base, seats: c.seats, rideLimit: c.rideLimit, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) }, undefined, leaveOut);
   // The plan checked on its own (times recomputed from the stops' order): the fleet stands only if it holds.
   const verified = verifyClairvoyantPlan(trips, r.plan, { ...base, seats: c.seats, rideLimit: c.rideLimit });
   const row = {
@@ -66,6 +70,7 @@ for (const [i, c] of cases.entries()) {
     withinS,
     requests: allTrips.length,
     droppedBeforehand: drops,
+    leaveOut: leaveOut ?? null,
     fleet: r.fleet,
     counted: r.plan.counted,
     verifiedCounted: verified,

@@ -260,10 +260,23 @@ function minFactor(f: readonly number[]): number {
 }
 
 /**
+ * Leaving rides out where the plan runs short (`clairvoyantFleet`'s `leaveOut`): a plan that drops requests at a
+ * busy hour drops whichever arrive when every car is taken, often short ones, while long rides it did take hold
+ * cars. So after a plan that misses the target, the longest rides of each hour that dropped d requests are left out
+ * beforehand (`share` × d of them, rounded up) and the day is planned again, for at most `rounds` more plans; the
+ * first plan that counts enough, else the one that counted most, is kept. What it leaves out counts as missed.
+ */
+export interface LeaveOutRounds {
+  share: number;
+  rounds: number;
+}
+
+/**
  * The smallest fleet whose plan counts at least `targetShare` of the requests: plans at `range.max` (doubled up to
  * one car per request until it suffices), then bisects down to `range.min`. Dropped requests need not fall
  * monotonically with the fleet, so this is the smallest fleet the search found sufficient, not necessarily the
- * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs.
+ * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs. Plans refer to `trips`
+ * by index, whatever `leaveOut` left out.
  */
 export function clairvoyantFleet(
   trips: readonly PlanTrip[],
@@ -271,14 +284,54 @@ export function clairvoyantFleet(
   o: Omit<ClairvoyantPlanOptions, 'fleet'>,
   range: { min: number; max: number },
   onPlan?: (fleet: number, counted: number) => void,
+  leaveOut?: LeaveOutRounds,
 ): { fleet: number; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
   const need = Math.ceil(targetShare * trips.length - EPS);
   const tried: { fleet: number; counted: number }[] = [];
+  // Each hour's requests, longest ride first: the order in which leaveOut gives them up.
+  const byHour: number[][] = [];
+  trips.forEach((t, i) => {
+    const h = Math.max(0, Math.floor(t.requestS / 3600));
+    (byHour[h] ??= []).push(i);
+  });
+  for (const h of byHour) h?.sort((a, b) => trips[b].rideFreeFlowS - trips[a].rideFreeFlowS || a - b);
   const planAt = (fleet: number): ClairvoyantPlan => {
-    const plan = clairvoyantPlan(trips, { ...o, fleet });
-    tried.push({ fleet, counted: plan.counted });
-    onPlan?.(fleet, plan.counted);
-    return plan;
+    const left = new Uint8Array(trips.length);
+    let best: ClairvoyantPlan | undefined;
+    for (let round = 0; round <= (leaveOut?.rounds ?? 0); round++) {
+      const kept: number[] = [];
+      for (let i = 0; i < trips.length; i++) if (!left[i]) kept.push(i);
+      const sub = clairvoyantPlan(
+        kept.map((i) => trips[i]),
+        { ...o, fleet },
+      );
+      // Back to the caller's indices.
+      for (const car of sub.cars) for (const st of car) st.request = kept[st.request];
+      const plan = { ...sub, dropped: trips.length - sub.counted };
+      if (!best || plan.counted > best.counted) best = plan;
+      if (plan.counted >= need || !leaveOut) break;
+      const planned = new Uint8Array(trips.length);
+      for (const car of plan.cars) for (const st of car) planned[st.request] = 1;
+      const droppedInHour: number[] = [];
+      for (const i of kept) {
+        if (planned[i]) continue;
+        const h = Math.max(0, Math.floor(trips[i].requestS / 3600));
+        droppedInHour[h] = (droppedInHour[h] ?? 0) + 1;
+      }
+      droppedInHour.forEach((d, h) => {
+        let more = Math.ceil(leaveOut.share * d);
+        for (const i of byHour[h] ?? []) {
+          if (more <= 0) break;
+          if (!left[i]) {
+            left[i] = 1;
+            more--;
+          }
+        }
+      });
+    }
+    tried.push({ fleet, counted: best!.counted });
+    onPlan?.(fleet, best!.counted);
+    return best!;
   };
   const cap = Math.max(1, trips.length);
   let hi = Math.min(cap, Math.max(range.min, range.max));
@@ -292,7 +345,7 @@ export function clairvoyantFleet(
     }
     if (hi >= cap) throw new Error(`clairvoyantFleet: even ${cap} cars count only ${plan.counted} of the ${need} requests needed`);
     lo = hi + 1;
-    hi = Math.min(cap, hi * 2);
+    hi = Math.min(cap, Math.max(1, hi * 2));
   }
   hi = best.fleet - 1;
   while (lo <= hi) {
