@@ -4,10 +4,8 @@
 // bound on the clairvoyant optimum that the car-time bound bounds from below.
 //   CP_DATE=2008-05-21 npx tsx bench/clairvoyant-plan.ts     (writes bench/results/clairvoyant-plan-<date>.json)
 import { writeFileSync } from 'node:fs';
-import { makePlane } from '../src/core/network/plane.js';
-import { DEFAULT_DWELL } from '../src/core/sim/engine.js';
 import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../src/core/solve/clairvoyant-plan.js';
-import { planTrips, planeLowerS } from '../src/io/fleet-size.js';
+import { planTrips, scenarioPlanOptions } from '../src/io/fleet-size.js';
 import { openSfDay } from './sf-day.js';
 
 const date = process.env.CP_DATE ?? '2008-05-21';
@@ -15,7 +13,6 @@ const targetShare = Number(process.env.CP_TARGET ?? 0.95);
 const withinS = 300;
 const runner = await openSfDay(date, process.env.CP_NETWORK);
 const { graph, travelTimes, speedProfile } = runner.scenario.network;
-const factor0 = travelTimes.speedFactor(0);
 const allTrips = planTrips(travelTimes, runner.scenario.requests);
 // CP_DROP=N[,fromH,toH][;N,fromH,toH…]: leave out beforehand the N longest rides requested in [fromH, toH) (default
 // 17–22 h), as a clairvoyant dispatcher would miss the costliest requests of a peak; the plan must still count the
@@ -31,15 +28,6 @@ for (const [dropN, dropFromH, dropToH] of drops) {
     .forEach(({ i }) => dropSet.add(i));
 }
 const trips = allTrips.filter((_, i) => !dropSet.has(i));
-const plane = makePlane(graph);
-const base: Omit<ClairvoyantPlanOptions, 'fleet' | 'seats'> = {
-  withinS,
-  pickupDwellS: DEFAULT_DWELL.pickupS,
-  dropoffDwellS: DEFAULT_DWELL.dropoffS,
-  hourlyFactors: speedProfile.hourlyFactors,
-  freeFlowS: (a, b) => travelTimes.timeS(a, b, 0) / factor0,
-  ...(plane ? { freeFlowLowerS: planeLowerS(plane) } : {}),
-};
 const K = Number(process.env.CP_K ?? 4);
 // CP_LEAVE=share,rounds: after a plan short of the target, leave out the longest rides of the hours that dropped
 // requests and plan again (clairvoyantFleet's leaveOut): the automatic form of CP_DROP.
@@ -57,9 +45,10 @@ const out: Record<string, unknown>[] = [];
 for (const [i, c] of cases.entries()) {
   if (only && !only.includes(i)) continue;
   const t0 = performance.now();
-  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...base, seats: c.seats, rideLimit: c.rideLimit, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) }, undefined, leaveOut);
+  const options = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS, seats: c.seats, rideLimit: c.rideLimit });
+  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...options, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) }, undefined, leaveOut);
   // The plan checked on its own (times recomputed from the stops' order): the fleet stands only if it holds.
-  const verified = verifyClairvoyantPlan(trips, r.plan, { ...base, seats: c.seats, rideLimit: c.rideLimit });
+  const verified = verifyClairvoyantPlan(trips, r.plan, options);
   const row = {
     date,
     case: c.name,

@@ -14,7 +14,7 @@ import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTim
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
 import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
 import { DEFAULT_RIDE_LIMITS } from '../core/dispatch/pooled.js';
-import { makePlane, type Plane } from '../core/network/plane.js';
+import { makePlane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
 import type { ForecastPart } from './forecast.js';
 import { isNetworkFilePath, saveNetworkWithCh } from './network-source.js';
@@ -288,11 +288,6 @@ export function planTrips(travelTimes: TravelTimes, requests: readonly PlacedTri
   return carTimeTrips(travelTimes, requests).map((t, i) => ({ ...t, riders: requests[i].riders, acceptsSharing: requests[i].acceptsSharing }));
 }
 
-/** Straight-line lower bound on free-flow seconds between two nodes of a plane. */
-export function planeLowerS(plane: Plane): (a: number, b: number) => number {
-  return (a, b) => Math.hypot(plane.x[a] - plane.x[b], plane.y[a] - plane.y[b]) / plane.maxMPerMs / 1000;
-}
-
 /** A feasible clairvoyant plan for the search's target: an upper bound on the optimum the service bound bounds below. */
 export interface ScenarioClairvoyantPlan {
   /** Cars with `seats` seats that meet the target knowing every request in advance: the optimum needs no more. */
@@ -309,6 +304,30 @@ export interface ScenarioClairvoyantPlan {
   /** Every fleet planned on the way and what it counted. */
   tried: { fleet: number; counted: number }[];
   wallS: number;
+}
+
+/**
+ * The clairvoyant plan's options on a scenario's network: the engine's dwells and hourly factors, free-flow times
+ * from its travel times (any hour's time divided by its factor), and the straight-line bound to skip far cars.
+ */
+export function scenarioPlanOptions(
+  graph: RoadGraph,
+  travelTimes: TravelTimes,
+  speedProfile: SpeedProfile,
+  o: Pick<ClairvoyantPlanOptions, 'withinS' | 'seats' | 'rideLimit'>,
+): Omit<ClairvoyantPlanOptions, 'fleet'> {
+  const factor = travelTimes.speedFactor(0);
+  const plane = makePlane(graph);
+  return {
+    withinS: o.withinS,
+    pickupDwellS: DEFAULT_DWELL.pickupS,
+    dropoffDwellS: DEFAULT_DWELL.dropoffS,
+    seats: o.seats,
+    hourlyFactors: speedProfile.hourlyFactors,
+    freeFlowS: (a, b) => travelTimes.timeS(a, b, 0) / factor,
+    ...(plane ? { freeFlowLowerS: (a: number, b: number) => Math.hypot(plane.x[a] - plane.x[b], plane.y[a] - plane.y[b]) / plane.maxMPerMs / 1000 } : {}),
+    ...(o.rideLimit ? { rideLimit: o.rideLimit } : {}),
+  };
 }
 
 /** Refuses seats the clairvoyant plan does not handle (it plans one or two riders at once). */
@@ -333,20 +352,9 @@ export function scenarioClairvoyantPlan(
 ): ScenarioClairvoyantPlan {
   checkClairvoyantPlanSeats(o.seats);
   const t0 = performance.now();
-  const factor = travelTimes.speedFactor(0);
   const trips = planTrips(travelTimes, requests);
-  const plane = makePlane(graph);
   const rideLimits = o.seats === 2 ? { ...DEFAULT_RIDE_LIMITS } : null;
-  const options: Omit<ClairvoyantPlanOptions, 'fleet'> = {
-    withinS: o.withinS,
-    pickupDwellS: DEFAULT_DWELL.pickupS,
-    dropoffDwellS: DEFAULT_DWELL.dropoffS,
-    seats: o.seats,
-    hourlyFactors: speedProfile.hourlyFactors,
-    freeFlowS: (a, b) => travelTimes.timeS(a, b, 0) / factor,
-    ...(plane ? { freeFlowLowerS: planeLowerS(plane) } : {}),
-    ...(rideLimits ? { rideLimit: rideLimits } : {}),
-  };
+  const options = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
   const r = clairvoyantFleet(trips, o.targetPct / 100, options, { min: o.minFleet, max: o.startFleet }, o.onPlan);
   const counted = verifyClairvoyantPlan(trips, r.plan, options);
   return {

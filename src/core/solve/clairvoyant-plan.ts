@@ -85,6 +85,30 @@ export function plannedDriveS(freeFlowS: number, departS: number, hourlyFactors:
  * @example clairvoyantPlan(trips, { withinS: 300, pickupDwellS: 30, dropoffDwellS: 30, seats: 2, hourlyFactors, fleet: 150, freeFlowS })
  */
 export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions): ClairvoyantPlan {
+  return planDay(trips, o, memoFreeFlow(o.freeFlowS, trips));
+}
+
+/**
+ * freeFlowS remembered per node pair: a plan asks the same pairs many times, and a fleet search plans the same day
+ * again and again. Keys are from × span + to, span one more than the largest node of `trips`.
+ */
+function memoFreeFlow(freeFlowS: (from: number, to: number) => number, trips: readonly PlanTrip[]): (from: number, to: number) => number {
+  const cache = new Map<number, number>();
+  const span = 1 + trips.reduce((m, t) => Math.max(m, t.pickupNode, t.dropoffNode), 0);
+  return (a, b) => {
+    if (a === b) return 0;
+    const key = a * span + b;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = freeFlowS(a, b);
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+
+/** clairvoyantPlan with its (memoised) free-flow times given, so that a search shares them between plans. */
+function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (from: number, to: number) => number): ClairvoyantPlan {
   if (!(o.seats === 1 || o.seats === 2)) throw new Error(`clairvoyantPlan: seats ${o.seats} must be 1 or 2`);
   if (!(Number.isInteger(o.fleet) && o.fleet >= 0)) throw new Error(`clairvoyantPlan: fleet ${o.fleet} must be an integer ≥ 0`);
   const K = o.modifiableStops ?? 4;
@@ -96,19 +120,6 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
   const cars: PlannedStop[][] = [];
   const sharedBy = new Uint8Array(trips.length);
   let dropped = 0;
-  // Cache of point queries: a plan asks the same pairs many times.
-  const cache = new Map<number, number>();
-  const nodeSpan = 1 + trips.reduce((m, t) => Math.max(m, t.pickupNode, t.dropoffNode), 0);
-  const ff = (a: number, b: number): number => {
-    if (a === b) return 0;
-    const key = a * nodeSpan + b;
-    let v = cache.get(key);
-    if (v === undefined) {
-      v = o.freeFlowS(a, b);
-      cache.set(key, v);
-    }
-    return v;
-  };
   const ridersOf = (r: number): number => trips[r].riders ?? 1;
   // The least factor of the day: a drive never takes less than its free-flow lower bound times this.
   const leastFactor = minFactor(f);
@@ -123,6 +134,8 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
   // broken.
   // With `write`, stores the new sequence.
   const stopBuf: PlannedStop[] = [];
+  // Pickup times of the riders of the car being evaluated (ride limits only), reused between evaluations.
+  const pickupAt = new Map<number, number>();
   const evaluate = (c: number, j: number, pi: number, di: number, write: boolean): number => {
     const old = cars[c];
     const L = old.length;
@@ -133,8 +146,10 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
     let aboard = pi > 0 ? old[pi - 1].aboard : 0;
     let parties = pi > 0 ? old[pi - 1].parties : 0;
     let solo = pi > 0 ? old[pi - 1].solo : 0;
-    const pickupAt = new Map<number, number>();
-    if (o.rideLimit) for (let k = 0; k < pi; k++) if (old[k].pickup) pickupAt.set(old[k].request, old[k].atS);
+    if (o.rideLimit) {
+      pickupAt.clear();
+      for (let k = 0; k < pi; k++) if (old[k].pickup) pickupAt.set(old[k].request, old[k].atS);
+    }
     if (write) stopBuf.length = 0;
     for (let k = pi; k < L + 2; k++) {
       let r: number;
@@ -288,6 +303,8 @@ export function clairvoyantFleet(
 ): { fleet: number; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
   const need = Math.ceil(targetShare * trips.length - EPS);
   const tried: { fleet: number; counted: number }[] = [];
+  // One memo for every plan of the search (its keys span all of `trips`, so subsets left by leaveOut share it).
+  const ff = memoFreeFlow(o.freeFlowS, trips);
   // Each hour's requests, longest ride first: the order in which leaveOut gives them up.
   const byHour: number[][] = [];
   trips.forEach((t, i) => {
@@ -301,9 +318,10 @@ export function clairvoyantFleet(
     for (let round = 0; round <= (leaveOut?.rounds ?? 0); round++) {
       const kept: number[] = [];
       for (let i = 0; i < trips.length; i++) if (!left[i]) kept.push(i);
-      const sub = clairvoyantPlan(
+      const sub = planDay(
         kept.map((i) => trips[i]),
         { ...o, fleet },
+        ff,
       );
       // Back to the caller's indices.
       for (const car of sub.cars) for (const st of car) st.request = kept[st.request];
