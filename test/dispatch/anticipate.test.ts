@@ -1,17 +1,20 @@
 // Anticipation (decision 0027): the pooled+anticipate preset passes the shared conformance suite, and the pooling
-// objective's service-target shaping (lateS) keeps each batch exact and serves more riders within the target.
+// objective's service-target shaping (lateS) and car time (carTimeWeight, decision 0041) keep each batch exact; the
+// shaping serves more riders within the target, the car time draws fewer empty drives.
 import { describe, expect, it } from 'vitest';
-import { pooled } from '../../src/core/dispatch/pooled.js';
+import { ANTICIPATE_POOLING, pooled } from '../../src/core/dispatch/pooled.js';
 import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing } from '../../src/core/dispatch/rebalance.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { simulate } from '../../src/core/simulate.js';
+import { eventsToNdjson } from '../../src/core/sim/events.js';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { dispatcherPreset } from '../../src/io/dispatchers.js';
 import { buildForecast, forecastZones } from '../../src/io/forecast.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
 import { conformanceCityForecast, logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
+import { street, trip } from '../street.js';
 
 const solver = packingBranchAndBound(await loadHighsBinarySolver());
 // The conformance suite's city, with a forecast from three earlier random "days" on it.
@@ -25,6 +28,7 @@ runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
 describe('pooled+anticipate', () => {
   it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap with drives up to 30 min, under its own name', () => {
     expect(ANTICIPATE_REBALANCE).toEqual({ everyS: 60, horizonS: 900, share: 1, maxDriveS: 1800 });
+    expect(ANTICIPATE_POOLING).toEqual({ serviceTargetS: 300, lateS: 600, carTimeWeight: 1 });
     expect(anticipate.needs).toEqual(['solver', 'forecast', 'charging']);
     expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }).name).toBe('pooled+anticipate');
   });
@@ -87,5 +91,69 @@ describe('pooled: late long rides give way (lateRideWeight, decision 0039)', () 
 
   it('refuses a weight that is not a number ≥ 0', () => {
     for (const lateRideWeight of [-1, NaN, Infinity]) expect(() => pooled({ solver, lateS: 600, lateRideWeight })).toThrow(/lateRideWeight .* must be a number ≥ 0/);
+  });
+});
+
+describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decision 0041)', () => {
+  it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
+    for (const options of [{ carTimeWeight: 1 }, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) {
+      const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, ...options });
+      expect(violations).toEqual([]);
+      expect(mismatches).toEqual([]);
+      expect(batches).toBeGreaterThan(10);
+    }
+  });
+
+  it('a rider on a passing car\'s way joins it instead of drawing the idle car next door', () => {
+    // Street 0 … 9, 60 s a block. Car 0 starts at node 0 and takes a rider 0 → 8 at once; car 1 waits at node 2. At
+    // 100 s a rider asks to go 3 → 8: car 1 is a block away (wait about 70 s), car 0 passes node 3 at about 210 s
+    // (wait about 110 s, 30 s more in the car for its rider). By wait and delay car 1 wins; counting the car time
+    // beyond the riders' own rides, car 1 drives a block empty and adds a 5-block ride, car 0 adds two dwells only.
+    const g = street('car-time', 10);
+    const requests = [{ ...trip(g, 'a', 0, 0, 8), acceptsSharing: true }, { ...trip(g, 'b', 100, 3, 8), acceptsSharing: true }];
+    const carOf = (carTimeWeight: number): number => {
+      const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 2], dispatcher: pooled({ solver, carTimeWeight }), seed: 1, maxWaitS: 600 });
+      expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
+      const picks = events.filter((e) => e.kind === 'PickedUp');
+      expect(picks.map((e) => e.request).sort()).toEqual([0, 1]);
+      expect(picks.find((e) => e.request === 0)!.vehicle).toBe(0);
+      return picks.find((e) => e.request === 1)!.vehicle;
+    };
+    expect(carOf(0)).toBe(1);
+    expect(carOf(1)).toBe(0);
+  });
+
+  it('on a busy day, drives fewer empty km and shares more rides, serving as many', () => {
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+    const tt = new DijkstraTravelTimes(graph);
+    const requests = randomRequests(graph, 300, 3600, 43).map((r) => ({ ...r, acceptsSharing: true }));
+    const run = (carTimeWeight: number) => {
+      const { events, summary } = simulate({ graph, travelTimes: tt, requests, fleetSize: 8, dispatcher: pooled({ solver, carTimeWeight }), seed: 3, maxWaitS: 600 });
+      expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
+      let emptyM = 0;
+      let sharedM = 0;
+      for (const e of events) if (e.kind === 'VehicleArrived') (e.onboard === 0 ? (emptyM += e.distanceM) : e.onboard === 2 ? (sharedM += e.distanceM) : 0);
+      return { emptyM, sharedM, served: events.filter((e) => e.kind === 'PickedUp').length, kpis: summary.kpis };
+    };
+    const plain = run(0);
+    const weighted = run(1);
+    expect(weighted.emptyM).toBeLessThan(plain.emptyM);
+    expect(weighted.sharedM).toBeGreaterThan(plain.sharedM);
+    expect(weighted.served).toBeGreaterThanOrEqual(plain.served);
+  });
+
+  it('prices an empty car\'s single in its shortcut as the general evaluation does (the same log either way)', () => {
+    // bestTrip takes the shortcut for a car with no rider only when the detour floor is ≥ 0; a floor of -1 allows the
+    // same rides (the limit is at least 0.5 × the direct ride ≥ 0 either way) through the general evaluation.
+    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+    const tt = new DijkstraTravelTimes(graph);
+    const requests = randomRequests(graph, 200, 3600, 44);
+    const log = (minDetourS: number) =>
+      eventsToNdjson(simulate({ graph, travelTimes: tt, requests, fleetSize: 6, dispatcher: pooled({ solver, carTimeWeight: 1, minDetourS }), seed: 3, maxWaitS: 600 }).events);
+    expect(log(-1)).toBe(log(0));
+  });
+
+  it('refuses a weight that is not a number ≥ 0', () => {
+    for (const carTimeWeight of [-1, NaN, Infinity]) expect(() => pooled({ solver, carTimeWeight })).toThrow(/carTimeWeight .* must be a number ≥ 0/);
   });
 });

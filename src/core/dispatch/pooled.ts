@@ -85,10 +85,20 @@ export interface PooledOptions {
    * whole day; 2 and 6 were slower.
    */
   landmarks?: number;
+  /**
+   * Weight of the car time a trip adds beyond its riders' own direct rides (default 0, off): the time the car's plan
+   * grows by, less each new rider's dwells and direct ride. An empty car pays its drive to the pickup; a shared ride
+   * may earn a credit. Every request's unserved penalty grows by weight × max wait, so a request a car can reach is
+   * still served.
+   */
+  carTimeWeight?: number;
 }
 
-/** The pooling objective of the `pooled+anticipate` preset (decision 0027): pickups after 5 min cost 10 min more. */
-export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS'>> = { serviceTargetS: 300, lateS: 600 };
+/**
+ * The pooling objective of the `pooled+anticipate` preset: pickups after 5 min cost 10 min more (decision 0027), and
+ * a second of car time beyond the riders' own rides costs a second of wait (decision 0041).
+ */
+export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS' | 'carTimeWeight'>> = { serviceTargetS: 300, lateS: 600, carTimeWeight: 1 };
 
 /** The ride limits the pooled dispatcher promises each rider. */
 export interface RideLimits {
@@ -197,6 +207,7 @@ export class PooledPlanner {
   private readonly lateS: number;
   private readonly lateRideWeight: number;
   private readonly landmarkCount: number;
+  private readonly carTimeWeight: number;
   private readonly assignment = new AssignmentSolver();
   /** choose's scratch, kept across calls: a request's and a car's dense id (a car's valid where its stamp is chStamp). */
   private chReqId = new Int32Array(0);
@@ -364,6 +375,8 @@ export class PooledPlanner {
     if (!(this.lateRideWeight >= 0 && this.lateRideWeight < Infinity)) throw new Error(`pooled: lateRideWeight ${this.lateRideWeight} must be a number ≥ 0`);
     if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
     this.landmarkCount = options.landmarks ?? 4;
+    this.carTimeWeight = options.carTimeWeight ?? 0;
+    if (!(this.carTimeWeight >= 0 && this.carTimeWeight < Infinity)) throw new Error(`pooled: carTimeWeight ${this.carTimeWeight} must be a number ≥ 0`);
     if (!(Number.isInteger(this.landmarkCount) && this.landmarkCount >= 0)) throw new Error(`pooled: landmarks ${options.landmarks} must be a whole number ≥ 0`);
   }
 
@@ -496,6 +509,7 @@ export class PooledPlanner {
     let aboard = car.riders;
     let solo = car.solo;
     let cost = 0;
+    let ownS = 0;
     for (let i = 0; i < count; i++) {
       const code = codes[i];
       const r = code >>> 1;
@@ -518,6 +532,7 @@ export class PooledPlanner {
         pickR[pickN] = r;
         pickT[pickN++] = arriveS;
         t = arriveS + s.pickupDwellS;
+        if (this.carTimeWeight > 0) ownS += this.ownRideS(s, r, arriveS, lower);
       } else {
         let k = 0;
         while (k < pickN && pickR[k] !== r) k++;
@@ -536,7 +551,20 @@ export class PooledPlanner {
       prevIdx = idx;
     }
     this.pickN = pickN;
+    if (this.carTimeWeight > 0 && count > 0) cost += this.carTimeWeight * (t - car.divS - ownS);
     return cost;
+  }
+
+  /**
+   * New rider r's own share of the car's time when picked up at pickupS: its direct ride with the pickup dwell, and
+   * the drop-off dwell. With `lower`, at the slowest hour (cost bounds subtract it, so they stay bounds).
+   */
+  private ownRideS(s: FleetSnapshot, r: number, pickupS: number, lower: boolean): number {
+    const legs = this.legs!;
+    if (lower && legs.factor && s.requestPickupNode[r] !== s.requestDropoffNode[r]) {
+      return s.pickupDwellS + roundLegS((this.directFreeMs(s, r) / 1000) * legs.maxFactor) + 1 + s.dropoffDwellS;
+    }
+    return this.direct(s, r, pickupS) + s.dropoffDwellS;
   }
 
   /** Cost of car v's plan without new requests (its riders on board in current order), memoised in baseS. */
@@ -1493,7 +1521,7 @@ export class PooledPlanner {
   private unservedPenalties(s: FleetSnapshot, nowS: number, requests: readonly number[], mustServe: ReadonlySet<number>): Map<number, number> {
     const out = new Map<number, number>();
     for (const r of requests) {
-      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]) + this.lateS;
+      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]) + this.lateS + this.carTimeWeight * s.maxWaitS;
       out.set(r, baseS + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
     }
     return out;
@@ -1635,7 +1663,7 @@ export class PooledPlanner {
     }
     if (arriveS > this.deadlineS(s, r)) return null;
     if (car.load + s.requestRiders[r] > s.seats) return null;
-    const cost = arriveS - s.requestS[r] + this.lateCostS(s, r, arriveS);
+    const cost = arriveS - s.requestS[r] + this.lateCostS(s, r, arriveS) + this.carTimeWeight * (arriveS - car.divS);
     return newTrip(v, r, -1, 0, cost - baseS, arriveS, -1);
   }
 
