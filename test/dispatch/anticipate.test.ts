@@ -28,7 +28,7 @@ runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
 describe('pooled+anticipate', () => {
   it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap with drives up to 30 min, under its own name', () => {
     expect(ANTICIPATE_REBALANCE).toEqual({ everyS: 60, horizonS: 900, share: 1, maxDriveS: 1800 });
-    expect(ANTICIPATE_POOLING).toEqual({ serviceTargetS: 300, lateS: 600, carTimeWeight: 1 });
+    expect(ANTICIPATE_POOLING).toEqual({ serviceTargetS: 300, lateS: 600 });
     expect(anticipate.needs).toEqual(['solver', 'forecast', 'charging']);
     expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }).name).toBe('pooled+anticipate');
   });
@@ -96,7 +96,7 @@ describe('pooled: late long rides give way (lateRideWeight, decision 0039)', () 
 
 describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decision 0041)', () => {
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
-    for (const options of [{ carTimeWeight: 1 }, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) {
+    for (const options of [{}, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) {
       const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, ...options });
       expect(violations).toEqual([]);
       expect(mismatches).toEqual([]);

@@ -86,19 +86,16 @@ export interface PooledOptions {
    */
   landmarks?: number;
   /**
-   * Weight of the car time a trip adds beyond its riders' own direct rides (default 0, off): the time the car's plan
-   * grows by, less each new rider's dwells and direct ride. An empty car pays its drive to the pickup; a shared ride
-   * may earn a credit. Every request's unserved penalty grows by weight × max wait, so a request a car can reach is
-   * still served.
+   * Weight of the car time a trip adds beyond its riders' own direct rides (default 1; 0 off, the objective before
+   * decision 0041): the time the car's plan grows by, less each new rider's dwells and direct ride. An empty car pays
+   * its drive to the pickup; a rider taken along by a car going that way may earn a credit. Every request's unserved
+   * penalty grows by weight × max wait, so a request a car can reach is still served.
    */
   carTimeWeight?: number;
 }
 
-/**
- * The pooling objective of the `pooled+anticipate` preset: pickups after 5 min cost 10 min more (decision 0027), and
- * a second of car time beyond the riders' own rides costs a second of wait (decision 0041).
- */
-export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS' | 'carTimeWeight'>> = { serviceTargetS: 300, lateS: 600, carTimeWeight: 1 };
+/** The pooling objective of the `pooled+anticipate` preset (decision 0027): pickups after 5 min cost 10 min more. */
+export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS'>> = { serviceTargetS: 300, lateS: 600 };
 
 /** The ride limits the pooled dispatcher promises each rider. */
 export interface RideLimits {
@@ -375,7 +372,7 @@ export class PooledPlanner {
     if (!(this.lateRideWeight >= 0 && this.lateRideWeight < Infinity)) throw new Error(`pooled: lateRideWeight ${this.lateRideWeight} must be a number ≥ 0`);
     if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
     this.landmarkCount = options.landmarks ?? 4;
-    this.carTimeWeight = options.carTimeWeight ?? 0;
+    this.carTimeWeight = options.carTimeWeight ?? 1;
     if (!(this.carTimeWeight >= 0 && this.carTimeWeight < Infinity)) throw new Error(`pooled: carTimeWeight ${this.carTimeWeight} must be a number ≥ 0`);
     if (!(Number.isInteger(this.landmarkCount) && this.landmarkCount >= 0)) throw new Error(`pooled: landmarks ${options.landmarks} must be a whole number ≥ 0`);
   }
