@@ -12,7 +12,10 @@ export interface Trip {
   r1: number;
   /** Index of its stop order in ORDERS_2 (a pair), ORDERS_ONBOARD (a single for a car with a rider) or ORDERS_1. */
   order: number;
-  /** Σ (wait + delay) of every rider in the plan minus the same for the car's plan without new requests. */
+  /**
+   * The plan's cost (Σ wait + delay of every rider, the late-pickup shaping, carTimeWeight × the car time beyond the new
+   * riders' own rides) minus the same for the car's plan without new requests.
+   */
   marginalS: number;
   /** Predicted pickup time of r0, and of r1 (-1 for a single). */
   pick0: number;

@@ -475,9 +475,11 @@ export class PooledPlanner {
   }
 
   /**
-   * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders, or Infinity if it breaks a wait,
-   * detour, seat or sharing limit (not -1: a cost, and above all a lower bound on one, may be negative, since delay
-   * is measured against the direct ride at another hour's speed or against an exact direct ride). Writes predicted pickup times into `pickupOut` (request → time).
+   * Evaluates a stop sequence for car v: total (wait + delay) seconds of its riders plus carTimeWeight × the plan's car
+   * time beyond its new riders' own rides (with the late-pickup shaping where on), or Infinity if it breaks a wait,
+   * detour, seat or sharing limit (not -1: a cost, and above all a lower bound on one, may be negative, since a rider
+   * taken along earns its direct ride back and delay is measured against the direct ride at another hour's speed or
+   * against an exact direct ride). Writes predicted pickup times into `pickupOut` (request → time).
    */
   evaluate(s: FleetSnapshot, v: number, codes: readonly number[], pickupOut: Map<number, number> | null, enforce = true, lower = false): number {
     const cost = this.evalStops(s, v, codes, null, codes.length, enforce, lower);
