@@ -153,6 +153,31 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
     expect(log(-1)).toBe(log(0));
   });
 
+  it('stays exact when an operator changes the weight between batches, and the change takes effect', () => {
+    const { mismatches, batches } = pooledAgainstBruteForce(
+      { solver },
+      {
+        beforeBatch(planner, s, nowS) {
+          planner.carTimeWeight = [1, 0, 4][Math.floor(nowS / 300) % 3];
+          return s;
+        },
+      },
+    );
+    expect(mismatches).toEqual([]);
+    expect(batches).toBeGreaterThan(10);
+    // Tuned to 0 from the start, the dispatcher decides as one built with weight 0 (the street case above).
+    const g = street('car-time-live', 10);
+    const requests = [{ ...trip(g, 'a', 0, 0, 8), acceptsSharing: true }, { ...trip(g, 'b', 100, 3, 8), acceptsSharing: true }];
+    const tuned = pooled({ solver });
+    expect(tuned.parameters!().carTimeWeight).toBe(1);
+    tuned.tune!({ carTimeWeight: 0 });
+    expect(tuned.parameters!().carTimeWeight).toBe(0);
+    const log = (dispatcher: ReturnType<typeof pooled>) =>
+      eventsToNdjson(simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 2], dispatcher, seed: 1, maxWaitS: 600 }).events);
+    expect(log(tuned)).toBe(log(pooled({ solver, carTimeWeight: 0 })));
+    expect(log(tuned)).not.toBe(log(pooled({ solver })));
+  });
+
   it('refuses a weight that is not a number ≥ 0', () => {
     for (const carTimeWeight of [-1, NaN, Infinity]) expect(() => pooled({ solver, carTimeWeight })).toThrow(/carTimeWeight .* must be a number ≥ 0/);
   });

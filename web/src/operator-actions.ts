@@ -39,6 +39,7 @@ const PARAMETER_FORM: Record<string, { label: string; step?: number }> = {
   pooling: { label: 'Pooling' },
   minDetourS: { label: 'Min detour (s)', step: 10 },
   detourShare: { label: 'Detour share', step: 0.05 },
+  carTimeWeight: { label: 'Car time weight', step: 0.25 },
   rebalancing: { label: 'Rebalancing' },
   rebalanceShare: { label: 'Rebalance share', step: 0.05 },
   chargeBelowShare: { label: 'Charge below (share)', step: 0.05 },

@@ -9,6 +9,8 @@ export interface TunableParameters {
   /** pooled presets: a shared rider's extra in-car time is at most max(minDetourS, detourShare × direct ride). */
   minDetourS?: number;
   detourShare?: number;
+  /** pooled presets: weight of the car time a trip adds beyond its riders' own rides (0: wait and delay alone; decision 0041). */
+  carTimeWeight?: number;
   /** +rebalance presets: idle cars are moved toward forecast demand every round (false: they wait where they are). */
   rebalancing?: boolean;
   /** +rebalance presets: share of the gap to the forecast spread of idle cars closed per round, 0–1. */
@@ -32,13 +34,14 @@ export const PARAMETER_RANGES = {
   maxWaitS: { min: 1, max: 86_400, integer: true, above: false },
   minDetourS: { min: 0, max: 3600, integer: true, above: false },
   detourShare: { min: 0, max: 5, integer: false, above: false },
+  carTimeWeight: { min: 0, max: 10, integer: false, above: false },
   rebalanceShare: { min: 0, max: 1, integer: false, above: false },
   chargeBelowShare: { min: 0, max: 1, integer: false, above: true },
   chargeToShare: { min: 0, max: 1, integer: false, above: true },
 } as const;
 
 /** Every parameter in the order the log and the API list them. */
-export const PARAMETER_NAMES = ['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare'] as const satisfies readonly ParameterName[];
+export const PARAMETER_NAMES = ['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'carTimeWeight', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare'] as const satisfies readonly ParameterName[];
 
 const BOOLEAN_PARAMETERS: ReadonlySet<string> = new Set(['pooling', 'rebalancing']);
 

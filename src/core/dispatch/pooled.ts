@@ -204,7 +204,8 @@ export class PooledPlanner {
   private readonly lateS: number;
   private readonly lateRideWeight: number;
   private readonly landmarkCount: number;
-  private readonly carTimeWeight: number;
+  /** PooledOptions.carTimeWeight; an operator may change it between batches (decision 0025). */
+  carTimeWeight: number;
   private readonly assignment = new AssignmentSolver();
   /** choose's scratch, kept across calls: a request's and a car's dense id (a car's valid where its stamp is chStamp). */
   private chReqId = new Int32Array(0);
@@ -2160,11 +2161,12 @@ export function pooled(options: PooledOptions): Dispatcher & { readonly planner:
     decide(s: FleetSnapshot, nowS: number): Command[] {
       return planner.plan(s, nowS).commands;
     },
-    parameters: () => ({ pooling: planner.pooling, minDetourS: planner.limits.minDetourS, detourShare: planner.limits.detourShare }),
+    parameters: () => ({ pooling: planner.pooling, minDetourS: planner.limits.minDetourS, detourShare: planner.limits.detourShare, carTimeWeight: planner.carTimeWeight }),
     tune(change: TunableParameters): void {
       if (change.pooling !== undefined) planner.pooling = change.pooling;
       if (change.minDetourS !== undefined) planner.limits.minDetourS = change.minDetourS;
       if (change.detourShare !== undefined) planner.limits.detourShare = change.detourShare;
+      if (change.carTimeWeight !== undefined) planner.carTimeWeight = change.carTimeWeight;
     },
   };
 }

@@ -51,6 +51,7 @@ const DispatcherParametersShape = {
   pooling: z.boolean().meta(describe('pooled presets: riders who accept sharing may share a car; false: one request per car at a time (riders already sharing finish their rides)')),
   minDetourS: parameter('minDetourS', 'pooled presets: a shared rider\'s extra in-car time is at most the larger of this (seconds) …'),
   detourShare: parameter('detourShare', 'pooled presets: … and this share of the direct ride'),
+  carTimeWeight: parameter('carTimeWeight', 'pooled presets: weight of the car time a trip adds beyond its riders\' own rides against their wait and delay (1 by default; 0: wait and delay alone, decision 0041)'),
   rebalancing: z.boolean().meta(describe('+rebalance presets: idle cars are moved toward forecast demand every 5 min; false: they wait where they are')),
   rebalanceShare: parameter('rebalanceShare', '+rebalance presets: share of the gap to the forecast spread of idle cars closed per round (more: more empty driving, closer to demand)'),
   chargeBelowShare: parameter('chargeBelowShare', 'with charging sites (serve --chargers): a car that frees up below this share of its battery goes to charge …'),
