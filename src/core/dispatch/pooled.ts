@@ -532,7 +532,6 @@ export class PooledPlanner {
         pickR[pickN] = r;
         pickT[pickN++] = arriveS;
         t = arriveS + s.pickupDwellS;
-        if (this.carTimeWeight > 0) ownS += this.ownRideS(s, r, arriveS, lower);
       } else {
         let k = 0;
         while (k < pickN && pickR[k] !== r) k++;
@@ -542,6 +541,8 @@ export class PooledPlanner {
         const directS = this.direct(s, r, pickS);
         if (enforce && rideS > directS + maxDetourS(directS, this.limits)) return Infinity;
         cost += rideS - directS;
+        // A new rider's own share of the car's time (picked up in this sequence; an on-board rider's is the car's already).
+        if (k < pickN && this.carTimeWeight > 0) ownS += (lower ? this.directUpperS(s, r, directS) : directS) + s.dropoffDwellS;
         load -= s.requestRiders[r];
         aboard--;
         if (!s.requestAcceptsSharing[r]) solo--;
@@ -556,15 +557,14 @@ export class PooledPlanner {
   }
 
   /**
-   * New rider r's own share of the car's time when picked up at pickupS: its direct ride with the pickup dwell, and
-   * the drop-off dwell. With `lower`, at the slowest hour (cost bounds subtract it, so they stay bounds).
+   * An upper bound on `direct` at any pickup time: the ride at the slowest hour (+1 s for rounding). Lower-bound
+   * evaluations subtract a new rider's own time, so they subtract this and stay bounds. Without hourly factors (no
+   * road graph) or for a ride of zero length, `atPickupS`: the ride at the pickup the bound assumed.
    */
-  private ownRideS(s: FleetSnapshot, r: number, pickupS: number, lower: boolean): number {
+  private directUpperS(s: FleetSnapshot, r: number, atPickupS: number): number {
     const legs = this.legs!;
-    if (lower && legs.factor && s.requestPickupNode[r] !== s.requestDropoffNode[r]) {
-      return s.pickupDwellS + roundLegS((this.directFreeMs(s, r) / 1000) * legs.maxFactor) + 1 + s.dropoffDwellS;
-    }
-    return this.direct(s, r, pickupS) + s.dropoffDwellS;
+    if (!legs.factor || s.requestPickupNode[r] === s.requestDropoffNode[r]) return atPickupS;
+    return s.pickupDwellS + roundLegS((this.directFreeMs(s, r) / 1000) * legs.maxFactor) + 1;
   }
 
   /** Cost of car v's plan without new requests (its riders on board in current order), memoised in baseS. */
