@@ -95,6 +95,17 @@ describe('pooled: late long rides give way (lateRideWeight, decision 0039)', () 
 });
 
 describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decision 0041)', () => {
+  const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
+  const tt = new DijkstraTravelTimes(graph);
+  // Street 0 … 9, 60 s a block. Car 0 starts at node 0 and takes a rider 0 → 8 at once; car 1 waits at node 2. At
+  // 100 s a rider asks to go 3 → 8: car 1 is a block away (wait about 70 s), car 0 passes node 3 at about 210 s
+  // (wait about 110 s, 30 s more in the car for its rider). By wait and delay car 1 wins; counting the car time
+  // beyond the riders' own rides, car 1 drives a block empty and adds a 5-block ride, car 0 adds two dwells only.
+  const g = street('car-time', 10);
+  const streetRequests = [{ ...trip(g, 'a', 0, 0, 8), acceptsSharing: true }, { ...trip(g, 'b', 100, 3, 8), acceptsSharing: true }];
+  const onStreet = (dispatcher: ReturnType<typeof pooled>) =>
+    simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests: streetRequests, fleetSize: 2, depots: [0, 2], dispatcher, seed: 1, maxWaitS: 600 }).events;
+
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
     for (const options of [{}, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) {
       const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, ...options });
@@ -105,14 +116,8 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
   });
 
   it('a rider on a passing car\'s way joins it instead of drawing the idle car next door', () => {
-    // Street 0 … 9, 60 s a block. Car 0 starts at node 0 and takes a rider 0 → 8 at once; car 1 waits at node 2. At
-    // 100 s a rider asks to go 3 → 8: car 1 is a block away (wait about 70 s), car 0 passes node 3 at about 210 s
-    // (wait about 110 s, 30 s more in the car for its rider). By wait and delay car 1 wins; counting the car time
-    // beyond the riders' own rides, car 1 drives a block empty and adds a 5-block ride, car 0 adds two dwells only.
-    const g = street('car-time', 10);
-    const requests = [{ ...trip(g, 'a', 0, 0, 8), acceptsSharing: true }, { ...trip(g, 'b', 100, 3, 8), acceptsSharing: true }];
     const carOf = (carTimeWeight: number): number => {
-      const { events } = simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 2], dispatcher: pooled({ solver, carTimeWeight }), seed: 1, maxWaitS: 600 });
+      const events = onStreet(pooled({ solver, carTimeWeight }));
       expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
       const picks = events.filter((e) => e.kind === 'PickedUp');
       expect(picks.map((e) => e.request).sort()).toEqual([0, 1]);
@@ -124,16 +129,14 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
   });
 
   it('on a busy day, drives fewer empty km and shares more rides, serving as many', () => {
-    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
-    const tt = new DijkstraTravelTimes(graph);
     const requests = randomRequests(graph, 300, 3600, 43).map((r) => ({ ...r, acceptsSharing: true }));
     const run = (carTimeWeight: number) => {
-      const { events, summary } = simulate({ graph, travelTimes: tt, requests, fleetSize: 8, dispatcher: pooled({ solver, carTimeWeight }), seed: 3, maxWaitS: 600 });
+      const { events } = simulate({ graph, travelTimes: tt, requests, fleetSize: 8, dispatcher: pooled({ solver, carTimeWeight }), seed: 3, maxWaitS: 600 });
       expect(logViolations(events, { seats: 2, maxWaitS: 600 })).toEqual([]);
       let emptyM = 0;
       let sharedM = 0;
       for (const e of events) if (e.kind === 'VehicleArrived') (e.onboard === 0 ? (emptyM += e.distanceM) : e.onboard === 2 ? (sharedM += e.distanceM) : 0);
-      return { emptyM, sharedM, served: events.filter((e) => e.kind === 'PickedUp').length, kpis: summary.kpis };
+      return { emptyM, sharedM, served: events.filter((e) => e.kind === 'PickedUp').length };
     };
     const plain = run(0);
     const weighted = run(1);
@@ -145,8 +148,6 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
   it('prices an empty car\'s single in its shortcut as the general evaluation does (the same log either way)', () => {
     // bestTrip takes the shortcut for a car with no rider only when the detour floor is ≥ 0; a floor of -1 allows the
     // same rides (the limit is at least 0.5 × the direct ride ≥ 0 either way) through the general evaluation.
-    const { graph } = buildSyntheticCity({ seed: 5, widthM: 1800, heightM: 1800, blockM: 200 });
-    const tt = new DijkstraTravelTimes(graph);
     const requests = randomRequests(graph, 200, 3600, 44);
     const log = (minDetourS: number) =>
       eventsToNdjson(simulate({ graph, travelTimes: tt, requests, fleetSize: 6, dispatcher: pooled({ solver, carTimeWeight: 1, minDetourS }), seed: 3, maxWaitS: 600 }).events);
@@ -166,14 +167,11 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
     expect(mismatches).toEqual([]);
     expect(batches).toBeGreaterThan(10);
     // Tuned to 0 from the start, the dispatcher decides as one built with weight 0 (the street case above).
-    const g = street('car-time-live', 10);
-    const requests = [{ ...trip(g, 'a', 0, 0, 8), acceptsSharing: true }, { ...trip(g, 'b', 100, 3, 8), acceptsSharing: true }];
     const tuned = pooled({ solver });
     expect(tuned.parameters!().carTimeWeight).toBe(1);
     tuned.tune!({ carTimeWeight: 0 });
     expect(tuned.parameters!().carTimeWeight).toBe(0);
-    const log = (dispatcher: ReturnType<typeof pooled>) =>
-      eventsToNdjson(simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests, fleetSize: 2, depots: [0, 2], dispatcher, seed: 1, maxWaitS: 600 }).events);
+    const log = (dispatcher: ReturnType<typeof pooled>) => eventsToNdjson(onStreet(dispatcher));
     expect(log(tuned)).toBe(log(pooled({ solver, carTimeWeight: 0 })));
     expect(log(tuned)).not.toBe(log(pooled({ solver })));
   });
