@@ -24,7 +24,9 @@ import {
 } from '../io/fleet-size.js';
 import { formatSpan } from '../core/metrics/kpis.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
-import { hasOperations, type ScenarioRunner } from '../io/scenario-runner.js';
+import { hasOperations, rideLimitsOf, type ScenarioRunner } from '../io/scenario-runner.js';
+import { dispatcherPreset } from '../io/dispatchers.js';
+import type { RideLimits } from '../core/dispatch/pooled.js';
 import { breakdownStates, OPERATION_STATE_LABEL, type OperationName, type OperationsBreakdown } from '../core/metrics/operations-breakdown.js';
 import type { Scenario } from '../io/scenario.js';
 import { checkOutputs, writeOutputFile } from '../io/output-file.js';
@@ -59,6 +61,8 @@ export interface FleetSizeOutput {
   dispatcher: string;
   /** What the preset's rebalancing forecast was built from: earlier days, the run's own past, or none. */
   forecastSource: ForecastSource | 'none';
+  /** Pooled presets: the ride limit a shared rider was promised in every simulation (--min-detour, --detour-share). */
+  rideLimits?: RideLimits;
   /** Target share of requests picked up within `withinS`, %. */
   targetPct: number;
   withinS: number;
@@ -227,6 +231,7 @@ export function registerFleetSizeCommand(program: Command): void {
               withinS,
               targetPct,
               seats: runner.settings.seats,
+              rideLimits: rideLimitsOf(runner.settings),
               minFleet: service?.fleet ?? 1,
               startFleet: search.fleet ?? max ?? Math.max(1, ...search.curve.map((p) => p.fleet)),
               onPlan: (fleet, counted) => {
@@ -238,6 +243,7 @@ export function registerFleetSizeCommand(program: Command): void {
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
           forecastSource,
+          ...((dispatcherPreset(settings.dispatcher).needs as readonly string[]).includes('rideLimits') ? { rideLimits: rideLimitsOf(runner.settings) } : {}),
           targetPct,
           withinS,
           tolerance,
@@ -273,7 +279,8 @@ export function registerFleetSizeCommand(program: Command): void {
 /** Human-readable result: the curve, the chosen fleet, the bound with the ratio, the 100 % fleet and the human fleet. */
 export function formatFleetSize(r: FleetSizeOutput): string {
   const lines: string[] = [];
-  lines.push(`${r.dispatcher}: smallest fleet picking up ≥ ${r.targetPct} % of ${r.requests} requests within ${r.withinS} s (±${r.tolerance} cars)`);
+  const limits = r.rideLimits ? `; shared rides within max(${r.rideLimits.minDetourS} s, ${r.rideLimits.detourShare} × direct) of the direct ride` : '';
+  lines.push(`${r.dispatcher}: smallest fleet picking up ≥ ${r.targetPct} % of ${r.requests} requests within ${r.withinS} s (±${r.tolerance} cars${limits})`);
   lines.push('');
   lines.push(formatCurve(r.curve, r.withinS, r.targetPct, r.fleet ?? undefined));
   lines.push('');

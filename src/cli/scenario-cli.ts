@@ -38,6 +38,8 @@ export const SCENARIO_SETTINGS = [
   'avoidCutoffM',
   'seats',
   'maxWaitS',
+  'minDetourS',
+  'detourShare',
   ...ENERGY_SETTINGS,
   ...OPERATIONS_SETTINGS,
 ] as const satisfies readonly OptionKey[];

@@ -18,7 +18,7 @@ import { addSettingOptions } from './scenario-cli.js';
 import { emitJson, JSON_FLAGS, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The scenario options serve shares with simulate and emulate (the trips place the fleet and are the forecast's history). */
-const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', 'assistOperators', 'assistTimeS', ...ENERGY_SETTINGS] as const;
+const SERVE_SCENARIO_SETTINGS = ['trips', 'format', 'date', 'window', 'bbox', 'requests', 'share', 'speedFactors', 'snapCutoffM', 'seats', 'maxWaitS', 'minDetourS', 'detourShare', 'assistOperators', 'assistTimeS', ...ENERGY_SETTINGS] as const;
 
 /** Engine state key: the engine second last reached, so an accelerated clock carries on after a restart. */
 export const ENGINE_TIME_STATE = 'engine_time_s';

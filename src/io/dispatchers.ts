@@ -7,7 +7,7 @@ import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charg
 import { withServicing } from '../core/dispatch/servicing.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
-import { ANTICIPATE_POOLING, pooled } from '../core/dispatch/pooled.js';
+import { ANTICIPATE_POOLING, pooled, type RideLimits } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
 import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
 import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
@@ -26,6 +26,8 @@ export interface PresetParts {
   forecast: ForecastPart;
   /** The charging policy's settings (--charge-below, --charge-to); every preset needs them. */
   charging: ChargingPolicyOptions;
+  /** The ride limit pooled presets promise a shared rider (--min-detour, --detour-share). */
+  rideLimits: RideLimits;
 }
 
 /** The forecast a fresh dispatcher uses: the shared one from history, or a new causal one (it keeps run state). */
@@ -71,16 +73,16 @@ export const DISPATCHER_PRESETS = [
   preset({
     name: 'pooled',
     description: 'every 10 s, up to two riders per car within wait and detour limits, trips chosen exactly per batch (branch and bound, HiGHS beyond its node budget)',
-    needs: ['solver', 'charging'],
-    build: ({ solver, charging }) => withCharging(pooled({ solver }), charging),
+    needs: ['solver', 'rideLimits', 'charging'],
+    build: ({ solver, rideLimits, charging }) => withCharging(pooled({ solver, ...rideLimits }), charging),
   }),
   preset({
     name: 'pooled+rebalance',
     description: 'pooled, plus every 5 min idle cars moved toward forecast demand (history: days before the simulated one; else the run\'s own past requests)',
-    needs: ['solver', 'forecast', 'charging'],
+    needs: ['solver', 'rideLimits', 'forecast', 'charging'],
     // With a forecast from history, the charging policy also charges in its demand troughs.
-    build: ({ solver, forecast, charging }) =>
-      withCharging(withRebalancing(pooled({ solver }), forecastRebalancer(demandOf(forecast))), { ...charging, forecast: historyOf(forecast) }),
+    build: ({ solver, rideLimits, forecast, charging }) =>
+      withCharging(withRebalancing(pooled({ solver, ...rideLimits }), forecastRebalancer(demandOf(forecast))), { ...charging, forecast: historyOf(forecast) }),
   }),
   preset({
     name: 'batch+rebalance',
@@ -91,11 +93,11 @@ export const DISPATCHER_PRESETS = [
   preset({
     name: 'pooled+anticipate',
     description: 'pooled aiming at the 5-min service level: a pickup later than 5 min costs 10 min more (riders who can still make it go first; none is left unserved that a car can reach), and every minute idle cars follow the next 15 min of forecast demand in full (decision 0027)',
-    needs: ['solver', 'forecast', 'charging'],
+    needs: ['solver', 'rideLimits', 'forecast', 'charging'],
     // Named after the preset (withRebalancing alone would call it pooled+rebalance), so its KPIs and logs say which.
-    build: ({ solver, forecast, charging }) =>
+    build: ({ solver, rideLimits, forecast, charging }) =>
       withCharging(
-        { ...withRebalancing(pooled({ solver, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
+        { ...withRebalancing(pooled({ solver, ...rideLimits, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
         { ...charging, forecast: historyOf(forecast) },
       ),
   }),

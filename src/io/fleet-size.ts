@@ -13,7 +13,7 @@ import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
 import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
-import { DEFAULT_RIDE_LIMITS } from '../core/dispatch/pooled.js';
+import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../core/dispatch/pooled.js';
 import { makePlane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
 import type { ForecastPart } from './forecast.js';
@@ -295,7 +295,7 @@ export interface ScenarioClairvoyantPlan {
   seats: number;
   targetPct: number;
   withinS: number;
-  /** Two seats: the plan keeps the pooled preset's ride limits (plans without them were no smaller on SF). */
+  /** Two seats: the plan keeps the pooled presets' ride limit of the run (plans without one were no smaller on SF). */
   rideLimits: { minDetourS: number; detourShare: number } | null;
   /** Requests the plan picks up within withinS, checked by an independent replay of its stops. */
   counted: number;
@@ -348,12 +348,12 @@ export function scenarioClairvoyantPlan(
   travelTimes: TravelTimes,
   speedProfile: SpeedProfile,
   requests: readonly PlacedTrip[],
-  o: { withinS: number; targetPct: number; seats: number; minFleet: number; startFleet: number; onPlan?: (fleet: number, counted: number) => void },
+  o: { withinS: number; targetPct: number; seats: number; minFleet: number; startFleet: number; rideLimits?: RideLimits; onPlan?: (fleet: number, counted: number) => void },
 ): ScenarioClairvoyantPlan {
   checkClairvoyantPlanSeats(o.seats);
   const t0 = performance.now();
   const trips = planTrips(travelTimes, requests);
-  const rideLimits = o.seats === 2 ? { ...DEFAULT_RIDE_LIMITS } : null;
+  const rideLimits = o.seats === 2 ? { ...(o.rideLimits ?? DEFAULT_RIDE_LIMITS) } : null;
   const options = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
   const r = clairvoyantFleet(trips, o.targetPct / 100, options, { min: o.minFleet, max: o.startFleet }, o.onPlan);
   const counted = verifyClairvoyantPlan(trips, r.plan, options);

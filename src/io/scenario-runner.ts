@@ -9,6 +9,7 @@ import type { ChargingSite, Dispatcher, ServiceCentre } from '../core/dispatch/t
 import { DEFAULT_ASSISTANCE, type AssistanceOptions } from '../core/sim/assistance.js';
 import { DEFAULT_SERVICING, type ServicingOptions } from '../core/sim/servicing.js';
 import { DEFAULT_VEHICLE_SPEC } from '../core/sim/engine.js';
+import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../core/dispatch/pooled.js';
 import { EnergyModel, unservableTrips } from '../core/sim/energy.js';
 import { simulate, type EventSubscriber, type SimResult } from '../core/simulate.js';
 import type { SimEvent } from '../core/sim/events.js';
@@ -93,6 +94,7 @@ export async function openScenarioRunner(settings: ScenarioSettings & RunSetting
 export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloaded: { forecast?: ForecastPart } = {}): ScenarioRunner {
   let forecast: Promise<ForecastPart> | undefined = preloaded.forecast ? Promise.resolve(preloaded.forecast) : undefined;
   const energy = energySettings(settings);
+  const rideLimits = rideLimitsOf(settings);
   // With --solver-threads N > 1: one pool of solver threads, started at the first dispatcher that needs a solver and
   // shared by every run of this runner (decision 0030).
   const solverThreads = settings.solverThreads ?? 1;
@@ -102,6 +104,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     solver: async () => loadPooledSolver(solverThreads > 1 ? await (threads ??= SolverThreads.start(solverThreads)) : undefined),
     forecast: () => (forecast ??= loadForecastPart(scenario)),
     charging: async () => ({ chargeBelowShare: energy.chargeBelow, chargeToShare: energy.chargeTo }),
+    rideLimits: async () => ({ ...rideLimits }),
   };
   const sites = chargingSitesOf(scenario, settings.seed, energy);
   const ops = operationsSettings(settings);
@@ -113,7 +116,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     : undefined;
   const runner: ScenarioRunner = {
     scenario,
-    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...energy, ...ops },
+    settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...rideLimits, ...energy, ...ops },
     forecast: parts.forecast,
     async forecastSource(name) {
       return (dispatcherPreset(name).needs as readonly string[]).includes('forecast') ? (await parts.forecast()).source : 'none';
@@ -174,6 +177,11 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
 /** Whether runs of these settings have any fleet operation on: charging sites, service centres or remote assistance. */
 export function hasOperations(s: RunSettings): boolean {
   return s.chargers !== undefined || s.serviceCentres !== undefined || s.assist === true;
+}
+
+/** The pooled presets' ride limit, the defaults filled in (runners built from bare run settings get the schema's). */
+export function rideLimitsOf(s: RunSettings): RideLimits {
+  return { minDetourS: s.minDetourS ?? DEFAULT_RIDE_LIMITS.minDetourS, detourShare: s.detourShare ?? DEFAULT_RIDE_LIMITS.detourShare };
 }
 
 /** The energy settings with their defaults filled in (runners built from bare run settings get the schema's). */

@@ -11,6 +11,8 @@ import { DEFAULT_SITE_PLACEMENT } from '../core/dispatch/charging-sites.js';
 import { DEFAULT_COST_PARAMETERS, type CostParameters } from '../core/metrics/cost.js';
 import { DEFAULT_ASSISTANCE } from '../core/sim/assistance.js';
 import { DEFAULT_SERVICING } from '../core/sim/servicing.js';
+import { DEFAULT_RIDE_LIMITS } from '../core/dispatch/pooled.js';
+import { PARAMETER_RANGES } from '../core/dispatch/parameters.js';
 import { DEFAULT_AVOID_CUTOFF_M } from './avoid-list.js';
 import { DEFAULT_DISPATCHER, DISPATCHER_NAMES, type DispatcherName } from './dispatcher-names.js';
 import { parseLocalDate, parseTimeWindow, TRIP_FORMATS, type TripFormatName } from './trips/index.js';
@@ -88,6 +90,9 @@ const simShape = {
   avoidCutoffM: decimal(0, 100_000, 'expected a distance in metres, > 0', true).default(DEFAULT_AVOID_CUTOFF_M),
   seats: integer(1, 100).default(DEFAULT_VEHICLE_SPEC.seats),
   maxWaitS: integer(1, DAY_S).default(DEFAULT_MAX_WAIT_S),
+  /** Pooled presets: the ride limit they promise a shared rider (the live parameters of the same names start here). */
+  minDetourS: integer(PARAMETER_RANGES.minDetourS.min, PARAMETER_RANGES.minDetourS.max).default(DEFAULT_RIDE_LIMITS.minDetourS),
+  detourShare: decimal(PARAMETER_RANGES.detourShare.min, PARAMETER_RANGES.detourShare.max, `expected a share of the direct ride in ${PARAMETER_RANGES.detourShare.min}..${PARAMETER_RANGES.detourShare.max}`).default(DEFAULT_RIDE_LIMITS.detourShare),
   fleet: integer(1, MAX_FLEET).default(200),
   dispatcher: z.enum(DISPATCHER_NAMES, { error: `expected one of ${DISPATCHER_NAMES.join(', ')}` }).default(DEFAULT_DISPATCHER),
   dispatchers: presetList.default(() => ['greedy', 'batch', 'batch+rebalance'] as DispatcherName[]),
@@ -240,7 +245,7 @@ export type ScenarioSettings = Pick<
   'network' | 'trips' | 'format' | 'date' | 'window' | 'bbox' | 'requests' | 'share' | 'seed' | 'speedFactors' | 'snapCutoffM' | 'serviceArea' | 'avoid' | 'avoidCutoffM'
 >;
 /** The settings every run on a scenario shares. */
-export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<EnergySettings> & Partial<OperationsSettings> & Partial<Pick<SimSettings, 'solverThreads'>>;
+export type RunSettings = Pick<SimSettings, 'seed' | 'seats' | 'maxWaitS'> & Partial<Pick<SimSettings, 'minDetourS' | 'detourShare'>> & Partial<EnergySettings> & Partial<OperationsSettings> & Partial<Pick<SimSettings, 'solverThreads'>>;
 /** The energy and charging settings of a run (all but `chargers` have defaults; energy is on with `chargers`). */
 export type EnergySettings = Pick<SimSettings, 'chargers' | 'batteryKwh' | 'energyKwhPerKm' | 'reserveKwh' | 'chargerPowerKw' | 'plugsPerCar' | 'carsPerSite' | 'chargeBelow' | 'chargeTo'>;
 /** Cleaning, maintenance and remote assistance of a run (all but `serviceCentres` have defaults; on with
@@ -288,6 +293,11 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   avoidCutoffM: { flags: '--avoid-cutoff <m>', help: 'farthest an --avoid point may lie from its intersection, metres' },
   seats: { flags: '--seats <n>', help: 'seats per car' },
   maxWaitS: { flags: '--max-wait <s>', help: 'cancel a request not picked up within this many seconds' },
+  minDetourS: {
+    flags: '--min-detour <s>',
+    help: 'pooled presets: a shared rider may ride up to max(this, --detour-share × the direct ride) longer than riding alone',
+  },
+  detourShare: { flags: '--detour-share <share>', help: 'pooled presets: the ride limit as a share of the direct ride (see --min-detour)' },
   fleet: { flags: '--fleet <n>', help: 'number of cars' },
   dispatcher: { flags: '--dispatcher <name>', help: `dispatch strategy: ${DISPATCHER_NAMES.join(' | ')}` },
   dispatchers: { flags: '--dispatchers <names>', help: `comma-separated presets: ${DISPATCHER_NAMES.join(', ')}` },

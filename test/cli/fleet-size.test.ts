@@ -24,6 +24,7 @@ describe('baton fleet-size', () => {
     expect(r.stdout).toMatch(/optimality gap\s+\d+\.\d\d = chosen \/ bound for target/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out).toMatchObject({ dispatcher: 'greedy', targetPct: 95, withinS: 300, requests: 250, workers: 2 });
+    expect(out.rideLimits).toBeUndefined(); // greedy promises no ride limit
     expect(out.fleet).toBeGreaterThan(0);
     expect(out.boundFleet).toBeGreaterThan(0);
     expect(out.boundFleet).toBeLessThanOrEqual(out.fleet * 2);
@@ -47,13 +48,17 @@ describe('baton fleet-size', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-fs-plan-'));
     const json = join(dir, 'out.json');
     const html = join(dir, 'out.html');
-    const r = runCli(['fleet-size', '--network', 'synthetic:nodes=1000', '--requests', '250', '--dispatcher', 'pooled', '--tolerance', '2', '--workers', '0', '--clairvoyant-plan', '--json', json, '--report', html]);
+    const r = runCli(['fleet-size', '--network', 'synthetic:nodes=1000', '--requests', '250', '--dispatcher', 'pooled', '--tolerance', '2', '--workers', '0', '--clairvoyant-plan', '--min-detour', '240', '--detour-share', '0.75', '--json', json, '--report', html]);
     expect(r.status).toBe(0);
+    // The ride limit given is the one every simulation promised and the plan kept, and the output says so.
+    expect(r.stdout).toContain('shared rides within max(240 s, 0.75 × direct) of the direct ride');
     expect(r.stdout).toMatch(/clairvoyant plan\s+\d+ cars with 2 seats meet 95 % within 300 s knowing every request in advance/);
     expect(r.stdout).toMatch(/gap to the optimum\s+at least \d+\.\d\d \(chosen \/ plan\) and at most \d+\.\d\d \(chosen \/ bound\)/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
     const plan = out.clairvoyantPlan;
     expect(plan.seats).toBe(2);
+    expect(out.rideLimits).toEqual({ minDetourS: 240, detourShare: 0.75 });
+    expect(plan.rideLimits).toEqual({ minDetourS: 240, detourShare: 0.75 });
     expect(plan.counted).toBeGreaterThanOrEqual(Math.ceil(0.95 * out.requests));
     // The plan is a fleet that suffices, the bound one below which none does: bound ≤ plan.
     expect(plan.fleet).toBeGreaterThanOrEqual(out.serviceBound.fleet);

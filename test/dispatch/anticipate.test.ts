@@ -2,7 +2,7 @@
 // objective's service-target shaping (lateS) and car time (carTimeWeight, decision 0041) keep each batch exact; the
 // shaping serves more riders within the target, the car time draws fewer empty drives.
 import { describe, expect, it } from 'vitest';
-import { ANTICIPATE_POOLING, pooled } from '../../src/core/dispatch/pooled.js';
+import { ANTICIPATE_POOLING, DEFAULT_RIDE_LIMITS, pooled } from '../../src/core/dispatch/pooled.js';
 import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing } from '../../src/core/dispatch/rebalance.js';
 import type { Dispatcher } from '../../src/core/dispatch/types.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
@@ -20,17 +20,17 @@ const solver = packingBranchAndBound(await loadHighsBinarySolver());
 // The conformance suite's city, with a forecast from three earlier random "days" on it.
 const { city, forecast: cityForecast } = conformanceCityForecast();
 const anticipate = dispatcherPreset('pooled+anticipate');
-runDispatcherConformance('pooled+anticipate (forecast from history)', () => anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }));
+runDispatcherConformance('pooled+anticipate (forecast from history)', () => anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {}, rideLimits: DEFAULT_RIDE_LIMITS }));
 runDispatcherConformance('pooled+anticipate (causal forecast)', () =>
-  anticipate.build({ solver, forecast: { source: 'causal', zones: forecastZones(city, { resolution: 9 }), reason: 'test' }, charging: {} }),
+  anticipate.build({ solver, forecast: { source: 'causal', zones: forecastZones(city, { resolution: 9 }), reason: 'test' }, charging: {}, rideLimits: DEFAULT_RIDE_LIMITS }),
 );
 
 describe('pooled+anticipate', () => {
   it('rebalances every minute toward the forecast of the next 15 min, closing the whole gap with drives up to 30 min, under its own name', () => {
     expect(ANTICIPATE_REBALANCE).toEqual({ everyS: 60, horizonS: 900, share: 1, maxDriveS: 1800 });
     expect(ANTICIPATE_POOLING).toEqual({ serviceTargetS: 300, lateS: 600 });
-    expect(anticipate.needs).toEqual(['solver', 'forecast', 'charging']);
-    expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {} }).name).toBe('pooled+anticipate');
+    expect(anticipate.needs).toEqual(['solver', 'rideLimits', 'forecast', 'charging']);
+    expect(anticipate.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {}, rideLimits: DEFAULT_RIDE_LIMITS }).name).toBe('pooled+anticipate');
   });
 });
 

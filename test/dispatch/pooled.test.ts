@@ -2,7 +2,7 @@
 // exactness of each batch's choice against brute force (and of the HiGHS adapter against an exhaustive solver).
 import { describe, expect, it } from 'vitest';
 import type { PlacedTrip } from '../../src/core/demand/placed-trip.js';
-import { DEFAULT_RIDE_LIMITS, directRideS, maxDetourS, pooled, PooledPlanner } from '../../src/core/dispatch/pooled.js';
+import { pooled, PooledPlanner } from '../../src/core/dispatch/pooled.js';
 import { street, trip as streetTrip } from '../street.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes, type TravelTimes } from '../../src/core/network/travel-times.js';
@@ -13,6 +13,7 @@ import { bruteForceBinaryProgram, isFeasibleBinary, packingBranchAndBound, type 
 import { twoSeatSolverChain } from '../../src/core/solve/pair-packing.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
 import { logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
+import { rideLimitViolations } from './ride-limits.js';
 import { packingProgram } from '../solve/programs.js';
 
 const highs = await loadHighsBinarySolver();
@@ -32,27 +33,6 @@ const solver: BinaryProgramSolver = {
 };
 
 runDispatcherConformance('pooled', () => pooled({ solver }));
-
-/** Every served rider's wait and in-vehicle time against the promised limits; returns violations. */
-function rideLimitViolations(events: readonly SimEvent[], tt: TravelTimes, maxWaitS: number, pickupDwellS: number): string[] {
-  const bad: string[] = [];
-  const nodes = new Map<number, [number, number]>();
-  const pickedAt = new Map<number, number>();
-  for (const ev of events) {
-    if (ev.kind === 'RequestSubmitted') nodes.set(ev.request, [ev.pickupNode, ev.dropoffNode]);
-    else if (ev.kind === 'PickedUp') {
-      pickedAt.set(ev.request, ev.timeS);
-      if (ev.waitS > maxWaitS) bad.push(`request ${ev.request} waited ${ev.waitS} s`);
-    } else if (ev.kind === 'DroppedOff') {
-      const [p, d] = nodes.get(ev.request)!;
-      const pickS = pickedAt.get(ev.request)!;
-      const directS = directRideS(tt, p, d, pickS, pickupDwellS);
-      const limitS = directS + maxDetourS(directS, DEFAULT_RIDE_LIMITS);
-      if (ev.timeS - pickS > limitS) bad.push(`request ${ev.request} rode ${ev.timeS - pickS} s > ${limitS} s`);
-    }
-  }
-  return bad;
-}
 
 /** Most riders (requests) on board one car at once over the log. */
 function maxAboard(events: readonly SimEvent[]): number {

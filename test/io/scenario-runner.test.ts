@@ -1,5 +1,6 @@
 // The scenario runner and the preset table: every preset builds from exactly the parts it declares and runs a tiny
 // scenario; runs are reproducible; the runner passes the settings through to the engine.
+import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../../src/core/dispatch/pooled.js';
 import { describe, expect, it } from 'vitest';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
@@ -9,6 +10,7 @@ import type { BinaryProgram } from '../../src/core/solve/ilp.js';
 import { parseSimSettings } from '../../src/io/settings.js';
 import { packingProgram } from '../solve/programs.js';
 import type { SimEvent } from '../../src/core/sim/events.js';
+import { rideLimitViolations } from '../dispatch/ride-limits.js';
 
 const TINY = parseSimSettings({ network: ['synthetic:nodes=400'], requests: 300, seed: 4, maxWaitS: 900 });
 let runner: ScenarioRunner | undefined;
@@ -23,7 +25,7 @@ describe('the preset table', () => {
 
   it.each(DISPATCHER_PRESETS.map((p) => [p.name, p] as const))('%s reads only the parts it declares', async (_name, preset) => {
     const r = await tiny();
-    const real: PresetParts = { solver: packingBranchAndBound(await loadHighsBinarySolver()), forecast: await r.forecast(), charging: {} };
+    const real: PresetParts = { solver: packingBranchAndBound(await loadHighsBinarySolver()), forecast: await r.forecast(), charging: {}, rideLimits: DEFAULT_RIDE_LIMITS };
     const read = new Set<string>();
     const watched = new Proxy(real, {
       get(target, key: string) {
@@ -85,6 +87,38 @@ describe('ScenarioRunner', () => {
       }),
     });
     expect(calls).toBe(result.summary.dispatchCalls);
+  });
+});
+
+describe('the ride limit of the pooled presets (--min-detour, --detour-share)', () => {
+  const POOLED = ['pooled', 'pooled+rebalance', 'pooled+anticipate'] as const;
+  // Riders who rode longer than alone, and riders beyond the run's own limit.
+  const rides = (r: ScenarioRunner, events: readonly SimEvent[]) => {
+    const limits = { minDetourS: r.settings.minDetourS!, detourShare: r.settings.detourShare! };
+    const over = (l: RideLimits) => rideLimitViolations(events, r.scenario.network.travelTimes, Infinity, 30, l);
+    return { longer: over({ minDetourS: 0, detourShare: 0 }).length, beyondDefault: over(DEFAULT_RIDE_LIMITS).length, beyond: over(limits) };
+  };
+
+  it('reaches every pooled preset, live parameters included, and each run keeps it', async () => {
+    const base = await tiny();
+    expect(base.settings).toMatchObject(DEFAULT_RIDE_LIMITS);
+    const tight = await openScenarioRunner({ ...TINY, minDetourS: 0, detourShare: 0 });
+    const loose = await openScenarioRunner({ ...TINY, minDetourS: 900, detourShare: 2 });
+    expect(tight.settings).toMatchObject({ minDetourS: 0, detourShare: 0 });
+    for (const name of POOLED) {
+      expect((await loose.dispatcher(name)).parameters!(), name).toMatchObject({ minDetourS: 900, detourShare: 2 });
+      expect((await base.dispatcher(name)).parameters!(), name).toMatchObject(DEFAULT_RIDE_LIMITS);
+    }
+    const t = rides(tight, (await tight.run(15, 'pooled')).result.events);
+    const d = rides(base, (await base.run(15, 'pooled')).result.events);
+    const l = rides(loose, (await loose.run(15, 'pooled')).result.events);
+    // No detour allowed: nobody rides longer than alone. The defaults and a looser limit let riders share, never
+    // beyond the limit given; the looser one takes riders beyond the default limit.
+    expect(t).toEqual({ longer: 0, beyondDefault: 0, beyond: [] });
+    expect(d.beyond).toEqual([]);
+    expect(l.beyond).toEqual([]);
+    expect(d.longer).toBeGreaterThan(0);
+    expect(l.beyondDefault).toBeGreaterThan(0);
   });
 });
 

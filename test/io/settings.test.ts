@@ -20,7 +20,7 @@ function errorOf(input: Record<string, unknown>, parse: (i: Record<string, unkno
 describe('parseSimSettings', () => {
   it('fills in the defaults the commands document', () => {
     const s = parseSimSettings({});
-    expect(s).toMatchObject({ network: ['synthetic'], share: 1, seed: 1, snapCutoffM: 250, seats: 2, maxWaitS: DEFAULT_MAX_WAIT_S, fleet: 200, dispatcher: DEFAULT_DISPATCHER, solverThreads: 1 });
+    expect(s).toMatchObject({ network: ['synthetic'], share: 1, seed: 1, snapCutoffM: 250, seats: 2, maxWaitS: DEFAULT_MAX_WAIT_S, minDetourS: 180, detourShare: 0.5, fleet: 200, dispatcher: DEFAULT_DISPATCHER, solverThreads: 1 });
     expect(s.dispatchers).toEqual(['greedy', 'batch', 'batch+rebalance']);
     expect(s.trips).toBeUndefined();
     expect(s.requests).toBeUndefined();
@@ -40,6 +40,10 @@ describe('parseSimSettings', () => {
     [{ fleet: '' }, '--fleet "": expected an integer in 1..10000000'],
     [{ seats: '0' }, '--seats "0": expected an integer in 1..100'],
     [{ maxWaitS: '-5' }, '--max-wait "-5": expected an integer in 1..86400'],
+    [{ minDetourS: '-1' }, '--min-detour "-1": expected an integer in 0..3600'],
+    [{ minDetourS: '90.5' }, '--min-detour "90.5": expected an integer in 0..3600'],
+    [{ detourShare: '6' }, '--detour-share "6": expected a share of the direct ride in 0..5'],
+    [{ detourShare: 'half' }, '--detour-share "half": expected a share of the direct ride in 0..5'],
     [{ seed: '1.5' }, '--seed "1.5": expected an integer'],
     [{ share: '1.2' }, '--share "1.2": expected a share in 0..1'],
     [{ snapCutoffM: '0' }, '--snap-cutoff "0": expected a distance in metres, > 0'],

@@ -1,6 +1,7 @@
 // Solver threads (decision 0030): the pooled chain on worker threads answers every program exactly as on one thread,
 // random and real programs, giant ones split by their LP included; a whole simulation decides byte for byte alike;
 // close() ends the workers.
+import { DEFAULT_RIDE_LIMITS } from '../../src/core/dispatch/pooled.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/random.js';
@@ -131,7 +132,7 @@ describe('SolverThreads', () => {
     const forecast = { source: 'causal' as const, zones: forecastZones(graph), reason: 'no history in a test' };
     const run = (solver: Awaited<ReturnType<typeof loadPooledSolver>>) =>
       eventsToNdjson(
-        simulate({ graph, travelTimes, requests, fleetSize: 200, dispatcher: preset.build({ solver, forecast, charging: {} }), seed: 9, maxWaitS: 600 }).events,
+        simulate({ graph, travelTimes, requests, fleetSize: 200, dispatcher: preset.build({ solver, forecast, charging: {}, rideLimits: DEFAULT_RIDE_LIMITS }), seed: 9, maxWaitS: 600 }).events,
       );
     const before = pool.stats.batches;
     const threadedLog = run(await loadPooledSolver(pool));

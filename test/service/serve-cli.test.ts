@@ -112,4 +112,16 @@ describe('baton serve with the live engine', () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }, 300_000);
+
+  it('starts a pooled preset with the ride limit of --min-detour and --detour-share as its live parameters', async () => {
+    const ops = tokenCreate('operator', 'ops3');
+    const serve = await startServe(['--dispatcher', 'pooled', '--min-detour', '240', '--detour-share', '0.75']);
+    const got = await call(serve.url, 'GET', '/v1/operator/dispatcher', ops);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject({ preset: 'pooled', parameters: { minDetourS: 240, detourShare: 0.75 } });
+    serve.child.kill('SIGKILL');
+    const bad = runCli(['serve', '--port', '0', '--data-dir', dir, '--dispatcher', 'pooled', '--detour-share', '9']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--detour-share "9": expected a share of the direct ride in 0..5');
+  }, 120_000);
 });
