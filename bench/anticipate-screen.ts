@@ -33,15 +33,28 @@ for (const v of variants) {
   const c0 = process.cpuUsage();
   // Requests not picked up within 5 min (late pickups and cancellations), by hour of the request.
   const missByHour = new Array<number>(24).fill(0);
+  // Riders who had another rider aboard at some point (the clairvoyant plan's "sharing" count, for comparison).
+  const aboardBy = new Map<number, number[]>();
+  const shared = new Set<number>();
   const { result } = await runner.run(fleet, 'greedy', {
     wrapDispatcher: () => d,
     keepLog: false,
     eventSink: (ev) => {
       if (ev.kind === 'PickedUp' && ev.waitS > 300) missByHour[Math.floor((ev.timeS - ev.waitS) / 3600) % 24]++;
+      if (ev.kind === 'PickedUp') {
+        const on = aboardBy.get(ev.vehicle) ?? [];
+        on.push(ev.request);
+        aboardBy.set(ev.vehicle, on);
+        if (on.length > 1) for (const r of on) shared.add(r);
+      }
+      if (ev.kind === 'DroppedOff') {
+        const on = aboardBy.get(ev.vehicle)!;
+        on.splice(on.indexOf(ev.request), 1);
+      }
       if (ev.kind === 'RequestCancelled') missByHour[Math.floor(runner.scenario.requests[ev.request].requestS / 3600) % 24]++;
     },
   });
   const cpu = process.cpuUsage(c0);
   const k = result.summary.kpis as unknown as Record<string, number>;
-  console.log(JSON.stringify({ date, fleet, variant: v.name, within5MinPct: k.within5MinPct, waitMeanS: k.waitMeanS, servedPct: k.servedPct, emptyShare: k.emptyShare, vehicleKm: Math.round(k.vehicleKm), cpuS: Math.round((cpu.user + cpu.system) / 1e5) / 10, missByHour: missByHour.join(' '), opts: v }));
+  console.log(JSON.stringify({ date, fleet, variant: v.name, within5MinPct: k.within5MinPct, waitMeanS: k.waitMeanS, rideTimeMeanS: k.rideTimeMeanS, servedPct: k.servedPct, emptyShare: k.emptyShare, sharedRiders: shared.size, vehicleKm: Math.round(k.vehicleKm), cpuS: Math.round((cpu.user + cpu.system) / 1e5) / 10, missByHour: missByHour.join(' '), opts: v }));
 }
