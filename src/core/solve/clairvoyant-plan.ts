@@ -136,6 +136,13 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   const stopBuf: PlannedStop[] = [];
   // Pickup times of the riders of the car being evaluated (ride limits only), reused between evaluations.
   const pickupAt = new Map<number, number>();
+  // Riders aboard before position `pi` were all picked up after the car was last empty: only those pickups matter.
+  const fillPickupAt = (stops: readonly PlannedStop[], pi: number): void => {
+    pickupAt.clear();
+    let k = pi - 1;
+    while (k >= 0 && stops[k].parties > 0) k--;
+    for (k++; k < pi; k++) if (stops[k].pickup) pickupAt.set(stops[k].request, stops[k].atS);
+  };
   const evaluate = (c: number, j: number, pi: number, di: number, write: boolean): number => {
     const old = cars[c];
     const L = old.length;
@@ -146,10 +153,7 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     let aboard = pi > 0 ? old[pi - 1].aboard : 0;
     let parties = pi > 0 ? old[pi - 1].parties : 0;
     let solo = pi > 0 ? old[pi - 1].solo : 0;
-    if (o.rideLimit) {
-      pickupAt.clear();
-      for (let k = 0; k < pi; k++) if (old[k].pickup) pickupAt.set(old[k].request, old[k].atS);
-    }
+    if (o.rideLimit) fillPickupAt(old, pi);
     if (write) stopBuf.length = 0;
     for (let k = pi; k < L + 2; k++) {
       let r: number;
