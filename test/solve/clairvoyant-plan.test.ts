@@ -72,6 +72,24 @@ describe('clairvoyantPlan', () => {
     expect(leaving.plan.cars[0].some((s) => s.request === 0)).toBe(false);
   });
 
+  it('gives a long ride in a car\'s last stops up for a request that fits nowhere, and then meets the target with one car fewer', () => {
+    // One car, one seat: at 10:00 a request that keeps the car 60 s at node 7, at 10:00:10 a ride of 8 blocks from
+    // node 7, and every 100 s from 10:01:40 eight more requests at node 7. The car fits the first two of those in
+    // before the long ride; the third fits nowhere, and so none after it, since the long ride takes the car away. With
+    // ejection the third takes the long ride's place, which ends the car's plan 440 s earlier, and the long ride, which
+    // no other car can take, is dropped in its stead: the car then serves the others too, 9 of the 10.
+    const trips = [trip(36_000, 7, 7), trip(36_010, 7, 35), ...Array.from({ length: 8 }, (_, i) => trip(36_100 + 100 * i, 7, 7))];
+    const keeping = clairvoyantPlan(trips, { ...base(1), fleet: 1, eject: false });
+    const ejecting = clairvoyantPlan(trips, { ...base(1), fleet: 1, eject: true });
+    expect(verifyClairvoyantPlan(trips, keeping, base(1))).toBe(4);
+    expect(verifyClairvoyantPlan(trips, ejecting, base(1))).toBe(9);
+    expect(ejecting.cars[0].some((s) => s.request === 1)).toBe(false);
+    expect(clairvoyantFleet(trips, 0.9, { ...base(1), eject: false }, { min: 1, max: 3 }).fleet).toBe(2);
+    const fleet = clairvoyantFleet(trips, 0.9, { ...base(1), eject: true }, { min: 1, max: 3 });
+    expect(fleet.fleet).toBe(1);
+    expect(verifyClairvoyantPlan(trips, fleet.plan, base(1))).toBe(9);
+  });
+
   it('keeps a ride limit when given one', () => {
     // Served one after the other, either rider is picked up too late; together, one of them rides 450 s or more
     // beyond its 120 s or 60 s direct ride, over the limit of 180 s extra.
@@ -94,7 +112,7 @@ describe('clairvoyantPlan', () => {
     expect(() => verifyClairvoyantPlan(trips, { cars: [[stop(0, true), stop(0, false)], [stop(0, true), stop(0, false)]] }, base(1))).toThrow(/planned twice/);
   });
 
-  it('makes only plans the checker accepts, leaving rides out or not, and the car-time bound never exceeds the fleet they need', () => {
+  it('makes only plans the checker accepts, leaving rides out or not, ejecting or not, and the car-time bound never exceeds the fleet they need', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -106,11 +124,12 @@ describe('clairvoyantPlan', () => {
         fc.boolean(),
         fc.boolean(),
         fc.boolean(),
-        (rows, seats, targetShare, wavy, limit, leave) => {
+        fc.constantFrom(0, 1, 2),
+        (rows, seats, targetShare, wavy, limit, leave, ejectDepth) => {
           // Parties of two (one rider where cars have one seat) and riders who refuse sharing.
           const trips = rows.map(([t, p, d, riders, shares]) => ({ ...trip(t, p, d), riders: Math.min(riders, seats), acceptsSharing: shares }));
           const o = { ...base(seats, wavy ? WAVY : FLAT), rideLimit: limit ? { detourShare: 0.5, minDetourS: 180 } : undefined };
-          const r = clairvoyantFleet(trips, targetShare, o, { min: 0, max: trips.length }, undefined, leave ? { share: 0.5, rounds: 2 } : undefined);
+          const r = clairvoyantFleet(trips, targetShare, { ...o, eject: ejectDepth > 0, ejectDepth }, { min: 0, max: trips.length }, undefined, leave ? { share: 0.5, rounds: 2 } : undefined);
           expect(verifyClairvoyantPlan(trips, r.plan, o)).toBe(r.plan.counted);
           expect(r.plan.counted).toBeGreaterThanOrEqual(Math.ceil(targetShare * trips.length - 1e-9));
           expect(r.plan.cars.length).toBeLessThanOrEqual(r.fleet);

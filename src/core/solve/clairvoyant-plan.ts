@@ -35,6 +35,14 @@ export interface ClairvoyantPlanOptions {
   rideLimit?: { detourShare: number; minDetourS: number };
   /** Only the last this many stops of a car may be moved by an insertion (default 4). */
   modifiableStops?: number;
+  /**
+   * When a request fits no car and the fleet is used up, give it the place of a request in some car's last
+   * `modifiableStops` stops whose removal frees more car time than the new one costs (at least `ejectMinGainS`,
+   * default 1 s), and plan the one given up elsewhere or drop it (default false).
+   */
+  eject?: boolean;
+  ejectMinGainS?: number;
+  ejectDepth?: number;
 }
 
 /** One stop of a planned car: arrival at `atS` (a pickup starts at max(arrival, request time)), departure `leaveS`. */
@@ -210,52 +218,153 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     return t;
   };
 
-  for (const j of order) {
+  // The cheapest insertion found so far by tryCar: car, cost (the car's new end minus a reference end) and positions.
+  let bestCar = -1;
+  let bestCost = Infinity;
+  let bestPi = 0;
+  let bestDi = 0;
+  // Tries every insertion of j among car c's last K stops; keeps it in best* if it ends the car earlier than
+  // refEndS + bestCost.
+  const tryCar = (c: number, j: number, refEndS: number): void => {
     const tj = trips[j];
     const latest = tj.requestS + o.withinS;
     const rj = ridersOf(j);
     const shares = tj.acceptsSharing !== false;
-    let bestCar = -1;
-    let bestCost = Infinity;
-    let bestPi = 0;
-    let bestDi = 0;
-    for (let c = 0; c < cars.length; c++) {
-      const s = cars[c];
-      const L = s.length;
-      const lo = Math.max(1, L - K);
-      const oldEnd = s[L - 1].leaveS;
-      for (let pi = L; pi >= lo; pi--) {
-        const prev = s[pi - 1];
-        if (prev.leaveS + lower(prev.node, tj.pickupNode) * leastFactor > latest) continue;
-        // Inserted among others' stops, j rides with someone: seats and sharing must allow it.
-        if (pi < L && (prev.aboard + rj > o.seats || prev.solo > 0 || (!shares && prev.parties > 0))) continue;
-        const first = prev.leaveS + plannedDriveS(ff(prev.node, tj.pickupNode), prev.leaveS, f);
-        if (first > latest) continue;
-        for (let di = pi + 1; di <= L + 1; di++) {
-          // The old stops between the two new ones carry j too: seats and sharing must allow it.
-          if (di - 1 > pi && (s[di - 2].aboard + rj > o.seats || s[di - 2].solo > 0 || (!shares && s[di - 2].parties > 0))) break;
-          const end = evaluate(c, j, pi, di, false);
-          if (end < 0) continue;
-          const cost = end - oldEnd;
-          if (cost < bestCost) {
-            bestCost = cost;
-            bestCar = c;
-            bestPi = pi;
-            bestDi = di;
-          }
+    const s = cars[c];
+    const L = s.length;
+    const lo = Math.max(1, L - K);
+    for (let pi = L; pi >= lo; pi--) {
+      const prev = s[pi - 1];
+      if (prev.leaveS + lower(prev.node, tj.pickupNode) * leastFactor > latest) continue;
+      // Inserted among others' stops, j rides with someone: seats and sharing must allow it.
+      if (pi < L && (prev.aboard + rj > o.seats || prev.solo > 0 || (!shares && prev.parties > 0))) continue;
+      const first = prev.leaveS + plannedDriveS(ff(prev.node, tj.pickupNode), prev.leaveS, f);
+      if (first > latest) continue;
+      for (let di = pi + 1; di <= L + 1; di++) {
+        // The old stops between the two new ones carry j too: seats and sharing must allow it.
+        if (di - 1 > pi && (s[di - 2].aboard + rj > o.seats || s[di - 2].solo > 0 || (!shares && s[di - 2].parties > 0))) break;
+        const end = evaluate(c, j, pi, di, false);
+        if (end < 0) continue;
+        const cost = end - refEndS;
+        if (cost < bestCost) {
+          bestCost = cost;
+          bestCar = c;
+          bestPi = pi;
+          bestDi = di;
         }
       }
     }
-    if (bestCar >= 0) {
-      evaluate(bestCar, j, bestPi, bestDi, true);
-    } else if (cars.length < o.fleet && Number.isFinite(ff(tj.pickupNode, tj.dropoffNode)) && rj <= o.seats) {
+  };
+  const insertCheapest = (j: number): boolean => {
+    bestCar = -1;
+    bestCost = Infinity;
+    for (let c = 0; c < cars.length; c++) tryCar(c, j, cars[c][cars[c].length - 1].leaveS);
+    if (bestCar < 0) return false;
+    evaluate(bestCar, j, bestPi, bestDi, true);
+    return true;
+  };
+
+  // Car c's stops with request r (picked up at position p ≥ 1) taken out, replayed from p; null if the replay breaks a
+  // rule (drive times depend on the departure hour, so an earlier car is not always an earlier arrival).
+  const without = (c: number, p: number): PlannedStop[] | null => {
+    const old = cars[c];
+    const r = old[p].request;
+    const out = old.slice(0, p);
+    let node = old[p - 1].node;
+    let t = old[p - 1].leaveS;
+    let aboard = old[p - 1].aboard;
+    let parties = old[p - 1].parties;
+    let solo = old[p - 1].solo;
+    if (o.rideLimit) fillPickupAt(old, p);
+    for (let k = p + 1; k < old.length; k++) {
+      const s = old[k];
+      if (s.request === r) continue;
+      const arrive = t + plannedDriveS(ff(node, s.node), t, f);
+      let atS: number;
+      let leaveS: number;
+      if (s.pickup) {
+        atS = Math.max(arrive, trips[s.request].requestS);
+        if (atS > trips[s.request].requestS + o.withinS) return null;
+        leaveS = atS + dp;
+        aboard += ridersOf(s.request);
+        parties++;
+        if (trips[s.request].acceptsSharing === false) solo++;
+        if (o.rideLimit) pickupAt.set(s.request, atS);
+      } else {
+        atS = arrive;
+        leaveS = atS + dd;
+        aboard -= ridersOf(s.request);
+        parties--;
+        if (trips[s.request].acceptsSharing === false) solo--;
+        if (o.rideLimit) {
+          const pu = pickupAt.get(s.request)!;
+          if (atS - (pu + dp) > rideLimitS(s.request, pu + dp)) return null;
+        }
+      }
+      out.push({ request: s.request, pickup: s.pickup, node: s.node, atS, leaveS, aboard, parties, solo });
+      node = s.node;
+      t = leaveS;
+    }
+    return out;
+  };
+
+  // Ejection (o.eject): j fits no car and the fleet is used up. Looks in every car's last K stops for a request r
+  // whose pickup and drop-off both lie there and whose removal frees more of the car's time than j then costs (the
+  // car's plan ends earlier with j in r's place); takes the one that frees most, puts j there and r wherever it is
+  // cheapest, else r is dropped. Returns whether j was planned. The count is the same, but car time is freed for
+  // later requests.
+  const eject = (j: number, depth: number): boolean => {
+    let ejCar = -1;
+    let ejStops: PlannedStop[] | null = null;
+    let ejR = -1;
+    let ejPi = 0;
+    let ejDi = 0;
+    // An ejection must end its car's plan earlier by at least ejectMinGainS, then by more than the best so far.
+    let ejCost = EPS - (o.ejectMinGainS ?? 1);
+    for (let c = 0; c < cars.length; c++) {
+      const s = cars[c];
+      const L = s.length;
+      const oldEnd = s[L - 1].leaveS;
+      for (let p = Math.max(1, L - K); p < L; p++) {
+        if (!s[p].pickup) continue;
+        const reduced = without(c, p);
+        if (!reduced) continue;
+        cars[c] = reduced;
+        bestCar = -1;
+        bestCost = ejCost;
+        tryCar(c, j, oldEnd);
+        cars[c] = s;
+        if (bestCar >= 0) {
+          ejCost = bestCost;
+          ejCar = c;
+          ejStops = reduced;
+          ejR = s[p].request;
+          ejPi = bestPi;
+          ejDi = bestDi;
+        }
+      }
+    }
+    if (ejCar < 0) return false;
+    cars[ejCar] = ejStops!;
+    evaluate(ejCar, j, ejPi, ejDi, true);
+    if (!insertCheapest(ejR) && !(depth > 1 && eject(ejR, depth - 1))) dropped++;
+    return true;
+  };
+
+  for (const j of order) {
+    const tj = trips[j];
+    const rj = ridersOf(j);
+    if (insertCheapest(j)) continue;
+    const drivable = Number.isFinite(ff(tj.pickupNode, tj.dropoffNode)) && rj <= o.seats;
+    if (cars.length < o.fleet && drivable) {
       const P = tj.requestS;
       const D = P + dp + plannedDriveS(ff(tj.pickupNode, tj.dropoffNode), P + dp, f);
+      const shares = tj.acceptsSharing !== false;
       cars.push([
         { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: rj, parties: 1, solo: shares ? 0 : 1 },
         { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0, parties: 0, solo: 0 },
       ]);
-    } else dropped++;
+    } else if (!(o.eject && drivable && eject(j, o.ejectDepth ?? 1))) dropped++;
   }
   // Riders aboard together at some point.
   for (const s of cars) {
