@@ -37,11 +37,10 @@ export interface ClairvoyantPlanOptions {
   modifiableStops?: number;
   /**
    * When a request fits no car and the fleet is used up, give it the place of a request in some car's last
-   * `modifiableStops` stops whose removal frees more car time than the new one costs (at least `ejectMinGainS`,
-   * default 1 s), and plan the one given up elsewhere or drop it (default false).
+   * `modifiableStops` stops whose removal frees more car time than the new one costs, and plan the one given up
+   * elsewhere, by ejection again up to `ejectDepth` requests deep (default 8), or drop it (default true).
    */
   eject?: boolean;
-  ejectMinGainS?: number;
   ejectDepth?: number;
 }
 
@@ -311,16 +310,17 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   // Ejection (o.eject): j fits no car and the fleet is used up. Looks in every car's last K stops for a request r
   // whose pickup and drop-off both lie there and whose removal frees more of the car's time than j then costs (the
   // car's plan ends earlier with j in r's place); takes the one that frees most, puts j there and r wherever it is
-  // cheapest, else r is dropped. Returns whether j was planned. The count is the same, but car time is freed for
-  // later requests.
+  // cheapest, else gives r the same chance `depth` − 1 more times, else drops r. Returns whether j was planned. The
+  // count is the same, but car time is freed for later requests. Each ejection ends some car's plan earlier, so a
+  // chain of them cannot cycle; the depth only bounds its length (on SF, chains beyond 8 changed nothing).
   const eject = (j: number, depth: number): boolean => {
     let ejCar = -1;
     let ejStops: PlannedStop[] | null = null;
     let ejR = -1;
     let ejPi = 0;
     let ejDi = 0;
-    // An ejection must end its car's plan earlier by at least ejectMinGainS, then by more than the best so far.
-    let ejCost = EPS - (o.ejectMinGainS ?? 1);
+    // An ejection must end its car's plan earlier, and more so than the best so far.
+    let ejCost = -EPS;
     for (let c = 0; c < cars.length; c++) {
       const s = cars[c];
       const L = s.length;
@@ -364,7 +364,7 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
         { request: j, pickup: true, node: tj.pickupNode, atS: P, leaveS: P + dp, aboard: rj, parties: 1, solo: shares ? 0 : 1 },
         { request: j, pickup: false, node: tj.dropoffNode, atS: D, leaveS: D + dd, aboard: 0, parties: 0, solo: 0 },
       ]);
-    } else if (!(o.eject && drivable && eject(j, o.ejectDepth ?? 1))) dropped++;
+    } else if (!((o.eject ?? true) && drivable && eject(j, o.ejectDepth ?? 8))) dropped++;
   }
   // Riders aboard together at some point.
   for (const s of cars) {
@@ -397,6 +397,8 @@ function minFactor(f: readonly number[]): number {
 export interface LeaveOutRounds {
   share: number;
   rounds: number;
+  /** What to give up first: the longest rides (default), or the planned requests whose stops lengthen their car's drive most. */
+  by?: 'ride' | 'detour';
 }
 
 /**
@@ -449,9 +451,32 @@ export function clairvoyantFleet(
         const h = Math.max(0, Math.floor(trips[i].requestS / 3600));
         droppedInHour[h] = (droppedInHour[h] ?? 0) + 1;
       }
+      // By detour: each planned request's free-flow legs in its car, less the car's legs without it; a request not
+      // planned, its ride.
+      let order = byHour;
+      if (leaveOut.by === 'detour') {
+        const detour = new Float64Array(trips.length);
+        for (const i of kept) detour[i] = trips[i].rideFreeFlowS;
+        for (const car of plan.cars) {
+          const legS = (a: number, b: number): number => (a < 0 || b >= car.length ? 0 : ff(car[a].node, car[b].node));
+          const pos = new Map<number, number>();
+          car.forEach((st, k) => {
+            if (st.pickup) {
+              pos.set(st.request, k);
+              return;
+            }
+            const p = pos.get(st.request)!;
+            // Legs into and out of the two stops, less the legs that replace them.
+            let d = p + 1 === k ? legS(p - 1, p) + legS(p, k) + legS(k, k + 1) - legS(p - 1, k + 1) : legS(p - 1, p) + legS(p, p + 1) - legS(p - 1, p + 1) + legS(k - 1, k) + legS(k, k + 1) - legS(k - 1, k + 1);
+            if (d < 0) d = 0;
+            detour[st.request] = d;
+          });
+        }
+        order = byHour.map((h) => h && [...h].sort((a, b) => detour[b] - detour[a] || a - b));
+      }
       droppedInHour.forEach((d, h) => {
         let more = Math.ceil(leaveOut.share * d);
-        for (const i of byHour[h] ?? []) {
+        for (const i of order[h] ?? []) {
           if (more <= 0) break;
           if (!left[i]) {
             left[i] = 1;
