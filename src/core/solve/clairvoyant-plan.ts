@@ -397,8 +397,6 @@ function minFactor(f: readonly number[]): number {
 export interface LeaveOutRounds {
   share: number;
   rounds: number;
-  /** What to give up first: the longest rides (default), or the planned requests whose stops lengthen their car's drive most. */
-  by?: 'ride' | 'detour';
 }
 
 /**
@@ -451,32 +449,9 @@ export function clairvoyantFleet(
         const h = Math.max(0, Math.floor(trips[i].requestS / 3600));
         droppedInHour[h] = (droppedInHour[h] ?? 0) + 1;
       }
-      // By detour: each planned request's free-flow legs in its car, less the car's legs without it; a request not
-      // planned, its ride.
-      let order = byHour;
-      if (leaveOut.by === 'detour') {
-        const detour = new Float64Array(trips.length);
-        for (const i of kept) detour[i] = trips[i].rideFreeFlowS;
-        for (const car of plan.cars) {
-          const legS = (a: number, b: number): number => (a < 0 || b >= car.length ? 0 : ff(car[a].node, car[b].node));
-          const pos = new Map<number, number>();
-          car.forEach((st, k) => {
-            if (st.pickup) {
-              pos.set(st.request, k);
-              return;
-            }
-            const p = pos.get(st.request)!;
-            // Legs into and out of the two stops, less the legs that replace them.
-            let d = p + 1 === k ? legS(p - 1, p) + legS(p, k) + legS(k, k + 1) - legS(p - 1, k + 1) : legS(p - 1, p) + legS(p, p + 1) - legS(p - 1, p + 1) + legS(k - 1, k) + legS(k, k + 1) - legS(k - 1, k + 1);
-            if (d < 0) d = 0;
-            detour[st.request] = d;
-          });
-        }
-        order = byHour.map((h) => h && [...h].sort((a, b) => detour[b] - detour[a] || a - b));
-      }
       droppedInHour.forEach((d, h) => {
         let more = Math.ceil(leaveOut.share * d);
-        for (const i of order[h] ?? []) {
+        for (const i of byHour[h] ?? []) {
           if (more <= 0) break;
           if (!left[i]) {
             left[i] = 1;
