@@ -29,6 +29,8 @@ for (const [dropN, dropFromH, dropToH] of drops) {
 }
 const trips = allTrips.filter((_, i) => !dropSet.has(i));
 const K = Number(process.env.CP_K ?? 4);
+// CP_EJECT=0: no ejection (a request that fits no car is dropped, as before session 38); CP_EJECT=N: chains N deep.
+const ejectDepth = Number(process.env.CP_EJECT ?? 8);
 // CP_LEAVE=share,rounds: after a plan short of the target, leave out the longest rides of the hours that dropped
 // requests and plan again (clairvoyantFleet's leaveOut): the automatic form of CP_DROP.
 const leave = process.env.CP_LEAVE?.split(',').map(Number);
@@ -46,7 +48,7 @@ for (const [i, c] of cases.entries()) {
   if (only && !only.includes(i)) continue;
   const t0 = performance.now();
   const options = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS, seats: c.seats, rideLimit: c.rideLimit });
-  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...options, modifiableStops: K }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) }, undefined, leaveOut);
+  const r = clairvoyantFleet(trips, (targetShare * allTrips.length) / trips.length, { ...options, modifiableStops: K, eject: ejectDepth > 0, ejectDepth }, { min: Number(process.env.CP_MIN ?? 50), max: Number(process.env.CP_MAX ?? 400) }, undefined, leaveOut);
   // The plan checked on its own (times recomputed from the stops' order): the fleet stands only if it holds.
   const verified = verifyClairvoyantPlan(trips, r.plan, options);
   const row = {
@@ -55,6 +57,7 @@ for (const [i, c] of cases.entries()) {
     seats: c.seats,
     rideLimit: c.rideLimit ?? null,
     modifiableStops: K,
+    ejectDepth,
     targetShare,
     withinS,
     requests: allTrips.length,
