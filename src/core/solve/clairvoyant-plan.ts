@@ -87,7 +87,7 @@ export function plannedDriveS(freeFlowS: number, departS: number, hourlyFactors:
 /**
  * Plans the day: requests in order of request time, each inserted where it lengthens a car's plan least (its pickup
  * and drop-off anywhere among the car's last `modifiableStops` stops, seats and every pickup's wait limit kept), on a
- * new car while fewer than `fleet` are used, or dropped.
+ * new car while fewer than `fleet` are used, else in the place of a request it ejects (`eject`), or dropped.
  *
  * @example clairvoyantPlan(trips, { withinS: 300, pickupDwellS: 30, dropoffDwellS: 30, seats: 2, hourlyFactors, fleet: 150, freeFlowS })
  */
