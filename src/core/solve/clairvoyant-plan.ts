@@ -136,10 +136,6 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     return direct + Math.max(o.rideLimit.minDetourS, o.rideLimit.detourShare * direct);
   };
 
-  // Replays a car's stops from position `pi` on with the new rider's two stops inserted at `pi` and `di` (positions in
-  // the new sequence); returns the new end (last leaveS) or -1 if a wait limit, a seat, sharing or a ride limit is
-  // broken.
-  // With `write`, stores the new sequence.
   const stopBuf: PlannedStop[] = [];
   // Pickup times of the riders of the car being evaluated (ride limits only), reused between evaluations.
   const pickupAt = new Map<number, number>();
@@ -150,17 +146,60 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     while (k >= 0 && stops[k].parties > 0) k--;
     for (k++; k < pi; k++) if (stops[k].pickup) pickupAt.set(stops[k].request, stops[k].atS);
   };
+  // The replay in progress (evaluate or without; one at a time): where the car is, when it leaves, who is aboard, and
+  // the last stop's start. Scalars shared by both, so a replay allocates nothing per stop.
+  let node = -1;
+  let t = 0;
+  let aboard = 0;
+  let parties = 0;
+  let solo = 0;
+  let atS = 0;
+  // Starts a replay of `stops` at position p: the car as it leaves stop p − 1 (or, at p = 0, nowhere at startS).
+  const replayFrom = (stops: readonly PlannedStop[], p: number, startS: number): void => {
+    node = p > 0 ? stops[p - 1].node : -1;
+    t = p > 0 ? stops[p - 1].leaveS : startS;
+    aboard = p > 0 ? stops[p - 1].aboard : 0;
+    parties = p > 0 ? stops[p - 1].parties : 0;
+    solo = p > 0 ? stops[p - 1].solo : 0;
+    if (o.rideLimit) fillPickupAt(stops, p);
+  };
+  // Drives to `at` and serves r's pickup or drop-off there; false if that breaks a wait limit, a seat, sharing or a
+  // ride limit (or no road leads there).
+  const visit = (r: number, pickup: boolean, at: number): boolean => {
+    const arrive = node < 0 ? t : t + plannedDriveS(ff(node, at), t, f);
+    if (!Number.isFinite(arrive)) return false;
+    if (pickup) {
+      atS = Math.max(arrive, trips[r].requestS);
+      if (atS > trips[r].requestS + o.withinS) return false;
+      t = atS + dp;
+      aboard += ridersOf(r);
+      parties++;
+      if (trips[r].acceptsSharing === false) solo++;
+      if (aboard > o.seats || (solo > 0 && parties > 1)) return false;
+      if (o.rideLimit) pickupAt.set(r, atS);
+    } else {
+      atS = arrive;
+      t = atS + dd;
+      aboard -= ridersOf(r);
+      parties--;
+      if (trips[r].acceptsSharing === false) solo--;
+      if (o.rideLimit) {
+        const p = pickupAt.get(r)!;
+        if (atS - (p + dp) > rideLimitS(r, p + dp)) return false;
+      }
+    }
+    node = at;
+    return true;
+  };
+  // Replays a car's stops from position `pi` on with the new rider's two stops inserted at `pi` and `di` (positions in
+  // the new sequence); returns the new end (last leaveS) or -1 if a wait limit, a seat, sharing or a ride limit is
+  // broken. With `write`, stores the new sequence.
   const evaluate = (c: number, j: number, pi: number, di: number, write: boolean): number => {
     const old = cars[c];
     const L = old.length;
     const tj = trips[j];
     // Sequence in new indices: k < pi → old[k]; k = pi → pickup j; pi < k < di → old[k - 1]; k = di → drop j; k > di → old[k - 2].
-    let node = pi > 0 ? old[pi - 1].node : -1;
-    let t = pi > 0 ? old[pi - 1].leaveS : tj.requestS;
-    let aboard = pi > 0 ? old[pi - 1].aboard : 0;
-    let parties = pi > 0 ? old[pi - 1].parties : 0;
-    let solo = pi > 0 ? old[pi - 1].solo : 0;
-    if (o.rideLimit) fillPickupAt(old, pi);
+    replayFrom(old, pi, tj.requestS);
     if (write) stopBuf.length = 0;
     for (let k = pi; k < L + 2; k++) {
       let r: number;
@@ -180,38 +219,13 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
         pickup = s.pickup;
         at = s.node;
       }
-      const arrive = node < 0 ? t : t + plannedDriveS(ff(node, at), t, f);
-      if (!Number.isFinite(arrive)) return -1;
-      let atS: number;
-      let leaveS: number;
-      if (pickup) {
-        atS = Math.max(arrive, trips[r].requestS);
-        if (atS > trips[r].requestS + o.withinS) return -1;
-        leaveS = atS + dp;
-        aboard += ridersOf(r);
-        parties++;
-        if (trips[r].acceptsSharing === false) solo++;
-        if (aboard > o.seats || (solo > 0 && parties > 1)) return -1;
-        if (o.rideLimit) pickupAt.set(r, atS);
-      } else {
-        atS = arrive;
-        leaveS = atS + dd;
-        aboard -= ridersOf(r);
-        parties--;
-        if (trips[r].acceptsSharing === false) solo--;
-        if (o.rideLimit) {
-          const p = pickupAt.get(r)!;
-          if (atS - (p + dp) > rideLimitS(r, p + dp)) return -1;
-        }
-      }
-      if (write) stopBuf.push({ request: r, pickup, node: at, atS, leaveS, aboard, parties, solo });
+      if (!visit(r, pickup, at)) return -1;
+      if (write) stopBuf.push({ request: r, pickup, node: at, atS, leaveS: t, aboard, parties, solo });
       // Past both new stops, an old stop reached at its old time leaves everything after it unchanged.
       if (!write && k > di && !o.rideLimit) {
         const s = old[k - 2];
-        if (atS === s.atS && leaveS === s.leaveS) return old[L - 1].leaveS;
+        if (atS === s.atS && t === s.leaveS) return old[L - 1].leaveS;
       }
-      node = at;
-      t = leaveS;
     }
     if (write) cars[c] = [...old.slice(0, pi), ...stopBuf];
     return t;
@@ -269,40 +283,12 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     const old = cars[c];
     const r = old[p].request;
     const out = old.slice(0, p);
-    let node = old[p - 1].node;
-    let t = old[p - 1].leaveS;
-    let aboard = old[p - 1].aboard;
-    let parties = old[p - 1].parties;
-    let solo = old[p - 1].solo;
-    if (o.rideLimit) fillPickupAt(old, p);
+    replayFrom(old, p, 0);
     for (let k = p + 1; k < old.length; k++) {
       const s = old[k];
       if (s.request === r) continue;
-      const arrive = t + plannedDriveS(ff(node, s.node), t, f);
-      let atS: number;
-      let leaveS: number;
-      if (s.pickup) {
-        atS = Math.max(arrive, trips[s.request].requestS);
-        if (atS > trips[s.request].requestS + o.withinS) return null;
-        leaveS = atS + dp;
-        aboard += ridersOf(s.request);
-        parties++;
-        if (trips[s.request].acceptsSharing === false) solo++;
-        if (o.rideLimit) pickupAt.set(s.request, atS);
-      } else {
-        atS = arrive;
-        leaveS = atS + dd;
-        aboard -= ridersOf(s.request);
-        parties--;
-        if (trips[s.request].acceptsSharing === false) solo--;
-        if (o.rideLimit) {
-          const pu = pickupAt.get(s.request)!;
-          if (atS - (pu + dp) > rideLimitS(s.request, pu + dp)) return null;
-        }
-      }
-      out.push({ request: s.request, pickup: s.pickup, node: s.node, atS, leaveS, aboard, parties, solo });
-      node = s.node;
-      t = leaveS;
+      if (!visit(s.request, s.pickup, s.node)) return null;
+      out.push({ request: s.request, pickup: s.pickup, node: s.node, atS, leaveS: t, aboard, parties, solo });
     }
     return out;
   };
