@@ -25,7 +25,7 @@ import {
 import { formatSpan } from '../core/metrics/kpis.js';
 import type { OperatingAreaSummary } from '../io/operating-area.js';
 import { hasOperations, rideLimitsOf, type ScenarioRunner } from '../io/scenario-runner.js';
-import { dispatcherPreset } from '../io/dispatchers.js';
+import { presetNeeds } from '../io/dispatchers.js';
 import type { RideLimits } from '../core/dispatch/pooled.js';
 import { breakdownStates, OPERATION_STATE_LABEL, type OperationName, type OperationsBreakdown } from '../core/metrics/operations-breakdown.js';
 import type { Scenario } from '../io/scenario.js';
@@ -225,13 +225,15 @@ export function registerFleetSizeCommand(program: Command): void {
         const bound = await boundPromise;
         const serviceOnly = await servicePromise;
         const service = serviceOnly && bound ? withPathCover(serviceOnly, bound) : serviceOnly;
+        // The ride limit every simulation promised (pooled presets) and the clairvoyant plan keeps.
+        const rideLimits = rideLimitsOf(runner.settings);
         // From the fleet found (or the search's top) down to the lower bound: what a clairvoyant plan needs.
         const plan = settings.clairvoyantPlan
           ? scenarioClairvoyantPlan(scenario.network.graph, scenario.network.travelTimes, scenario.network.speedProfile, scenario.requests, {
               withinS,
               targetPct,
               seats: runner.settings.seats,
-              rideLimits: rideLimitsOf(runner.settings),
+              rideLimits,
               minFleet: service?.fleet ?? 1,
               startFleet: search.fleet ?? max ?? Math.max(1, ...search.curve.map((p) => p.fleet)),
               onPlan: (fleet, counted) => {
@@ -243,7 +245,7 @@ export function registerFleetSizeCommand(program: Command): void {
         const out: FleetSizeOutput = {
           dispatcher: settings.dispatcher,
           forecastSource,
-          ...((dispatcherPreset(settings.dispatcher).needs as readonly string[]).includes('rideLimits') ? { rideLimits: rideLimitsOf(runner.settings) } : {}),
+          ...(presetNeeds(settings.dispatcher, 'rideLimits') ? { rideLimits } : {}),
           targetPct,
           withinS,
           tolerance,

@@ -108,6 +108,11 @@ type TableNames = (typeof DISPATCHER_PRESETS)[number]['name'];
 const _sameNames: [TableNames, DispatcherName] extends [DispatcherName, TableNames] ? true : never = true;
 void _sameNames;
 
+/** Whether a preset is built from that part (e.g. 'forecast': it rebalances on a forecast; 'rideLimits': it pools). */
+export function presetNeeds(name: string, need: PresetNeed): boolean {
+  return (dispatcherPreset(name).needs as readonly PresetNeed[]).includes(need);
+}
+
 /** The table row of a preset; unknown names list the known ones. */
 export function dispatcherPreset(name: string): DispatcherPreset {
   const p = DISPATCHER_PRESETS.find((x) => x.name === name);

@@ -296,7 +296,7 @@ export interface ScenarioClairvoyantPlan {
   targetPct: number;
   withinS: number;
   /** Two seats: the plan keeps the pooled presets' ride limit of the run (plans without one were no smaller on SF). */
-  rideLimits: { minDetourS: number; detourShare: number } | null;
+  rideLimits: RideLimits | null;
   /** Requests the plan picks up within withinS, checked by an independent replay of its stops. */
   counted: number;
   /** Riders who share a car with another rider at some point. */

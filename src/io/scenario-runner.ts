@@ -16,7 +16,7 @@ import type { SimEvent } from '../core/sim/events.js';
 import { readAssistRates, type AssistRates } from './assist-areas.js';
 import { readChargingSites } from './chargers.js';
 import { readServiceCentres } from './service-centres.js';
-import { dispatcherPreset, type DispatcherName, type PresetParts } from './dispatchers.js';
+import { dispatcherPreset, presetNeeds, type DispatcherName, type PresetParts } from './dispatchers.js';
 import { loadForecastPart, type ForecastPart, type ForecastSource } from './forecast.js';
 import { loadPooledSolver } from './highs-ilp.js';
 import { SolverThreads } from './solver-threads.js';
@@ -119,7 +119,7 @@ export function scenarioRunner(scenario: Scenario, settings: RunSettings, preloa
     settings: { seed: settings.seed, seats: settings.seats, maxWaitS: settings.maxWaitS, ...rideLimits, ...energy, ...ops },
     forecast: parts.forecast,
     async forecastSource(name) {
-      return (dispatcherPreset(name).needs as readonly string[]).includes('forecast') ? (await parts.forecast()).source : 'none';
+      return presetNeeds(name, 'forecast') ? (await parts.forecast()).source : 'none';
     },
     chargingSites: sites,
     serviceCentres: centres,
