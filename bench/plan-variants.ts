@@ -31,7 +31,7 @@ for (const v of variants) {
       clairvoyantFleet(trips, 0.95, o, { min: F, max: F }, (_f, c) => {
         counted = c;
         throw new Error('stop');
-      }, leave ? { share: leave[0], rounds: leave[1] } : undefined);
+      }, { share: leave[0], rounds: leave[1] });
     } catch (e) {
       if ((e as Error).message !== 'stop') console.error(e);
     }
