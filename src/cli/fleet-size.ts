@@ -108,16 +108,18 @@ const pct = (x: number): string => `${x.toFixed(1)} %`;
 const minutes = (s: number): string => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
 
 /**
- * The curve as a table: fleet → service level, mean wait, empty share, utilisation, trips per car (per day when a
- * day or more was simulated, else over the simulated span, and labelled so).
+ * The curve as a table: fleet → service level, share of requests served at all (a preset may reject or let cancel
+ * riders it cannot pick up in time), mean wait, empty share, utilisation, trips per car (per day when a day or more was
+ * simulated, else over the simulated span, and labelled so).
  */
 export function formatCurve(curve: readonly FleetPoint[], withinS: number, targetPct: number, chosen?: number): string {
   const perDay = curve.length > 0 && curve.every((p) => Number.isFinite(p.tripsPerVehiclePerDay));
   const tripsHead = perDay || curve.length === 0 ? 'trips/car/day' : `trips/car over ${formatSpan(curve[0].spanS)}`;
-  const head = ['fleet', `within ${withinS} s`, 'mean wait', 'p95 wait', 'empty km', 'utilisation', tripsHead, 'sim s'];
+  const head = ['fleet', `within ${withinS} s`, 'served', 'mean wait', 'p95 wait', 'empty km', 'utilisation', tripsHead, 'sim s'];
   const rows = curve.map((p) => [
     `${p.fleet}${p.fleet === chosen ? ' ◀' : ''}`,
     `${pct(p.servicePct)}${p.servicePct >= targetPct ? ' ✓' : '  '}`,
+    pct(p.servedPct),
     minutes(p.waitMeanS),
     minutes(p.waitP95S),
     pct(100 * p.emptyShare),

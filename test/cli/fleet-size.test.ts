@@ -16,7 +16,7 @@ describe('baton fleet-size', () => {
     const r = runCli(['fleet-size', ...CITY, '--tolerance', '4', '--workers', '2', '--also-100', '--json', json, '--report', html]);
     expect(r.stderr).not.toMatch(/baton:/);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/fleet\s+within 300 s\s+mean wait\s+p95 wait\s+empty km\s+utilisation\s+trips\/car\/day/);
+    expect(r.stdout).toMatch(/fleet\s+within 300 s\s+served\s+mean wait\s+p95 wait\s+empty km\s+utilisation\s+trips\/car\/day/);
     expect(r.stdout).toMatch(/chosen fleet\s+\d+ cars/);
     expect(r.stdout).toMatch(/clairvoyant bound\s+\d+ cars for 100 % within 300 s \(lower bound for single-rider cars/);
     expect(r.stdout).toMatch(/fleet for 100 %/);
