@@ -26,7 +26,7 @@ for (const [what, path] of [['SF trips', TRIPS], ['calibrated SF network (bench/
   }
 }
 /** Near each preset's 95 %-within-5-min fleet with operations on (docs/BENCHMARKS.md "Fleet sizing" and issue 11). */
-const FLEETS: Record<DispatcherName, number> = { greedy: 800, batch: 400, pooled: 380, 'pooled+rebalance': 356, 'batch+rebalance': 380, 'pooled+anticipate': 230 }; // pooled+anticipate: 195 without operations (+~15 % assumed, not searched)
+const FLEETS: Record<DispatcherName, number> = { greedy: 800, batch: 400, pooled: 380, 'pooled+rebalance': 356, 'batch+rebalance': 380, 'pooled+anticipate': 230, 'pooled+admit': 230 }; // pooled+anticipate: 195 without operations (+~15 % assumed, not searched)
 const DAYS = (process.env.DAYS ?? '2008-05-21,2008-05-24').split(',');
 const presets = (process.env.PRESETS?.split(',') as DispatcherName[] | undefined) ?? [...DISPATCHER_NAMES];
 

@@ -3,7 +3,7 @@
 // circle back to the settings). The table is typed against this list: a preset missing from either fails to compile.
 
 /** Every preset name, in table order. */
-export const DISPATCHER_NAMES = ['greedy', 'batch', 'pooled', 'pooled+rebalance', 'batch+rebalance', 'pooled+anticipate'] as const;
+export const DISPATCHER_NAMES = ['greedy', 'batch', 'pooled', 'pooled+rebalance', 'batch+rebalance', 'pooled+anticipate', 'pooled+admit'] as const;
 
 export type DispatcherName = (typeof DISPATCHER_NAMES)[number];
 

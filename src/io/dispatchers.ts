@@ -7,7 +7,7 @@ import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charg
 import { withServicing } from '../core/dispatch/servicing.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
-import { ANTICIPATE_POOLING, pooled, type RideLimits } from '../core/dispatch/pooled.js';
+import { ADMIT_POOLING, ANTICIPATE_POOLING, pooled, type RideLimits } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
 import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
 import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
@@ -98,6 +98,16 @@ export const DISPATCHER_PRESETS = [
     build: ({ solver, rideLimits, forecast, charging }) =>
       withCharging(
         { ...withRebalancing(pooled({ solver, ...rideLimits, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
+        { ...charging, forecast: historyOf(forecast) },
+      ),
+  }),
+  preset({
+    name: 'pooled+admit',
+    description: 'pooled+anticipate for a service that counts pickups within 5 min: a ride is accepted only if a car can pick the rider up within 5 min, else it is rejected at once (no_car_in_time), and no new rider is taken at the price of an accepted one\'s 5 min (decision 0042)',
+    needs: ['solver', 'rideLimits', 'forecast', 'charging'],
+    build: ({ solver, rideLimits, forecast, charging }) =>
+      withCharging(
+        { ...withRebalancing(pooled({ solver, ...rideLimits, ...ADMIT_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+admit' },
         { ...charging, forecast: historyOf(forecast) },
       ),
   }),

@@ -4,7 +4,7 @@ import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../../src/core/dispatch/po
 import { describe, expect, it } from 'vitest';
 import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { loadHighsBinarySolver, loadPooledSolver } from '../../src/io/highs-ilp.js';
-import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, type PresetParts } from '../../src/io/dispatchers.js';
+import { DISPATCHER_NAMES, DISPATCHER_PRESETS, dispatcherPreset, presetNeeds, type PresetParts } from '../../src/io/dispatchers.js';
 import { openScenarioRunner, type ScenarioRunner } from '../../src/io/scenario-runner.js';
 import type { BinaryProgram } from '../../src/core/solve/ilp.js';
 import { parseSimSettings } from '../../src/io/settings.js';
@@ -20,7 +20,7 @@ describe('the preset table', () => {
   it('has unique names, and lookup of an unknown name lists the known ones', () => {
     const names = DISPATCHER_PRESETS.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(() => dispatcherPreset('magic')).toThrow(/unknown dispatcher "magic" \(known: greedy, batch, pooled, pooled\+rebalance, batch\+rebalance, pooled\+anticipate\)/);
+    expect(() => dispatcherPreset('magic')).toThrow(/unknown dispatcher "magic" \(known: greedy, batch, pooled, pooled\+rebalance, batch\+rebalance, pooled\+anticipate, pooled\+admit\)/);
   });
 
   it.each(DISPATCHER_PRESETS.map((p) => [p.name, p] as const))('%s reads only the parts it declares', async (_name, preset) => {
@@ -91,7 +91,7 @@ describe('ScenarioRunner', () => {
 });
 
 describe('the ride limit of the pooled presets (--min-detour, --detour-share)', () => {
-  const POOLED = ['pooled', 'pooled+rebalance', 'pooled+anticipate'] as const;
+  const POOLED = DISPATCHER_NAMES.filter((name) => presetNeeds(name, 'rideLimits'));
   // Riders who rode longer than alone, and riders beyond the run's own limit.
   const rides = (r: ScenarioRunner, events: readonly SimEvent[]) => {
     const limits = { minDetourS: r.settings.minDetourS!, detourShare: r.settings.detourShare! };
@@ -105,6 +105,7 @@ describe('the ride limit of the pooled presets (--min-detour, --detour-share)', 
     const tight = await openScenarioRunner({ ...TINY, minDetourS: 0, detourShare: 0 });
     const loose = await openScenarioRunner({ ...TINY, minDetourS: 900, detourShare: 2 });
     expect(tight.settings).toMatchObject({ minDetourS: 0, detourShare: 0 });
+    expect(POOLED).toEqual(['pooled', 'pooled+rebalance', 'pooled+anticipate', 'pooled+admit']);
     for (const name of POOLED) {
       expect((await loose.dispatcher(name)).parameters!(), name).toMatchObject({ minDetourS: 900, detourShare: 2 });
       expect((await base.dispatcher(name)).parameters!(), name).toMatchObject(DEFAULT_RIDE_LIMITS);

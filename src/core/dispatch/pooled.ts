@@ -92,10 +92,39 @@ export interface PooledOptions {
    * penalty grows by weight × max wait, so a request a car can reach is still served.
    */
   carTimeWeight?: number;
+  /**
+   * Admission (default false): a new request is accepted only if its first batch can plan its pickup within
+   * `serviceTargetS`; otherwise it is rejected at once (`no_car_in_time`), so the rider hears in seconds rather than
+   * waiting out the max wait. An accepted request is then planned as any other, up to the max wait, except that a plan
+   * picking it up past the target costs a new request's whole unserved penalty more: no new rider is taken at the price
+   * of an accepted one's target (it still is picked up late where no plan can keep it). For operators who count only the
+   * share picked up within the target (the `pooled+admit` preset, decision 0042).
+   */
+  admitOnTime?: boolean;
+  /**
+   * Under admission, while fewer than 5 % of the cars are idle (SCARCE_IDLE_SHARE: the fleet is nearly all busy), a new
+   * request's unserved penalty is lowered by this weight × its direct ride at the fastest hour, so that of the riders
+   * a batch cannot all take, those asking for long rides are declined first: a long ride holds a car that several short
+   * ones could use (default 0, off; `pooled+admit`: 2, decision 0042). Never applies to accepted requests.
+   */
+  scarceRideWeight?: number;
 }
+
+/** Below this share of idle cars, scarceRideWeight applies (decision 0042: 2 % and 10 % did worse on SF than 5 %). */
+export const SCARCE_IDLE_SHARE = 0.05;
 
 /** The pooling objective of the `pooled+anticipate` preset (decision 0027): pickups after 5 min cost 10 min more. */
 export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS'>> = { serviceTargetS: 300, lateS: 600 };
+
+/**
+ * The pooling objective of the `pooled+admit` preset (decision 0042): anticipate's shaping, a request accepted only with
+ * a pickup within 5 min (admitOnTime), and long rides declined first while the fleet is nearly all busy.
+ */
+export const ADMIT_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS' | 'admitOnTime' | 'scarceRideWeight'>> = {
+  ...ANTICIPATE_POOLING,
+  admitOnTime: true,
+  scarceRideWeight: 2,
+};
 
 /** The ride limits the pooled dispatcher promises each rider. */
 export interface RideLimits {
@@ -206,6 +235,12 @@ export class PooledPlanner {
   private readonly landmarkCount: number;
   /** PooledOptions.carTimeWeight; an operator may change it between batches (decision 0025). */
   carTimeWeight: number;
+  private readonly admitOnTime: boolean;
+  private readonly scarceRideWeight: number;
+  /** This batch: admission with a scarce-ride weight, and fewer than SCARCE_IDLE_SHARE of the cars idle (see prepare). */
+  private scarce = false;
+  /** Per request, the batch number in which it was new and admission applies (admitOnTime; see deadlineS). */
+  private admittingAt = new Int32Array(0);
   private readonly assignment = new AssignmentSolver();
   /** choose's scratch, kept across calls: a request's and a car's dense id (a car's valid where its stamp is chStamp). */
   private chReqId = new Int32Array(0);
@@ -374,6 +409,9 @@ export class PooledPlanner {
     if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
     this.landmarkCount = options.landmarks ?? 4;
     this.carTimeWeight = options.carTimeWeight ?? 1;
+    this.admitOnTime = options.admitOnTime ?? false;
+    this.scarceRideWeight = options.scarceRideWeight ?? 0;
+    if (!(this.scarceRideWeight >= 0 && this.scarceRideWeight < Infinity)) throw new Error(`pooled: scarceRideWeight ${this.scarceRideWeight} must be a number ≥ 0`);
     if (!(this.carTimeWeight >= 0 && this.carTimeWeight < Infinity)) throw new Error(`pooled: carTimeWeight ${this.carTimeWeight} must be a number ≥ 0`);
     if (!(Number.isInteger(this.landmarkCount) && this.landmarkCount >= 0)) throw new Error(`pooled: landmarks ${options.landmarks} must be a whole number ≥ 0`);
   }
@@ -396,7 +434,17 @@ export class PooledPlanner {
     return Math.round(((this.landmarks.lowerBoundMs(a, b) / 1000) * this.legs!.minFactor) * (1 - 1e-12));
   }
 
+  /**
+   * The latest pickup of request r this batch: the max wait, or the service target for a new request under admission
+   * (admitOnTime). Only this batch's tests may use it; tests whose results are kept between batches use anyDeadlineS.
+   */
   private deadlineS(s: FleetSnapshot, r: number): number {
+    if (this.admitOnTime && this.admittingAt[r] === this.batchNo) return s.requestS[r] + Math.min(this.serviceTargetS, s.maxWaitS);
+    return s.requestS[r] + s.maxWaitS;
+  }
+
+  /** The latest pickup of request r in any batch (at least deadlineS): for pruning tests kept in the pair store. */
+  private anyDeadlineS(s: FleetSnapshot, r: number): number {
     return s.requestS[r] + s.maxWaitS;
   }
 
@@ -414,14 +462,35 @@ export class PooledPlanner {
    * 0039). The ride part is fixed per request, so the cost is monotone in the arrival and lower bounds stay bounds.
    */
   private lateCostS(s: FleetSnapshot, r: number, arriveS: number): number {
-    if (this.lateS === 0 || arriveS - s.requestS[r] <= this.serviceTargetS) return 0;
+    if (arriveS - s.requestS[r] <= this.serviceTargetS) return 0;
+    // Under admission only accepted riders can be planned late (a new one's deadline is the target).
+    if (this.admitOnTime) return this.brokenTargetS(s) + this.shapedLateS(s, r);
+    return this.shapedLateS(s, r);
+  }
+
+  /**
+   * Under admission, what planning an accepted rider's pickup past the target costs besides the shaping: a new
+   * request's whole unserved penalty, so that no new rider is taken at the price of an accepted one's target.
+   */
+  private brokenTargetS(s: FleetSnapshot): number {
+    return s.maxWaitS + this.unassignedBaseS + this.lateS + this.carTimeWeight * s.maxWaitS;
+  }
+
+  /** lateCostS's shaping part for a pickup past the target: lateS, plus lateRideWeight × r's ride. */
+  private shapedLateS(s: FleetSnapshot, r: number): number {
+    if (this.lateS === 0) return 0;
     if (this.lateRideWeight === 0) return this.lateS;
+    return this.lateS + Math.round(this.lateRideWeight * this.fastestRideS(s, r));
+  }
+
+  /** r's direct ride at the day's fastest hour (without a road graph: departing at midnight), fixed per request. */
+  private fastestRideS(s: FleetSnapshot, r: number): number {
     const legs = this.legs!;
     const p = s.requestPickupNode[r];
     const d = s.requestDropoffNode[r];
-    if (p === d) return this.lateS;
-    if (!legs.factor) return this.lateS + Math.round(this.lateRideWeight * legs.legS(p, d, 0));
-    return this.lateS + Math.round(this.lateRideWeight * roundLegS((this.directFreeMs(s, r) / 1000) * legs.minFactor));
+    if (p === d) return 0;
+    if (!legs.factor) return legs.legS(p, d, 0);
+    return roundLegS((this.directFreeMs(s, r) / 1000) * legs.minFactor);
   }
 
   /** In-vehicle seconds of r's solo ride picked up at pickupS (its free-flow ms cached per request). */
@@ -604,6 +673,14 @@ export class PooledPlanner {
     }
     this.snap = s;
     ++this.batchNo;
+    if (this.admitOnTime) {
+      if (this.admittingAt.length < s.requestCount) {
+        const grown = new Int32Array(Math.max(s.requestCount, 2 * this.admittingAt.length, 1024));
+        grown.set(this.admittingAt);
+        this.admittingAt = grown;
+      }
+      for (const r of s.newRequests) if (s.requestStatus[r] === RequestStatus.open) this.admittingAt[r] = this.batchNo;
+    }
     const baseS = this.baseS;
     if (this.planned.length !== n) this.planned = new Int32Array(n);
     const planned = this.planned;
@@ -621,8 +698,10 @@ export class PooledPlanner {
     const carKnown = this.carKnown;
     // Every car's divert point and leg end in one call (an object per car and call cost more than the rest here).
     s.divertPoints(carDivS, carDivAt, carEndS, carEndNode);
+    let idle = 0;
     for (let v = 0; v < n; v++) {
       if (status[v] === VehicleStatus.idle) {
+        idle++;
         // An idle car has no plan, and its divertAt and legEnd are now and here (the snapshot's contract): open,
         // nothing on board; its CarState is filled from these if read (see car).
         carOpen[v] = 1;
@@ -660,6 +739,7 @@ export class PooledPlanner {
       baseS[v] = onboardN === 0 ? 0 : NaN;
     }
     this.plannedN = plannedN;
+    this.scarce = this.admitOnTime && this.scarceRideWeight > 0 && idle < SCARCE_IDLE_SHARE * n;
     const requests: number[] = [];
     const mustServe = new Set<number>();
     for (const r of s.openRequests()) {
@@ -1085,7 +1165,7 @@ export class PooledPlanner {
         const first = k < 2;
         const r = first ? r1 : r2;
         if ((k & 1) === 0) {
-          const deadline = this.deadlineS(s, r);
+          const deadline = this.anyDeadlineS(s, r);
           if (t > deadline) ok = false;
           const lastS = deadline - (t - nowS);
           if (lastS < latest) latest = lastS;
@@ -1166,7 +1246,7 @@ export class PooledPlanner {
     if (this.pooling && s.requestAcceptsSharing[a] && s.requestAcceptsSharing[b]) return false;
     const pd = s.pickupDwellS;
     const dd = s.dropoffDwellS;
-    return nowS + pd + this.directLower(s, a) + dd > this.deadlineS(s, b) && nowS + pd + this.directLower(s, b) + dd > this.deadlineS(s, a);
+    return nowS + pd + this.directLower(s, a) + dd > this.anyDeadlineS(s, b) && nowS + pd + this.directLower(s, b) + dd > this.anyDeadlineS(s, a);
   }
 
   /**
@@ -1387,9 +1467,28 @@ export class PooledPlanner {
       (chosenCodes ? commands : clearing).push(reason ? { kind: 'assign', vehicle: v, stops: next.map(codeStop), reason } : { kind: 'assign', vehicle: v, stops: next.map(codeStop) });
     }
     commands.push(...clearing);
+    if (this.admitOnTime) this.rejectUnadmitted(s, chosen, commands);
     // Forget riders that are gone.
     for (const r of s.cancelledRequests) if (r < this.pickupAtS.length) this.pickupAtS[r] = NaN;
     return { commands, served, costS, tripCount: trips.length, objectiveS };
+  }
+
+  /**
+   * Admission (admitOnTime): this batch's new requests that no chosen trip picks up (none could within the target, or
+   * others took the cars that could) are rejected, so their riders hear at once.
+   */
+  private rejectUnadmitted(s: FleetSnapshot, chosen: readonly Trip[], commands: Command[]): void {
+    const batchNo = this.batchNo;
+    const admittingAt = this.admittingAt;
+    // Chosen requests are marked out of admission, so the loop below passes them over.
+    for (const t of chosen) {
+      admittingAt[t.r0] = 0;
+      if (t.r1 >= 0) admittingAt[t.r1] = 0;
+    }
+    for (const r of s.newRequests) {
+      if (admittingAt[r] !== batchNo || s.requestStatus[r] !== RequestStatus.open || s.requestRiders[r] > s.seats) continue;
+      commands.push({ kind: 'reject', request: r, reason: 'no_car_in_time' });
+    }
   }
 
   /**
@@ -1522,7 +1621,9 @@ export class PooledPlanner {
     const out = new Map<number, number>();
     for (const r of requests) {
       const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]) + this.lateS + this.carTimeWeight * s.maxWaitS;
-      out.set(r, baseS + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
+      // Under admission, while cars are scarce, a new request's claim shrinks with its ride (scarceRideWeight).
+      const scarceS = this.scarce && this.admittingAt[r] === this.batchNo ? Math.round(this.scarceRideWeight * this.fastestRideS(s, r)) : 0;
+      out.set(r, Math.max(0, baseS - scarceS) + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
     }
     return out;
   }
