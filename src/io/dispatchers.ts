@@ -7,7 +7,7 @@ import { withCharging, type ChargingPolicyOptions } from '../core/dispatch/charg
 import { withServicing } from '../core/dispatch/servicing.js';
 import type { Dispatcher } from '../core/dispatch/types.js';
 import { greedy } from '../core/dispatch/greedy.js';
-import { ADMIT_POOLING, ANTICIPATE_POOLING, pooled, type RideLimits } from '../core/dispatch/pooled.js';
+import { ADMIT_POOLING, ANTICIPATE_POOLING, pooled, type PooledOptions, type RideLimits } from '../core/dispatch/pooled.js';
 import { batch } from '../core/dispatch/batch.js';
 import { ANTICIPATE_REBALANCE, forecastRebalancer, withRebalancing, type DemandForecast } from '../core/dispatch/rebalance.js';
 import { causalForecast, type OnlineDemandForecast } from '../core/dispatch/causal-forecast.js';
@@ -41,6 +41,18 @@ function historyOf(part: ForecastPart): DemandForecast | undefined {
   return part.source === 'history' ? part.forecast : undefined;
 }
 export type PresetNeed = keyof PresetParts;
+
+/**
+ * Pooled with the given objective, rebalanced every minute on the next 15 min of forecast demand in full
+ * (ANTICIPATE_REBALANCE), under the charging policy: the anticipating presets. Named after the preset (withRebalancing
+ * alone would call it pooled+rebalance), so its KPIs and logs say which.
+ */
+function anticipating(name: string, pooling: Omit<PooledOptions, 'solver'>, { solver, rideLimits, forecast, charging }: Pick<PresetParts, 'solver' | 'rideLimits' | 'forecast' | 'charging'>): Dispatcher {
+  return withCharging(
+    { ...withRebalancing(pooled({ solver, ...rideLimits, ...pooling }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name },
+    { ...charging, forecast: historyOf(forecast) },
+  );
+}
 
 /** One row of the table. `build` sees only the parts listed in `needs`, so the list cannot fall out of date. */
 export interface DispatcherPreset<Name extends string = string, Need extends PresetNeed = PresetNeed> {
@@ -94,22 +106,13 @@ export const DISPATCHER_PRESETS = [
     name: 'pooled+anticipate',
     description: 'pooled aiming at the 5-min service level: a pickup later than 5 min costs 10 min more (riders who can still make it go first; none is left unserved that a car can reach), and every minute idle cars follow the next 15 min of forecast demand in full (decision 0027)',
     needs: ['solver', 'rideLimits', 'forecast', 'charging'],
-    // Named after the preset (withRebalancing alone would call it pooled+rebalance), so its KPIs and logs say which.
-    build: ({ solver, rideLimits, forecast, charging }) =>
-      withCharging(
-        { ...withRebalancing(pooled({ solver, ...rideLimits, ...ANTICIPATE_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+anticipate' },
-        { ...charging, forecast: historyOf(forecast) },
-      ),
+    build: (parts) => anticipating('pooled+anticipate', ANTICIPATE_POOLING, parts),
   }),
   preset({
     name: 'pooled+admit',
     description: 'pooled+anticipate for a service that counts pickups within 5 min: a ride is accepted only if a car can pick the rider up within 5 min, else it is rejected at once (no_car_in_time), and no new rider is taken at the price of an accepted one\'s 5 min (decision 0042)',
     needs: ['solver', 'rideLimits', 'forecast', 'charging'],
-    build: ({ solver, rideLimits, forecast, charging }) =>
-      withCharging(
-        { ...withRebalancing(pooled({ solver, ...rideLimits, ...ADMIT_POOLING }), forecastRebalancer(demandOf(forecast), ANTICIPATE_REBALANCE)), name: 'pooled+admit' },
-        { ...charging, forecast: historyOf(forecast) },
-      ),
+    build: (parts) => anticipating('pooled+admit', ADMIT_POOLING, parts),
   }),
 ] as const;
 
