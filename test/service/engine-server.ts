@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { RoadGraph } from '../../src/core/network/graph.js';
+import type { TravelTimes } from '../../src/core/network/travel-times.js';
 import { RoadSnapper } from '../../src/core/network/snap.js';
 import type { DispatcherName } from '../../src/io/dispatcher-names.js';
 import { openScenarioRunner } from '../../src/io/scenario-runner.js';
@@ -25,6 +26,7 @@ export interface EngineServer {
   built: BuiltServer;
   url: string;
   graph: RoadGraph;
+  travelTimes: TravelTimes;
   conductor: EngineConductor;
   recorder: Recorder;
   keys: { operator: string; rider: string; vehicle: string };
@@ -80,6 +82,7 @@ export async function startEngineServer(o: { dispatcher: DispatcherName; fleet: 
     built,
     url,
     graph,
+    travelTimes,
     conductor,
     recorder,
     keys,

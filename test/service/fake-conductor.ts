@@ -161,7 +161,7 @@ export class FakeConductor implements Conductor {
   }
 
   // Dispatcher parameters of a pooled preset without rebalancing or chargers, checked by the real rules.
-  parameters: DispatcherParameters = { maxWaitS: 600, pooling: true, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1 };
+  parameters: DispatcherParameters = { maxWaitS: 600, pooling: true, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1, admitOnTime: false, scarceRideWeight: 0 };
   private changedBy: string | null = null;
   dispatcher(): DispatcherView {
     return { preset: 'pooled', parameters: { ...this.parameters }, changedBy: this.changedBy, changedAtS: this.changedBy === null ? null : 0 };

@@ -16,7 +16,7 @@ describe('live dispatcher parameters', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       preset: 'pooled',
-      parameters: { maxWaitS: 600, pooling: true, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1, chargeBelowShare: 0.3, chargeToShare: 0.8 },
+      parameters: { maxWaitS: 600, pooling: true, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1, admitOnTime: false, scarceRideWeight: 0, chargeBelowShare: 0.3, chargeToShare: 0.8 },
       changedBy: null,
       changedAtS: null,
     });
@@ -44,6 +44,8 @@ describe('live dispatcher parameters', () => {
       [{ maxWaitS: '60' }, /maxWaitS: expected an integer/],
       [{ detourShare: -0.1 }, /detourShare: expected a number in \[0, 5\]/],
       [{ carTimeWeight: 11 }, /carTimeWeight: expected a number in \[0, 10\]/],
+      [{ scarceRideWeight: -1 }, /scarceRideWeight: expected a number in \[0, 10\]/],
+      [{ admitOnTime: 1 }, /admitOnTime/],
       [{ chargeBelowShare: 0 }, /chargeBelowShare: expected a number in \(0, 1\]/],
       [{ pooling: 'no' }, /pooling/],
       [{ speed: 3 }, /speed/],
@@ -57,7 +59,7 @@ describe('live dispatcher parameters', () => {
     // Well-formed, but not for this preset or out of order: the conductor refuses, naming the field.
     const notHere = await call('PATCH', '/v1/operator/dispatcher', env.keys.operator, { rebalancing: false });
     expect(notHere.status).toBe(400);
-    expect(notHere.json).toEqual({ error: 'invalid_parameter', reason: 'rebalancing: this dispatcher has no such parameter (it has maxWaitS, pooling, minDetourS, detourShare, carTimeWeight, chargeBelowShare, chargeToShare)' });
+    expect(notHere.json).toEqual({ error: 'invalid_parameter', reason: 'rebalancing: this dispatcher has no such parameter (it has maxWaitS, pooling, minDetourS, detourShare, carTimeWeight, admitOnTime, scarceRideWeight, chargeBelowShare, chargeToShare)' });
     const order = await call('PATCH', '/v1/operator/dispatcher', env.keys.operator, { chargeToShare: 0.25 });
     expect(order.status).toBe(400);
     expect(order.json.reason).toBe('chargeToShare: 0.25 must be above chargeBelowShare 0.3');
@@ -89,7 +91,7 @@ describe('live dispatcher parameters', () => {
         kind: 'DispatcherParametersChanged',
         timeS: r.json.changedAtS,
         dispatcher: 'pooled',
-        parameters: { maxWaitS: 60, pooling: false, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1, chargeBelowShare: 0.3, chargeToShare: 0.8 },
+        parameters: { maxWaitS: 60, pooling: false, minDetourS: 180, detourShare: 0.5, carTimeWeight: 1, admitOnTime: false, scarceRideWeight: 0, chargeBelowShare: 0.3, chargeToShare: 0.8 },
         changed: ['maxWaitS', 'pooling'],
         by: 'ops-1',
       },
@@ -105,7 +107,7 @@ describe('live dispatcher parameters', () => {
     const doc = (await (await fetch(`${env.url}/openapi.json`)).json()) as any;
     const path = doc.paths['/v1/operator/dispatcher'];
     expect(Object.keys(path).sort()).toEqual(['get', 'patch']);
-    expect(Object.keys(path.patch.requestBody.content['application/json'].schema.properties)).toEqual(['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'carTimeWeight', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare']);
+    expect(Object.keys(path.patch.requestBody.content['application/json'].schema.properties)).toEqual(['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'carTimeWeight', 'admitOnTime', 'scarceRideWeight', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare']);
     expect(path.patch.requestBody.content['application/json'].schema.properties.maxWaitS).toMatchObject({ type: 'integer', minimum: 1, maximum: 86400 });
   });
 });

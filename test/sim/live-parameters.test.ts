@@ -140,7 +140,7 @@ describe('pooling turned off live', async () => {
     const changeS = 1800;
     const events = run({ graph, dispatcher: pooled({ solver }), requests, fleet: 10, maxWaitS: 420, changes: [[changeS, { pooling: false }]] });
     expect(of(events, 'DispatcherParametersChanged')).toEqual([
-      `{"kind":"DispatcherParametersChanged","timeS":${changeS},"dispatcher":"pooled","parameters":{"maxWaitS":420,"pooling":false,"minDetourS":180,"detourShare":0.5,"carTimeWeight":1},"changed":["pooling"],"by":"ops-1"}`,
+      `{"kind":"DispatcherParametersChanged","timeS":${changeS},"dispatcher":"pooled","parameters":{"maxWaitS":420,"pooling":false,"minDetourS":180,"detourShare":0.5,"carTimeWeight":1,"admitOnTime":false,"scarceRideWeight":0},"changed":["pooling"],"by":"ops-1"}`,
     ]);
     const picks = aboardAtPickups(events);
     expect(picks.filter(([t, n]) => t < changeS && n === 2).length).toBeGreaterThan(0);

@@ -40,6 +40,8 @@ const PARAMETER_FORM: Record<string, { label: string; step?: number }> = {
   minDetourS: { label: 'Min detour (s)', step: 10 },
   detourShare: { label: 'Detour share', step: 0.05 },
   carTimeWeight: { label: 'Car time weight', step: 0.25 },
+  admitOnTime: { label: 'Admit only on time' },
+  scarceRideWeight: { label: 'Scarce-ride weight', step: 0.5 },
   rebalancing: { label: 'Rebalancing' },
   rebalanceShare: { label: 'Rebalance share', step: 0.05 },
   chargeBelowShare: { label: 'Charge below (share)', step: 0.05 },

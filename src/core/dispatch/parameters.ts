@@ -11,6 +11,10 @@ export interface TunableParameters {
   detourShare?: number;
   /** pooled presets: weight of the car time a trip adds beyond its riders' own rides (0: wait and delay alone; decision 0041). */
   carTimeWeight?: number;
+  /** pooled presets: a new request is accepted only with a pickup within the 5-min target, else rejected at once (decision 0042). */
+  admitOnTime?: boolean;
+  /** pooled presets, under admission: while under 5 % of cars are idle, long rides are declined first (weight × ride; 0: off). */
+  scarceRideWeight?: number;
   /** +rebalance presets: idle cars are moved toward forecast demand every round (false: they wait where they are). */
   rebalancing?: boolean;
   /** +rebalance presets: share of the gap to the forecast spread of idle cars closed per round, 0–1. */
@@ -35,15 +39,16 @@ export const PARAMETER_RANGES = {
   minDetourS: { min: 0, max: 3600, integer: true, above: false },
   detourShare: { min: 0, max: 5, integer: false, above: false },
   carTimeWeight: { min: 0, max: 10, integer: false, above: false },
+  scarceRideWeight: { min: 0, max: 10, integer: false, above: false },
   rebalanceShare: { min: 0, max: 1, integer: false, above: false },
   chargeBelowShare: { min: 0, max: 1, integer: false, above: true },
   chargeToShare: { min: 0, max: 1, integer: false, above: true },
 } as const;
 
 /** Every parameter in the order the log and the API list them. */
-export const PARAMETER_NAMES = ['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'carTimeWeight', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare'] as const satisfies readonly ParameterName[];
+export const PARAMETER_NAMES = ['maxWaitS', 'pooling', 'minDetourS', 'detourShare', 'carTimeWeight', 'admitOnTime', 'scarceRideWeight', 'rebalancing', 'rebalanceShare', 'chargeBelowShare', 'chargeToShare'] as const satisfies readonly ParameterName[];
 
-const BOOLEAN_PARAMETERS: ReadonlySet<string> = new Set(['pooling', 'rebalancing']);
+const BOOLEAN_PARAMETERS: ReadonlySet<string> = new Set(['pooling', 'admitOnTime', 'rebalancing']);
 
 /** What a numeric parameter accepts, in words: "an integer in 1..86400". */
 export function rangeText(name: keyof typeof PARAMETER_RANGES): string {

@@ -235,8 +235,9 @@ export class PooledPlanner {
   private readonly landmarkCount: number;
   /** PooledOptions.carTimeWeight; an operator may change it between batches (decision 0025). */
   carTimeWeight: number;
-  private readonly admitOnTime: boolean;
-  private readonly scarceRideWeight: number;
+  /** PooledOptions.admitOnTime and scarceRideWeight; an operator may change them between batches (decision 0042). */
+  admitOnTime: boolean;
+  scarceRideWeight: number;
   /** This batch: admission with a scarce-ride weight, and fewer than SCARCE_IDLE_SHARE of the cars idle (see prepare). */
   private scarce = false;
   /** Per request, the batch number in which it was new and admission applies (admitOnTime; see deadlineS). */
@@ -2262,12 +2263,21 @@ export function pooled(options: PooledOptions): Dispatcher & { readonly planner:
     decide(s: FleetSnapshot, nowS: number): Command[] {
       return planner.plan(s, nowS).commands;
     },
-    parameters: () => ({ pooling: planner.pooling, minDetourS: planner.limits.minDetourS, detourShare: planner.limits.detourShare, carTimeWeight: planner.carTimeWeight }),
+    parameters: () => ({
+      pooling: planner.pooling,
+      minDetourS: planner.limits.minDetourS,
+      detourShare: planner.limits.detourShare,
+      carTimeWeight: planner.carTimeWeight,
+      admitOnTime: planner.admitOnTime,
+      scarceRideWeight: planner.scarceRideWeight,
+    }),
     tune(change: TunableParameters): void {
       if (change.pooling !== undefined) planner.pooling = change.pooling;
       if (change.minDetourS !== undefined) planner.limits.minDetourS = change.minDetourS;
       if (change.detourShare !== undefined) planner.limits.detourShare = change.detourShare;
       if (change.carTimeWeight !== undefined) planner.carTimeWeight = change.carTimeWeight;
+      if (change.admitOnTime !== undefined) planner.admitOnTime = change.admitOnTime;
+      if (change.scarceRideWeight !== undefined) planner.scarceRideWeight = change.scarceRideWeight;
     },
   };
 }

@@ -52,6 +52,8 @@ const DispatcherParametersShape = {
   minDetourS: parameter('minDetourS', 'pooled presets: a shared rider\'s extra in-car time is at most the larger of this (seconds) …'),
   detourShare: parameter('detourShare', 'pooled presets: … and this share of the direct ride'),
   carTimeWeight: parameter('carTimeWeight', 'pooled presets: weight of the car time a trip adds beyond its riders\' own rides against their wait and delay (1 by default; 0: wait and delay alone, decision 0041)'),
+  admitOnTime: z.boolean().meta(describe('pooled presets: a new ride is accepted only if a car can pick the rider up within 5 min, else rejected at once (no_car_in_time); false: every ride a car can reach within the max wait is served (decision 0042)')),
+  scarceRideWeight: parameter('scarceRideWeight', 'pooled presets, with admitOnTime: while under 5 % of cars are idle, a new ride\'s claim shrinks by this × its ride, so long rides are declined first (2 in pooled+admit; 0: off)'),
   rebalancing: z.boolean().meta(describe('+rebalance presets: idle cars are moved toward forecast demand every 5 min; false: they wait where they are')),
   rebalanceShare: parameter('rebalanceShare', '+rebalance presets: share of the gap to the forecast spread of idle cars closed per round (more: more empty driving, closer to demand)'),
   chargeBelowShare: parameter('chargeBelowShare', 'with charging sites (serve --chargers): a car that frees up below this share of its battery goes to charge …'),
