@@ -31,7 +31,7 @@ export function formatKpis(k: Kpis, wallS: number): string {
     ['requests', `${k.requests}`],
     ['served', `${k.served} (${pct(k.servedPct)})`],
     ['cancelled', `${k.cancelled}`],
-    ['rejected', `${k.rejected} by the dispatcher`],
+    ['rejected', `${k.rejected} by the dispatcher${k.rejected > 0 ? ` (${Object.entries(k.rejectedByReason).map(([why, n]) => `${why} ${n}`).join(', ')})` : ''}`],
     ['within 5 min', pct(k.within5MinPct)],
     ['wait', `mean ${min(k.waitMeanS)}, p50 ${min(k.waitP50S)}, p95 ${min(k.waitP95S)}`],
     ['ride time', `mean ${min(k.rideTimeMeanS)}`],

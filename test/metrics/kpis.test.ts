@@ -34,11 +34,22 @@ const log: SimEvent[] = [
 ];
 
 describe('computeKpis', () => {
+  it('counts the dispatcher\'s rejections by reason, keys sorted', () => {
+    const more: SimEvent[] = [...log, sub(3900, 4), sub(3900, 5), sub(3950, 6)];
+    more.push({ kind: 'RequestRejected', timeS: 3900, request: 4, reason: 'too_many_riders' });
+    more.push({ kind: 'RequestRejected', timeS: 3900, request: 5, reason: 'no_car_in_time' });
+    more.push({ kind: 'RequestRejected', timeS: 3950, request: 6, reason: 'no_car_in_time' });
+    const r = computeKpis([...more].sort((a, b) => a.timeS - b.timeS), { dispatcher: 'hand' });
+    expect(r.rejected).toBe(4);
+    expect(Object.entries(r.rejectedByReason)).toEqual([['no_car_in_time', 2], ['test', 1], ['too_many_riders', 1]]);
+  });
+
   const k = computeKpis(log, { dispatcher: 'hand' });
 
   it('counts requests and outcomes', () => {
     expect([k.dispatcher, k.fleet, k.spanS]).toEqual(['hand', 2, 7200]);
     expect([k.requests, k.served, k.cancelled, k.rejected]).toEqual([4, 2, 1, 1]);
+    expect(k.rejectedByReason).toEqual({ test: 1 });
     expect(k.servedPct).toBe(50);
     expect(k.within5MinPct).toBe(25); // only r0 (wait 100) of 4 requests
   });

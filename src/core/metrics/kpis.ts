@@ -42,6 +42,8 @@ export interface Kpis {
   served: number;
   cancelled: number;
   rejected: number;
+  /** The dispatcher's rejections by reason (e.g. `no_car_in_time` under admission, `too_many_riders`), keys sorted. */
+  rejectedByReason: Record<string, number>;
   servedPct: number;
   /** Share of all requests picked up within 5 min of their request time, %. */
   within5MinPct: number;
@@ -193,6 +195,7 @@ export class KpiAccumulator {
   private served = 0;
   private cancelled = 0;
   private rejected = 0;
+  private readonly rejectedByReason = new Map<string, number>();
   private within = 0;
   private waits: number[] = [];
   private rideSum = 0;
@@ -323,6 +326,7 @@ export class KpiAccumulator {
         break;
       case 'RequestRejected':
         this.rejected++;
+        this.rejectedByReason.set(ev.reason, (this.rejectedByReason.get(ev.reason) ?? 0) + 1);
         break;
       case 'VehicleDeparted':
         this.markBusy(ev.vehicle, ev.timeS);
@@ -515,6 +519,7 @@ export class KpiAccumulator {
       served: this.served,
       cancelled: this.cancelled,
       rejected: this.rejected,
+      rejectedByReason: Object.fromEntries([...this.rejectedByReason].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       servedPct: pct(this.served, this.requests),
       within5MinPct: pct(this.within, this.requests),
       waitMeanS: wait.meanS,

@@ -2,8 +2,8 @@
 import type { Kpis } from '../../core/metrics/kpis.js';
 import { formatDuration } from './charts.js';
 
-/** Numeric KPI fields (the hourly breakdown and the dispatcher name are shown elsewhere). */
-export type KpiKey = Exclude<keyof Kpis, 'hourly' | 'dispatcher' | 'perDayScaled'>;
+/** Numeric KPI fields (the hourly breakdown and the dispatcher name are shown elsewhere; the rejections by reason are in the KPI JSON and `simulate`'s summary). */
+export type KpiKey = Exclude<keyof Kpis, 'hourly' | 'dispatcher' | 'perDayScaled' | 'rejectedByReason'>;
 
 export interface KpiField {
   key: KpiKey;
