@@ -4,7 +4,7 @@
 // programs reach the giant route (≥ 1,000 columns, split by the LP) and equal-cost stop orders occur; both tests fail
 // without the decision's changes.
 import { describe, expect, it } from 'vitest';
-import { pooled } from '../../src/core/dispatch/pooled.js';
+import { ADMIT_POOLING, pooled, type PooledOptions } from '../../src/core/dispatch/pooled.js';
 import { buildSyntheticCity } from '../../src/core/network/synthetic.js';
 import { DijkstraTravelTimes } from '../../src/core/network/travel-times.js';
 import { eventsToNdjson } from '../../src/core/sim/events.js';
@@ -20,8 +20,8 @@ describe('pooled: the same choices whatever the landmarks and the solver did bef
   const tt = new DijkstraTravelTimes(graph);
   const requests = randomRequests(graph, 1500, 3600, 5);
   let giant = 0;
-  const log = (landmarks: number): string => {
-    const d = pooled({ solver, landmarks });
+  const log = (landmarks: number, options: Omit<PooledOptions, 'solver'> = {}): string => {
+    const d = pooled({ solver, landmarks, ...options });
     // Counts the giant programs (the split route with its warm-started LP) on this dispatcher's own fork.
     const planner = d.planner as unknown as { solver: BinaryProgramSolver };
     const inner = planner.solver;
@@ -38,6 +38,12 @@ describe('pooled: the same choices whatever the landmarks and the solver did bef
   it('the same log with 1, 4 and 8 landmarks', () => {
     const base = log(4);
     for (const k of [1, 8]) expect(log(k) === base, `${k} landmarks`).toBe(true);
+  });
+
+  it('under admission too (decision 0042: its tighter deadlines are this batch\'s alone), turning riders away', () => {
+    const base = log(4, ADMIT_POOLING);
+    expect(base).toContain('"reason":"no_car_in_time"');
+    expect(log(1, ADMIT_POOLING) === base).toBe(true);
   });
 
   it('refuses a landmark count that is not a whole number ≥ 0', () => {
