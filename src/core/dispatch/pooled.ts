@@ -134,6 +134,11 @@ export interface RideLimits {
 
 export const DEFAULT_RIDE_LIMITS: RideLimits = { minDetourS: 180, detourShare: 0.5 };
 
+/** Refuses a weight of the objective that is not a finite number ≥ 0, naming it. */
+function checkWeight(name: string, value: number): void {
+  if (!(value >= 0 && value < Infinity)) throw new Error(`pooled: ${name} ${value} must be a number ≥ 0`);
+}
+
 /** Requests per car at once (riders on board included). */
 const MAX_REQUESTS_PER_CAR = 2;
 
@@ -406,14 +411,14 @@ export class PooledPlanner {
     this.serviceTargetS = options.serviceTargetS ?? 300;
     this.lateS = options.lateS ?? 0;
     this.lateRideWeight = options.lateRideWeight ?? 0;
-    if (!(this.lateRideWeight >= 0 && this.lateRideWeight < Infinity)) throw new Error(`pooled: lateRideWeight ${this.lateRideWeight} must be a number ≥ 0`);
+    checkWeight('lateRideWeight', this.lateRideWeight);
     if (!(this.lateS >= 0)) throw new Error(`pooled: lateS ${this.lateS} must be ≥ 0`);
     this.landmarkCount = options.landmarks ?? 4;
     this.carTimeWeight = options.carTimeWeight ?? 1;
     this.admitOnTime = options.admitOnTime ?? false;
     this.scarceRideWeight = options.scarceRideWeight ?? 0;
-    if (!(this.scarceRideWeight >= 0 && this.scarceRideWeight < Infinity)) throw new Error(`pooled: scarceRideWeight ${this.scarceRideWeight} must be a number ≥ 0`);
-    if (!(this.carTimeWeight >= 0 && this.carTimeWeight < Infinity)) throw new Error(`pooled: carTimeWeight ${this.carTimeWeight} must be a number ≥ 0`);
+    checkWeight('scarceRideWeight', this.scarceRideWeight);
+    checkWeight('carTimeWeight', this.carTimeWeight);
     if (!(Number.isInteger(this.landmarkCount) && this.landmarkCount >= 0)) throw new Error(`pooled: landmarks ${options.landmarks} must be a whole number ≥ 0`);
   }
 
@@ -474,7 +479,12 @@ export class PooledPlanner {
    * request's whole unserved penalty, so that no new rider is taken at the price of an accepted one's target.
    */
   private brokenTargetS(s: FleetSnapshot): number {
-    return s.maxWaitS + this.unassignedBaseS + this.lateS + this.carTimeWeight * s.maxWaitS;
+    return this.unservedBaseS(s, 0);
+  }
+
+  /** What leaving a request of this age unserved costs a batch (before any promise or scarce-ride term). */
+  private unservedBaseS(s: FleetSnapshot, ageS: number): number {
+    return s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, ageS) + this.lateS + this.carTimeWeight * s.maxWaitS;
   }
 
   /** lateCostS's shaping part for a pickup past the target: lateS, plus lateRideWeight × r's ride. */
@@ -1621,7 +1631,7 @@ export class PooledPlanner {
   private unservedPenalties(s: FleetSnapshot, nowS: number, requests: readonly number[], mustServe: ReadonlySet<number>): Map<number, number> {
     const out = new Map<number, number>();
     for (const r of requests) {
-      const baseS = s.maxWaitS + this.unassignedBaseS + this.ageWeight * Math.max(0, nowS - s.requestS[r]) + this.lateS + this.carTimeWeight * s.maxWaitS;
+      const baseS = this.unservedBaseS(s, nowS - s.requestS[r]);
       // Under admission, while cars are scarce, a new request's claim shrinks with its ride (scarceRideWeight).
       const scarceS = this.scarce && this.admittingAt[r] === this.batchNo ? Math.round(this.scarceRideWeight * this.fastestRideS(s, r)) : 0;
       out.set(r, Math.max(0, baseS - scarceS) + (mustServe.has(r) ? BROKEN_PROMISE_S : 0));
