@@ -13,7 +13,7 @@ import { packingBranchAndBound } from '../../src/core/solve/ilp.js';
 import { dispatcherPreset } from '../../src/io/dispatchers.js';
 import { buildForecast, forecastZones } from '../../src/io/forecast.js';
 import { loadHighsBinarySolver } from '../../src/io/highs-ilp.js';
-import { conformanceCityForecast, logViolations, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
+import { conformanceCityForecast, logViolations, expectBatchesExact, pooledAgainstBruteForce, randomRequests, runDispatcherConformance } from './conformance.js';
 import { street, trip } from '../street.js';
 
 const solver = packingBranchAndBound(await loadHighsBinarySolver());
@@ -39,10 +39,7 @@ describe('pooled: service-target shaping (lateS)', () => {
   const tt = new DijkstraTravelTimes(graph);
 
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
-    const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, lateS: 600, serviceTargetS: 120 });
-    expect(violations).toEqual([]);
-    expect(mismatches).toEqual([]);
-    expect(batches).toBeGreaterThan(10);
+    expectBatchesExact({ solver, lateS: 600, serviceTargetS: 120 });
   });
 
   it('on an undersupplied day, picks more riders up within the target and serves about as many', () => {
@@ -65,10 +62,7 @@ describe('pooled: late long rides give way (lateRideWeight, decision 0039)', () 
   const tt = new DijkstraTravelTimes(graph);
 
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
-    const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, lateS: 600, serviceTargetS: 120, lateRideWeight: 2 });
-    expect(violations).toEqual([]);
-    expect(mismatches).toEqual([]);
-    expect(batches).toBeGreaterThan(10);
+    expectBatchesExact({ solver, lateS: 600, serviceTargetS: 120, lateRideWeight: 2 });
   });
 
   it('on an undersupplied day, serves fewer long rides late and more riders within the target', () => {
@@ -107,12 +101,7 @@ describe('pooled: car time beyond the riders\' own rides (carTimeWeight, decisio
     simulate({ graph: g, travelTimes: new DijkstraTravelTimes(g), requests: streetRequests, fleetSize: 2, depots: [0, 2], dispatcher, seed: 1, maxWaitS: 600 }).events;
 
   it('each batch still reaches the least objective of brute force over every trip and stop order', () => {
-    for (const options of [{}, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) {
-      const { violations, mismatches, batches } = pooledAgainstBruteForce({ solver, ...options });
-      expect(violations).toEqual([]);
-      expect(mismatches).toEqual([]);
-      expect(batches).toBeGreaterThan(10);
-    }
+    for (const options of [{}, { ...ANTICIPATE_POOLING, serviceTargetS: 120 }, { carTimeWeight: 3 }]) expectBatchesExact({ solver, ...options });
   });
 
   it('a rider on a passing car\'s way joins it instead of drawing the idle car next door', () => {

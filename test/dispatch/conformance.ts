@@ -423,6 +423,17 @@ export interface BruteForceRun {
 }
 
 /**
+ * Asserts that pooledAgainstBruteForce finds every batch of `pooled(options)` at brute force's least objective, with no
+ * invariant broken, over more than ten batches that had trips to choose from.
+ */
+export function expectBatchesExact(options: PooledOptions): void {
+  const { violations, mismatches, batches } = pooledAgainstBruteForce(options);
+  expect(violations).toEqual([]);
+  expect(mismatches).toEqual([]);
+  expect(batches).toBeGreaterThan(10);
+}
+
+/**
  * Runs `pooled(options)` (unlimited candidates, so the choice is exact over every trip) on a small city with 3 cars and
  * 60 requests, comparing every batch's objective with brute force over every trip and stop order.
  */
