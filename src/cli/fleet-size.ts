@@ -36,7 +36,7 @@ import { addSettingOptions, formatOperatingArea, forecastSourceWithNotice, openR
 import { emitJson, JSON_FLAGS, jsonFile, jsonHelp, jsonOnStdout, type JsonOption } from './json-option.js';
 
 /** The settings `baton fleet-size` takes: the scenario's, the preset, and the search's own. */
-const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'clairvoyantPlan', 'baseline', 'searchOperators'];
+const FLEET_SIZE_SETTINGS: readonly OptionKey[] = [...SCENARIO_SETTINGS, 'dispatcher', 'targetPct', 'withinS', 'min', 'max', 'tolerance', 'workers', 'also100', 'bound', 'clairvoyantPlan', 'planEffort', 'baseline', 'searchOperators'];
 
 /** What fleet operations cost in cars: the fleet with them and without, and where the car-hours out of service went. */
 export interface FleetOperationsOutput {
@@ -236,10 +236,12 @@ export function registerFleetSizeCommand(program: Command): void {
               targetPct,
               seats: runner.settings.seats,
               rideLimits,
+              effort: settings.planEffort,
               minFleet: service?.fleet ?? 1,
               startFleet: search.fleet ?? max ?? Math.max(1, ...search.curve.map((p) => p.fleet)),
-              onPlan: (fleet, counted) => {
-                if (tell) process.stderr.write(`  clairvoyant plan, ${fleet} cars: ${pct((100 * counted) / Math.max(1, scenario.requests.length))} within ${withinS} s\n`);
+              onPlan: (fleet, counted, effort) => {
+                const how = effort === 'thorough' ? ' (thorough)' : '';
+                if (tell) process.stderr.write(`  clairvoyant plan${how}, ${fleet} cars: ${pct((100 * counted) / Math.max(1, scenario.requests.length))} within ${withinS} s\n`);
               },
             })
           : undefined;
@@ -325,7 +327,7 @@ export function formatFleetSize(r: FleetSizeOutput): string {
       row(
         'clairvoyant plan',
         `${cp.fleet} cars with ${cp.seats} seat${cp.seats === 1 ? '' : 's'} meet ${cp.targetPct} % within ${cp.withinS} s knowing every request in advance ` +
-          `(${cp.counted} picked up in time, ${cp.sharedRiders} riders sharing${limits}; checked stop by stop): the optimum needs no more; computed in ${cp.wallS.toFixed(1)} s`,
+          `(${cp.counted} picked up in time, ${cp.sharedRiders} riders sharing${limits}; checked stop by stop): the optimum needs no more; ${cp.effort} effort, computed in ${cp.wallS.toFixed(1)} s`,
       ),
     );
     if (r.gapAtLeast !== undefined) {

@@ -12,7 +12,7 @@ import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js'
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
-import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
+import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type LeaveOutRounds, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
 import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../core/dispatch/pooled.js';
 import { makePlane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
@@ -301,10 +301,29 @@ export interface ScenarioClairvoyantPlan {
   counted: number;
   /** Riders who share a car with another rider at some point. */
   sharedRiders: number;
-  /** Every fleet planned on the way and what it counted. */
-  tried: { fleet: number; counted: number }[];
+  /** How hard the plan tried (PLAN_EFFORTS). */
+  effort: PlanEffort;
+  /** Every fleet planned on the way and what it counted, in order (a thorough plan's quick search first). */
+  tried: { fleet: number; counted: number; effort: PlanEffort }[];
   wallS: number;
 }
+
+export type PlanEffort = 'quick' | 'thorough';
+
+/**
+ * What each effort asks of the planner. Quick: the planner's defaults (a car's last 4 stops movable, nothing left out
+ * beforehand). Thorough: after the quick search, plan again from its answer down with the last 5 stops movable and up
+ * to 6 rounds of leaving out the longest rides of the hours where a plan fell short (0.2 × what it dropped there):
+ * the best planner settings found on SF (docs/fleet-bound.md, "From above"; 125 / 150 cars on the Wednesday and
+ * Saturday where quick finds 126 / 153), at several times the time.
+ */
+export const PLAN_EFFORTS: Readonly<Record<PlanEffort, { modifiableStops: number; leaveOut?: LeaveOutRounds }>> = {
+  quick: { modifiableStops: 4 },
+  thorough: { modifiableStops: 5, leaveOut: { share: 0.2, rounds: 6 } },
+};
+
+/** A thorough plan searches from the quick answer down to this share of it (or the lower bound, if higher). */
+const THOROUGH_SPAN = 0.9;
 
 /**
  * The clairvoyant plan's options on a scenario's network: the engine's dwells and hourly factors, free-flow times
@@ -348,24 +367,49 @@ export function scenarioClairvoyantPlan(
   travelTimes: TravelTimes,
   speedProfile: SpeedProfile,
   requests: readonly PlacedTrip[],
-  o: { withinS: number; targetPct: number; seats: number; minFleet: number; startFleet: number; rideLimits?: RideLimits; onPlan?: (fleet: number, counted: number) => void },
+  o: {
+    withinS: number;
+    targetPct: number;
+    seats: number;
+    minFleet: number;
+    startFleet: number;
+    rideLimits?: RideLimits;
+    effort?: PlanEffort;
+    onPlan?: (fleet: number, counted: number, effort: PlanEffort) => void;
+  },
 ): ScenarioClairvoyantPlan {
   checkClairvoyantPlanSeats(o.seats);
   const t0 = performance.now();
+  const effort = o.effort ?? 'quick';
   const trips = planTrips(travelTimes, requests);
   const rideLimits = o.seats === 2 ? { ...(o.rideLimits ?? DEFAULT_RIDE_LIMITS) } : null;
-  const options = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
-  const r = clairvoyantFleet(trips, o.targetPct / 100, options, { min: o.minFleet, max: o.startFleet }, o.onPlan);
-  const counted = verifyClairvoyantPlan(trips, r.plan, options);
+  const base = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
+  const search = (e: PlanEffort, range: { min: number; max: number; grow?: boolean }) => {
+    const { modifiableStops, leaveOut } = PLAN_EFFORTS[e];
+    const options = { ...base, modifiableStops };
+    const r = clairvoyantFleet(trips, o.targetPct / 100, options, range, (fleet, counted) => o.onPlan?.(fleet, counted, e), leaveOut);
+    return { ...r, counted: verifyClairvoyantPlan(trips, r.plan, options), tried: r.tried.map((t) => ({ ...t, effort: e })) };
+  };
+  let best = search('quick', { min: o.minFleet, max: o.startFleet });
+  let tried = best.tried;
+  if (effort === 'thorough' && best.fleet > o.minFleet) {
+    // The quick answer suffices already; the thorough planner looks below it, and stops if one car fewer falls short
+    // (plans need not shrink monotonically with the fleet, so this is a search, not a proof, as the quick one is).
+    const top = best.fleet - 1;
+    const thorough = search('thorough', { min: Math.max(o.minFleet, Math.floor(THOROUGH_SPAN * best.fleet)), max: top, grow: false });
+    tried = [...tried, ...thorough.tried];
+    if (thorough.met) best = thorough;
+  }
   return {
-    fleet: r.fleet,
+    fleet: best.fleet,
     seats: o.seats,
     targetPct: o.targetPct,
     withinS: o.withinS,
     rideLimits,
-    counted,
-    sharedRiders: r.plan.shared,
-    tried: r.tried,
+    counted: best.counted,
+    sharedRiders: best.plan.shared,
+    effort,
+    tried,
     wallS: (performance.now() - t0) / 1000,
   };
 }

@@ -199,6 +199,8 @@ const fleetSearchShape = {
   also100: z.boolean().default(false),
   bound: z.boolean().default(true),
   clairvoyantPlan: z.boolean().default(false),
+  /** How hard the clairvoyant plan tries (PLAN_EFFORTS in io/fleet-size.ts). */
+  planEffort: z.enum(['quick', 'thorough'], { error: 'expected quick or thorough' }).default('quick'),
   /** With any fleet operation on: also search the fleet with every operation off, to say what they cost in cars. */
   baseline: z.boolean().default(true),
   searchOperators: z.boolean().default(false),
@@ -225,6 +227,7 @@ export const fleetSizeSettingsSchema = z.strictObject({ ...simShape, ...fleetSea
   checkEnergy(s, ctx);
   checkOperations(s, ctx);
   if (s.searchOperators && !s.assist) ctx.addIssue({ code: 'custom', message: '--search-operators sizes the remote-operator pool: add --assist' });
+  if (s.planEffort !== 'quick' && !s.clairvoyantPlan) ctx.addIssue({ code: 'custom', message: '--plan-effort says how hard the clairvoyant plan tries: add --clairvoyant-plan' });
   if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', message: `--min ${s.min} is larger than --max ${s.max}` });
   if (s.withinS > s.maxWaitS) {
     ctx.addIssue({ code: 'custom', message: `--within ${s.withinS} s exceeds --max-wait ${s.maxWaitS} s: requests are cancelled before they could count` });
@@ -316,6 +319,10 @@ export const SETTING_OPTIONS: Record<OptionKey, { flags: string; help: string; s
   clairvoyantPlan: {
     flags: '--clairvoyant-plan',
     help: 'also plan the day knowing every request (1 or 2 seats): an upper bound on the clairvoyant optimum, so the optimality gap is bracketed (minutes on a city day)',
+  },
+  planEffort: {
+    flags: '--plan-effort <quick|thorough>',
+    help: 'with --clairvoyant-plan: thorough then plans again below the quick answer, moving the last 5 stops of a car instead of 4 and leaving long rides out where plans fall short (several times longer; a few cars fewer on SF days)',
   },
   baseline: { flags: '--no-baseline', help: 'with --chargers, --service-centres or --assist: skip the search for the fleet with every operation off' },
   searchOperators: {

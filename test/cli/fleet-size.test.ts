@@ -69,11 +69,42 @@ describe('baton fleet-size', () => {
     expect(page).toContain(`clairvoyant plan ${plan.fleet}`);
     expect(page).toContain(`${plan.fleet}; ${out.gapAtLeast.toFixed(2)}`);
     expect(page).toMatch(/the optimum lies between the bound and the plan/);
+    expect(plan.effort).toBe('quick');
+    expect(plan.tried.every((t: { effort: string }) => t.effort === 'quick')).toBe(true);
     const bad = runCli(['fleet-size', ...CITY, '--workers', '0', '--no-bound', '--seats', '3', '--clairvoyant-plan', '--max', '40']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--clairvoyant-plan: plans cars of 1 or 2 seats, not 3 \(--seats\)/);
     // Refused before the search spends any time.
     expect(bad.stderr).not.toMatch(/\d+ cars: .* within/);
+  });
+
+  it('with --plan-effort thorough plans again below the quick answer, and keeps only a plan that suffices', () => {
+    const json = join(dir, 'thorough.json');
+    // A busy small city, so that the quick plan lies above the bound.
+    const r = runCli(['fleet-size', '--network', 'synthetic:nodes=1000', '--requests', '400', '--dispatcher', 'greedy', '--tolerance', '4', '--workers', '0', '--clairvoyant-plan', '--plan-effort', 'thorough', '--json', json]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/clairvoyant plan\s+\d+ cars with 2 seats meet 95 % within 300 s .* thorough effort, computed in/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const plan = out.clairvoyantPlan;
+    expect(plan.effort).toBe('thorough');
+    const quick = plan.tried.filter((t: { effort: string }) => t.effort === 'quick');
+    const thorough = plan.tried.filter((t: { effort: string }) => t.effort === 'thorough');
+    const need = Math.ceil(0.95 * out.requests);
+    const quickFleet = Math.min(...quick.filter((t: { counted: number }) => t.counted >= need).map((t: { fleet: number }) => t.fleet));
+    // Quick search first; the thorough one starts one car below its answer and never plans above it.
+    expect(plan.tried.findIndex((t: { effort: string }) => t.effort === 'thorough')).toBe(quick.length);
+    expect(thorough[0].fleet).toBe(quickFleet - 1);
+    expect(Math.max(...thorough.map((t: { fleet: number }) => t.fleet))).toBe(quickFleet - 1);
+    // The answer is a checked plan that suffices, the best either search found, never below the bound.
+    expect(plan.counted).toBeGreaterThanOrEqual(need);
+    expect(plan.fleet).toBe(Math.min(quickFleet, ...thorough.filter((t: { counted: number }) => t.counted >= need).map((t: { fleet: number }) => t.fleet)));
+    expect(plan.fleet).toBeGreaterThanOrEqual(out.serviceBound.fleet);
+    expect(r.stderr).toMatch(/clairvoyant plan \(thorough\), \d+ cars:/);
+    const bad = runCli(['fleet-size', ...CITY, '--workers', '0', '--plan-effort', 'thorough']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--plan-effort says how hard the clairvoyant plan tries: add --clairvoyant-plan/);
+    const worse = runCli(['fleet-size', ...CITY, '--workers', '0', '--clairvoyant-plan', '--plan-effort', 'hard']);
+    expect(worse.stderr).toMatch(/--plan-effort.*expected quick or thorough/);
   });
 
   it('runs in this thread with --workers 0, honours --min/--max, and names bad options', () => {

@@ -43,6 +43,13 @@ describe('clairvoyantPlan', () => {
     const one = clairvoyantPlan(trips, { ...base(1), fleet: 1 });
     expect(one.counted).toBe(7); // the seventh is left out; the eighth is then 120 s late
     expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 8 }).fleet).toBe(2);
+    // Told not to grow, a search whose top falls short says so and plans no larger fleet.
+    const seen: number[] = [];
+    const short = clairvoyantFleet(trips, 1, base(1), { min: 1, max: 1, grow: false }, (fleet) => seen.push(fleet));
+    expect(short).toMatchObject({ fleet: 1, met: false });
+    expect(short.plan.counted).toBe(7);
+    expect(seen).toEqual([1]);
+    expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 3, grow: false })).toMatchObject({ fleet: 2, met: true });
   });
 
   it('keeps parties in their seats and riders who refuse sharing alone, as the engine does', () => {

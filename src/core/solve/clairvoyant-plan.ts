@@ -387,7 +387,8 @@ export interface LeaveOutRounds {
 
 /**
  * The smallest fleet whose plan counts at least `targetShare` of the requests: plans at `range.max` (doubled up to
- * one car per request until it suffices), then bisects down to `range.min`. Dropped requests need not fall
+ * one car per request until it suffices; with `range.grow` false it stops there instead, `met` false, when that plan
+ * falls short), then bisects down to `range.min`. Dropped requests need not fall
  * monotonically with the fleet, so this is the smallest fleet the search found sufficient, not necessarily the
  * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs. Plans refer to `trips`
  * by index, whatever `leaveOut` left out.
@@ -396,10 +397,10 @@ export function clairvoyantFleet(
   trips: readonly PlanTrip[],
   targetShare: number,
   o: Omit<ClairvoyantPlanOptions, 'fleet'>,
-  range: { min: number; max: number },
+  range: { min: number; max: number; grow?: boolean },
   onPlan?: (fleet: number, counted: number) => void,
   leaveOut?: LeaveOutRounds,
-): { fleet: number; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
+): { fleet: number; met: boolean; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
   const need = Math.ceil(targetShare * trips.length - EPS);
   const tried: { fleet: number; counted: number }[] = [];
   // One memo for every plan of the search (its keys span all of `trips`, so subsets left by leaveOut share it).
@@ -460,6 +461,7 @@ export function clairvoyantFleet(
       best = { fleet: hi, plan };
       break;
     }
+    if (range.grow === false) return { fleet: hi, met: false, plan, tried };
     if (hi >= cap) throw new Error(`clairvoyantFleet: even ${cap} cars count only ${plan.counted} of the ${need} requests needed`);
     lo = hi + 1;
     hi = Math.min(cap, Math.max(1, hi * 2));
@@ -473,7 +475,7 @@ export function clairvoyantFleet(
       hi = mid - 1;
     } else lo = mid + 1;
   }
-  return { ...best, tried };
+  return { ...best, met: true, tried };
 }
 
 /**
