@@ -110,7 +110,7 @@ export const DISPATCHER_PRESETS = [
   }),
   preset({
     name: 'pooled+admit',
-    description: 'pooled+anticipate for a service that counts pickups within 5 min: a ride is accepted only if a car can pick the rider up within 5 min, else it is rejected at once (no_car_in_time), and no new rider is taken at the price of an accepted one\'s 5 min (decision 0042)',
+    description: 'pooled+anticipate for a service that counts pickups within 5 min: a ride is accepted only if a car can pick the rider up within 5 min, else it is rejected at once (no_car_in_time), no new rider is taken at the price of an accepted one\'s 5 min, and 12 candidate cars per request instead of 8 (decisions 0042, 0043)',
     needs: ['solver', 'rideLimits', 'forecast', 'charging'],
     build: (parts) => anticipating('pooled+admit', ADMIT_POOLING, parts),
   }),

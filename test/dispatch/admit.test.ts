@@ -27,8 +27,8 @@ function rejectedAt(events: readonly SimEvent[]): Map<number, number> {
 }
 
 describe('pooled+admit', () => {
-  it('is pooled+anticipate with admission and long rides declined first when cars are scarce, under its own name', () => {
-    expect(ADMIT_POOLING).toEqual({ ...ANTICIPATE_POOLING, admitOnTime: true, scarceRideWeight: 2 });
+  it('is pooled+anticipate with admission, long rides declined first when cars are scarce and 12 candidate cars, under its own name', () => {
+    expect(ADMIT_POOLING).toEqual({ ...ANTICIPATE_POOLING, admitOnTime: true, scarceRideWeight: 2, maxVehiclesPerRequest: 12 });
     expect(admit.needs).toEqual(['solver', 'rideLimits', 'forecast', 'charging']);
     expect(admit.build({ solver, forecast: { source: 'history', forecast: cityForecast }, charging: {}, rideLimits: DEFAULT_RIDE_LIMITS }).name).toBe('pooled+admit');
   });

@@ -118,12 +118,14 @@ export const ANTICIPATE_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' |
 
 /**
  * The pooling objective of the `pooled+admit` preset (decision 0042): anticipate's shaping, a request accepted only with
- * a pickup within 5 min (admitOnTime), and long rides declined first while the fleet is nearly all busy.
+ * a pickup within 5 min (admitOnTime), and long rides declined first while the fleet is nearly all busy; 12 candidate
+ * cars per request instead of 8 (decision 0043: 145 / 164 SF cars instead of 146 / 169, for ~1.4× the CPU).
  */
-export const ADMIT_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS' | 'admitOnTime' | 'scarceRideWeight'>> = {
+export const ADMIT_POOLING: Readonly<Pick<PooledOptions, 'serviceTargetS' | 'lateS' | 'admitOnTime' | 'scarceRideWeight' | 'maxVehiclesPerRequest'>> = {
   ...ANTICIPATE_POOLING,
   admitOnTime: true,
   scarceRideWeight: 2,
+  maxVehiclesPerRequest: 12,
 };
 
 /** The ride limits the pooled dispatcher promises each rider. */
