@@ -301,7 +301,7 @@ export interface ScenarioClairvoyantPlan {
   counted: number;
   /** Riders who share a car with another rider at some point. */
   sharedRiders: number;
-  /** How hard the plan tried (PLAN_EFFORTS). */
+  /** How hard the plan tried (PLAN_EFFORTS); a thorough search may still keep the quick answer. */
   effort: PlanEffort;
   /** Every fleet planned on the way and what it counted, in order (a thorough plan's quick search first). */
   tried: { fleet: number; counted: number; effort: PlanEffort }[];
@@ -311,14 +311,14 @@ export interface ScenarioClairvoyantPlan {
 export type PlanEffort = 'quick' | 'thorough';
 
 /**
- * What each effort asks of the planner. Quick: the planner's defaults (a car's last 4 stops movable, nothing left out
- * beforehand). Thorough: after the quick search, plan again from its answer down with the last 5 stops movable and up
+ * What each effort asks of the planner beyond its defaults. Quick: nothing (a car's last 4 stops movable, nothing left
+ * out beforehand). Thorough: after the quick search, plan again from its answer down with the last 5 stops movable and up
  * to 6 rounds of leaving out the longest rides of the hours where a plan fell short (0.2 × what it dropped there):
  * the best planner settings found on SF (docs/fleet-bound.md, "From above"; 125 / 150 cars on the Wednesday and
  * Saturday where quick finds 126 / 153), at several times the time.
  */
-export const PLAN_EFFORTS: Readonly<Record<PlanEffort, { modifiableStops: number; leaveOut?: LeaveOutRounds }>> = {
-  quick: { modifiableStops: 4 },
+export const PLAN_EFFORTS: Readonly<Record<PlanEffort, { modifiableStops?: number; leaveOut?: LeaveOutRounds }>> = {
+  quick: {},
   thorough: { modifiableStops: 5, leaveOut: { share: 0.2, rounds: 6 } },
 };
 
@@ -384,11 +384,13 @@ export function scenarioClairvoyantPlan(
   const trips = planTrips(travelTimes, requests);
   const rideLimits = o.seats === 2 ? { ...(o.rideLimits ?? DEFAULT_RIDE_LIMITS) } : null;
   const base = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
+  const optionsOf = (e: PlanEffort): Omit<ClairvoyantPlanOptions, 'fleet'> => {
+    const { modifiableStops } = PLAN_EFFORTS[e];
+    return modifiableStops === undefined ? base : { ...base, modifiableStops };
+  };
   const search = (e: PlanEffort, range: { min: number; max: number; grow?: boolean }) => {
-    const { modifiableStops, leaveOut } = PLAN_EFFORTS[e];
-    const options = { ...base, modifiableStops };
-    const r = clairvoyantFleet(trips, o.targetPct / 100, options, range, (fleet, counted) => o.onPlan?.(fleet, counted, e), leaveOut);
-    return { ...r, counted: verifyClairvoyantPlan(trips, r.plan, options), tried: r.tried.map((t) => ({ ...t, effort: e })) };
+    const r = clairvoyantFleet(trips, o.targetPct / 100, optionsOf(e), range, (fleet, counted) => o.onPlan?.(fleet, counted, e), PLAN_EFFORTS[e].leaveOut);
+    return { ...r, effort: e, tried: r.tried.map((t) => ({ ...t, effort: e })) };
   };
   let best = search('quick', { min: o.minFleet, max: o.startFleet });
   let tried = best.tried;
@@ -400,13 +402,15 @@ export function scenarioClairvoyantPlan(
     tried = [...tried, ...thorough.tried];
     if (thorough.met) best = thorough;
   }
+  // Only the plan kept is checked, against the options it was planned with.
+  const counted = verifyClairvoyantPlan(trips, best.plan, optionsOf(best.effort));
   return {
     fleet: best.fleet,
     seats: o.seats,
     targetPct: o.targetPct,
     withinS: o.withinS,
     rideLimits,
-    counted: best.counted,
+    counted,
     sharedRiders: best.plan.shared,
     effort,
     tried,
