@@ -147,4 +147,32 @@ describe('clairvoyantPlan', () => {
       { numRuns: 300, seed: 36 },
     );
   });
+
+  it('makes the same plans with its shortcuts as without: cars that cannot beat the cheapest insertion skipped, leave-out rounds started at an hour mark', () => {
+    // Three busy hours on the grid (up to 80 requests, few cars), so that cars are skipped, requests ejected and
+    // insertion costs tie; hourly factors that change mid-plan, ride limits or none.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 2400, max: 9600 }), fc.integer({ min: 0, max: W * W - 1 }), fc.integer({ min: 0, max: W * W - 1 })), { minLength: 1, maxLength: 80 }),
+        fc.constantFrom(1, 2),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, seats, fleet, modifiableStops, wavy, limit) => {
+          const trips = rows.map(([t, p, d]) => trip(t, p, d));
+          const o = { ...base(seats, wavy ? WAVY : FLAT), rideLimit: limit ? { detourShare: 0.5, minDetourS: 180 } : undefined, fleet, modifiableStops };
+          const skipping = clairvoyantPlan(trips, o);
+          expect(skipping).toEqual(clairvoyantPlan(trips, { ...o, noShortcuts: true }));
+          expect(verifyClairvoyantPlan(trips, skipping, o)).toBe(skipping.counted);
+          // A search that leaves rides out over rounds, at fleets short of everyone.
+          const { fleet: _, ...search } = o;
+          const leaveOut = { share: 0.3, rounds: 4 };
+          const short = clairvoyantFleet(trips, 1, search, { min: fleet, max: fleet, grow: false }, undefined, leaveOut);
+          expect(short).toEqual(clairvoyantFleet(trips, 1, { ...search, noShortcuts: true }, { min: fleet, max: fleet, grow: false }, undefined, leaveOut));
+        },
+      ),
+      { numRuns: 1000, seed: 41 },
+    );
+  });
 });

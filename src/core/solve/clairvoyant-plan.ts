@@ -42,6 +42,13 @@ export interface ClairvoyantPlanOptions {
    */
   eject?: boolean;
   ejectDepth?: number;
+  /**
+   * No shortcuts (default false): every car tried for every insertion and ejection, in index order, without the cost
+   * floor that skips cars, and every round of `clairvoyantFleet`'s leaveOut planned from the day's start instead of
+   * from the mark of the first hour it changes. The plans are the same either way, only slower: for tests that hold
+   * the shortcuts to that.
+   */
+  noShortcuts?: boolean;
 }
 
 /** One stop of a planned car: arrival at `atS` (a pickup starts at max(arrival, request time)), departure `leaveS`. */
@@ -114,8 +121,35 @@ function memoFreeFlow(freeFlowS: (from: number, to: number) => number, trips: re
   };
 }
 
-/** clairvoyantPlan with its (memoised) free-flow times given, so that a search shares them between plans. */
-function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (from: number, to: number) => number): ClairvoyantPlan {
+/** The hour a request belongs to for leaving rides out (`LeaveOutRounds`), and for the marks a plan leaves. */
+const hourOf = (t: PlanTrip): number => Math.max(0, Math.floor(t.requestS / 3600));
+
+/**
+ * A plan's state where it reached the first request of an hour: the cars' stops (stop arrays are never changed once
+ * made, only replaced, so the outer array's copy is the state), the requests dropped so far and the position in request
+ * order. A plan that differs only in requests of that hour or later starts from here.
+ */
+interface HourMark {
+  position: number;
+  cars: PlannedStop[][];
+  dropped: number;
+}
+
+/** How planDay runs for clairvoyantFleet's rounds: requests left out beforehand, a mark to start from, marks to leave. */
+interface DayRun {
+  /** left[i] = 1: request i is left out (not planned, not counted). */
+  left?: Uint8Array;
+  /** Start at this mark of an earlier plan whose left-out requests before its hour were the same. */
+  from?: HourMark;
+  /** Where to leave the marks of the hours this plan reaches (marks[h]; earlier entries kept). */
+  marks?: HourMark[];
+}
+
+/**
+ * clairvoyantPlan with its (memoised) free-flow times given, so that a search shares them between plans, and with
+ * requests left out in place (`run.left`) so that a plan can start from an earlier plan's hour mark (`run.from`).
+ */
+function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (from: number, to: number) => number, run: DayRun = {}): ClairvoyantPlan {
   if (!(o.seats === 1 || o.seats === 2)) throw new Error(`clairvoyantPlan: seats ${o.seats} must be 1 or 2`);
   if (!(Number.isInteger(o.fleet) && o.fleet >= 0)) throw new Error(`clairvoyantPlan: fleet ${o.fleet} must be an integer ≥ 0`);
   const K = o.modifiableStops ?? 4;
@@ -124,9 +158,9 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   const dp = o.pickupDwellS;
   const dd = o.dropoffDwellS;
   const order = trips.map((_, i) => i).sort((a, b) => trips[a].requestS - trips[b].requestS || a - b);
-  const cars: PlannedStop[][] = [];
+  const cars: PlannedStop[][] = run.from ? run.from.cars.slice() : [];
   const sharedBy = new Uint8Array(trips.length);
-  let dropped = 0;
+  let dropped = run.from?.dropped ?? 0;
   const ridersOf = (r: number): number => trips[r].riders ?? 1;
   // The least factor of the day: a drive never takes less than its free-flow lower bound times this.
   const leastFactor = minFactor(f);
@@ -137,14 +171,15 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   };
 
   const stopBuf: PlannedStop[] = [];
-  // Pickup times of the riders of the car being evaluated (ride limits only), reused between evaluations.
-  const pickupAt = new Map<number, number>();
+  // Pickup times of the riders of the car being evaluated, by request (ride limits only), reused between evaluations.
+  // A drop-off replayed reads its rider's pickup only after this replay wrote it (fillPickupAt or visit), so entries
+  // other cars left behind are never read and nothing needs clearing.
+  const pickupAt = new Float64Array(o.rideLimit ? trips.length : 0);
   // Riders aboard before position `pi` were all picked up after the car was last empty: only those pickups matter.
   const fillPickupAt = (stops: readonly PlannedStop[], pi: number): void => {
-    pickupAt.clear();
     let k = pi - 1;
     while (k >= 0 && stops[k].parties > 0) k--;
-    for (k++; k < pi; k++) if (stops[k].pickup) pickupAt.set(stops[k].request, stops[k].atS);
+    for (k++; k < pi; k++) if (stops[k].pickup) pickupAt[stops[k].request] = stops[k].atS;
   };
   // The replay in progress (evaluate or without; one at a time): where the car is, when it leaves, who is aboard, and
   // the last stop's start. Scalars shared by both, so a replay allocates nothing per stop.
@@ -176,7 +211,7 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
       parties++;
       if (trips[r].acceptsSharing === false) solo++;
       if (aboard > o.seats || (solo > 0 && parties > 1)) return false;
-      if (o.rideLimit) pickupAt.set(r, atS);
+      if (o.rideLimit) pickupAt[r] = atS;
     } else {
       atS = arrive;
       t = atS + dd;
@@ -184,7 +219,7 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
       parties--;
       if (trips[r].acceptsSharing === false) solo--;
       if (o.rideLimit) {
-        const p = pickupAt.get(r)!;
+        const p = pickupAt[r];
         if (atS - (p + dp) > rideLimitS(r, p + dp)) return false;
       }
     }
@@ -259,7 +294,8 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
         const end = evaluate(c, j, pi, di, false);
         if (end < 0) continue;
         const cost = end - refEndS;
-        if (cost < bestCost) {
+        // Of equal costs the lowest car wins, and within a car the first found, whatever order cars are tried in.
+        if (cost < bestCost || (cost === bestCost && c < bestCar)) {
           bestCost = cost;
           bestCar = c;
           bestPi = pi;
@@ -268,10 +304,40 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
       }
     }
   };
+  // No insertion of j ends its car before this: j is picked up at its request time at the earliest, then come its two
+  // dwells and the drive to its drop-off, at least its free-flow ride at the day's least factor (each leg rounds up,
+  // and free-flow times are shortest paths, so a ride via other stops is no shorter; 1 s covers sums of floats).
+  // Infinity if no road leads from its pickup to its drop-off: then no car can take it.
+  const earliestEndS = (j: number): number => {
+    const tj = trips[j];
+    return tj.requestS + dp + ff(tj.pickupNode, tj.dropoffNode) * leastFactor - 1 + dd;
+  };
+  // Car indices, latest plan end first: the order insertCheapest tries them in.
+  let byEnd = new Int32Array(0);
+  const carEnd = (c: number): number => cars[c][cars[c].length - 1].leaveS;
+  // Every car is tried, latest plan end first, until the cost floor (earliestEndS − the car's end, which only grows
+  // along that order) exceeds the cheapest insertion found: cars that have stood idle long cannot beat a car going
+  // that way. The choice is the one trying every car in index order would make (tryCar's tie rule).
   const insertCheapest = (j: number): boolean => {
     bestCar = -1;
     bestCost = Infinity;
-    for (let c = 0; c < cars.length; c++) tryCar(c, j, cars[c][cars[c].length - 1].leaveS);
+    if (o.noShortcuts) {
+      for (let c = 0; c < cars.length; c++) tryCar(c, j, carEnd(c));
+      if (bestCar < 0) return false;
+      evaluate(bestCar, j, bestPi, bestDi, true);
+      return true;
+    }
+    const floorS = earliestEndS(j);
+    if (floorS === Infinity) return false;
+    if (byEnd.length !== cars.length) byEnd = Int32Array.from(cars, (_, c) => c);
+    byEnd.sort((a, b) => carEnd(b) - carEnd(a) || a - b);
+    for (const c of byEnd) {
+      const refEndS = carEnd(c);
+      const floorCost = floorS - refEndS;
+      if (floorCost > bestCost) break;
+      if (floorCost === bestCost && c > bestCar) continue;
+      tryCar(c, j, refEndS);
+    }
     if (bestCar < 0) return false;
     evaluate(bestCar, j, bestPi, bestDi, true);
     return true;
@@ -311,6 +377,9 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
       const s = cars[c];
       const L = s.length;
       const oldEnd = s[L - 1].leaveS;
+      // j ends no car before earliestEndS: where that is not before this car's end less the best gain so far, no
+      // ejection from this car can do better.
+      if (!o.noShortcuts && earliestEndS(j) - oldEnd >= ejCost) continue;
       for (let p = Math.max(1, L - K); p < L; p++) {
         if (!s[p].pickup) continue;
         const reduced = without(c, p);
@@ -337,8 +406,14 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     return true;
   };
 
-  for (const j of order) {
+  const { left, marks } = run;
+  // The next hour whose mark this plan leaves.
+  let nextMark = run.from ? hourOf(trips[order[run.from.position]]) : 0;
+  for (let q = run.from?.position ?? 0; q < order.length; q++) {
+    const j = order[q];
     const tj = trips[j];
+    if (marks) for (const h = hourOf(tj); nextMark <= h; nextMark++) marks[nextMark] = { position: q, cars: cars.slice(), dropped };
+    if (left?.[j]) continue;
     const rj = ridersOf(j);
     if (insertCheapest(j)) continue;
     const drivable = Number.isFinite(ff(tj.pickupNode, tj.dropoffNode)) && rj <= o.seats;
@@ -364,7 +439,9 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   }
   let shared = 0;
   for (const x of sharedBy) shared += x;
-  return { cars, counted: trips.length - dropped, dropped, shared };
+  let leftOut = 0;
+  if (left) for (const x of left) leftOut += x;
+  return { cars, counted: trips.length - leftOut - dropped, dropped: dropped + leftOut, shared };
 }
 
 function minFactor(f: readonly number[]): number {
@@ -407,35 +484,28 @@ export function clairvoyantFleet(
   const ff = memoFreeFlow(o.freeFlowS, trips);
   // Each hour's requests, longest ride first: the order in which leaveOut gives them up.
   const byHour: number[][] = [];
-  trips.forEach((t, i) => {
-    const h = Math.max(0, Math.floor(t.requestS / 3600));
-    (byHour[h] ??= []).push(i);
-  });
+  trips.forEach((t, i) => (byHour[hourOf(t)] ??= []).push(i));
   for (const h of byHour) h?.sort((a, b) => trips[b].rideFreeFlowS - trips[a].rideFreeFlowS || a - b);
   const planAt = (fleet: number): ClairvoyantPlan => {
     const left = new Uint8Array(trips.length);
+    // Each round's plan leaves a mark at every hour; the next round starts at the mark of the first hour it leaves
+    // more rides out of, since up to there it would plan the same.
+    const marks: HourMark[] = [];
+    let from: HourMark | undefined;
     let best: ClairvoyantPlan | undefined;
     for (let round = 0; round <= (leaveOut?.rounds ?? 0); round++) {
-      const kept: number[] = [];
-      for (let i = 0; i < trips.length; i++) if (!left[i]) kept.push(i);
-      const sub = planDay(
-        kept.map((i) => trips[i]),
-        { ...o, fleet },
-        ff,
-      );
-      // Back to the caller's indices.
-      for (const car of sub.cars) for (const st of car) st.request = kept[st.request];
-      const plan = { ...sub, dropped: trips.length - sub.counted };
+      const plan = planDay(trips, { ...o, fleet }, ff, leaveOut ? { left, from, marks } : {});
       if (!best || plan.counted > best.counted) best = plan;
       if (plan.counted >= need || !leaveOut) break;
       const planned = new Uint8Array(trips.length);
       for (const car of plan.cars) for (const st of car) planned[st.request] = 1;
       const droppedInHour: number[] = [];
-      for (const i of kept) {
-        if (planned[i]) continue;
-        const h = Math.max(0, Math.floor(trips[i].requestS / 3600));
+      for (let i = 0; i < trips.length; i++) {
+        if (planned[i] || left[i]) continue;
+        const h = hourOf(trips[i]);
         droppedInHour[h] = (droppedInHour[h] ?? 0) + 1;
       }
+      let firstHour = Infinity;
       droppedInHour.forEach((d, h) => {
         let more = Math.ceil(leaveOut.share * d);
         for (const i of byHour[h] ?? []) {
@@ -443,9 +513,11 @@ export function clairvoyantFleet(
           if (!left[i]) {
             left[i] = 1;
             more--;
+            firstHour = Math.min(firstHour, h);
           }
         }
       });
+      if (!o.noShortcuts) from = marks[firstHour];
     }
     tried.push({ fleet, counted: best!.counted });
     onPlan?.(fleet, best!.counted);
