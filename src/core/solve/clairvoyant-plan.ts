@@ -24,7 +24,10 @@ export interface ClairvoyantPlanOptions {
   hourlyFactors: readonly number[];
   /** Cars available; a car starts wherever and whenever its first pickup is. */
   fleet: number;
-  /** Shortest free-flow driving time, s (Infinity if unreachable). */
+  /**
+   * Shortest free-flow driving time, s (Infinity if unreachable). Shortest: the triangle inequality must hold (to
+   * within 1 s along a ride), since insertion skips cars by a floor that assumes no ride past other stops is shorter.
+   */
   freeFlowS: (from: number, to: number) => number;
   /** A cheap lower bound on freeFlowS, used only to skip cars that cannot reach a pickup in time (default 0). */
   freeFlowLowerS?: (from: number, to: number) => number;
