@@ -388,7 +388,7 @@ export function scenarioClairvoyantPlan(
     const { modifiableStops } = PLAN_EFFORTS[e];
     return modifiableStops === undefined ? base : { ...base, modifiableStops };
   };
-  const search = (e: PlanEffort, range: { min: number; max: number; grow?: boolean }) => {
+  const search = (e: PlanEffort, range: { min: number; max: number; grow?: boolean; descend?: boolean }) => {
     const r = clairvoyantFleet(trips, o.targetPct / 100, optionsOf(e), range, (fleet, counted) => o.onPlan?.(fleet, counted, e), PLAN_EFFORTS[e].leaveOut);
     return { ...r, effort: e, tried: r.tried.map((t) => ({ ...t, effort: e })) };
   };
@@ -397,8 +397,9 @@ export function scenarioClairvoyantPlan(
   if (effort === 'thorough' && best.fleet > o.minFleet) {
     // The quick answer suffices already; the thorough planner looks below it, and stops if one car fewer falls short
     // (plans need not shrink monotonically with the fleet, so this is a search, not a proof, as the quick one is).
+    // It steps down from there (1, 2, 4, … cars) before bisecting: on SF its answer lies 1–3 cars below quick's.
     const top = best.fleet - 1;
-    const thorough = search('thorough', { min: Math.max(o.minFleet, Math.floor(THOROUGH_SPAN * best.fleet)), max: top, grow: false });
+    const thorough = search('thorough', { min: Math.max(o.minFleet, Math.floor(THOROUGH_SPAN * best.fleet)), max: top, grow: false, descend: true });
     tried = [...tried, ...thorough.tried];
     if (thorough.met) best = thorough;
   }

@@ -50,6 +50,14 @@ describe('clairvoyantPlan', () => {
     expect(short.plan.counted).toBe(7);
     expect(seen).toEqual([1]);
     expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max: 3, grow: false })).toMatchObject({ fleet: 2, met: true });
+    // Descending steps down 1, 2, 4, … cars from the top while plans suffice, then bisects what is left.
+    const descending = (max: number): number[] => {
+      const fleets: number[] = [];
+      expect(clairvoyantFleet(trips, 1, base(1), { min: 1, max, grow: false, descend: true }, (fleet) => fleets.push(fleet))).toMatchObject({ fleet: 2, met: true });
+      return fleets;
+    };
+    expect(descending(3)).toEqual([3, 2, 1]);
+    expect(descending(8)).toEqual([8, 7, 5, 1, 3, 2]);
   });
 
   it('keeps parties in their seats and riders who refuse sharing alone, as the engine does', () => {

@@ -468,7 +468,9 @@ export interface LeaveOutRounds {
 /**
  * The smallest fleet whose plan counts at least `targetShare` of the requests: plans at `range.max` (doubled up to
  * one car per request until it suffices; with `range.grow` false it stops there instead, `met` false, when that plan
- * falls short), then bisects down to `range.min`. Dropped requests need not fall
+ * falls short), then bisects down to `range.min`. With `range.descend` it first steps down from the top by 1, 2, 4, …
+ * cars while plans suffice, and bisects only between the last that did and the first that did not: fewer plans when
+ * the answer lies just below the top (a thorough search below a quick answer). Dropped requests need not fall
  * monotonically with the fleet, so this is the smallest fleet the search found sufficient, not necessarily the
  * smallest that is; every fleet it reports is sufficient, which is all an upper bound needs. Plans refer to `trips`
  * by index, whatever `leaveOut` left out.
@@ -477,7 +479,7 @@ export function clairvoyantFleet(
   trips: readonly PlanTrip[],
   targetShare: number,
   o: Omit<ClairvoyantPlanOptions, 'fleet'>,
-  range: { min: number; max: number; grow?: boolean },
+  range: { min: number; max: number; grow?: boolean; descend?: boolean },
   onPlan?: (fleet: number, counted: number) => void,
   leaveOut?: LeaveOutRounds,
 ): { fleet: number; met: boolean; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
@@ -540,6 +542,17 @@ export function clairvoyantFleet(
     if (hi >= cap) throw new Error(`clairvoyantFleet: even ${cap} cars count only ${plan.counted} of the ${need} requests needed`);
     lo = hi + 1;
     hi = Math.min(cap, Math.max(1, hi * 2));
+  }
+  if (range.descend) {
+    for (let step = 1; best.fleet - step >= lo; step *= 2) {
+      const fleet: number = best.fleet - step;
+      const plan = planAt(fleet);
+      if (plan.counted < need) {
+        lo = fleet + 1;
+        break;
+      }
+      best = { fleet, plan };
+    }
   }
   hi = best.fleet - 1;
   while (lo <= hi) {
