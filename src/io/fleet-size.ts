@@ -12,7 +12,7 @@ import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js'
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
-import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type LeaveOutRounds, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
+import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type FleetRange, type LeaveOutRounds, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
 import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../core/dispatch/pooled.js';
 import { makePlane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
@@ -388,7 +388,7 @@ export function scenarioClairvoyantPlan(
     const { modifiableStops } = PLAN_EFFORTS[e];
     return modifiableStops === undefined ? base : { ...base, modifiableStops };
   };
-  const search = (e: PlanEffort, range: { min: number; max: number; grow?: boolean; descend?: boolean }) => {
+  const search = (e: PlanEffort, range: FleetRange) => {
     const r = clairvoyantFleet(trips, o.targetPct / 100, optionsOf(e), range, (fleet, counted) => o.onPlan?.(fleet, counted, e), PLAN_EFFORTS[e].leaveOut);
     return { ...r, effort: e, tried: r.tried.map((t) => ({ ...t, effort: e })) };
   };

@@ -466,6 +466,17 @@ export interface LeaveOutRounds {
 }
 
 /**
+ * The fleets `clairvoyantFleet` searches: from `max` (doubled until a plan suffices, unless `grow` is false) down to
+ * `min`, stepping down before bisecting with `descend`.
+ */
+export interface FleetRange {
+  min: number;
+  max: number;
+  grow?: boolean;
+  descend?: boolean;
+}
+
+/**
  * The smallest fleet whose plan counts at least `targetShare` of the requests: plans at `range.max` (doubled up to
  * one car per request until it suffices; with `range.grow` false it stops there instead, `met` false, when that plan
  * falls short), then bisects down to `range.min`. With `range.descend` it first steps down from the top by 1, 2, 4, …
@@ -479,7 +490,7 @@ export function clairvoyantFleet(
   trips: readonly PlanTrip[],
   targetShare: number,
   o: Omit<ClairvoyantPlanOptions, 'fleet'>,
-  range: { min: number; max: number; grow?: boolean; descend?: boolean },
+  range: FleetRange,
   onPlan?: (fleet: number, counted: number) => void,
   leaveOut?: LeaveOutRounds,
 ): { fleet: number; met: boolean; plan: ClairvoyantPlan; tried: { fleet: number; counted: number }[] } {
