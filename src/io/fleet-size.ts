@@ -12,7 +12,7 @@ import type { SpeedProfile, TravelTimes } from '../core/network/travel-times.js'
 import { DEFAULT_DWELL } from '../core/sim/engine.js';
 import { carTimeFleetBound, pathCoverServiceFleet, type CarTimeTrip, type CarTimeWindow } from '../core/solve/car-time-bound.js';
 import { clairvoyantFleetBound, type CoverTrip } from '../core/solve/path-cover.js';
-import { clairvoyantFleet, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type FleetRange, type LeaveOutRounds, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
+import { clairvoyantFleet, memoFreeFlow, verifyClairvoyantPlan, type ClairvoyantPlanOptions, type FleetRange, type LeaveOutRounds, type PlanTrip } from '../core/solve/clairvoyant-plan.js';
 import { DEFAULT_RIDE_LIMITS, type RideLimits } from '../core/dispatch/pooled.js';
 import { makePlane } from '../core/network/plane.js';
 import type { DispatcherName } from './dispatchers.js';
@@ -383,7 +383,9 @@ export function scenarioClairvoyantPlan(
   const effort = o.effort ?? 'quick';
   const trips = planTrips(travelTimes, requests);
   const rideLimits = o.seats === 2 ? { ...(o.rideLimits ?? DEFAULT_RIDE_LIMITS) } : null;
-  const base = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
+  const plain = scenarioPlanOptions(graph, travelTimes, speedProfile, { withinS: o.withinS, seats: o.seats, rideLimit: rideLimits ?? undefined });
+  // One memo of free-flow times for the quick search, the thorough one and the check: they ask the same pairs.
+  const base = { ...plain, freeFlowS: memoFreeFlow(plain.freeFlowS, trips) };
   const optionsOf = (e: PlanEffort): Omit<ClairvoyantPlanOptions, 'fleet'> => {
     const { modifiableStops } = PLAN_EFFORTS[e];
     return modifiableStops === undefined ? base : { ...base, modifiableStops };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { carTimeFleetBound, type CarTimeTrip } from '../../src/core/solve/car-time-bound.js';
 import { FLAT, GRID_W, WAVY, gridFreeFlowManyToMany, gridFreeFlowS } from './grid-city.js';
-import { clairvoyantFleet, clairvoyantPlan, plannedDriveS, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../../src/core/solve/clairvoyant-plan.js';
+import { clairvoyantFleet, clairvoyantPlan, memoFreeFlow, plannedDriveS, verifyClairvoyantPlan, type ClairvoyantPlanOptions } from '../../src/core/solve/clairvoyant-plan.js';
 
 const W = GRID_W;
 const freeFlowS = gridFreeFlowS;
@@ -154,6 +154,28 @@ describe('clairvoyantPlan', () => {
       ),
       { numRuns: 300, seed: 36 },
     );
+  });
+
+  it('remembers free-flow times once for every plan given the same memo, and asks pairs beyond its trips every time', () => {
+    const asked: string[] = [];
+    const counting = (a: number, b: number): number => {
+      asked.push(`${a}-${b}`);
+      return freeFlowS(a, b);
+    };
+    const trips = [trip(0, 0, 5), trip(10, 1, 4)];
+    const memo = memoFreeFlow(counting, trips);
+    expect(memoFreeFlow(memo, trips)).toBe(memo);
+    expect([memo(0, 5), memo(0, 5), memo(3, 3)]).toEqual([freeFlowS(0, 5), freeFlowS(0, 5), 0]);
+    expect(asked).toEqual(['0-5']);
+    // Node 9 lies beyond the trips' nodes: not cached, and not mistaken for another pair's key.
+    expect([memo(1, 9), memo(1, 9), memo(2, 3)]).toEqual([freeFlowS(1, 9), freeFlowS(1, 9), freeFlowS(2, 3)]);
+    expect(asked).toEqual(['0-5', '1-9', '1-9', '2-3']);
+    // Plans given the memo add nothing to what it was asked for the same pairs.
+    const o = { ...base(2), freeFlowS: memo, fleet: 1 };
+    clairvoyantPlan(trips, o);
+    const once = asked.length;
+    clairvoyantPlan(trips, o);
+    expect(asked.length).toBe(once);
   });
 
   it('makes the same plans with its shortcuts as without: cars that cannot beat the cheapest insertion skipped, leave-out rounds started at an hour mark', () => {

@@ -105,15 +105,22 @@ export function clairvoyantPlan(trips: readonly PlanTrip[], o: ClairvoyantPlanOp
   return planDay(trips, o, memoFreeFlow(o.freeFlowS, trips));
 }
 
+/** The functions memoFreeFlow made: planning with one of them memoises nothing again. */
+const MEMOISED = new WeakSet<(from: number, to: number) => number>();
+
 /**
  * freeFlowS remembered per node pair: a plan asks the same pairs many times, and a fleet search plans the same day
- * again and again. Keys are from × span + to, span one more than the largest node of `trips`.
+ * again and again. Keys are from × span + to, span one more than the largest node of `trips`; pairs beyond it (other
+ * trips) are asked of freeFlowS every time. Give plans and searches of one day the same memo (as `freeFlowS`) so that
+ * they share it: `clairvoyantPlan` and `clairvoyantFleet` memoise only a function that is not one already.
  */
-function memoFreeFlow(freeFlowS: (from: number, to: number) => number, trips: readonly PlanTrip[]): (from: number, to: number) => number {
+export function memoFreeFlow(freeFlowS: (from: number, to: number) => number, trips: readonly PlanTrip[]): (from: number, to: number) => number {
+  if (MEMOISED.has(freeFlowS)) return freeFlowS;
   const cache = new Map<number, number>();
   const span = 1 + trips.reduce((m, t) => Math.max(m, t.pickupNode, t.dropoffNode), 0);
-  return (a, b) => {
+  const memo = (a: number, b: number): number => {
     if (a === b) return 0;
+    if (a >= span || b >= span) return freeFlowS(a, b);
     const key = a * span + b;
     let v = cache.get(key);
     if (v === undefined) {
@@ -122,6 +129,8 @@ function memoFreeFlow(freeFlowS: (from: number, to: number) => number, trips: re
     }
     return v;
   };
+  MEMOISED.add(memo);
+  return memo;
 }
 
 /** The hour a request belongs to for leaving rides out (`LeaveOutRounds`), and for the marks a plan leaves. */
@@ -315,7 +324,9 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     const tj = trips[j];
     return tj.requestS + dp + ff(tj.pickupNode, tj.dropoffNode) * leastFactor - 1 + dd;
   };
-  // Car indices, latest plan end first: the order insertCheapest tries them in.
+  // With noShortcuts, a floor that skips nothing (and cars stay in index order).
+  const floorOf = (j: number): number => (o.noShortcuts ? -Infinity : earliestEndS(j));
+  // Car indices, latest plan end first: the order insertCheapest tries them in (index order with noShortcuts).
   let byEnd = new Int32Array(0);
   const carEnd = (c: number): number => cars[c][cars[c].length - 1].leaveS;
   // Every car is tried, latest plan end first, until the cost floor (earliestEndS − the car's end, which only grows
@@ -324,16 +335,10 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
   const insertCheapest = (j: number): boolean => {
     bestCar = -1;
     bestCost = Infinity;
-    if (o.noShortcuts) {
-      for (let c = 0; c < cars.length; c++) tryCar(c, j, carEnd(c));
-      if (bestCar < 0) return false;
-      evaluate(bestCar, j, bestPi, bestDi, true);
-      return true;
-    }
-    const floorS = earliestEndS(j);
+    const floorS = floorOf(j);
     if (floorS === Infinity) return false;
     if (byEnd.length !== cars.length) byEnd = Int32Array.from(cars, (_, c) => c);
-    byEnd.sort((a, b) => carEnd(b) - carEnd(a) || a - b);
+    if (!o.noShortcuts) byEnd.sort((a, b) => carEnd(b) - carEnd(a) || a - b);
     for (const c of byEnd) {
       const refEndS = carEnd(c);
       const floorCost = floorS - refEndS;
@@ -376,13 +381,14 @@ function planDay(trips: readonly PlanTrip[], o: ClairvoyantPlanOptions, ff: (fro
     let ejDi = 0;
     // An ejection must end its car's plan earlier, and more so than the best so far.
     let ejCost = -EPS;
+    const floorS = floorOf(j);
     for (let c = 0; c < cars.length; c++) {
       const s = cars[c];
       const L = s.length;
       const oldEnd = s[L - 1].leaveS;
       // j ends no car before earliestEndS: where that is not before this car's end less the best gain so far, no
       // ejection from this car can do better.
-      if (!o.noShortcuts && earliestEndS(j) - oldEnd >= ejCost) continue;
+      if (floorS - oldEnd >= ejCost) continue;
       for (let p = Math.max(1, L - K); p < L; p++) {
         if (!s[p].pickup) continue;
         const reduced = without(c, p);
