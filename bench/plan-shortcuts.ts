@@ -1,15 +1,15 @@
 // The clairvoyant plan's shortcuts (session 41: cars skipped by a cost floor, leave-out rounds restarted at an hour
 // mark), timed side by side against the same planner without them (`noShortcuts`), on an SF day: the plans must be
 // identical (same stops, hashed), and the bench prints each run's wall time, the medians and their ratio.
-//   PS_DATE=2008-05-21 PS_PAIRS=1 npm run bench:plan-shortcuts   (writes bench/results/plan-shortcuts-<date>.json)
+//   PS_DATE=2008-05-21 PS_PAIRS=1 npm run bench:plan-shortcuts   (writes bench/results/plan-shortcuts-<date>-<today>.json)
 // Two searches, as `fleet-size --clairvoyant-plan` runs them: quick (the planner's defaults, bisecting
 // PS_QUICK=min,max) and one thorough fleet (5 movable stops, 6 leave-out rounds of 0.2; PS_THOROUGH=fleet, one car
 // below the quick answer, where every round runs because the plan falls short).
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { clairvoyantFleet, type ClairvoyantPlanOptions, type LeaveOutRounds } from '../src/core/solve/clairvoyant-plan.js';
 import { planTrips, scenarioPlanOptions } from '../src/io/fleet-size.js';
 import { DEFAULT_RIDE_LIMITS } from '../src/core/dispatch/pooled.js';
+import { median, writeResult } from './machine.js';
 import { openSfDay } from './sf-day.js';
 
 const date = process.env.PS_DATE ?? '2008-05-21';
@@ -32,10 +32,6 @@ const searches: Search[] = [
   { name: 'quick', options: base, range: { min: qMin, max: qMax, grow: false } },
   { name: 'thorough fleet', options: { ...base, modifiableStops: 5 }, range: { min: thoroughFleet, max: thoroughFleet, grow: false }, leaveOut: { share: 0.2, rounds: 6 } },
 ];
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const rows: Record<string, unknown>[] = [];
 for (const s of searches) {
   const wallS: Record<'with' | 'without', number[]> = { with: [], without: [] };
@@ -73,4 +69,4 @@ for (const s of searches) {
   console.log(`${date} ${s.name}: identical plans; median ${row.medianWithoutS} s without shortcuts, ${row.medianWithS} s with: ${row.speedup}×`);
   rows.push(row);
 }
-writeFileSync(`bench/results/plan-shortcuts-${process.env.PS_TAG ?? date}.json`, JSON.stringify(rows, null, 2) + '\n');
+console.log(`wrote ${writeResult(`plan-shortcuts-${date}`, { simulatedDate: date, pairs, searches: rows })}`);
